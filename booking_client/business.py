@@ -1,0 +1,253 @@
+"""The business file: services, staff, hours, closures and booking rules, from TOML.
+
+Errors name the file, the line (for TOML syntax) or the setting (for values), so an
+operator can fix them without reading code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import datetime as dt
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class BusinessFileError(ValueError):
+    """The business file cannot be used; the message says where and why."""
+
+
+def _parse_span(text: str) -> tuple[time, time]:
+    try:
+        a, b = (part.strip() for part in text.split("-"))
+        start, end = time.fromisoformat(a), time.fromisoformat(b)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a span like '09:00-18:00'") from None
+    if end <= start:
+        raise ValueError(f"{text!r} ends before it starts")
+    return start, end
+
+
+Span = Annotated[str, Field(pattern=r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$")]
+
+
+class WeeklyHours(BaseModel):
+    """Opening spans per weekday, e.g. mon = ["09:00-12:00", "13:00-18:00"]."""
+
+    model_config = ConfigDict(extra="forbid")
+    mon: list[Span] = []
+    tue: list[Span] = []
+    wed: list[Span] = []
+    thu: list[Span] = []
+    fri: list[Span] = []
+    sat: list[Span] = []
+    sun: list[Span] = []
+
+    @model_validator(mode="after")
+    def _check_spans(self) -> WeeklyHours:
+        for day in WEEKDAYS:
+            for span in getattr(self, day):
+                _parse_span(span)
+        return self
+
+    def spans(self, weekday: int) -> list[tuple[time, time]]:
+        """Opening spans for a weekday (Monday = 0), in order."""
+        return sorted(_parse_span(s) for s in getattr(self, WEEKDAYS[weekday]))
+
+
+class Closure(BaseModel):
+    """A day or a range of days the whole business (or one staff member) is closed."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    day: dt.date | None = Field(default=None, alias="date")
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Closure:
+        if self.day is None and (self.from_ is None or self.to is None):
+            raise ValueError("a closure needs either date, or both from and to")
+        if self.from_ and self.to and self.to < self.from_:
+            raise ValueError("a closure's 'to' is before its 'from'")
+        return self
+
+    def covers(self, day: date) -> bool:
+        if self.day is not None:
+            return day == self.day
+        return self.from_ <= day <= self.to  # type: ignore[operator]
+
+
+class Service(BaseModel):
+    """Something a customer can book."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: dict[str, str]
+    duration_minutes: int = Field(gt=0, le=24 * 60)
+    buffer_after_minutes: int = Field(default=0, ge=0, le=24 * 60)
+    synonyms: dict[str, list[str]] = {}
+
+    def display(self, lang: str) -> str:
+        return self.name.get(lang) or self.name.get("en") or next(iter(self.name.values()))
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)
+
+    def all_names(self) -> list[str]:
+        """Every name and synonym, in every language."""
+        names = list(self.name.values())
+        for words in self.synonyms.values():
+            names.extend(words)
+        return names
+
+
+class Staff(BaseModel):
+    """A person who serves customers; hours default to the business's."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    services: list[str]
+    hours: WeeklyHours | None = None
+    days_off: list[Closure] = []
+    aliases: list[str] = []
+
+
+class Business(BaseModel):
+    """Everything the bot and the embedded engine need to know about the business."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    timezone: str
+    languages: list[str] = ["en", "de"]
+    min_notice_minutes: int = Field(default=60, ge=0)
+    horizon_days: int = Field(default=60, gt=0, le=730)
+    slot_step_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    hours: WeeklyHours
+    closures: list[Closure] = []
+    services: list[Service]
+    staff: list[Staff]
+    texts: dict[str, dict[str, str]] = {}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/Berlin'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Business:
+        if not self.services:
+            raise ValueError("at least one service is needed")
+        if not self.staff:
+            raise ValueError("at least one staff member is needed")
+        ids = {s.id for s in self.services}
+        if len(ids) != len(self.services):
+            raise ValueError("service ids must be unique")
+        if len({s.id for s in self.staff}) != len(self.staff):
+            raise ValueError("staff ids must be unique")
+        for person in self.staff:
+            unknown = set(person.services) - ids
+            if unknown:
+                raise ValueError(f"staff {person.id!r} offers unknown service(s) {sorted(unknown)}")
+        return self
+
+    # --- lookups ---------------------------------------------------------------
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def min_notice(self) -> timedelta:
+        return timedelta(minutes=self.min_notice_minutes)
+
+    @property
+    def horizon(self) -> timedelta:
+        return timedelta(days=self.horizon_days)
+
+    @property
+    def slot_step(self) -> timedelta:
+        return timedelta(minutes=self.slot_step_minutes)
+
+    def service(self, service_id: str) -> Service:
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+
+    def person(self, staff_id: str) -> Staff:
+        for s in self.staff:
+            if s.id == staff_id:
+                return s
+        raise KeyError(staff_id)
+
+    def staff_for(self, service_id: str) -> list[Staff]:
+        return [s for s in self.staff if service_id in s.services]
+
+    def hours_for(self, staff_id: str) -> WeeklyHours:
+        return self.person(staff_id).hours or self.hours
+
+    def closed_on(self, day: date) -> Closure | None:
+        return next((c for c in self.closures if c.covers(day)), None)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+    def opening_range(self) -> tuple[int, int]:
+        """Earliest opening hour and latest closing hour over the week (for am/pm guesses)."""
+        spans = [span for day in range(7) for span in self.hours.spans(day)]
+        if not spans:
+            return 9, 18
+        return min(s.hour for s, _ in spans), max(e.hour + (1 if e.minute else 0) for _, e in spans)
+
+
+def _format_validation(err: ValidationError, source: str) -> str:
+    lines = []
+    for problem in err.errors():
+        where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
+        lines.append(f"{source}: setting '{where}': {problem['msg']}")
+    return "\n".join(lines)
+
+
+def parse_business(text: str, source: str = "business file") -> Business:
+    """Validate a business file's TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BusinessFileError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Business.model_validate(data)
+    except ValidationError as exc:
+        raise BusinessFileError(_format_validation(exc, source)) from None
+
+
+def load_business(path: str | Path | None = None) -> Business:
+    """Load the business file at `path`, or the bundled demo business when None."""
+    if path is None or str(path) == "":
+        text = resources.files("booking_client.data").joinpath("demo_business.toml").read_text("utf-8")
+        return parse_business(text, "bundled demo business")
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except FileNotFoundError:
+        raise BusinessFileError(f"BUSINESS_FILE: no file at {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BusinessFileError(f"BUSINESS_FILE: cannot read {p}: {exc}") from None
+    return parse_business(text, str(p))

@@ -1,0 +1,101 @@
+"""`booking-bot` command line: run, chat, parse, test.
+
+Kept light at import time: `parse` must start fast and never load the channel SDKs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="booking-bot", description="Conversational booking assistant.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start every configured channel (or the operator console when none is)")
+    run.set_defaults(func=_cmd_run)
+
+    chat = sub.add_parser("chat", help="operator console: talk to the bot as one customer")
+    chat.add_argument("--user", default="telegram:1001", help="customer as CHANNEL:ID (default telegram:1001)")
+    chat.add_argument("--lang", default=None, choices=["en", "de"], help="customer's language (default: detect)")
+    chat.add_argument("--clock", default=None, help="start the virtual clock at this ISO datetime")
+    chat.set_defaults(func=_cmd_chat)
+
+    parse = sub.add_parser("parse", help="show how the extractor reads text")
+    parse.add_argument("text", nargs="*", help="text to read (omit with --jsonl)")
+    parse.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write JSON lines")
+    parse.add_argument("--now", default=None, help="local wall time YYYY-MM-DDTHH:MM:SS (default: now)")
+    parse.add_argument("--tz", default=None, help="IANA zone (default: the business's)")
+    parse.add_argument("--lang", default=None, choices=["en", "de"])
+    parse.set_defaults(func=_cmd_parse)
+
+    test = sub.add_parser("test", help="run scripted conversations (YAML)")
+    test.add_argument("paths", nargs="+", help="YAML files or folders of them")
+    test.add_argument("-v", "--verbose", action="store_true", help="print every turn")
+    test.set_defaults(func=_cmd_test)
+    return p
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from intents import cli as parse_cli
+
+    from .vocabulary import business_vocabulary
+
+    try:
+        business = _load_business_quietly()
+    except SystemExit as exc:
+        return int(exc.code or 2)
+    vocabulary = business_vocabulary(business)
+    if args.jsonl:
+        return parse_cli.run_jsonl(sys.stdin, sys.stdout, vocabulary, default_tz=business.timezone)
+    if not args.text:
+        print("booking-bot parse: give some text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
+        return 2
+    out = parse_cli.run_text(" ".join(args.text), now=args.now, tz=args.tz or business.timezone, lang=args.lang,
+                             vocabulary=vocabulary)
+    print(out)
+    return 0
+
+
+def _load_business_quietly():
+    from booking_client.business import BusinessFileError, load_business
+
+    from .settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+        return load_business(settings.business_file)
+    except (SettingsError, BusinessFileError) as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .app import run_main
+
+    return run_main()
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from .console import chat_main
+
+    return chat_main(user=args.user, lang=args.lang, clock=args.clock)
+
+
+def _cmd_test(args: argparse.Namespace) -> int:
+    from .scripted import test_main
+
+    return test_main(args.paths, verbose=args.verbose)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
