@@ -1,0 +1,36 @@
+# Quick start: `make run` (operator console on the demo salon) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test chat conversations bench score clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set everything up and start the bot (the console when no channel is configured)
+run: $(STAMP)
+	$(BIN)/booking-bot run
+
+## test: set everything up and run the whole test suite (unit, conformance, PostgreSQL, conversations)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+chat: $(STAMP)
+	$(BIN)/booking-bot chat
+
+conversations: $(STAMP)
+	$(BIN)/booking-bot test tests/conversations
+
+score: $(STAMP)
+	$(BIN)/python ../shared/nlu-dev/score.py --cmd "$(BIN)/booking-bot parse --jsonl"
+
+bench: $(STAMP)
+	$(BIN)/python bench/parse_throughput.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,167 @@
+"""Everything the bot says, in English and German, and how dates look in each.
+
+Texts are keyed by name; a business may override any of them per language in its
+business file (`[texts.en] greet = "..."`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime, format_time
+
+LANGS = ("en", "de")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "greet": "Hi! I'm the booking assistant of {business}. I can book, move or cancel an appointment, or show you what's free. What can I do for you?",
+        "help": "I can help you with appointments at {business}:\n• book: \"haircut with Sarah tomorrow at 10\"\n• see free times: \"what's free on Friday afternoon?\"\n• your bookings: \"my appointments\"\n• move one: \"move my appointment to Thursday 3pm\"\n• cancel one: \"cancel my appointment\"\nSay \"stop\" at any time to start over.",
+        "ask_service": "Which service would you like?",
+        "ask_staff": "Who would you like for your {service}?",
+        "anyone": "Anyone",
+        "ask_when": "When would you like to come for your {service}?",
+        "ask_when_again": "Sorry, I didn't catch a day or time. When would you like to come? For example \"tomorrow at 10\" or \"Friday afternoon\".",
+        "ask_name": "Almost done. What name should I put the booking under?",
+        "ask_email": "Thanks, {name}. What email address should the confirmation go to?",
+        "bad_email": "That doesn't look like an email address. Could you check it? (for example anna@example.com)",
+        "bad_name": "Sorry, I need a name for the booking. What's your name?",
+        "confirm_book": "Shall I book {service} with {staff} on {when} ({minutes} min) for {name}?",
+        "yes": "Yes",
+        "no": "No",
+        "booked": "Done! You're booked: {service} with {staff} on {when}. See you then!",
+        "not_booked": "No problem, I haven't booked anything.",
+        "slot_gone": "Sorry, that time was just taken by someone else.",
+        "alternatives": "The nearest free times are:",
+        "pick_one": "Pick one of these, or tell me another time.",
+        "unavailable": "Sorry, {when} isn't free for {service}{with_staff}.",
+        "closed_day": "Sorry, we're closed on {day}{reason}.",
+        "past": "That time is already in the past. When would you like to come?",
+        "too_soon": "Sorry, bookings need at least {notice} notice.",
+        "too_far": "Sorry, I can only book up to {days} days ahead.",
+        "none_near": "I couldn't find a free time near that. Could you try another day?",
+        "free_times": "Free times for {service}{with_staff} {period}:",
+        "no_free_times": "Sorry, there's nothing free for {service}{with_staff} {period}.",
+        "no_bookings": "You have no upcoming appointments. Would you like to book one?",
+        "your_bookings": "Your upcoming appointments:",
+        "booking_line": "{service} with {staff} on {when}",
+        "which_booking_cancel": "Which appointment would you like to cancel?",
+        "which_booking_move": "Which appointment would you like to move?",
+        "nothing_to_cancel": "You have no upcoming appointments to cancel.",
+        "nothing_to_move": "You have no upcoming appointments to move. Would you like to book one?",
+        "confirm_cancel": "Cancel your {service} with {staff} on {when}?",
+        "cancelled": "Your {service} on {when} is cancelled.",
+        "kept": "OK, I've kept your appointment as it is.",
+        "ask_new_when": "When would you like to move your {service} on {when} to?",
+        "confirm_move": "Move your {service} with {staff} from {old} to {new}?",
+        "moved": "Done! Your {service} with {staff} is now on {when}.",
+        "left_flow": "OK, I've stopped. Nothing was changed. What else can I do for you?",
+        "nothing_to_stop": "OK. What can I do for you?",
+        "not_understood": "Sorry, I didn't understand that. I can book, move or cancel appointments, or show free times. Type \"help\" for examples.",
+        "off_topic": "I can only help with appointments at {business}: booking, moving or cancelling them, or showing free times.",
+        "empty": "I didn't get any text. What can I do for you? For example \"book a haircut tomorrow at 10\".",
+        "too_long": "That's a long message! Could you tell me in a sentence what you'd like? For example \"book a haircut tomorrow at 10\".",
+        "thanks": "You're welcome!",
+        "bye": "Bye! Have a great day.",
+        "handoff": "I'll let the team at {business} know you'd like to talk to someone; they'll get back to you. Meanwhile I can still book, move or cancel appointments for you.",
+        "staff_no_service": "{staff} doesn't do {service}. {others} can.",
+        "unknown_staff": "Sorry, I don't know {staff} here. Our team: {team}.",
+        "backend_down": "Sorry, I can't reach the booking system right now. Please try again in a few minutes; nothing has been changed.",
+        "confirm_first": "Please answer yes or no: {question}",
+        "stale_option": "That option has expired. Here's where we are:",
+        "choose_service_line": "{name} ({minutes} min)",
+        "summary_when": "{when}",
+        "booking_for": "under the name {name}",
+    },
+    "de": {
+        "greet": "Hallo! Ich bin der Buchungsassistent von {business}. Ich kann Termine buchen, verschieben oder absagen oder freie Zeiten zeigen. Was kann ich für Sie tun?",
+        "help": "Ich helfe Ihnen mit Terminen bei {business}:\n• buchen: „Haarschnitt morgen um 10 bei Sarah“\n• freie Zeiten: „Was ist am Freitagnachmittag frei?“\n• Ihre Termine: „meine Termine“\n• verschieben: „Termin auf Donnerstag 15 Uhr verschieben“\n• absagen: „Termin absagen“\nMit „stopp“ fangen wir jederzeit neu an.",
+        "ask_service": "Welche Leistung möchten Sie?",
+        "ask_staff": "Bei wem möchten Sie Ihren Termin für {service}?",
+        "anyone": "Egal",
+        "ask_when": "Wann möchten Sie zum {service} kommen?",
+        "ask_when_again": "Entschuldigung, ich habe keinen Tag und keine Uhrzeit erkannt. Wann möchten Sie kommen? Zum Beispiel „morgen um 10“ oder „Freitagnachmittag“.",
+        "ask_name": "Fast geschafft. Auf welchen Namen darf ich buchen?",
+        "ask_email": "Danke, {name}. An welche E-Mail-Adresse soll die Bestätigung gehen?",
+        "bad_email": "Das sieht nicht nach einer E-Mail-Adresse aus. Könnten Sie sie prüfen? (zum Beispiel anna@beispiel.de)",
+        "bad_name": "Entschuldigung, ich brauche einen Namen für die Buchung. Wie heißen Sie?",
+        "confirm_book": "Soll ich {service} bei {staff} am {when} ({minutes} Min.) für {name} buchen?",
+        "yes": "Ja",
+        "no": "Nein",
+        "booked": "Erledigt! Ihr Termin: {service} bei {staff} am {when}. Bis dann!",
+        "not_booked": "Kein Problem, ich habe nichts gebucht.",
+        "slot_gone": "Entschuldigung, diese Zeit wurde gerade von jemand anderem gebucht.",
+        "alternatives": "Die nächsten freien Zeiten:",
+        "pick_one": "Wählen Sie eine davon oder nennen Sie mir eine andere Zeit.",
+        "unavailable": "Entschuldigung, {when} ist für {service}{with_staff} nicht frei.",
+        "closed_day": "Entschuldigung, am {day} haben wir geschlossen{reason}.",
+        "past": "Diese Zeit liegt schon in der Vergangenheit. Wann möchten Sie kommen?",
+        "too_soon": "Entschuldigung, Buchungen brauchen mindestens {notice} Vorlauf.",
+        "too_far": "Entschuldigung, ich kann nur bis zu {days} Tage im Voraus buchen.",
+        "none_near": "Ich habe in der Nähe keine freie Zeit gefunden. Möchten Sie einen anderen Tag versuchen?",
+        "free_times": "Freie Zeiten für {service}{with_staff} {period}:",
+        "no_free_times": "Entschuldigung, {period} ist für {service}{with_staff} nichts frei.",
+        "no_bookings": "Sie haben keine anstehenden Termine. Möchten Sie einen buchen?",
+        "your_bookings": "Ihre anstehenden Termine:",
+        "booking_line": "{service} bei {staff} am {when}",
+        "which_booking_cancel": "Welchen Termin möchten Sie absagen?",
+        "which_booking_move": "Welchen Termin möchten Sie verschieben?",
+        "nothing_to_cancel": "Sie haben keine anstehenden Termine, die ich absagen könnte.",
+        "nothing_to_move": "Sie haben keine anstehenden Termine zum Verschieben. Möchten Sie einen buchen?",
+        "confirm_cancel": "Ihren Termin {service} bei {staff} am {when} absagen?",
+        "cancelled": "Ihr Termin {service} am {when} ist abgesagt.",
+        "kept": "Gut, Ihr Termin bleibt, wie er ist.",
+        "ask_new_when": "Auf wann möchten Sie Ihren Termin {service} am {when} verschieben?",
+        "confirm_move": "Ihren Termin {service} bei {staff} von {old} auf {new} verschieben?",
+        "moved": "Erledigt! Ihr Termin {service} bei {staff} ist jetzt am {when}.",
+        "left_flow": "Gut, ich habe abgebrochen. Es wurde nichts geändert. Was kann ich sonst für Sie tun?",
+        "nothing_to_stop": "Gut. Was kann ich für Sie tun?",
+        "not_understood": "Entschuldigung, das habe ich nicht verstanden. Ich kann Termine buchen, verschieben oder absagen oder freie Zeiten zeigen. Schreiben Sie „Hilfe“ für Beispiele.",
+        "off_topic": "Ich kann Ihnen nur mit Terminen bei {business} helfen: buchen, verschieben, absagen oder freie Zeiten zeigen.",
+        "empty": "Ich habe keinen Text bekommen. Was kann ich für Sie tun? Zum Beispiel „Haarschnitt morgen um 10“.",
+        "too_long": "Das ist eine lange Nachricht! Könnten Sie mir in einem Satz sagen, was Sie möchten? Zum Beispiel „Haarschnitt morgen um 10“.",
+        "thanks": "Gern geschehen!",
+        "bye": "Tschüss! Einen schönen Tag noch.",
+        "handoff": "Ich gebe dem Team von {business} Bescheid, dass Sie jemanden sprechen möchten; man meldet sich bei Ihnen. Termine buchen, verschieben oder absagen kann ich trotzdem gleich für Sie.",
+        "staff_no_service": "{staff} bietet {service} nicht an. {others} schon.",
+        "unknown_staff": "Entschuldigung, {staff} kenne ich hier nicht. Unser Team: {team}.",
+        "backend_down": "Entschuldigung, das Buchungssystem ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal; es wurde nichts geändert.",
+        "confirm_first": "Bitte antworten Sie mit Ja oder Nein: {question}",
+        "stale_option": "Diese Auswahl ist nicht mehr gültig. Hier sind wir gerade:",
+        "choose_service_line": "{name} ({minutes} Min.)",
+        "summary_when": "{when}",
+        "booking_for": "auf den Namen {name}",
+    },
+}
+
+
+class Texts:
+    """Looks up a text in a language, with the business's overrides first."""
+
+    def __init__(self, overrides: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self._overrides = overrides or {}
+
+    def __call__(self, lang: str, key: str, **values: object) -> str:
+        lang = lang if lang in LANGS else "en"
+        template = self._overrides.get(lang, {}).get(key) or TEXTS[lang].get(key) or TEXTS["en"][key]
+        return template.format(**values)
+
+
+def when(moment: datetime, lang: str) -> str:
+    """'Tue 24 Nov, 10:00' / 'Di. 24. Nov., 10:00' in the moment's own zone."""
+    pattern = "EEE d MMM, HH:mm" if lang == "en" else "EEE d. MMM, HH:mm"
+    return format_datetime(moment, pattern, locale=_locale(lang))
+
+
+def day(d: date, lang: str) -> str:
+    """'Sunday 29 November' / 'Sonntag, 29. November'."""
+    pattern = "EEEE d MMMM" if lang == "en" else "EEEE, d. MMMM"
+    return format_date(d, pattern, locale=_locale(lang))
+
+
+def clock_time(moment: datetime, lang: str) -> str:
+    return format_time(moment, "HH:mm", locale=_locale(lang))
+
+
+def _locale(lang: str) -> str:
+    return "de_DE" if lang == "de" else "en_GB"

@@ -1,0 +1,72 @@
+"""Conversation state, persisted so a restart mid-conversation loses nothing.
+
+A repository in the Percival & Gregory sense: the dialogue asks for a customer's
+State and hands it back; how it is kept (SQLite or PostgreSQL, via SQLAlchemy) is
+hidden here. The bot's tables have their own Alembic history (`bot/migrations`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .state import State
+
+VERSION_TABLE = "bot_store_version"
+metadata = sa.MetaData()
+
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("state", sa.Text(), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def _upgrade(sync_connection, config: Config) -> None:
+    config.attributes["connection"] = sync_connection
+    command.upgrade(config, "head")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the bot's tables up to date."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, config)
+
+
+class ConversationStore:
+    """Loads and saves each customer's conversation state."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+    async def load(self, key: str) -> State:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(sa.select(conversations.c.state).where(conversations.c.key == key))).first()
+        if row is None:
+            return State()
+        try:
+            return State.model_validate_json(row.state)
+        except ValueError:
+            # A state written by an older version that no longer fits: start afresh rather than fail.
+            return State()
+
+    async def save(self, key: str, state: State, now: datetime | None = None) -> None:
+        values = {"key": key, "state": state.model_dump_json(), "updated_at": now or datetime.now(UTC)}
+        stmt = self._insert(conversations).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[conversations.c.key],
+            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(stmt)
