@@ -305,7 +305,7 @@ class _Turn:
             start_iso, _, staff = arg.rpartition("|")
             start = datetime.fromisoformat(start_iso)
             if state.flow == "reschedule" and state.booking_id:
-                return self.ask_confirm_move(start, staff)
+                return await self.ask_confirm_move(start, staff)
             return await self.choose_slot(start, staff)
         if kind == "booking":
             return await self.booking_chosen(arg)
@@ -469,14 +469,37 @@ class _Turn:
             return ""
         return (" with " if self.lang == "en" else " bei ") + self.staff_name(staff)
 
-    async def nearest(self, target: datetime, service: str, staff: str | None, exclude: str | None = None) -> list[Slot]:
-        """Up to three free slots nearest to target (any direction), in time order."""
+    async def nearest(self, target: datetime, service: str, staff: str | None) -> list[Slot]:
+        """Up to three free slots near `target`, in time order.
+
+        First the closest ones on the asked day (at least half an hour apart, so they are
+        real choices), then the same time of day on the following days, then earlier days.
+        """
         now = self.now()
-        start = max(now, target - timedelta(days=1))
-        slots = await self.d.backend.availability(start, target + timedelta(days=SEARCH_DAYS), service, staff)
-        slots = _one_per_start(slots, staff)
-        slots.sort(key=lambda s: (abs((s.start - target).total_seconds()), s.start))
-        return sorted(slots[:ALTERNATIVES], key=lambda s: s.start)
+        day = self.local(target).date()
+        window_start = max(now, _at(day - timedelta(days=SEARCH_DAYS), time(0), self.biz.tz))
+        window_end = _at(day + timedelta(days=SEARCH_DAYS + 1), time(0), self.biz.tz)
+        slots = _one_per_start(await self.d.backend.availability(window_start, window_end, service, staff), staff)
+        by_day: dict[date, list[Slot]] = {}
+        for s in slots:
+            by_day.setdefault(self.local(s.start).date(), []).append(s)
+
+        def closest(day_slots: list[Slot], at: datetime) -> list[Slot]:
+            return sorted(day_slots, key=lambda s: (abs((s.start - at).total_seconds()), s.start))
+
+        picked: list[Slot] = []
+        for s in closest(by_day.pop(day, []), target):
+            if all(abs((s.start - p.start).total_seconds()) >= 1800 for p in picked):
+                picked.append(s)
+            if len(picked) == ALTERNATIVES:
+                break
+        other_days = sorted(by_day, key=lambda d: (d < day, abs((d - day).days)))
+        for other in other_days:
+            if len(picked) == ALTERNATIVES:
+                break
+            same_time = datetime.combine(other, self.local(target).timetz().replace(tzinfo=None), tzinfo=self.biz.tz)
+            picked.append(closest(by_day[other], same_time)[0])
+        return sorted(picked, key=lambda s: s.start)
 
     async def offer_alternatives(self, target: datetime) -> list[Reply]:
         state, d = self.state, self.state.draft
@@ -577,8 +600,7 @@ class _Turn:
             return self.t("confirm_cancel", service=self.service_name(p.service), staff=self.staff_name(p.staff),
                           when=self.when(p.start))
         return self.t("confirm_move", service=self.service_name(p.service), staff=self.staff_name(p.staff),
-                      old=self.when(self.state.draft.start) if self.state.draft.start else "",
-                      new=self.when(p.start))
+                      old=self.when(p.old_start) if p.old_start else "", new=self.when(p.start))
 
     def decline(self) -> list[Reply]:
         state = self.state
@@ -757,17 +779,20 @@ class _Turn:
         if state.pending and state.pending.action == "create":
             start, staff = state.pending.start, state.pending.staff
             del self.out[replies_before:]
-            return self.ask_confirm_move(start, staff)
+            return await self.ask_confirm_move(start, staff)
         state.flow = "reschedule"
         state.booking_id = booking.id
         return out
 
-    def ask_confirm_move(self, start: datetime, staff: str) -> list[Reply]:
+    async def ask_confirm_move(self, start: datetime, staff: str) -> list[Reply]:
         state = self.state
-        booking_id = state.booking_id
+        booking = await self.own_booking(state.booking_id)
+        if booking is None:
+            state.reset_flow()
+            return self.say(self.t("nothing_to_move"))
         state.flow = "reschedule"
-        state.pending = Pending(action="reschedule", service=state.draft.service, staff=staff, start=start,
-                                booking_id=booking_id, key=uuid.uuid4().hex)
+        state.pending = Pending(action="reschedule", service=booking.service, staff=staff, start=start,
+                                booking_id=booking.id, old_start=booking.start, key=uuid.uuid4().hex)
         state.step = "confirm"
         return self.say(self.confirm_question(), options=self.yes_no())
 

@@ -32,6 +32,7 @@ class Pending(BaseModel):
     staff: str | None = None
     start: datetime | None = None
     booking_id: str | None = None
+    old_start: datetime | None = None  # for a move: where the booking was
     key: str  # idempotency key: one confirmation books once, however often it is repeated
 
 
