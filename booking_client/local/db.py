@@ -1,0 +1,91 @@
+"""One async engine for the whole app, configured so concurrent writers queue instead of failing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another one to finish before giving up."""
+
+
+def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """Create the engine for `url`: SQLite (file or :memory:) or PostgreSQL via asyncpg.
+
+    `schema` (PostgreSQL only) becomes the connection's search_path, so a test run or a
+    tenant can live in its own schema. Extra keyword arguments go to `create_async_engine`.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if schema is not None:
+            raise ValueError("SQLite has no schemas; leave `schema` unset")
+        return _sqlite_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgres_engine(parsed, schema, **kwargs)
+    raise ValueError(f"unsupported database URL {parsed.render_as_string()!r}; use sqlite+aiosqlite or postgresql+asyncpg")
+
+
+def is_memory(url: URL) -> bool:
+    """True for a private in-memory SQLite database."""
+    return url.database in (None, "", ":memory:")
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
+    memory = is_memory(url)
+    if memory:
+        # Every checkout must reach the same in-memory database. SQLAlchemy's default
+        # StaticPool hands ONE connection to every coroutine at once, so two concurrent
+        # transactions would share (and roll back) each other's work. A pool of exactly
+        # one connection keeps the same database but makes coroutines wait their turn.
+        kwargs.setdefault("poolclass", AsyncAdaptedQueuePool)
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    _serialize_sqlite_writers(engine, wal=not memory)
+    return engine
+
+
+def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool) -> None:
+    """The SQLAlchemy-documented recipe: we issue BEGIN IMMEDIATE ourselves.
+
+    pysqlite's own deferred BEGIN lets two writers both read, then fail with
+    "database is locked" when one upgrades to a write lock; BEGIN IMMEDIATE takes the
+    write lock up front, so a second writer waits (busy timeout) and then sees the
+    first one's rows — which is what makes a booking's re-check-then-insert atomic.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # stop the driver from emitting BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if wal:
+            # Readers do not block the writer and vice versa; NORMAL is safe under WAL.
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgres_engine(url: URL, schema: str | None, **kwargs: Any) -> AsyncEngine:
+    connect_args = kwargs.pop("connect_args", {})
+    if schema is not None:
+        settings = dict(connect_args.get("server_settings", {}))
+        settings["search_path"] = _quote_ident(schema)
+        connect_args["server_settings"] = settings
+    kwargs.setdefault("pool_pre_ping", True)  # survive a database restart between requests
+    return create_async_engine(url, connect_args=connect_args, **kwargs)
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

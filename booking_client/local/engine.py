@@ -1,0 +1,317 @@
+"""The embedded booking engine: the BookingBackend protocol on our own SQLite or PostgreSQL tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from ..backend import Now
+from ..business import Business, Service, Staff
+from ..errors import InvalidRequest, NotFound, SlotTaken
+from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
+from . import schedule
+from .changes import BookingChange, ChangeKind
+from .errors import map_exceptions
+from .models import BookingEventRow, BookingRow, StaffLockRow
+
+ACTIVE = tuple(s.value for s in BookingStatus if s.active)
+OPERATOR_MARKS = frozenset({BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
+
+# Held from writing a change-log entry until commit, so entries commit in cursor order
+# on PostgreSQL (sequence numbers alone can commit out of order and be skipped by a reader).
+_PG_EVENT_LOCK = 0x6576656E  # "even"
+
+
+class LocalBackend:
+    """Bookings kept in our own database, with the business file's hours and rules.
+
+    Writes for one staff member happen one at a time (a row lock on PostgreSQL, an
+    IMMEDIATE transaction on SQLite), and each re-checks the time is free before it
+    commits, so two customers can never get the same slot.
+    """
+
+    name = "local"
+    capabilities: frozenset[Capability] = frozenset(Capability)
+
+    def __init__(self, business: Business, engine: AsyncEngine, now: Now) -> None:
+        self.business = business
+        self._engine = engine
+        self._now = now
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._postgres = engine.dialect.name == "postgresql"
+
+    # --- the protocol -----------------------------------------------------------
+
+    async def availability(self, start: datetime, end: datetime, service: str, staff: str | None = None) -> list[Slot]:
+        """Free slots whose start lies in [start, end), by start then staff; clipped to notice and horizon."""
+        svc = self._service(service)
+        people = [self._person(staff, svc)] if staff is not None else self.business.staff_for(svc.id)
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        earliest, latest = schedule.bookable_range(self.business, self._clock())
+        lo, hi = max(start, earliest), min(end, latest)  # starts before `end` and no later than `latest`
+        if lo > hi or not people:
+            return []
+        async with self._transaction() as session:
+            busy = await self._busy(session, {p.id for p in people}, lo, hi + svc.duration + svc.buffer_after)
+        slots = [
+            Slot(moment, moment + svc.duration, svc.id, person.id)
+            for person in people
+            for day in schedule.days_between(self.business, lo, hi)
+            for window in schedule.windows(self.business, person, day)
+            for moment in schedule.starts(window, svc, self.business.slot_step)
+            if lo <= moment < end and moment <= latest and not schedule.overlaps(moment, svc, busy.get(person.id, []))
+        ]
+        return sorted(slots, key=lambda s: (s.start, s.staff))
+
+    async def create(self, request: BookingRequest, idempotency_key: str) -> Booking:
+        """Book the slot; the same key again (even concurrently) returns the first booking."""
+        svc = self._service(request.service)
+        person = self._person(request.staff, svc)
+        key = idempotency_key or None
+        with map_exceptions():
+            try:
+                async with self._sessions.begin() as session:
+                    await self._lock_staff(session, person.id)
+                    if key is not None and (row := await self._by_key(session, key)) is not None:
+                        return _booking(row)
+                    start = await self._check_bookable(session, svc, person, request.start)
+                    row = self._new_row(request, svc, start, key)
+                    session.add(row)
+                    await self._log(session, row.id, ChangeKind.CREATED)
+                    return _booking(row)
+            except IntegrityError:
+                # Two requests with one key for different staff do not share a lock; the
+                # unique key lets only one in, and the other returns that one.
+                if key is None:
+                    raise
+                async with self._sessions.begin() as session:
+                    row = await self._by_key(session, key)
+                if row is None:
+                    raise
+                return _booking(row)
+
+    async def get(self, booking_id: str) -> Booking:
+        """One booking by id; NotFound for an unknown id."""
+        async with self._transaction() as session:
+            return _booking(await self._row(session, booking_id))
+
+    async def list_for_contact(self, contact: Contact, *, include_past: bool = False) -> list[Booking]:
+        """The contact's bookings, earliest first; by default only active ones that have not ended."""
+        query = select(BookingRow).where(BookingRow.contact_ref == contact.ref)
+        if not include_past:
+            query = query.where(BookingRow.status.in_(ACTIVE), BookingRow.end_at > self._clock())
+        async with self._transaction() as session:
+            rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.id))
+            return [_booking(row) for row in rows]
+
+    async def cancel(self, booking_id: str, reason: str | None = None) -> Booking:
+        """Cancel an active booking; its time frees up at once."""
+        async with self._transaction() as session:
+            row = await self._row(session, booking_id, for_update=True)
+            if not BookingStatus(row.status).active:
+                raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be cancelled")
+            row.status = BookingStatus.CANCELLED.value
+            row.cancel_reason = reason
+            row.updated_at = self._clock()
+            await self._log(session, row.id, ChangeKind.CANCELLED)
+            return _booking(row)
+
+    async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
+        """Move an active booking (same id, same staff) to a free, bookable new start."""
+        async with self._transaction() as session:
+            staff_id = (await self._row(session, booking_id)).staff
+            await self._lock_staff(session, staff_id)
+            row = await self._row(session, booking_id, for_update=True)
+            if not BookingStatus(row.status).active:
+                raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be moved")
+            svc = self._service(row.service)
+            person = self._person(row.staff, svc)
+            start = await self._check_bookable(session, svc, person, new_start, moving=row.id)
+            row.start_at, row.end_at, row.blocked_until = start, start + svc.duration, start + svc.duration + svc.buffer_after
+            row.status = BookingStatus.RESCHEDULED.value
+            row.updated_at = self._clock()
+            await self._log(session, row.id, ChangeKind.RESCHEDULED)
+            return _booking(row)
+
+    async def aclose(self) -> None:
+        """Nothing to release: the engine is shared with the bot's store, and its owner disposes it."""
+
+    # --- operator extras --------------------------------------------------------
+
+    async def mark(self, booking_id: str, status: BookingStatus) -> Booking:
+        """Record that a booking was completed or was a no-show (operator use)."""
+        status = BookingStatus(status)
+        if status not in OPERATOR_MARKS:
+            raise InvalidRequest(f"a booking can only be marked completed or no_show, not {status.value}")
+        async with self._transaction() as session:
+            row = await self._row(session, booking_id, for_update=True)
+            if row.status == BookingStatus.CANCELLED.value:
+                raise InvalidRequest(f"booking {booking_id} is cancelled and cannot be marked {status.value}")
+            row.status = status.value
+            row.updated_at = self._clock()
+            await self._log(session, row.id, ChangeKind.STATUS)
+            return _booking(row)
+
+    async def list_all(self, start: datetime | None = None, end: datetime | None = None) -> list[Booking]:
+        """Every booking (any status) starting in [start, end), by start then staff: the operator's view."""
+        query = select(BookingRow)
+        if start is not None:
+            query = query.where(BookingRow.start_at >= _require_aware(start, "start"))
+        if end is not None:
+            query = query.where(BookingRow.start_at < _require_aware(end, "end"))
+        async with self._transaction() as session:
+            rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.staff, BookingRow.id))
+            return [_booking(row) for row in rows]
+
+    async def changes_since(self, cursor: int = 0, limit: int = 500) -> list[BookingChange]:
+        """Change-log entries after `cursor`, oldest first; continue from the last one's cursor."""
+        query = select(BookingEventRow).where(BookingEventRow.seq > cursor).order_by(BookingEventRow.seq).limit(limit)
+        async with self._transaction() as session:
+            rows = await session.scalars(query)
+            return [BookingChange(r.seq, r.booking_id, ChangeKind(r.kind), r.at) for r in rows]
+
+    # --- inside -----------------------------------------------------------------
+
+    def _clock(self) -> datetime:
+        now = self._now()
+        if now.tzinfo is None:
+            raise ValueError("the clock must return an aware datetime")
+        return now.astimezone(UTC)
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        with map_exceptions():
+            async with self._sessions.begin() as session:
+                yield session
+
+    def _service(self, service_id: str) -> Service:
+        try:
+            return self.business.service(service_id)
+        except KeyError:
+            offered = ", ".join(s.id for s in self.business.services)
+            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+
+    def _person(self, staff_id: str, service: Service) -> Staff:
+        try:
+            person = self.business.person(staff_id)
+        except KeyError:
+            known = ", ".join(s.id for s in self.business.staff)
+            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
+        if service.id not in person.services:
+            raise InvalidRequest(f"{person.name} does not offer {service.display('en')}")
+        return person
+
+    async def _check_bookable(
+        self, session: AsyncSession, svc: Service, person: Staff, start: datetime, *, moving: str | None = None
+    ) -> datetime:
+        """The UTC start if `person` may take `svc` then and is free; the booking being moved does not count."""
+        problem = schedule.rule_violation(self.business, svc, person, start, self._clock())
+        if problem is not None:
+            raise InvalidRequest(problem)
+        start = start.astimezone(UTC)
+        busy = await self._busy(session, {person.id}, start, start + svc.duration + svc.buffer_after, exclude=moving)
+        if schedule.overlaps(start, svc, busy.get(person.id, [])):
+            local = self.business.local(start)
+            raise SlotTaken(f"{person.name} is already booked at {local:%Y-%m-%d %H:%M}")
+        return start
+
+    async def _busy(
+        self, session: AsyncSession, staff: set[str], start: datetime, end: datetime, *, exclude: str | None = None
+    ) -> dict[str, list[schedule.Busy]]:
+        """Active bookings per staff member that block any time in [start, end)."""
+        query = select(BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until).where(
+            BookingRow.staff.in_(staff),
+            BookingRow.status.in_(ACTIVE),
+            BookingRow.start_at < end,
+            BookingRow.blocked_until > start,
+        )
+        if exclude is not None:
+            query = query.where(BookingRow.id != exclude)
+        busy: dict[str, list[schedule.Busy]] = {}
+        for staff_id, begins, until in await session.execute(query):
+            busy.setdefault(staff_id, []).append(schedule.Busy(begins, until))
+        return busy
+
+    async def _lock_staff(self, session: AsyncSession, staff_id: str) -> None:
+        """Serialize writers per staff member until this transaction ends."""
+        if not self._postgres:
+            return  # SQLite: BEGIN IMMEDIATE already made this the only writer
+        await session.execute(pg_insert(StaffLockRow).values(staff_id=staff_id).on_conflict_do_nothing())
+        await session.execute(select(StaffLockRow.staff_id).where(StaffLockRow.staff_id == staff_id).with_for_update())
+
+    async def _row(self, session: AsyncSession, booking_id: str, *, for_update: bool = False) -> BookingRow:
+        query = select(BookingRow).where(BookingRow.id == booking_id)
+        if for_update:
+            query = query.with_for_update()
+        row = await session.scalar(query)
+        if row is None:
+            raise NotFound(f"no booking with id {booking_id!r}")
+        return row
+
+    async def _by_key(self, session: AsyncSession, key: str) -> BookingRow | None:
+        return await session.scalar(select(BookingRow).where(BookingRow.idempotency_key == key))
+
+    def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> BookingRow:
+        now = self._clock()
+        contact = request.contact
+        return BookingRow(
+            id=str(uuid.uuid4()),
+            service=svc.id,
+            staff=request.staff,
+            start_at=start,
+            end_at=start + svc.duration,
+            blocked_until=start + svc.duration + svc.buffer_after,
+            status=BookingStatus.CONFIRMED.value,
+            contact_ref=contact.ref,
+            contact_name=contact.name,
+            contact_email=contact.email,
+            contact_phone=contact.phone,
+            channel=request.channel,
+            notes=request.notes,
+            idempotency_key=key,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def _log(self, session: AsyncSession, booking_id: str, kind: ChangeKind) -> None:
+        """Append to the change log as the transaction's last write."""
+        await session.flush()
+        if self._postgres:
+            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_EVENT_LOCK})
+        session.add(BookingEventRow(booking_id=booking_id, kind=kind.value, at=self._clock()))
+        await session.flush()
+
+
+def _require_aware(moment: datetime, what: str) -> datetime:
+    if moment.tzinfo is None:
+        raise InvalidRequest(f"{what} needs a time zone")
+    return moment
+
+
+def _status_text(status: str) -> str:
+    return "already cancelled" if status == BookingStatus.CANCELLED.value else status.replace("_", "-")
+
+
+def _booking(row: BookingRow) -> Booking:
+    return Booking(
+        id=row.id,
+        service=row.service,
+        staff=row.staff,
+        start=row.start_at,
+        end=row.end_at,
+        status=BookingStatus(row.status),
+        contact=Contact(row.contact_ref, row.contact_name, row.contact_email, row.contact_phone),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        cancel_reason=row.cancel_reason,
+        notes=row.notes,
+        extra={"channel": row.channel, "blocked_until": row.blocked_until},
+    )

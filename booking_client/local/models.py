@@ -1,0 +1,104 @@
+"""The embedded engine's tables: bookings, per-staff locks and the change log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; always read back aware, in UTC.
+
+    PostgreSQL keeps it as timestamptz. SQLite has no zone type, so it is stored as
+    naive UTC text — one fixed form, so comparisons in SQL order correctly.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the booking engine stores aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (so migrations can refer to them)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+STATUSES = ("confirmed", "cancelled", "rescheduled", "completed", "no_show")
+CHANGE_KINDS = ("created", "cancelled", "rescheduled", "status")
+
+
+class BookingRow(Base):
+    """One booking. It blocks its staff member from start_at until blocked_until (end + buffer)."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint("end_at > start_at AND blocked_until >= end_at", name="times"),
+        # The overlap check reads one staff member's active bookings around a time.
+        Index("ix_bookings_staff_status_start", "staff", "status", "start_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service: Mapped[str] = mapped_column(String(64))
+    staff: Mapped[str] = mapped_column(String(64))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    contact_ref: Mapped[str] = mapped_column(String(255), index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(255))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    contact_phone: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StaffLockRow(Base):
+    """One row per staff member; PostgreSQL writers take it FOR UPDATE to book that person one at a time."""
+
+    __tablename__ = "booking_staff_locks"
+
+    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class BookingEventRow(Base):
+    """The change log: what happened to which booking, in commit order, for the reminder scheduler."""
+
+    __tablename__ = "booking_events"
+    __table_args__ = (CheckConstraint(f"kind IN {CHANGE_KINDS!r}", name="kind"),)
+
+    # SQLite only auto-increments an INTEGER primary key.
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    booking_id: Mapped[str] = mapped_column(String(36), ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

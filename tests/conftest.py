@@ -1,0 +1,59 @@
+"""Shared fixtures: migrated databases (SQLite file, PostgreSQL schema) for any test that needs one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from booking_client.local import make_engine, migrate
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite database in a fresh file."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+    await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def pg_engine() -> AsyncIterator[AsyncEngine]:
+    """A migrated PostgreSQL schema of its own (t_<random>), dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL, connect_args={"timeout": 3})
+    try:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # refused, unknown host, bad credentials: all mean "no PostgreSQL here"
+        await admin.dispose()
+        _postgres_missing(exc)
+    engine = make_engine(PG_URL, schema=schema)
+    try:
+        await migrate(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+def _postgres_missing(exc: BaseException) -> None:
+    reason = f"PostgreSQL is not reachable at {PG_URL} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the PostgreSQL tests", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_engine(request) -> AsyncEngine:
+    """Each migrated database in turn: the test runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_engine")
