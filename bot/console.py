@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TextIO
 
-from booking_client import BusinessFileError
+from sqlalchemy.exc import SQLAlchemyError
+
+from booking_client import BookingError, BusinessFileError
 
 from . import replies
 from .app import App, build_app
@@ -158,6 +160,9 @@ async def _chat(user: str, lang: str | None, start: str | None, stdin: TextIO, o
     except (SettingsError, BusinessFileError) as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
+    except (OSError, SQLAlchemyError, BookingError) as exc:
+        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
+        return 2
     if moment is not None:
         clock.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))
     console = Console(app, clock, tracer_box[0], user, lang, out)
@@ -181,6 +186,11 @@ async def _chat(user: str, lang: str | None, start: str | None, stdin: TextIO, o
     finally:
         await app.aclose()
     return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None) -> int:

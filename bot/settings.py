@@ -58,7 +58,8 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problem = exc.errors()[0]
         name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
-        raise SettingsError(f"setting {name}: {problem['msg']}") from None
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {message}") from None
 
 
 @lru_cache(maxsize=1)
