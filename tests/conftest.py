@@ -56,4 +56,4 @@ def _postgres_missing(exc: BaseException) -> None:
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_engine(request) -> AsyncEngine:
     """Each migrated database in turn: the test runs once on SQLite and once on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_engine")
+    return request.getfixturevalue({"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param])
