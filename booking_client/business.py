@@ -50,12 +50,12 @@ class WeeklyHours(BaseModel):
     sat: list[Span] = []
     sun: list[Span] = []
 
-    @model_validator(mode="after")
-    def _check_spans(self) -> WeeklyHours:
-        for day in WEEKDAYS:
-            for span in getattr(self, day):
-                _parse_span(span)
-        return self
+    @field_validator(*WEEKDAYS)
+    @classmethod
+    def _check_spans(cls, spans: list[str]) -> list[str]:
+        for span in spans:
+            _parse_span(span)
+        return spans
 
     def spans(self, weekday: int) -> list[tuple[time, time]]:
         """Opening spans for a weekday (Monday = 0), in order."""
@@ -222,7 +222,8 @@ def _format_validation(err: ValidationError, source: str) -> str:
     lines = []
     for problem in err.errors():
         where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
-        lines.append(f"{source}: setting '{where}': {problem['msg']}")
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines.append(f"{source}: setting '{where}': {message}")
     return "\n".join(lines)
 
 

@@ -177,11 +177,12 @@ class _Turn:
             return await self.on_choice(value)
 
         text = (msg.text or "").strip()
-        if not text or not any(ch.isalnum() for ch in text) and len(text) < 3:
-            if not text:
-                return self.say(self.t("empty"), *self._reprompt_hint())
+        if not text:
+            return self._keep_step(self.t("empty"))
         if len(text) > MAX_TEXT:
-            return self.say(self.t("too_long"))
+            return self._keep_step(self.t("too_long"))
+        if not any(ch.isalnum() for ch in text):
+            return self._keep_step(self.t("not_understood"))
 
         if state.options:
             value = self._typed_option(text)
@@ -198,8 +199,17 @@ class _Turn:
         self._maybe_switch_language(text, reading)
         return await self.on_reading(reading, text)
 
-    def _reprompt_hint(self) -> list[str]:
-        return []
+    def _keep_step(self, text: str) -> list[Reply]:
+        """Answer noise without losing the question on the table (its options stay valid)."""
+        if self.state.step == "confirm" and self.state.pending:
+            return self.say(text, self.confirm_question(), options=self.yes_no())
+        options = [Option(o.label, o.value) for o in self.state.options]
+        offer = self.state.offer_id
+        self.say(text, options=options)
+        if options:  # keep the same offer so buttons already on screen still work
+            self.state.offer_id = offer
+            self.out[-1] = Reply(self.out[-1].text, self.out[-1].options, offer)
+        return self.out
 
     def _maybe_switch_language(self, text: str, reading: Reading) -> None:
         words = re.findall(r"[^\W\d_]{2,}", text)
@@ -220,7 +230,8 @@ class _Turn:
             return self.state.options[i].value if 0 <= i < len(self.state.options) else None
         folded = text.casefold().strip(" .!")
         for option in self.state.options:
-            if option.label.casefold() == folded:
+            label = option.label.casefold()
+            if folded in (label, label.split(" (")[0]):
                 return option.value
         return None
 
@@ -247,7 +258,7 @@ class _Turn:
         intent = r.intent
         slot_info = bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when)
         if state.flow in ("book", "reschedule") and step != "pick_booking" and slot_info and intent in (
-            "book", "availability", "other", "affirm", "deny", "reschedule"
+            "book", "availability", "affirm", "deny", "reschedule"
         ):
             if state.flow == "reschedule" and state.booking_id:
                 return await self.reschedule_with(r)
@@ -569,7 +580,7 @@ class _Turn:
         return self.say(self.confirm_question(), options=self.yes_no())
 
     async def take_name(self, r: Reading, text: str) -> list[Reply]:
-        name = r.name or _plain_name(text)
+        name = r.name or (_plain_name(text) if r.intent in ("other", "book") and not r.has_when else None)
         if r.email:
             self.state.email = _valid_email(r.email)
         if not name:
