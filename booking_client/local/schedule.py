@@ -111,7 +111,8 @@ def rule_violation(business: Business, service: Service, person: Staff, start: d
         return reason
     day_windows = windows(business, person, local.date())
     if not day_windows:
-        return f"{person.name} does not work on {WEEKDAY_NAMES[local.weekday()]}s"
+        who = f"{person.name} does not work" if person.hours is not None else "the business is closed"
+        return f"{who} on {WEEKDAY_NAMES[local.weekday()]}s"
     window = next((w for w in day_windows if w.start <= start and start + service.duration <= w.end), None)
     if window is None:
         return (
