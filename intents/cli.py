@@ -1,0 +1,126 @@
+"""The `booking-bot parse` contract: JSON lines in, one JSON line out per input, in order.
+
+Every input line gets exactly one output line, also a broken one (it carries an `error`), so a
+caller can zip inputs and outputs. Output is flushed line by line for interactive pipes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .rules import read
+from .types import Context, Reading, Vocabulary
+
+_EMPTY = {"intent": "other", "service": None, "staff": None, "date": None, "time": None, "start": None, "end": None}
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+class InputError(ValueError):
+    """A line that does not follow the input contract; the message says what is wrong."""
+
+
+def _zone(name: object) -> ZoneInfo:
+    if not isinstance(name, str) or not name:
+        raise InputError("tz must be an IANA zone name")
+    zone = _ZONES.get(name)
+    if zone is None:
+        try:
+            zone = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise InputError(f"unknown tz {name!r}") from None
+        _ZONES[name] = zone
+    return zone
+
+
+def _now(value: object, zone: ZoneInfo) -> datetime:
+    if not isinstance(value, str):
+        raise InputError("now must be a string YYYY-MM-DDTHH:MM:SS")
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"bad now {value!r}") from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(zone)
+    return naive.replace(tzinfo=zone)
+
+
+def reading_json(case_id: object, r: Reading) -> dict:
+    """The contract's output object for one reading."""
+    return {
+        "id": case_id,
+        "intent": r.intent,
+        "service": r.service_text,
+        "staff": r.staff_text,
+        "date": r.date.isoformat() if r.date else None,
+        "time": r.time.strftime("%H:%M") if r.time else None,
+        "start": r.start.isoformat(timespec="seconds") if r.start else None,
+        "end": r.end.isoformat(timespec="seconds") if r.end else None,
+    }
+
+
+def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None) -> dict:
+    """One input line -> one output object (with `error` when the line breaks the contract)."""
+    case_id = None
+    try:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            raise InputError("line is not JSON") from None
+        if not isinstance(obj, dict):
+            raise InputError("line is not a JSON object")
+        case_id = obj.get("id")
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise InputError("text is missing or not a string")
+        tz_name = obj.get("tz") or default_tz
+        zone = _zone(tz_name)
+        now_value = obj.get("now")
+        now = _now(now_value, zone) if now_value is not None else datetime.now(zone)
+        lang = obj.get("lang")
+        if lang not in ("en", "de"):
+            lang = None
+        return reading_json(case_id, read(text, Context(now=now, lang=lang, vocabulary=vocabulary)))
+    except InputError as exc:
+        return {"id": case_id, **_EMPTY, "error": str(exc)}
+
+
+def run_jsonl(stdin: IO[str], stdout: IO[str], vocabulary: Vocabulary | None = None,
+              default_tz: str | None = None) -> int:
+    """Read JSON lines from `stdin`, write one JSON line per non-blank input line. Returns 0."""
+    vocabulary = vocabulary or Vocabulary()
+    dumps = json.dumps
+    for line in stdin:
+        if not line.strip():
+            continue
+        stdout.write(dumps(parse_line(line, vocabulary, default_tz), ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | None = None,
+             vocabulary: Vocabulary | None = None) -> str:
+    """A readable account of how one message is read, for operators trying phrasings."""
+    vocabulary = vocabulary or Vocabulary()
+    try:
+        zone = _zone(tz)
+        moment = _now(now, zone) if now else datetime.now(zone)
+    except InputError as exc:
+        return f"error: {exc}"
+    r = read(text, Context(now=moment, lang=lang, vocabulary=vocabulary))
+    rows = [
+        ("text", text), ("now", moment.isoformat(timespec="minutes")), ("intent", r.intent), ("lang", r.lang),
+        ("service", f"{r.service} ({r.service_text!r})" if r.service else r.service_text),
+        ("staff", f"{r.staff} ({r.staff_text!r})" if r.staff else r.staff_text),
+        ("any staff", "yes" if r.any_staff else None),
+        ("date", r.date.strftime("%Y-%m-%d (%A)") if r.date else None),
+        ("time", r.time.strftime("%H:%M") if r.time else None),
+        ("from", r.start.isoformat(timespec="minutes") if r.start else None),
+        ("until", r.end.isoformat(timespec="minutes") if r.end else None),
+        ("name", r.name), ("email", r.email), ("phone", r.phone),
+        ("number", str(r.number) if r.number is not None else None),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows if v is not None)

@@ -1,0 +1,317 @@
+"""Services, staff, customer name, email, phone and option numbers in a message.
+
+Vocabulary words are matched exactly first (with spacing, plural and umlaut variants), then with
+one typo for longer words. A provider the vocabulary does not know ("Dr. Thomas Stodgel",
+"Great Clips") is taken from a run of capitalised words after a cue such as "with", "see" or "bei".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS
+from .normalize import clean, umlaut_pattern
+from .types import Vocabulary
+
+
+@dataclass(frozen=True)
+class Match:
+    """A vocabulary entry found in the text: its canonical id and the words as written."""
+
+    id: str | None
+    text: str
+    start: int
+
+
+# --- vocabulary matching -----------------------------------------------------------------------
+
+
+class _Matcher:
+    """All names of one vocabulary table compiled into one regex, plus a fuzzy fallback."""
+
+    def __init__(self, table: dict[str, Sequence[str]], plural: bool):
+        entries: list[tuple[str, str]] = []
+        for cid, names in table.items():
+            for name in [cid, *names]:
+                key = " ".join(clean(str(name)).split())
+                if key:
+                    entries.append((key, cid))
+        entries.sort(key=lambda e: len(e[0]), reverse=True)
+        self.ids = [cid for _, cid in entries]
+        suffix = r"(?:s|es|e|en|n)?" if plural else r"(?:s|'s)?"
+        alts = []
+        for key, _ in entries:
+            words = [umlaut_pattern(w) for w in key.split()]
+            alts.append("(" + r"[\s-]*".join(words) + suffix + ")")
+        self.rx = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])") if alts else None
+        # single words long enough to fuzz safely: "colour"->"color", "sara"->"sarah", "harcut"
+        self.fuzzy = sorted({(key.replace(" ", ""), cid) for key, cid in entries if len(key.replace(" ", "")) >= 4})
+
+    def find(self, low: str) -> list[Match]:
+        if self.rx is None:
+            return []
+        return [Match(self.ids[m.lastindex - 1], "", m.start()) for m in self.rx.finditer(low)]
+
+    def fuzz(self, tokens: list[tuple[str, int]], allow: set[int] | None = None) -> Match | None:
+        if not self.fuzzy:
+            return None
+        from rapidfuzz.distance import Levenshtein  # lazy: most messages never need it
+
+        for i, (tok, pos) in enumerate(tokens):
+            if allow is not None and i not in allow:
+                continue
+            candidates = [(tok, 1)]
+            if i + 1 < len(tokens):
+                candidates.append((tok + tokens[i + 1][0], 2))
+            for cand, width in candidates:
+                if len(cand) < 4 or cand in _COMMON:
+                    continue
+                for key, cid in self.fuzzy:
+                    if abs(len(key) - len(cand)) > 1 or key[0] != cand[0]:
+                        continue
+                    limit = 1 if len(key) < 9 else 2
+                    if Levenshtein.distance(cand, key, score_cutoff=limit) <= limit:
+                        return Match(cid, "", pos)
+        return None
+
+
+_MATCHERS: dict[int, tuple[Vocabulary, _Matcher, _Matcher]] = {}
+
+
+def _matchers(vocab: Vocabulary) -> tuple[_Matcher, _Matcher]:
+    hit = _MATCHERS.get(id(vocab))
+    if hit is None or hit[0] is not vocab:
+        if len(_MATCHERS) > 32:
+            _MATCHERS.clear()
+        hit = (vocab, _Matcher(dict(vocab.services), plural=True), _Matcher(dict(vocab.staff), plural=False))
+        _MATCHERS[id(vocab)] = hit
+    return hit[1], hit[2]
+
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def _span_text(original: str, low: str, start: int) -> str:
+    """The words as the user wrote them, from `start` to the end of the matched phrase."""
+    return original[start:]
+
+
+def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
+    """The first service named in the text (canonical id and the user's words)."""
+    services, _ = _matchers(vocab)
+    found = services.find(low)
+    if found:
+        m = found[0]
+        end = services.rx.search(low, m.start).end()
+        return Match(m.id, original[m.start:end], m.start)
+    tokens = [(t.group(0), t.start()) for t in _WORD.finditer(low)]
+    if not tokens or len(tokens) > 60:
+        return None
+    allow = None if lenient else {i for i, (t, _) in enumerate(tokens) if len(t) >= 5}
+    fm = services.fuzz(tokens, allow)
+    if fm is None:
+        return None
+    return Match(fm.id, _word_at(original, fm.start, 2 if " " in original[fm.start:fm.start + 40] else 1), fm.start)
+
+
+def _word_at(original: str, start: int, n_words: int) -> str:
+    words = _WORD.finditer(original, start)
+    first = next(words, None)
+    if first is None:
+        return original[start:].strip()
+    return first.group(0)
+
+
+_STAFF_CUE = re.compile(
+    r"(?:with|w/|see|visit|by|bei|mit|von|zu|zur|zum|prefer|want|like|book|try|named|called|ist|is|and|und|oder|or)\s*$")
+
+
+def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
+    """A staff member from the vocabulary, by name or a close misspelling."""
+    _, staff = _matchers(vocab)
+    found = staff.find(low)
+    if found:
+        m = found[0]
+        end = staff.rx.search(low, m.start).end()
+        return Match(m.id, original[m.start:end], m.start)
+    tokens = [(t.group(0), t.start()) for t in _WORD.finditer(low)]
+    if not tokens or len(tokens) > 60:
+        return None
+    # a misspelled name only counts where a name is expected: after "with", "bei"... or capitalised
+    allow = set()
+    for i, (tok, pos) in enumerate(tokens):
+        if lenient or original[pos:pos + 1].isupper() or _STAFF_CUE.search(low[max(0, pos - 12):pos]):
+            allow.add(i)
+    fm = staff.fuzz(tokens, allow)
+    if fm is None:
+        return None
+    return Match(fm.id, _word_at(original, fm.start, 1), fm.start)
+
+
+# --- providers the vocabulary does not know ----------------------------------------------------
+
+# Words that end or never start a name run even when capitalised.
+_COMMON = frozenset("""
+i i'm im i'd i'll i've me my mine we us our you your yes no not ok okay sure please thanks thank hi hello hey
+the a an and or but so if then that this these those it it's its is are was were be been am do does did
+can could would should will shall may might must have has had get got make made let let's
+what when where which who whom why how there here any some anything something nothing all also too
+at on in for to from of by with about as into onto over under after before between until near
+today tomorrow tonight morning afternoon evening night noon week weekend month year day time date
+appointment appointments booking reservation visit slot available availability free open
+book cancel reschedule move change find look search see want need like prefer try go come
+great good fine perfect nice cool sounds works actually sorry well oh um also just still
+salon dentist doctor therapist stylist office clinic place one someone anyone else other another
+bitte danke ja nein hallo ich du sie er wir ihr mein meine meinen der die das den dem des ein eine einen
+und oder aber am um im in an auf bei mit von zu zum zur für nach vor ab bis termin termine
+heute morgen übermorgen uhr woche wochenende haben habe hätte möchte kann können gibt es noch
+dr doctor mr mrs ms frau herr prof
+""".split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
+
+_NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’.-]*|\d{2,5}(?=\s+[A-Z]))"
+_TITLE = r"(?:Dr\.|Dr\s|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Frau|Herr)"
+_RUN = rf"(?:{_TITLE}\s*)?{_NAME_TOKEN}(?:(?:\s+|\s*[&:]\s*|\s+-\s+)(?:{_TITLE}\s*)?{_NAME_TOKEN}|\s+lab\b)*"
+_PROVIDER_CUE = re.compile(
+    r"(?i:\b(?:with|w/|see|visit|at|to|from|for|of|this|called|named|name is|name's|is called|dentist is|doctor is|salon is"
+    r"|office is|therapist is|stylist is|clinic is|place is|go with|try|prefer|choose|book|bei|mit|zu|zur|zum|von"
+    r"|heißt|heisst|called|it's|it is|the)\s+(?:the\s+|a\s+|salon\s+|dentist\s+|doctor\s+|therapist\s+|stylist\s+)?)"
+    rf"(?P<run>{_RUN})")
+_LEADING_RUN = re.compile(rf"^\s*(?P<run>{_RUN})\s*(?i:(?:is (?:fine|good|great|ok|okay|perfect|my choice|the one|better|preferred)"
+                          r"|please|works|would be (?:great|good|fine))?)\s*[.!?]*\s*$")
+_DOCTOR_WORD = re.compile(r"^(?:Doctor|Dr)\s+(?=[A-Z])")
+
+
+def _trim_run(run: str) -> str | None:
+    """Drop cue words caught at the edges, a trailing period, and runs that are no name at all."""
+    run = _DOCTOR_WORD.sub("", run.strip())
+    tokens = run.split()
+    keep: list[str] = []
+    for i, tok in enumerate(tokens):
+        bare = tok.strip(".,:;!?'’").lower()
+        if bare in _COMMON and not (bare in ("dr", "mr", "mrs", "ms", "frau", "herr", "prof") and i + 1 < len(tokens)):
+            if i == 0 and bare == "the" and len(tokens) > 1:
+                keep.append(tok)
+                continue
+            break
+        keep.append(tok)
+    while keep and keep[-1] in ("&", ":", "-", "The", "the"):
+        keep.pop()
+    if not keep:
+        return None
+    text = " ".join(keep).rstrip(".,:;!?")
+    if text.lower().startswith("the ") and len(keep) < 2:
+        return None
+    letters = [t for t in keep if t[:1].isalpha()]
+    if not letters or all(t.strip(".").lower() in _COMMON for t in keep):
+        return None
+    if len(keep) == 1 and len(text) < 2:
+        return None
+    return text
+
+
+def find_provider(original: str) -> str | None:
+    """A provider named in capitals that the vocabulary does not know, as the user wrote it."""
+    if original.islower() or original.isupper():
+        return None
+    for m in _PROVIDER_CUE.finditer(original):
+        name = _trim_run(m.group("run"))
+        if name:
+            return name
+    m = _LEADING_RUN.match(original)
+    if m:
+        name = _trim_run(m.group("run"))
+        if name and (" " in name or len(name) > 3):
+            return name
+    return None
+
+
+_ANY_STAFF = re.compile(
+    r"\b(?:any ?one|any ?body|whoever|any (?:stylist|hairdresser|barber|staff|provider|of them|person)|no preference"
+    r"|doesn'?t matter|does not matter|don'?t care|dont care|either (?:one|is fine)|egal(?: wer)?|irgendwer|irgendjemand"
+    r"|irgendein(?:e|en)?|beliebig|keine präferenz|keine praeferenz|wer (?:auch immer|gerade )?(?:frei|zeit) (?:ist|hat)"
+    r"|ist mir egal|mir egal|first available|whoever is (?:free|available))\b")
+
+
+def any_staff(low: str) -> bool:
+    return _ANY_STAFF.search(low) is not None
+
+
+# --- contact details ---------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+_PHONE = re.compile(r"(?<![\w.:/-])(?:\+|00)?\d[\d ()/.-]{5,}\d(?![\w:])")
+_NOT_PHONE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
+
+
+def find_email(original: str) -> str | None:
+    m = _EMAIL.search(original)
+    return m.group(0).rstrip(".") if m else None
+
+
+def find_phone(original: str) -> str | None:
+    for m in _PHONE.finditer(original):
+        raw = m.group(0).strip()
+        digits = sum(c.isdigit() for c in raw)
+        if digits < 7 or digits > 15 or _NOT_PHONE.match(raw):
+            continue
+        if "." in raw and not raw.startswith(("+", "0")):
+            continue
+        return raw
+    return None
+
+
+_NAME_AFTER = re.compile(
+    r"(?i:\b(?:my name is|my name's|name is|name's|i am|i'm|im|this is|call me|it's|ich heiße|ich heisse|ich heise"
+    r"|mein name ist|hier ist|hier spricht|ich bin(?: der| die)?)\s+)"
+    r"(?P<name>[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){0,2})")
+_NAME_EXPLICIT = re.compile(
+    r"(?i:\b(?:my name is|my name's|mein name ist|ich heiße|ich heisse|call me)\s+)"
+    r"(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})")
+_BARE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3})\s*[.!]?\s*$")
+
+
+def find_name(original: str, expecting_name: bool) -> str | None:
+    """The customer's own name: "I'm Anna Schmidt", "ich heiße ...", or a bare answer when asked."""
+    for rx in (_NAME_EXPLICIT, _NAME_AFTER):
+        m = rx.search(original)
+        if m:
+            words = []
+            for w in m.group("name").split():
+                if w.lower().strip(".,") in _COMMON and rx is _NAME_AFTER:
+                    break
+                if w.lower() in ("and", "und", "from", "aus", "i", "ich"):
+                    break
+                words.append(w.strip(".,"))
+            if words and (rx is _NAME_EXPLICIT or words[0].lower() not in _COMMON):
+                return " ".join(words)
+    if expecting_name:
+        m = _BARE_NAME.match(original)
+        if m and not any(w.lower() in _COMMON for w in m.group("name").split()):
+            return m.group("name").strip()
+    return None
+
+
+# --- option numbers ----------------------------------------------------------------------------
+
+_NUMBER = re.compile(
+    r"^\s*(?:(?:option|number|no\.?|nr\.?|nummer|#|the|die|den|das)\s*)?(?P<n>\d{1,3})(?:\.|st|nd|rd|th)?\s*"
+    r"(?:one|please|bitte|pls|plz)?\s*[.!]?\s*$")
+_ORDINAL_CHOICE = re.compile(
+    r"^\s*(?:the|die|den|das|option|nimm|take)?\s*(?P<w>" + "|".join(CHOICE_ORDINALS) + r")(?:\s+(?:one|option|slot|time|termin|bitte|please))*\s*[.!]?\s*$")
+_WORD_NUMBER = re.compile(r"^\s*(?:option|number|nummer)?\s*(?P<w>" + "|".join(NUMBER_WORDS) + r")\s*[.!]?\s*$")
+
+
+def find_number(low: str) -> int | None:
+    """A bare number used to pick an option: "2", "option 3", "the second one", "die zweite"."""
+    m = _NUMBER.match(low)
+    if m:
+        return int(m.group("n"))
+    m = _ORDINAL_CHOICE.match(low)
+    if m:
+        return CHOICE_ORDINALS[m.group("w")]
+    m = _WORD_NUMBER.match(low)
+    if m:
+        return NUMBER_WORDS[m.group("w")]
+    return None

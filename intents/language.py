@@ -1,0 +1,43 @@
+"""English or German? A vote of frequent function words, umlauts and booking words."""
+
+from __future__ import annotations
+
+import re
+
+_DE = frozenset("""
+ich du sie wir ihr und oder der die das den dem des ein eine einen einem ist bin bist sind habe hast hat haben
+hätte haette möchte moechte mochte würde wuerde bitte danke nicht kein keine keinen mit bei für fuer um uhr am im
+morgen heute übermorgen uebermorgen termin termine terminen ja nein nee hallo tschüss tschuess wann was wie wo gibt
+es noch auch mir mich mein meine meinen meinem kann können koennen geht passt gerne gern zum zur vom nächste
+nächsten naechste naechsten woche wochenende nachmittag nachmittags vormittag vormittags abends abend haare
+schneiden färben verschieben absagen stornieren buchen frei zeit genau klar guten tag moin servus schon doch mal
+aber dann jetzt sehr gut morgens montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz
+maerz mai juni juli oktober dezember halb viertel vielen dank gibt's geht's hab wäre waere vielleicht lieber
+diese diesen dieser nach vor ab bis zwischen über ueber leider sonst alles mitarbeiter sprechen heiße heisse
+""".split())
+_EN = frozenset("""
+i you the a an is are to for my me at on and or please thanks thank yes no tomorrow today appointment book
+cancel can could would what when do have with this next that it of any free available morning afternoon evening
+hi hello hey bye okay sure want like need time day week monday tuesday wednesday thursday friday saturday sunday
+january february march april june july october december there their they how where i'm i'd it's that's don't
+be will just get see help let's sounds good great works after before between from some anything something
+your you're who which was were been has had am pm o'clock noon tonight weekend month about instead
+""".split())
+_TOKEN = re.compile(r"[a-zäöüß']+")
+
+
+def detect(norm: str, default: str = "en") -> str:
+    """'de' when German words (or umlauts) outnumber English ones, else 'en'."""
+    de = en = 0
+    for tok in _TOKEN.findall(norm):
+        if tok in _DE:
+            de += 1
+        if tok in _EN:
+            en += 1
+        if any(c in "äöüß" for c in tok):
+            de += 1
+    if de > en:
+        return "de"
+    if en > de:
+        return "en"
+    return default

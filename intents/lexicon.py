@@ -1,0 +1,215 @@
+"""Word lists for English and German: calendar words, numbers, and the cues of each intent.
+
+Cue lists are regex fragments over normalised text (lower case, typos repaired); umlauts are
+written once and also match their ae/oe/ue and bare-vowel spellings via `umlaut_pattern`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .normalize import umlaut_pattern
+
+EN_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+DE_MONTHS = {
+    "januar": 1, "jänner": 1, "jaenner": 1, "janner": 1, "februar": 2, "feber": 2, "märz": 3, "maerz": 3,
+    "marz": 3, "mrz": 3, "mär": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10, "okt": 10,
+    "dezember": 12, "dez": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5,
+    "sonntag": 6,
+}
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "eins": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5, "funf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "zwoelf": 12, "zwolf": 12,
+    "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18,
+    "neunzehn": 19, "zwanzig": 20,
+}
+_ORD_EN = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+           "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+           "eighteenth", "nineteenth", "twentieth"]
+ORDINAL_WORDS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_EN)}
+ORDINAL_WORDS.update({f"twenty-{w}": 20 + i + 1 for i, w in enumerate(_ORD_EN[:9])})
+ORDINAL_WORDS.update({f"twenty {w}": 20 + i + 1 for i, w in enumerate(_ORD_EN[:9])})
+ORDINAL_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+
+# Ordinals for picking an option ("the second one", "die zweite").
+CHOICE_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1,
+    "erste": 1, "ersten": 1, "erster": 1, "erstes": 1, "zweite": 2, "zweiten": 2, "zweiter": 2, "zweites": 2,
+    "dritte": 3, "dritten": 3, "dritter": 3, "drittes": 3, "vierte": 4, "vierten": 4, "fünfte": 5, "fuenfte": 5,
+    "letzte": -1, "letzten": -1,
+}
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A non-capturing alternation of `words`, longest first so "march" beats "mar"."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+def cue(*fragments: str) -> re.Pattern[str]:
+    """Compile regex fragments into one word-bounded pattern, with umlaut spellings expanded."""
+    parts = [_expand_umlauts(f) for f in fragments]
+    return re.compile(r"(?<![\w'])(?:" + "|".join(parts) + r")(?![\w'])", re.IGNORECASE)
+
+
+_UMLAUT = re.compile("[äöüß]")
+
+
+def _expand_umlauts(fragment: str) -> str:
+    return _UMLAUT.sub(lambda m: umlaut_pattern(m.group(0)), fragment)
+
+
+def keys_of(mapping: Mapping[str, object]) -> list[str]:
+    return list(mapping)
+
+
+# --- intent cues -------------------------------------------------------------------------------
+# Each list is a set of regex fragments; rules.py decides how they combine.
+
+APPT = r"(?:appointments?|appt|bookings?|reservations?|visits?|sessions?|slots?|termine?n?|buchung(?:en)?|reservierung(?:en)?|sitzung)"
+
+AFFIRM = (
+    r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"sure(?: thing)?", r"ok(?:ay|ey|ie)?", r"k",
+    r"kk", r"alright", r"all right", r"of course", r"certainly", r"absolutely", r"definitely", r"indeed",
+    r"correct", r"right", r"exactly", r"perfect", r"great", r"fine", r"good", r"excellent", r"fantastic",
+    r"awesome", r"wonderful", r"cool", r"nice", r"lovely", r"brilliant", r"splendid", r"super", r"agreed",
+    r"affirmative", r"confirm(?:ed)?", r"sounds (?:good|great|fine|perfect|nice|right|ok|okay|lovely|about right|wonderful|fantastic|excellent|awesome)",
+    r"(?:that|this|it)(?:'s| is| will| would|'ll|'d)? (?:be )?(?:fine|good|great|perfect|correct|right|ok|okay|wonderful|excellent|awesome|fantastic|lovely|nice|do|work|works)",
+    r"(?:that|this|it) works", r"works for me", r"go ahead", r"go for it", r"please do", r"do it", r"let'?s do (?:it|that)",
+    r"let'?s go with", r"i'?ll take (?:it|that|this|the)", r"i(?: would|'d) like that", r"i(?: would|'d) like to do that",
+    r"i (?:agree|accept)", r"why not", r"you bet", r"by all means", r"that'?s (?:it|the one)", r"book it", r"yes please",
+    r"ja+", r"jo", r"jap", r"jup", r"jep", r"jawohl", r"genau", r"passt(?: so| gut)?", r"gerne?", r"klar", r"sicher",
+    r"einverstanden", r"richtig", r"stimmt", r"prima", r"perfekt", r"bestätigt?", r"bestätigen", r"mach das",
+    r"machen wir(?: so)?", r"in ordnung", r"alles klar", r"geht klar", r"das passt", r"das geht", r"gut", r"sehr gut",
+    r"okidoki", r"super", r"toll", r"wunderbar", r"korrekt", r"jawoll", r"na klar", r"auf jeden fall", r"unbedingt",
+    r"passt mir", r"geht", r"👍",
+)
+DENY = (
+    r"no+", r"nope", r"nah", r"naw", r"nay", r"not really", r"negative", r"never ?mind", r"nvm", r"no way",
+    r"not (?:now|yet|today|right now|at the moment|anymore|interested|necessary)", r"i don'?t think so", r"not at all",
+    r"wrong", r"incorrect", r"that'?s (?:not|wrong|incorrect)", r"that is (?:not|wrong|incorrect)", r"not (?:right|correct|quite)",
+    r"doesn'?t work", r"won'?t work", r"does not work", r"will not work", r"can'?t do", r"i can'?t make",
+    r"nein", r"ne+", r"nee", r"nö", r"noe", r"nicht", r"lieber nicht", r"doch nicht", r"passt nicht", r"geht nicht",
+    r"falsch", r"stimmt nicht", r"auf keinen fall", r"keinesfalls", r"eher nicht", r"nein danke", r"nicht nötig",
+    r"another time", r"some other time", r"maybe later", r"vielleicht später", r"ein andermal", r"skip",
+    r"don'?t (?:bother|book|want|need)", r"i do not (?:want|need)", r"no need", r"no thanks?",
+)
+THANKS = (
+    r"thanks?", r"thank(?:s| you| u|you|s a lot|s so much| you so much| you very much)?", r"thx", r"thanx", r"ty",
+    r"appreciate(?:d)?(?: it)?", r"i appreciate", r"cheers", r"much obliged", r"grateful", r"many thanks",
+    r"danke(?:schön| schön| sehr| dir| euch| ihnen)?", r"vielen dank", r"herzlichen dank", r"besten dank", r"merci",
+    r"dankeschön", r"thank",
+)
+BYE = (
+    r"bye+", r"good ?bye", r"bye bye", r"see (?:you|ya)(?: later| soon| then)?", r"cya", r"later", r"take care",
+    r"that'?s all", r"that is all", r"that'?ll be all", r"that will be all", r"that'?s it", r"that is it",
+    r"i'?m (?:all )?(?:done|finished|good|set)", r"i am (?:all )?(?:done|finished|good|set)", r"all (?:done|set|good)",
+    r"nothing else", r"nothing more", r"talk (?:to you )?(?:later|soon)", r"have a (?:good|great|nice|lovely|wonderful) (?:day|one|evening|night|weekend)",
+    r"good night", r"tschüss", r"tschüs", r"tschau", r"ciao", r"auf wiedersehen", r"auf wiederhören", r"bis bald",
+    r"bis dann", r"bis später", r"bis morgen", r"schönen (?:tag|abend|feierabend)", r"das war'?s", r"das wars", r"das ist alles",
+    r"mehr nicht", r"sonst nichts", r"nichts weiter", r"gute nacht", r"servus", r"ade", r"adieu", r"baba",
+    r"that should be (?:all|it)", r"that'?s everything", r"no more", r"i'?m good",
+)
+GREET = (
+    r"hi+", r"hello+", r"hey+", r"heya", r"hiya", r"howdy", r"yo", r"greetings", r"good (?:morning|afternoon|evening|day)",
+    r"morning", r"hallo+", r"hallöchen", r"moin(?: moin)?", r"servus", r"grüß gott", r"grüezi", r"guten (?:morgen|tag|abend)",
+    r"tag", r"tach", r"na", r"hey there", r"hi there", r"hello there", r"sup", r"what'?s up", r"hoi", r"salut", r"ahoi",
+)
+HELP = (
+    r"help", r"help me", r"what can you do", r"what do you do", r"what are you", r"who are you",
+    r"how does (?:this|it) work", r"how do(?:es)? (?:i|this|you) (?:use|work)", r"how can you help", r"what can i (?:do|ask)",
+    r"what are (?:my|the) options", r"menu", r"commands", r"instructions", r"hilfe", r"was kannst du", r"was kann ich",
+    r"wie funktioniert (?:das|es)", r"was machst du", r"wer bist du", r"wie geht das", r"what is this", r"info",
+)
+HANDOFF = (
+    r"(?:talk|speak|chat|get through)(?: to| with)? (?:a |an |the |some |your )?(?:real )?(?:human|person|people|someone|somebody|agent|operator|representative|rep|manager|staff|employee|owner|boss|receptionist|support)",
+    r"(?:real|actual|live) (?:human|person|agent)", r"human(?: being| please)?", r"operator", r"agent please",
+    r"customer (?:service|support)", r"call me back", r"can someone call me", r"have someone call me",
+    r"mit (?:einem |einer |jemandem |dem |der )?(?:mitarbeiter(?:in)?|menschen|mensch|person|chef(?:in)?|inhaber(?:in)?|berater(?:in)?)(?: sprechen| reden)?",
+    r"(?:einen |eine )?(?:mitarbeiter(?:in)?|menschen|echten menschen)(?: sprechen| bitte)?",
+    r"(?:jemanden?|jemandem) (?:sprechen|anrufen)", r"rückruf", r"ruft? mich (?:bitte )?(?:zurück|an)",
+    r"persönlich (?:sprechen|reden)", r"kein(?:en)? (?:bot|roboter)", r"not a (?:bot|robot|machine)", r"stop (?:the )?bot",
+)
+CANCEL = (
+    r"cancel(?:l?ed|l?ing|s)?", r"cancell?ation", r"call (?:it )?off", r"call off", r"scrap", r"annul",
+    r"(?:delete|remove|drop) (?:my|the|this|that|our|it)", r"can'?t make it", r"cannot make it", r"won'?t make it",
+    r"can'?t come", r"cannot come", r"won'?t be (?:able to )?(?:come|coming|make it|there)", r"not (?:be )?coming",
+    r"no longer (?:need|want|coming)", r"don'?t need (?:the|my|it|that) (?:appointment|booking)? ?any ?more",
+    r"absagen", r"sage? (?:\w+ )?ab", r"abgesagt", r"stornieren", r"storniere", r"stornierung", r"storno", r"canceln",
+    r"cancelen", r"löschen", r"lösche", r"streichen", r"kann (?:leider )?nicht kommen", r"komme (?:leider )?nicht",
+    r"schaffe es nicht", r"schaff(?:e)? es nicht", r"ausfallen lassen", r"nicht wahrnehmen", r"abmelden", r"zurückziehen",
+)
+RESCHEDULE = (
+    r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the)(?: \w+)? (?:back|forward|later|to)",
+    r"push back", r"bring (?:it |my \w+ )?forward", r"shift", r"change (?:it|the (?:time|date|day|appointment|booking)|my (?:time|date|day|appointment|booking)|that)",
+    r"different (?:time|day|date)", r"another (?:time|day|date) instead", r"switch (?:it|my|the)",
+    r"verschieben", r"verschiebe", r"verlegen", r"verlege", r"umbuchen", r"umbuche", r"umlegen", r"ändern", r"umändern",
+    r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
+)
+LIST = (
+    r"(?:my|our|the|all|any|upcoming|future|next) (?:upcoming |current |existing |future |next )?" + APPT,
+    r"what (?:appointments?|bookings?|reservations?) (?:do|have) i", r"do i have (?:an?y? )?(?:upcoming )?" + APPT,
+    r"when(?:'s| is| was) my " + APPT, r"what time is my " + APPT, r"show (?:me )?my", r"list (?:my|all)",
+    r"meine (?:nächsten |anstehenden |aktuellen )?(?:termine?|buchungen|reservierungen)",
+    r"welche termine", r"wann (?:ist|habe ich) (?:mein(?:en)?|den) termin", r"habe ich (?:einen|noch einen|termine|schon einen)",
+    r"hab ich (?:einen|noch einen|termine|schon einen)", r"meinen termin", r"mein termin", r"übersicht",
+)
+AVAILABILITY = (
+    r"available", r"availability", r"availabilities", r"free", r"open(?:ing|ings)?", r"slots?", r"vacanc(?:y|ies)",
+    r"any ?times?", r"what times?", r"which times?", r"when (?:can|could|are|is|do|would)", r"spots?", r"space",
+    r"do (?:you|they) have (?:anything|any|time|something|room)", r"is there (?:anything|any|something|a|an)",
+    r"are there (?:any|other|more)", r"anything (?:at|for|on|in|available|open|free|else|earlier|later)",
+    r"something (?:at|for|on|in|available|open|free|else|earlier|later)", r"have anything", r"other options?",
+    r"more options", r"options", r"alternatives?", r"someone else", r"somebody else", r"anyone else", r"who else",
+    r"somewhere else", r"anywhere else", r"another (?:one|\w+ist|doctor|dentist|salon|stylist|therapist|place|provider|office)",
+    r"(?:a |any )?different (?:one|\w+ist|doctor|dentist|salon|stylist|therapist|place|provider|office)",
+    r"other (?:\w+ists|doctors|dentists|salons|stylists|therapists|places|providers|offices|ones)", r"any others?", r"else",
+    r"find", r"look(?:ing)? for", r"search(?:ing)?(?: for)?", r"locate", r"recommend", r"suggest(?:ions?)?",
+    r"frei", r"freie[nr]?", r"verfügbar", r"noch (?:was|etwas|platz|ein(?:en)? termin)", r"wann (?:habt|hast|haben|ist|geht|passt|könnte|kann)",
+    r"habt ihr", r"hast du", r"haben sie", r"gibt es", r"platz", r"lücke", r"zeit", r"termine frei", r"möglich(?:keiten)?",
+    r"suche", r"suchen", r"finden",
+)
+# Explicit booking verbs: enough on their own for "book".
+BOOK = (
+    r"book(?:ed|ing)?", r"reserve", r"reservation", r"schedule(?: me)?", r"make (?:an?|the|my|one|another) (?:\w+ )?(?:appointment|appt|booking|reservation)",
+    r"set (?:up|me up|it up|one up)", r"set (?:it|one|an appointment|the appointment)", r"get (?:me )?(?:in|an appointment|a slot|booked)",
+    r"fit me in", r"squeeze me in", r"pencil me in", r"sign me up", r"put me (?:down|in)", r"come in", r"(?:an|the) appointment",
+    r"appointment", r"appt", r"(?:i|we)(?:'d| would) like (?:to (?:come|get|have) )?an?", r"i (?:want|need)(?: to get)? an? (?:\w+ )?(?:appointment|appt|booking|reservation)",
+    r"(?:want|like|need|wish|hoping) to (?:see|visit|go to|get|have|book)", r"i(?:'d| would) (?:like|prefer|rather) (?:to )?(?:see|visit|go)",
+    r"can i (?:come|get|have|see|book)", r"could i (?:come|get|have|see|book)", r"try (?:for|to get|booking)",
+    r"buchen", r"buche", r"gebucht", r"reservieren", r"reserviere", r"termin(?:e)?", r"terminvereinbarung", r"eintragen",
+    r"vormerken", r"anmelden", r"hätte gerne?", r"möchte (?:gerne? )?(?:einen|ein|eine|den|zum|zur)", r"kommen",
+    r"vorbeikommen", r"vorbei kommen", r"ich brauche (?:einen|eine|ein)", r"ich will (?:einen|eine|ein)",
+    r"ich hätte", r"geht (?:das|es) (?:auch )?(?:am|um|morgen|heute)", r"kann ich (?:am|um|morgen|heute|kommen|vorbei)",
+)
+# The subject is something other than appointments here.
+OTHER_DOMAIN = (
+    r"weather", r"rain(?:ing|y)?", r"sunny", r"snow(?:ing)?", r"temperature", r"humid(?:ity)?", r"windy?", r"forecast",
+    r"degrees", r"taxi", r"cab", r"uber", r"lyft", r"ride", r"car", r"drive me", r"shared ride", r"calendar", r"event",
+    r"netflix", r"spotify", r"amazon", r"subscription", r"membership", r"order", r"package", r"delivery", r"flight",
+    r"hotel", r"restaurant", r"table for", r"movie", r"pizza", r"train", r"bus", r"newsletter", r"account",
+    r"wetter", r"regnet", r"regen", r"schnee", r"temperatur", r"kalender", r"abo", r"abonnement", r"bestellung", r"flug",
+    r"zug", r"lieferung", r"paket", r"vertrag", r"mitgliedschaft", r"konto", r"news", r"joke", r"witz", r"stock",
+    r"bitcoin", r"football", r"fußball", r"score", r"recipe", r"rezept", r"music", r"song",
+)
+# Questions about the business itself (address, phone, price): answered as info, never booked.
+INFO = (
+    r"address", r"phone(?: number)?", r"contact(?: number| details| info)?", r"number", r"rating", r"rated", r"reviews?",
+    r"stars", r"located", r"location", r"where (?:is|are)", r"how (?:do i|can i) (?:get|contact|reach)", r"directions",
+    r"how much", r"costs?", r"price", r"prices", r"pricing", r"charge", r"fees?", r"pay", r"payment", r"insurance",
+    r"unisex", r"cosmetic", r"parking", r"website", r"email address", r"opening hours", r"hours of operation",
+    r"adresse", r"telefon(?:nummer)?", r"nummer", r"wo (?:ist|seid|sind|finde)", r"preis(?:e)?", r"kosten", r"kostet",
+    r"bewertung(?:en)?", r"parken", r"öffnungszeiten", r"wie lange", r"how long", r"bezahlen", r"karte", r"card",
+)
+NEGATION = r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)?|nie)"

@@ -1,0 +1,193 @@
+"""Text clean-up before matching: case, quotes, emoji, umlaut variants and common typos.
+
+Two views of a message are produced. `clean` keeps every character position of the original
+(so entity spans can be cut from the user's own text); `norm` additionally repairs typos of the
+words the rules key on, and is what the intent and date/time rules read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters with a one-character ASCII stand-in; everything else that is not a letter, digit or
+# ordinary punctuation (emoji, pictographs, dingbats) becomes a space.
+_CHAR_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\u3000": " ",
+    "\u2026": ".", "\uff1a": ":", "\uff0c": ",", "\uff01": "!", "\uff1f": "?",
+}
+_KEEP_PUNCT = set(".,:;!?'\"-/@+#&()%")
+
+
+def _clean_char(c: str) -> str:
+    mapped = _CHAR_MAP.get(c)
+    if mapped is not None:
+        return mapped
+    if c.isalnum():
+        low = c.lower()
+        return low if len(low) == 1 else c
+    if c in _KEEP_PUNCT or c == " ":
+        return c
+    if c in "\t\n\r\f\v":
+        return " "
+    cat = unicodedata.category(c)
+    if cat.startswith("P"):
+        return c if c.isascii() else " "
+    return " "  # symbols, emoji, controls, variation selectors
+
+
+_ASCII_TABLE = {ord(c): c.lower() for c in map(chr, range(128)) if c.isalpha()}
+_ASCII_TABLE.update({ord(c): " " for c in "\t\n\r\f\v"})
+_ASCII_TABLE.update({ord("`"): "'"})
+
+
+def clean(text: str) -> str:
+    """Lower-case, straight quotes, no emoji; same length as `text` so spans line up."""
+    if text.isascii():
+        out = text.translate(_ASCII_TABLE)
+        if not any(c < " " or c == "\x7f" for c in out):
+            return out
+    return "".join(_clean_char(c) for c in text)
+
+
+# --- typo repair -------------------------------------------------------------------------------
+# Frequent misspellings seen in chat, written out; plus single-edit variants of the key words
+# below (generated once at import), so "tommorow", "wendsday" or "appoitment" still read right.
+_KNOWN_TYPOS = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrrw": "tomorrow", "tomoz": "tomorrow", "2morrow": "tomorrow",
+    "2moro": "tomorrow", "2mrw": "tomorrow", "tommorrow": "tomorrow", "tomorrows": "tomorrow",
+    "tommorow": "tomorrow", "tomorow": "tomorrow", "tomoro": "tomorrow", "tomorro": "tomorrow",
+    "tonite": "tonight", "2nite": "tonight", "2day": "today", "tdy": "today",
+    "appt": "appointment", "appts": "appointments", "apt": "appointment", "appoint": "appointment",
+    "thx": "thanks", "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "ty": "thanks", "tyvm": "thanks",
+    "pls": "please", "plz": "please", "plss": "please", "bitteschön": "bitte",
+    "u": "you", "ur": "your", "r": "are", "wanna": "want to", "gonna": "going to", "gotta": "got to",
+    "dont": "don't", "cant": "can't", "wont": "won't",
+    "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "thats": "that's", "whats": "what's",
+    "hows": "how's", "theres": "there's", "lets": "let's", "wheres": "where's", "youre": "you're",
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
+    "sun": "sunday", "arvo": "afternoon", "avo": "afternoon", "aft": "afternoon", "eve": "evening",
+    "mornin": "morning", "nite": "night", "wk": "week", "nxt": "next", "wknd": "weekend",
+    "resched": "reschedule", "cancle": "cancel", "cancell": "cancel", "cancal": "cancel",
+    "avail": "available", "avil": "available", "bday": "birthday",
+    "morgn": "morgen", "moin": "moin", "nachm": "nachmittag", "vorm": "vormittag",
+    "uebermorgen": "übermorgen", "ubermorgen": "übermorgen", "naechste": "nächste",
+    "naechsten": "nächsten", "nachste": "nächste", "nachsten": "nächsten", "nächstn": "nächsten",
+    "naechster": "nächster", "nachster": "nächster", "tschuess": "tschüss", "tschuss": "tschüss",
+    "tschüs": "tschüss", "danek": "danke", "dnake": "danke", "dankeschoen": "dankeschön",
+    "moechte": "möchte", "mochte": "möchte", "hätt": "hätte", "haette": "hätte", "hatte gern": "hätte gern",
+    "fuer": "für", "heisse": "heiße", "heiße": "heiße", "heisst": "heißt",
+    "montag": "montag", "dienstg": "dienstag", "mittwch": "mittwoch", "donerstag": "donnerstag",
+    "samstg": "samstag", "sonntg": "sonntag", "freitg": "freitag",
+}
+
+# Words the rules key on. A token one edit away from one of these (and not itself a common word)
+# is read as that word. Only words of 6+ letters: shorter ones collide with real words too often.
+_KEYWORDS = (
+    "tomorrow", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "august", "september", "october", "november",
+    "december", "morning", "afternoon", "evening", "weekend", "appointment", "appointments", "available",
+    "availability", "reschedule", "cancel", "booking", "bookings", "reservation", "schedule", "thanks",
+    "thank", "please", "tomorrow's", "o'clock", "quarter", "between", "midday", "tonight",
+    "termin", "termine", "morgen", "übermorgen", "montag", "dienstag", "mittwoch", "donnerstag",
+    "freitag", "samstag", "sonntag", "januar", "februar", "märz", "juni", "juli", "oktober",
+    "dezember", "vormittag", "nachmittag", "nachmittags", "vormittags", "abends", "wochenende",
+    "verschieben", "absagen", "stornieren", "buchen", "reservieren", "danke", "nächste", "nächsten",
+    "zwischen", "möchte", "hallo", "mitarbeiter", "haircut", "coloring", "colouring",
+)
+# Real words that are one edit from a keyword and must stay as they are.
+_PROTECTED = frozenset((
+    "monday's", "months", "mother", "marcus", "marches", "marched", "thankful", "abend", "morgens",
+    "termine", "termin", "terminal", "cancer", "canceled", "cancelled", "booking", "booked", "booker",
+    "tuesdays", "mondays", "fridays", "sundays", "saturdays", "wednesdays", "thursdays", "weekends",
+    "mornings", "evenings", "afternoons", "reschedules", "rescheduled", "scheduled", "schedules",
+    "please", "pleased", "pleasure", "hello", "hallo", "danken", "dankend", "morgan", "sunday",
+    "mittag", "mittags", "juli", "juni", "june", "july", "marz", "quarters", "thanked", "evenings",
+    "buche", "bucht", "abende", "stornier", "available", "availability", "haircuts", "coloring",
+    "coloured", "colored", "coloring", "colouring", "nachmittag", "vormittag", "nächster",
+))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _build_typo_index() -> dict[str, str]:
+    """Map every one-deletion variant of each keyword to the keyword (SymSpell style)."""
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for kw in _KEYWORDS:
+        if len(kw) < 6:
+            continue
+        for variant in {kw, *_deletes(kw)}:
+            if variant in index and index[variant] != kw:
+                ambiguous.add(variant)
+            index.setdefault(variant, kw)
+    for variant in ambiguous:
+        del index[variant]
+    return index
+
+
+_TYPO_INDEX = _build_typo_index()
+_KEYWORD_SET = frozenset(_KEYWORDS)
+_TOKEN = re.compile(r"[a-zäöüß0-9']+")
+
+
+def _repair(token: str) -> str:
+    known = _KNOWN_TYPOS.get(token)
+    if known is not None:
+        return known
+    if len(token) < 6 or token in _KEYWORD_SET or token in _PROTECTED or not token.isalpha():
+        return token
+    # one deletion, one insertion, one substitution or an adjacent swap away from a keyword
+    hit = _TYPO_INDEX.get(token)
+    if hit is not None and len(hit) == len(token) + 1:
+        return hit
+    candidates: set[str] = set()
+    for variant in _deletes(token):
+        kw = _TYPO_INDEX.get(variant)
+        if kw is None:
+            continue
+        if kw == variant or len(kw) == len(token):
+            candidates.add(kw)
+    if hit is not None and len(hit) == len(token):
+        candidates.add(hit)
+    if len(candidates) == 1:
+        return candidates.pop()
+    return token
+
+
+def repair_typos(text: str) -> str:
+    """Replace misspelled key words in an already `clean` text."""
+    return _TOKEN.sub(lambda m: _repair(m.group(0)), text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> tuple[str, str]:
+    """Return (`clean`, `norm`): the span-preserving view and the typo-repaired view."""
+    c = clean(text)
+    n = _SPACES.sub(" ", repair_typos(c)).strip()
+    return c, n
+
+
+def umlaut_pattern(word: str) -> str:
+    """A regex for `word` that also accepts the ae/oe/ue/ss and bare-vowel spellings of umlauts."""
+    out = []
+    for ch in re.escape(word.lower()):
+        if ch == "ä":
+            out.append("(?:ä|ae|a)")
+        elif ch == "ö":
+            out.append("(?:ö|oe|o)")
+        elif ch == "ü":
+            out.append("(?:ü|ue|u)")
+        elif ch == "ß":
+            out.append("(?:ß|ss)")
+        else:
+            out.append(ch)
+    return "".join(out)

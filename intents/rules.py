@@ -1,0 +1,177 @@
+"""The intent decision: which of the thirteen intents a message carries, from cues and slots.
+
+Order matters and encodes the product's caution: a request for a human or for help comes first,
+talk about other things (weather, taxis, a Netflix subscription) is never an action, and
+cancel/reschedule/book need their own words or a concrete time; a bare "yes"/"no" stays a
+confirmation answer for the dialogue to interpret.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import entities, lexicon
+from .language import detect
+from .lexicon import cue
+from .normalize import normalize
+from .types import Context, Intent, Reading
+from .when import NOTHING, resolve
+
+MAX_CHARS = 1000  # longer messages are read by their start; keeps the worst case bounded
+
+_LEAD = r"^(?:oh|well|um+|uh+|ah+|hmm+|so|okay so|actually|sorry|ähm|äh|also|naja|na ja)?[\s,.!]*"
+_AFFIRM_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.AFFIRM) + r")(?![\w'])")
+_DENY_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.DENY) + r")(?![\w'])")
+_ONLY_COURTESY_WORDS = re.compile(r"^[\s\W]*$")
+
+_AFFIRM = cue(*lexicon.AFFIRM)
+_DENY = cue(*lexicon.DENY)
+_THANKS = cue(*lexicon.THANKS)
+_BYE = cue(*lexicon.BYE)
+_GREET = cue(*lexicon.GREET)
+_HELP = cue(*lexicon.HELP)
+_HANDOFF = cue(*lexicon.HANDOFF)
+_CANCEL = cue(*lexicon.CANCEL)
+_RESCHEDULE = cue(*lexicon.RESCHEDULE)
+_LIST = cue(*lexicon.LIST)
+_AVAIL = cue(*lexicon.AVAILABILITY, r"how about", r"what about", r"wie wäre es", r"wie sieht es", r"wie schaut'?s")
+_BOOK_STRONG = cue(
+    r"book(?:ed|ing)?", r"reserve", r"reservation", r"schedule(?: me)?", r"make (?:an?|the|my|one|another) (?:\w+ )?(?:appointment|appt|booking|reservation|visit)",
+    r"set (?:up|me up|it up|one up)(?: an?| the)?", r"set (?:it|one|an appointment|the appointment)", r"get (?:me )?(?:in|booked)",
+    r"fit me in", r"squeeze me in", r"pencil me in", r"sign me up", r"put me (?:down|in)",
+    r"buchen", r"buche", r"reservieren", r"reserviere", r"termin (?:machen|vereinbaren|ausmachen)", r"terminvereinbarung",
+    r"eintragen", r"vormerken", r"anmelden", r"einen termin", r"termin bitte",
+)
+_BOOK_WEAK = cue(*lexicon.BOOK)
+_OTHER_DOMAIN = cue(*lexicon.OTHER_DOMAIN, r"my availability", r"am i free", r"when i'?m free", r"my schedule",
+                    r"my calendar", r"bin ich frei")
+_INFO = cue(*lexicon.INFO)
+_APPT_WORD = cue(lexicon.APPT, r"haircut", r"hair", r"salon", r"friseur", r"frisör")
+_NEGATED_ACTION = re.compile(
+    r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:\w+\s+)?"
+    r"(?:cancel|book|reschedule|move|absagen|stornieren|buchen|verschieben)")
+_HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
+_WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
+            r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
+_OBJECT_OTHER = re.compile(
+    r"(?:cancel|absagen|stornieren|kündigen|canceln|delete|löschen)\s+(?:my|the|our|mein(?:en|e)?|das|die|den)\s+(?P<obj>[\w-]+)")
+
+
+def read(text: str, context: Context) -> Reading:
+    """Read one message into a Reading. Never raises: unreadable input is 'other'."""
+    try:
+        return _read(text if isinstance(text, str) else str(text), context)
+    except Exception:  # the dialogue must never crash on a message; the reading is just empty
+        return Reading(intent="other", lang=context.lang or "en")
+
+
+def _read(text: str, context: Context) -> Reading:
+    text = text[:MAX_CHARS]
+    low, norm = normalize(text)
+    lang = context.lang if context.lang in ("en", "de") else detect(norm)
+    vocab = context.vocabulary
+    expecting = context.expecting
+
+    when = resolve(norm, context.now, lang, vocab.opening_hours, bare_number_is_time=expecting == "when") \
+        if norm else NOTHING
+    service = entities.find_service(text, low, vocab, lenient=expecting == "service")
+    staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff")
+    staff_text = staff.text if staff else entities.find_provider(text)
+    any_staff = entities.any_staff(norm)
+    number = entities.find_number(norm)
+    email = entities.find_email(text)
+    phone = entities.find_phone(text)
+    name = entities.find_name(text, expecting_name=expecting == "name")
+    if expecting == "staff" and staff_text is None and not any_staff and name is None:
+        staff_text = entities.find_name(text, expecting_name=True)
+    if staff_text and name and staff_text in name:
+        staff_text = None if staff is None else staff_text
+
+    has_when = when.date is not None or when.time is not None or when.start is not None
+    intent = _decide(norm, has_when=has_when, has_staff=bool(staff_text) or any_staff,
+                     has_service=service is not None, expecting=expecting, number=number,
+                     has_contact=bool(email or phone or name))
+    if number is not None and expecting == "when" and when.time is not None:
+        number = None  # "3" when asked for a time is 15:00, not option 3
+    return Reading(
+        intent=intent, lang=lang,
+        service=service.id if service else None, service_text=service.text if service else None,
+        staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
+        date=when.date, time=when.time, start=when.start, end=when.end,
+        name=name, email=email, phone=phone, number=number,
+    )
+
+
+def _decide(n: str, *, has_when: bool, has_staff: bool, has_service: bool, expecting: str | None,
+            number: int | None, has_contact: bool) -> Intent:
+    if not n or not any(ch.isalnum() for ch in n):
+        return "affirm" if "👍" in n else "other"
+    if _HANDOFF.search(n):
+        return "handoff"
+    if _HELP_ONLY.match(n):
+        return "help"
+    aff_lead = _AFFIRM_LEAD.match(n) is not None
+    deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
+    other_domain = _OTHER_DOMAIN.search(n) is not None
+    appt_context = _APPT_WORD.search(n) is not None or has_service
+    negated = _NEGATED_ACTION.search(n) is not None
+
+    if other_domain and not appt_context:
+        return "other"
+    if _CANCEL.search(n) and not negated:
+        obj = _OBJECT_OTHER.search(n)
+        if obj and not _APPT_WORD.search(obj.group("obj")) and not has_service and obj.group("obj") not in (
+                "it", "that", "this", "one", "booking", "visit", "reservation"):
+            return "other"
+        return "cancel"
+    if _RESCHEDULE.search(n) and not negated and (has_when or appt_context or _MOVE_OBJECT.search(n)):
+        return "reschedule"
+    if _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n):
+        return "list"
+    if negated:
+        return "deny"
+    info = _INFO.search(n) is not None
+    if _BOOK_STRONG.search(n):
+        return "book"
+    if deny_lead:
+        if has_when or (has_staff and not info):
+            return "book"
+        if _AVAIL.search(n) and not info:
+            return "availability"
+        return "deny"
+    if aff_lead:
+        if has_when and expecting != "confirm":
+            return "book"
+        return "affirm"
+    if expecting in ("when", "staff", "service") and (has_when or has_staff or has_service):
+        return "book"
+    if _AVAIL.search(n):
+        if info and not has_when:
+            return "other"
+        return "availability"
+    if info and not has_when:
+        return "other"
+    if has_when:
+        return "book"
+    if _BOOK_WEAK.search(n):
+        return "book"
+    if has_service and _WANT.search(n):
+        return "book"
+    if has_staff and expecting is None and _WANT.search(n):
+        return "book"
+    if _BYE.search(n):
+        return "bye"
+    if _THANKS.search(n):
+        return "thanks"
+    if _GREET.search(n):
+        return "greet"
+    if _HELP.search(n):
+        return "help"
+    if _AFFIRM.search(n):
+        return "affirm"
+    if _DENY.search(n):
+        return "deny"
+    return "other"
+
+
+_MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|ihn|ihn|es|den|das)\b")
