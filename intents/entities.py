@@ -168,6 +168,11 @@ bitte danke ja nein hallo ich du sie er wir ihr mein meine meinen der die das de
 und oder aber am um im in an auf bei mit von zu zum zur für nach vor ab bis termin termine
 heute morgen übermorgen uhr woche wochenende haben habe hätte möchte kann können gibt es noch
 dr doctor mr mrs ms frau herr prof
+nope nah yeah yep yup okay alright awesome excellent fantastic wonderful thanks thankyou cheers bye goodbye
+nothing maybe perhaps later sounds seems looks proceed nevermind never mind sure correct right exactly
+practitioner counselor specialist psychologist psychiatrist dermatologist gynecologist ophthalmologist ent
+orthodontist pediatrician cardiologist dentists doctors therapists salons barber hairdresser family general
+unisex cosmetic city area downtown
 """.split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
 
 _NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’.-]*|\d{2,5}(?=\s+[A-Z]))"
@@ -222,7 +227,7 @@ def find_provider(original: str) -> str | None:
     m = _LEADING_RUN.match(original)
     if m:
         name = _trim_run(m.group("run"))
-        if name and (" " in name or len(name) > 3):
+        if name and " " in name:
             return name
     return None
 

@@ -94,6 +94,11 @@ AFFIRM = (
     r"machen wir(?: so)?", r"in ordnung", r"alles klar", r"geht klar", r"das passt", r"das geht", r"gut", r"sehr gut",
     r"okidoki", r"super", r"toll", r"wunderbar", r"korrekt", r"jawoll", r"na klar", r"auf jeden fall", r"unbedingt",
     r"passt mir", r"geht", r"👍",
+    r"(?:that|this|it|which|that one|this one) (?:sounds|seems|looks|fits)(?: \w+)? (?:good|great|fine|nice|right|perfect|ok|okay|correct|lovely|excellent|wonderful|awesome|fantastic|about right)",
+    r"(?:sounds|seems|looks) (?:good|great|fine|nice|right|perfect|ok|okay|correct|lovely|excellent|wonderful|awesome)",
+    r"sounds like a plan", r"(?:that|this) (?:should|would|will) do", r"suits me", r"(?:that|this|it) fits", r"i choose",
+    r"i can live with (?:that|it)", r"i'?ll go with", r"i want (?:that|this|it)", r"proceed", r"that'?d be (?:great|good|fine|perfect)",
+    r"i'?m (?:fine|ok|okay|good) with (?:that|it|this)", r"fine by me", r"good for me", r"great for me",
 )
 DENY = (
     r"no+", r"nope", r"nah", r"naw", r"nay", r"not really", r"negative", r"never ?mind", r"nvm", r"no way",
@@ -104,6 +109,10 @@ DENY = (
     r"falsch", r"stimmt nicht", r"auf keinen fall", r"keinesfalls", r"eher nicht", r"nein danke", r"nicht nötig",
     r"another time", r"some other time", r"maybe later", r"vielleicht später", r"ein andermal", r"skip",
     r"don'?t (?:bother|book|want|need)", r"i do not (?:want|need)", r"no need", r"no thanks?",
+    r"nothing(?: else| more| at all| for now| right now)?", r"not (?:right |just )?now", r"not at (?:this|the) (?:time|moment)",
+    r"(?:perhaps|maybe|possibly|probably) (?:later|at a later \w+|another time|in a bit|some other time)", r"later",
+    r"i'?ll pass", r"i cannot", r"i can'?t", r"not for now", r"not this time", r"i'?m not (?:interested|sure)",
+    r"nichts(?: weiter| mehr)?", r"jetzt nicht", r"momentan nicht", r"gerade nicht", r"später vielleicht",
 )
 THANKS = (
     r"thanks?", r"thank(?:s| you| u|you|s a lot|s so much| you so much| you very much)?", r"thx", r"thanx", r"ty",
@@ -112,7 +121,7 @@ THANKS = (
     r"dankeschön", r"thank",
 )
 BYE = (
-    r"bye+", r"good ?bye", r"bye bye", r"see (?:you|ya)(?: later| soon| then)?", r"cya", r"later", r"take care",
+    r"bye+", r"good ?bye", r"bye bye", r"see (?:you|ya)(?: later| soon| then)?", r"cya", r"take care", r"gotta go", r"got to go", r"i'?ve got to go",
     r"that'?s all", r"that is all", r"that'?ll be all", r"that will be all", r"that'?s it", r"that is it",
     r"i'?m (?:all )?(?:done|finished|good|set)", r"i am (?:all )?(?:done|finished|good|set)", r"all (?:done|set|good)",
     r"nothing else", r"nothing more", r"talk (?:to you )?(?:later|soon)", r"have a (?:good|great|nice|lovely|wonderful) (?:day|one|evening|night|weekend)",
@@ -153,7 +162,7 @@ CANCEL = (
 RESCHEDULE = (
     r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the)(?: \w+)? (?:back|forward|later|to)",
     r"push back", r"bring (?:it |my \w+ )?forward", r"shift", r"change (?:it|the (?:time|date|day|appointment|booking)|my (?:time|date|day|appointment|booking)|that)",
-    r"different (?:time|day|date)", r"another (?:time|day|date) instead", r"switch (?:it|my|the)",
+    r"switch (?:it|my|the)",
     r"verschieben", r"verschiebe", r"verlegen", r"verlege", r"umbuchen", r"umbuche", r"umlegen", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
 )
@@ -175,7 +184,7 @@ AVAILABILITY = (
     r"somewhere else", r"anywhere else", r"another (?:one|\w+ist|doctor|dentist|salon|stylist|therapist|place|provider|office)",
     r"(?:a |any )?different (?:one|\w+ist|doctor|dentist|salon|stylist|therapist|place|provider|office)",
     r"other (?:\w+ists|doctors|dentists|salons|stylists|therapists|places|providers|offices|ones)", r"any others?", r"else",
-    r"find", r"look(?:ing)? for", r"search(?:ing)?(?: for)?", r"locate", r"recommend", r"suggest(?:ions?)?",
+    r"find(?:ing)?", r"look(?:ing)? (?:for|in|around|at)", r"keep looking", r"try looking", r"how about", r"what about", r"search(?:ing)?(?: for)?", r"locate", r"recommend", r"suggest(?:ions?)?",
     r"frei", r"freie[nr]?", r"verfügbar", r"noch (?:was|etwas|platz|ein(?:en)? termin)", r"wann (?:habt|hast|haben|ist|geht|passt|könnte|kann)",
     r"habt ihr", r"hast du", r"haben sie", r"gibt es", r"platz", r"lücke", r"zeit", r"termine frei", r"möglich(?:keiten)?",
     r"suche", r"suchen", r"finden",
@@ -202,6 +211,10 @@ OTHER_DOMAIN = (
     r"wetter", r"regnet", r"regen", r"schnee", r"temperatur", r"kalender", r"abo", r"abonnement", r"bestellung", r"flug",
     r"zug", r"lieferung", r"paket", r"vertrag", r"mitgliedschaft", r"konto", r"news", r"joke", r"witz", r"stock",
     r"bitcoin", r"football", r"fußball", r"score", r"recipe", r"rezept", r"music", r"song",
+    r"free time", r"am i (?:free|available|busy)", r"if i'?m (?:free|available)", r"i (?:am|will be) (?:free|available)",
+    r"when (?:will|do|am|can) i (?:be )?(?:free|available)", r"what time am i", r"my (?:free|available|open) time",
+    r"open times i have", r"do i have (?:any )?(?:free|open|time)", r"what day is (?:it|today)", r"what'?s the date",
+    r"today'?s date", r"what time is it", r"wie spät", r"welcher tag ist", r"wie viel uhr",
 )
 # Questions about the business itself (address, phone, price): answered as info, never booked.
 INFO = (

@@ -145,17 +145,20 @@ def _repair(token: str) -> str:
         return token
     # one deletion, one insertion, one substitution or an adjacent swap away from a keyword
     hit = _TYPO_INDEX.get(token)
-    if hit is not None and len(hit) == len(token) + 1:
+    if hit is not None and len(hit) == len(token) + 1 and hit[0] == token[0]:
         return hit
     candidates: set[str] = set()
     for variant in _deletes(token):
         kw = _TYPO_INDEX.get(variant)
         if kw is None:
             continue
-        if kw == variant or len(kw) == len(token):
+        # one extra letter ("tommorrow"), or one changed letter in a long word ("wednesdey")
+        if kw == variant or (len(kw) == len(token) and len(kw) >= 7):
             candidates.add(kw)
-    if hit is not None and len(hit) == len(token):
+    if hit is not None and len(hit) == len(token) and len(hit) >= 7:
         candidates.add(hit)
+    # the first letter is almost never the typo; it keeps "looking" from becoming "booking"
+    candidates = {kw for kw in candidates if kw[0] == token[0]}
     if len(candidates) == 1:
         return candidates.pop()
     return token

@@ -36,7 +36,7 @@ _RESCHEDULE = cue(*lexicon.RESCHEDULE)
 _LIST = cue(*lexicon.LIST)
 _AVAIL = cue(*lexicon.AVAILABILITY, r"how about", r"what about", r"wie wäre es", r"wie sieht es", r"wie schaut'?s")
 _BOOK_STRONG = cue(
-    r"book(?:ed|ing)?", r"reserve", r"reservation", r"schedule(?: me)?", r"make (?:an?|the|my|one|another) (?:\w+ )?(?:appointment|appt|booking|reservation|visit)",
+    r"book(?:ed|ing)?", r"reserve", r"reservation", r"schedule(?: me)?", r"make (?:[\w']+ ){0,3}(?:appointment|appt|booking|reservation|visit)",
     r"set (?:up|me up|it up|one up)(?: an?| the)?", r"set (?:it|one|an appointment|the appointment)", r"get (?:me )?(?:in|booked)",
     r"fit me in", r"squeeze me in", r"pencil me in", r"sign me up", r"put me (?:down|in)",
     r"buchen", r"buche", r"reservieren", r"reserviere", r"termin (?:machen|vereinbaren|ausmachen)", r"terminvereinbarung",
@@ -48,8 +48,8 @@ _OTHER_DOMAIN = cue(*lexicon.OTHER_DOMAIN, r"my availability", r"am i free", r"w
 _INFO = cue(*lexicon.INFO)
 _APPT_WORD = cue(lexicon.APPT, r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _NEGATED_ACTION = re.compile(
-    r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:\w+\s+)?"
-    r"(?:cancel|book|reschedule|move|absagen|stornieren|buchen|verschieben)")
+    r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
+    r"(?:cancel|book|reschedule|move|make|schedule|set up|absagen|stornieren|buchen|verschieben|vereinbaren)\b")
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
@@ -88,8 +88,9 @@ def _read(text: str, context: Context) -> Reading:
         staff_text = None if staff is None else staff_text
 
     has_when = when.date is not None or when.time is not None or when.start is not None
-    intent = _decide(norm, has_when=has_when, has_staff=bool(staff_text) or any_staff,
-                     has_service=service is not None, expecting=expecting, number=number,
+    intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
+                     has_staff=bool(staff_text) or any_staff, known_staff=staff is not None or any_staff,
+                     has_service=service is not None, expecting=expecting,
                      has_contact=bool(email or phone or name))
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
@@ -102,21 +103,20 @@ def _read(text: str, context: Context) -> Reading:
     )
 
 
-def _decide(n: str, *, has_when: bool, has_staff: bool, has_service: bool, expecting: str | None,
-            number: int | None, has_contact: bool) -> Intent:
+def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_staff: bool, has_service: bool,
+            expecting: str | None, has_contact: bool) -> Intent:
     if not n or not any(ch.isalnum() for ch in n):
-        return "affirm" if "👍" in n else "other"
+        return "other"
     if _HANDOFF.search(n):
         return "handoff"
     if _HELP_ONLY.match(n):
         return "help"
     aff_lead = _AFFIRM_LEAD.match(n) is not None
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
-    other_domain = _OTHER_DOMAIN.search(n) is not None
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATED_ACTION.search(n) is not None
 
-    if other_domain and not appt_context:
+    if _OTHER_STRONG.search(n) or (_OTHER_DOMAIN.search(n) and not appt_context):
         return "other"
     if _CANCEL.search(n) and not negated:
         obj = _OBJECT_OTHER.search(n)
@@ -131,21 +131,35 @@ def _decide(n: str, *, has_when: bool, has_staff: bool, has_service: bool, expec
     if negated:
         return "deny"
     info = _INFO.search(n) is not None
-    if _BOOK_STRONG.search(n):
-        return "book"
+    book_strong = _BOOK_STRONG.search(n) is not None
+    book_weak = book_strong or _BOOK_WEAK.search(n) is not None
+    avail = _AVAIL.search(n) is not None
+    courtesy = _courtesy(n)
     if deny_lead:
-        if has_when or (has_staff and not info):
+        if has_when or (known_staff and not info) or book_strong:
             return "book"
-        if _AVAIL.search(n) and not info:
+        if has_staff and not info:
+            return "book"
+        if avail and not info and not _NOTHING_ELSE.search(n):
             return "availability"
         return "deny"
     if aff_lead:
-        if has_when and expecting != "confirm":
+        if expecting == "confirm" and not (has_when or known_staff):
+            return "affirm"
+        if info or _ACCEPT_ONLY.search(n):
+            return "affirm"
+        if has_when or book_weak:
             return "book"
+        if courtesy and _BARE_COURTESY.match(_strip_affirm(n)):
+            return courtesy
         return "affirm"
     if expecting in ("when", "staff", "service") and (has_when or has_staff or has_service):
         return "book"
-    if _AVAIL.search(n):
+    if book_strong:
+        return "book"
+    if avail:
+        if has_clock or (has_when and book_weak):
+            return "book"  # asking about one exact time is asking for that slot
         if info and not has_when:
             return "other"
         return "availability"
@@ -153,16 +167,18 @@ def _decide(n: str, *, has_when: bool, has_staff: bool, has_service: bool, expec
         return "other"
     if has_when:
         return "book"
-    if _BOOK_WEAK.search(n):
+    if book_weak and not _PROVIDER_SEARCH.search(n):
         return "book"
+    if book_weak:
+        return "availability"
     if has_service and _WANT.search(n):
         return "book"
-    if has_staff and expecting is None and _WANT.search(n):
+    if known_staff:
         return "book"
-    if _BYE.search(n):
-        return "bye"
-    if _THANKS.search(n):
-        return "thanks"
+    if has_staff:
+        return "availability"  # a provider named without a time: look them up, do not book yet
+    if courtesy:
+        return courtesy
     if _GREET.search(n):
         return "greet"
     if _HELP.search(n):
@@ -172,6 +188,34 @@ def _decide(n: str, *, has_when: bool, has_staff: bool, has_service: bool, expec
     if _DENY.search(n):
         return "deny"
     return "other"
+
+
+def _courtesy(n: str) -> Intent | None:
+    if _BYE.search(n):
+        return "bye"
+    if _THANKS.search(n):
+        return "thanks"
+    return None
+
+
+def _strip_affirm(n: str) -> str:
+    return _AFFIRM_LEAD.sub("", n, count=1)
+
+
+# After a leading "great"/"okay", only thanks and goodbyes: the turn is a closing, not a yes.
+_BARE_COURTESY = re.compile(
+    r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in (*lexicon.THANKS, *lexicon.BYE, *lexicon.AFFIRM))
+    + r"|so much|very much|a lot|again|for (?:the|your|all|all of your|all your) (?:help|assistance|time)(?: with this| today)?"
+    r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
+_ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it", r"that'?s fine",
+                   r"mach das", r"bestätigen?")
+_NOTHING_ELSE = cue(r"nothing else", r"anything else", r"nichts (?:weiter|mehr|anderes)", r"sonst nichts")
+_PROVIDER_SEARCH = re.compile(
+    r"\b(?:an?|some|any|good|new|nearby)\s+(?:\w+\s+)?(?:doctor|dentist|therapist|salon|practitioner|counselor|specialist|psychologist"
+    r"|psychiatrist|dermatologist|gynecologist|ophthalmologist|ent|barber|stylist|hairdresser|clinic|place)s?\b")
+_OTHER_STRONG = cue(r"weather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
+                    r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
+                    r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time")
 
 
 _MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|ihn|ihn|es|den|das)\b")

@@ -825,7 +825,7 @@ _HAS_WORD = _rx(
     rf"\b(?:{_WEEKDAY}|{_MONTH}|{_PART}|today|tonight|tomorrow|heute|morgen|übermorgen|ueber|week|woche|weekend"
     r"|wochenende|month|monat|monats|monatsende|noon|midday|midnight|mittag|mitternacht|half|halb|viertel|quarter"
     r"|dreiviertel|now|jetzt|asap|sofort|yesterday|gestern|overmorrow|days?|tage?n?|hours?|stunden?|nächstmöglich\w*"
-    r"|schnellstmöglich)\b")
+    r"|schnellstmöglich|am|pm|a\.m|p\.m|uhr|o'?clock|" + _NUMW[3:-1] + r")\b")
 
 
 def _combine(s: _Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:
