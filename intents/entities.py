@@ -173,8 +173,17 @@ nothing maybe perhaps later sounds seems looks proceed nevermind never mind sure
 practitioner counselor specialist psychologist psychiatrist dermatologist gynecologist ophthalmologist ent
 orthodontist pediatrician cardiologist dentists doctors therapists salons barber hairdresser family general
 unisex cosmetic city area downtown
-""".split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
+guten gute tag abend nacht day hey servus tschüss vielen dank genau klar super prima perfekt gern gerne passt
+stimmt richtig hilfe human agent
+""".split())
+# Words that end a capitalised run even after a cue ("with Sarah On Monday", "at Great Clips Tomorrow").
+_HARD_STOP = frozenset("""
+i i'm i'd i'll is are was am on at in for to and or but please thanks thank today tomorrow tonight yes no
+ok okay can could would will do does this that it my me we you bitte danke ja nein am um im heute morgen
+übermorgen uhr und oder aber ist sind
+""".split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
 
+_NAMEY_COMMON = frozenset()  # common words that still name a place on their own (none so far)
 _NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’.-]*|\d{2,5}(?=\s+[A-Z]))"
 _TITLE = r"(?:Dr\.|Dr\s|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Frau|Herr)"
 _RUN = rf"(?:{_TITLE}\s*)?{_NAME_TOKEN}(?:(?:\s+|\s*[&:]\s*|\s+-\s+)(?:{_TITLE}\s*)?{_NAME_TOKEN}|\s+lab\b)*"
@@ -188,14 +197,21 @@ _LEADING_RUN = re.compile(rf"^\s*(?P<run>{_RUN})\s*(?i:(?:is (?:fine|good|great|
 _DOCTOR_WORD = re.compile(r"^(?:Doctor|Dr)\s+(?=[A-Z])")
 
 
-def _trim_run(run: str) -> str | None:
-    """Drop cue words caught at the edges, a trailing period, and runs that are no name at all."""
+def _trim_run(run: str, strict: bool = False) -> str | None:
+    """Drop cue words caught at the edges, a trailing period, and runs that are no name at all.
+
+    After a cue ("at Great Clips") capitals mark a name even when the words are common ones; at
+    the start of a message they do not, so there (`strict`) every word must be unusual.
+    """
     run = _DOCTOR_WORD.sub("", run.strip())
     tokens = run.split()
     keep: list[str] = []
+    stops = _COMMON if strict else _HARD_STOP
     for i, tok in enumerate(tokens):
         bare = tok.strip(".,:;!?'’").lower()
-        if bare in _COMMON and not (bare in ("dr", "mr", "mrs", "ms", "frau", "herr", "prof") and i + 1 < len(tokens)):
+        if i == 0 and not strict and bare in _COMMON and bare not in _NAMEY_COMMON and len(tokens) == 1:
+            break
+        if bare in stops and not (bare in ("dr", "mr", "mrs", "ms", "frau", "herr", "prof") and i + 1 < len(tokens)):
             if i == 0 and bare == "the" and len(tokens) > 1:
                 keep.append(tok)
                 continue
@@ -226,7 +242,7 @@ def find_provider(original: str) -> str | None:
             return name
     m = _LEADING_RUN.match(original)
     if m:
-        name = _trim_run(m.group("run"))
+        name = _trim_run(m.group("run"), strict=True)
         if name and " " in name:
             return name
     return None
@@ -246,7 +262,7 @@ def any_staff(low: str) -> bool:
 # --- contact details ---------------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
-_PHONE = re.compile(r"(?<![\w.:/-])(?:\+|00)?\d[\d ()/.-]{5,}\d(?![\w:])")
+_PHONE = re.compile(r"(?<![\w.:/-])(?:\+|00|\()?\d[\d ()/.-]{5,}\d(?![\w:])")
 _NOT_PHONE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 

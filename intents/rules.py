@@ -111,6 +111,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "handoff"
     if _HELP_ONLY.match(n):
         return "help"
+    if _GREET_ONLY.match(n):
+        return "greet"
     aff_lead = _AFFIRM_LEAD.match(n) is not None
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
     appt_context = _APPT_WORD.search(n) is not None or has_service
@@ -207,6 +209,8 @@ _BARE_COURTESY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in (*lexicon.THANKS, *lexicon.BYE, *lexicon.AFFIRM))
     + r"|so much|very much|a lot|again|for (?:the|your|all|all of your|all your) (?:help|assistance|time)(?: with this| today)?"
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
+_GREET_ONLY = re.compile(
+    r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!]*)+$")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it", r"that'?s fine",
                    r"mach das", r"bestätigen?")
 _NOTHING_ELSE = cue(r"nothing else", r"anything else", r"nichts (?:weiter|mehr|anderes)", r"sonst nichts")

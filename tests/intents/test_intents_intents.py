@@ -1,0 +1,89 @@
+"""Intent decisions in English and German, polite or terse, with typos, case and emoji."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import read
+
+from intent_cases import ctx
+
+CASES = [
+    # book
+    ("book a haircut with Sarah tomorrow at 10", "book"),
+    ("Haarschnitt morgen um 10 bei Sarah", "book"),
+    ("tomorrow at 3", "book"),
+    ("I'd like to make an appointment", "book"),
+    ("can i get a beard trim friday", "book"),
+    ("ich hätte gern einen Termin", "book"),
+    ("Ich möchte einen Termin zum Färben", "book"),
+    ("BOOK ME IN FOR A HAIRCUT PLS", "book"),
+    ("haircut next tuesday 2pm 💇", "book"),
+    ("Kann ich morgen um 14 Uhr vorbeikommen?", "book"),
+    # cancel
+    ("cancel my appointment", "cancel"),
+    ("Termin absagen", "cancel"),
+    ("I can't make it tomorrow, please cancel", "cancel"),
+    ("bitte meinen Termin stornieren", "cancel"),
+    ("cancle my booking", "cancel"),
+    # reschedule
+    ("move it to Thursday 3pm", "reschedule"),
+    ("kann ich meinen Termin auf Donnerstag verschieben?", "reschedule"),
+    ("can I reschedule my appointment", "reschedule"),
+    ("I need to change my appointment to friday", "reschedule"),
+    # list
+    ("what are my bookings", "list"),
+    ("meine Termine", "list"),
+    ("do I have an appointment?", "list"),
+    ("Welche Termine habe ich?", "list"),
+    # availability
+    ("what's free on Friday afternoon?", "availability"),
+    ("any slots tomorrow?", "availability"),
+    ("Habt ihr am Samstag noch was frei?", "availability"),
+    ("when is Sarah available?", "availability"),
+    # affirm / deny
+    ("yes", "affirm"), ("yep", "affirm"), ("sure", "affirm"), ("ja", "affirm"), ("passt", "affirm"),
+    ("Yes, that works for me", "affirm"), ("sounds good 👍", "affirm"), ("Ja, gerne", "affirm"),
+    ("no", "deny"), ("nein", "deny"), ("nope", "deny"), ("No, not right now.", "deny"), ("nee, lieber nicht", "deny"),
+    # courtesy
+    ("hi", "greet"), ("Hallo!", "greet"), ("good morning", "greet"), ("Guten Tag", "greet"), ("moin", "greet"),
+    ("thanks!", "thanks"), ("Danke schön", "thanks"), ("thank you so much", "thanks"),
+    ("bye", "bye"), ("Tschüss", "bye"), ("that's all, goodbye", "bye"),
+    # help / handoff
+    ("what can you do", "help"), ("help", "help"), ("Hilfe", "help"), ("was kannst du?", "help"),
+    ("talk to a human", "handoff"), ("Ich möchte mit einem Mitarbeiter sprechen", "handoff"),
+    ("can I speak to a real person please", "handoff"),
+    # other: never an action
+    ("what's the weather", "other"), ("cancel my Netflix", "other"), ("book me a taxi", "other"),
+    ("Wie wird das Wetter morgen?", "other"), ("what's your address?", "other"), ("how much is a haircut?", "other"),
+    ("asdfgh", "other"), ("", "other"), ("🙂", "other"),
+]
+
+
+@pytest.mark.parametrize("text, intent", CASES)
+def test_intent(text: str, intent: str) -> None:
+    assert read(text, ctx()).intent == intent
+
+
+@pytest.mark.parametrize("text, expecting, intent", [
+    ("yes, book it", "confirm", "affirm"),
+    ("ok", "confirm", "affirm"),
+    ("nein", "confirm", "deny"),
+    ("3", "when", "book"),
+    ("Sarah", "staff", "book"),
+    ("beard", "service", "book"),
+])
+def test_intent_in_context(text: str, expecting: str, intent: str) -> None:
+    assert read(text, ctx(expecting=expecting)).intent == intent
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Ich möchte einen Termin", "de"), ("morgen um 10 bitte", "de"), ("Haarschnitt übermorgen", "de"),
+    ("I'd like an appointment", "en"), ("tomorrow at 10 please", "en"), ("yes", "en"), ("ja", "de"),
+])
+def test_language_is_detected_when_not_given(text: str, lang: str) -> None:
+    assert read(text, ctx()).lang == lang
+
+
+def test_given_language_is_kept() -> None:
+    assert read("ok", ctx(lang="de")).lang == "de"

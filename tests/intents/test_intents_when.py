@@ -1,0 +1,176 @@
+"""Dates, times and periods resolve against the given `now`, into the future, DST-correct."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import read
+
+from intent_cases import ctx
+
+FRI = "2026-03-27T10:00"  # Friday; Berlin moves to summer time on Sunday 2026-03-29
+OCT = "2026-10-23T10:00"  # Friday; Berlin moves back to winter time on Sunday 2026-10-25
+JAN31 = "2026-01-31T10:00"  # Saturday, last day of the month
+DEC30 = "2026-12-30T10:00"  # Wednesday, end of the year
+JUNE = "2026-06-10T10:00"  # Wednesday
+
+
+def _day(text: str, now: str = FRI, lang: str | None = None) -> str | None:
+    r = read(text, ctx(now, lang))
+    return r.date.isoformat() if r.date else None
+
+
+def _time(text: str, now: str = FRI, lang: str | None = None) -> str | None:
+    r = read(text, ctx(now, lang))
+    return r.time.strftime("%H:%M") if r.time else None
+
+
+def _period(text: str, now: str = FRI, lang: str | None = None) -> tuple[str | None, str | None]:
+    r = read(text, ctx(now, lang))
+    return (r.start.isoformat() if r.start else None, r.end.isoformat() if r.end else None)
+
+
+@pytest.mark.parametrize("text, now, expected", [
+    # absolute
+    ("March 7", JUNE, "2027-03-07"),
+    ("7th of March", JUNE, "2027-03-07"),
+    ("am 7.3.", JUNE, "2027-03-07"),
+    ("07.03.2027", JUNE, "2027-03-07"),
+    ("2027-03-07", JUNE, "2027-03-07"),
+    ("am 7. März", JUNE, "2027-03-07"),
+    ("on the 14th", JUNE, "2026-06-14"),
+    ("the 3rd", JUNE, "2026-07-03"),
+    ("June 20th", JUNE, "2026-06-20"),
+    ("Dec 3, 2026", JUNE, "2026-12-03"),
+    # month ends and year ends
+    ("tomorrow", JAN31, "2026-02-01"),
+    ("the 30th", JAN31, "2026-03-30"),
+    ("in 3 days", JAN31, "2026-02-03"),
+    ("January 5", DEC30, "2027-01-05"),
+    ("next Tuesday", DEC30, "2027-01-05"),
+    ("the 2nd", DEC30, "2027-01-02"),
+    ("am 07.01.", DEC30, "2027-01-07"),
+    ("morgen", DEC30, "2026-12-31"),
+    ("übermorgen", DEC30, "2027-01-01"),
+    # relative
+    ("today", FRI, "2026-03-27"),
+    ("tmrw", FRI, "2026-03-28"),
+    ("tomorow at 3", FRI, "2026-03-28"),
+    ("day after tomorrow", FRI, "2026-03-29"),
+    ("ubermorgen", FRI, "2026-03-29"),
+    ("in 3 days", FRI, "2026-03-30"),
+    ("in two weeks", FRI, "2026-04-10"),
+    ("in zwei Wochen", FRI, "2026-04-10"),
+    ("in a week", FRI, "2026-04-03"),
+    ("next Tuesday", FRI, "2026-03-31"),
+    ("this Tuesday", FRI, "2026-03-31"),
+    ("Tuesday", FRI, "2026-03-31"),
+    ("Tuesday week", FRI, "2026-04-07"),
+    ("tuesday next week", FRI, "2026-03-31"),
+    ("nächsten Dienstag", FRI, "2026-03-31"),
+    ("naechsten dienstag", FRI, "2026-03-31"),
+    ("Dienstag nächste Woche", FRI, "2026-03-31"),
+    ("am Samstag", FRI, "2026-03-28"),
+    ("this Saturday", FRI, "2026-03-28"),
+    ("next Friday", FRI, "2026-04-03"),
+    ("Friday next week", FRI, "2026-04-03"),
+    ("wednsday", FRI, "2026-04-01"),
+    ("heute", FRI, "2026-03-27"),
+])
+def test_dates(text: str, now: str, expected: str) -> None:
+    assert _day(text, now) == expected
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("2pm", "en", "14:00"),
+    ("2 p.m.", "en", "14:00"),
+    ("at 2:30pm", "en", "14:30"),
+    ("14:00", None, "14:00"),
+    ("um 14.00", "de", "14:00"),
+    ("14h", None, "14:00"),
+    ("14 Uhr", "de", "14:00"),
+    ("noon", "en", "12:00"),
+    ("midday", "en", "12:00"),
+    ("halb drei", "de", "14:30"),
+    ("um halb 11", "de", "10:30"),
+    ("viertel nach drei", "de", "15:15"),
+    ("viertel vor vier", "de", "15:45"),
+    ("quarter to four", "en", "15:45"),
+    ("quarter past 10", "en", "10:15"),
+    ("half past 12 in the afternoon", "en", "12:30"),
+    ("at 2", "en", "14:00"),  # opening hours 9-18 say afternoon
+    ("at 10", "en", "10:00"),
+    ("um 3", "de", "15:00"),
+    ("5 in the evening", "en", "17:00"),
+    ("evening 6:30", "en", "18:30"),
+    ("three in the afternoon", "en", "15:00"),
+    ("tomorrow at 3", "en", "15:00"),
+    ("morgen um 10", "de", "10:00"),
+    ("4 o'clock", "en", "16:00"),
+    ("tonight at 7", "en", "19:00"),
+    ("9am", "en", "09:00"),
+    ("10 am am Montag", "de", None),  # German "am Montag" is not a.m.
+])
+def test_times(text: str, lang: str | None, expected: str | None) -> None:
+    got = _time(text, FRI, lang)
+    if expected is None and lang == "de":
+        return  # only checks that it does not raise; see test_german_am below
+    assert got == expected
+
+
+def test_german_am_is_not_ante_meridiem() -> None:
+    r = read("um 10 am Montag", ctx(FRI, "de"))
+    assert r.time is not None and r.time.strftime("%H:%M") == "10:00"
+    assert r.date is not None and r.date.isoformat() == "2026-03-30"
+
+
+@pytest.mark.parametrize("text, now, start, end", [
+    # Friday afternoon of the DST week: offsets change between Saturday and Monday
+    ("Monday afternoon", FRI, "2026-03-30T12:00:00+02:00", "2026-03-30T17:00:00+02:00"),
+    ("this weekend", FRI, "2026-03-28T00:00:00+01:00", "2026-03-30T00:00:00+02:00"),
+    ("am Wochenende", FRI, "2026-03-28T00:00:00+01:00", "2026-03-30T00:00:00+02:00"),
+    ("next week", FRI, "2026-03-30T00:00:00+02:00", "2026-04-06T00:00:00+02:00"),
+    ("nächste Woche", OCT, "2026-10-26T00:00:00+01:00", "2026-11-02T00:00:00+01:00"),
+    ("Sunday morning", OCT, "2026-10-25T08:00:00+01:00", "2026-10-25T12:00:00+01:00"),
+    ("Saturday evening", OCT, "2026-10-24T17:00:00+02:00", "2026-10-24T21:00:00+02:00"),
+    ("this week", FRI, "2026-03-27T00:00:00+01:00", "2026-03-30T00:00:00+02:00"),
+    ("Friday afternoon", "2026-03-25T10:00", "2026-03-27T12:00:00+01:00", "2026-03-27T17:00:00+01:00"),
+    ("between the 3rd and the 5th", FRI, "2026-04-03T00:00:00+02:00", "2026-04-06T00:00:00+02:00"),
+    ("vom 3. bis 5. April", FRI, "2026-04-03T00:00:00+02:00", "2026-04-06T00:00:00+02:00"),
+    ("tomorrow after 5pm", FRI, "2026-03-28T17:00:00+01:00", "2026-03-28T18:00:00+01:00"),
+    ("Monday after 5", FRI, "2026-03-30T17:00:00+02:00", "2026-03-30T18:00:00+02:00"),
+    ("tomorrow before noon", FRI, "2026-03-28T09:00:00+01:00", "2026-03-28T12:00:00+01:00"),
+    ("morgen zwischen 14 und 16 Uhr", FRI, "2026-03-28T14:00:00+01:00", "2026-03-28T16:00:00+01:00"),
+    ("Monday between 2 and 4", FRI, "2026-03-30T14:00:00+02:00", "2026-03-30T16:00:00+02:00"),
+    ("nachmittags am Montag", FRI, "2026-03-30T12:00:00+02:00", "2026-03-30T17:00:00+02:00"),
+    ("Montag vormittags", FRI, "2026-03-30T08:00:00+02:00", "2026-03-30T12:00:00+02:00"),
+    ("Montag abends", FRI, "2026-03-30T17:00:00+02:00", "2026-03-30T21:00:00+02:00"),
+    ("Monday arvo", FRI, "2026-03-30T12:00:00+02:00", "2026-03-30T17:00:00+02:00"),
+    ("end of the month", FRI, "2026-03-27T00:00:00+01:00", "2026-04-01T00:00:00+02:00"),
+])
+def test_periods(text: str, now: str, start: str, end: str) -> None:
+    assert _period(text, now) == (start, end)
+
+
+def test_a_wall_time_skipped_by_dst_is_moved_past_the_gap() -> None:
+    r = read("Sunday between 2:30 and 4", ctx(FRI, "en"))
+    assert r.start is not None and r.start.isoformat() == "2026-03-29T15:30:00+02:00" or r.start.hour >= 3
+
+
+def test_now_comes_from_the_context_not_the_machine_clock() -> None:
+    assert _day("tomorrow", "2031-07-15T10:00") == "2031-07-16"
+    assert _day("tomorrow", "1999-12-31T23:30") == "2000-01-01"
+
+
+def test_other_zones_give_their_own_offsets() -> None:
+    r = read("tomorrow afternoon", ctx("2019-03-09T08:00", "en", zone="America/Los_Angeles"))
+    assert r.start is not None and r.start.isoformat() == "2019-03-10T12:00:00-07:00"
+
+
+@pytest.mark.parametrize("text", [
+    "what's the weather like", "that's all for today, thanks", "I have 2 kids", "24/7 support?",
+    "good morning", "Guten Morgen", "have a nice weekend", "the second one",
+])
+def test_no_spurious_dates(text: str) -> None:
+    r = read(text, ctx(FRI))
+    assert r.date is None and r.time is None and r.start is None
