@@ -59,9 +59,30 @@ async def build_app(
 
 
 def run_main() -> int:
-    """`booking-bot run`: every configured channel; with none, the operator console."""
-    from .console import chat_main
+    """`booking-bot run`: every channel whose credentials are set; with none, the operator console."""
+    from .settings import SettingsError, check_channels
 
-    print("booking-bot: no channel is configured (set TELEGRAM_BOT_TOKEN or TWILIO_ACCOUNT_SID); "
-          "opening the operator console on the embedded engine.", file=sys.stderr)
-    return chat_main(user="console:operator", lang=None, clock=None)
+    try:
+        settings = load_settings()
+        check_channels(settings)
+    except SettingsError as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        return 2
+    if not (settings.telegram_enabled or settings.whatsapp_enabled):
+        from .console import chat_main
+
+        print("booking-bot: no channel is configured (set TELEGRAM_BOT_TOKEN or TWILIO_ACCOUNT_SID); "
+              "opening the operator console on the embedded engine.", file=sys.stderr)
+        return chat_main(user="console:operator", lang=None, clock=None)
+
+    import asyncio
+
+    from .logmask import setup_logging
+
+    setup_logging(settings.log_level)
+    from channels.server import serve  # only here: aiogram and twilio load only when a channel runs
+
+    try:
+        return asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        return 130

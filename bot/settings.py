@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +24,103 @@ class Settings(BaseSettings):
     booking_backend: str = "local"
     default_language: str = "en"
     log_level: str = "INFO"
+
+    # --- channels (empty = off); see .env.example ---
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = ""
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: SecretStr | None = None
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str = ""
+    twilio_api_base: str = ""
+    twilio_webhook_signing_keys: SecretStr | None = None  # "KEY_ID=secret,..." (Twilio SharedKeys)
+    twilio_templates: str = ""  # "reminder=HX...,follow_up=HX..."
+    public_base_url: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    rate_limit_messages: int = Field(default=20, ge=1)
+    rate_limit_seconds: int = Field(default=60, ge=1)
+
+    @field_validator(
+        "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
+        mode="before",
+    )
+    @classmethod
+    def _blank_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_TOKEN.fullmatch(value.get_secret_value().strip()):
+            raise ValueError("must look like 123456789:AA... (the token BotFather gave you)")
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("telegram_api_base", "telegram_webhook_url", "twilio_api_base", "public_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("twilio_account_sid")
+    @classmethod
+    def _account_sid(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
+            raise ValueError("must be AC followed by 32 hex digits (Twilio console, Account Info)")
+        return value
+
+    @field_validator("twilio_whatsapp_from")
+    @classmethod
+    def _whatsapp_from(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"whatsapp:\+[1-9]\d{6,14}", value):
+            raise ValueError("must be whatsapp:+ and the sender's number, e.g. whatsapp:+14155238886")
+        return value
+
+    @field_validator("twilio_templates")
+    @classmethod
+    def _templates(cls, value: str) -> str:
+        parse_pairs(value, "kind=HX...", value_pattern=r"HX[0-9a-fA-F]{32}")
+        return value.strip()
+
+    @field_validator("twilio_webhook_signing_keys")
+    @classmethod
+    def _signing_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_pairs(value.get_secret_value(), "KEY_ID=secret", secret=True)
+        return value
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(self.twilio_account_sid)
+
+    @property
+    def templates(self) -> dict[str, str]:
+        """WhatsApp content templates (content SIDs) per message kind."""
+        return parse_pairs(self.twilio_templates, "kind=HX...")
+
+    @property
+    def signing_keys(self) -> dict[str, str]:
+        """Twilio webhook SharedKey secrets by key id (for HMAC-SHA256 signed webhooks)."""
+        raw = self.twilio_webhook_signing_keys
+        return parse_pairs(raw.get_secret_value(), "KEY_ID=secret", secret=True) if raw else {}
 
     @field_validator("booking_backend")
     @classmethod
@@ -50,6 +149,41 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
+
+
+_TELEGRAM_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+def parse_pairs(text: str, shape: str, *, value_pattern: str | None = None, secret: bool = False) -> dict[str, str]:
+    """'a=1,b=2' -> {'a': '1', 'b': '2'}; ValueError naming the bad entry (never a secret)."""
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, value = (p.strip() for p in item.partition("="))
+        shown = name if secret else item
+        if not sep or not name or not value:
+            raise ValueError(f"{shown!r} is not {shape}; write {shape},{shape}")
+        if value_pattern and not re.fullmatch(value_pattern, value):
+            raise ValueError(f"{shown!r} is not {shape}")
+        pairs[name] = value
+    return pairs
+
+
+def check_channels(settings: Settings) -> None:
+    """Settings that only make sense together; raises SettingsError naming the missing one."""
+    def need(name: str, why: str) -> None:
+        raise SettingsError(f"setting {name.upper()}: needed {why}")
+
+    s = settings
+    if s.telegram_webhook_url and not s.telegram_enabled:
+        need("telegram_bot_token", "when TELEGRAM_WEBHOOK_URL is set")
+    if s.telegram_webhook_url and s.telegram_webhook_secret is None:
+        need("telegram_webhook_secret", "when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)")
+    twilio = {"twilio_account_sid": s.twilio_account_sid, "twilio_auth_token": s.twilio_auth_token,
+              "twilio_whatsapp_from": s.twilio_whatsapp_from, "public_base_url": s.public_base_url}
+    if s.whatsapp_enabled or s.twilio_auth_token is not None or s.twilio_whatsapp_from:
+        for name, value in twilio.items():
+            if not value:
+                need(name, "for WhatsApp (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM, PUBLIC_BASE_URL)")
 
 
 def load_settings() -> Settings:

@@ -70,3 +70,49 @@ class ConversationStore:
         )
         async with self._engine.begin() as conn:
             await conn.execute(stmt)
+
+
+# --- channel bookkeeping (migration 0002) ---------------------------------------------------
+# Every inbound channel message, recorded once (unique per channel + message id) before it is
+# acknowledged; its payload is kept until it has been handled, then cleared.
+inbound_messages = sa.Table(
+    "inbound_messages",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("message_id", sa.String(100), nullable=False),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("payload", sa.Text(), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # pending | done | limited | failed
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("channel", "message_id", name="uq_inbound_channel_message"),
+    sa.Index("ix_inbound_user_status", "user_key", "status", "id"),
+    sa.Index("ix_inbound_user_received", "user_key", "received_at"),
+)
+
+# Per customer and channel: when they last wrote (WhatsApp's 24-hour window) and whether
+# they opted out (STOP); nothing is sent to an opted-out customer.
+channel_contacts = sa.Table(
+    "channel_contacts",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("last_inbound_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("opted_out", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Messages we sent (or decided not to send, with the reason) and their delivery status.
+outbound_messages = sa.Table(
+    "outbound_messages",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("provider_id", sa.String(64), nullable=True, unique=True),  # Twilio MessageSid
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),  # reply | reminder | follow_up | ...
+    sa.Column("status", sa.String(20), nullable=False),  # queued | sent | delivered | read | failed | not_sent
+    sa.Column("detail", sa.String(300), nullable=True),  # error code or why it was not sent
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,313 @@
+"""Telegram through aiogram 3: long polling or a webhook, inline keyboards for reply options.
+
+Input side: every update is recorded in the inbox (unique per bot and update_id)
+before Telegram learns we have it — before the 200 of a webhook request, before the
+next getUpdates confirms it — and is then fed to aiogram's dispatcher in the
+customer's order. Output side: a Reply becomes a message, its options an inline
+keyboard whose buttons carry `OfferCallback(offer, index)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters.callback_data import CallbackData
+from aiogram.methods import GetUpdates
+from aiogram.types import BotCommand, CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message, Update
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiohttp import web
+
+from bot.app import App
+from bot.inbox import Conveyor, Entry, Inbox
+from bot.messages import Inbound, Reply
+from bot.settings import Settings
+
+from .common import ChannelStartError, customer_lang, hint_lang, say
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
+
+# The commands in the menu, and what each one says to the dialogue, per language.
+COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "start": ("Start", "hello"),
+        "help": ("What I can do", "help"),
+        "book": ("Book an appointment", "book an appointment"),
+        "mybookings": ("My appointments", "my appointments"),
+        "cancel": ("Cancel an appointment", "cancel"),
+    },
+    "de": {
+        "start": ("Start", "hallo"),
+        "help": ("Was ich kann", "hilfe"),
+        "book": ("Termin buchen", "termin buchen"),
+        "mybookings": ("Meine Termine", "meine termine"),
+        "cancel": ("Termin absagen", "termin absagen"),
+    },
+}
+
+
+class OfferCallback(CallbackData, prefix="o"):
+    """A reply option's button: which offer it belongs to, and which option it is."""
+
+    offer: str
+    index: int
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.options or reply.offer is None:
+        return None
+    builder = InlineKeyboardBuilder()
+    for i, option in enumerate(reply.options):
+        builder.button(text=option.label, callback_data=OfferCallback(offer=reply.offer, index=i))
+    short = all(len(o.label) <= 12 for o in reply.options)
+    builder.adjust(2 if short and len(reply.options) <= 4 else 1)
+    return builder.as_markup()
+
+
+def api_server(base: str) -> TelegramAPIServer:
+    return TelegramAPIServer.from_base(base) if base else PRODUCTION
+
+
+def _event_user(update: Update) -> tuple[int | None, int | None, str | None]:
+    """(user id, chat id, language code) of the update's sender, when it has one."""
+    event = update.message or update.callback_query
+    user = getattr(event, "from_user", None)
+    if isinstance(event, CallbackQuery):
+        chat = event.message.chat.id if event.message is not None else (user.id if user else None)
+    else:
+        chat = event.chat.id if event is not None else None
+    return (user.id if user else None), chat, (user.language_code if user else None)
+
+
+class TelegramChannel:
+    """One bot: intake (polling or webhook), the dispatcher with its handlers, and sending."""
+
+    name = CHANNEL
+
+    def __init__(self, app: App, settings: Settings, inbox: Inbox, *, session: AiohttpSession | None = None) -> None:
+        assert settings.telegram_bot_token is not None
+        self.app = app
+        self.settings = settings
+        self.inbox = inbox
+        self.bot = Bot(settings.telegram_bot_token.get_secret_value(),
+                       session=session or AiohttpSession(api=api_server(settings.telegram_api_base)))
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(self._router())
+        self.conveyor = Conveyor(inbox, self._handle_entry)
+        self.webhook_url = settings.telegram_webhook_url
+        secret = settings.telegram_webhook_secret
+        self._secret = secret.get_secret_value() if secret is not None else ""
+        self._poller: asyncio.Task[None] | None = None
+        self.username = ""
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def webhook_path(self) -> str:
+        return (urlsplit(self.webhook_url).path.rstrip("/") or DEFAULT_WEBHOOK_PATH) if self.webhook_url else ""
+
+    def mount(self, web_app: web.Application) -> None:
+        if self.webhook_url:
+            web_app.router.add_post(self.webhook_path, self.webhook)
+
+    async def start(self) -> None:
+        """Check the token, publish the command menu, then start receiving (webhook or polling)."""
+        try:
+            me = await self.bot.get_me()
+        except TelegramUnauthorizedError:
+            raise ChannelStartError("setting TELEGRAM_BOT_TOKEN: Telegram refused this token (Unauthorized)") from None
+        except (TelegramAPIError, OSError, asyncio.TimeoutError) as exc:
+            raise ChannelStartError(f"setting TELEGRAM_API_BASE: cannot reach the Telegram Bot API at "
+                                    f"{self.bot.session.api.base.split('/bot')[0]} ({type(exc).__name__})") from None
+        self.username = me.username or str(me.id)
+        for lang, commands in COMMANDS.items():
+            menu = [BotCommand(command=name, description=desc) for name, (desc, _) in commands.items()]
+            await self.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        for key in await self.inbox.waiting_users(CHANNEL):  # recorded before a stop, not handled yet
+            self.conveyor.kick(key)
+        if self.webhook_url:
+            await self.bot.set_webhook(self.webhook_url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES)
+        else:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+
+    def describe(self) -> str:
+        how = f"webhook {self.webhook_url}" if self.webhook_url else "long polling"
+        return f"Telegram: @{self.username}, {how}, Bot API {self.bot.session.api.base.split('/bot')[0]}"
+
+    async def stop_receiving(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    # --- input side: record first, then handle in order ----------------------------------------
+
+    async def intake(self, update: Update, raw: dict[str, Any] | None = None) -> bool:
+        """Record an update durably (False if it was seen before) and queue it for its customer."""
+        user, _, _ = _event_user(update)
+        key = f"{CHANNEL}:{user if user is not None else '-'}"
+        payload = raw if raw is not None else update.model_dump(mode="json", by_alias=True, exclude_none=True)
+        entry = await self.inbox.record(CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload)
+        if entry is None:
+            log.info("telegram update %s was already received; ignored", update.update_id)
+            return False
+        self.conveyor.kick(key)
+        return True
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST: the secret must match; the update is stored before the 200."""
+        if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self._secret):
+            log.warning("telegram webhook: wrong or missing secret token from %s", request.remote)
+            return web.Response(status=401, text="Unauthorized")
+        try:
+            raw = await request.json()
+            update = Update.model_validate(raw, context={"bot": self.bot})
+        except ValueError:
+            return web.Response(status=400, text="not a Telegram update")
+        await self.intake(update, raw)
+        return web.json_response({})
+
+    async def _poll(self) -> None:
+        """getUpdates in a loop; an update is confirmed (next offset) only after it is recorded."""
+        offset: int | None = None
+        delay = 1.0
+        while True:
+            try:
+                updates = await self.bot(
+                    GetUpdates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES),
+                    request_timeout=POLL_TIMEOUT + 15,
+                )
+                for update in updates:
+                    await self.intake(update)
+                    offset = update.update_id + 1
+                delay = 1.0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # network, Telegram or database trouble: back off and try again
+                log.warning("telegram polling: %s: %s; retrying in %.0fs", type(exc).__name__, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def _handle_entry(self, entry: Entry) -> str | None:
+        update = Update.model_validate(entry.payload, context={"bot": self.bot})
+        if entry.position > self.inbox.limit.messages:
+            return await self._too_many(update, entry)
+        await self.dispatcher.feed_update(self.bot, update)
+        return None
+
+    async def _too_many(self, update: Update, entry: Entry) -> str:
+        """A flood: the first message over the limit gets one polite answer, the rest nothing."""
+        user, chat, code = _event_user(update)
+        if update.callback_query is not None:
+            await self._answer(update.callback_query)
+        if chat is not None and entry.position == self.inbox.limit.messages + 1:
+            lang = await customer_lang(self.app, entry.user_key, hint_lang(code))
+            await self.bot.send_message(chat, say(self.app, lang, "slow_down"))
+        log.info("telegram: %s is over the rate limit; message %s not handled", entry.user_key, entry.message_id)
+        return "limited"
+
+    # --- the handlers ---------------------------------------------------------------------
+
+    def _router(self) -> Router:
+        router = Router(name="booking")
+        router.message.filter(F.chat.type == "private")
+        router.message.register(self.on_command, CommandStart())
+        router.message.register(self.on_command, Command(*COMMANDS["en"]))
+        router.message.register(self.on_message)
+        router.callback_query.register(self.on_button, OfferCallback.filter())
+        router.callback_query.register(self.on_unknown_button)
+        return router
+
+    async def on_command(self, message: Message, command: CommandObject) -> None:
+        assert message.from_user is not None
+        hint = hint_lang(message.from_user.language_code)
+        lang = await customer_lang(self.app, f"{CHANNEL}:{message.from_user.id}", hint)
+        _, text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
+        if command.args:
+            text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
+        await self.turn(message.chat.id, self._inbound(message, text=text))
+
+    async def on_message(self, message: Message) -> None:
+        if message.from_user is None:
+            return
+        await self.turn(message.chat.id, self._inbound(message, text=message.text or message.caption or ""))
+
+    async def on_button(self, query: CallbackQuery, callback_data: OfferCallback) -> None:
+        await self._answer(query)
+        await self._drop_keyboard(query)
+        if query.message is None:
+            return
+        inbound = self._inbound(query, choice=f"{callback_data.offer}:{callback_data.index}")
+        await self.turn(query.message.chat.id, inbound)
+
+    async def on_unknown_button(self, query: CallbackQuery) -> None:
+        """A button whose data we cannot read (an older version of the bot): treat it as stale."""
+        await self._answer(query)
+        await self._drop_keyboard(query)
+        if query.message is not None:
+            await self.turn(query.message.chat.id, self._inbound(query, choice="stale:-1"))
+
+    def _inbound(self, event: Message | CallbackQuery, *, text: str = "", choice: str | None = None) -> Inbound:
+        user = event.from_user
+        assert user is not None
+        at = event.date if isinstance(event, Message) else None
+        return Inbound(channel=CHANNEL, user=str(user.id), text=text, choice=choice, id=None, at=at,
+                       lang=hint_lang(user.language_code))
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramAPIError as exc:  # too late to answer (over 15 minutes): harmless
+            log.info("telegram: could not answer a button press: %s", exc)
+
+    async def _drop_keyboard(self, query: CallbackQuery) -> None:
+        """The pressed keyboard goes away, so the same offer is not pressed twice by accident."""
+        if query.message is None or isinstance(query.message, InaccessibleMessage):
+            return
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramAPIError as exc:
+            log.info("telegram: could not remove a keyboard: %s", exc)
+
+    # --- output side ------------------------------------------------------------------------
+
+    async def turn(self, chat_id: int, inbound: Inbound) -> None:
+        """One message to the dialogue, its replies back to the chat."""
+        try:
+            replies = await self.app.dialogue.handle(inbound)
+        except Exception:
+            lang = await customer_lang(self.app, inbound.key, inbound.lang)
+            await self.bot.send_message(chat_id, say(self.app, lang, "failed"))
+            raise
+        for reply in replies:
+            await self.send_reply(chat_id, reply)
+
+    async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
+        await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+
+    async def notify(self, kind: str, user: str, text: str, variables: dict[str, str] | None = None) -> bool:
+        """A message we start (reminder, follow-up): Telegram has no window, so plain text always."""
+        try:
+            await self.bot.send_message(int(user), text)
+            return True
+        except TelegramAPIError as exc:  # blocked by the user, chat gone...
+            log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)
+            return False

@@ -1,0 +1,279 @@
+"""WhatsApp through Twilio: signed webhooks in, the REST API out.
+
+Input side: POST /whatsapp/inbound must carry a valid X-Twilio-Signature for the URL
+Twilio called (PUBLIC_BASE_URL + path, not our local address behind a proxy). The
+message is recorded in the inbox (unique MessageSid) and Twilio gets an empty TwiML
+answer at once; the dialogue runs afterwards and its replies go out through
+messages.create, so a slow booking system never makes Twilio retry.
+
+Output side: a Reply becomes one message, its options a numbered list (the dialogue
+accepts the number or the words). Messages we start (reminders, follow-ups) go as
+free text inside WhatsApp's 24-hour customer-service window and as an approved
+template (content SID + JSON variables) outside it — or not at all, with the reason
+logged and recorded, when no template is configured.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from aiohttp import web
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
+from twilio.rest import Client
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.app import App
+from bot.inbox import Contacts, Conveyor, Entry, Inbox, Outbox
+from bot.messages import Inbound, Reply
+from bot.settings import Settings
+
+from .common import ChannelStartError, customer_lang, say
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "whatsapp"
+INBOUND_PATH = "/whatsapp/inbound"
+STATUS_PATH = "/whatsapp/status"
+WINDOW = timedelta(hours=24)
+"""WhatsApp's customer-service window: free text only within 24 h of the customer's last message."""
+
+OUTSIDE_WINDOW = 63016  # Twilio: free-form message outside the window
+OPT_OUT = {"stop", "stopp", "abmelden"}
+OPT_IN = {"start", "anmelden"}
+_GERMAN_KEYWORDS = {"stopp", "abmelden", "anmelden"}
+EMPTY_TWIML = str(MessagingResponse())
+
+
+class ApiBaseHttpClient(AsyncTwilioHttpClient):
+    """The SDK's async HTTP client, sending to TWILIO_API_BASE instead of *.twilio.com.
+
+    Twilio's documented way to change how the SDK talks HTTP is a custom http_client;
+    this one only swaps scheme and host (and prefixes a path), for a proxy or a test server.
+    """
+
+    def __init__(self, base: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base = urlsplit(base.rstrip("/"))
+
+    async def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
+        parts = urlsplit(url)
+        url = urlunsplit((self.base.scheme, self.base.netloc, self.base.path + parts.path, parts.query, ""))
+        return await super().request(method, url, *args, **kwargs)
+
+
+def render(reply: Reply) -> str:
+    """Text, then the options as a numbered list to answer with the number or the words."""
+    lines = [reply.text] + [f"{i}. {o.label}" for i, o in enumerate(reply.options, 1)]
+    return "\n".join(line for line in lines if line)
+
+
+def keyword(text: str) -> str | None:
+    """'STOP' / 'Stopp!' -> 'out', 'START' / 'anmelden' -> 'in', anything else -> None."""
+    word = re.sub(r"[^\w]", "", text.strip().lower())
+    return "out" if word in OPT_OUT else "in" if word in OPT_IN else None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of a message we tried to send."""
+
+    sent: bool
+    sid: str | None = None
+    reason: str | None = None
+
+
+class WhatsAppChannel:
+    """Twilio webhooks in, Twilio REST API out, for one WhatsApp sender."""
+
+    name = CHANNEL
+
+    def __init__(self, app: App, settings: Settings, inbox: Inbox, contacts: Contacts, outbox: Outbox) -> None:
+        assert settings.twilio_auth_token is not None
+        self.app = app
+        self.settings = settings
+        self.inbox = inbox
+        self.contacts = contacts
+        self.outbox = outbox
+        self.sender = settings.twilio_whatsapp_from
+        self.public_base = settings.public_base_url.rstrip("/")
+        self.templates = settings.templates
+        self._auth_token = settings.twilio_auth_token.get_secret_value()
+        self._signing_keys = settings.signing_keys
+        self.http = ApiBaseHttpClient(settings.twilio_api_base or "https://api.twilio.com", timeout=15)
+        self.client = Client(settings.twilio_account_sid, self._auth_token, http_client=self.http)
+        self.conveyor = Conveyor(inbox, self._handle_entry)
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def mount(self, web_app: web.Application) -> None:
+        web_app.router.add_post(INBOUND_PATH, self.inbound)
+        web_app.router.add_post(STATUS_PATH, self.status)
+
+    async def start(self) -> None:
+        try:
+            await self.client.api.v2010.accounts(self.settings.twilio_account_sid).fetch_async()
+        except TwilioRestException as exc:
+            if exc.status in (401, 403, 404):
+                raise ChannelStartError("setting TWILIO_AUTH_TOKEN: Twilio refused the account SID and auth token "
+                                        f"(HTTP {exc.status})") from None
+            raise ChannelStartError(f"setting TWILIO_API_BASE: Twilio answered HTTP {exc.status}") from None
+        except OSError as exc:
+            raise ChannelStartError(f"setting TWILIO_API_BASE: cannot reach the Twilio API at {self.http.base.geturl()} "
+                                    f"({type(exc).__name__})") from None
+        for key in await self.inbox.waiting_users(CHANNEL):
+            self.conveyor.kick(key)
+
+    def describe(self) -> str:
+        return (f"WhatsApp: sender {self.sender}; give Twilio {self.public_base}{INBOUND_PATH} (incoming messages) "
+                f"and {self.public_base}{STATUS_PATH} (status callback); API {self.http.base.geturl()}")
+
+    async def stop_receiving(self) -> None:
+        """Nothing to stop: webhooks end with the HTTP server."""
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    # --- input side -------------------------------------------------------------------------
+
+    def verified(self, request: web.Request, params: Any) -> bool:
+        """Is X-Twilio-Signature right for the public URL and these params (HMAC-SHA1 or -SHA256)?"""
+        signature = request.headers.get("X-Twilio-Signature")
+        if not signature:
+            return False
+        settings_header = request.headers.get(SIGNATURE_SETTINGS_HEADER)
+        secret = self._auth_token
+        if settings_header:  # signed with a SharedKey we must know by its id
+            key_id = dict(p.strip().partition("=")[::2] for p in settings_header.split(",")).get("key")
+            if key_id:
+                secret = self._signing_keys.get(key_id.strip())
+                if secret is None:
+                    log.warning("twilio webhook signed with unknown key %s (set TWILIO_WEBHOOK_SIGNING_KEYS)", key_id)
+                    return False
+        url = self.public_base + request.path_qs
+        return RequestValidator(secret).validate(url, params, signature, algorithm=get_signature_algorithm(settings_header))
+
+    async def inbound(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        if not self.verified(request, form):
+            log.warning("whatsapp webhook: bad or missing signature from %s; ignored", request.remote)
+            return web.Response(status=403, text="Forbidden")
+        sid, sender = form.get("MessageSid") or form.get("SmsMessageSid"), form.get("From")
+        if not isinstance(sid, str) or not isinstance(sender, str) or not sender:
+            return web.Response(status=400, text="MessageSid and From are required")
+        payload = {"from": sender, "body": str(form.get("Body", "")), "profile": str(form.get("ProfileName", ""))}
+        key = f"{CHANNEL}:{sender.removeprefix('whatsapp:')}"
+        entry = await self.inbox.record(CHANNEL, sid, key, payload)
+        if entry is None:
+            log.info("whatsapp message %s was already received; ignored", sid)
+        else:
+            self.conveyor.kick(key)
+        return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+
+    async def status(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        if not self.verified(request, form):
+            return web.Response(status=403, text="Forbidden")
+        sid, state = form.get("MessageSid"), form.get("MessageStatus")
+        if isinstance(sid, str) and isinstance(state, str):
+            error = form.get("ErrorCode")
+            await self.outbox.status(CHANNEL, sid, state, f"error {error}" if error else None)
+            if error:
+                log.warning("whatsapp message %s: %s (Twilio error %s)", sid, state, error)
+        return web.Response(status=204)
+
+    async def _handle_entry(self, entry: Entry) -> str | None:
+        body, to = entry.payload["body"], entry.payload["from"]
+        key = entry.user_key
+        await self.contacts.saw_inbound(key, entry.received_at)
+        word = keyword(body)
+        if word is not None:
+            return await self._opt(key, to, body, opted_out=word == "out")
+        _, opted_out = await self.contacts.get(key)
+        if opted_out:
+            log.info("whatsapp: %s has opted out; message %s not answered", key, entry.message_id)
+            return "ignored"
+        if entry.position > self.inbox.limit.messages:
+            if entry.position == self.inbox.limit.messages + 1:
+                lang = await customer_lang(self.app, key)
+                await self.send_text(key, say(self.app, lang, "slow_down"), kind="notice")
+            return "limited"
+        inbound = Inbound(channel=CHANNEL, user=key.split(":", 1)[1], text=body, id=entry.message_id,
+                          at=entry.received_at)
+        try:
+            replies = await self.app.dialogue.handle(inbound)
+        except Exception:
+            await self.send_text(key, say(self.app, await customer_lang(self.app, key), "failed"), kind="notice")
+            raise
+        for reply in replies:
+            await self.send_text(key, render(reply))
+        return None
+
+    async def _opt(self, key: str, to: str, body: str, *, opted_out: bool) -> str:
+        """STOP/STOPP/ABMELDEN and START/ANMELDEN; one confirmation, then silence until START."""
+        german = re.sub(r"[^\w]", "", body.lower()) in _GERMAN_KEYWORDS
+        lang = "de" if german else await customer_lang(self.app, key)
+        if opted_out:
+            await self.send_text(key, say(self.app, lang, "opted_out"), kind="opt_out")
+            await self.contacts.set_opted_out(key, True)
+        else:
+            await self.contacts.set_opted_out(key, False)
+            await self.send_text(key, say(self.app, lang, "opted_in"), kind="opt_in")
+        log.info("whatsapp: %s opted %s", key, "out" if opted_out else "in")
+        return "done"
+
+    # --- output side --------------------------------------------------------------------------
+
+    @property
+    def status_callback(self) -> str:
+        return self.public_base + STATUS_PATH
+
+    async def send_text(self, key: str, text: str, *, kind: str = "reply") -> Sent:
+        """Free text (a reply, or a notice inside the 24-hour window)."""
+        return await self._create(key, kind, body=text)
+
+    async def send_template(self, kind: str, key: str, variables: dict[str, Any]) -> Sent:
+        """An approved template for `kind` with its variables; not sent if none is configured."""
+        content_sid = self.templates.get(kind)
+        if content_sid is None:
+            reason = f"no WhatsApp template for {kind!r} (set TWILIO_TEMPLATES={kind}=HX...)"
+            return await self._not_sent(key, kind, reason)
+        variables_json = json.dumps({str(k): str(v) for k, v in variables.items()}, ensure_ascii=False)
+        return await self._create(key, kind, content_sid=content_sid, content_variables=variables_json)
+
+    async def notify(self, kind: str, user: str, text: str, variables: dict[str, Any] | None = None) -> Sent:
+        """A message we start: free text inside the customer's 24-hour window, a template outside it."""
+        key = f"{CHANNEL}:{user}"
+        last, _ = await self.contacts.get(key)
+        if last is not None and self.app.clock.now() - last < WINDOW:
+            return await self.send_text(key, text, kind=kind)
+        return await self.send_template(kind, key, variables or {})
+
+    async def _not_sent(self, key: str, kind: str, reason: str) -> Sent:
+        log.warning("whatsapp: %s to %s not sent: %s", kind, key, reason)
+        await self.outbox.sent(CHANNEL, key, kind, None, "not_sent", reason[:300])
+        return Sent(False, reason=reason)
+
+    async def _create(self, key: str, kind: str, **content: Any) -> Sent:
+        _, opted_out = await self.contacts.get(key)
+        if opted_out:
+            return await self._not_sent(key, kind, "the customer opted out (STOP)")
+        to = "whatsapp:" + key.split(":", 1)[1]
+        try:
+            message = await self.client.messages.create_async(
+                from_=self.sender, to=to, status_callback=self.status_callback, **content)
+        except TwilioRestException as exc:
+            why = (f"outside WhatsApp's 24-hour window; needs a template (Twilio error {exc.code})"
+                   if exc.code == OUTSIDE_WINDOW else f"Twilio error {exc.code or exc.status}: {exc.msg}")
+            log.warning("whatsapp: %s to %s failed: %s", kind, key, why)
+            await self.outbox.sent(CHANNEL, key, kind, None, "failed", why[:300])
+            return Sent(False, reason=why)
+        await self.outbox.sent(CHANNEL, key, kind, message.sid, message.status or "queued")
+        return Sent(True, sid=message.sid)

@@ -1,0 +1,191 @@
+"""A fake Twilio on 127.0.0.1: the REST API the SDK calls, and the webhooks Twilio sends.
+
+REST side (what `twilio.rest.Client` talks to): GET /2010-04-01/Accounts/<sid>.json and
+POST /2010-04-01/Accounts/<sid>/Messages.json with HTTP basic auth and form parameters,
+answering Twilio's JSON (201 with a Message resource; errors as {code, message, status}).
+Like WhatsApp, it refuses free text to a customer whose last message is more than 24
+hours old (error 63016), and it checks ContentVariables is a JSON object string.
+
+Webhook side (what the customer's phone makes Twilio do): `send` POSTs a form like
+Twilio's to the bot's /whatsapp/inbound, signed with the SDK's own RequestValidator
+for the public URL Twilio would call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from twilio.request_validator import HMAC_SHA256, SIGNATURE_SETTINGS_HEADER, RequestValidator
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "fa4e0c9b1d2e3f405162738495a6b7c8"
+SENDER = "whatsapp:+14155238886"
+WINDOW_SECONDS = 24 * 3600
+
+
+@dataclass
+class Message:
+    sid: str
+    to: str
+    from_: str
+    body: str | None
+    content_sid: str | None
+    content_variables: dict[str, str] | None
+    status_callback: str | None
+
+
+@dataclass
+class FakeTwilio:
+    account_sid: str = ACCOUNT_SID
+    auth_token: str = AUTH_TOKEN
+    messages: list[Message] = field(default_factory=list)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    last_inbound: dict[str, float] = field(default_factory=dict)  # customer -> when they last wrote (fake's clock)
+    now: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        self._sids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base = ""
+        self.webhook_url = ""  # where the bot listens locally, e.g. http://127.0.0.1:8080/whatsapp/inbound
+        self.public_url = ""  # what Twilio is configured to call, e.g. https://bot.example.com/whatsapp/inbound
+
+    # --- REST server --------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_get("/2010-04-01/Accounts/{sid}.json", self._account)
+        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create_message)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        host, real_port = self._runner.addresses[0][:2]
+        self.base = f"http://{host}:{real_port}"
+        return self.base
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _authorized(self, request: web.Request) -> bool:
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return request.headers.get("Authorization") == expected and request.match_info["sid"] == self.account_sid
+
+    async def _account(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        return web.json_response({"sid": self.account_sid, "friendly_name": "Demo Salon", "status": "active",
+                                  "type": "Full", "owner_account_sid": self.account_sid})
+
+    async def _create_message(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        self.requests.append(form)
+        to, from_ = form.get("To", ""), form.get("From", "")
+        if not to.startswith("whatsapp:+") or from_ != SENDER:
+            return _error(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        body, content_sid = form.get("Body"), form.get("ContentSid")
+        variables = None
+        if content_sid:
+            try:
+                variables = json.loads(form.get("ContentVariables", "{}"))
+                assert isinstance(variables, dict)
+            except (ValueError, AssertionError):
+                return _error(400, 21656, "The ContentVariables Parameter is invalid")
+        elif not body:
+            return _error(400, 21602, "Message body is required")
+        elif self.now - self.last_inbound.get(to, float("-inf")) > WINDOW_SECONDS:
+            return _error(400, 63016, "Failed to send freeform message because you are outside the allowed window. "
+                                      "If you are using WhatsApp, please use a Message Template.")
+        sid = f"SM{next(self._sids):032x}"
+        message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"))
+        async with self._changed:
+            self.messages.append(message)
+            self._changed.notify_all()
+        return web.json_response(_message_json(self.account_sid, message), status=201)
+
+    # --- the customer's side -----------------------------------------------------------------
+
+    def sign(self, url: str, params: dict[str, str], *, shared_key: tuple[str, str] | None = None) -> dict[str, str]:
+        """Headers Twilio would send: X-Twilio-Signature (HMAC-SHA1 with the auth token, or
+        HMAC-SHA256 with a SharedKey plus the settings header naming it)."""
+        if shared_key is None:
+            return {"X-Twilio-Signature": RequestValidator(self.auth_token).compute_signature(url, params)}
+        key_id, secret = shared_key
+        signature = RequestValidator(secret).compute_signature(url, params, algorithm=HMAC_SHA256)
+        return {"X-Twilio-Signature": signature,
+                SIGNATURE_SETTINGS_HEADER: f"key={key_id},algorithm={HMAC_SHA256}"}
+
+    def inbound_params(self, phone: str, body: str, sid: str | None = None) -> dict[str, str]:
+        sid = sid or f"SM{int(time.time() * 1e6):x}{next(self._sids):08x}"[:34]
+        return {
+            "MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid, "AccountSid": self.account_sid,
+            "MessagingServiceSid": "", "From": f"whatsapp:{phone}", "To": SENDER, "Body": body, "NumMedia": "0",
+            "NumSegments": "1", "ProfileName": "Anna", "WaId": phone.lstrip("+"), "SmsStatus": "received",
+            "ApiVersion": "2010-04-01",
+        }
+
+    async def send(self, phone: str, body: str, *, sid: str | None = None, headers: dict[str, str] | None = None,
+                   shared_key: tuple[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+        """The customer writes `body`; Twilio POSTs the signed webhook. Returns (status, response text, params)."""
+        params = self.inbound_params(phone, body, sid)
+        self.last_inbound[f"whatsapp:{phone}"] = self.now
+        signed = self.sign(self.public_url, params, shared_key=shared_key) if headers is None else headers
+        status, text = await self.post(self.webhook_url, params, signed)
+        return status, text, params
+
+    async def post(self, url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, data=params, headers=headers) as response:
+                return response.status, await response.text()
+
+    async def report_status(self, message: Message, status: str, error_code: str | None = None,
+                            local_url: str | None = None) -> int:
+        """Twilio's status callback for a message the bot sent."""
+        params = {"MessageSid": message.sid, "MessageStatus": status, "AccountSid": self.account_sid,
+                  "To": message.to, "From": message.from_, "ApiVersion": "2010-04-01"}
+        if error_code:
+            params["ErrorCode"] = error_code
+        assert message.status_callback, "the bot did not ask for status callbacks"
+        headers = self.sign(message.status_callback, params)
+        status_code, _ = await self.post(local_url or message.status_callback, params, headers)
+        return status_code
+
+    def to(self, phone: str) -> list[Message]:
+        return [m for m in self.messages if m.to == f"whatsapp:{phone}"]
+
+    async def wait_for(self, phone: str, count: int, timeout: float = 5.0) -> list[Message]:
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(self.to(phone)) >= count), timeout)
+            except TimeoutError:
+                raise AssertionError(f"expected {count} messages to {phone}, got "
+                                     f"{[m.body for m in self.to(phone)]}") from None
+        return self.to(phone)
+
+
+def _message_json(account: str, m: Message) -> dict[str, Any]:
+    return {
+        "sid": m.sid, "account_sid": account, "to": m.to, "from": m.from_, "body": m.body or "",
+        "status": "queued", "num_segments": "1", "num_media": "0", "direction": "outbound-api",
+        "api_version": "2010-04-01", "price": None, "error_code": None, "error_message": None,
+        "date_created": "Mon, 23 Nov 2026 08:00:00 +0000", "date_updated": "Mon, 23 Nov 2026 08:00:00 +0000",
+        "date_sent": None, "messaging_service_sid": None,
+        "uri": f"/2010-04-01/Accounts/{account}/Messages/{m.sid}.json", "subresource_uris": {},
+    }
+
+
+def _error(status: int, code: int, message: str) -> web.Response:
+    return web.json_response({"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                              "status": status}, status=status)
