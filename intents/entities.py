@@ -47,7 +47,29 @@ class _Matcher:
             alts.append("(" + r"[\s-]*".join(words) + suffix + ")")
         self.rx = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])") if alts else None
         # single words long enough to fuzz safely: "colour"->"color", "sara"->"sarah", "harcut"
-        self.fuzzy = sorted({(key.replace(" ", ""), cid) for key, cid in entries if len(key.replace(" ", "")) >= 4})
+        self.fuzzy: dict[str, list[tuple[str, str]]] = {}
+        for key, cid in sorted({(key.replace(" ", ""), cid) for key, cid in entries if len(key.replace(" ", "")) >= 4}):
+            self.fuzzy.setdefault(key[0], []).append((key, cid))
+        self._seen: dict[str, str | None] = {}  # token -> id, or None: chat repeats its words a lot
+
+    def _closest(self, cand: str) -> str | None:
+        hit = self._seen.get(cand, "")
+        if hit != "":
+            return hit
+        from rapidfuzz.distance import Levenshtein  # lazy: only messages with unknown words need it
+
+        found = None
+        for key, cid in self.fuzzy.get(cand[0], ()):
+            if abs(len(key) - len(cand)) > 1:
+                continue
+            limit = 1 if len(key) < 9 else 2
+            if Levenshtein.distance(cand, key, score_cutoff=limit) <= limit:
+                found = cid
+                break
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        self._seen[cand] = found
+        return found
 
     def find(self, low: str) -> list[Match]:
         if self.rx is None:
@@ -57,8 +79,6 @@ class _Matcher:
     def fuzz(self, tokens: list[tuple[str, int]], allow: set[int] | None = None) -> Match | None:
         if not self.fuzzy:
             return None
-        from rapidfuzz.distance import Levenshtein  # lazy: most messages never need it
-
         for i, (tok, pos) in enumerate(tokens):
             if allow is not None and i not in allow:
                 continue
@@ -68,12 +88,9 @@ class _Matcher:
             for cand, width in candidates:
                 if len(cand) < 4 or cand in _COMMON:
                     continue
-                for key, cid in self.fuzzy:
-                    if abs(len(key) - len(cand)) > 1 or key[0] != cand[0]:
-                        continue
-                    limit = 1 if len(key) < 9 else 2
-                    if Levenshtein.distance(cand, key, score_cutoff=limit) <= limit:
-                        return Match(cid, "", pos)
+                cid = self._closest(cand)
+                if cid is not None:
+                    return Match(cid, "", pos)
         return None
 
 

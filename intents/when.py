@@ -799,7 +799,11 @@ def _local(tz, d: Date, h: int, m: int = 0) -> datetime:
 def resolve(text: str, now: datetime, lang: str | None = None,
             opening_hours: tuple[int, int] | None = None, bare_number_is_time: bool = False) -> When:
     """Read the date, time and period in `text` (already normalised), relative to aware `now`."""
-    if not text or not any(ch.isdigit() for ch in text) and not _HAS_WORD.search(text):
+    if not text:
+        return NOTHING
+    has_digit = any(ch.isdigit() for ch in text)
+    words = set(_TOKENS.findall(text))
+    if not has_digit and words.isdisjoint(_GATE_ANY) and not _SOON_WORD.search(text):
         return NOTHING
     tz = now.tzinfo
     today = now.date()
@@ -812,20 +816,40 @@ def resolve(text: str, now: datetime, lang: str | None = None,
             if h is not None and 0 <= h <= 24:
                 s.clocks.append(_Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None, h >= 13))
                 s.w = _MASK * len(s.w)
-    _pass_dates(s)
-    _pass_relative(s)
-    _pass_weekdays(s)
-    _pass_periods(s)
-    _pass_clocks(s)
-    _pass_parts(s)
+    # each pass only when a word it needs is there: most chat has no dates at all
+    if has_digit or not words.isdisjoint(_GATE_DATES):
+        _pass_dates(s)
+    if not words.isdisjoint(_GATE_RELATIVE) or _SOON_WORD.search(text):
+        _pass_relative(s)
+    if not words.isdisjoint(_GATE_WEEKDAY):
+        _pass_weekdays(s)
+    if not words.isdisjoint(_GATE_PERIODS):
+        _pass_periods(s)
+    if has_digit or not words.isdisjoint(_GATE_CLOCKS):
+        _pass_clocks(s)
+    if not words.isdisjoint(_GATE_PARTS):
+        _pass_parts(s)
     return _combine(s, text, now, tz, opening_hours)
 
 
-_HAS_WORD = _rx(
-    rf"\b(?:{_WEEKDAY}|{_MONTH}|{_PART}|today|tonight|tomorrow|heute|morgen|übermorgen|ueber|week|woche|weekend"
-    r"|wochenende|month|monat|monats|monatsende|noon|midday|midnight|mittag|mitternacht|half|halb|viertel|quarter"
-    r"|dreiviertel|now|jetzt|asap|sofort|yesterday|gestern|overmorrow|days?|tage?n?|hours?|stunden?|nächstmöglich\w*"
-    r"|schnellstmöglich|am|pm|a\.m|p\.m|uhr|o'?clock|" + _NUMW[3:-1] + r")\b")
+# Words that make a pass worth running, checked as a set of tokens (far cheaper than a regex).
+_GATE_DATES = frozenset(_MONTHS) | frozenset(w for k in ORDINAL_WORDS for w in k.replace("-", " ").split())
+_GATE_RELATIVE = frozenset("""
+in within innerhalb from later week weeks woche today tonight tomorrow heute heut morgen übermorgen ueber uebermorgen
+overmorrow yesterday gestern now jetzt sofort asap possible möglich evening afternoon morning night abend nacht
+nachmittag vormittag mittag früh frueh fruh arvo this
+""".split())
+_GATE_WEEKDAY = frozenset(WEEKDAYS) | frozenset(w + "s" for w in WEEKDAYS)
+_GATE_PERIODS = frozenset("""
+week weeks woche wochen weekend wochenende month monat monats monatsende monatsanfang ende anfang mitte übernächste
+uebernächste
+""".split())
+_GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
+    "noon midday mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
+_GATE_PARTS = frozenset(_PART_WORDS)
+_GATE_ANY = _GATE_DATES | _GATE_RELATIVE | _GATE_WEEKDAY | _GATE_PERIODS | _GATE_CLOCKS | _GATE_PARTS
+_TOKENS = re.compile(r"[a-zäöüß]+")
+_SOON_WORD = re.compile(r"nächstmöglich|naechstmöglich|schnellstmöglich")
 
 
 def _combine(s: _Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:
