@@ -200,51 +200,75 @@ ok okay can could would will do does this that it my me we you bitte danke ja ne
 übermorgen uhr und oder aber ist sind
 """.split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
 
-_NAMEY_COMMON = frozenset()  # common words that still name a place on their own (none so far)
-_NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’.-]*|\d{2,5}(?=\s+[A-Z]))"
+_NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’-]*\.?|\d{2,5}(?:st|nd|rd|th|Th)?(?=\s+[A-Z]))"
 _TITLE = r"(?:Dr\.|Dr\s|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Frau|Herr)"
-_RUN = rf"(?:{_TITLE}\s*)?{_NAME_TOKEN}(?:(?:\s+|\s*[&:]\s*|\s+-\s+)(?:{_TITLE}\s*)?{_NAME_TOKEN}|\s+lab\b)*"
+_JOIN = r"(?:\s+|\s*[&:]\s*|\s+-\s+|\s+(?:and|And|of|und)\s+(?=[A-Z]))"
+_RUN = rf"(?:{_TITLE}\s*)?{_NAME_TOKEN}(?:{_JOIN}(?:{_TITLE}\s*)?{_NAME_TOKEN}|\s+lab\b)*"
+_KIND = r"(?:salon|dentist|doctor|therapist|stylist|barber|clinic|office|place|practice|orthodontist|dermatologist)"
 _PROVIDER_CUE = re.compile(
-    r"(?i:\b(?:with|w/|see|visit|at|to|from|for|of|this|called|named|name is|name's|is called|dentist is|doctor is|salon is"
-    r"|office is|therapist is|stylist is|clinic is|place is|go with|try|prefer|choose|book|bei|mit|zu|zur|zum|von"
-    r"|heißt|heisst|called|it's|it is|the)\s+(?:the\s+|a\s+|salon\s+|dentist\s+|doctor\s+|therapist\s+|stylist\s+)?)"
-    rf"(?P<run>{_RUN})")
-_LEADING_RUN = re.compile(rf"^\s*(?P<run>{_RUN})\s*(?i:(?:is (?:fine|good|great|ok|okay|perfect|my choice|the one|better|preferred)"
-                          r"|please|works|would be (?:great|good|fine))?)\s*[.!?]*\s*$")
-_DOCTOR_WORD = re.compile(r"^(?:Doctor|Dr)\s+(?=[A-Z])")
+    r"(?i:\b(?:with|w/|see|seeing|visit|visiting|consult|meet|at|to|from|for|of|this|called|named|name is|name's"
+    r"|is called|(?:dentist|doctor|salon|office|therapist|stylist|clinic|place)(?:'s name)? is|go with|try|prefer"
+    r"|choose|book|bei|mit|zu|zur|zum|von|heißt|heisst|it's|it is|should be|would be|will be)\s+"
+    r"(?:actually\s+|really\s+|just\s+)?)(?:the\s+|a\s+|an\s+)?"
+    rf"(?:{_KIND}\s*,?\s+)?(?P<run>{_RUN})"
+    rf"|\b(?i:{_KIND[3:-1]})\s*,?\s+(?P<run2>{_RUN})")
+# A sentence that starts with a name: "Evergreen Barbershop.", "Dr. Jacob Wardwell. Change it to 5."
+_LEADING_RUN = re.compile(rf"^\s*(?:(?i:yes|yeah|no|nope|ok|okay|sure|actually|maybe|hmm)[,.!]?\s+)?(?P<run>{_RUN})")
+_SENTENCE = re.compile(r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\b[A-Z])[.!?;]+\s*(?=[A-Z0-9])")
+_DOCTOR_WORD = re.compile(r"^(?:Doctor|Dr|Dentist|Therapist|Stylist)\s+(?=[A-Z])")
+# Places, not providers: "San Jose", "Los Gatos", "990 West Fremont Avenue"
+_PLACE_START = frozenset("san santa los las el mount mt fort saint st palo new".split())
+_STREET = frozenset("street st avenue ave road rd drive dr boulevard blvd highway hwy way lane ln court ct real parkway".split())
+_CALENDAR = frozenset(_m.lower() for _m in (*WEEKDAYS, *EN_MONTHS, *DE_MONTHS))
+_TITLES = ("dr", "mr", "mrs", "ms", "frau", "herr", "prof")
+_INITIAL = re.compile(r"^[A-Z]\.$")
 
 
 def _trim_run(run: str, strict: bool = False) -> str | None:
     """Drop cue words caught at the edges, a trailing period, and runs that are no name at all.
 
     After a cue ("at Great Clips") capitals mark a name even when the words are common ones; at
-    the start of a message they do not, so there (`strict`) every word must be unusual.
+    the start of a sentence they do not, so there (`strict`) the first word must be unusual.
     """
     run = _DOCTOR_WORD.sub("", run.strip())
     tokens = run.split()
     keep: list[str] = []
-    stops = _COMMON if strict else _HARD_STOP
     for i, tok in enumerate(tokens):
         bare = tok.strip(".,:;!?'’").lower()
-        if i == 0 and not strict and bare in _COMMON and bare not in _NAMEY_COMMON and len(tokens) == 1:
+        if _INITIAL.match(tok) and i > 0:
+            keep.append(tok)
+            continue
+        stops = _COMMON if strict and i == 0 else _HARD_STOP
+        if bare in ("and", "of", "und") and 0 < i < len(tokens) - 1:
+            keep.append(tok)  # joined only before a capital: "Dukes And Dolls Salon", "EyeMD of Alameda"
+            continue
+        if (bare in _CALENDAR and not tok.endswith(".") and i + 1 < len(tokens) and tokens[i + 1][:1].isupper()
+                and tokens[i + 1].strip(".,").lower() not in _COMMON):
+            keep.append(tok)  # "August Barbershop", not "March 5th"
+            continue
+        if tok.endswith(".") and len(bare) > 1 and bare not in _TITLES and i > 0:
+            keep.append(tok)  # a full stop ends the name: "Dr. Wendy Landreville. See if..."
             break
-        if bare in stops and not (bare in ("dr", "mr", "mrs", "ms", "frau", "herr", "prof") and i + 1 < len(tokens)):
+        if bare in stops and not (bare in _TITLES and i + 1 < len(tokens)):
             if i == 0 and bare == "the" and len(tokens) > 1:
                 keep.append(tok)
                 continue
             break
         keep.append(tok)
-    while keep and keep[-1] in ("&", ":", "-", "The", "the"):
+    while keep and keep[-1] in ("&", ":", "-", "The", "the", "and", "And", "of", "und"):
         keep.pop()
     if not keep:
         return None
-    text = " ".join(keep).rstrip(".,:;!?")
+    text = " ".join(keep).rstrip(",:;!?")
+    text = text.rstrip(".")  # a sentence's full stop, also after an initial ("Bares William R.")
     if text.lower().startswith("the ") and len(keep) < 2:
         return None
-    letters = [t for t in keep if t[:1].isalpha()]
-    if not letters or all(t.strip(".").lower() in _COMMON for t in keep):
+    if not any(t[:1].isalpha() for t in keep) or all(t.strip(".").lower() in _COMMON for t in keep):
         return None
-    if len(keep) == 1 and len(text) < 2:
+    if len(keep) == 1 and (len(text) < 2 or text.lower() in _COMMON):
+        return None
+    words = [t.strip(".,").lower() for t in keep]
+    if words[0] in _PLACE_START or (words[-1] in _STREET and len(words) > 1):
         return None
     return text
 
@@ -254,15 +278,22 @@ def find_provider(original: str) -> str | None:
     if original.islower() or original.isupper():
         return None
     for m in _PROVIDER_CUE.finditer(original):
-        name = _trim_run(m.group("run"))
+        if _AREA_AFTER.match(original, m.end()):
+            continue
+        name = _trim_run(m.group("run") or m.group("run2"))
         if name:
             return name
-    m = _LEADING_RUN.match(original)
-    if m:
-        name = _trim_run(m.group("run"), strict=True)
-        if name and " " in name:
-            return name
+    for sentence in _SENTENCE.split(original):
+        m = _LEADING_RUN.match(sentence)
+        if m:
+            name = _trim_run(m.group("run"), strict=True)
+            if name and (" " in name or _KIND_WORD.search(name)):
+                return name
     return None
+
+
+_AREA_AFTER = re.compile(r"\s+(?:area|city|region|county|downtown)\b", re.I)
+_KIND_WORD = re.compile(r"(?i)salon|dental|barber|clinic|studio|cuts|hair|spa\b")
 
 
 _ANY_STAFF = re.compile(
@@ -301,7 +332,7 @@ def find_phone(original: str) -> str | None:
 
 
 _NAME_AFTER = re.compile(
-    r"(?i:\b(?:my name is|my name's|name is|name's|i am|i'm|im|this is|call me|it's|ich heiße|ich heisse|ich heise"
+    r"(?i:\b(?:my name is|my name's|i am|i'm|im|this is|call me|ich heiße|ich heisse|ich heise"
     r"|mein name ist|hier ist|hier spricht|ich bin(?: der| die)?)\s+)"
     r"(?P<name>[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){0,2})")
 _NAME_EXPLICIT = re.compile(

@@ -337,8 +337,9 @@ def _pass_dates(s: _Scan) -> None:
         d, mo = int(m.group(1)), int(m.group(2))
         if not (1 <= d <= 31 and 1 <= mo <= 12):
             return False
-        if m.group(3):
-            return s.add_day(m.start(), _safe_date(_year(m.group(3), today.year), mo, d))
+        year = m.group(3) if m.re.groups >= 3 else None
+        if year:
+            return s.add_day(m.start(), _safe_date(_year(year, today.year), mo, d))
         return s.add_day(m.start(), _future_day_month(today, mo, d))
 
     def slashed(m: re.Match[str]) -> bool:
