@@ -49,7 +49,9 @@ _INFO = cue(*lexicon.INFO)
 _APPT_WORD = cue(lexicon.APPT, r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _NEGATED_ACTION = re.compile(
     r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
-    r"(?:cancel|book|reschedule|move|make|schedule|set up|absagen|stornieren|buchen|verschieben|vereinbaren)\b")
+    r"(?:cancel|book|reschedule|move|make|schedule|set up|absagen|stornieren|buchen|verschieben|vereinbaren)\b"
+    r"|\b(?:don'?t|do not|no longer|nicht mehr)\s+(?:need|want|require|brauche|will)\s+(?:an?|the|one|any|it|that|einen|den)?\s*"
+    r"(?:appointment|booking|reservation|termin|one|it|that)\b")
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
@@ -118,7 +120,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATED_ACTION.search(n) is not None
 
-    if _OTHER_STRONG.search(n) or (_OTHER_DOMAIN.search(n) and not appt_context):
+    rest = _DECLINED_OTHER.sub(" ", n)  # "don't add the event, book the appointment": the event is off the table
+    if _OTHER_STRONG.search(rest) or (_OTHER_DOMAIN.search(rest) and not appt_context):
         return "other"
     if _CANCEL.search(n) and not negated:
         obj = _OBJECT_OTHER.search(n)
@@ -138,7 +141,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     avail = _AVAIL.search(n) is not None
     courtesy = _courtesy(n)
     if deny_lead:
-        if has_when or (known_staff and not info) or book_strong:
+        if has_when or (known_staff and not info) or book_strong or (book_weak and _APPT_NOUN.search(n)):
             return "book"
         if has_staff and not info:
             return "book"
@@ -148,9 +151,13 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if aff_lead:
         if expecting == "confirm" and not (has_when or known_staff):
             return "affirm"
-        if info or _ACCEPT_ONLY.search(n):
+        if info:
             return "affirm"
-        if has_when or book_weak:
+        if has_when or (book_strong and _APPT_NOUN.search(n)):
+            return "book"
+        if _ACCEPT_ONLY.search(n):
+            return "affirm"  # "yes, book it": the answer to a confirmation
+        if book_weak:
             return "book"
         if courtesy and _BARE_COURTESY.match(_strip_affirm(n)):
             return courtesy
@@ -211,12 +218,15 @@ _BARE_COURTESY = re.compile(
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
 _GREET_ONLY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!]*)+$")
-_ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it", r"that'?s fine",
+_ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
+_APPT_NOUN = cue(lexicon.APPT)
 _NOTHING_ELSE = cue(r"nothing else", r"anything else", r"nichts (?:weiter|mehr|anderes)", r"sonst nichts")
 _PROVIDER_SEARCH = re.compile(
     r"\b(?:an?|some|any|good|new|nearby)\s+(?:\w+\s+)?(?:doctor|dentist|therapist|salon|practitioner|counselor|specialist|psychologist"
     r"|psychiatrist|dermatologist|gynecologist|ophthalmologist|ent|barber|stylist|hairdresser|clinic|place)s?\b")
+_DECLINED_OTHER = re.compile(
+    r"\b(?:don'?t|do not|not|skip(?:ping)?|no)\s+(?:[\w']+\s+){0,4}?(?:event|calendar|taxi|cab|ride)s?\b")
 _OTHER_STRONG = cue(r"weather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
                     r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
                     r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time")
