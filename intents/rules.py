@@ -152,7 +152,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         if expecting == "confirm" and not (has_when or known_staff):
             return "affirm"
         if info:
-            return "affirm"
+            return "affirm"  # "yes, and what's the address?": the answer counts, the question is info
+        if not has_when and not book_weak and _BYE.search(n):
+            return "bye"
         if has_when or (book_strong and _APPT_NOUN.search(n)):
             return "book"
         if _ACCEPT_ONLY.search(n):
@@ -176,6 +178,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     if has_when:
         return "book"
+    if _SELECT.search(n) and not _APPT_NOUN.search(n):
+        return "affirm"  # choosing one of the options offered
     if book_weak and not _PROVIDER_SEARCH.search(n):
         return "book"
     if book_weak:
@@ -218,6 +222,9 @@ _BARE_COURTESY = re.compile(
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
 _GREET_ONLY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!]*)+$")
+_SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",
+              r"(?:this|that) one", r"go there", r"(?:visit|see|have|take) (?:this|that|them|him|her)(?: one| doctor| dentist| salon| place| \w+ist)?",
+              r"i(?:'ll| will) take (?:this|that|it|them)", r"nehme? (?:den|die|das)", r"den nehme ich", r"die nehme ich")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
 _APPT_NOUN = cue(lexicon.APPT)
@@ -227,7 +234,7 @@ _PROVIDER_SEARCH = re.compile(
     r"|psychiatrist|dermatologist|gynecologist|ophthalmologist|ent|barber|stylist|hairdresser|clinic|place)s?\b")
 _DECLINED_OTHER = re.compile(
     r"\b(?:don'?t|do not|not|skip(?:ping)?|no)\s+(?:[\w']+\s+){0,4}?(?:event|calendar|taxi|cab|ride)s?\b")
-_OTHER_STRONG = cue(r"weather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
+_OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
                     r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
                     r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time")
 
