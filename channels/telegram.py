@@ -22,7 +22,14 @@ from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import GetUpdates
-from aiogram.types import BotCommand, CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message, Update
+from aiogram.types import (
+    BotCommand,
+    CallbackQuery,
+    InaccessibleMessage,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiohttp import web
 

@@ -56,6 +56,7 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.base = ""
 
     # --- server -----------------------------------------------------------------------
@@ -72,6 +73,10 @@ class FakeTelegram:
         return self.base
 
     async def stop(self) -> None:
+        """Stop serving; a getUpdates still held open returns at once."""
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -125,7 +130,7 @@ class FakeTelegram:
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]  # confirmed ones are gone
             if not self.updates and timeout:
                 try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), timeout)
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates) or self._closing), timeout)
                 except TimeoutError:
                     pass
             return _ok(self.updates[:100])

@@ -23,7 +23,11 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from twilio.request_validator import HMAC_SHA256, SIGNATURE_SETTINGS_HEADER, RequestValidator
+from twilio.request_validator import (
+    HMAC_SHA256,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+)
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "fa4e0c9b1d2e3f405162738495a6b7c8"

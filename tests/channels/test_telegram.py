@@ -1,0 +1,200 @@
+"""Telegram, end to end: real aiogram against a fake Bot API server, over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import copy
+
+import aiohttp
+import pytest
+from channel_kit import eventually, free_port, settings_for, settle
+from fake_telegram import FakeTelegram
+
+ANNA = 424242
+BOOK = "book a haircut with Sarah tomorrow at 10"
+
+
+async def book_by_buttons(fake: FakeTelegram, user: int = ANNA, *, seen: int = 0) -> list:
+    """The customer books step by step and confirms with the Yes button; returns the chat
+    (with the confirmation question as it looked before the press: `chat.question`)."""
+    await fake.send(user, BOOK)
+    await fake.wait_for(user, seen + 1)
+    await fake.send(user, "Anna Schmidt")
+    await fake.wait_for(user, seen + 2)
+    await fake.send(user, "anna@example.com")
+    chat = await fake.wait_for(user, seen + 3)
+    question = chat[-1]
+    assert "Shall I book Haircut with Sarah on Tue 24 Nov, 10:00" in question.text
+    assert question.buttons == ["Yes", "No"]
+    before = copy.deepcopy(question)
+    await fake.press(user, question, "Yes")
+    chat = Chat(await fake.wait_for(user, seen + 4))
+    chat.question = before
+    return chat
+
+
+class Chat(list):
+    question = None
+
+
+async def bookings(app) -> list:
+    return [b for b in await app.backend.list_all() if b.status.active]
+
+
+async def test_a_whole_booking_over_long_polling(db_engine, fake_telegram, run_bot):
+    async with run_bot(settings_for(fake_telegram), db_engine) as (server, app):
+        menu = {c["command"] for c in fake_telegram.commands[""]}
+        assert menu == {"start", "help", "book", "mybookings", "cancel"}
+        assert fake_telegram.commands["de"][0]["command"] == "start"
+
+        chat = await book_by_buttons(fake_telegram)
+
+        assert "Done! You're booked: Haircut with Sarah on Tue 24 Nov, 10:00" in chat[-1].text
+        assert fake_telegram.answered, "the button press was answered (no spinner left)"
+        assert chat[-2].keyboard is None, "the pressed keyboard is gone"
+        [booking] = await bookings(app)
+        assert booking.contact.name == "Anna Schmidt"
+
+        await fake_telegram.send(ANNA, "/mybookings")
+        chat = await fake_telegram.wait_for(ANNA, 5)
+        assert "Haircut with Sarah on Tue 24 Nov, 10:00" in chat[-1].text
+
+
+async def test_commands_and_the_customers_language(sqlite_engine, fake_telegram, run_bot):
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        await fake_telegram.send(7, "/start", lang="de")
+        [hello] = await fake_telegram.wait_for(7, 1)
+        assert hello.text.startswith("Hallo!")
+        await fake_telegram.send(8, "/help", lang="en-GB")
+        [help_] = await fake_telegram.wait_for(8, 1)
+        assert "I can help you" in help_.text
+        await fake_telegram.send(8, "Ich möchte einen Haarschnitt bei Sarah morgen um 10 buchen")
+        chat = await fake_telegram.wait_for(8, 2)
+        assert "Namen" in chat[-1].text, "the text wins over the app's language"
+
+
+async def test_a_stale_or_reused_button_gets_a_polite_answer_and_never_books_twice(
+        sqlite_engine, fake_telegram, run_bot, clock):
+    settings = settings_for(fake_telegram)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        chat = await book_by_buttons(fake_telegram)
+        question = chat.question  # the keyboard as a second phone still shows it
+        await fake_telegram.press(ANNA, question, "Yes")  # the same Yes again (a second phone, a double tap)
+        chat = await fake_telegram.wait_for(ANNA, 5)
+        assert "expired" in chat[-1].text
+        assert len(await bookings(app)) == 1
+
+    # A restart: the button from before it still gets a polite reply, not a crash.
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        await fake_telegram.press(ANNA, question, "No")
+        chat = await fake_telegram.wait_for(ANNA, 6)
+        assert "expired" in chat[-1].text
+        await fake_telegram.press_data(ANNA, question, "v1|confirm|yes")  # data from an older bot version
+        chat = await fake_telegram.wait_for(ANNA, 7)
+        assert "expired" in chat[-1].text
+        assert len(await bookings(app)) == 1
+        assert fake_telegram.answered == ["cq1", "cq2", "cq3", "cq4"], "every press was answered"
+
+
+async def test_the_same_update_five_times_books_once_and_answers_once(db_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram)
+    async with run_bot(settings, db_engine) as (server, app):
+        await fake_telegram.send(ANNA, BOOK)
+        await fake_telegram.wait_for(ANNA, 1)
+        await fake_telegram.send(ANNA, "Anna Schmidt")
+        await fake_telegram.wait_for(ANNA, 2)
+        await fake_telegram.send(ANNA, "anna@example.com")
+        question = (await fake_telegram.wait_for(ANNA, 3))[-1]
+        yes = await fake_telegram.press(ANNA, question, "Yes")
+        for _ in range(4):
+            await fake_telegram.redeliver(yes)  # Telegram did not see our confirmation: it sends it again
+        await settle(server, fake_telegram)
+        texts = [m.text for m in fake_telegram.chat(ANNA)]
+        assert len(texts) == 4 and sum("You're booked" in t for t in texts) == 1
+        assert len(await bookings(app)) == 1
+
+
+async def test_webhook_mode_checks_the_secret_and_books(db_engine, fake_telegram, run_bot):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    settings = settings_for(fake_telegram, http_port=port, telegram_webhook_url=url,
+                            telegram_webhook_secret="s3cret-for-tests")
+    async with run_bot(settings, db_engine) as (server, app):
+        assert fake_telegram.webhook == {"url": url, "secret_token": "s3cret-for-tests",
+                                         "allowed_updates": ["message", "callback_query"]}
+        forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": BOOK,
+                                              "chat": {"id": 666, "type": "private"},
+                                              "from": {"id": 666, "is_bot": False, "first_name": "X"}}}
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=forged, headers=headers) as response:
+                    assert response.status == 401
+        assert fake_telegram.chat(666) == []
+
+        chat = await book_by_buttons(fake_telegram)
+        assert "You're booked" in chat[-1].text
+        assert set(fake_telegram.webhook_statuses) == {200}
+        # Five deliveries of one update (Telegram retrying): one answer.
+        update = await fake_telegram.send(ANNA, "/mybookings")
+        for _ in range(4):
+            assert await fake_telegram.redeliver(update) == 200
+        await settle(server)
+        assert len(fake_telegram.chat(ANNA)) == 5
+        assert len(await bookings(app)) == 1
+
+
+async def test_one_customers_messages_in_order_others_concurrently(sqlite_engine, fake_telegram, run_bot):
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        slow_started = []
+        handle = app.dialogue.handle
+
+        async def slow_for_anna(msg):
+            if msg.user == str(ANNA):
+                slow_started.append(msg.text)
+                import asyncio
+                await asyncio.sleep(0.3)
+            return await handle(msg)
+
+        app.dialogue.handle = slow_for_anna
+        await fake_telegram.send(ANNA, BOOK)
+        await fake_telegram.send(ANNA, "Anna Schmidt")
+        await fake_telegram.send(99, "hello")
+        # Bob is answered while Anna's first turn is still running.
+        await fake_telegram.wait_for(99, 1, timeout=0.25)
+        chat = await fake_telegram.wait_for(ANNA, 2)
+        assert "What name" in chat[0].text and "email" in chat[1].text
+        assert slow_started == [BOOK, "Anna Schmidt"]
+
+
+async def test_a_flood_gets_one_polite_answer(sqlite_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, rate_limit_messages=3, rate_limit_seconds=60)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        for i in range(8):
+            await fake_telegram.send(ANNA, "hello")
+        await settle(server, fake_telegram)
+        texts = [m.text for m in fake_telegram.chat(ANNA)]
+        assert len(texts) == 4
+        assert "faster than I can answer" in texts[-1]
+
+
+async def test_healthz_reports_ready(sqlite_engine, fake_telegram, run_bot):
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        async with aiohttp.ClientSession() as http:
+            async with http.get(server.addresses[0] + "/healthz") as response:
+                body = await response.json()
+        assert response.status == 200
+        assert body["status"] == "ready" and body["database"] == "ok" and body["channels"] == ["telegram"]
+
+
+@pytest.mark.parametrize("token", ["7000000001:AAwrongTokenButWellFormed_000000"])
+async def test_a_refused_token_stops_startup_with_one_line(sqlite_engine, fake_telegram, clock, token):
+    from bot.app import build_app
+    from channels.common import ChannelStartError
+    from channels.server import Server
+
+    settings = settings_for(fake_telegram, telegram_bot_token=token)
+    app = await build_app(settings, clock=clock, engine=sqlite_engine)
+    server = Server(app, settings)
+    with pytest.raises(ChannelStartError, match="TELEGRAM_BOT_TOKEN"):
+        await server.start()
+    await server.stop(timeout=1)
+    await eventually(lambda: server.state == "stopped")
