@@ -13,7 +13,7 @@ nächsten naechste naechsten woche wochenende nachmittag nachmittags vormittag v
 schneiden färben verschieben absagen stornieren buchen frei zeit genau klar guten tag moin servus schon doch mal
 aber dann jetzt sehr gut morgens montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz
 maerz mai juni juli oktober dezember halb viertel vielen dank gibt's geht's hab wäre waere vielleicht lieber
-diese diesen dieser nach vor ab bis zwischen über ueber leider sonst alles mitarbeiter sprechen heiße heisse
+diese diesen dieser nach vor ab bis gegen etwa ungefähr zwischen über ueber leider sonst alles mitarbeiter sprechen heiße heisse
 """.split())
 _EN = frozenset("""
 i you the a an is are to for my me at on and or please thanks thank yes no tomorrow today appointment book

@@ -163,7 +163,7 @@ RESCHEDULE = (
     r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the)(?: \w+)? (?:back|forward|later|to)",
     r"push back", r"bring (?:it |my \w+ )?forward", r"shift", r"change (?:it|the (?:time|date|day|appointment|booking)|my (?:time|date|day|appointment|booking)|that)",
     r"switch (?:it|my|the)",
-    r"verschieben", r"verschiebe", r"verlegen", r"verlege", r"umbuchen", r"umbuche", r"umlegen", r"ändern", r"umändern",
+    r"verschieb\w*", r"verleg\w*", r"umbuch\w*", r"umleg\w*", r"anderen tag", r"andere zeit", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
 )
 LIST = (
@@ -171,7 +171,7 @@ LIST = (
     r"what (?:appointments?|bookings?|reservations?) (?:do|have) i", r"do i have (?:an?y? )?(?:upcoming )?" + APPT,
     r"when(?:'s| is| was) my " + APPT, r"what time is my " + APPT, r"show (?:me )?my", r"list (?:my|all)",
     r"meine (?:nächsten |anstehenden |aktuellen )?(?:termine?|buchungen|reservierungen)",
-    r"welche termine", r"wann (?:ist|habe ich) (?:mein(?:en)?|den) termin", r"habe ich (?:einen|noch einen|termine|schon einen)",
+    r"welche termine", r"wann (?:ist|habe ich|hab ich|war) (?:mein(?:en)?|den) (?:\w+ )?termin", r"habe ich (?:einen|noch einen|termine|schon einen)",
     r"hab ich (?:einen|noch einen|termine|schon einen)", r"meinen termin", r"mein termin", r"übersicht",
 )
 AVAILABILITY = (

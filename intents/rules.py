@@ -176,6 +176,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "availability"
     if info and not has_when:
         return "other"
+    if _SEE_YOU.search(n) and not book_weak:
+        return "bye"  # "see you Tuesday then!"
     if has_when:
         return "book"
     if _SELECT.search(n) and not _APPT_NOUN.search(n):
@@ -225,6 +227,7 @@ _GREET_ONLY = re.compile(
 _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",
               r"(?:this|that) one", r"go there", r"(?:visit|see|have|take) (?:this|that|them|him|her)(?: one| doctor| dentist| salon| place| \w+ist)?",
               r"i(?:'ll| will) take (?:this|that|it|them)", r"nehme? (?:den|die|das)", r"den nehme ich", r"die nehme ich")
+_SEE_YOU = cue(r"see (?:you|ya)", r"bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
 _APPT_NOUN = cue(lexicon.APPT)

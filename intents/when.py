@@ -41,6 +41,7 @@ class _Day:
     pos: int
     day: Date
     part: str | None = None  # a part of day carried by the word itself ("tonight", "morgen früh")
+    exact: bool = False  # said as a calendar date ("the 6th", "7.3."), not a weekday or "tomorrow"
 
 
 @dataclass
@@ -199,6 +200,7 @@ class _Scan:
         self.clocks: list[_Clock] = []
         self.parts: list[_Part] = []
         self.minutes_ahead: int | None = None
+        self.exact_pass = False  # set while the calendar-date pass runs
 
     def take(self, rx: re.Pattern[str], fn: Callable[[re.Match[str]], bool | None]) -> None:
         """Run `fn` on every match; mask the match when `fn` accepts it."""
@@ -215,7 +217,7 @@ class _Scan:
     def add_day(self, pos: int, d: Date | None, part: str | None = None) -> bool:
         if d is None:
             return False
-        self.days.append(_Day(pos, d, part))
+        self.days.append(_Day(pos, d, part, exact=self.exact_pass))
         return True
 
 
@@ -819,7 +821,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
                 s.w = _MASK * len(s.w)
     # each pass only when a word it needs is there: most chat has no dates at all
     if has_digit or not words.isdisjoint(_GATE_DATES):
+        s.exact_pass = True
         _pass_dates(s)
+        s.exact_pass = False
     if not words.isdisjoint(_GATE_RELATIVE) or _SOON_WORD.search(text):
         _pass_relative(s)
     if not words.isdisjoint(_GATE_WEEKDAY):
@@ -872,6 +876,13 @@ def _combine(s: _Scan, text: str, now: datetime, tz, hours: tuple[int, int] | No
         t1 = Time(h1 % 24, c1.minute)
         if kind == "at":
             return When(date=d, time=t1)
+        if d is None and s.ranges:
+            # "next week after 4": the week is the period; the hour only narrows each day of it
+            r = s.ranges[0]
+            first = max(r.first, today)
+            if r.last >= first:
+                return When(time=t1 if kind == "after" else None, start=_local(tz, first, 0),
+                            end=_local(tz, r.last + timedelta(days=1), 0))
         base = d or _next_day_for(now, h1, c1.minute)
         if kind == "between" and c2 is not None:
             h2 = _hour24(c2, part if c2.meridiem is None and c1.meridiem is None else None, hours)
@@ -931,4 +942,8 @@ def _pick_day(s: _Scan, text: str) -> _Day | None:
         for d in reversed(days):
             if _TARGET_BEFORE.search(text[max(0, d.pos - 20):d.pos]):
                 return d
+        # "Monday the 6th": the calendar date is the more precise of two words for one day
+        exact = [d for d in days if d.exact]
+        if exact and len(exact) < len(days):
+            return exact[0]
     return days[0]

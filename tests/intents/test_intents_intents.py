@@ -31,11 +31,13 @@ CASES = [
     ("kann ich meinen Termin auf Donnerstag verschieben?", "reschedule"),
     ("can I reschedule my appointment", "reschedule"),
     ("I need to change my appointment to friday", "reschedule"),
+    ("Bitte verschieb meinen Termin auf übermorgen 11 Uhr", "reschedule"),
     # list
     ("what are my bookings", "list"),
     ("meine Termine", "list"),
     ("do I have an appointment?", "list"),
     ("Welche Termine habe ich?", "list"),
+    ("Wann habe ich meinen nächsten Termin?", "list"),
     # availability
     ("what's free on Friday afternoon?", "availability"),
     ("any slots tomorrow?", "availability"),
@@ -48,7 +50,8 @@ CASES = [
     # courtesy
     ("hi", "greet"), ("Hallo!", "greet"), ("good morning", "greet"), ("Guten Tag", "greet"), ("moin", "greet"),
     ("thanks!", "thanks"), ("Danke schön", "thanks"), ("thank you so much", "thanks"),
-    ("bye", "bye"), ("Tschüss", "bye"), ("that's all, goodbye", "bye"),
+    ("bye", "bye"), ("Tschüss", "bye"), ("that's all, goodbye", "bye"), ("right, see you tuesday then!", "bye"),
+    ("Great, that's all I needed.", "bye"), ("I'll go with that one", "affirm"),
     # help / handoff
     ("what can you do", "help"), ("help", "help"), ("Hilfe", "help"), ("was kannst du?", "help"),
     ("talk to a human", "handoff"), ("Ich möchte mit einem Mitarbeiter sprechen", "handoff"),

@@ -76,6 +76,8 @@ def _period(text: str, now: str = FRI, lang: str | None = None) -> tuple[str | N
     ("Friday next week", FRI, "2026-04-03"),
     ("wednsday", FRI, "2026-04-01"),
     ("heute", FRI, "2026-03-27"),
+    ("How about Monday the 6th?", FRI, "2026-04-06"),
+    ("move it from Tuesday to Thursday", FRI, "2026-04-02"),
 ])
 def test_dates(text: str, now: str, expected: str) -> None:
     assert _day(text, now) == expected
@@ -146,6 +148,7 @@ def test_german_am_is_not_ante_meridiem() -> None:
     ("Montag vormittags", FRI, "2026-03-30T08:00:00+02:00", "2026-03-30T12:00:00+02:00"),
     ("Montag abends", FRI, "2026-03-30T17:00:00+02:00", "2026-03-30T21:00:00+02:00"),
     ("Monday arvo", FRI, "2026-03-30T12:00:00+02:00", "2026-03-30T17:00:00+02:00"),
+    ("sometime next week after 4", FRI, "2026-03-30T00:00:00+02:00", "2026-04-06T00:00:00+02:00"),
     ("end of the month", FRI, "2026-03-27T00:00:00+01:00", "2026-04-01T00:00:00+02:00"),
 ])
 def test_periods(text: str, now: str, start: str, end: str) -> None:
