@@ -212,7 +212,9 @@ class _Turn:
         return self.out
 
     def _maybe_switch_language(self, text: str, reading: Reading) -> None:
-        words = re.findall(r"[^\W\d_]{2,}", text)
+        if self.state.step in ("name", "email"):
+            return  # names and addresses say nothing about the customer's language
+        words = re.findall(r"[^\W\d_]{2,}", _EMAIL.sub(" ", text))
         if reading.lang in replies.LANGS and reading.lang != self.state.lang and len(words) >= 2:
             self.state.lang = reading.lang
 
@@ -294,7 +296,7 @@ class _Turn:
         if intent in ("affirm", "deny") and not state.flow:
             return self.say(self.t("nothing_to_stop"))
         if state.flow:
-            self.note(self.t("not_understood"))
+            self.note(self.t("off_topic") if _looks_like_words(text) else self.t("not_understood"))
             return await self.prompt()
         return self.say(self.t("off_topic") if _looks_like_words(text) else self.t("not_understood"))
 
