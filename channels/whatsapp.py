@@ -15,6 +15,7 @@ logged and recorded, when no template is configured.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -67,10 +68,15 @@ class ApiBaseHttpClient(AsyncTwilioHttpClient):
         super().__init__(**kwargs)
         self.base = urlsplit(base.rstrip("/"))
 
-    async def request(self, method: str, url: str, *args: Any, **kwargs: Any):  # type: ignore[override]
+    async def request(self, method: str, url: str, params=None, data=None, headers=None, auth=None,
+                      timeout=None, allow_redirects=False):  # type: ignore[override]
         parts = urlsplit(url)
         url = urlunsplit((self.base.scheme, self.base.netloc, self.base.path + parts.path, parts.query, ""))
-        return await super().request(method, url, *args, **kwargs)
+        if auth is not None:  # as a header: aiohttp deprecates its BasicAuth object
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+            headers = {**(headers or {}), "Authorization": f"Basic {token}"}
+        return await super().request(method, url, params=params, data=data, headers=headers, auth=None,
+                                     timeout=timeout, allow_redirects=allow_redirects)
 
 
 def render(reply: Reply) -> str:

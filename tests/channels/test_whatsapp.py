@@ -1,0 +1,198 @@
+"""WhatsApp, end to end: signed Twilio webhooks in, the real Twilio SDK out to a fake Twilio REST API."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import sqlalchemy as sa
+from channel_kit import PUBLIC, eventually, settings_for, settle
+from fake_twilio import FakeTwilio
+
+from bot.store import inbound_messages
+
+ANNA = "+4915112345678"
+BOOK = "book a haircut with Sarah tomorrow at 10"
+TEMPLATE = "HX" + "b" * 32
+
+
+def wire(fake: FakeTwilio, server) -> None:
+    """Point the fake's webhooks at the bot: locally on 127.0.0.1, signed for the public URL."""
+    fake.webhook_url = server.addresses[0] + "/whatsapp/inbound"
+    fake.public_url = PUBLIC + "/whatsapp/inbound"
+
+
+async def say(fake: FakeTwilio, text: str, count: int, phone: str = ANNA) -> str:
+    status, twiml, _ = await fake.send(phone, text)
+    assert status == 200 and "<Response" in twiml and "<Message" not in twiml, "Twilio gets empty TwiML at once"
+    return (await fake.wait_for(phone, count))[-1].body
+
+
+async def bookings(app) -> list:
+    return [b for b in await app.backend.list_all() if b.status.active]
+
+
+async def test_a_whole_booking_over_whatsapp(db_engine, fake_twilio, run_bot):
+    async with run_bot(settings_for(twilio=fake_twilio), db_engine) as (server, app):
+        wire(fake_twilio, server)
+        assert "What name" in await say(fake_twilio, BOOK, 1)
+        assert "email" in await say(fake_twilio, "Anna Schmidt", 2)
+        question = await say(fake_twilio, "anna@example.com", 3)
+        assert question.endswith("Shall I book Haircut with Sarah on Tue 24 Nov, 10:00 (30 min) for Anna Schmidt?\n"
+                                 "1. Yes\n2. No")
+        assert "You're booked: Haircut with Sarah on Tue 24 Nov, 10:00" in await say(fake_twilio, "1", 4)
+        [booking] = await bookings(app)
+        assert booking.contact.ref == f"whatsapp:{ANNA}"
+        sent = fake_twilio.to(ANNA)[0]
+        assert sent.from_ == "whatsapp:+14155238886"
+        assert sent.status_callback == PUBLIC + "/whatsapp/status"
+
+
+async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio, run_bot):
+    async with run_bot(settings_for(twilio=fake_twilio), db_engine) as (server, app):
+        wire(fake_twilio, server)
+        await say(fake_twilio, BOOK, 1)
+        await say(fake_twilio, "Anna Schmidt", 2)
+        await say(fake_twilio, "anna@example.com", 3)
+        _, _, params = await fake_twilio.send(ANNA, "yes")
+        for _ in range(4):  # Twilio retrying the same webhook
+            status, _, _ = await fake_twilio.send(ANNA, "yes", sid=params["MessageSid"])
+            assert status == 200
+        await settle(server)
+        bodies = [m.body for m in fake_twilio.to(ANNA)]
+        assert len(bodies) == 4 and "You're booked" in bodies[-1]
+        assert len(await bookings(app)) == 1
+
+
+async def test_forged_or_unsigned_requests_are_refused(sqlite_engine, fake_twilio, run_bot):
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        params = fake_twilio.inbound_params(ANNA, BOOK)
+        local = server.addresses[0] + "/whatsapp/inbound"
+        good = fake_twilio.sign(PUBLIC + "/whatsapp/inbound", params)
+        cases = [
+            {},  # unsigned
+            {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},  # forged
+            fake_twilio.sign(local, params),  # signed for the local URL, not the one Twilio calls
+            FakeTwilio(auth_token="0" * 32).sign(PUBLIC + "/whatsapp/inbound", params),  # someone else's token
+        ]
+        for headers in cases:
+            assert (await fake_twilio.post(local, params, headers))[0] == 403
+        tampered = dict(params, Body="cancel all my appointments")
+        assert (await fake_twilio.post(local, tampered, good))[0] == 403
+        await settle(server)
+        assert fake_twilio.messages == []
+        async with app.engine.connect() as conn:
+            assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_messages))).scalar_one() == 0
+
+
+async def test_hmac_sha256_signatures_with_a_shared_key(sqlite_engine, fake_twilio, run_bot):
+    settings = settings_for(twilio=fake_twilio, twilio_webhook_signing_keys="webhooks_sharedkey_1=k3y-s3cret")
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        status, _, _ = await fake_twilio.send(ANNA, "hello", shared_key=("webhooks_sharedkey_1", "k3y-s3cret"))
+        assert status == 200
+        await fake_twilio.wait_for(ANNA, 1)
+        status, _, _ = await fake_twilio.send(ANNA, "hello", shared_key=("webhooks_sharedkey_1", "wrong"))
+        assert status == 403
+        status, _, _ = await fake_twilio.send(ANNA, "hello", shared_key=("webhooks_sharedkey_9", "k3y-s3cret"))
+        assert status == 403
+
+
+async def test_stop_and_start_in_english_and_german(sqlite_engine, fake_twilio, run_bot):
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        assert "won't get any more messages" in await say(fake_twilio, "STOP", 1)
+        await fake_twilio.send(ANNA, BOOK)
+        await settle(server)
+        assert len(fake_twilio.to(ANNA)) == 1, "nothing is sent to an opted-out customer"
+        channel = server.channels["whatsapp"]
+        outcome = await channel.notify("reminder", ANNA, "Reminder: haircut tomorrow", {"1": "tomorrow"})
+        assert not outcome.sent and "opted out" in outcome.reason
+        assert "Welcome back" in await say(fake_twilio, "start", 2)
+        assert "What name" in await say(fake_twilio, BOOK, 3)
+
+        bob = "+4917000000002"
+        assert "keine Nachrichten mehr" in await say(fake_twilio, "Stopp", 1, phone=bob)
+        assert "Willkommen zurück" in await say(fake_twilio, "ANMELDEN", 2, phone=bob)
+        assert "keine Nachrichten mehr" in await say(fake_twilio, "abmelden", 3, phone=bob)
+
+
+async def test_messages_outside_the_24_hour_window_go_as_templates(sqlite_engine, fake_twilio, run_bot, clock):
+    settings = settings_for(twilio=fake_twilio, twilio_templates=f"reminder={TEMPLATE}")
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        await say(fake_twilio, "hello", 1)
+        channel = server.channels["whatsapp"]
+
+        inside = await channel.notify("reminder", ANNA, "See you tomorrow at 10!", {"1": "Tue 24 Nov, 10:00"})
+        assert inside.sent and fake_twilio.to(ANNA)[-1].body == "See you tomorrow at 10!"
+
+        clock.advance(timedelta(hours=25))
+        fake_twilio.now += 25 * 3600
+        outside = await channel.notify("reminder", ANNA, "See you tomorrow at 10!", {"1": "Tue 24 Nov, 10:00"})
+        assert outside.sent
+        sent = fake_twilio.to(ANNA)[-1]
+        assert sent.content_sid == TEMPLATE and sent.content_variables == {"1": "Tue 24 Nov, 10:00"}
+        raw = fake_twilio.requests[-1]["ContentVariables"]
+        assert json.loads(raw) == {"1": "Tue 24 Nov, 10:00"}, "variables travel as a JSON string"
+
+        follow_up = await channel.notify("follow_up", ANNA, "How was it?", {"1": "Anna"})
+        assert not follow_up.sent and "TWILIO_TEMPLATES=follow_up=HX" in follow_up.reason
+        assert len(fake_twilio.to(ANNA)) == 3, "nothing went out without a template"
+        rows = await server.outbox.list(f"whatsapp:{ANNA}")
+        assert rows[-1]["status"] == "not_sent" and "no WhatsApp template" in rows[-1]["detail"]
+
+        # Free text outside the window is refused by WhatsApp (63016); the operator sees why.
+        refused = await channel.send_text(f"whatsapp:{ANNA}", "free text, too late")
+        assert not refused.sent and "24-hour window" in refused.reason
+
+
+async def test_delivery_status_callbacks_are_recorded(sqlite_engine, fake_twilio, run_bot):
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        await say(fake_twilio, "hello", 1)
+        message = fake_twilio.to(ANNA)[0]
+        local = server.addresses[0] + "/whatsapp/status"
+        assert await fake_twilio.report_status(message, "delivered", local_url=local) == 204
+        assert await fake_twilio.report_status(message, "read", local_url=local) == 204
+        [row] = await server.outbox.list(f"whatsapp:{ANNA}")
+        assert row["status"] == "read" and row["provider_id"] == message.sid
+        status, _ = await fake_twilio.post(local, {"MessageSid": message.sid, "MessageStatus": "failed"}, {})
+        assert status == 403
+        [row] = await server.outbox.list(f"whatsapp:{ANNA}")
+        assert row["status"] == "read"
+
+
+async def test_twilio_is_answered_before_a_slow_turn_finishes(sqlite_engine, fake_twilio, run_bot):
+    import asyncio
+    import time
+
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        handle = app.dialogue.handle
+
+        async def slow(msg):
+            await asyncio.sleep(1.0)  # a slow booking system
+            return await handle(msg)
+
+        app.dialogue.handle = slow
+        started = time.monotonic()
+        status, _, _ = await fake_twilio.send(ANNA, "hello")
+        assert status == 200 and time.monotonic() - started < 0.5
+        await fake_twilio.wait_for(ANNA, 1, timeout=3)
+
+
+async def test_a_turn_interrupted_by_a_stop_is_finished_after_the_restart(sqlite_engine, fake_twilio, run_bot):
+    settings = settings_for(twilio=fake_twilio)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        channel = server.channels["whatsapp"]
+        # Recorded and acknowledged, but the process died before handling it:
+        await channel.inbox.record("whatsapp", "SMlost0001", f"whatsapp:{ANNA}",
+                                   {"from": f"whatsapp:{ANNA}", "body": "hello", "profile": "Anna"})
+    assert fake_twilio.to(ANNA) == []
+    fake_twilio.last_inbound[f"whatsapp:{ANNA}"] = fake_twilio.now
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        await eventually(lambda: len(fake_twilio.to(ANNA)) == 1)
+        assert fake_twilio.to(ANNA)[0].body.startswith("Hi!")
