@@ -110,11 +110,6 @@ def _matchers(vocab: Vocabulary) -> tuple[_Matcher, _Matcher]:
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 
-def _span_text(original: str, low: str, start: int) -> str:
-    """The words as the user wrote them, from `start` to the end of the matched phrase."""
-    return original[start:]
-
-
 def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
     """The first service named in the text (canonical id and the user's words)."""
     services, _ = _matchers(vocab)

@@ -7,7 +7,7 @@ written once and also match their ae/oe/ue and bare-vowel spellings via `umlaut_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from .normalize import umlaut_pattern
 
@@ -68,10 +68,6 @@ _UMLAUT = re.compile("[äöüß]")
 
 def _expand_umlauts(fragment: str) -> str:
     return _UMLAUT.sub(lambda m: umlaut_pattern(m.group(0)), fragment)
-
-
-def keys_of(mapping: Mapping[str, object]) -> list[str]:
-    return list(mapping)
 
 
 # --- intent cues -------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     negated = _NEGATED_ACTION.search(n) is not None
 
     rest = _DECLINED_OTHER.sub(" ", n)  # "don't add the event, book the appointment": the event is off the table
-    if _OTHER_STRONG.search(rest) or (_OTHER_DOMAIN.search(rest) and not appt_context):
+    if _OTHER_STRONG.search(rest) or (not appt_context and _OTHER_DOMAIN.search(rest)):
         return "other"
     if _CANCEL.search(n) and not negated:
         obj = _OBJECT_OTHER.search(n)
@@ -139,7 +139,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     book_strong = _BOOK_STRONG.search(n) is not None
     book_weak = book_strong or _BOOK_WEAK.search(n) is not None
     avail = _AVAIL.search(n) is not None
-    courtesy = _courtesy(n)
+    if _SEE_YOU.search(n) and not book_weak and not avail:
+        return "bye"  # "see you Tuesday then!"
     if deny_lead:
         if has_when or (known_staff and not info) or book_strong or (book_weak and _APPT_NOUN.search(n)):
             return "book"
@@ -161,6 +162,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             return "affirm"  # "yes, book it": the answer to a confirmation
         if book_weak:
             return "book"
+        courtesy = _courtesy(n)
         if courtesy and _BARE_COURTESY.match(_strip_affirm(n)):
             return courtesy
         return "affirm"
@@ -176,8 +178,6 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "availability"
     if info and not has_when:
         return "other"
-    if _SEE_YOU.search(n) and not book_weak:
-        return "bye"  # "see you Tuesday then!"
     if has_when:
         return "book"
     if _SELECT.search(n) and not _APPT_NOUN.search(n):
@@ -192,6 +192,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "book"
     if has_staff:
         return "availability"  # a provider named without a time: look them up, do not book yet
+    courtesy = _courtesy(n)
     if courtesy:
         return courtesy
     if _GREET.search(n):
