@@ -77,8 +77,9 @@ def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None)
             raise InputError("text is missing or not a string")
         tz_name = obj.get("tz") or default_tz
         zone = _zone(tz_name)
-        now_value = obj.get("now")
-        now = _now(now_value, zone) if now_value is not None else datetime.now(zone)
+        if obj.get("now") is None:
+            raise InputError("now is missing")  # never the machine clock: results must be reproducible
+        now = _now(obj["now"], zone)
         lang = obj.get("lang")
         if lang not in ("en", "de"):
             lang = None

@@ -51,6 +51,7 @@ def test_every_line_is_answered_in_order_with_all_keys() -> None:
     (json.dumps({"id": "x3", "text": "hi", "now": "yesterday-ish", "tz": "Europe/Berlin"}), "x3"),
     (json.dumps({"id": "x4", "text": "hi", "now": "2026-03-27T10:00:00", "tz": "Mars/Olympus"}), "x4"),
     (json.dumps({"id": "x5", "text": "hi", "now": 5, "tz": "Europe/Berlin"}), "x5"),
+    (json.dumps({"id": "x6", "text": "hi", "tz": "Europe/Berlin"}), "x6"),
 ])
 def test_a_bad_line_gets_an_error_line_and_the_run_goes_on(line: str, known_id: str | None) -> None:
     out = _run([line, _case("ok", "yes")])
