@@ -1,0 +1,71 @@
+"""Import rules that keep the core free of channel SDKs, and logs that never show a number or an email."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.logmask import MaskingFilter, mask
+
+ROOT = Path(__file__).resolve().parents[2]
+SDKS = ("aiogram", "twilio")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_channels_import_aiogram_or_twilio():
+    for package in ("bot", "intents", "booking_client", "scheduler"):
+        for path in (ROOT / package).rglob("*.py"):
+            assert not imports_of(path) & set(SDKS), f"{path.relative_to(ROOT)} imports a channel SDK"
+
+
+def test_the_core_never_imports_channels():
+    for path in (ROOT / "bot").rglob("*.py"):
+        if path.name in ("app.py", "cli.py"):  # the composition root, which imports them lazily
+            continue
+        assert "channels" not in imports_of(path), f"{path.relative_to(ROOT)} imports channels"
+
+
+def test_parse_and_chat_never_load_the_channel_sdks():
+    code = ("import sys; from bot import cli, app, console; "
+            "print([m for m in sys.modules if m.split('.')[0] in ('aiogram', 'twilio', 'channels')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_phone_numbers_and_emails_are_masked():
+    line = ("whatsapp: reply to whatsapp:+4915112345678 from anna.schmidt@example.com; To=%2B4915112345678; "
+            "call +49 151 1234-5678 at 2026-11-23 09:00:00, update 1000123")
+    masked = mask(line)
+    for secret in ("4915112345678", "anna.schmidt", "1234-5678", "example.com"):
+        assert secret not in masked
+    assert "2026-11-23 09:00:00" in masked and "update 1000123" in masked
+    assert "+49•••••••••78" in masked
+
+
+def test_every_logger_passes_the_mask(caplog):
+    handler = logging.Handler()
+    records: list[logging.LogRecord] = []
+    handler.emit = records.append  # type: ignore[method-assign]
+    handler.addFilter(MaskingFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        logging.getLogger("twilio.http_client").warning("POST To=%s Body=%s", "whatsapp:+4915112345678",
+                                                        "mail me at anna@example.com")
+    finally:
+        root.removeHandler(handler)
+    [record] = records
+    assert "4915112345678" not in record.getMessage() and "anna@" not in record.getMessage()

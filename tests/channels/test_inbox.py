@@ -1,0 +1,76 @@
+"""The inbox: a message recorded once however many copies race in; each customer's messages in order."""
+
+from __future__ import annotations
+
+import asyncio
+
+from channel_kit import START
+
+from bot.clock import VirtualClock
+from bot.inbox import Conveyor, Inbox, RateLimit
+from bot.store import migrate
+
+
+async def test_copies_racing_in_are_recorded_once(db_engine):
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    results = await asyncio.gather(*(
+        inbox.record("whatsapp", "SM0001", "whatsapp:+4915112345678", {"body": "yes"}) for _ in range(10)
+    ))
+    assert sum(r is not None for r in results) == 1
+
+
+async def test_each_customer_in_order_and_customers_side_by_side(db_engine):
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    seen: list[tuple[str, str]] = []
+    running: set[str] = set()
+    overlap: list[bool] = []
+
+    async def handler(entry):
+        overlap.append(bool(running - {entry.user_key}))
+        running.add(entry.user_key)
+        await asyncio.sleep(0.02)
+        seen.append((entry.user_key, entry.payload["n"]))
+        running.discard(entry.user_key)
+
+    conveyor = Conveyor(inbox, handler)
+    for n in range(5):
+        for user in ("a", "b"):
+            entry = await inbox.record("telegram", f"{user}{n}", user, {"n": str(n)})
+            conveyor.kick(entry.user_key)
+    assert await conveyor.drain(10)
+    assert [n for u, n in seen if u == "a"] == ["0", "1", "2", "3", "4"]
+    assert [n for u, n in seen if u == "b"] == ["0", "1", "2", "3", "4"]
+    assert any(overlap), "two customers were handled at the same time"
+    assert await inbox.waiting_users("telegram") == []
+
+
+async def test_a_failing_message_does_not_block_the_next(sqlite_engine):
+    await migrate(sqlite_engine)
+    inbox = Inbox(sqlite_engine, VirtualClock(START))
+    handled = []
+
+    async def handler(entry):
+        if entry.payload["text"] == "boom":
+            raise RuntimeError("boom")
+        handled.append(entry.payload["text"])
+
+    conveyor = Conveyor(inbox, handler)
+    for i, text in enumerate(["boom", "hello"]):
+        await inbox.record("telegram", str(i), "u", {"text": text})
+    conveyor.kick("u")
+    assert await conveyor.drain(5)
+    assert handled == ["hello"]
+
+
+async def test_the_rate_window_counts_per_customer(sqlite_engine):
+    await migrate(sqlite_engine)
+    clock = VirtualClock(START)
+    inbox = Inbox(sqlite_engine, clock, RateLimit(messages=2, seconds=60))
+    positions = [(await inbox.record("telegram", str(i), "u", {})).position for i in range(3)]
+    assert positions == [1, 2, 3]
+    assert (await inbox.record("telegram", "other", "v", {})).position == 1
+    from datetime import timedelta
+    clock.advance(timedelta(seconds=61))
+    assert (await inbox.record("telegram", "later", "u", {})).position == 1

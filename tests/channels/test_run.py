@@ -1,0 +1,111 @@
+"""`booking-bot run` as an operator meets it: what starts, where it listens, how it stops."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+from channel_kit import free_port, settings_for
+from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER
+
+from bot.app import build_app
+from channels.server import Server
+
+BIN = Path(sys.executable).with_name("booking-bot")
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "TWILIO_", "PUBLIC_", "HTTP_", "RATE_"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
+    env.update(extra)
+    return env
+
+
+async def run_cli(tmp_path: Path, stdin: bytes = b"", **env: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        str(BIN), "run", cwd=tmp_path, env=clean_env(tmp_path, **env),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_with_no_channel_it_says_so_and_opens_the_console(tmp_path):
+    code, out, err = await run_cli(tmp_path, b"hello\n")
+    assert code == 0
+    assert "no channel is configured" in err
+    assert out.startswith("bot: Hi!")
+
+
+async def test_a_missing_or_malformed_setting_is_one_line_naming_it(tmp_path):
+    code, out, err = await run_cli(tmp_path, TWILIO_ACCOUNT_SID=ACCOUNT_SID)
+    assert code == 2 and err.strip().splitlines() == [err.strip()]
+    assert "TWILIO_AUTH_TOKEN" in err
+    code, _, err = await run_cli(tmp_path, TELEGRAM_BOT_TOKEN="12345:AAshortButValidLookingToken_xyz", HTTP_PORT="80a")
+    assert code == 2 and "HTTP_PORT" in err and "Traceback" not in err
+    code, _, err = await run_cli(tmp_path, TELEGRAM_BOT_TOKEN="not a token")
+    assert code == 2 and "TELEGRAM_BOT_TOKEN" in err and "not a token" not in err
+
+
+async def test_run_serves_both_channels_then_stops_cleanly_on_sigterm(tmp_path, fake_telegram, fake_twilio):
+    port = free_port()
+    env = clean_env(
+        tmp_path, TELEGRAM_BOT_TOKEN=fake_telegram.token, TELEGRAM_API_BASE=fake_telegram.base,
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_WHATSAPP_FROM=SENDER,
+        TWILIO_API_BASE=fake_twilio.base, PUBLIC_BASE_URL="https://bot.example.com", HTTP_PORT=str(port),
+    )
+    proc = await asyncio.create_subprocess_exec(str(BIN), "run", cwd=tmp_path, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        banner = []
+        while not any("listening on" in line for line in banner):
+            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+            assert line, (await proc.stderr.read()).decode()
+            banner.append(line)
+        text = "".join(banner)
+        assert "Telegram: @demo_salon_bot, long polling" in text
+        assert "give Twilio https://bot.example.com/whatsapp/inbound" in text
+        assert f"http://127.0.0.1:{port}" in text
+
+        await fake_telegram.send(5, "hello")
+        [hello] = await fake_telegram.wait_for(5, 1, timeout=10)
+        assert hello.text.startswith("Hi!")
+        fake_twilio.webhook_url = f"http://127.0.0.1:{port}/whatsapp/inbound"
+        fake_twilio.public_url = "https://bot.example.com/whatsapp/inbound"
+        status, _, _ = await fake_twilio.send("+4915112345678", "hallo, ich möchte einen Termin")
+        assert status == 200
+        await fake_twilio.wait_for("+4915112345678", 1, timeout=10)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()
+    assert "stopped" in out.decode()
+    assert "4915112345678" not in err.decode(), "numbers never reach the log"
+
+
+async def test_a_stop_finishes_the_turns_in_flight(sqlite_engine, fake_telegram, clock):
+    settings = settings_for(fake_telegram)
+    app = await build_app(settings, clock=clock, engine=sqlite_engine)
+    server = Server(app, settings)
+    await server.start()
+    handle = app.dialogue.handle
+    started = asyncio.Event()
+
+    async def slow(msg):
+        started.set()
+        await asyncio.sleep(0.5)
+        return await handle(msg)
+
+    app.dialogue.handle = slow
+    await fake_telegram.send(5, "hello")
+    await asyncio.wait_for(started.wait(), 5)
+    await server.stop(timeout=5)
+    assert [m.text[:3] for m in fake_telegram.chat(5)] == ["Hi!"]
+    assert server.state == "stopped"
