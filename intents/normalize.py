@@ -170,12 +170,16 @@ def repair_typos(text: str) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+# German writes a day and a part of it as one word: "Freitagnachmittag", "morgenfrüh", "Montagabend".
+_DAY_PART_COMPOUND = re.compile(
+    r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|sonnabend|morgen|heute)"
+    r"(früh|frueh|vormittags?|nachmittags?|mittags?|abends?|nachts?|morgens?)\b")
 
 
 def normalize(text: str) -> tuple[str, str]:
     """Return (`clean`, `norm`): the span-preserving view and the typo-repaired view."""
     c = clean(text)
-    n = _SPACES.sub(" ", repair_typos(c)).strip()
+    n = _SPACES.sub(" ", _DAY_PART_COMPOUND.sub(r"\1 \2", repair_typos(c))).strip()
     return c, n
 
 

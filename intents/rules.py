@@ -33,6 +33,9 @@ _HELP = cue(*lexicon.HELP)
 _HANDOFF = cue(*lexicon.HANDOFF)
 _CANCEL = cue(*lexicon.CANCEL)
 _RESCHEDULE = cue(*lexicon.RESCHEDULE)
+# Words that mean moving an appointment even with nothing else said ("I want to reschedule").
+_RESCHEDULE_ALONE = cue(r"re-?schedul(?:e|ed|ing)", r"re-?book", r"postpone", r"verschieb\w*", r"verleg\w*",
+                        r"umbuch\w*")
 _LIST = cue(*lexicon.LIST)
 _AVAIL = cue(*lexicon.AVAILABILITY, r"how about", r"what about", r"wie wäre es", r"wie sieht es", r"wie schaut'?s")
 _BOOK_STRONG = cue(
@@ -129,7 +132,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
                 "it", "that", "this", "one", "booking", "visit", "reservation"):
             return "other"
         return "cancel"
-    if _RESCHEDULE.search(n) and not negated and (has_when or appt_context or _MOVE_OBJECT.search(n)):
+    if _RESCHEDULE.search(n) and not negated and (
+            has_when or appt_context or _MOVE_OBJECT.search(n) or _RESCHEDULE_ALONE.search(n)):
         return "reschedule"
     if _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n):
         return "list"

@@ -454,7 +454,8 @@ def _pass_relative(s: _Scan) -> None:
         if t in ("today", "later today", "heute", "heut"):
             return s.add_day(pos, today)
         if t in ("yesterday", "gestern"):
-            return True  # a past day: masked, never a booking date
+            # a past day is still what was said: the dialogue answers that it has passed
+            return s.add_day(pos, today - timedelta(days=1))
         return True  # now / asap: no particular day
 
     def in_n(m: re.Match[str]) -> bool:
