@@ -411,14 +411,17 @@ class _Turn:
             self.note(self.t("staff_no_service", staff=self.staff_name(d.staff),
                              service=self.service_name(d.service), others=others))
             d.staff = None
+        when_known = bool(d.date or d.time or d.start)
         if not d.staff and not d.any_staff:
             if len(offering) == 1:
                 d.staff = offering[0].id
+            elif when_known:
+                d.any_staff = True  # a time was asked for: show who is free then, rather than ask first
             else:
                 state.step = "staff"
                 return self.say(self.t("ask_staff", service=self.service_name(d.service)), options=[
                     *(Option(p.name, f"staff:{p.id}") for p in offering), Option(self.t("anyone"), "staff:any")])
-        if not (d.date or d.time or d.start):
+        if not when_known:
             state.step = "when"
             return self.say(self.t("ask_when", service=self.service_name(d.service)))
         return await self.search()
