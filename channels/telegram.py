@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 
@@ -125,7 +124,15 @@ class TelegramChannel:
 
     @property
     def webhook_path(self) -> str:
-        return (urlsplit(self.webhook_url).path.rstrip("/") or DEFAULT_WEBHOOK_PATH) if self.webhook_url else ""
+        """The local path for webhook updates: the URL's path, less PUBLIC_BASE_URL's path prefix
+        (a reverse proxy that maps https://example.com/bot/ to this server strips it)."""
+        if not self.webhook_url:
+            return ""
+        path = urlsplit(self.webhook_url).path
+        public = self.settings.public_base_url.rstrip("/")
+        if public and self.webhook_url.startswith(public + "/"):
+            path = urlsplit(self.webhook_url).path[len(urlsplit(public).path):]
+        return path or "/"
 
     def mount(self, web_app: web.Application) -> None:
         if self.webhook_url:
@@ -153,7 +160,7 @@ class TelegramChannel:
             self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
 
     def describe(self) -> str:
-        how = f"webhook {self.webhook_url}" if self.webhook_url else "long polling"
+        how = f"webhook {self.webhook_url} (served at {self.webhook_path})" if self.webhook_url else "long polling"
         return f"Telegram: @{self.username}, {how}, Bot API {self.bot.session.api.base.split('/bot')[0]}"
 
     async def stop_receiving(self) -> None:

@@ -198,3 +198,21 @@ async def test_a_refused_token_stops_startup_with_one_line(sqlite_engine, fake_t
         await server.start()
     await server.stop(timeout=1)
     await eventually(lambda: server.state == "stopped")
+
+
+async def test_behind_a_proxy_that_strips_a_path_prefix(sqlite_engine, fake_telegram, run_bot):
+    public = "https://bot.example.com/salon"
+    settings = settings_for(fake_telegram, public_base_url=public, telegram_webhook_url=public + "/telegram/hook",
+                            telegram_webhook_secret="proxy-secret")
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        assert fake_telegram.webhook["url"] == "https://bot.example.com/salon/telegram/hook"
+        update = {"update_id": 77, "message": {"message_id": 1, "date": 0, "text": "/start",
+                                               "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                                               "chat": {"id": ANNA, "type": "private"},
+                                               "from": {"id": ANNA, "is_bot": False, "first_name": "Anna"}}}
+        async with aiohttp.ClientSession() as http:  # what the proxy forwards: the path without /salon
+            async with http.post(server.addresses[0] + "/telegram/hook", json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "proxy-secret"}) as response:
+                assert response.status == 200
+        [hello] = await fake_telegram.wait_for(ANNA, 1)
+        assert hello.text.startswith("Hi!")
