@@ -68,9 +68,8 @@ _KNOWN_TYPOS = {
     "dont": "don't", "cant": "can't", "wont": "won't",
     "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "thats": "that's", "whats": "what's",
     "hows": "how's", "theres": "there's", "lets": "let's", "wheres": "where's", "youre": "you're",
-    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
-    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
-    "sun": "sunday", "arvo": "afternoon", "avo": "afternoon", "aft": "afternoon", "eve": "evening",
+    "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "arvo": "afternoon", "avo": "afternoon", "aft": "afternoon", "eve": "evening",
     "mornin": "morning", "nite": "night", "wk": "week", "nxt": "next", "wknd": "weekend",
     "resched": "reschedule", "cancle": "cancel", "cancell": "cancel", "cancal": "cancel",
     "avail": "available", "avil": "available", "bday": "birthday",
@@ -176,11 +175,28 @@ _DAY_PART_COMPOUND = re.compile(
     r"(früh|frueh|vormittags?|nachmittags?|mittags?|abends?|nachts?|morgens?)\b")
 
 
+# Weekday abbreviations that are also ordinary words ("so", "do", "sat", "sun"): expanded only after
+# a word that announces a day, or before a time. (tue, wed, thu, fri are plain typo repairs above.)
+_DAY_ABBR = {
+    "mon": "monday", "sat": "saturday", "sun": "sunday",
+    "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag", "sa": "samstag",
+    "so": "sonntag",
+}
+_CUED_ABBR = r"mon|sat|sun|mo|di|mi|do|fr|sa|so"
+_DAY_CUE = r"on|next|this|by|until|till|am|nächsten|naechsten|kommenden|diesen|dieser|ab|bis|jeden|nächster|naechster"
+_ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_CUED_ABBR})\.? (?=(?:um |at |gegen |ab )?\d)")
+
+
+def _expand_days(text: str) -> str:
+    return _ABBR_CUED.sub(
+        lambda m: f"{m.group(1)} {_DAY_ABBR[m.group(2)]}" if m.group(1) else f"{_DAY_ABBR[m.group(3)]} ", text)
+
+
 def normalize(text: str) -> tuple[str, str]:
     """Return (`clean`, `norm`): the span-preserving view and the typo-repaired view."""
     c = clean(text)
-    n = _SPACES.sub(" ", _DAY_PART_COMPOUND.sub(r"\1 \2", repair_typos(c))).strip()
-    return c, n
+    n = _expand_days(_DAY_PART_COMPOUND.sub(r"\1 \2", repair_typos(c)))
+    return c, _SPACES.sub(" ", n).strip()
 
 
 def umlaut_pattern(word: str) -> str:

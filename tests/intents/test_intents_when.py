@@ -177,3 +177,29 @@ def test_other_zones_give_their_own_offsets() -> None:
 def test_no_spurious_dates(text: str) -> None:
     r = read(text, ctx(FRI))
     assert r.date is None and r.time is None and r.start is None
+
+
+@pytest.mark.parametrize("text, expected_day, expected_time", [
+    # German weekday abbreviations, and the same letters as ordinary words
+    ("Haarschnitt nächsten Di gegen halb 3", "2027-01-05", "14:30"),
+    ("am Fr. um 10", "2027-01-01", "10:00"),
+    ("Do 14 Uhr", "2026-12-31", "14:00"),
+    ("was machst du so", None, None),
+    ("so what do you have", None, None),
+    # English short forms; "sat" as a verb is not Saturday
+    ("next sat at 11", "2027-01-02", "11:00"),
+    ("Mon 10am", "2027-01-04", "10:00"),
+    ("I sat down", None, None),
+    # German day-part compounds
+    ("Montagabend um 18 Uhr", "2027-01-04", "18:00"),
+    # a day in the past is still read, so the bot can say it has passed
+    ("yesterday at 10", "2026-12-29", "10:00"),
+    ("gestern", "2026-12-29", None),
+])
+def test_abbreviations_compounds_and_past_days(text, expected_day, expected_time):
+    assert (_day(text, DEC30), _time(text, DEC30)) == (expected_day, expected_time)
+
+
+def test_a_day_part_compound_gives_its_period():
+    assert _period("Was ist am Freitagnachmittag frei?", DEC30) == (
+        "2027-01-01T12:00:00+01:00", "2027-01-01T17:00:00+01:00")
