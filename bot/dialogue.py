@@ -259,9 +259,8 @@ class _Turn:
 
         intent = r.intent
         slot_info = bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when)
-        if state.flow in ("book", "reschedule") and step != "pick_booking" and slot_info and intent in (
-            "book", "availability", "affirm", "deny", "reschedule"
-        ):
+        continues = intent in ("book", "availability", "affirm", "deny") or intent == "reschedule" and state.flow == "reschedule"
+        if state.flow in ("book", "reschedule") and step != "pick_booking" and slot_info and continues:
             if state.flow == "reschedule" and state.booking_id:
                 return await self.reschedule_with(r)
             return await self.book_with(r, restart=False)
