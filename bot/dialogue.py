@@ -397,13 +397,15 @@ class _Turn:
         state, d = self.state, self.state.draft
         state.flow = "book"
         if not d.service:
-            if len(self.biz.services) == 1:
-                d.service = self.biz.services[0].id
+            # with a staff member already named, only what they offer
+            services = [s for s in self.biz.services if not d.staff or s.id in self.biz.person(d.staff).services]
+            if len(services) == 1:
+                d.service = services[0].id
             else:
                 state.step = "service"
                 return self.say(self.t("ask_service"), options=[
                     Option(self.t("choose_service_line", name=s.display(self.lang), minutes=s.duration_minutes),
-                           f"service:{s.id}") for s in self.biz.services])
+                           f"service:{s.id}") for s in services])
         offering = self.biz.staff_for(d.service)
         if d.staff and d.staff not in {p.id for p in offering}:
             others = " / ".join(p.name for p in offering)

@@ -82,6 +82,8 @@ def _read(text: str, context: Context) -> Reading:
     service = entities.find_service(text, low, vocab, lenient=expecting == "service")
     staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff")
     staff_text = staff.text if staff else entities.find_provider(text)
+    if staff is None and staff_text and service and staff_text.casefold() in service.text.casefold():
+        staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
     any_staff = entities.any_staff(norm)
     number = entities.find_number(norm)
     email = entities.find_email(text)

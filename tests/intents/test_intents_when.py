@@ -203,3 +203,18 @@ def test_abbreviations_compounds_and_past_days(text, expected_day, expected_time
 def test_a_day_part_compound_gives_its_period():
     assert _period("Was ist am Freitagnachmittag frei?", DEC30) == (
         "2027-01-01T12:00:00+01:00", "2027-01-01T17:00:00+01:00")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("ich kann morgen leider nicht kommen", "de"),
+    ("ich schaffe es morgen nicht", "de"),
+    ("I can't make it tomorrow after all", "en"),
+])
+def test_not_being_able_to_come_is_a_cancellation_of_that_day(text, lang):
+    r = read(text, ctx(DEC30, lang))
+    assert (r.intent, r.date.isoformat()) == ("cancel", "2026-12-31")
+
+
+def test_a_service_written_as_a_noun_is_not_taken_for_a_person():
+    r = read("Hallo, ich brauche einen Termin zum Färben", ctx(DEC30, "de"))
+    assert (r.intent, r.service, r.staff_text) == ("book", "coloring", None)
