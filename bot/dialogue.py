@@ -711,35 +711,31 @@ class _Turn:
         return picked
 
     async def start_cancel(self, r: Reading | None) -> list[Reply]:
-        state = self.state
-        bookings = await self.my_bookings()
-        state.reset_flow()
-        if not bookings:
-            return self.say(self.t("nothing_to_cancel"))
-        state.flow = "cancel"
-        picked = self.filter_bookings(bookings, r)
-        if len(picked) == 1:
-            return await self.booking_chosen(picked[0].id)
-        state.step = "pick_booking"
-        return self.say(self.t("which_booking_cancel"),
-                        options=[Option(self.booking_line(b), f"booking:{b.id}") for b in picked])
+        return await self.start_change("cancel", r)
 
     async def start_reschedule(self, r: Reading | None) -> list[Reply]:
+        return await self.start_change("reschedule", r)
+
+    async def start_change(self, flow: str, r: Reading | None) -> list[Reply]:
+        """Cancel or move: find the customer's booking (asking which one when several fit)."""
         state = self.state
         bookings = await self.my_bookings()
         state.reset_flow()
         if not bookings:
-            return self.say(self.t("nothing_to_move"))
-        state.flow = "reschedule"
-        # "move my 10am to Thursday": the date that picks the booking is the old one only when two are given.
-        picked = bookings if r is None else self.filter_bookings(bookings, _without_when(r))
-        if r is not None:
-            self.merge(state.draft, r)
+            return self.say(self.t("nothing_to_cancel" if flow == "cancel" else "nothing_to_move"))
+        state.flow = flow
+        if flow == "cancel":
+            picked = self.filter_bookings(bookings, r)
+        else:
+            # "move it to Thursday": the day said is the new one, so it does not pick the booking
+            picked = bookings if r is None else self.filter_bookings(bookings, _without_when(r))
+            if r is not None:
+                self.merge(state.draft, r)
         if len(picked) == 1:
             return await self.booking_chosen(picked[0].id)
         state.step = "pick_booking"
-        return self.say(self.t("which_booking_move"),
-                        options=[Option(self.booking_line(b), f"booking:{b.id}") for b in picked])
+        question = "which_booking_cancel" if flow == "cancel" else "which_booking_move"
+        return self.say(self.t(question), options=[Option(self.booking_line(b), f"booking:{b.id}") for b in picked])
 
     async def pick_booking_by_reading(self, r: Reading) -> list[Reply]:
         bookings = await self.my_bookings()

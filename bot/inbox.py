@@ -283,7 +283,8 @@ class Outbox:
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["provider_id"],
-            set_={"status": stmt.excluded.status, "detail": stmt.excluded.detail, "updated_at": stmt.excluded.updated_at},
+            set_={"status": stmt.excluded.status, "detail": stmt.excluded.detail,
+                  "updated_at": stmt.excluded.updated_at},
         )
         async with self.engine.begin() as conn:
             await conn.execute(stmt)
