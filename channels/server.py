@@ -152,8 +152,8 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
         app = await build_app(settings, clock=clock)
     except (OSError, SQLAlchemyError) as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {first[0] if first else type(exc).__name__}",
-              file=sys.stderr)
+        reason = first[0] if first else type(exc).__name__
+        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {reason}", file=sys.stderr)
         return 2
     server = Server(app, settings)
     try:

@@ -250,41 +250,43 @@ class TelegramChannel:
         router.callback_query.register(self.on_unknown_button)
         return router
 
-    async def on_command(self, message: Message, command: CommandObject) -> None:
+    async def on_command(self, message: Message, command: CommandObject, event_update: Update) -> None:
         assert message.from_user is not None
         hint = hint_lang(message.from_user.language_code)
         lang = await customer_lang(self.app, f"{CHANNEL}:{message.from_user.id}", hint)
         _, text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
         if command.args:
             text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
-        await self.turn(message.chat.id, self._inbound(message, text=text))
+        await self.turn(message.chat.id, self._inbound(message, event_update, text=text))
 
-    async def on_message(self, message: Message) -> None:
+    async def on_message(self, message: Message, event_update: Update) -> None:
         if message.from_user is None:
             return
-        await self.turn(message.chat.id, self._inbound(message, text=message.text or message.caption or ""))
+        text = message.text or message.caption or ""
+        await self.turn(message.chat.id, self._inbound(message, event_update, text=text))
 
-    async def on_button(self, query: CallbackQuery, callback_data: OfferCallback) -> None:
+    async def on_button(self, query: CallbackQuery, callback_data: OfferCallback, event_update: Update) -> None:
         await self._answer(query)
         await self._drop_keyboard(query)
         if query.message is None:
             return
-        inbound = self._inbound(query, choice=f"{callback_data.offer}:{callback_data.index}")
+        inbound = self._inbound(query, event_update, choice=f"{callback_data.offer}:{callback_data.index}")
         await self.turn(query.message.chat.id, inbound)
 
-    async def on_unknown_button(self, query: CallbackQuery) -> None:
+    async def on_unknown_button(self, query: CallbackQuery, event_update: Update) -> None:
         """A button whose data we cannot read (an older version of the bot): treat it as stale."""
         await self._answer(query)
         await self._drop_keyboard(query)
         if query.message is not None:
-            await self.turn(query.message.chat.id, self._inbound(query, choice="stale:-1"))
+            await self.turn(query.message.chat.id, self._inbound(query, event_update, choice="stale:-1"))
 
-    def _inbound(self, event: Message | CallbackQuery, *, text: str = "", choice: str | None = None) -> Inbound:
+    def _inbound(self, event: Message | CallbackQuery, update: Update, *, text: str = "",
+                 choice: str | None = None) -> Inbound:
         user = event.from_user
         assert user is not None
         at = event.date if isinstance(event, Message) else None
-        return Inbound(channel=CHANNEL, user=str(user.id), text=text, choice=choice, id=None, at=at,
-                       lang=hint_lang(user.language_code))
+        return Inbound(channel=CHANNEL, user=str(user.id), text=text, choice=choice, id=str(update.update_id),
+                       at=at, lang=hint_lang(user.language_code))
 
     async def _answer(self, query: CallbackQuery) -> None:
         try:

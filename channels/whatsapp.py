@@ -136,8 +136,8 @@ class WhatsAppChannel:
                                         f"(HTTP {exc.status})") from None
             raise ChannelStartError(f"setting TWILIO_API_BASE: Twilio answered HTTP {exc.status}") from None
         except OSError as exc:
-            raise ChannelStartError(f"setting TWILIO_API_BASE: cannot reach the Twilio API at {self.http.base.geturl()} "
-                                    f"({type(exc).__name__})") from None
+            raise ChannelStartError(f"setting TWILIO_API_BASE: cannot reach the Twilio API at "
+                                    f"{self.http.base.geturl()} ({type(exc).__name__})") from None
         for key in await self.inbox.waiting_users(CHANNEL):
             self.conveyor.kick(key)
 
@@ -168,7 +168,8 @@ class WhatsAppChannel:
                     log.warning("twilio webhook signed with unknown key %s (set TWILIO_WEBHOOK_SIGNING_KEYS)", key_id)
                     return False
         url = self.public_base + request.path_qs
-        return RequestValidator(secret).validate(url, params, signature, algorithm=get_signature_algorithm(settings_header))
+        algorithm = get_signature_algorithm(settings_header)
+        return RequestValidator(secret).validate(url, params, signature, algorithm=algorithm)
 
     async def inbound(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -249,8 +250,10 @@ class WhatsAppChannel:
         """Free text (a reply, or a notice inside the 24-hour window)."""
         return await self._create(key, kind, body=text)
 
-    async def send_template(self, kind: str, key: str, variables: dict[str, Any]) -> Sent:
-        """An approved template for `kind` with its variables; not sent if none is configured."""
+    async def send_template(self, kind: str, to: str, variables: dict[str, Any]) -> Sent:
+        """An approved template for `kind` with its variables; not sent if none is configured.
+        `to` is the customer: 'whatsapp:+49…' (also their conversation key) or '+49…'."""
+        key = to if to.startswith(f"{CHANNEL}:") else f"{CHANNEL}:{to}"
         content_sid = self.templates.get(kind)
         if content_sid is None:
             reason = f"no WhatsApp template for {kind!r} (set TWILIO_TEMPLATES={kind}=HX...)"
