@@ -38,6 +38,10 @@ KEEP_FINISHED = timedelta(days=7)
 
 _LOCK_NAMESPACE = 0x626F74  # "bot": first key of pg_advisory_xact_lock(int, int)
 
+PARALLEL_TURNS = 5
+"""Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
+connection for its lock and uses another for the turn, so this stays well inside the pool."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -67,11 +71,13 @@ def _insert_for(engine: AsyncEngine):
 class Inbox:
     """The `inbound_messages` table: record, fetch in order, finish, forget."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None,
+                 parallel: int = PARALLEL_TURNS) -> None:
         self.engine = engine
         self.clock = clock
         self.limit = limit or RateLimit()
         self._insert = _insert_for(engine)
+        self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> Entry | None:
         """Store a new message durably; None if this (channel, message id) was seen before."""
@@ -147,13 +153,16 @@ class Inbox:
 
     @contextlib.asynccontextmanager
     async def user_lock(self, user_key: str) -> AsyncIterator[None]:
-        """Across processes on PostgreSQL: one worker per customer at a time (released on commit)."""
-        if self.engine.dialect.name != "postgresql":
-            yield
-            return
-        async with self.engine.begin() as conn:
-            await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, sa.func.hashtext(user_key))))
-            yield
+        """A turn slot, and across processes on PostgreSQL one worker per customer at a time
+        (a transaction-level advisory lock, released when the transaction ends)."""
+        async with self._slots:
+            if self.engine.dialect.name != "postgresql":
+                yield
+                return
+            async with self.engine.begin() as conn:
+                key = sa.func.hashtext(user_key)
+                await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, key)))
+                yield
 
 
 Handler = Callable[[Entry], Awaitable[str | None]]

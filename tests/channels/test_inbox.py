@@ -74,3 +74,22 @@ async def test_the_rate_window_counts_per_customer(sqlite_engine):
     from datetime import timedelta
     clock.advance(timedelta(seconds=61))
     assert (await inbox.record("telegram", "later", "u", {})).position == 1
+
+
+async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engine):
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    done = []
+
+    async def handler(entry):
+        async with db_engine.connect() as conn:  # a turn uses the database, too
+            await asyncio.sleep(0.01)
+            await conn.run_sync(lambda c: None)
+        done.append(entry.user_key)
+
+    conveyor = Conveyor(inbox, handler)
+    for i in range(40):
+        await inbox.record("whatsapp", f"SM{i}", f"whatsapp:+49151000000{i:02d}", {})
+        conveyor.kick(f"whatsapp:+49151000000{i:02d}")
+    assert await conveyor.drain(20)
+    assert len(done) == 40
