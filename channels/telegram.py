@@ -211,7 +211,7 @@ class TelegramChannel:
                 )
                 for update in updates:
                     await self.intake(update)
-                    offset = update.update_id + 1
+                    offset = max(offset or 0, update.update_id + 1)
                 delay = 1.0
             except asyncio.CancelledError:
                 raise

@@ -95,7 +95,8 @@ async def test_a_stale_or_reused_button_gets_a_polite_answer_and_never_books_twi
         assert fake_telegram.answered == ["cq1", "cq2", "cq3", "cq4"], "every press was answered"
 
 
-async def test_the_same_update_five_times_books_once_and_answers_once(db_engine, fake_telegram, run_bot):
+async def test_the_same_update_five_times_books_once_and_answers_once(db_engine, fake_telegram, run_bot, caplog):
+    caplog.set_level("INFO", logger="channels.telegram")
     settings = settings_for(fake_telegram)
     async with run_bot(settings, db_engine) as (server, app):
         await fake_telegram.send(ANNA, BOOK)
@@ -111,6 +112,7 @@ async def test_the_same_update_five_times_books_once_and_answers_once(db_engine,
         texts = [m.text for m in fake_telegram.chat(ANNA)]
         assert len(texts) == 4 and sum("You're booked" in t for t in texts) == 1
         assert len(await bookings(app)) == 1
+        assert caplog.text.count(f"update {yes['update_id']} was already received") == 4, "all five reached the bot"
 
 
 async def test_webhook_mode_checks_the_secret_and_books(db_engine, fake_telegram, run_bot):
