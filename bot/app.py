@@ -69,7 +69,7 @@ def run_main() -> int:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
     if not (settings.telegram_enabled or settings.whatsapp_enabled):
-        from .console import chat_main
+        from channels.console import chat_main
 
         print("booking-bot: no channel is configured (set TELEGRAM_BOT_TOKEN or TWILIO_ACCOUNT_SID); "
               "opening the operator console on the embedded engine.", file=sys.stderr)

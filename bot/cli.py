@@ -78,7 +78,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from .console import chat_main
+    from channels.console import chat_main
 
     return chat_main(user=args.user, lang=args.lang, clock=args.clock)
 

@@ -88,6 +88,21 @@ class Dialogue:
         await self.store.save(msg.key, state, self.clock.now())
         return out
 
+    async def notice(self, key: str, kind: str, booking: Booking | None) -> Reply:
+        """A message the bot starts (reminder, follow-up, no-show, nudge), with its quick actions.
+
+        Its options become the conversation's current offer, so a pressed button or a typed
+        number is answered by `handle` like any other choice.
+        """
+        state = await self.store.load(key)
+        channel, _, user = key.partition(":")
+        turn = _Turn(self, Inbound(channel, user), state)
+        reply = turn.notice(kind, booking)
+        if kind == "nudge":
+            state.nudged_turn = state.turns
+        await self.store.save(key, state, self.clock.now())
+        return reply
+
 
 class _Turn:
     """One message's worth of dialogue; holds the state while deciding."""
@@ -321,7 +336,45 @@ class _Turn:
             return await self.choose_slot(start, staff)
         if kind == "booking":
             return await self.booking_chosen(arg)
+        if kind in ("rcancel", "rmove"):
+            state.reset_flow()
+            state.flow = "cancel" if kind == "rcancel" else "reschedule"
+            return await self.booking_chosen(arg)
+        if kind == "attend":
+            booking = await self.own_booking(arg)
+            if booking is None:
+                return self.say(self.t("nothing_to_stop"))
+            return self.say(self.t("attending", when=self.when(booking.start)))
+        if kind == "again":
+            state.reset_flow()
+            state.flow = "book"
+            state.draft = Draft(service=arg or None)
+            return await self.advance_booking()
+        if kind == "resume":
+            return await self.prompt()
         return await self.prompt()
+
+    def notice(self, kind: str, booking: Booking | None) -> Reply:
+        """The text and quick actions of a message the bot starts."""
+        if kind == "nudge":
+            service = self.state.draft.service
+            what = self.t("nudge_what", service=self.service_name(service)) if service else self.t("nudge_any")
+            self.say(self.t("nudge", what=what), options=[Option(self.t("carry_on"), "resume:"),
+                                                            Option(self.t("no_thanks"), "no")])
+            return self.out[-1]
+        assert booking is not None
+        names = dict(service=self.service_name(booking.service), staff=self.staff_name(booking.staff),
+                     when=self.when(booking.start))
+        if kind == "reminder":
+            options = [Option(self.t("reminder_attend"), f"attend:{booking.id}"),
+                       Option(self.t("reminder_move"), f"rmove:{booking.id}"),
+                       Option(self.t("reminder_cancel"), f"rcancel:{booking.id}")]
+            self.say(self.t("reminder", **names), options=options)
+        elif kind == "follow_up":
+            self.say(self.t("follow_up", **names), options=[Option(self.t("book_again"), f"again:{booking.service}")])
+        else:  # no_show
+            self.say(self.t("no_show", **names), options=[Option(self.t("book_new_time"), f"again:{booking.service}")])
+        return self.out[-1]
 
     # --- re-asking where we are -----------------------------------------------------------
 

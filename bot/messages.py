@@ -39,3 +39,14 @@ class Reply:
     options: tuple[Option, ...] = ()
     offer: str | None = None  # id of the offer these options belong to (stale-button check)
     debug: tuple[str, ...] = field(default=(), compare=False)
+
+
+CHANNELS = ("telegram", "whatsapp", "console")
+
+
+def parse_user(text: str) -> tuple[str, str]:
+    """'telegram:1001' -> ('telegram', '1001'); ValueError with a clear message otherwise."""
+    channel, sep, user = text.strip().partition(":")
+    if not sep or channel not in CHANNELS or not user.strip():
+        raise ValueError(f"{text!r} is not CHANNEL:ID with CHANNEL one of {', '.join(CHANNELS)} (e.g. telegram:1001)")
+    return channel, user.strip()

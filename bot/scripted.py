@@ -35,8 +35,7 @@ from booking_client import Booking, load_business
 
 from .app import App, build_app
 from .clock import VirtualClock, parse_delta
-from .console import parse_user
-from .messages import Inbound, Reply
+from .messages import Inbound, Reply, parse_user
 from .settings import Settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -42,6 +43,16 @@ class Settings(BaseSettings):
     rate_limit_messages: int = Field(default=20, ge=1)
     rate_limit_seconds: int = Field(default=60, ge=1)
 
+    # --- reminders and follow-ups; see .env.example ---
+    reminder_offsets: str = "24h,2h"
+    quiet_hours: str = "21:00-08:00"
+    follow_up_after: str = "2h"
+    nudge_after: str = "1h"
+    reminder_grace: str = "1h"
+    reminder_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+    reminder_max_attempts: int = Field(default=5, ge=1, le=50)
+    reminder_lease: str = "2m"
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
         mode="before",
@@ -49,6 +60,27 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            _duration(part)
+        return value
+
+    @field_validator("follow_up_after", "nudge_after", "reminder_grace", "reminder_lease")
+    @classmethod
+    def _one_duration(cls, value: str) -> str:
+        if value.strip() not in ("", "0", "off"):
+            _duration(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        if value.strip() and not _QUIET.fullmatch(value.strip()):
+            raise ValueError(f"{value!r} is not a span like 21:00-08:00 (or empty for none)")
+        return value
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -152,6 +184,31 @@ class Settings(BaseSettings):
 
 
 _TELEGRAM_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+_QUIET = re.compile(r"([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d")
+
+
+def _duration(text: str) -> timedelta:
+    from .clock import parse_delta
+
+    try:
+        delta = parse_delta(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a duration like 24h, 90m or 1d2h") from None
+    if delta <= timedelta(0):
+        raise ValueError(f"{text!r} must be longer than zero")
+    return delta
+
+
+def durations(text: str) -> list[timedelta]:
+    """'24h,2h' -> [24h, 2h] (already validated)."""
+    return [_duration(p.strip()) for p in text.split(",") if p.strip()]
+
+
+def optional_duration(text: str) -> timedelta | None:
+    """'' / '0' / 'off' -> None (switched off), else the duration."""
+    return None if text.strip() in ("", "0", "off") else _duration(text)
 
 
 def parse_pairs(text: str, shape: str, *, value_pattern: str | None = None, secret: bool = False) -> dict[str, str]:

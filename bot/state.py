@@ -55,6 +55,7 @@ class State(BaseModel):
     name: str | None = None
     email: str | None = None
     turns: int = 0
+    nudged_turn: int | None = None  # the turn a "shall we carry on?" nudge was sent after (once)
 
     def reset_flow(self) -> None:
         """Leave whatever flow is under way; the remembered name and email stay."""

@@ -16,6 +16,8 @@ from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from booking_client.local.models import UTCDateTime
+
 from .state import State
 
 VERSION_TABLE = "bot_store_version"
@@ -115,4 +117,40 @@ outbound_messages = sa.Table(
     sa.Column("detail", sa.String(300), nullable=True),  # error code or why it was not sent
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# --- reminders and follow-ups (migration 0003) -----------------------------------------------
+# One row per message the bot starts (reminder, follow-up, no-show follow-up, nudge). The
+# scheduler claims due rows with a short lease, sends, then marks them; `dedupe` keeps planning
+# idempotent (the same booking, kind, offset and start are planned once).
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("dedupe", sa.String(300), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # reminder | follow_up | no_show | nudge
+    sa.Column("booking_id", sa.String(64), nullable=True),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),  # when it was meant for (after quiet hours)
+    sa.Column("not_before", UTCDateTime(), nullable=False),  # due_at, or later after a failed try
+    # planned | sending | sent | skipped | missed | cancelled | failed
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("lease_token", sa.String(40), nullable=True),
+    sa.Column("note", sa.String(300), nullable=True),  # why skipped, moved, missed or failed
+    sa.Column("booking_start", UTCDateTime(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Index("ix_reminders_status_not_before", "status", "not_before"),
+    sa.Index("ix_reminders_booking", "booking_id"),
+)
+
+# How far the scheduler has read the booking engine's change log.
+scheduler_cursor = sa.Table(
+    "scheduler_cursor",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
 )

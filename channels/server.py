@@ -163,9 +163,15 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
         await server.stop(timeout=1)
         await app.aclose()
         return 2
+    from scheduler import ReminderScheduler
+
+    reminders = ReminderScheduler.from_settings(app, server.senders, settings)
+    reminders.start(settings.reminder_poll_seconds)
     print(f"booking-bot: {app.business.name} is running", flush=True)
     for line in server.describe():
         print(f"  {line}", flush=True)
+    print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
+          f"checked every {settings.reminder_poll_seconds:g}s", flush=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -174,6 +180,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
     await stop.wait()
     in_flight = sum(c.conveyor.busy for c in server.channels.values())
     print(f"booking-bot: stopping (finishing {in_flight} conversation(s) in flight)", flush=True)
+    await reminders.stop()
     await server.stop()
     await app.aclose()
     print("booking-bot: stopped", flush=True)

@@ -319,10 +319,10 @@ class TelegramChannel:
     async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
         await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
 
-    async def notify(self, kind: str, user: str, text: str, variables: dict[str, str] | None = None) -> bool:
-        """A message we start (reminder, follow-up): Telegram has no window, so plain text always."""
+    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None) -> bool:
+        """A message we start (reminder, follow-up): Telegram has no window; quick actions as buttons."""
         try:
-            await self.bot.send_message(int(user), text)
+            await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
             return True
         except TelegramAPIError as exc:  # blocked by the user, chat gone...
             log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)

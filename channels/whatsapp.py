@@ -261,12 +261,13 @@ class WhatsAppChannel:
         variables_json = json.dumps({str(k): str(v) for k, v in variables.items()}, ensure_ascii=False)
         return await self._create(key, kind, content_sid=content_sid, content_variables=variables_json)
 
-    async def notify(self, kind: str, user: str, text: str, variables: dict[str, Any] | None = None) -> Sent:
-        """A message we start: free text inside the customer's 24-hour window, a template outside it."""
+    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, Any] | None = None) -> Sent:
+        """A message we start: free text inside the customer's 24-hour window, a template outside it.
+        Quick actions (a Reply's options) go as the numbered list the customer answers with a number."""
         key = f"{CHANNEL}:{user}"
         last, _ = await self.contacts.get(key)
         if last is not None and self.app.clock.now() - last < WINDOW:
-            return await self.send_text(key, text, kind=kind)
+            return await self.send_text(key, render(text) if isinstance(text, Reply) else text, kind=kind)
         return await self.send_template(kind, key, variables or {})
 
     async def _not_sent(self, key: str, kind: str, reason: str) -> Sent:

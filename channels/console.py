@@ -15,29 +15,22 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from booking_client import BookingError, BusinessFileError
 
-from . import replies
-from .app import App, build_app
-from .clock import VirtualClock, parse_delta
-from .messages import Inbound, Reply
-from .settings import SettingsError
-from .tracing import TracingBackend
+from bot import replies
+from bot.app import App, build_app
+from bot.clock import VirtualClock, parse_delta
+from bot.messages import CHANNELS, Inbound, Reply, parse_user
+from bot.settings import SettingsError
+from bot.tracing import TracingBackend
+from scheduler import ReminderScheduler
 
-CHANNELS = ("telegram", "whatsapp", "console")
 HELP = """console commands:
   /as CHANNEL:ID      switch customer (e.g. /as whatsapp:+4915112345678)
   /clock ISO | +1d2h  set or move the virtual clock (e.g. /clock 2026-12-01T09:00 or /clock +2h30m)
   /bookings           every booking of the business, with status
+  /reminders          every reminder and follow-up: planned, sent, skipped, missed, failed
   /debug on|off       show the parsed intent and every backend call
   /help               this list
   /quit               leave"""
-
-
-def parse_user(text: str) -> tuple[str, str]:
-    """'telegram:1001' -> ('telegram', '1001'); ValueError with a clear message otherwise."""
-    channel, sep, user = text.strip().partition(":")
-    if not sep or channel not in CHANNELS or not user.strip():
-        raise ValueError(f"{text!r} is not CHANNEL:ID with CHANNEL one of {', '.join(CHANNELS)} (e.g. telegram:1001)")
-    return channel, user.strip()
 
 
 class Console:
@@ -49,6 +42,16 @@ class Console:
         self.channel, self.user = parse_user(user)
         self.lang = lang
         self.debug = False
+        self.scheduler = ReminderScheduler.from_settings(app, {name: self._sender(name) for name in CHANNELS})
+
+    def _sender(self, channel: str):
+        async def deliver(kind: str, user: str, reply: Reply, variables: dict[str, str]) -> bool:
+            when = self.clock.now().astimezone(self.app.business.tz)
+            self.print(f"console: {kind.replace('_', '-')} to {channel}:{user} at {when:%a %d %b %H:%M}")
+            self.show(reply)
+            return True
+
+        return deliver
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -69,6 +72,7 @@ class Console:
         msg = Inbound(channel=self.channel, user=self.user, text=text, at=self.clock.now(), lang=self.lang)
         for reply in await self.app.dialogue.handle(msg):
             self.show(reply)
+        await self.scheduler.tick()  # plan reminders for what just changed
         if self.debug and self.app.dialogue.last_reading is not None:
             r = self.app.dialogue.last_reading
             fields = {k: v for k, v in vars(r).items() if v not in (None, False)}
@@ -90,9 +94,11 @@ class Console:
             except ValueError as exc:
                 self.print(f"console: {exc}")
         elif name == "/clock":
-            self.set_clock(arg)
+            await self.set_clock(arg)
         elif name == "/bookings":
             await self.bookings()
+        elif name == "/reminders":
+            await self.reminders()
         elif name == "/debug":
             if arg not in ("on", "off"):
                 self.print("console: use /debug on or /debug off")
@@ -103,18 +109,38 @@ class Console:
             self.print(f"console: unknown command {name}; /help lists them")
         return True
 
-    def set_clock(self, arg: str) -> None:
+    async def set_clock(self, arg: str) -> None:
         tz = self.app.business.tz
         try:
             if arg.startswith("+"):
-                self.clock.advance(parse_delta(arg))
+                target = self.clock.now() + parse_delta(arg)
             elif arg:
                 moment = datetime.fromisoformat(arg)
-                self.clock.set(moment if moment.tzinfo else moment.replace(tzinfo=tz))
+                target = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+            else:
+                target = self.clock.now()
         except ValueError:
             self.print("console: use /clock 2026-12-01T09:00 (business time) or /clock +1d2h30m")
             return
+        if target > self.clock.now():
+            # walk through every reminder that falls due on the way, in order, as if time passed
+            await self.scheduler.tick()
+            while (due := await self.scheduler.next_due()) is not None and due <= target:
+                self.clock.set(max(due, self.clock.now()))
+                await self.scheduler.tick()
+        self.clock.set(target)
+        await self.scheduler.tick()
         self.print(f"console: clock is {self.clock.now().astimezone(tz):%a %Y-%m-%d %H:%M %Z}")
+
+    async def reminders(self) -> None:
+        rows = await self.scheduler.listing()
+        if not rows:
+            self.print("console: no reminders planned")
+            return
+        tz = self.app.business.tz
+        for r in rows:
+            note = f"  ({r.note})" if r.note else ""
+            self.print(f"  {r.due_at.astimezone(tz):%a %d %b %H:%M}  {r.kind:<9} {r.status:<9} {r.user_key}{note}")
 
     async def bookings(self) -> None:
         backend = self.tracer.inner
