@@ -55,7 +55,7 @@ class ReminderScheduler:
     """Plans, claims and sends reminders, follow-ups, no-show follow-ups and nudges."""
 
     def __init__(self, app: App, senders: Mapping[str, Sender], *, rules: Rules, grace: timedelta,
-                 max_attempts: int, lease: timedelta, nudge_after: timedelta | None) -> None:
+                 max_attempts: int, lease: timedelta, nudge_after: timedelta | None, batch: int = BATCH) -> None:
         self.app = app
         self.senders = dict(senders)
         self.rules = rules
@@ -63,6 +63,7 @@ class ReminderScheduler:
         self.max_attempts = max_attempts
         self.lease = lease
         self.nudge_after = nudge_after
+        self.batch = batch
         self._insert = postgresql.insert if app.engine.dialect.name == "postgresql" else sqlite.insert
         self._job = None
 
@@ -216,7 +217,7 @@ class ReminderScheduler:
             return (await conn.execute(sa.select(sa.func.min(reminders.c.not_before))
                                        .where(reminders.c.status == "planned"))).scalar_one_or_none()
 
-    async def claim(self, limit: int = BATCH) -> tuple[str, list[Any]]:
+    async def claim(self, limit: int | None = None) -> tuple[str, list[Any]]:
         """Take up to `limit` due rows for this process: lease them, then hand them out in due order."""
         now, token = self.now(), uuid.uuid4().hex
         r = reminders
@@ -227,7 +228,7 @@ class ReminderScheduler:
                                .values(status="missed", note="came due while the bot was not running", lease_token=None))
             ids = (await conn.execute(
                 sa.select(r.c.id).where(lapsed, r.c.not_before <= now).order_by(r.c.not_before, r.c.id)
-                .limit(limit).with_for_update(skip_locked=True))).scalars().all()
+                .limit(limit or self.batch).with_for_update(skip_locked=True))).scalars().all()
             if not ids:
                 return token, []
             await conn.execute(r.update().where(r.c.id.in_(ids)).values(
@@ -243,7 +244,7 @@ class ReminderScheduler:
                 return sent
             for row in rows:
                 sent += await self._send(row, token)
-            if len(rows) < BATCH:
+            if len(rows) < self.batch:
                 return sent
 
     async def _send(self, row: Any, token: str) -> int:

@@ -74,3 +74,26 @@ def test_a_bad_business_file_names_the_problem(tmp_path):
     assert proc.returncode == 2
     assert "timezone" in proc.stderr and "Mars/Olympus" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_moving_the_clock_fires_reminders_in_order_and_lists_them(tmp_path):
+    out = chat(tmp_path, [
+        "/clock 2026-11-23T09:00",
+        "haircut with Sarah on Thursday at 10", "Anna", "anna@example.com", "yes",
+        "/reminders",
+        "/clock +2d",  # Wednesday 09:00: nothing due yet... the day-before reminder is at 10:00
+        "/clock +23h",  # through Wednesday 10:00 and Thursday 08:00
+        "1",  # "I'll be there"
+        "/clock +1d",  # the follow-up after the visit
+        "/reminders",
+    ])
+    first = out.index("console: reminder to telegram:1001 at Wed 25 Nov 10:00")
+    second = out.index("console: reminder to telegram:1001 at Thu 26 Nov 08:00")
+    follow = out.index("console: follow-up to telegram:1001 at Thu 26 Nov 12:30")
+    assert first < second < follow
+    assert "bot: Reminder: your Haircut with Sarah is on Thu 26 Nov, 10:00" in out
+    assert "  1. I'll be there" in out and "  3. Cancel it" in out
+    assert "bot: Great, see you on Thu 26 Nov, 10:00!" in out
+    listing = out[out.rindex("follow-up to"):]
+    assert listing.count(" sent ") == 3
+    assert "planned" in out[:first]  # the first /reminders showed them planned

@@ -1,0 +1,232 @@
+"""Reminders arrive once, on time, on the customer's channel, and survive restarts and failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from booking_client import BookingRequest, BookingStatus, Contact
+from bot.app import build_app
+from bot.clock import VirtualClock
+from bot.messages import Inbound
+from bot.settings import Settings
+from bot.store import reminders
+from scheduler import ReminderScheduler
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
+
+
+class Phone:
+    """A fake channel: what each customer received, and a switch to make sending fail."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, str, str, tuple[str, ...]]] = []
+        self.failures = 0
+        self.refuse = False
+
+    async def __call__(self, kind, user, reply, variables):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("network down")
+        if self.refuse:
+            return False
+        self.got.append((kind, user, reply.text, tuple(o.label for o in reply.options)))
+        return True
+
+    def kinds(self):
+        return [k for k, *_ in self.got]
+
+
+async def make(engine, clock, **settings):
+    app = await build_app(Settings(_env_file=None, **settings), clock=clock, engine=engine)
+    phone = Phone()
+    return app, phone, ReminderScheduler.from_settings(app, {"telegram": phone, "whatsapp": phone})
+
+
+async def book_in_chat(app, when="Thursday at 10", user="1001"):
+    for text in (f"haircut with Sarah {when}", "Anna", "anna@example.com", "yes"):
+        replies = await app.dialogue.handle(Inbound("telegram", user, text=text, lang="en"))
+    assert "booked" in replies[-1].text
+    return (await app.backend.list_for_contact(Contact(ref=f"telegram:{user}")))[0]
+
+
+async def walk(clock, sched, until):
+    """Let time pass until `until`, ticking at every due time on the way (as the loop would)."""
+    await sched.tick()
+    while (due := await sched.next_due()) is not None and due <= until:
+        clock.set(max(due, clock.now()))
+        await sched.tick()
+    clock.set(until)
+    await sched.tick()
+
+
+async def statuses(app):
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(reminders.c.kind, reminders.c.status, reminders.c.due_at)
+                                   .order_by(reminders.c.due_at, reminders.c.id))).all()
+    return [(k, s, d.astimezone(BERLIN).strftime("%a %H:%M")) for k, s, d in rows]
+
+
+async def test_a_booking_gets_two_reminders_and_a_follow_up_each_once_in_order(db_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(db_engine, clock)
+    await book_in_chat(app)
+    await walk(clock, sched, datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))
+    assert phone.kinds() == ["reminder", "reminder", "follow_up"]
+    assert "Reminder: your Haircut with Sarah is on Thu 26 Nov, 10:00" in phone.got[0][2]
+    assert phone.got[0][3] == ("I'll be there", "Move it", "Cancel it")
+    await sched.tick()
+    assert len(phone.got) == 3  # nothing is sent twice
+    assert [s for _, s, _ in await statuses(app)] == ["sent", "sent", "sent"]
+
+
+async def test_the_quick_actions_work_as_replies_in_the_conversation(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await book_in_chat(app)
+    await walk(clock, sched, datetime(2026, 11, 25, 10, 1, tzinfo=BERLIN))
+    assert phone.kinds() == ["reminder"]
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="3", lang="en"))  # "Cancel it"
+    assert "Cancel your Haircut" in replies[-1].text
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="yes", lang="en"))
+    assert "cancelled" in replies[-1].text
+    await walk(clock, sched, datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))
+    assert phone.kinds() == ["reminder"]  # the 2-hour reminder and the follow-up were dropped
+    assert [s for _, s, _ in await statuses(app)] == ["sent", "cancelled", "cancelled"]
+
+
+async def test_a_reschedule_moves_the_reminders(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    booking = await book_in_chat(app)
+    await sched.tick()
+    await app.backend.reschedule(booking.id, datetime(2026, 11, 27, 15, 0, tzinfo=BERLIN))
+    await walk(clock, sched, datetime(2026, 11, 28, 9, 0, tzinfo=BERLIN))
+    assert [text.split(" is on ")[1][:17] for kind, _, text, _ in phone.got if kind == "reminder"] == \
+        ["Fri 27 Nov, 15:00", "Fri 27 Nov, 15:00"]
+
+
+async def test_bookings_made_outside_the_chat_get_reminders_and_no_shows_a_follow_up(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    made = await app.backend.create(BookingRequest("beard", "tom", datetime(2026, 11, 25, 11, 0, tzinfo=BERLIN),
+                                                   Contact(ref="whatsapp:+4915100000001", name="Jonas")), "desk-1")
+    await walk(clock, sched, datetime(2026, 11, 25, 11, 30, tzinfo=BERLIN))
+    assert [(k, u) for k, u, *_ in phone.got] == [("reminder", "+4915100000001")] * 2
+    await app.backend.mark(made.id, BookingStatus.NO_SHOW)  # the operator marks it
+    await walk(clock, sched, datetime(2026, 11, 25, 14, 0, tzinfo=BERLIN))
+    assert phone.kinds() == ["reminder", "reminder", "no_show"]
+    assert "We missed you" in phone.got[-1][2]
+
+
+async def test_a_restart_catches_up_within_the_grace_period_and_marks_older_ones_missed(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await book_in_chat(app, "Thursday at 10")
+    await sched.tick()
+    # the bot is down from Tuesday until 40 minutes after the first reminder was due
+    clock.set(datetime(2026, 11, 25, 10, 40, tzinfo=BERLIN))
+    app2, phone2, sched2 = await make(sqlite_engine, clock)
+    await sched2.tick()
+    assert phone2.kinds() == ["reminder"]
+    # down again across the second reminder, for longer than the grace period
+    clock.set(datetime(2026, 11, 26, 9, 30, tzinfo=BERLIN))
+    app3, phone3, sched3 = await make(sqlite_engine, clock)
+    await sched3.tick()
+    assert phone3.got == []
+    assert [s for _, s, _ in await statuses(app3)][:2] == ["sent", "missed"]
+
+
+async def test_a_process_dying_mid_send_neither_loses_nor_doubles_the_reminder(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await book_in_chat(app)
+    await sched.tick()
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    _, claimed = await sched.claim()  # claimed, then the process dies before sending
+    assert len(claimed) == 1
+    app2, phone2, sched2 = await make(sqlite_engine, clock)
+    await sched2.tick()
+    assert phone2.got == []  # the lease still holds: a healthy peer does not send it
+    clock.advance(timedelta(minutes=3))  # lease expired
+    await sched2.tick()
+    await sched2.tick()
+    assert phone2.kinds() == ["reminder"]
+
+
+async def test_a_failing_send_is_retried_with_backoff_then_given_up_visibly(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock, reminder_max_attempts=3)
+    await book_in_chat(app)
+    await sched.tick()
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    phone.failures = 2
+    await sched.tick()
+    assert phone.got == []
+    clock.advance(timedelta(seconds=29))
+    await sched.tick()
+    assert phone.got == []  # the first retry waits 30 seconds
+    clock.advance(timedelta(seconds=2))
+    await sched.tick()
+    clock.advance(timedelta(seconds=61))  # the second waits a minute
+    await sched.tick()
+    assert phone.kinds() == ["reminder"]
+    # a channel that keeps failing: three tries, then "failed" with the reason for the operator
+    clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=BERLIN))
+    phone.failures = 99
+    for _ in range(6):
+        await sched.tick()
+        clock.advance(timedelta(minutes=5))
+    async with app.engine.connect() as conn:
+        row = (await conn.execute(sa.select(reminders).where(reminders.c.status == "failed"))).one()
+    assert row.attempts == 3 and "network down" in row.note
+
+
+async def test_a_channel_that_refuses_is_recorded_not_retried(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await book_in_chat(app)
+    phone.refuse = True
+    await walk(clock, sched, datetime(2026, 11, 25, 10, 5, tzinfo=BERLIN))
+    assert [s for _, s, _ in await statuses(app)][0] == "failed"
+
+
+async def test_a_customer_who_goes_quiet_mid_booking_is_nudged_once(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a beard trim", lang="en"))
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert phone.kinds() == ["nudge"]
+    assert "You were about to book a Beard trim" in phone.got[0][2]
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="1", lang="en"))  # "Yes, carry on"
+    assert "When would you like" in replies[-1].text
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=12))
+    assert phone.kinds() == ["nudge", "nudge"]  # once per silence: the customer wrote again, then went quiet
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=30))
+    assert phone.kinds() == ["nudge", "nudge"]
+
+
+async def test_two_schedulers_on_one_postgres_database_never_send_a_reminder_twice(pg_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, _, _ = await make(pg_engine, clock)
+    for i in range(24):  # 24 customers, one booking each, spread over two days
+        day, slot = divmod(i, 12)
+        start = datetime(2026, 11, 25 + day, 9, 0, tzinfo=BERLIN) + timedelta(minutes=30 * slot)
+        await app.backend.create(BookingRequest("haircut", "sarah" if i % 2 else "tom", start,
+                                                Contact(ref=f"telegram:{i}")), f"k{i}")
+    a_app, a_phone, a = await make(pg_engine, clock)
+    b_app, b_phone, b = await make(pg_engine, clock)
+    await a.sync()
+    clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))  # every 24h reminder is due at once
+    a.grace = b.grace = timedelta(days=3)
+    a.batch = b.batch = 5  # small claims, so the two processes interleave
+    await asyncio.gather(a.send_due(), b.send_due(), a.send_due(), b.send_due())
+    delivered = Counter((kind, user) for kind, user, *_ in a_phone.got + b_phone.got)
+    assert a_phone.got and b_phone.got  # both really sent some
+    assert delivered == Counter({(kind, str(i)): n for i in range(24) for kind, n in (("reminder", 2), ("follow_up", 1))})
