@@ -218,3 +218,26 @@ async def test_behind_a_proxy_that_strips_a_path_prefix(sqlite_engine, fake_tele
                 assert response.status == 200
         [hello] = await fake_telegram.wait_for(ANNA, 1)
         assert hello.text.startswith("Hi!")
+
+
+async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_telegram, run_bot, clock):
+    from datetime import datetime
+
+    from scheduler import ReminderScheduler
+
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        await book_by_buttons(fake_telegram)
+        reminders = ReminderScheduler.from_settings(app, server.senders)
+        await reminders.tick()
+        clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # two hours before the haircut
+        assert await reminders.tick() == 1
+        reminder = (await fake_telegram.wait_for(ANNA, 5))[-1]
+        assert "Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00" in reminder.text
+        assert reminder.buttons == ["I'll be there", "Move it", "Cancel it"]
+        await fake_telegram.press(ANNA, reminder, "Cancel it")
+        question = (await fake_telegram.wait_for(ANNA, 6))[-1]
+        assert "Cancel your Haircut with Sarah on Tue 24 Nov, 10:00?" in question.text
+        assert await bookings(app), "nothing is cancelled before the customer says yes"
+        await fake_telegram.press(ANNA, question, "Yes")
+        assert "is cancelled" in (await fake_telegram.wait_for(ANNA, 7))[-1].text
+        assert await bookings(app) == []

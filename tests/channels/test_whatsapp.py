@@ -196,3 +196,25 @@ async def test_a_turn_interrupted_by_a_stop_is_finished_after_the_restart(sqlite
     async with run_bot(settings, sqlite_engine) as (server, app):
         await eventually(lambda: len(fake_twilio.to(ANNA)) == 1)
         assert fake_twilio.to(ANNA)[0].body.startswith("Hi!")
+
+
+async def test_a_reminder_is_a_numbered_list_answered_by_number(sqlite_engine, fake_twilio, run_bot, clock):
+    from datetime import datetime
+
+    from scheduler import ReminderScheduler
+
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        await say(fake_twilio, BOOK, 1)
+        await say(fake_twilio, "Anna Schmidt", 2)
+        await say(fake_twilio, "anna@example.com", 3)
+        await say(fake_twilio, "1", 4)
+        reminders = ReminderScheduler.from_settings(app, server.senders)
+        await reminders.tick()
+        clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # inside the 24-hour window
+        fake_twilio.now += 23 * 3600
+        assert await reminders.tick() == 1
+        reminder = (await fake_twilio.wait_for(ANNA, 5))[-1].body
+        assert reminder == ("Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00. See you then!\n"
+                            "1. I'll be there\n2. Move it\n3. Cancel it")
+        assert "Great, see you on Tue 24 Nov, 10:00!" in await say(fake_twilio, "1", 6)
