@@ -52,7 +52,8 @@ def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
-    for noisy in ("twilio.http_client", "twilio.async_http_client", "aiohttp.access", "aiogram.event"):
+    for noisy in ("twilio.http_client", "twilio.async_http_client", "aiohttp.access", "aiogram.event",
+                  "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
