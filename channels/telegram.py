@@ -18,7 +18,13 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import GetUpdates
@@ -324,6 +330,8 @@ class TelegramChannel:
         try:
             await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
             return True
+        except (TelegramRetryAfter, TelegramNetworkError, TelegramServerError):
+            raise  # "slow down", network or Telegram trouble: the reminder loop tries again later
         except TelegramAPIError as exc:  # blocked by the user, chat gone...
             log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)
             return False

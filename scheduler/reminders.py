@@ -242,10 +242,23 @@ class ReminderScheduler:
             token, rows = await self.claim()
             if not rows:
                 return sent
-            for row in rows:
+            # stop before the lease runs out: a peer may claim the rest then, and must not resend
+            deadline = rows[0].lease_until - self.lease / 4
+            for i, row in enumerate(rows):
+                if self.now() >= deadline:
+                    await self._release(rows[i:], token)
+                    break
                 sent += await self._send(row, token)
             if len(rows) < self.batch:
                 return sent
+
+    async def _release(self, rows: list[Any], token: str) -> None:
+        """Hand back claimed rows that were not tried (the try is not counted)."""
+        async with self.app.engine.begin() as conn:
+            await conn.execute(reminders.update().where(reminders.c.id.in_([r.id for r in rows]),
+                                                        reminders.c.lease_token == token)
+                               .values(status="planned", lease_token=None, lease_until=None,
+                                       attempts=reminders.c.attempts - 1))
 
     async def _send(self, row: Any, token: str) -> int:
         booking = None
@@ -289,8 +302,12 @@ class ReminderScheduler:
         if status == "sent":
             values["sent_at"] = self.now()
         async with self.app.engine.begin() as conn:
-            await conn.execute(reminders.update().where(reminders.c.id == row.id, reminders.c.lease_token == token)
-                               .values(**values))
+            result = await conn.execute(reminders.update()
+                                        .where(reminders.c.id == row.id, reminders.c.lease_token == token)
+                                        .values(**values))
+        if result.rowcount != 1:  # the lease was lost meanwhile: another process owns the row now
+            log.warning("reminders: %s for %s was %s after its lease ran out", row.kind, row.user_key, status)
+            return 0
         if status != "sent":
             log.info("reminders: %s %s for %s: %s", row.kind, status, row.user_key, note)
         return int(status == "sent")

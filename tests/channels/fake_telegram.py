@@ -49,6 +49,7 @@ class FakeTelegram:
     answered: list[str] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
     webhook_statuses: list[int] = field(default_factory=list)
+    too_many: int = 0  # answer this many sendMessage calls with 429 "retry after", as a flood limit does
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1000)
@@ -140,6 +141,10 @@ class FakeTelegram:
 
     async def _m_sendmessage(self, p: dict[str, Any]) -> web.Response:
         chat_id, text = int(p["chat_id"]), str(p["text"])
+        if self.too_many:
+            self.too_many -= 1
+            return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                                      "parameters": {"retry_after": 3}}, status=429)
         if not text.strip():
             return _error(400, "Bad Request: message text is empty")
         markup = p.get("reply_markup")

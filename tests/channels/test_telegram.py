@@ -241,3 +241,21 @@ async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_tel
         await fake_telegram.press(ANNA, question, "Yes")
         assert "is cancelled" in (await fake_telegram.wait_for(ANNA, 7))[-1].text
         assert await bookings(app) == []
+
+
+async def test_a_reminder_refused_with_slow_down_is_sent_again_later(sqlite_engine, fake_telegram, run_bot, clock):
+    from datetime import datetime, timedelta
+
+    from scheduler import ReminderScheduler
+
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        await book_by_buttons(fake_telegram)
+        reminders = ReminderScheduler.from_settings(app, server.senders)
+        await reminders.tick()
+        clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))
+        fake_telegram.too_many = 1
+        assert await reminders.tick() == 0  # Telegram said "retry after": not lost, not failed
+        assert len(fake_telegram.chat(ANNA)) == 4
+        clock.advance(timedelta(seconds=31))
+        assert await reminders.tick() == 1
+        assert "Reminder: your Haircut" in (await fake_telegram.wait_for(ANNA, 5))[-1].text

@@ -230,3 +230,26 @@ async def test_two_schedulers_on_one_postgres_database_never_send_a_reminder_twi
     delivered = Counter((kind, user) for kind, user, *_ in a_phone.got + b_phone.got)
     assert a_phone.got and b_phone.got  # both really sent some
     assert delivered == Counter({(kind, str(i)): n for i in range(24) for kind, n in (("reminder", 2), ("follow_up", 1))})
+
+
+async def test_a_batch_that_outlives_its_lease_leaves_the_rest_for_the_next_claim(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    for i in range(6):
+        start = datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN) + timedelta(minutes=30 * i)
+        await app.backend.create(BookingRequest("haircut", "tom", start, Contact(ref=f"telegram:{i}")), f"k{i}")
+    await sched.sync()
+    clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=BERLIN))  # every 24h reminder is due
+
+    slow = phone.__call__
+
+    async def slow_phone(*args):  # each send takes 40 seconds of the 2-minute lease
+        clock.advance(timedelta(seconds=40))
+        return await slow(*args)
+
+    sched.senders["telegram"] = slow_phone
+    sched.grace = timedelta(days=1)
+    first = await sched.send_due()
+    assert 0 < first < 6  # it stopped before the lease ran out
+    assert await sched.send_due() + first == 6
+    assert sorted(user for _, user, *_ in phone.got) == [str(i) for i in range(6)]  # each once
