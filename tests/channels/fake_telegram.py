@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from loopback import serve_on_loopback
 
 BOT_ID = 7000000001
 TOKEN = f"{BOT_ID}:AAFakeTokenForTestsOnly_0123456789ab"
@@ -66,12 +67,7 @@ class FakeTelegram:
     async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        host, real_port = self._runner.addresses[0][:2]
-        self.base = f"http://{host}:{real_port}"
+        self._runner, self.base = await serve_on_loopback(app, port)
         return self.base
 
     async def stop(self) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from loopback import serve_on_loopback
 from twilio.request_validator import (
     HMAC_SHA256,
     SIGNATURE_SETTINGS_HEADER,
@@ -69,12 +70,7 @@ class FakeTwilio:
         app = web.Application()
         app.router.add_get("/2010-04-01/Accounts/{sid}.json", self._account)
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create_message)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        host, real_port = self._runner.addresses[0][:2]
-        self.base = f"http://{host}:{real_port}"
+        self._runner, self.base = await serve_on_loopback(app, port)
         return self.base
 
     async def stop(self) -> None:
