@@ -280,6 +280,8 @@ _WEEKDAY_REL = _rx(
     rf"|in 2 wochen|in two weeks|in a week|after next|in 2 weeks)\b)?")
 _WEEK_WEEKDAY = _rx(
     rf"\b(next week|nächste woche|naechste woche|kommende woche|this week|diese woche)\s*,?\s*(?:on\s+|am\s+)?({_WEEKDAY})\b")
+# "end of March", "early April", "Mitte Mai", "Anfang April"
+_MONTH_PART = _rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({_MONTH})\b")
 _PERIODS = _rx(
     r"\b(?:the\s+)?(week after next|übernächste woche|uebernächste woche)\b"
     r"|\b(next|this|coming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen)?\s*(week|woche)\b"
@@ -301,7 +303,10 @@ _CLOCK_CORE = (
     rf"|(?P<oc_h>{_HOUR})\s*o\s?['\"]?\s?clock\b"
     rf"|\b(?P<noon>noon|midday|mittag|12 mittags|midnight|mitternacht)\b)")
 _FRACTION_EN = _rx(
-    rf"\b(?:a\s+)?(quarter|half|twenty[- ]five|twenty|ten|five|\d{{1,2}})\s+(?:minutes?\s+)?(past|after|to|before|til|till)\s+({_HOUR}|noon|midday)\b"
+    # "ten to four" is 15:50, but "from 2 to 4" is a range: a bare number counts as minutes only
+    # when it is a usual one (5, 10, 20, 25) or says "minutes", and never right after from/between
+    rf"(?<!from )(?<!between )\b(?:a\s+)?(quarter|half|twenty[- ]five|twenty|ten|five|5|10|20|25|\d{{1,2}}(?=\s+min))"
+    rf"\s+(?:minutes?\s+)?(past|after|to|before|til|till)\s+({_HOUR}|noon|midday)\b"
     rf"|\bhalf\s+({_HOUR})\b(?!\s+(?:an?\s+)?(?:hour|day|stunde))")
 _FRACTION_DE = _rx(
     rf"\b(?:(viertel|\d{{1,2}}|fünf|zehn|zwanzig)\s+(?:minuten\s+)?(nach|vor)\s+(halb\s+)?|(halb|viertel|dreiviertel|drei viertel)\s+)({_HOUR})\b(?!\s*(?:tage|tagen|wochen))")
@@ -456,7 +461,10 @@ def _pass_relative(s: _Scan) -> None:
         if t in ("yesterday", "gestern"):
             # a past day is still what was said: the dialogue answers that it has passed
             return s.add_day(pos, today - timedelta(days=1))
-        return True  # now / asap: no particular day
+        if "possible" in t or "möglich" in t or t == "asap":
+            # "as soon as possible": the coming week, so the earliest free times can be offered
+            s.ranges.append(_Days(pos, today, today + timedelta(days=6)))
+        return True  # now: no particular day
 
     def in_n(m: re.Match[str]) -> bool:
         t = m.group(0).lower()
@@ -488,8 +496,8 @@ def _pass_relative(s: _Scan) -> None:
             return s.add_day(m.start(), _add_months(today, n))
         return s.add_day(m.start(), today + timedelta(days=n))
 
+    s.take(_IN_N, in_n)  # first: "a week from today" must not leave "today" for the plain words
     s.take(_REL_WORDS, rel)
-    s.take(_IN_N, in_n)
 
 
 def _pass_weekdays(s: _Scan) -> None:
@@ -571,10 +579,23 @@ def _pass_periods(s: _Scan) -> None:
 
     s.take(_PERIODS, period)
 
+    def month_part(m: re.Match[str]) -> bool:
+        edge, month = m.group(1).lower(), _MONTHS[m.group(2).lower()]
+        first = Date(today.year, month, 1)
+        if _month_last(first) < today:
+            first = Date(today.year + 1, month, 1)  # "end of March" said in April is next year's
+        _edge_range(s, m.start(), edge, False, "month", first=first)
+        return True
 
-def _edge_range(s: _Scan, pos: int, edge: str, nxt: bool, unit: str) -> None:
+    s.take(_MONTH_PART, month_part)
+
+
+def _edge_range(s: _Scan, pos: int, edge: str, nxt: bool, unit: str, first: Date | None = None) -> None:
     today = s.today
-    if unit.startswith(("week", "woche")):
+    if first is not None:  # a named month
+        last = _month_last(first)
+        span = 6
+    elif unit.startswith(("week", "woche")):
         first = _week_monday(today) + timedelta(days=7 if nxt else 0)
         last = first + timedelta(days=6)
         span = 2
@@ -582,7 +603,7 @@ def _edge_range(s: _Scan, pos: int, edge: str, nxt: bool, unit: str) -> None:
         first = _add_months(today.replace(day=1), 1) if nxt else today.replace(day=1)
         last = _month_last(first)
         span = 6
-    if edge in ("end", "ende", "late"):
+    if edge in ("end", "ende", "late", "ausgang"):
         lo, hi = last - timedelta(days=span), last
     elif edge in ("middle", "mid", "mitte"):
         mid = first + (last - first) / 2
@@ -848,7 +869,7 @@ nachmittag vormittag mittag früh frueh fruh arvo this
 _GATE_WEEKDAY = frozenset(WEEKDAYS) | frozenset(w + "s" for w in WEEKDAYS)
 _GATE_PERIODS = frozenset("""
 week weeks woche wochen weekend wochenende month monat monats monatsende monatsanfang ende anfang mitte übernächste
-uebernächste
+uebernächste end beginning start middle mid early late
 """.split())
 _GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())

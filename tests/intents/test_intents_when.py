@@ -218,3 +218,30 @@ def test_not_being_able_to_come_is_a_cancellation_of_that_day(text, lang):
 def test_a_service_written_as_a_noun_is_not_taken_for_a_person():
     r = read("Hallo, ich brauche einen Termin zum Färben", ctx(DEC30, "de"))
     assert (r.intent, r.service, r.staff_text) == ("book", "coloring", None)
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("Ende März", "2026-03-27T00:00:00+01:00", "2026-04-01T00:00:00+02:00"),
+    ("end of April", "2026-04-24T00:00:00+02:00", "2026-05-01T00:00:00+02:00"),
+    ("early May", "2026-05-01T00:00:00+02:00", "2026-05-08T00:00:00+02:00"),
+    ("Anfang April", "2026-04-01T00:00:00+02:00", "2026-04-08T00:00:00+02:00"),
+    ("beginning of January", "2027-01-01T00:00:00+01:00", "2027-01-08T00:00:00+01:00"),
+    ("from 2 to 4", "2026-03-27T14:00:00+01:00", "2026-03-27T16:00:00+01:00"),
+    ("as soon as possible", "2026-03-27T00:00:00+01:00", "2026-04-03T00:00:00+02:00"),
+    ("so bald wie möglich", "2026-03-27T00:00:00+01:00", "2026-04-03T00:00:00+02:00"),
+])
+def test_parts_of_named_months_ranges_and_asap(text, start, end):
+    assert _period(text, FRI) == (start, end)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a week from today", "2026-04-03"),
+    ("two weeks from now", "2026-04-10"),
+])
+def test_weeks_from_today(text, expected):
+    assert _day(text, FRI) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("ten to four", "15:50"), ("10 to 4", "15:50"), ("3 minutes to 4", "15:57")])
+def test_minutes_to_the_hour(text, expected):
+    assert _time(text, FRI) == expected
