@@ -40,7 +40,8 @@ class _Matcher:
                     entries.append((key, cid))
         entries.sort(key=lambda e: len(e[0]), reverse=True)
         self.ids = [cid for _, cid in entries]
-        suffix = r"(?:s|es|e|en|n)?" if plural else r"(?:s|'s)?"
+        # plural and verb forms: "colours", "coloured", "colouring", "Färbung"
+        suffix = r"(?:s|es|e|en|n|ed|d|ing|ung)?" if plural else r"(?:s|'s)?"
         alts = []
         for key, _ in entries:
             words = [umlaut_pattern(w) for w in key.split()]

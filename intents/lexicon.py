@@ -163,10 +163,17 @@ RESCHEDULE = (
     r"verschieb\w*", r"verleg\w*", r"umbuch\w*", r"umleg\w*", r"anderen tag", r"andere zeit", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
 )
+# Asking what is already booked: "booked" here does not mean booking something new.
+LIST_BOOKED = (
+    r"(?:do|have) i (?:have|got) (?:anything|something|any(?:thing)?) (?:booked|scheduled|coming up|reserved)",
+    r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
+    r"was (?:habe|hab) ich gebucht",
+)
 LIST = (
     r"(?:my|our|the|all|any|upcoming|future|next) (?:upcoming |current |existing |future |next )?" + APPT,
     r"what (?:appointments?|bookings?|reservations?) (?:do|have) i", r"do i have (?:an?y? )?(?:upcoming )?" + APPT,
-    r"when(?:'s| is| was) my " + APPT, r"what time is my " + APPT, r"show (?:me )?my", r"list (?:my|all)",
+    r"when(?:'s| is| was) my " + APPT,
+ r"what time is my " + APPT, r"show (?:me )?my", r"list (?:my|all)",
     r"meine (?:nächsten |anstehenden |aktuellen )?(?:termine?|buchungen|reservierungen)",
     r"welche termine", r"wann (?:ist|habe ich|hab ich|war) (?:mein(?:en)?|den) (?:\w+ )?termin", r"habe ich (?:einen|noch einen|termine|schon einen)",
     r"hab ich (?:einen|noch einen|termine|schon einen)", r"meinen termin", r"mein termin", r"übersicht",

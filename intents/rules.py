@@ -33,6 +33,7 @@ _HELP = cue(*lexicon.HELP)
 _HANDOFF = cue(*lexicon.HANDOFF)
 _CANCEL = cue(*lexicon.CANCEL)
 _RESCHEDULE = cue(*lexicon.RESCHEDULE)
+_LIST_BOOKED = cue(*lexicon.LIST_BOOKED)
 # Words that mean moving an appointment even with nothing else said ("I want to reschedule").
 _RESCHEDULE_ALONE = cue(r"re-?schedul(?:e|ed|ing)", r"re-?book", r"postpone", r"verschieb\w*", r"verleg\w*",
                         r"umbuch\w*")
@@ -137,7 +138,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if _RESCHEDULE.search(n) and not negated and (
             has_when or appt_context or _MOVE_OBJECT.search(n) or _RESCHEDULE_ALONE.search(n)):
         return "reschedule"
-    if _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n):
+    if _LIST_BOOKED.search(n) or _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n):
         return "list"
     if negated:
         return "deny"
@@ -177,7 +178,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if book_strong:
         return "book"
     if avail:
-        if has_clock or (has_when and book_weak):
+        if has_clock or (has_when and book_weak and not _FREE_WORD.search(n)):
             return "book"  # asking about one exact time is asking for that slot
         if info and not has_when:
             return "other"
@@ -186,8 +187,10 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     if has_when:
         return "book"
-    if _SELECT.search(n) and not _APPT_NOUN.search(n):
+    if _SELECT.search(n) and not _APPT_NOUN.search(n) and not _NOT_THAT.search(n):
         return "affirm"  # choosing one of the options offered
+    if _NOT_THAT.search(n) and not has_when and not book_weak:
+        return "deny"  # "not that one"
     if book_weak and not _PROVIDER_SEARCH.search(n):
         return "book"
     if book_weak:
@@ -234,6 +237,8 @@ _GREET_ONLY = re.compile(
 _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",
               r"(?:this|that) one", r"go there", r"(?:visit|see|have|take) (?:this|that|them|him|her)(?: one| doctor| dentist| salon| place| \w+ist)?",
               r"i(?:'ll| will) take (?:this|that|it|them)", r"nehme? (?:den|die|das)", r"den nehme ich", r"die nehme ich")
+_FREE_WORD = re.compile(r"\b(?:free|available|open|frei\w*|verfügbar\w*|offen)\b")
+_NOT_THAT = re.compile(r"\b(?:not|nicht)\s+(?:this|that|the|den|die|das|diesen?)\b")
 _SEE_YOU = cue(r"see (?:you|ya)", r"bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")

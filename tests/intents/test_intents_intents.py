@@ -90,3 +90,61 @@ def test_language_is_detected_when_not_given(text: str, lang: str) -> None:
 
 def test_given_language_is_kept() -> None:
     assert read("ok", ctx(lang="de")).lang == "de"
+
+
+# everyday phrasings, both languages
+MORE_CASES = [
+    ('hey, do you have anything for a beard trim this week?', 'availability'),
+    ("I'd love to get my hair coloured next Thursday afternoon", 'book'),
+    ('Can I push my appointment back an hour?', 'reschedule'),
+    ("something came up, can't make it on friday", 'cancel'),
+    ('please cancel', 'cancel'),
+    ('what time was my appointment again?', 'list'),
+    ('do I have anything booked?', 'list'),
+    ('need a trim tmrw', 'book'),
+    ('Kann ich morgen um 10 kommen?', 'book'),
+    ('Habt ihr Samstag noch was frei?', 'availability'),
+    ('Ich muss meinen Termin leider absagen', 'cancel'),
+    ('Können wir den Termin auf nächste Woche verlegen?', 'reschedule'),
+    ('Wann habe ich meinen nächsten Termin?', 'list'),
+    ('Ich hätte gern einen Termin bei Tom', 'book'),
+    ('Gibt es heute noch einen freien Termin?', 'availability'),
+    ('Danke, bis dann!', 'bye'),
+    ('Super, danke!', 'thanks'),
+    ('Nein, lieber nicht', 'deny'),
+    ('Ja, genau', 'affirm'),
+    ('Guten Morgen', 'greet'),
+    ('Was kannst du?', 'help'),
+    ('Ich möchte mit einem Menschen sprechen', 'handoff'),
+    ('Wie ist das Wetter?', 'other'),
+    ('Kündige mein Netflix-Abo', 'other'),
+    ('yes please', 'affirm'),
+    ('sounds good', 'affirm'),
+    ('nah', 'deny'),
+    ('not that one', 'deny'),
+    ('cheers', 'thanks'),
+    ('good morning!', 'greet'),
+    ('how does this work?', 'help'),
+    ('can I speak to someone at the salon', 'handoff'),
+    ('book', 'book'),
+    ('cancel it', 'cancel'),
+    ('move it', 'reschedule'),
+    ('can i change the time of my appointment', 'reschedule'),
+    ("I'm running late", 'other'),
+    ('is tom available tomorrow?', 'availability'),
+    ('what slots do you have on monday morning', 'availability'),
+    ('could you fit me in for a colour on saturday', 'book'),
+    ('bitte stornieren', 'cancel'),
+    ('Termin verschieben bitte', 'reschedule'),
+    ('meine buchungen', 'list'),
+    ('Zeig mir meine Termine', 'list'),
+    ('hallo, ich brauche einen haarschnitt', 'book'),
+    ('Wann hat Sarah Zeit?', 'availability'),
+    ('Geht auch 15 Uhr?', 'book'),
+    ('Am liebsten vormittags', 'book'),
+]
+
+
+@pytest.mark.parametrize("text, intent", MORE_CASES)
+def test_everyday_phrasings(text, intent):
+    assert read(text, ctx("2026-11-23T09:00")).intent == intent
