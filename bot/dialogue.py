@@ -52,6 +52,8 @@ _EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
 
 Reader = Callable[[str, Context], Reading]
+# what the extractor is told the bot just asked for, by dialogue step
+_EXPECTING = {"pick_slot": "choice", "pick_booking": "choice", "confirm": "confirm"}
 
 
 class Dialogue:
@@ -208,7 +210,8 @@ class _Turn:
             return self.leave_flow()
 
         reading = self.d.read(text, Context(
-            now=self.local(self.now()), lang=None, vocabulary=self.d.vocabulary, expecting=state.step,
+            now=self.local(self.now()), lang=None, vocabulary=self.d.vocabulary,
+            expecting=_EXPECTING.get(state.step or "", state.step),
         ))
         self.d.last_reading = reading
         self._maybe_switch_language(text, reading)
@@ -262,6 +265,10 @@ class _Turn:
     async def on_reading(self, r: Reading, text: str) -> list[Reply]:
         state = self.state
         step = state.step
+        if r.number is not None and state.options and step in ("pick_slot", "pick_booking") and not r.has_when:
+            if 1 <= r.number <= len(state.options):  # "the second one", "option 3"
+                return await self.on_choice(state.options[r.number - 1].value)
+        self.take_contact(r)
         if step == "confirm":
             if r.intent == "affirm":
                 return await self.execute()
@@ -638,8 +645,16 @@ class _Turn:
         state.step = "confirm"
         return self.say(self.confirm_question(), options=self.yes_no())
 
+    def take_contact(self, r: Reading) -> None:
+        """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept."""
+        if r.name and not self.state.name and self.state.step != "name":
+            self.state.name = r.name
+        if r.email and not self.state.email and self.state.step != "email":
+            self.state.email = _valid_email(r.email)
+
     async def take_name(self, r: Reading, text: str) -> list[Reply]:
-        name = r.name or (_plain_name(text) if r.intent in ("other", "book") and not r.has_when else None)
+        rest = _EMAIL.sub(" ", text).strip(" ,;")  # "Jan Becker, jan@example.de"
+        name = r.name or (_plain_name(rest) if r.intent in ("other", "book") and not r.has_when else None)
         if r.email:
             self.state.email = _valid_email(r.email)
         if not name:

@@ -90,6 +90,10 @@ def _read(text: str, context: Context) -> Reading:
     email = entities.find_email(text)
     phone = entities.find_phone(text)
     name = entities.find_name(text, expecting_name=expecting == "name")
+    if name is None and expecting == "name" and (email or phone):
+        # "Jan Becker, jan@example.de": the name is what is left without the address
+        rest = text.replace(email or "\0", " ").replace(phone or "\0", " ").strip(" ,;")
+        name = entities.find_name(rest, expecting_name=True)
     if expecting == "staff" and staff_text is None and not any_staff and name is None:
         staff_text = entities.find_name(text, expecting_name=True)
     if staff_text and name and staff_text in name:
