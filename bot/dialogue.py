@@ -299,13 +299,11 @@ class _Turn:
             return await self.list_bookings()
         if intent == "help":
             return self.say(self.t("help"))
-        if intent == "greet":
-            if state.flow:
-                self.note(self.t("greet"))
-                return await self.prompt()
-            return self.say(self.t("greet"))
-        if intent == "thanks":
-            return self.say(self.t("thanks")) if not state.flow else (self.note(self.t("thanks")) or await self.prompt())
+        if intent in ("greet", "thanks"):
+            if not state.flow:
+                return self.say(self.t(intent))
+            self.note(self.t(intent))  # polite, then back to the question on the table
+            return await self.prompt()
         if intent == "bye":
             state.reset_flow()
             return self.say(self.t("bye"))
@@ -419,8 +417,7 @@ class _Turn:
             state.flow = "book"
             state.draft = Draft(service=keep_service)
         self.merge(state.draft, r)
-        if not self.check_staff(r):
-            return self.out
+        self.note_unknown_staff(r)
         if browsing and not state.draft.date and not state.draft.start and not state.draft.time:
             now = self.now()
             state.draft.start, state.draft.end = now, now + timedelta(days=SEARCH_DAYS)
@@ -437,20 +434,17 @@ class _Turn:
         if r.has_when:
             if r.date or r.start:
                 draft.date, draft.time, draft.start, draft.end = r.date, r.time, r.start, r.end
-                if r.start and r.end and r.date is None and r.time is None:
-                    draft.date = None
             elif r.time:
                 draft.time = r.time
                 draft.start = draft.end = None
 
-    def check_staff(self, r: Reading) -> bool:
-        """A name we don't know: say who works here and ask again. False when a reply was made."""
+    def note_unknown_staff(self, r: Reading) -> None:
+        """A name we don't know: say who works here (the booking goes on with anyone free)."""
         if r.staff_text and not r.staff and not r.any_staff:
             team = ", ".join(p.name for p in self.biz.staff)
             self.note(self.t("unknown_staff", staff=r.staff_text, team=team))
             self.state.draft.staff = None
             self.state.draft.any_staff = False
-        return True
 
     async def advance_booking(self) -> list[Reply]:
         """Ask for the next missing piece, or search when we know enough."""
