@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+import datetime as dt
+from datetime import datetime
 from typing import Literal
 
 Intent = Literal[
@@ -47,8 +48,8 @@ class Reading:
     staff: str | None = None  # canonical staff id from the vocabulary
     staff_text: str | None = None  # the name as written (may be unknown to the vocabulary)
     any_staff: bool = False  # "anyone", "egal wer"
-    date: date | None = None
-    time: time | None = None
+    date: dt.date | None = None
+    time: dt.time | None = None
     start: datetime | None = None  # a period the user asked about (aware)
     end: datetime | None = None
     name: str | None = None
