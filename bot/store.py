@@ -29,6 +29,8 @@ conversations = sa.Table(
     sa.Column("key", sa.String(200), primary_key=True),
     sa.Column("state", sa.Text(), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("flow", sa.String(20), nullable=True),  # the flow under way, if any (migration 0004)
+    sa.Index("ix_conversations_flow_updated", "flow", "updated_at"),
 )
 
 
@@ -64,11 +66,12 @@ class ConversationStore:
             return State()
 
     async def save(self, key: str, state: State, now: datetime | None = None) -> None:
-        values = {"key": key, "state": state.model_dump_json(), "updated_at": now or datetime.now(UTC)}
+        values = {"key": key, "state": state.model_dump_json(), "updated_at": now or datetime.now(UTC),
+                  "flow": state.flow}
         stmt = self._insert(conversations).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[conversations.c.key],
-            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow},
         )
         async with self._engine.begin() as conn:
             await conn.execute(stmt)

@@ -174,10 +174,15 @@ class ReminderScheduler:
         if self.nudge_after is None:
             return
         now = self.now()
+        planned_nudge = sa.and_(reminders.c.kind == "nudge", reminders.c.status == "planned")
         async with self.app.engine.connect() as conn:
+            # only conversations with a booking under way (an index on flow), and those with a nudge waiting
+            waiting = sa.select(reminders.c.user_key).where(planned_nudge)
             rows = (await conn.execute(
                 sa.select(conversations.c.key, conversations.c.state, conversations.c.updated_at)
-                .where(conversations.c.updated_at > self._stored_time(now - NUDGE_LOOKBACK))
+                .where(sa.or_(sa.and_(conversations.c.flow == "book",
+                                      conversations.c.updated_at > self._stored_time(now - NUDGE_LOOKBACK)),
+                              conversations.c.key.in_(waiting)))
                 .order_by(conversations.c.updated_at.desc()).limit(2000))).all()
         candidates, settled = [], []
         for row in rows:
@@ -197,7 +202,6 @@ class ReminderScheduler:
             return
         async with self.app.engine.begin() as conn:
             # a nudge planned for an earlier silence, or for a flow that has ended, is simply dropped
-            planned_nudge = sa.and_(reminders.c.kind == "nudge", reminders.c.status == "planned")
             if settled:
                 await conn.execute(reminders.delete().where(planned_nudge, reminders.c.user_key.in_(settled)))
             for key, p in candidates:
