@@ -42,6 +42,20 @@ ORDINAL_WORDS: dict[str, int] = {w: i + 1 for i, w in enumerate(_ORD_EN)}
 ORDINAL_WORDS.update({f"twenty-{w}": 20 + i + 1 for i, w in enumerate(_ORD_EN[:9])})
 ORDINAL_WORDS.update({f"twenty {w}": 20 + i + 1 for i, w in enumerate(_ORD_EN[:9])})
 ORDINAL_WORDS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+# German: "am dritten November", "der einundzwanzigste"
+_ORD_DE = ["erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt", "elft", "zwölft",
+           "dreizehnt", "vierzehnt", "fünfzehnt", "sechzehnt", "siebzehnt", "achtzehnt", "neunzehnt", "zwanzigst"]
+_UNITS_DE = ["ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun"]
+DE_ORDINAL_WORDS: dict[str, int] = {}  # kept apart: the common date patterns stay small and fast
+for _i, _stem in enumerate(_ORD_DE):
+    for _end in ("e", "en", "er"):
+        DE_ORDINAL_WORDS[_stem + _end] = _i + 1
+for _i, _unit in enumerate(_UNITS_DE):
+    for _end in ("e", "en", "er"):
+        DE_ORDINAL_WORDS[f"{_unit}undzwanzigst{_end}"] = 21 + _i
+for _end in ("e", "en", "er"):
+    DE_ORDINAL_WORDS[f"dreißigst{_end}"] = 30
+    DE_ORDINAL_WORDS[f"einunddreißigst{_end}"] = 31
 
 # Ordinals for picking an option ("the second one", "die zweite").
 CHOICE_ORDINALS = {

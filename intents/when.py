@@ -17,7 +17,7 @@ from datetime import time as Time
 from typing import Callable
 
 from .lexicon import (
-    DE_MONTHS, EN_MONTHS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, alternation,
+    DE_MONTHS, DE_ORDINAL_WORDS, EN_MONTHS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, alternation,
 )
 
 # --- result types ------------------------------------------------------------------------------
@@ -282,6 +282,18 @@ _WEEK_WEEKDAY = _rx(
     rf"\b(next week|nächste woche|naechste woche|kommende woche|this week|diese woche)\s*,?\s*(?:on\s+|am\s+)?({_WEEKDAY})\b")
 # "end of March", "early April", "Mitte Mai", "Anfang April"
 _MONTH_PART = _rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({_MONTH})\b")
+_DE_ORD_DATE = _rx(rf"\b({alternation(DE_ORDINAL_WORDS)})\s+({_MONTH})\b")
+# Fixed-date holidays people book around ("eve" was already repaired to "evening" by then).
+_HOLIDAY_DAYS = [
+    ((12, 24), re.compile(r"christmas eve(?:ning)?|heilig(?:er)? ?abend")),
+    ((12, 26), re.compile(r"boxing day|(?:zweiter|2\.) weihnachts(?:feier)?tag")),
+    ((12, 25), re.compile(r"christmas(?: day)?|xmas|weihnachten|(?:erster|1\.) weihnachts(?:feier)?tag")),
+    ((12, 31), re.compile(r"new year'?s eve(?:ning)?|silvester")),
+    ((1, 1), re.compile(r"new year'?s(?: day)?|new year|neujahr")),
+]
+_HOLIDAYS = _rx(r"\b(?:" + "|".join(rx.pattern for _, rx in _HOLIDAY_DAYS) + r")\b")
+# "in December", "im Dezember": the whole month (a day in it is read by the date pass first)
+_IN_MONTH = _rx(rf"\b(?:in|im|during|for|sometime in|irgendwann im)\s+({_MONTH})\b(?!\s*\d)")
 _PERIODS = _rx(
     r"\b(?:the\s+)?(week after next|übernächste woche|uebernächste woche)\b"
     r"|\b(next|this|coming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen)?\s*(week|woche)\b"
@@ -332,6 +344,31 @@ _BEFORE_SET = re.compile(rf"^{_BEFORE}$", re.IGNORECASE)
 
 
 # --- passes ------------------------------------------------------------------------------------
+
+
+def _pass_holidays(s: _Scan) -> None:
+    today = s.today
+
+    def holiday(m: re.Match[str]) -> bool:
+        month, day = next(md for md, rx in _HOLIDAY_DAYS if rx.fullmatch(m.group(0).lower()))
+        when = Date(today.year, month, day)
+        return s.add_day(m.start(), when if when >= today else Date(today.year + 1, month, day))
+
+    s.take(_HOLIDAYS, holiday)
+
+
+def _pass_de_ordinals(s: _Scan) -> None:
+    """"am dritten November": a German ordinal word and a month."""
+    today = s.today
+
+    def ordinal(m: re.Match[str]) -> bool:
+        day, month = DE_ORDINAL_WORDS[m.group(1).lower()], _MONTHS[m.group(2).lower()]
+        when = _safe_date(today.year, month, day)
+        if when is not None and when < today:
+            when = _safe_date(today.year + 1, month, day)
+        return s.add_day(m.start(), when)
+
+    s.take(_DE_ORD_DATE, ordinal)
 
 
 def _pass_dates(s: _Scan) -> None:
@@ -579,6 +616,11 @@ def _pass_periods(s: _Scan) -> None:
 
     s.take(_PERIODS, period)
 
+
+def _pass_months(s: _Scan) -> None:
+    """A named month with a cue: "end of March", "Anfang April", "in December"."""
+    today = s.today
+
     def month_part(m: re.Match[str]) -> bool:
         edge, month = m.group(1).lower(), _MONTHS[m.group(2).lower()]
         first = Date(today.year, month, 1)
@@ -588,6 +630,15 @@ def _pass_periods(s: _Scan) -> None:
         return True
 
     s.take(_MONTH_PART, month_part)
+
+    def whole_month(m: re.Match[str]) -> bool:
+        first = Date(today.year, _MONTHS[m.group(1).lower()], 1)
+        if _month_last(first) < today:
+            first = Date(today.year + 1, first.month, 1)
+        s.ranges.append(_Days(m.start(), max(first, today), _month_last(first)))
+        return True
+
+    s.take(_IN_MONTH, whole_month)
 
 
 def _edge_range(s: _Scan, pos: int, edge: str, nxt: bool, unit: str, first: Date | None = None) -> None:
@@ -842,6 +893,12 @@ def resolve(text: str, now: datetime, lang: str | None = None,
                 s.clocks.append(_Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None, h >= 13))
                 s.w = _MASK * len(s.w)
     # each pass only when a word it needs is there: most chat has no dates at all
+    if not words.isdisjoint(_GATE_HOLIDAYS):
+        s.exact_pass = True
+        _pass_holidays(s)
+    if not words.isdisjoint(DE_ORDINAL_WORDS) and not words.isdisjoint(_GATE_MONTHS):
+        s.exact_pass = True
+        _pass_de_ordinals(s)
     if has_digit or not words.isdisjoint(_GATE_DATES):
         s.exact_pass = True
         _pass_dates(s)
@@ -852,6 +909,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         _pass_weekdays(s)
     if not words.isdisjoint(_GATE_PERIODS):
         _pass_periods(s)
+    if not words.isdisjoint(_GATE_MONTHS) and not words.isdisjoint(_GATE_MONTH_CUES):
+        _pass_months(s)
     if has_digit or not words.isdisjoint(_GATE_CLOCKS):
         _pass_clocks(s)
     if not words.isdisjoint(_GATE_PARTS):
@@ -861,6 +920,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
 
 # Words that make a pass worth running, checked as a set of tokens (far cheaper than a regex).
 _GATE_DATES = frozenset(_MONTHS) | frozenset(w for k in ORDINAL_WORDS for w in k.replace("-", " ").split())
+_GATE_HOLIDAYS = frozenset(
+    "christmas xmas weihnachten heiligabend heilig heiliger boxing weihnachtstag weihnachtsfeiertag silvester neujahr "
+    "year".split())
 _GATE_RELATIVE = frozenset("""
 in within innerhalb from later week weeks woche today tonight tomorrow heute heut morgen übermorgen ueber uebermorgen
 overmorrow yesterday gestern now jetzt sofort asap possible möglich evening afternoon morning night abend nacht
@@ -869,12 +931,16 @@ nachmittag vormittag mittag früh frueh fruh arvo this
 _GATE_WEEKDAY = frozenset(WEEKDAYS) | frozenset(w + "s" for w in WEEKDAYS)
 _GATE_PERIODS = frozenset("""
 week weeks woche wochen weekend wochenende month monat monats monatsende monatsanfang ende anfang mitte übernächste
-uebernächste end beginning start middle mid early late
+uebernächste
+""".split())
+_GATE_MONTHS = frozenset(_MONTHS)
+_GATE_MONTH_CUES = frozenset("""
+in im during for sometime irgendwann end beginning start middle mid early late ende anfang mitte
 """.split())
 _GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
 _GATE_PARTS = frozenset(_PART_WORDS)
-_GATE_ANY = _GATE_DATES | _GATE_RELATIVE | _GATE_WEEKDAY | _GATE_PERIODS | _GATE_CLOCKS | _GATE_PARTS
+_GATE_ANY = _GATE_DATES | _GATE_RELATIVE | _GATE_WEEKDAY | _GATE_PERIODS | _GATE_CLOCKS | _GATE_PARTS | _GATE_HOLIDAYS
 _TOKENS = re.compile(r"[a-zäöüß]+")
 _SOON_WORD = re.compile(r"nächstmöglich|naechstmöglich|schnellstmöglich")
 

@@ -245,3 +245,24 @@ def test_weeks_from_today(text, expected):
 @pytest.mark.parametrize("text, expected", [("ten to four", "15:50"), ("10 to 4", "15:50"), ("3 minutes to 4", "15:57")])
 def test_minutes_to_the_hour(text, expected):
     assert _time(text, FRI) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("am dritten November", "2026-11-03"),
+    ("am ersten Dezember um 10", "2026-12-01"),
+    ("Christmas Eve", "2026-12-24"),
+    ("Heiligabend vormittags", "2026-12-24"),
+    ("Silvester um 11", "2026-12-31"),
+    ("New Year's Day", "2027-01-01"),
+])
+def test_german_ordinal_words_and_holidays(text, expected):
+    assert _day(text, OCT) == expected
+
+
+@pytest.mark.parametrize("text, start", [
+    ("in December", "2026-12-01T00:00:00+01:00"),
+    ("im Dezember", "2026-12-01T00:00:00+01:00"),
+    ("sometime in March", "2027-03-01T00:00:00+01:00"),
+])
+def test_a_month_on_its_own_is_the_whole_month(text, start):
+    assert _period(text, OCT)[0] == start
