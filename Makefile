@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat conversations bench score clean
+.PHONY: run test chat conversations bench bench-reminders score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ score: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_throughput.py
+
+bench-reminders: $(STAMP)
+	$(BIN)/python bench/reminders.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
