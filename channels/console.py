@@ -13,7 +13,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from booking_client import BookingError, BusinessFileError
+from booking_client import BookingError, BookingStatus, BusinessFileError
 
 from bot import replies
 from bot.app import App, build_app
@@ -28,6 +28,7 @@ HELP = """console commands:
   /clock ISO | +1d2h  set or move the virtual clock (e.g. /clock 2026-12-01T09:00 or /clock +2h30m)
   /bookings           every booking of the business, with status
   /reminders          every reminder and follow-up: planned, sent, skipped, missed, failed
+  /mark ID STATUS     mark a booking completed or no_show (ID: the first characters shown by /bookings)
   /debug on|off       show the parsed intent and every backend call
   /help               this list
   /quit               leave"""
@@ -99,6 +100,8 @@ class Console:
             await self.bookings()
         elif name == "/reminders":
             await self.reminders()
+        elif name == "/mark":
+            await self.mark(arg)
         elif name == "/debug":
             if arg not in ("on", "off"):
                 self.print("console: use /debug on or /debug off")
@@ -131,6 +134,25 @@ class Console:
         self.clock.set(target)
         await self.scheduler.tick()
         self.print(f"console: clock is {self.clock.now().astimezone(tz):%a %Y-%m-%d %H:%M %Z}")
+
+    async def mark(self, arg: str) -> None:
+        """The operator records what happened: completed, or no_show (which sends a "we missed you")."""
+        prefix, _, status = arg.partition(" ")
+        backend = self.tracer.inner
+        if status.strip() not in ("completed", "no_show") or not prefix or not hasattr(backend, "mark"):
+            self.print("console: use /mark ID completed or /mark ID no_show (ID from /bookings)")
+            return
+        matches = [b for b in await backend.list_all() if b.id.startswith(prefix.strip())]
+        if len(matches) != 1:
+            self.print(f"console: {'no booking' if not matches else 'more than one booking'} starts with {prefix!r}")
+            return
+        try:
+            booking = await backend.mark(matches[0].id, BookingStatus(status.strip()))
+        except BookingError as exc:
+            self.print(f"console: {exc}")
+            return
+        self.print(f"console: {booking.id[:8]} is {booking.status.value}")
+        await self.scheduler.tick()
 
     async def reminders(self) -> None:
         rows = await self.scheduler.listing()

@@ -97,3 +97,22 @@ def test_moving_the_clock_fires_reminders_in_order_and_lists_them(tmp_path):
     listing = out[out.rindex("follow-up to"):]
     assert listing.count(" sent ") == 3
     assert "planned" in out[:first]  # the first /reminders showed them planned
+
+
+def test_the_operator_marks_a_no_show_and_the_customer_hears_we_missed_them(tmp_path):
+    first = chat(tmp_path, [
+        "/clock 2026-11-23T09:00",
+        "beard trim with Tom tomorrow at 10", "Anna", "anna@example.com", "yes",
+        "/bookings",
+    ])
+    booking_id = first.split("\n")[-2].split()[0]  # the id column of /bookings
+    out = chat(tmp_path, [
+        "/clock 2026-11-24T10:30",
+        f"/mark {booking_id} no_show",
+        "/mark nothing-like-this no_show",
+        "/bookings",
+    ])
+    assert f"console: {booking_id} is no_show" in out
+    assert "bot: We missed you at your Beard trim on Tue 24 Nov, 10:00" in out
+    assert "no booking starts with 'nothing-like-this'" in out
+    assert "no_show" in out.split("console: no booking")[1]
