@@ -109,6 +109,13 @@ def _matchers(vocab: Vocabulary) -> tuple[_Matcher, _Matcher]:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
+_LAST_TOKENS: list = [None, []]  # the words of the last text: services and staff both look at them
+
+
+def _tokens(low: str) -> list[tuple[str, int]]:
+    if _LAST_TOKENS[0] != low:
+        _LAST_TOKENS[0], _LAST_TOKENS[1] = low, [(t.group(0), t.start()) for t in _WORD.finditer(low)]
+    return _LAST_TOKENS[1]
 
 
 def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
@@ -119,7 +126,7 @@ def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = Fal
         m = found[0]
         end = services.rx.search(low, m.start).end()
         return Match(m.id, original[m.start:end], m.start)
-    tokens = [(t.group(0), t.start()) for t in _WORD.finditer(low)]
+    tokens = _tokens(low)
     if not tokens or len(tokens) > 60:
         return None
     allow = None if lenient else {i for i, (t, _) in enumerate(tokens) if len(t) >= 5}
@@ -149,7 +156,7 @@ def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False
         m = found[0]
         end = staff.rx.search(low, m.start).end()
         return Match(m.id, original[m.start:end], m.start)
-    tokens = [(t.group(0), t.start()) for t in _WORD.finditer(low)]
+    tokens = _tokens(low)
     if not tokens or len(tokens) > 60:
         return None
     # a misspelled name only counts where a name is expected: after "with", "bei"... or capitalised

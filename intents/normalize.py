@@ -163,9 +163,25 @@ def _repair(token: str) -> str:
     return token
 
 
+_REPAIRED: dict[str, str] = {}  # token -> its repair (itself when fine); chat repeats its words a lot
+
+
+def _repaired(match: re.Match[str]) -> str:
+    token = match.group(0)
+    fixed = _REPAIRED.get(token)
+    if fixed is None:
+        if len(_REPAIRED) > 100_000:
+            _REPAIRED.clear()
+        fixed = _REPAIRED[token] = _repair(token)
+    return fixed
+
+
 def repair_typos(text: str) -> str:
     """Replace misspelled key words in an already `clean` text."""
-    return _TOKEN.sub(lambda m: _repair(m.group(0)), text)
+    get = _REPAIRED.get
+    if all(get(t) == t for t in _TOKEN.findall(text)):
+        return text  # every word already known to be fine
+    return _TOKEN.sub(_repaired, text)
 
 
 _SPACES = re.compile(r"\s+")

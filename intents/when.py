@@ -877,7 +877,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     """Read the date, time and period in `text` (already normalised), relative to aware `now`."""
     if not text:
         return NOTHING
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT.search(text) is not None
     words = set(_TOKENS.findall(text))
     if not has_digit and words.isdisjoint(_GATE_ANY) and not _SOON_WORD.search(text):
         return NOTHING
@@ -942,6 +942,7 @@ _GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
 _GATE_PARTS = frozenset(_PART_WORDS)
 _GATE_ANY = _GATE_DATES | _GATE_RELATIVE | _GATE_WEEKDAY | _GATE_PERIODS | _GATE_CLOCKS | _GATE_PARTS | _GATE_HOLIDAYS
 _TOKENS = re.compile(r"[a-zäöüß]+")
+_DIGIT = re.compile(r"\d")
 _SOON_WORD = re.compile(r"nächstmöglich|naechstmöglich|schnellstmöglich")
 
 
