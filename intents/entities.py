@@ -72,10 +72,12 @@ class _Matcher:
         self._seen[cand] = found
         return found
 
-    def find(self, low: str) -> list[Match]:
-        if self.rx is None:
-            return []
-        return [Match(self.ids[m.lastindex - 1], "", m.start()) for m in self.rx.finditer(low)]
+    def exact(self, original: str, low: str) -> Match | None:
+        """The first name said as written (one regex search), with the user's own words."""
+        m = self.rx.search(low) if self.rx is not None else None
+        if m is None:
+            return None
+        return Match(self.ids[m.lastindex - 1], original[m.start():m.end()], m.start())
 
     def fuzz(self, tokens: list[tuple[str, int]], allow: set[int] | None = None) -> Match | None:
         if not self.fuzzy:
@@ -121,11 +123,9 @@ def _tokens(low: str) -> list[tuple[str, int]]:
 def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
     """The first service named in the text (canonical id and the user's words)."""
     services, _ = _matchers(vocab)
-    found = services.find(low)
+    found = services.exact(original, low)
     if found:
-        m = found[0]
-        end = services.rx.search(low, m.start).end()
-        return Match(m.id, original[m.start:end], m.start)
+        return found
     tokens = _tokens(low)
     if not tokens or len(tokens) > 60:
         return None
@@ -151,11 +151,9 @@ _STAFF_CUE = re.compile(
 def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
     """A staff member from the vocabulary, by name or a close misspelling."""
     _, staff = _matchers(vocab)
-    found = staff.find(low)
+    found = staff.exact(original, low)
     if found:
-        m = found[0]
-        end = staff.rx.search(low, m.start).end()
-        return Match(m.id, original[m.start:end], m.start)
+        return found
     tokens = _tokens(low)
     if not tokens or len(tokens) > 60:
         return None
