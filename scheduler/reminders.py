@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from booking_client import Booking, BookingStatus, NotFound
 from bot.app import App
 from bot.messages import Reply
+from bot.replies import when
 from bot.settings import Settings, durations, optional_duration
 from bot.state import State
 from bot.store import conversations, reminders, scheduler_cursor
@@ -296,8 +297,6 @@ class ReminderScheduler:
         if booking is None:
             return {"1": ""}
         biz = self.app.business
-        from bot.replies import when
-
         return {"1": booking.contact.name or "", "2": biz.service(booking.service).display("en"),
                 "3": when(booking.start.astimezone(biz.tz), "en")}
 
