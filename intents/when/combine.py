@@ -1,0 +1,170 @@
+"""Combining what the passes found into one When: which day was meant, am or pm, and whether a
+time is a point, a lower or upper bound, or a range, in the customer's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from datetime import datetime, timedelta, timezone
+from datetime import time as Time
+
+from .clock_patterns import AFTER_WORD, BEFORE_WORD, RANGE_GAP, RELATION_BEFORE
+from .date_patterns import TARGET_BEFORE
+from .result import NOTHING, When
+from .scan import Clock, Day, Scan
+
+PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the day
+    "morning": (8, 12), "noon": (11, 14), "afternoon": (12, 17), "evening": (17, 21), "night": (19, 24),
+}
+PM_PARTS = {"afternoon", "evening", "night"}
+
+
+def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:
+    today = now.date()
+    day = pick_day(s, text)
+    part = day.part if day and day.part else None
+    if part is None and s.parts:
+        part = s.parts[0].name
+    pairs = relations(s, text)
+    d = day.day if day else None
+
+    if s.minutes_ahead is not None and not pairs and d is None:
+        moment = now + timedelta(minutes=s.minutes_ahead)
+        return When(date=moment.date(), time=Time(moment.hour, moment.minute))
+
+    if pairs:
+        kind, c1, c2 = pairs[0]
+        h1 = hour24(c1, part, hours)
+        t1 = Time(h1 % 24, c1.minute)
+        if kind == "at":
+            return When(date=d, time=t1)
+        if d is None and s.ranges:
+            # "next week after 4": the week is the period; the hour only narrows each day of it
+            r = s.ranges[0]
+            first = max(r.first, today)
+            if r.last >= first:
+                return When(time=t1 if kind == "after" else None, start=local(tz, first, 0),
+                            end=local(tz, r.last + timedelta(days=1), 0))
+        base = d or next_day_for(now, h1, c1.minute)
+        if kind == "between" and c2 is not None:
+            h2 = hour24(c2, part if c2.meridiem is None and c1.meridiem is None else None, hours)
+            if c2.meridiem and c1.meridiem is None and not c1.exact24 and c1.hour <= 12:
+                h1 = c1.hour if c1.hour == 12 else (c1.hour + 12 if c2.meridiem == "pm" and c1.hour + 12 <= h2 else c1.hour)
+            if h2 <= h1 and h2 + 12 <= 24 and not c2.exact24:
+                h2 += 12
+            if h2 <= h1:
+                return When(date=d, time=Time(h1 % 24, c1.minute))
+            return When(date=d, start=local(tz, base, h1, c1.minute), end=local(tz, base, h2, c2.minute))
+        close = (hours[1] if hours else 24)
+        open_ = (hours[0] if hours else 0)
+        if kind == "after":
+            end_h = close if close * 60 > h1 * 60 + c1.minute else 24
+            return When(date=d, time=Time(h1 % 24, c1.minute), start=local(tz, base, h1, c1.minute),
+                        end=local(tz, base, end_h))
+        start_h = open_ if open_ * 60 < h1 * 60 + c1.minute else 0
+        return When(date=d, start=local(tz, base, start_h), end=local(tz, base, h1, c1.minute))
+
+    if d is not None and part is not None:
+        lo, hi = PARTS[part]
+        return When(date=d, start=local(tz, d, lo), end=local(tz, d, hi))
+    if d is not None:
+        return When(date=d)
+    if s.ranges:
+        r = s.ranges[0]
+        first = max(r.first, today)
+        if r.last < first:
+            return NOTHING
+        if part is not None and r.first == r.last:
+            lo, hi = PARTS[part]
+            return When(start=local(tz, first, lo), end=local(tz, first, hi))
+        return When(start=local(tz, first, 0), end=local(tz, r.last + timedelta(days=1), 0))
+    if part is not None:
+        lo, hi = PARTS[part]
+        base = today if now.hour < hi else today + timedelta(days=1)
+        return When(start=local(tz, base, lo), end=local(tz, base, hi))
+    return NOTHING
+
+
+def pick_day(s: Scan, text: str) -> Day | None:
+    """The day asked for: the one a move points at ("from Tuesday to Thursday"), else the first."""
+    if not s.days:
+        return None
+    days = sorted(s.days, key=lambda x: x.pos)
+    if len(days) > 1:
+        for d in reversed(days):
+            if TARGET_BEFORE.search(text[max(0, d.pos - 20):d.pos]):
+                return d
+        # "Monday the 6th": the calendar date is the more precise of two words for one day
+        exact = [d for d in days if d.exact]
+        if exact and len(exact) < len(days):
+            return exact[0]
+    return days[0]
+
+
+def relations(s: Scan, original: str) -> list[tuple[str, Clock, Clock | None]]:
+    """Pair the clocks with the words around them: at / after / before / between A and B."""
+    out: list[tuple[str, Clock, Clock | None]] = []
+    clocks = sorted(s.clocks, key=lambda c: c.pos)
+    i = 0
+    while i < len(clocks):
+        c = clocks[i]
+        before_txt = original[max(0, c.pos - 40):c.pos]
+        rel_m = RELATION_BEFORE.search(before_txt)
+        rel = rel_m.group("rel").lower() if rel_m else "at"
+        if i + 1 < len(clocks):
+            nxt = clocks[i + 1]
+            gap = original[c.end:nxt.pos]
+            if RANGE_GAP.match(gap) and (rel in ("between", "zwischen", "from", "von", "at", "um")
+                                         or gap.strip() in ("-", "–", "bis")):
+                out.append(("between", c, nxt))
+                i += 2
+                continue
+        if AFTER_WORD.match(rel) and rel not in ("von",):
+            out.append(("after", c, None))
+        elif BEFORE_WORD.match(rel):
+            out.append(("before", c, None))
+        else:
+            out.append(("at", c, None))
+        i += 1
+    return out
+
+
+def hour24(c: Clock, part: str | None, hours: tuple[int, int] | None) -> int:
+    """The hour on a 24-hour clock: as written, else from am/pm, the part of day or business hours."""
+    h = c.hour
+    if c.exact24 or h >= 13 or h == 0:
+        return h
+    if c.meridiem == "pm":
+        return h if h == 12 else h + 12
+    if c.meridiem == "am":
+        return 0 if h == 12 else h
+    if part in PM_PARTS:
+        return h if h == 12 else h + 12
+    if part in ("morning",):
+        return h
+    if part == "noon":
+        return h if h >= 11 else h + 12
+    # ambiguous "at 2": the reading nearer to business hours (or to the day, 8-20)
+    lo, hi = hours if hours else (8, 20)
+    if h == 12:
+        return 12
+
+    def distance(x: int) -> int:
+        return 0 if lo <= x <= hi else min(abs(x - lo), abs(x - hi))
+
+    return h if distance(h) <= distance(h + 12) else h + 12
+
+
+def local(tz, d: Date, h: int, m: int = 0) -> datetime:
+    """An aware local time; a wall time that DST skips is moved past the gap."""
+    if h >= 24:
+        return local(tz, d + timedelta(days=h // 24), h % 24, m)
+    naive = datetime(d.year, d.month, d.day, h, m)
+    return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+
+
+def next_day_for(now: datetime, hour: int, minute: int) -> Date:
+    """The day a time without a date is meant for: today while it is still ahead, else tomorrow."""
+    if (hour, minute) > (now.hour, now.minute):
+        return now.date()
+    return now.date() + timedelta(days=1)

@@ -1,0 +1,97 @@
+"""Patterns for days and periods in English and German: calendar dates, "tomorrow", weekdays,
+weeks, months and holidays, plus the chat phrases that only look like dates ("that's all today").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lexicon import DE_ORDINAL_WORDS, alternation
+from .vocabulary import AMPM, DAY_NUMBER, MONTH, NUMBER_WORD, ORDINAL_WORD, WEEKDAY, rx
+
+# Noise that looks like a date or time but is not one ("that's all today", "24/7", "2 people").
+NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today|for (?:your |the )?help today"
+           r"|help (?:me )?today|24/7|24 ?h\b|365 days|guten morgen|good morning|good afternoon|good evening"
+           r"|good night|gute nacht|guten abend|guten tag|schönen (?:tag|abend)|nice (?:day|evening)"
+           r"|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|schönes wochenende"
+           r"|nice weekend|good weekend|in a minute|in einer minute|one moment|einen moment"
+           r"|(?:this|that|the) one|(?:first|second|third) (?:one|option)"
+           r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|years?|jahre?n?|euros?|dollars?|bucks)\b)")
+
+# Absolute dates
+ISO = rx(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+DOTTED_FULL = rx(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})?(?![\d:])")
+DOTTED_ON = rx(r"\b(?:am|den|on|vom|zum|ab|bis|für|fuer|for)\s+(\d{1,2})\.(\d{1,2})\b(?![.:]?\d)(?!\s*uhr)")
+SLASHED = rx(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+DAY_RANGE = rx(
+    rf"\b(?:between|from|zwischen dem|zwischen|vom|von)\s+(?:the\s+|dem\s+)?({DAY_NUMBER})\.?"
+    rf"(?:\s+(?:of\s+)?({MONTH})\.?)?\s*(?:and|to|till|until|through|thru|-|bis(?: zum)?|und dem|und)\s+"
+    rf"(?:the\s+|dem\s+)?({DAY_NUMBER})\.?(?:\s+(?:of\s+)?({MONTH})\b)?")
+WEEKDAY_RANGE = rx(
+    rf"\b(?:between|from|zwischen|von)\s+({WEEKDAY})\s+(?:and|to|till|until|through|thru|-|bis|und)\s+({WEEKDAY})\b")
+DAY_MONTH = rx(
+    rf"\b(?:the\s+|am\s+|den\s+|dem\s+)?({DAY_NUMBER})\.?\s*(?:of\s+|-)?({MONTH})\b\.?(?:,?\s*(\d{{4}}))?")
+MONTH_DAY = rx(
+    rf"\b({MONTH})\.?\s*(?:the\s+)?({DAY_NUMBER})(?![:\d])(?!\s*(?:{AMPM}|uhr|o'?clock|h\b|hours?|mins?|minutes?))"
+    rf"(?:,?\s*(\d{{4}}))?\b")
+OF_MONTH = rx(
+    rf"\b(?:the\s+|am\s+|den\s+)?({DAY_NUMBER})\.?\s+(?:of\s+)?(this|the|next|the next|coming|dieses|des|nächsten|naechsten|kommenden)\s+"
+    rf"(?:month|monats)\b")
+ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor))"
+                 rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor))")
+DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})\.(?!\d)(?!\s*(?:uhr|\d))")
+DE_ORDINAL_DATE = rx(rf"\b({alternation(DE_ORDINAL_WORDS)})\s+({MONTH})\b")
+
+# Relative days
+RELATIVE_WORDS = rx(
+    r"\b(?:the\s+)?day after tomorrow\b|\bovermorrow\b|\bübermorgen\b|\bueber ?morgen\b"
+    r"|\b(?:heute|today)\s+(?:morgen|früh|frueh|morning)\b|\bthis morning\b"
+    r"|\bmorgen\s+(?:früh|frueh|fruh|vormittag|nachmittag|abend|mittag)\b"
+    r"|\b(?:tomorrow|morgen)\s+(?:morning|afternoon|evening|night)\b"
+    r"|\b(?:tonight|heute\s+abend|heute\s+nacht|this evening|heut abend)\b"
+    r"|\b(?:this|today)\s+(?:afternoon|arvo)\b|\bheute\s+(?:nachmittag|mittag|vormittag)\b"
+    r"|\b(?:later\s+)?today\b|\bheute\b|\bheut\b|\btomorrow\b|\bmorgen\b(?!s)|\byesterday\b|\bgestern\b"
+    r"|\b(?:right )?now\b|\bjetzt\b|\bsofort\b|\basap\b|\bas soon as possible\b|\bso bald wie möglich\b"
+    r"|\bschnellstmöglich\b|\bso schnell wie möglich\b|\bnächstmöglich\w*\b")
+IN_N = rx(
+    rf"\b(?:in|within|innerhalb von)\s+(?:a\s+|an\s+|one\s+|einer\s+|einem\s+|1\s+)?(\d{{1,3}}|{NUMBER_WORD}|a couple of|a few|couple|paar|ein paar)?\s*"
+    r"(days?|weeks?|fortnight|months?|hours?|mins?|minutes?|tag|tagen|woche|wochen|monat|monaten|stunden?|minuten?)\b"
+    r"|\b(\d{1,3}|a|an|one|two|three|four|five|six)\s+(days?|weeks?)\s+(?:from\s+(?:now|today)|later)\b"
+    r"|\b(?:a\s+)?week\s+(?:from\s+)?today\b|\bheute\s+in\s+(?:einer|1)\s+woche\b")
+
+# Weekdays and weeks
+_NEXT = r"(?:next|coming|the coming|the next|upcoming|nächsten|nächster|nächste|naechsten|kommenden|kommender|kommende)"
+_THIS = r"(?:this|diesen|dieser|diese|this coming)"
+WEEKDAY_RELATIVE = rx(
+    rf"\b(?:(on|am|this|{_THIS}|{_NEXT}|übernächsten|uebernächsten)\s+)?({WEEKDAY})s?\b"
+    rf"(?:\s*,?\s*(?:(?:of|in|der)\s+)?(next week|the week after|the following week|this week|week after next|week|nächste woche"
+    rf"|naechste woche|nächster woche|kommende woche|kommender woche|diese woche|dieser woche|in einer woche|in zwei wochen"
+    rf"|in 2 wochen|in two weeks|in a week|after next|in 2 weeks)\b)?")
+WEEK_WEEKDAY = rx(
+    rf"\b(next week|nächste woche|naechste woche|kommende woche|this week|diese woche)\s*,?\s*(?:on\s+|am\s+)?({WEEKDAY})\b")
+
+# "end of March", "early April", "Mitte Mai", "Anfang April"
+MONTH_PART = rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({MONTH})\b")
+# Fixed-date holidays people book around ("eve" was already repaired to "evening" by then).
+HOLIDAY_DAYS = [
+    ((12, 24), re.compile(r"christmas eve(?:ning)?|heilig(?:er)? ?abend")),
+    ((12, 26), re.compile(r"boxing day|(?:zweiter|2\.) weihnachts(?:feier)?tag")),
+    ((12, 25), re.compile(r"christmas(?: day)?|xmas|weihnachten|(?:erster|1\.) weihnachts(?:feier)?tag")),
+    ((12, 31), re.compile(r"new year'?s eve(?:ning)?|silvester")),
+    ((1, 1), re.compile(r"new year'?s(?: day)?|new year|neujahr")),
+]
+HOLIDAYS = rx(r"\b(?:" + "|".join(pattern.pattern for _, pattern in HOLIDAY_DAYS) + r")\b")
+# "in December", "im Dezember": the whole month (a day in it is read by the date pass first)
+IN_MONTH = rx(rf"\b(?:in|im|during|for|sometime in|irgendwann im)\s+({MONTH})\b(?!\s*\d)")
+PERIODS = rx(
+    r"\b(?:the\s+)?(week after next|übernächste woche|uebernächste woche)\b"
+    r"|\b(next|this|coming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen)?\s*(week|woche)\b"
+    r"|\b(?:(next|this|coming|nächstes|naechstes|kommendes|dieses|am|übers|ueber(?:s| das)|on the|over the)\s+)?(weekend|wochenende)\b"
+    r"|\b(?:(?:at|by|towards|around|to)\s+)?(?:the\s+)?(end|beginning|start|middle|mid)\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week)\b"
+    r"|\b(ende|anfang|mitte)\s+(?:des\s+|dieses\s+|der\s+)?(nächsten\s+|naechsten\s+|kommenden\s+)?(monats|monat|woche)\b"
+    r"|\b(monatsende|monatsanfang|wochenende)\b"
+    r"|\b(early|late|later)\s+(next|this)\s+(week|month)\b"
+    r"|\b(next|this|nächsten|naechsten|diesen|kommenden)\s+(month|monat)\b")
+
+# The words before the day a change points at: "from Tuesday to Thursday", "auf Donnerstag".
+TARGET_BEFORE = re.compile(r"(?:\bto|\bauf|\binstead|\brather|\bfor|\bmake it|\bzum|\bnach)\s*(?:the\s+|den\s+|dem\s+|on\s+|am\s+)?$")

@@ -1,0 +1,113 @@
+"""Passes that find periods of several days: weeks, weekends, "end of the month", "Anfang April",
+"in December". Each becomes a range of days, never one that has already passed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from datetime import timedelta
+
+from .date_patterns import IN_MONTH, MONTH_PART, PERIODS
+from .dates import add_months, month_last, week_monday
+from .scan import Days, Scan
+from .vocabulary import MONTHS
+
+
+def read_periods(s: Scan) -> None:
+    today = s.today
+    monday = week_monday(today)
+
+    def period(m: re.Match[str]) -> bool:
+        g = [x.lower() if x else "" for x in m.groups()]
+        pos = m.start()
+        if g[0]:  # week after next
+            first = monday + timedelta(days=14)
+            s.ranges.append(Days(pos, first, first + timedelta(days=6)))
+        elif g[2]:  # (next|this) week
+            which = g[1]
+            if which in ("next", "coming", "nächste", "naechste", "kommende", "nächsten"):
+                first = monday + timedelta(days=7)
+                s.ranges.append(Days(pos, first, first + timedelta(days=6)))
+            elif which in ("this", "diese", "dieser", "diesen", "the"):
+                s.ranges.append(Days(pos, today, monday + timedelta(days=6)))
+            else:
+                return False  # "a week", "per week": no period
+        elif g[4]:  # weekend
+            nxt = g[3] in ("next", "nächstes", "naechstes", "kommendes")
+            sat = monday + timedelta(days=5)
+            if today.weekday() == 6:
+                first, last = (sat + timedelta(days=7), sat + timedelta(days=8)) if nxt else (today, today)
+            elif nxt and today.weekday() == 5:
+                first, last = sat + timedelta(days=7), sat + timedelta(days=8)
+            else:
+                first, last = sat, sat + timedelta(days=1)
+            s.ranges.append(Days(pos, max(first, today), last))
+        elif g[5] or g[8] or g[11]:  # end/beginning of month/week
+            edge = g[5] or g[8] or ("end" if g[11] == "monatsende" else "beginning")
+            nxt = bool(g[6] or g[9])
+            unit = g[7] or g[10] or "month"
+            edge_range(s, pos, edge, nxt, unit)
+        elif g[12]:  # early/late next week/month
+            edge_range(s, pos, "beginning" if g[12] == "early" else "end", g[13] == "next", g[14])
+        elif g[15]:  # next/this month
+            if g[15] in ("this", "diesen"):
+                s.ranges.append(Days(pos, today, month_last(today)))
+            else:
+                first = add_months(today.replace(day=1), 1)
+                s.ranges.append(Days(pos, first, month_last(first)))
+        else:
+            return False
+        return True
+
+    s.take(PERIODS, period)
+
+
+def read_months(s: Scan) -> None:
+    """A named month with a cue: "end of March", "Anfang April", "in December"."""
+    today = s.today
+
+    def month_part(m: re.Match[str]) -> bool:
+        edge, month = m.group(1).lower(), MONTHS[m.group(2).lower()]
+        first = Date(today.year, month, 1)
+        if month_last(first) < today:
+            first = Date(today.year + 1, month, 1)  # "end of March" said in April is next year's
+        edge_range(s, m.start(), edge, False, "month", first=first)
+        return True
+
+    s.take(MONTH_PART, month_part)
+
+    def whole_month(m: re.Match[str]) -> bool:
+        first = Date(today.year, MONTHS[m.group(1).lower()], 1)
+        if month_last(first) < today:
+            first = Date(today.year + 1, first.month, 1)
+        s.ranges.append(Days(m.start(), max(first, today), month_last(first)))
+        return True
+
+    s.take(IN_MONTH, whole_month)
+
+
+def edge_range(s: Scan, pos: int, edge: str, nxt: bool, unit: str, first: Date | None = None) -> None:
+    """The days at the start, middle or end of a week or month ("end of next month")."""
+    today = s.today
+    if first is not None:  # a named month
+        last = month_last(first)
+        span = 6
+    elif unit.startswith(("week", "woche")):
+        first = week_monday(today) + timedelta(days=7 if nxt else 0)
+        last = first + timedelta(days=6)
+        span = 2
+    else:
+        first = add_months(today.replace(day=1), 1) if nxt else today.replace(day=1)
+        last = month_last(first)
+        span = 6
+    if edge in ("end", "ende", "late", "ausgang"):
+        lo, hi = last - timedelta(days=span), last
+    elif edge in ("middle", "mid", "mitte"):
+        mid = first + (last - first) / 2
+        lo, hi = mid - timedelta(days=span // 2 + 1), mid + timedelta(days=span // 2 + 1)
+    else:
+        lo, hi = first, first + timedelta(days=span)
+    lo = max(lo, today)
+    if hi >= lo:
+        s.ranges.append(Days(pos, lo, hi))

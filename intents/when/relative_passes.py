@@ -1,0 +1,108 @@
+"""Passes that find days said relative to today: "tomorrow", "heute abend", "in 3 days",
+"next Friday", "Dienstag in zwei Wochen".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from ..lexicon import WEEKDAYS
+from .date_patterns import IN_N, RELATIVE_WORDS, WEEK_WEEKDAY, WEEKDAY_RELATIVE
+from .dates import add_months, coming_weekday, week_monday
+from .scan import Days, Scan
+from .vocabulary import PART_WORDS, number
+
+
+def read_relative_days(s: Scan) -> None:
+    today = s.today
+
+    def relative(m: re.Match[str]) -> bool:
+        t = m.group(0).lower()
+        pos = m.start()
+        part = None
+        for word, name in PART_WORDS.items():
+            if t.endswith(word):
+                part = name
+                break
+        if "tonight" in t or "heute abend" in t or "heut abend" in t or "heute nacht" in t or "this evening" in t:
+            return s.add_day(pos, today, "evening")
+        if "after tomorrow" in t or "morrow" in t and "over" in t or "übermorgen" in t or "ueber" in t:
+            return s.add_day(pos, today + timedelta(days=2))
+        if t.startswith(("heute", "today", "this")) and part:
+            return s.add_day(pos, today, part)
+        if t.startswith(("morgen", "tomorrow")):
+            return s.add_day(pos, today + timedelta(days=1), part)
+        if t in ("today", "later today", "heute", "heut"):
+            return s.add_day(pos, today)
+        if t in ("yesterday", "gestern"):
+            # a past day is still what was said: the dialogue answers that it has passed
+            return s.add_day(pos, today - timedelta(days=1))
+        if "possible" in t or "möglich" in t or t == "asap":
+            # "as soon as possible": the coming week, so the earliest free times can be offered
+            s.ranges.append(Days(pos, today, today + timedelta(days=6)))
+        return True  # now: no particular day
+
+    def in_n(m: re.Match[str]) -> bool:
+        t = m.group(0).lower()
+        if "today" in t or "heute" in t:
+            return s.add_day(m.start(), today + timedelta(days=7))
+        count_txt = m.group(1) or m.group(3)
+        unit = (m.group(2) or m.group(4) or "").lower()
+        if count_txt is None:
+            n = 1
+        elif count_txt.strip().lower() in ("a couple of", "couple", "paar", "ein paar"):
+            n = 2
+        elif count_txt.strip().lower() == "a few":
+            n = 3
+        else:
+            n = number(count_txt) if count_txt.lower() not in ("a", "an") else 1
+        if n is None:
+            return False
+        if unit.startswith(("hour", "stunde")):
+            s.minutes_ahead = 60 * n
+            return True
+        if unit.startswith(("min",)):
+            s.minutes_ahead = n
+            return True
+        if unit.startswith(("fortnight",)):
+            return s.add_day(m.start(), today + timedelta(days=14 * n))
+        if unit.startswith(("week", "woche")):
+            return s.add_day(m.start(), today + timedelta(days=7 * n))
+        if unit.startswith(("month", "monat")):
+            return s.add_day(m.start(), add_months(today, n))
+        return s.add_day(m.start(), today + timedelta(days=n))
+
+    s.take(IN_N, in_n)  # first: "a week from today" must not leave "today" for the plain words
+    s.take(RELATIVE_WORDS, relative)
+
+
+def read_weekdays(s: Scan) -> None:
+    today = s.today
+
+    def resolve(pos: int, wd_txt: str, lead: str, week: str) -> bool:
+        wd = WEEKDAYS[wd_txt.lower()]
+        lead = (lead or "").lower()
+        week = (week or "").lower()
+        if week in ("next week", "the following week", "nächste woche", "naechste woche", "nächster woche",
+                    "kommende woche", "kommender woche"):
+            d = week_monday(today) + timedelta(days=7 + wd)
+        elif week in ("this week", "diese woche", "dieser woche"):
+            d = week_monday(today) + timedelta(days=wd)
+            if d < today:
+                d += timedelta(days=7)
+        elif week in ("week", "in a week", "in einer woche", "after next", "the week after", "week after next"):
+            d = coming_weekday(today, wd, False) + timedelta(days=7)
+        elif week in ("in zwei wochen", "in 2 wochen", "in two weeks", "in 2 weeks"):
+            d = coming_weekday(today, wd, False) + timedelta(days=14)
+        elif lead.startswith(("übernächst", "uebernächst")):
+            d = coming_weekday(today, wd, False) + timedelta(days=7)
+        elif lead in ("this", "diesen", "dieser", "diese", "this coming"):
+            d = coming_weekday(today, wd, True)
+        else:
+            # bare, "on", "next", "coming", "nächsten": the first such day after today
+            d = coming_weekday(today, wd, False)
+        return s.add_day(pos, d)
+
+    s.take(WEEK_WEEKDAY, lambda m: resolve(m.start(), m.group(2), "", m.group(1)))
+    s.take(WEEKDAY_RELATIVE, lambda m: resolve(m.start(), m.group(2), m.group(1), m.group(3)))

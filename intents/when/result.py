@@ -1,0 +1,21 @@
+"""What the date/time resolver returns for a message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+from datetime import time as Time
+
+
+@dataclass(frozen=True)
+class When:
+    """What the text says about time: a point (date and/or time) and/or a period [start, end)."""
+
+    date: Date | None = None
+    time: Time | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+NOTHING = When()

@@ -1,0 +1,79 @@
+"""The scan of one message: the days, ranges, clock times and parts of the day found so far.
+
+Each pass masks the words it took, so a later, looser pass cannot read them again ("7th of
+March" is not also "the 7th").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as Date
+from typing import Callable
+
+from .vocabulary import MASK
+
+
+@dataclass
+class Day:
+    pos: int
+    day: Date
+    part: str | None = None  # a part of day carried by the word itself ("tonight", "morgen früh")
+    exact: bool = False  # said as a calendar date ("the 6th", "7.3."), not a weekday or "tomorrow"
+
+
+@dataclass
+class Days:
+    pos: int
+    first: Date
+    last: Date  # inclusive
+
+
+@dataclass
+class Clock:
+    pos: int
+    end: int
+    hour: int
+    minute: int
+    meridiem: str | None  # "am" | "pm" | None
+    exact24: bool  # written so that it cannot be a 12-hour time ("14:00", "09:30", "14 Uhr")
+    relation: str = "at"  # "at" | "after" | "before"
+
+
+@dataclass
+class Part:
+    pos: int
+    name: str
+
+
+class Scan:
+    """One pass over a message: finds the mentions and masks what it has read."""
+
+    def __init__(self, text: str, today: Date, lang: str | None):
+        self.w = text
+        self.today = today
+        self.lang = lang
+        self.days: list[Day] = []
+        self.ranges: list[Days] = []
+        self.clocks: list[Clock] = []
+        self.parts: list[Part] = []
+        self.minutes_ahead: int | None = None
+        self.exact_pass = False  # set while the calendar-date pass runs
+
+    def take(self, rx: re.Pattern[str], fn: Callable[[re.Match[str]], bool | None]) -> None:
+        """Run `fn` on every match; mask the match when `fn` accepts it."""
+        spans = []
+        for m in rx.finditer(self.w):
+            if fn(m) is not False:
+                spans.append(m.span())
+        if spans:
+            chars = list(self.w)
+            for a, b in spans:
+                chars[a:b] = MASK * (b - a)
+            self.w = "".join(chars)
+
+    def add_day(self, pos: int, d: Date | None, part: str | None = None) -> bool:
+        if d is None:
+            return False
+        self.days.append(Day(pos, d, part, exact=self.exact_pass))
+        return True
