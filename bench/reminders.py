@@ -63,13 +63,12 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa
 
-from booking_client.local import make_engine
+from storage import make_engine
 from booking_client.local.models import BookingRow
-from bot.app import App, build_app
+from bot.main import App, build_app, build_scheduler
 from bot.clock import VirtualClock
 from bot.settings import Settings
-from bot.store import reminders
-from scheduler import ReminderScheduler
+from scheduler.store import reminders
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday morning, outside quiet hours
 HORIZON = timedelta(days=60)
@@ -275,7 +274,7 @@ async def run(url: str | None, planned: int, due: int) -> Result:
 async def measure(app: App, url: str, planned: int, due: int) -> Result:
     fill_seconds = await fill(app, planned, due)
     channel = FakeChannel()
-    scheduler = ReminderScheduler.from_settings(app, {"telegram": channel})
+    scheduler = build_scheduler(app, {"telegram": channel})
     phases = Phases()
     phases.wrap(scheduler, "claim", "claim a batch (lease)")
     phases.wrap(app.backend, "get", "load the booking")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from .types import Booking, BookingRequest, Capability, Contact, Slot
+from .types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 
 Now = Callable[[], datetime]
 """A clock: returns the current aware UTC datetime (a virtual one in the console and tests)."""
@@ -45,3 +45,50 @@ class BookingBackend(Protocol):
 
     async def aclose(self) -> None:
         """Release connections."""
+
+
+# --- what only some backends can do: each a declared capability with its own small protocol ---
+
+
+class BookingChange(Protocol):
+    """One entry of a backend's change feed."""
+
+    cursor: int
+    booking_id: str
+    at: datetime
+
+
+class ChangeFeed(Protocol):
+    """`Capability.CHANGE_FEED`: bookings changed anywhere (chat, operator, other clients), in order."""
+
+    async def changes_since(self, cursor: int = 0, limit: int = 500) -> list[BookingChange]:
+        """Changes after `cursor`, oldest first; continue from the last one's cursor."""
+
+
+class OperatorMarks(Protocol):
+    """`Capability.OPERATOR_MARKS`: the operator records that a booking was completed or a no-show."""
+
+    async def mark(self, booking_id: str, status: BookingStatus) -> Booking:
+        """Mark a booking completed or no_show."""
+
+
+class ListsAll(Protocol):
+    """`Capability.LIST_ALL`: every booking of the business, the operator's view."""
+
+    async def list_all(self, start: datetime | None = None, end: datetime | None = None) -> list[Booking]:
+        """Every booking (any status) starting in [start, end), by start."""
+
+
+def change_feed(backend: BookingBackend) -> ChangeFeed | None:
+    """The backend as a change feed, if it declares one."""
+    return backend if Capability.CHANGE_FEED in backend.capabilities else None  # type: ignore[return-value]
+
+
+def operator_marks(backend: BookingBackend) -> OperatorMarks | None:
+    """The backend as something the operator can mark bookings in, if it declares that."""
+    return backend if Capability.OPERATOR_MARKS in backend.capabilities else None  # type: ignore[return-value]
+
+
+def lists_all(backend: BookingBackend) -> ListsAll | None:
+    """The backend as a lister of every booking, if it declares that."""
+    return backend if Capability.LIST_ALL in backend.capabilities else None  # type: ignore[return-value]

@@ -33,7 +33,9 @@ class Capability(str, enum.Enum):
     RESCHEDULE = "reschedule"
     IDEMPOTENT_CREATE = "idempotent_create"
     STAFF_CHOICE = "staff_choice"
-    CHANGE_FEED = "change_feed"  # can tell about bookings changed outside the chat
+    CHANGE_FEED = "change_feed"  # can tell about bookings changed outside the chat (`ChangeFeed`)
+    OPERATOR_MARKS = "operator_marks"  # the operator can mark a booking completed or no-show (`OperatorMarks`)
+    LIST_ALL = "list_all"  # can list every booking of the business (`ListsAll`)
 
 
 @dataclass(frozen=True)

@@ -72,21 +72,21 @@ def _load_business_quietly():
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .app import run_main
+    from .main import run_main
 
     return run_main()
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from channels.console import chat_main
+    from .main import chat_main
 
     return chat_main(user=args.user, lang=args.lang, clock=args.clock)
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
-    from .scripted import test_main
+    from .main import script_main
 
-    return test_main(args.paths, verbose=args.verbose)
+    return script_main(args.paths, verbose=args.verbose)
 
 
 def main(argv: list[str] | None = None) -> int:

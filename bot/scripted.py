@@ -21,22 +21,36 @@ A file is one conversation:
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
-from booking_client import Booking, load_business
+from booking_client import Booking, BookingBackend, Business, lists_all, load_business
 
-from .app import App, build_app
 from .clock import VirtualClock, parse_delta
+from .conversation import Dialogue
 from .messages import Inbound, Reply, parse_user
 from .settings import Settings
+
+
+class Bot(Protocol):
+    """What a script talks to: the dialogue, and the backend whose bookings it checks."""
+
+    business: Business
+    backend: BookingBackend
+    dialogue: Dialogue
+
+    async def aclose(self) -> None: ...
+
+
+Build = Callable[..., Awaitable[Bot]]
+"""build(settings, clock=..., business=...) -> a Bot; the composition root's `build_app`."""
 
 
 @dataclass
@@ -69,7 +83,7 @@ def _render(replies: list[Reply]) -> str:
     return "\n".join(lines)
 
 
-def _booking_row(b: Booking, app: App) -> dict[str, str]:
+def _booking_row(b: Booking, app: Bot) -> dict[str, str]:
     return {
         "service": b.service,
         "staff": b.staff,
@@ -91,7 +105,7 @@ def _compare_bookings(expected: list[dict], actual: list[dict]) -> str | None:
     return f"bookings differ\n  expected:\n{fmt(expected)}\n  actual:\n{fmt(actual)}"
 
 
-async def run_file(path: Path, *, verbose: bool = False) -> Result:
+async def run_file(path: Path, build: Build, *, verbose: bool = False) -> Result:
     try:
         spec = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -107,7 +121,7 @@ async def run_file(path: Path, *, verbose: bool = False) -> Result:
     lang = spec.get("lang")
     with tempfile.TemporaryDirectory(prefix="booking-bot-test-") as tmp:
         settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/test.db", _env_file=None)
-        app = await build_app(settings, clock=clock, business=business)
+        app = await build(settings, clock=clock, business=business)
         try:
             last: list[Reply] = []
             for number, turn in enumerate(spec["turns"], 1):
@@ -144,7 +158,11 @@ async def run_file(path: Path, *, verbose: bool = False) -> Result:
                         print(f"  you: {said}\n  bot: " + answer.replace("\n", "\n       "))
                     result.failures.extend(_check_turn(where, said, turn, last, answer, app))
                 if "bookings" in turn:
-                    rows = [_booking_row(b, app) for b in await app.backend.list_all()]
+                    listing = lists_all(app.backend)
+                    if listing is None:
+                        raise ScriptError(f"{path}: {where}: the {app.backend.name} backend cannot list every "
+                                          "booking, so 'bookings' cannot be checked")
+                    rows = [_booking_row(b, app) for b in await listing.list_all()]
                     problem = _compare_bookings(_as_list(turn["bookings"]), rows)
                     if problem:
                         result.failures.append(f"{where}: {problem}")
@@ -155,7 +173,7 @@ async def run_file(path: Path, *, verbose: bool = False) -> Result:
     return result
 
 
-def _check_turn(where: str, said: str, turn: dict, last: list[Reply], answer: str, app: App) -> list[str]:
+def _check_turn(where: str, said: str, turn: dict, last: list[Reply], answer: str, app: Bot) -> list[str]:
     problems = []
     low = answer.casefold()
     for want in _as_list(turn.get("reply")):
@@ -194,7 +212,8 @@ def _collect(paths: list[str]) -> list[Path]:
     return files
 
 
-async def _run_all(paths: list[str], verbose: bool) -> int:
+async def run_all(paths: list[str], build: Build, verbose: bool = False) -> int:
+    """`booking-bot test`: run every file, print ok / FAIL with the reasons, return the exit code."""
     files = _collect(paths)
     if not files:
         print("booking-bot test: no YAML files found", file=sys.stderr)
@@ -204,7 +223,7 @@ async def _run_all(paths: list[str], verbose: bool) -> int:
         if verbose:
             print(f"{path}:")
         try:
-            result = await run_file(path, verbose=verbose)
+            result = await run_file(path, build, verbose=verbose)
         except ScriptError as exc:
             errors += 1
             print(f"ERROR {exc}")
@@ -223,7 +242,3 @@ async def _run_all(paths: list[str], verbose: bool) -> int:
     passed = len(files) - failed - errors
     print(f"{passed} passed, {failed + errors} failed")
     return 0 if not failed and not errors else 1
-
-
-def test_main(paths: list[str], verbose: bool = False) -> int:
-    return asyncio.run(_run_all(paths, verbose))

@@ -6,7 +6,7 @@ are only about the channel: slowing down a flood, opting out and in, a turn that
 
 from __future__ import annotations
 
-from bot.app import App
+from bot.core import Core
 from bot.replies import LANGS
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -31,15 +31,5 @@ def hint_lang(code: str | None) -> str | None:
     return base if base in LANGS else None
 
 
-async def customer_lang(app: App, key: str, hint: str | None = None) -> str:
-    """The language the conversation is in, else the channel's hint, else the business default."""
-    state = await app.store.load(key)
-    return state.lang or hint or app.settings.default_language
-
-
-def say(app: App, lang: str, name: str) -> str:
-    return TEXTS.get(lang, TEXTS["en"])[name].format(business=app.business.name)
-
-
-class ChannelStartError(RuntimeError):
-    """A channel could not start; the message is one line naming the setting to look at."""
+def say(core: Core, lang: str, name: str) -> str:
+    return TEXTS.get(lang, TEXTS["en"])[name].format(business=core.business.name)

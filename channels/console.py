@@ -6,22 +6,17 @@ whole conversation can be scripted: `printf 'hi\nbook a haircut\n' | booking-bot
 
 from __future__ import annotations
 
-import asyncio
-import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from booking_client import BookingError, BookingStatus, BusinessFileError
+from booking_client import BookingBackend, BookingError, BookingStatus, lists_all, operator_marks
 
 from bot import replies
-from bot.app import App, build_app
 from bot.clock import VirtualClock, parse_delta
-from bot.messages import CHANNELS, Inbound, Reply, parse_user
-from bot.settings import SettingsError
+from bot.core import Core
+from bot.messages import Inbound, Reply, parse_user
 from bot.tracing import TracingBackend
-from scheduler import ReminderScheduler
 
 HELP = """console commands:
   /as CHANNEL:ID      switch customer (e.g. /as whatsapp:+4915112345678)
@@ -34,20 +29,32 @@ HELP = """console commands:
   /quit               leave"""
 
 
-class Console:
-    """Reads lines, sends them to the dialogue as one customer, prints the replies."""
+class Reminders(Protocol):
+    """The reminder loop as the console drives it: one tick at a time, through the virtual clock."""
 
-    def __init__(self, app: App, clock: VirtualClock, tracer: TracingBackend, user: str, lang: str | None,
-                 out: TextIO) -> None:
-        self.app, self.clock, self.tracer, self.out = app, clock, tracer, out
+    async def tick(self) -> int: ...
+    async def next_due(self) -> datetime | None: ...
+    async def listing(self) -> list[Any]: ...
+
+
+class Console:
+    """Reads lines, sends them to the dialogue as one customer, prints the replies.
+
+    The composition root hands it the core, the backend (for the operator's views) and,
+    once built, the reminder loop whose messages it prints (`sender`)."""
+
+    def __init__(self, core: Core, backend: BookingBackend, clock: VirtualClock, tracer: TracingBackend, user: str,
+                 lang: str | None, out: TextIO) -> None:
+        self.core, self.backend, self.clock, self.tracer, self.out = core, backend, clock, tracer, out
         self.channel, self.user = parse_user(user)
         self.lang = lang
         self.debug = False
-        self.scheduler = ReminderScheduler.from_settings(app, {name: self._sender(name) for name in CHANNELS})
+        self.scheduler: Reminders | None = None
 
-    def _sender(self, channel: str):
+    def sender(self, channel: str) -> Callable[[str, str, Reply, dict[str, str]], Awaitable[bool]]:
+        """How a message the bot starts reaches this console: printed, as the customer would see it."""
         async def deliver(kind: str, user: str, reply: Reply, variables: dict[str, str]) -> bool:
-            when = self.clock.now().astimezone(self.app.business.tz)
+            when = self.clock.now().astimezone(self.core.business.tz)
             self.print(f"console: {kind.replace('_', '-')} to {channel}:{user} at {when:%a %d %b %H:%M}")
             self.show(reply)
             return True
@@ -65,20 +72,24 @@ class Console:
         for i, option in enumerate(reply.options, 1):
             self.print(f"  {i}. {option.label}")
 
+    async def tick(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.tick()
+
     async def line(self, text: str) -> bool:
         """Handle one input line; False means quit."""
         text = text.rstrip("\r\n")
         if text.startswith("/") and text[1:2].isalpha():
             return await self.command(text)
         msg = Inbound(channel=self.channel, user=self.user, text=text, at=self.clock.now(), lang=self.lang)
-        for reply in await self.app.dialogue.handle(msg):
+        for reply in await self.core.dialogue.handle(msg):
             self.show(reply)
-        await self.scheduler.tick()  # plan reminders for what just changed
-        if self.debug and self.app.dialogue.last_reading is not None:
-            r = self.app.dialogue.last_reading
+        await self.tick()  # plan reminders for what just changed
+        if self.debug and self.core.dialogue.last_reading is not None:
+            r = self.core.dialogue.last_reading
             fields = {k: v for k, v in vars(r).items() if v not in (None, False)}
             self.print("debug: reading " + ", ".join(f"{k}={v}" for k, v in fields.items()))
-        self.app.dialogue.last_reading = None
+        self.core.dialogue.last_reading = None
         return True
 
     async def command(self, text: str) -> bool:
@@ -113,7 +124,7 @@ class Console:
         return True
 
     async def set_clock(self, arg: str) -> None:
-        tz = self.app.business.tz
+        tz = self.core.business.tz
         try:
             if arg.startswith("+"):
                 target = self.clock.now() + parse_delta(arg)
@@ -125,121 +136,60 @@ class Console:
         except ValueError:
             self.print("console: use /clock 2026-12-01T09:00 (business time) or /clock +1d2h30m")
             return
-        if target > self.clock.now():
+        if target > self.clock.now() and self.scheduler is not None:
             # walk through every reminder that falls due on the way, in order, as if time passed
             await self.scheduler.tick()
             while (due := await self.scheduler.next_due()) is not None and due <= target:
                 self.clock.set(max(due, self.clock.now()))
                 await self.scheduler.tick()
         self.clock.set(target)
-        await self.scheduler.tick()
+        await self.tick()
         self.print(f"console: clock is {self.clock.now().astimezone(tz):%a %Y-%m-%d %H:%M %Z}")
 
     async def mark(self, arg: str) -> None:
         """The operator records what happened: completed, or no_show (which sends a "we missed you")."""
         prefix, _, status = arg.partition(" ")
-        backend = self.tracer.inner
-        if status.strip() not in ("completed", "no_show") or not prefix or not hasattr(backend, "mark"):
+        marks, listing = operator_marks(self.backend), lists_all(self.backend)
+        if marks is None or listing is None:
+            self.print(f"console: the {self.backend.name} backend does not let the operator mark bookings")
+            return
+        if status.strip() not in ("completed", "no_show") or not prefix:
             self.print("console: use /mark ID completed or /mark ID no_show (ID from /bookings)")
             return
-        matches = [b for b in await backend.list_all() if b.id.startswith(prefix.strip())]
+        matches = [b for b in await listing.list_all() if b.id.startswith(prefix.strip())]
         if len(matches) != 1:
             self.print(f"console: {'no booking' if not matches else 'more than one booking'} starts with {prefix!r}")
             return
         try:
-            booking = await backend.mark(matches[0].id, BookingStatus(status.strip()))
+            booking = await marks.mark(matches[0].id, BookingStatus(status.strip()))
         except BookingError as exc:
             self.print(f"console: {exc}")
             return
         self.print(f"console: {booking.id[:8]} is {booking.status.value}")
-        await self.scheduler.tick()
+        await self.tick()
 
     async def reminders(self) -> None:
-        rows = await self.scheduler.listing()
+        rows = await self.scheduler.listing() if self.scheduler is not None else []
         if not rows:
             self.print("console: no reminders planned")
             return
-        tz = self.app.business.tz
+        tz = self.core.business.tz
         for r in rows:
             note = f"  ({r.note})" if r.note else ""
             self.print(f"  {r.due_at.astimezone(tz):%a %d %b %H:%M}  {r.kind:<9} {r.status:<9} {r.user_key}{note}")
 
     async def bookings(self) -> None:
-        backend = self.tracer.inner
-        list_all = getattr(backend, "list_all", None)
-        if list_all is None:
-            self.print(f"console: the {backend.name} backend cannot list every booking")
+        listing = lists_all(self.backend)
+        if listing is None:
+            self.print(f"console: the {self.backend.name} backend cannot list every booking")
             return
-        rows = await list_all()
+        rows = await listing.list_all()
         if not rows:
             self.print("console: no bookings")
             return
-        biz = self.app.business
+        biz = self.core.business
         for b in rows:
             when = replies.when(b.start.astimezone(biz.tz), "en")
             who = b.contact.name or "?"
             self.print(f"  {b.id[:8]}  {when}  {biz.service(b.service).display('en'):<11} {biz.person(b.staff).name:<6} "
                        f"{b.status.value:<11} {who} ({b.contact.ref})")
-
-
-async def _chat(user: str, lang: str | None, start: str | None, stdin: TextIO, out: TextIO) -> int:
-    try:
-        parse_user(user)
-    except ValueError as exc:
-        print(f"booking-bot chat: --user {exc}", file=sys.stderr)
-        return 2
-    try:
-        moment = datetime.fromisoformat(start) if start else None
-    except ValueError:
-        print("booking-bot chat: --clock must be an ISO datetime such as 2026-12-01T09:00", file=sys.stderr)
-        return 2
-    clock = VirtualClock()
-    clock.set(clock.now().replace(second=0, microsecond=0))
-    tracer_box: list[TracingBackend] = []
-    console_box: list[Console] = []
-
-    def wrap(backend):
-        tracer = TracingBackend(backend, lambda line: console_box[0].print(f"debug: {line}"))
-        tracer_box.append(tracer)
-        return tracer
-
-    try:
-        app = await build_app(clock=clock, wrap_backend=wrap)
-    except (SettingsError, BusinessFileError) as exc:
-        print(f"booking-bot: {exc}", file=sys.stderr)
-        return 2
-    except (OSError, SQLAlchemyError, BookingError) as exc:
-        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
-        return 2
-    if moment is not None:
-        clock.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))
-    console = Console(app, clock, tracer_box[0], user, lang, out)
-    console_box.append(console)
-    interactive = stdin.isatty()
-    try:
-        if interactive:
-            console.print(f"{app.business.name} — operator console. You are {user}; /help for commands.")
-        while True:
-            if interactive:
-                try:
-                    text = await asyncio.to_thread(input, "you: ")
-                except EOFError:
-                    break
-            else:
-                text = stdin.readline()
-                if not text:
-                    break
-            if not await console.line(text):
-                break
-    finally:
-        await app.aclose()
-    return 0
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None) -> int:
-    return asyncio.run(_chat(user, lang, clock, sys.stdin, sys.stdout))

@@ -1,8 +1,9 @@
-"""One process for every configured channel: their webhooks on one aiohttp server, GET /healthz,
-and a clean stop that finishes the turns in flight.
+"""One HTTP server for every configured channel: their webhooks, GET /healthz, and a clean stop
+that finishes the turns in flight.
 
-Each channel is imported only when its credentials are set, so a WhatsApp-only bot never
-loads aiogram (and nothing here is imported by `booking-bot parse` or `chat`).
+The composition root builds the channels and hands them over; nothing here builds a
+core object, and nothing here knows the reminder loop (it reaches customers through
+`senders`).
 """
 
 from __future__ import annotations
@@ -10,25 +11,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-import sys
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import App, build_app
-from bot.clock import Clock
-from bot.inbox import Contacts, Conveyor, Inbox, Outbox, RateLimit
+from bot.inbox import Conveyor, Inbox
 from bot.settings import Settings
 
-from .common import ChannelStartError
+from .errors import ChannelStartError
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 3600.0  # seconds between clean-ups of old de-duplication keys
 STOP_TIMEOUT = 30.0  # how long a stop waits for turns in flight
+
+DatabaseCheck = Callable[[], Awaitable[None]]
+"""Raises if the database cannot be reached."""
 
 
 class Channel(Protocol):
@@ -46,23 +46,12 @@ class Channel(Protocol):
 class Server:
     """The configured channels, the HTTP server for their webhooks, and /healthz."""
 
-    def __init__(self, app: App, settings: Settings, **channel_options: Any) -> None:
-        self.app = app
+    def __init__(self, settings: Settings, channels: Mapping[str, Channel], inbox: Inbox,
+                 database_check: DatabaseCheck) -> None:
         self.settings = settings
-        limit = RateLimit(settings.rate_limit_messages, settings.rate_limit_seconds)
-        self.inbox = Inbox(app.engine, app.clock, limit)
-        self.contacts = Contacts(app.engine, app.clock)
-        self.outbox = Outbox(app.engine, app.clock)
-        self.channels: dict[str, Channel] = {}
-        if settings.telegram_enabled:
-            from .telegram import TelegramChannel
-
-            self.channels["telegram"] = TelegramChannel(app, settings, self.inbox,
-                                                        session=channel_options.get("telegram_session"))
-        if settings.whatsapp_enabled:
-            from .whatsapp import WhatsAppChannel
-
-            self.channels["whatsapp"] = WhatsAppChannel(app, settings, self.inbox, self.contacts, self.outbox)
+        self.inbox = inbox
+        self.channels: dict[str, Channel] = dict(channels)
+        self._database_check = database_check
         self.web = web.Application()
         self.web.router.add_get("/healthz", self.healthz)
         for channel in self.channels.values():
@@ -75,6 +64,10 @@ class Server:
     def senders(self):
         """channel name -> notify(kind, user, text, variables): how the reminder loop reaches customers."""
         return {name: channel.notify for name, channel in self.channels.items()}
+
+    @property
+    def turns_in_flight(self) -> int:
+        return sum(c.conveyor.busy for c in self.channels.values())
 
     @property
     def addresses(self) -> list[str]:
@@ -108,14 +101,13 @@ class Server:
         database = "ok"
         try:
             async with asyncio.timeout(3):
-                async with self.app.engine.connect() as conn:
-                    await conn.execute(sa.text("SELECT 1"))
+                await self._database_check()
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             database = f"unreachable: {type(exc).__name__}"
         ok = self.state == "ready" and database == "ok"
         body = {"status": self.state if database == "ok" else "degraded", "database": database,
                 "channels": sorted(self.channels),
-                "turns_in_flight": sum(c.conveyor.busy for c in self.channels.values())}
+                "turns_in_flight": self.turns_in_flight}
         return web.json_response(body, status=200 if ok else 503)
 
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
@@ -144,44 +136,3 @@ class Server:
                 if gone:
                     log.info("forgot %d handled messages older than a week", gone)
             await asyncio.sleep(HOUSEKEEPING_EVERY)
-
-
-async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None) -> int:
-    """`booking-bot run` with channels: start, print what runs where, wait for SIGTERM/SIGINT, stop cleanly."""
-    try:
-        app = await build_app(settings, clock=clock)
-    except (OSError, SQLAlchemyError) as exc:
-        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        reason = first[0] if first else type(exc).__name__
-        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {reason}", file=sys.stderr)
-        return 2
-    server = Server(app, settings)
-    try:
-        await server.start()
-    except ChannelStartError as exc:
-        print(f"booking-bot: {exc}", file=sys.stderr)
-        await server.stop(timeout=1)
-        await app.aclose()
-        return 2
-    from scheduler import ReminderScheduler
-
-    reminders = ReminderScheduler.from_settings(app, server.senders, settings)
-    reminders.start(settings.reminder_poll_seconds)
-    print(f"booking-bot: {app.business.name} is running", flush=True)
-    for line in server.describe():
-        print(f"  {line}", flush=True)
-    print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
-          f"checked every {settings.reminder_poll_seconds:g}s", flush=True)
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    in_flight = sum(c.conveyor.busy for c in server.channels.values())
-    print(f"booking-bot: stopping (finishing {in_flight} conversation(s) in flight)", flush=True)
-    await reminders.stop()
-    await server.stop()
-    await app.aclose()
-    print("booking-bot: stopped", flush=True)
-    return 0

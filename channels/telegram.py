@@ -39,12 +39,13 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiohttp import web
 
-from bot.app import App
+from bot.core import Core
 from bot.inbox import Conveyor, Entry, Inbox
 from bot.messages import Inbound, Reply
 from bot.settings import Settings
 
-from .common import ChannelStartError, customer_lang, hint_lang, say
+from .common import hint_lang, say
+from .errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,21 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return builder.as_markup()
 
 
+# How aiogram's errors become channel errors: first matching row wins.
+SEND_ERRORS: list[ErrorRule] = [
+    (TelegramRetryAfter, lambda e: RetryLater(f"Telegram asks to wait {e.retry_after}s")),
+    (TelegramNetworkError, lambda e: RetryLater(f"cannot reach Telegram: {e}")),
+    (TelegramServerError, lambda e: RetryLater(f"Telegram failed: {e}")),
+    (TelegramAPIError, lambda e: Undeliverable(str(e))),  # blocked by the user, chat gone...
+    (OSError, lambda e: RetryLater(f"{type(e).__name__}: {e}")),
+    (asyncio.TimeoutError, lambda e: RetryLater("Telegram did not answer in time")),
+]
+START_ERRORS: list[ErrorRule] = [
+    (TelegramUnauthorizedError,
+     lambda e: ChannelStartError("setting TELEGRAM_BOT_TOKEN: Telegram refused this token (Unauthorized)")),
+]
+
+
 def api_server(base: str) -> TelegramAPIServer:
     return TelegramAPIServer.from_base(base) if base else PRODUCTION
 
@@ -105,18 +121,44 @@ def _event_user(update: Update) -> tuple[int | None, int | None, str | None]:
     return (user.id if user else None), chat, (user.language_code if user else None)
 
 
+class TelegramOutput:
+    """The output side: a Reply becomes a message, its options an inline keyboard."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
+        """A reply in a conversation; errors are the channel's (`RetryLater`, `Undeliverable`)."""
+        with map_errors(SEND_ERRORS):
+            await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+
+    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None
+                     ) -> SendResult:
+        """A message we start (reminder, follow-up): Telegram has no window; quick actions as buttons.
+        `RetryLater` propagates, so the reminder loop tries again later."""
+        try:
+            await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
+        except Undeliverable as exc:
+            log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)
+            return SendResult(False, reason=str(exc))
+        return SendResult(True)
+
+
 class TelegramChannel:
-    """One bot: intake (polling or webhook), the dispatcher with its handlers, and sending."""
+    """One bot: the input side (polling or webhook into the inbox, the dispatcher with its handlers)
+    and its output side (`TelegramOutput`)."""
 
     name = CHANNEL
 
-    def __init__(self, app: App, settings: Settings, inbox: Inbox, *, session: AiohttpSession | None = None) -> None:
+    def __init__(self, core: Core, settings: Settings, inbox: Inbox, *, session: AiohttpSession | None = None) -> None:
         assert settings.telegram_bot_token is not None
-        self.app = app
+        self.core = core
         self.settings = settings
         self.inbox = inbox
         self.bot = Bot(settings.telegram_bot_token.get_secret_value(),
                        session=session or AiohttpSession(api=api_server(settings.telegram_api_base)))
+        self.output = TelegramOutput(self.bot)
+        self.notify = self.output.notify
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(self._router())
         self.conveyor = Conveyor(inbox, self._handle_entry)
@@ -147,9 +189,8 @@ class TelegramChannel:
     async def start(self) -> None:
         """Check the token, publish the command menu, then start receiving (webhook or polling)."""
         try:
-            me = await self.bot.get_me()
-        except TelegramUnauthorizedError:
-            raise ChannelStartError("setting TELEGRAM_BOT_TOKEN: Telegram refused this token (Unauthorized)") from None
+            with map_errors(START_ERRORS):
+                me = await self.bot.get_me()
         except (TelegramAPIError, OSError, asyncio.TimeoutError) as exc:
             raise ChannelStartError(f"setting TELEGRAM_API_BASE: cannot reach the Telegram Bot API at "
                                     f"{self.bot.session.api.base.split('/bot')[0]} ({type(exc).__name__})") from None
@@ -239,8 +280,8 @@ class TelegramChannel:
         if update.callback_query is not None:
             await self._answer(update.callback_query)
         if chat is not None and entry.position == self.inbox.limit.messages + 1:
-            lang = await customer_lang(self.app, entry.user_key, hint_lang(code))
-            await self.bot.send_message(chat, say(self.app, lang, "slow_down"))
+            lang = await self.core.language(entry.user_key, hint_lang(code))
+            await self.output.send_reply(chat, Reply(say(self.core, lang, "slow_down")))
         log.info("telegram: %s is over the rate limit; message %s not handled", entry.user_key, entry.message_id)
         return "limited"
 
@@ -259,7 +300,7 @@ class TelegramChannel:
     async def on_command(self, message: Message, command: CommandObject, event_update: Update) -> None:
         assert message.from_user is not None
         hint = hint_lang(message.from_user.language_code)
-        lang = await customer_lang(self.app, f"{CHANNEL}:{message.from_user.id}", hint)
+        lang = await self.core.language(f"{CHANNEL}:{message.from_user.id}", hint)
         _, text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
         if command.args:
             text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
@@ -309,29 +350,15 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             log.info("telegram: could not remove a keyboard: %s", exc)
 
-    # --- output side ------------------------------------------------------------------------
+    # --- one turn: the dialogue between the input and the output side -------------------------
 
     async def turn(self, chat_id: int, inbound: Inbound) -> None:
         """One message to the dialogue, its replies back to the chat."""
         try:
-            replies = await self.app.dialogue.handle(inbound)
+            replies = await self.core.dialogue.handle(inbound)
         except Exception:
-            lang = await customer_lang(self.app, inbound.key, inbound.lang)
-            await self.bot.send_message(chat_id, say(self.app, lang, "failed"))
+            lang = await self.core.language(inbound.key, inbound.lang)
+            await self.output.send_reply(chat_id, Reply(say(self.core, lang, "failed")))
             raise
         for reply in replies:
-            await self.send_reply(chat_id, reply)
-
-    async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
-        await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
-
-    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None) -> bool:
-        """A message we start (reminder, follow-up): Telegram has no window; quick actions as buttons."""
-        try:
-            await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
-            return True
-        except (TelegramRetryAfter, TelegramNetworkError, TelegramServerError):
-            raise  # "slow down", network or Telegram trouble: the reminder loop tries again later
-        except TelegramAPIError as exc:  # blocked by the user, chat gone...
-            log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)
-            return False
+            await self.output.send_reply(chat_id, reply)

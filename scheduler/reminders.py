@@ -1,38 +1,29 @@
 """The reminder loop: plan rows from booking changes, claim due rows with a lease, send, mark.
 
-The database rows are the truth; APScheduler only triggers `tick` every few seconds. A
-row is claimed (status `sending`, a lease and a token) before it is sent and marked after,
-so a process that dies mid-send leaves a row another process claims once the lease expires,
-and a healthy peer never sends it twice (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's
-`BEGIN IMMEDIATE` serializes claims).
+The database rows are the truth (`store.ReminderStore`); APScheduler only triggers `tick`
+every few seconds. A row is claimed before it is sent and marked after, so a process that
+dies mid-send leaves a row another process claims once the lease expires, and a healthy
+peer never sends it twice. Everything else comes in through narrow ports: the backend's
+change feed, the conversations' progress, the dialogue's notices, the channels' senders.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-
-from booking_client import Booking, BookingStatus, NotFound
-from bot.app import App
-from bot.messages import Reply
+from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed
+from bot.clock import Clock
 from bot.replies import when
-from bot.settings import Settings, durations, optional_duration
-from bot.state import State
-from bot.store import conversations, reminders, scheduler_cursor
 
-from .plan import Planned, QuietHours, Rules, plan_booking, plan_no_show
+from .plan import Planned, Rules, plan_booking, plan_no_show
+from .ports import Conversations, Notices, Sender
+from .store import ReminderStore
 
 log = logging.getLogger(__name__)
-
-Sender = Callable[[str, str, Reply, dict[str, str]], Awaitable[Any]]
-"""(kind, channel user id, reply, template variables) -> True / a result with `.sent`; raises to retry."""
 
 BATCH = 200
 NUDGE_LOOKBACK = timedelta(days=1)
@@ -52,34 +43,42 @@ def _outcome(result: Any) -> Outcome:
     return Outcome(bool(getattr(result, "sent", True)), getattr(result, "reason", None))
 
 
+@dataclass(frozen=True)
+class Timing:
+    """How the loop treats time: grace after downtime, tries, lease, when to nudge."""
+
+    rules: Rules
+    grace: timedelta = timedelta(hours=1)
+    max_attempts: int = 5
+    lease: timedelta = timedelta(minutes=2)
+    nudge_after: timedelta | None = None
+    batch: int = BATCH
+
+
 class ReminderScheduler:
     """Plans, claims and sends reminders, follow-ups, no-show follow-ups and nudges."""
 
-    def __init__(self, app: App, senders: Mapping[str, Sender], *, rules: Rules, grace: timedelta,
-                 max_attempts: int, lease: timedelta, nudge_after: timedelta | None, batch: int = BATCH) -> None:
-        self.app = app
+    def __init__(self, store: ReminderStore, backend: BookingBackend, conversations: Conversations,
+                 notices: Notices, senders: Mapping[str, Sender], clock: Clock, business: Business,
+                 timing: Timing) -> None:
+        self.store = store
+        self.backend = backend
+        self.feed = change_feed(backend)
+        self.conversations = conversations
+        self.notices = notices
         self.senders = dict(senders)
-        self.rules = rules
-        self.grace = grace
-        self.max_attempts = max_attempts
-        self.lease = lease
-        self.nudge_after = nudge_after
-        self.batch = batch
-        self._insert = postgresql.insert if app.engine.dialect.name == "postgresql" else sqlite.insert
+        self.clock = clock
+        self.business = business
+        self.rules = timing.rules
+        self.grace = timing.grace
+        self.max_attempts = timing.max_attempts
+        self.lease = timing.lease
+        self.nudge_after = timing.nudge_after
+        self.batch = timing.batch
         self._job = None
 
-    @classmethod
-    def from_settings(cls, app: App, senders: Mapping[str, Sender], settings: Settings | None = None
-                      ) -> ReminderScheduler:
-        s = settings or app.settings
-        rules = Rules(tuple(durations(s.reminder_offsets)), QuietHours.parse(s.quiet_hours),
-                      optional_duration(s.follow_up_after), app.business.tz)
-        return cls(app, senders, rules=rules, grace=optional_duration(s.reminder_grace) or timedelta(0),
-                   max_attempts=s.reminder_max_attempts, lease=optional_duration(s.reminder_lease) or timedelta(minutes=2),
-                   nudge_after=optional_duration(s.nudge_after))
-
     def now(self) -> datetime:
-        return self.app.clock.now()
+        return self.clock.now()
 
     # --- the loop ----------------------------------------------------------------------------
 
@@ -113,133 +112,62 @@ class ReminderScheduler:
     # --- planning ----------------------------------------------------------------------------
 
     async def sync(self) -> None:
-        """Follow the booking engine's change log: plan, move or drop each changed booking's messages."""
-        backend = getattr(self.app.backend, "inner", self.app.backend)
-        changes_since = getattr(backend, "changes_since", None)
-        if changes_since is None:
+        """Follow the backend's change feed: plan, move or drop each changed booking's messages.
+        A backend without a feed has its bookings planned only as the chat makes them (nothing here)."""
+        if self.feed is None:
             return
-        async with self.app.engine.connect() as conn:
-            row = (await conn.execute(sa.select(scheduler_cursor.c.position)
-                                      .where(scheduler_cursor.c.name == "bookings"))).first()
-        cursor = row.position if row else 0
+        cursor = await self.store.cursor()
         while True:
-            changes = await changes_since(cursor)
+            changes = await self.feed.changes_since(cursor)
             if not changes:
                 return
             for change in changes:
                 try:
-                    booking = await backend.get(change.booking_id)
+                    booking = await self.backend.get(change.booking_id)
                 except NotFound:
                     continue
                 await self.replan(booking, change.at)
                 cursor = max(cursor, change.cursor)
-            await self._save_cursor(cursor)
-
-    async def _save_cursor(self, position: int) -> None:
-        stmt = self._insert(scheduler_cursor).values(name="bookings", position=position)
-        stmt = stmt.on_conflict_do_update(index_elements=[scheduler_cursor.c.name],
-                                          set_={"position": sa.func.max(stmt.excluded.position, scheduler_cursor.c.position)
-                                                if self.app.engine.dialect.name == "sqlite"
-                                                else sa.func.greatest(stmt.excluded.position, scheduler_cursor.c.position)})
-        async with self.app.engine.begin() as conn:
-            await conn.execute(stmt)
+            await self.store.save_cursor(cursor)
 
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:
         """Make the rows match the booking as it is now (idempotent)."""
         now = self.now()
-        async with self.app.engine.begin() as conn:
-            stale = sa.and_(reminders.c.booking_id == booking.id, reminders.c.status == "planned",
-                            reminders.c.kind.in_(("reminder", "follow_up")))
-            if not booking.status.active:
-                why = "booking cancelled" if booking.status is BookingStatus.CANCELLED else f"booking {booking.status.value}"
-                if booking.status is not BookingStatus.COMPLETED:
-                    await conn.execute(reminders.update().where(stale).values(status="cancelled", note=why))
-                for p in plan_no_show(booking, self.rules, now):
-                    await self._add(conn, booking, p, now)
-                return
-            await conn.execute(reminders.update().where(stale, reminders.c.booking_start != booking.start)
-                               .values(status="cancelled", note="booking moved"))
-            for p in plan_booking(booking, self.rules, now, made_at):
-                await self._add(conn, booking, p, now)
-
-    async def _add(self, conn, booking: Booking | None, p: Planned, now: datetime, user_key: str | None = None) -> None:
-        stmt = self._insert(reminders).values(
-            dedupe=p.dedupe, kind=p.kind, booking_id=booking.id if booking else None,
-            user_key=user_key or booking.contact.ref, due_at=p.due_at, not_before=p.due_at, status=p.status,
-            note=p.note, booking_start=booking.start if booking else None, created_at=now,
-        ).on_conflict_do_nothing(index_elements=[reminders.c.dedupe])
-        await conn.execute(stmt)
+        if booking.status.active:
+            await self.store.replan(booking, plan_booking(booking, self.rules, now, made_at), now, moved=True)
+            return
+        why = "booking cancelled" if booking.status is BookingStatus.CANCELLED else f"booking {booking.status.value}"
+        drop = None if booking.status is BookingStatus.COMPLETED else why
+        await self.store.replan(booking, plan_no_show(booking, self.rules, now), now, drop_why=drop)
 
     async def plan_nudges(self) -> None:
         """One "shall we carry on?" for a booking started and left unfinished (never twice for one silence)."""
-        if self.nudge_after is None:
+        after = self.nudge_after
+        if after is None:
             return
         now = self.now()
-        planned_nudge = sa.and_(reminders.c.kind == "nudge", reminders.c.status == "planned")
-        async with self.app.engine.connect() as conn:
-            # only conversations with a booking under way (an index on flow), and those with a nudge waiting
-            waiting = sa.select(reminders.c.user_key).where(planned_nudge)
-            rows = (await conn.execute(
-                sa.select(conversations.c.key, conversations.c.state, conversations.c.updated_at)
-                .where(sa.or_(sa.and_(conversations.c.flow == "book",
-                                      conversations.c.updated_at > self._stored_time(now - NUDGE_LOOKBACK)),
-                              conversations.c.key.in_(waiting)))
-                .order_by(conversations.c.updated_at.desc()).limit(2000))).all()
-        candidates, settled = [], []
-        for row in rows:
-            try:
-                state = State.model_validate_json(row.state)
-            except ValueError:
-                continue
-            if not (state.flow == "book" and state.step not in (None, "confirm")):
-                settled.append(row.key)
-            elif state.nudged_turn != state.turns:
-                quiet_at = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
-                due = quiet_at + self.nudge_after
+        waiting = await self.store.nudge_keys()
+        wanted, settled = [], []
+        for p in await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=waiting):
+            if not p.unfinished_booking:
+                settled.append(p.key)
+            elif p.nudged_turn != p.turns:
+                due = p.quiet_since + after
                 if self.rules.quiet and self.rules.quiet.contains(due, self.rules.tz):
                     due = self.rules.quiet.first_allowed_after(due, self.rules.tz)
-                candidates.append((row.key, Planned("nudge", f"nudge:{row.key}:{state.turns}", due, "planned")))
-        if not candidates and not settled:
-            return
-        async with self.app.engine.begin() as conn:
-            # a nudge planned for an earlier silence, or for a flow that has ended, is simply dropped
-            if settled:
-                await conn.execute(reminders.delete().where(planned_nudge, reminders.c.user_key.in_(settled)))
-            for key, p in candidates:
-                await conn.execute(reminders.delete().where(planned_nudge, reminders.c.user_key == key,
-                                                            reminders.c.dedupe != p.dedupe))
-                await self._add(conn, None, p, now, user_key=key)
-
-    def _stored_time(self, moment: datetime) -> datetime:
-        """The conversations table keeps UTC; SQLite stores it without a zone."""
-        return moment.astimezone(UTC).replace(tzinfo=None) if self.app.engine.dialect.name == "sqlite" else moment
+                wanted.append((p.key, Planned("nudge", _nudge_dedupe(p.key, p.turns), due, "planned")))
+        if wanted or settled:
+            await self.store.plan_nudges(wanted, settled, now)
 
     # --- sending -----------------------------------------------------------------------------
 
     async def next_due(self) -> datetime | None:
         """When the next planned row falls due (the console walks the clock through these)."""
-        async with self.app.engine.connect() as conn:
-            return (await conn.execute(sa.select(sa.func.min(reminders.c.not_before))
-                                       .where(reminders.c.status == "planned"))).scalar_one_or_none()
+        return await self.store.next_due()
 
     async def claim(self, limit: int | None = None) -> tuple[str, list[Any]]:
-        """Take up to `limit` due rows for this process: lease them, then hand them out in due order."""
-        now, token = self.now(), uuid.uuid4().hex
-        r = reminders
-        lapsed = sa.or_(r.c.status == "planned", sa.and_(r.c.status == "sending", r.c.lease_until < now))
-        async with self.app.engine.begin() as conn:
-            # too late to be useful: the process was down past the grace period
-            await conn.execute(r.update().where(lapsed, r.c.not_before < now - self.grace)
-                               .values(status="missed", note="came due while the bot was not running", lease_token=None))
-            ids = (await conn.execute(
-                sa.select(r.c.id).where(lapsed, r.c.not_before <= now).order_by(r.c.not_before, r.c.id)
-                .limit(limit or self.batch).with_for_update(skip_locked=True))).scalars().all()
-            if not ids:
-                return token, []
-            await conn.execute(r.update().where(r.c.id.in_(ids)).values(
-                status="sending", lease_until=now + self.lease, lease_token=token, attempts=r.c.attempts + 1))
-            rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()
-        return token, list(rows)
+        """Take up to `limit` due rows for this process, leased; those past the grace period are marked missed."""
+        return await self.store.claim(self.now(), grace=self.grace, lease=self.lease, limit=limit or self.batch)
 
     async def send_due(self) -> int:
         sent = 0
@@ -251,39 +179,31 @@ class ReminderScheduler:
             deadline = rows[0].lease_until - self.lease / 4
             for i, row in enumerate(rows):
                 if self.now() >= deadline:
-                    await self._release(rows[i:], token)
+                    await self.store.release([r.id for r in rows[i:]], token)
                     break
                 sent += await self._send(row, token)
             if len(rows) < self.batch:
                 return sent
 
-    async def _release(self, rows: list[Any], token: str) -> None:
-        """Hand back claimed rows that were not tried (the try is not counted)."""
-        async with self.app.engine.begin() as conn:
-            await conn.execute(reminders.update().where(reminders.c.id.in_([r.id for r in rows]),
-                                                        reminders.c.lease_token == token)
-                               .values(status="planned", lease_token=None, lease_until=None,
-                                       attempts=reminders.c.attempts - 1))
-
     async def _send(self, row: Any, token: str) -> int:
         booking = None
         if row.booking_id:
             try:
-                booking = await self.app.backend.get(row.booking_id)
+                booking = await self.backend.get(row.booking_id)
             except NotFound:
                 return await self._mark(row, token, "cancelled", "booking no longer exists")
             why_not = _still_wanted(row, booking)
             if why_not:
                 return await self._mark(row, token, "cancelled", why_not)
         elif row.kind == "nudge":
-            state = await self.app.store.load(row.user_key)
-            if state.flow != "book" or f"nudge:{row.user_key}:{state.turns}" != row.dedupe:
+            progress = await self.conversations.progress(row.user_key)
+            if not progress.unfinished_booking or _nudge_dedupe(row.user_key, progress.turns) != row.dedupe:
                 return await self._mark(row, token, "cancelled", "the customer carried on or stopped")
         channel, _, user = row.user_key.partition(":")
         sender = self.senders.get(channel)
         if sender is None:
             return await self._mark(row, token, "failed", f"no {channel} channel is running")
-        reply = await self.app.dialogue.notice(row.user_key, row.kind, booking)
+        reply = await self.notices.notice(row.user_key, row.kind, booking)
         try:
             outcome = _outcome(await sender(row.kind, user, reply, self._variables(booking)))
         except Exception as exc:  # network or server trouble: try again later
@@ -296,19 +216,13 @@ class ReminderScheduler:
         """Template variables for WhatsApp outside the 24-hour window: 1 name, 2 service, 3 time."""
         if booking is None:
             return {"1": ""}
-        biz = self.app.business
+        biz = self.business
         return {"1": booking.contact.name or "", "2": biz.service(booking.service).display("en"),
                 "3": when(booking.start.astimezone(biz.tz), "en")}
 
     async def _mark(self, row: Any, token: str, status: str, note: str | None) -> int:
-        values: dict[str, Any] = {"status": status, "note": note[:300] if note else row.note, "lease_token": None}
-        if status == "sent":
-            values["sent_at"] = self.now()
-        async with self.app.engine.begin() as conn:
-            result = await conn.execute(reminders.update()
-                                        .where(reminders.c.id == row.id, reminders.c.lease_token == token)
-                                        .values(**values))
-        if result.rowcount != 1:  # the lease was lost meanwhile: another process owns the row now
+        sent_at = self.now() if status == "sent" else None
+        if not await self.store.mark(row.id, token, status, note, sent_at):
             log.warning("reminders: %s for %s was %s after its lease ran out", row.kind, row.user_key, status)
             return 0
         if status != "sent":
@@ -321,17 +235,17 @@ class ReminderScheduler:
                         row.attempts, error)
             return await self._mark(row, token, "failed", f"gave up after {row.attempts} tries: {error}")
         backoff = min(timedelta(seconds=30) * 2 ** (row.attempts - 1), timedelta(minutes=30))
-        async with self.app.engine.begin() as conn:
-            await conn.execute(reminders.update().where(reminders.c.id == row.id, reminders.c.lease_token == token)
-                               .values(status="planned", not_before=self.now() + backoff, lease_token=None,
-                                       note=f"try {row.attempts} failed: {error}"[:300]))
+        await self.store.retry(row.id, token, self.now() + backoff, f"try {row.attempts} failed: {error}")
         return 0
 
     # --- the operator's view ---------------------------------------------------------------------
 
     async def listing(self) -> list[Any]:
-        async with self.app.engine.connect() as conn:
-            return list((await conn.execute(sa.select(reminders).order_by(reminders.c.due_at, reminders.c.id))).all())
+        return await self.store.listing()
+
+
+def _nudge_dedupe(key: str, turns: int) -> str:
+    return f"nudge:{key}:{turns}"
 
 
 def _still_wanted(row: Any, booking: Booking) -> str | None:

@@ -1,4 +1,4 @@
-"""One async engine for the whole app, configured so concurrent writers queue instead of failing."""
+"""One async engine for the whole process, configured so concurrent writers queue instead of failing."""
 
 from __future__ import annotations
 

@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from booking_client.local import make_engine, migrate
+from booking_client.local import migrate
+from storage import make_engine
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -43,6 +45,25 @@ async def pg_engine() -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def fresh_pg_url() -> AsyncIterator[str]:
+    """The URL of a new, empty PostgreSQL database of its own (for several processes at once); dropped after."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL, connect_args={"timeout": 3}, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        await admin.dispose()
+        _postgres_missing(exc)
+    try:
+        yield str(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await admin.dispose()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.main import build_app
 from bot.scripted import run_file
 
 HERE = Path(__file__).parent / "conversations"
@@ -21,7 +22,7 @@ def test_there_are_enough_conversations_in_both_languages():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 async def test_conversation(path: Path):
-    result = await run_file(path)
+    result = await run_file(path, build_app)
     assert result.ok, "\n".join(result.failures)
 
 

@@ -1,16 +1,9 @@
-"""Durable intake for channel messages: each one recorded once, handled once, in order per customer.
+"""The inbox's table: each channel message recorded once, fetched in order, finished, forgotten.
 
 Channels call `Inbox.record` before they acknowledge a message (answer Telegram's or
 Twilio's HTTP request, or confirm a polled update). The insert itself is the
 de-duplication: a unique key on (channel, message id) means a redelivery finds the
 row already there, however many copies race in at once — no check-then-mark window.
-
-`Conveyor` then works through each customer's recorded messages in arrival order,
-while different customers are handled concurrently. On PostgreSQL a transaction-level
-advisory lock per customer keeps that order across several processes, too. A message
-still pending at start-up (the process stopped mid-turn) is picked up again.
-
-Nothing here knows any channel SDK; `channels/` plugs a handler into the conveyor.
 """
 
 from __future__ import annotations
@@ -18,20 +11,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .clock import Clock
-from .store import channel_contacts, inbound_messages, outbound_messages
+import storage
 
-log = logging.getLogger(__name__)
+from ..clock import Clock
+
+VERSION_TABLE = "inbox_version"
+metadata = sa.MetaData()
+
+# Every inbound channel message, recorded once (unique per channel + message id) before it is
+# acknowledged; its payload is kept until it has been handled, then cleared.
+inbound_messages = sa.Table(
+    "inbound_messages",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("message_id", sa.String(100), nullable=False),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("payload", sa.Text(), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # pending | done | limited | failed | ignored
+    sa.Column("received_at", storage.UTCDateTime(), nullable=False),
+    sa.Column("finished_at", storage.UTCDateTime(), nullable=True),
+    sa.UniqueConstraint("channel", "message_id", name="uq_inbound_channel_message"),
+    sa.Index("ix_inbound_user_status", "user_key", "status", "id"),
+    sa.Index("ix_inbound_user_received", "user_key", "received_at"),
+)
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the inbox's table up to date."""
+    await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
 
 KEEP_FINISHED = timedelta(days=7)
 """How long a handled message's key is kept for de-duplication (Telegram keeps updates 24 h)."""
@@ -64,10 +81,6 @@ class RateLimit:
     seconds: int = 60
 
 
-def _insert_for(engine: AsyncEngine):
-    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-
-
 class Inbox:
     """The `inbound_messages` table: record, fetch in order, finish, forget."""
 
@@ -76,7 +89,7 @@ class Inbox:
         self.engine = engine
         self.clock = clock
         self.limit = limit or RateLimit()
-        self._insert = _insert_for(engine)
+        self._insert = storage.insert_for(engine)
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> Entry | None:
@@ -163,145 +176,3 @@ class Inbox:
                 key = sa.func.hashtext(user_key)
                 await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, key)))
                 yield
-
-
-Handler = Callable[[Entry], Awaitable[str | None]]
-
-
-class Conveyor:
-    """Handles each customer's recorded messages one after another, different customers at once.
-
-    `handler(entry)` returns the status to finish the entry with ("done" if None). An
-    exception is logged and the entry finished as "failed", so one bad message never
-    blocks the customer's next ones.
-    """
-
-    def __init__(self, inbox: Inbox, handler: Handler) -> None:
-        self.inbox = inbox
-        self.handler = handler
-        self._workers: dict[str, asyncio.Task[None]] = {}
-        self._again: set[str] = set()
-
-    def kick(self, user_key: str) -> None:
-        """Make sure the customer's waiting messages get handled (call after `Inbox.record`)."""
-        if user_key in self._workers:
-            self._again.add(user_key)  # the running worker looks once more before it ends
-            return
-        task = asyncio.create_task(self._work(user_key), name=f"conveyor:{user_key}")
-        self._workers[user_key] = task
-
-    async def _work(self, user_key: str) -> None:
-        try:
-            while True:
-                self._again.discard(user_key)
-                async with self.inbox.user_lock(user_key):
-                    while (entry := await self.inbox.next_for(user_key)) is not None:
-                        await self._handle(entry)
-                if user_key not in self._again:
-                    break
-        except Exception:
-            log.exception("could not work through the messages of %s", user_key)
-        finally:
-            self._workers.pop(user_key, None)
-
-    async def _handle(self, entry: Entry) -> None:
-        try:
-            status = await self.handler(entry) or "done"
-        except Exception:
-            log.exception("handling %s message %s failed", entry.channel, entry.message_id)
-            status = "failed"
-        await self.inbox.finish(entry, status)
-
-    @property
-    def busy(self) -> int:
-        return len(self._workers)
-
-    async def drain(self, timeout: float = 30.0) -> bool:
-        """Wait for the turns in flight to finish; False if some did not within `timeout`."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while self._workers:
-            left = deadline - asyncio.get_running_loop().time()
-            if left <= 0:
-                return False
-            await asyncio.wait(list(self._workers.values()), timeout=left)
-        return True
-
-
-class Contacts:
-    """Per customer and channel: last inbound time (24-hour window) and opt-out."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self.engine = engine
-        self.clock = clock
-        self._insert = _insert_for(engine)
-
-    async def _upsert(self, key: str, **values: Any) -> None:
-        values["changed_at"] = self.clock.now()
-        stmt = self._insert(channel_contacts).values(key=key, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={k: stmt.excluded[k] for k in values})
-        async with self.engine.begin() as conn:
-            await conn.execute(stmt)
-
-    async def saw_inbound(self, key: str, at: datetime | None = None) -> None:
-        await self._upsert(key, last_inbound_at=at or self.clock.now())
-
-    async def set_opted_out(self, key: str, opted_out: bool) -> None:
-        await self._upsert(key, opted_out=opted_out)
-
-    async def get(self, key: str) -> tuple[datetime | None, bool]:
-        """(last inbound time, opted out) for the customer."""
-        c = channel_contacts.c
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(sa.select(c.last_inbound_at, c.opted_out).where(c.key == key))).first()
-        if row is None:
-            return None, False
-        last = row.last_inbound_at
-        if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
-            last = last.replace(tzinfo=self.clock.now().tzinfo)
-        return last, bool(row.opted_out)
-
-
-class Outbox:
-    """What was sent (or deliberately not sent, and why), and the delivery status reported later."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self.engine = engine
-        self.clock = clock
-        self._insert = _insert_for(engine)
-
-    async def sent(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
-                   detail: str | None = None) -> None:
-        now = self.clock.now()
-        values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
-                      detail=detail, created_at=now, updated_at=now)
-        stmt = self._insert(outbound_messages).values(**values)
-        if provider_id is not None:  # a status callback may have arrived first
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["provider_id"],
-                set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind},
-            )
-        async with self.engine.begin() as conn:
-            await conn.execute(stmt)
-
-    async def status(self, channel: str, provider_id: str, status: str, detail: str | None = None) -> None:
-        """Record a delivery status report (Twilio status callback) for a message we sent."""
-        now = self.clock.now()
-        stmt = self._insert(outbound_messages).values(
-            channel=channel, provider_id=provider_id, user_key="", kind="unknown", status=status, detail=detail,
-            created_at=now, updated_at=now,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["provider_id"],
-            set_={"status": stmt.excluded.status, "detail": stmt.excluded.detail,
-                  "updated_at": stmt.excluded.updated_at},
-        )
-        async with self.engine.begin() as conn:
-            await conn.execute(stmt)
-
-    async def list(self, user_key: str | None = None) -> list[dict[str, Any]]:
-        c = outbound_messages.c
-        query = sa.select(outbound_messages).order_by(c.id)
-        if user_key is not None:
-            query = query.where(c.user_key == user_key)
-        async with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in await conn.execute(query)]

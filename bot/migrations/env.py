@@ -1,10 +1,7 @@
-"""Alembic environment for the bot's own tables; run in code by `bot.store.migrate`."""
+"""Alembic environment for the conversation table; run in code by `bot.store.migrate`."""
 
 from alembic import context
 
-from bot.store import VERSION_TABLE, metadata
+from storage import run_alembic_env
 
-connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
-with context.begin_transaction():
-    context.run_migrations()
+run_alembic_env(context)

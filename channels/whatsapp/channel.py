@@ -15,11 +15,11 @@ logged and recorded, when no template is configured.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -35,12 +35,15 @@ from twilio.request_validator import (
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.app import App
-from bot.inbox import Contacts, Conveyor, Entry, Inbox, Outbox
+from bot.clock import Clock
+from bot.core import Core
+from bot.inbox import Conveyor, Entry, Inbox
 from bot.messages import Inbound, Reply
 from bot.settings import Settings
 
-from .common import ChannelStartError, customer_lang, say
+from ..common import say
+from ..errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
+from .store import Contacts, DeliveryLog
 
 log = logging.getLogger(__name__)
 
@@ -91,34 +94,120 @@ def keyword(text: str) -> str | None:
     return "out" if word in OPT_OUT else "in" if word in OPT_IN else None
 
 
-@dataclass(frozen=True)
-class Sent:
-    """What became of a message we tried to send."""
+def _rest_error(exc: TwilioRestException) -> RetryLater | Undeliverable:
+    if exc.code == OUTSIDE_WINDOW:
+        return Undeliverable(f"outside WhatsApp's 24-hour window; needs a template (Twilio error {exc.code})")
+    why = f"Twilio error {exc.code or exc.status}: {exc.msg}"
+    return RetryLater(why) if exc.status == 429 or exc.status >= 500 else Undeliverable(why)
 
-    sent: bool
-    sid: str | None = None
-    reason: str | None = None
+
+# How the Twilio SDK's errors become channel errors: first matching row wins.
+SEND_ERRORS: list[ErrorRule] = [
+    (TwilioRestException, _rest_error),
+    (OSError, lambda e: RetryLater(f"cannot reach Twilio: {type(e).__name__}")),
+    (asyncio.TimeoutError, lambda e: RetryLater("Twilio did not answer in time")),
+]
+START_ERRORS: list[ErrorRule] = [
+    (TwilioRestException, lambda e: ChannelStartError(
+        "setting TWILIO_AUTH_TOKEN: Twilio refused the account SID and auth token (HTTP {})".format(e.status))
+     if e.status in (401, 403, 404) else ChannelStartError(f"setting TWILIO_API_BASE: Twilio answered HTTP {e.status}")),
+]
+
+
+class WhatsAppOutput:
+    """The output side: a Reply becomes one message (options as a numbered list), free text inside the
+    24-hour window and an approved template outside it; every attempt lands in the delivery log."""
+
+    def __init__(self, settings: Settings, clock: Clock, contacts: Contacts, log_: DeliveryLog) -> None:
+        assert settings.twilio_auth_token is not None
+        self.clock = clock
+        self.contacts = contacts
+        self.log = log_
+        self.sender = settings.twilio_whatsapp_from
+        self.status_callback = settings.public_base_url.rstrip("/") + STATUS_PATH
+        self.templates = settings.templates
+        self.http = ApiBaseHttpClient(settings.twilio_api_base or "https://api.twilio.com", timeout=15)
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                             http_client=self.http)
+
+    async def send_text(self, key: str, text: str, *, kind: str = "reply", started: bool = False) -> SendResult:
+        """Free text (a reply, or a message we start inside the 24-hour window)."""
+        return await self._create(key, kind, started, body=text)
+
+    async def send_template(self, kind: str, to: str, variables: dict[str, Any], *, started: bool = True
+                            ) -> SendResult:
+        """An approved template for `kind` with its variables; not sent if none is configured.
+        `to` is the customer: 'whatsapp:+49…' (also their conversation key) or '+49…'."""
+        key = to if to.startswith(f"{CHANNEL}:") else f"{CHANNEL}:{to}"
+        content_sid = self.templates.get(kind)
+        if content_sid is None:
+            reason = f"no WhatsApp template for {kind!r} (set TWILIO_TEMPLATES={kind}=HX...)"
+            return await self._not_sent(key, kind, reason)
+        variables_json = json.dumps({str(k): str(v) for k, v in variables.items()}, ensure_ascii=False)
+        return await self._create(key, kind, started, content_sid=content_sid, content_variables=variables_json)
+
+    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, Any] | None = None
+                     ) -> SendResult:
+        """A message we start: free text inside the customer's 24-hour window, a template outside it.
+        Quick actions (a Reply's options) go as the numbered list the customer answers with a number."""
+        key = f"{CHANNEL}:{user}"
+        last, _ = await self.contacts.get(key)
+        if last is not None and self.clock.now() - last < WINDOW:
+            return await self.send_text(key, render(text) if isinstance(text, Reply) else text, kind=kind,
+                                        started=True)
+        return await self.send_template(kind, key, variables or {})
+
+    async def _not_sent(self, key: str, kind: str, reason: str) -> SendResult:
+        log.warning("whatsapp: %s to %s not sent: %s", kind, key, reason)
+        await self.log.sent(CHANNEL, key, kind, None, "not_sent", reason[:300])
+        return SendResult(False, reason=reason)
+
+    async def _create(self, key: str, kind: str, started: bool, **content: Any) -> SendResult:
+        """Send through the REST API. `RetryLater` propagates for a message we `started` (the reminder
+        loop tries again); otherwise a failure is recorded with the reason."""
+        _, opted_out = await self.contacts.get(key)
+        if opted_out:
+            return await self._not_sent(key, kind, "the customer opted out (STOP)")
+        to = "whatsapp:" + key.split(":", 1)[1]
+        try:
+            with map_errors(SEND_ERRORS):
+                message = await self.client.messages.create_async(
+                    from_=self.sender, to=to, status_callback=self.status_callback, **content)
+        except Undeliverable as exc:
+            return await self._failed(key, kind, str(exc))
+        except RetryLater as exc:
+            if started:
+                raise
+            return await self._failed(key, kind, str(exc))
+        await self.log.sent(CHANNEL, key, kind, message.sid, message.status or "queued")
+        return SendResult(True, id=message.sid)
+
+    async def _failed(self, key: str, kind: str, why: str) -> SendResult:
+        log.warning("whatsapp: %s to %s failed: %s", kind, key, why)
+        await self.log.sent(CHANNEL, key, kind, None, "failed", why[:300])
+        return SendResult(False, reason=why)
 
 
 class WhatsAppChannel:
-    """Twilio webhooks in, Twilio REST API out, for one WhatsApp sender."""
+    """One WhatsApp sender: the input side (signed Twilio webhooks into the inbox, opt-out words,
+    turns) and its output side (`WhatsAppOutput`)."""
 
     name = CHANNEL
 
-    def __init__(self, app: App, settings: Settings, inbox: Inbox, contacts: Contacts, outbox: Outbox) -> None:
+    def __init__(self, core: Core, settings: Settings, inbox: Inbox, contacts: Contacts, log_: DeliveryLog) -> None:
         assert settings.twilio_auth_token is not None
-        self.app = app
+        self.core = core
         self.settings = settings
         self.inbox = inbox
         self.contacts = contacts
-        self.outbox = outbox
-        self.sender = settings.twilio_whatsapp_from
         self.public_base = settings.public_base_url.rstrip("/")
-        self.templates = settings.templates
         self._auth_token = settings.twilio_auth_token.get_secret_value()
         self._signing_keys = settings.signing_keys
-        self.http = ApiBaseHttpClient(settings.twilio_api_base or "https://api.twilio.com", timeout=15)
-        self.client = Client(settings.twilio_account_sid, self._auth_token, http_client=self.http)
+        self.output = WhatsAppOutput(settings, core.clock, contacts, log_)
+        self.delivery_log = log_
+        self.send_text = self.output.send_text
+        self.send_template = self.output.send_template
+        self.notify = self.output.notify
         self.conveyor = Conveyor(inbox, self._handle_entry)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -129,27 +218,23 @@ class WhatsAppChannel:
 
     async def start(self) -> None:
         try:
-            await self.client.api.v2010.accounts(self.settings.twilio_account_sid).fetch_async()
-        except TwilioRestException as exc:
-            if exc.status in (401, 403, 404):
-                raise ChannelStartError("setting TWILIO_AUTH_TOKEN: Twilio refused the account SID and auth token "
-                                        f"(HTTP {exc.status})") from None
-            raise ChannelStartError(f"setting TWILIO_API_BASE: Twilio answered HTTP {exc.status}") from None
+            with map_errors(START_ERRORS):
+                await self.output.client.api.v2010.accounts(self.settings.twilio_account_sid).fetch_async()
         except OSError as exc:
             raise ChannelStartError(f"setting TWILIO_API_BASE: cannot reach the Twilio API at "
-                                    f"{self.http.base.geturl()} ({type(exc).__name__})") from None
+                                    f"{self.output.http.base.geturl()} ({type(exc).__name__})") from None
         for key in await self.inbox.waiting_users(CHANNEL):
             self.conveyor.kick(key)
 
     def describe(self) -> str:
-        return (f"WhatsApp: sender {self.sender}; give Twilio {self.public_base}{INBOUND_PATH} (incoming messages) "
-                f"and {self.public_base}{STATUS_PATH} (status callback); API {self.http.base.geturl()}")
+        return (f"WhatsApp: sender {self.output.sender}; give Twilio {self.public_base}{INBOUND_PATH} (incoming messages) "
+                f"and {self.public_base}{STATUS_PATH} (status callback); API {self.output.http.base.geturl()}")
 
     async def stop_receiving(self) -> None:
         """Nothing to stop: webhooks end with the HTTP server."""
 
     async def close(self) -> None:
-        await self.http.close()
+        await self.output.http.close()
 
     # --- input side -------------------------------------------------------------------------
 
@@ -195,7 +280,7 @@ class WhatsAppChannel:
         sid, state = form.get("MessageSid"), form.get("MessageStatus")
         if isinstance(sid, str) and isinstance(state, str):
             error = form.get("ErrorCode")
-            await self.outbox.status(CHANNEL, sid, state, f"error {error}" if error else None)
+            await self.delivery_log.status(CHANNEL, sid, state, f"error {error}" if error else None)
             if error:
                 log.warning("whatsapp message %s: %s (Twilio error %s)", sid, state, error)
         return web.Response(status=204)
@@ -213,15 +298,15 @@ class WhatsAppChannel:
             return "ignored"
         if entry.position > self.inbox.limit.messages:
             if entry.position == self.inbox.limit.messages + 1:
-                lang = await customer_lang(self.app, key)
-                await self.send_text(key, say(self.app, lang, "slow_down"), kind="notice")
+                lang = await self.core.language(key)
+                await self.send_text(key, say(self.core, lang, "slow_down"), kind="notice")
             return "limited"
         inbound = Inbound(channel=CHANNEL, user=key.split(":", 1)[1], text=body, id=entry.message_id,
                           at=entry.received_at)
         try:
-            replies = await self.app.dialogue.handle(inbound)
+            replies = await self.core.dialogue.handle(inbound)
         except Exception:
-            await self.send_text(key, say(self.app, await customer_lang(self.app, key), "failed"), kind="notice")
+            await self.send_text(key, say(self.core, await self.core.language(key), "failed"), kind="notice")
             raise
         for reply in replies:
             await self.send_text(key, render(reply))
@@ -230,64 +315,12 @@ class WhatsAppChannel:
     async def _opt(self, key: str, to: str, body: str, *, opted_out: bool) -> str:
         """STOP/STOPP/ABMELDEN and START/ANMELDEN; one confirmation, then silence until START."""
         german = re.sub(r"[^\w]", "", body.lower()) in _GERMAN_KEYWORDS
-        lang = "de" if german else await customer_lang(self.app, key)
+        lang = "de" if german else await self.core.language(key)
         if opted_out:
-            await self.send_text(key, say(self.app, lang, "opted_out"), kind="opt_out")
+            await self.send_text(key, say(self.core, lang, "opted_out"), kind="opt_out")
             await self.contacts.set_opted_out(key, True)
         else:
             await self.contacts.set_opted_out(key, False)
-            await self.send_text(key, say(self.app, lang, "opted_in"), kind="opt_in")
+            await self.send_text(key, say(self.core, lang, "opted_in"), kind="opt_in")
         log.info("whatsapp: %s opted %s", key, "out" if opted_out else "in")
         return "done"
-
-    # --- output side --------------------------------------------------------------------------
-
-    @property
-    def status_callback(self) -> str:
-        return self.public_base + STATUS_PATH
-
-    async def send_text(self, key: str, text: str, *, kind: str = "reply") -> Sent:
-        """Free text (a reply, or a notice inside the 24-hour window)."""
-        return await self._create(key, kind, body=text)
-
-    async def send_template(self, kind: str, to: str, variables: dict[str, Any]) -> Sent:
-        """An approved template for `kind` with its variables; not sent if none is configured.
-        `to` is the customer: 'whatsapp:+49…' (also their conversation key) or '+49…'."""
-        key = to if to.startswith(f"{CHANNEL}:") else f"{CHANNEL}:{to}"
-        content_sid = self.templates.get(kind)
-        if content_sid is None:
-            reason = f"no WhatsApp template for {kind!r} (set TWILIO_TEMPLATES={kind}=HX...)"
-            return await self._not_sent(key, kind, reason)
-        variables_json = json.dumps({str(k): str(v) for k, v in variables.items()}, ensure_ascii=False)
-        return await self._create(key, kind, content_sid=content_sid, content_variables=variables_json)
-
-    async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, Any] | None = None) -> Sent:
-        """A message we start: free text inside the customer's 24-hour window, a template outside it.
-        Quick actions (a Reply's options) go as the numbered list the customer answers with a number."""
-        key = f"{CHANNEL}:{user}"
-        last, _ = await self.contacts.get(key)
-        if last is not None and self.app.clock.now() - last < WINDOW:
-            return await self.send_text(key, render(text) if isinstance(text, Reply) else text, kind=kind)
-        return await self.send_template(kind, key, variables or {})
-
-    async def _not_sent(self, key: str, kind: str, reason: str) -> Sent:
-        log.warning("whatsapp: %s to %s not sent: %s", kind, key, reason)
-        await self.outbox.sent(CHANNEL, key, kind, None, "not_sent", reason[:300])
-        return Sent(False, reason=reason)
-
-    async def _create(self, key: str, kind: str, **content: Any) -> Sent:
-        _, opted_out = await self.contacts.get(key)
-        if opted_out:
-            return await self._not_sent(key, kind, "the customer opted out (STOP)")
-        to = "whatsapp:" + key.split(":", 1)[1]
-        try:
-            message = await self.client.messages.create_async(
-                from_=self.sender, to=to, status_callback=self.status_callback, **content)
-        except TwilioRestException as exc:
-            why = (f"outside WhatsApp's 24-hour window; needs a template (Twilio error {exc.code})"
-                   if exc.code == OUTSIDE_WINDOW else f"Twilio error {exc.code or exc.status}: {exc.msg}")
-            log.warning("whatsapp: %s to %s failed: %s", kind, key, why)
-            await self.outbox.sent(CHANNEL, key, kind, None, "failed", why[:300])
-            return Sent(False, reason=why)
-        await self.outbox.sent(CHANNEL, key, kind, message.sid, message.status or "queued")
-        return Sent(True, sid=message.sid)

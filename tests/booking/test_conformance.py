@@ -24,6 +24,9 @@ from booking_client import (
     NotSupported,
     Slot,
     SlotTaken,
+    change_feed,
+    lists_all,
+    operator_marks,
 )
 from booking_client.local import LocalBackend
 
@@ -286,6 +289,12 @@ OPERATIONS = {
     Capability.CANCEL: lambda b, h: b.cancel("no-such-booking"),
     Capability.RESCHEDULE: lambda b, h: b.reschedule("no-such-booking", h.at(TUESDAY, 16)),
 }
+# What only some backends can do; a backend that declares one answers through its protocol.
+EXTRAS = {
+    Capability.CHANGE_FEED: lambda b, h: change_feed(b).changes_since(0),
+    Capability.OPERATOR_MARKS: lambda b, h: operator_marks(b).mark("no-such-booking", BookingStatus.COMPLETED),
+    Capability.LIST_ALL: lambda b, h: lists_all(b).list_all(),
+}
 
 
 async def test_the_backend_does_what_it_declares_and_refuses_the_rest(backend):
@@ -303,3 +312,10 @@ async def test_the_backend_does_what_it_declares_and_refuses_the_rest(backend):
         else:
             with pytest.raises(NotSupported):
                 await call(b, h)
+    for capability, call in EXTRAS.items():
+        if capability not in b.capabilities:
+            continue
+        try:
+            await call(b, h)
+        except BookingError as exc:
+            assert not isinstance(exc, NotSupported), f"{b.name} declares {capability.value} but does not support it"

@@ -18,7 +18,8 @@ from booking_client import (
     InvalidRequest,
     SlotTaken,
 )
-from booking_client.local import ChangeKind, LocalBackend, make_engine, migrate, schedule
+from booking_client.local import ChangeKind, LocalBackend, migrate, schedule
+from storage import make_engine
 
 ALICE = Contact("telegram:1001", "Alice")
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from booking_client import BackendUnavailable
-from bot.app import build_app
+from bot.main import build_app
 from bot.clock import VirtualClock
 from bot.messages import Inbound
 from bot.settings import Settings

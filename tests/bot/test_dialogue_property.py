@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_app
+from bot.main import build_app
 from bot.clock import VirtualClock
 from bot.messages import Inbound
 from bot.settings import Settings
-from booking_client.local import make_engine
+from storage import make_engine
 
 WORDS = ["book", "haircut", "Sarah", "Tom", "tomorrow", "at 10", "yes", "no", "1", "2", "3", "cancel", "stop",
          "move it to friday", "Färben", "morgen um 14 Uhr", "ja", "nein", "my bookings", "anna@example.com",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fake_telegram import FakeTelegram
@@ -17,6 +17,7 @@ from channels.server import Server
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 PUBLIC = "https://bot.example.com"  # what Twilio calls: not where the bot listens (behind a proxy)
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -36,26 +37,26 @@ def settings_for(telegram: FakeTelegram | None = None, twilio: FakeTwilio | None
     return Settings(_env_file=None, **values)
 
 
-async def settle(server: Server, fake_telegram: FakeTelegram | None = None, quiet: float = 0.15) -> None:
-    """Wait until every update is confirmed and every turn has finished (and nothing new started)."""
+async def settle(server: Server, fake_telegram: FakeTelegram | None = None) -> None:
+    """Wait until every update is confirmed and every turn has finished.
+
+    A channel records and queues a message (`Conveyor.kick`) before it acknowledges it: before
+    a webhook's answer, before the getUpdates that confirms a polled update. So once the
+    webhook requests have returned (or `confirmed()` has), every turn is queued, and waiting
+    on the conveyors' worker tasks (`drain`) waits for all of them; nothing is left to guess.
+    """
     if fake_telegram is not None and fake_telegram.webhook is None:
         await fake_telegram.confirmed()
-    while True:
+    while any(c.conveyor.busy for c in server.channels.values()):
         for channel in server.channels.values():
-            assert await channel.conveyor.drain(5), "turns did not finish"
-        await asyncio.sleep(quiet)
-        if all(c.conveyor.busy == 0 for c in server.channels.values()):
-            return
+            assert await channel.conveyor.drain(5), "turns did not finish"  # 5 s: a safety limit only
 
 
-async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = check()
-        if isinstance(result, Awaitable):
-            result = await result
-        if result:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition never became true")
-        await asyncio.sleep(0.02)
+async def within(awaitable: Awaitable[T], what: str, timeout: float = 5.0) -> T:
+    """Await an event, failing the test with `what` if it has not happened within `timeout`
+    (a safety limit, never the thing waited for)."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await awaitable
+    except TimeoutError:
+        raise AssertionError(f"{what}: did not happen within {timeout:g}s") from None

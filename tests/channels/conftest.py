@@ -17,7 +17,7 @@ from fake_telegram import FakeTelegram
 from fake_twilio import FakeTwilio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, build_app
+from bot.main import App, build_app, build_server
 from bot.clock import VirtualClock
 from bot.settings import Settings
 from channels.server import Server
@@ -54,7 +54,7 @@ def run_bot(clock) -> Callable[..., Any]:
     @asynccontextmanager
     async def run(settings: Settings, engine: AsyncEngine) -> AsyncIterator[tuple[Server, App]]:
         app = await build_app(settings, clock=clock, engine=engine)
-        server = Server(app, settings)
+        server = build_server(app)
         await server.start()
         try:
             yield server, app

@@ -126,6 +126,7 @@ class FakeTelegram:
         async with self._changed:
             if offset:  # confirmed ones are gone, except those Telegram is made to send again
                 self.updates = [u for u in self.updates if u["update_id"] >= offset or id(u) in self._again]
+                self._changed.notify_all()  # wakes `confirmed`
             if not self.updates and timeout:
                 try:
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates) or self._closing), timeout)
@@ -247,12 +248,13 @@ class FakeTelegram:
         return self.chat(chat_id)
 
     async def confirmed(self, timeout: float = 5.0) -> None:
-        """Wait until the bot has confirmed every queued update (polling)."""
-        deadline = time.monotonic() + timeout
-        while self.updates:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"updates never confirmed: {[u['update_id'] for u in self.updates]}")
-            await asyncio.sleep(0.01)
+        """Wait until the bot has confirmed every queued update (polling): woken by the getUpdates
+        whose offset confirms them; `timeout` is only a safety limit."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: not self.updates), timeout)
+            except TimeoutError:
+                raise AssertionError(f"updates never confirmed: {[u['update_id'] for u in self.updates]}") from None
 
 
 def _maybe_json(value: str) -> Any:

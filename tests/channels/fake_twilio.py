@@ -55,6 +55,7 @@ class FakeTwilio:
     requests: list[dict[str, Any]] = field(default_factory=list)
     last_inbound: dict[str, float] = field(default_factory=dict)  # customer -> when they last wrote (fake's clock)
     now: float = field(default_factory=time.time)
+    outage: int = 0  # answer this many Messages.create calls with 503, as a Twilio incident does
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(1)
@@ -92,6 +93,9 @@ class FakeTwilio:
             return _error(401, 20003, "Authenticate")
         form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         self.requests.append(form)
+        if self.outage:
+            self.outage -= 1
+            return _error(503, 20503, "Service Unavailable")
         to, from_ = form.get("To", ""), form.get("From", "")
         if not to.startswith("whatsapp:+") or from_ != SENDER:
             return _error(400, 21211, f"Invalid 'To' Phone Number: {to}")

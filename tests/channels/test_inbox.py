@@ -8,7 +8,8 @@ from channel_kit import START
 
 from bot.clock import VirtualClock
 from bot.inbox import Conveyor, Inbox, RateLimit
-from bot.store import migrate
+from bot.inbox import migrate
+from bot.inbox.store import PARALLEL_TURNS
 
 
 async def test_copies_racing_in_are_recorded_once(db_engine):
@@ -26,11 +27,17 @@ async def test_each_customer_in_order_and_customers_side_by_side(db_engine):
     seen: list[tuple[str, str]] = []
     running: set[str] = set()
     overlap: list[bool] = []
+    both_in = asyncio.Barrier(2)
 
     async def handler(entry):
         overlap.append(bool(running - {entry.user_key}))
         running.add(entry.user_key)
-        await asyncio.sleep(0.02)
+        if entry.payload["n"] == "0":  # each customer's first turn ends only once the other's has begun
+            try:
+                async with asyncio.timeout(5):  # a safety limit: handled one after the other, `overlap` stays False
+                    await both_in.wait()
+            except TimeoutError:
+                pass
         seen.append((entry.user_key, entry.payload["n"]))
         running.discard(entry.user_key)
 
@@ -80,10 +87,12 @@ async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engi
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
     done = []
+    all_slots_busy = asyncio.Barrier(PARALLEL_TURNS)  # 40 customers: 8 rounds of every turn slot at once
 
     async def handler(entry):
         async with db_engine.connect() as conn:  # a turn uses the database, too
-            await asyncio.sleep(0.01)
+            async with asyncio.timeout(10):  # a safety limit: a turn that got no connection fails the test
+                await all_slots_busy.wait()  # hold the connection until every parallel turn holds one
             await conn.run_sync(lambda c: None)
         done.append(entry.user_key)
 

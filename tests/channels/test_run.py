@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from channel_kit import free_port, settings_for
+from channel_kit import free_port, settings_for, within
 from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER
 
-from bot.app import build_app
-from channels.server import Server
+from bot.main import build_app, build_server
 
 BIN = Path(sys.executable).with_name("booking-bot")
 
@@ -93,19 +92,68 @@ async def test_run_serves_both_channels_then_stops_cleanly_on_sigterm(tmp_path, 
 async def test_a_stop_finishes_the_turns_in_flight(sqlite_engine, fake_telegram, clock):
     settings = settings_for(fake_telegram)
     app = await build_app(settings, clock=clock, engine=sqlite_engine)
-    server = Server(app, settings)
+    server = build_server(app)
     await server.start()
     handle = app.dialogue.handle
-    started = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
 
     async def slow(msg):
         started.set()
-        await asyncio.sleep(0.5)
+        await release.wait()  # the turn ends only once the stop is waiting for it
         return await handle(msg)
 
     app.dialogue.handle = slow
+    conveyor = server.channels["telegram"].conveyor
+    drain = conveyor.drain
+    draining = asyncio.Event()
+    chat_when_the_stop_moved_on: list[list[str]] = []
+
+    async def drain_seen(timeout: float = 30.0) -> bool:  # the stop waiting for the turns in flight
+        draining.set()
+        finished = await drain(timeout)
+        chat_when_the_stop_moved_on.append([m.text[:3] for m in fake_telegram.chat(5)])
+        return finished
+
+    conveyor.drain = drain_seen
     await fake_telegram.send(5, "hello")
-    await asyncio.wait_for(started.wait(), 5)
-    await server.stop(timeout=5)
+    await within(started.wait(), "the turn started")
+    stopping = asyncio.create_task(server.stop(timeout=5))
+    try:
+        await within(draining.wait(), "the stop waits for the turns in flight")
+        assert fake_telegram.chat(5) == [], "the turn is still in flight when the stop begins to wait"
+    finally:
+        release.set()
+    await within(stopping, "the stop finished")
+    assert chat_when_the_stop_moved_on == [["Hi!"]], "the stop went on (to close the connections) only after the reply"
     assert [m.text[:3] for m in fake_telegram.chat(5)] == ["Hi!"]
     assert server.state == "stopped"
+
+
+async def test_several_processes_started_at_once_on_a_fresh_postgresql_database_all_come_up(
+        tmp_path, fake_twilio, fresh_pg_url):
+    """Every component migrates its tables under one lock, so processes starting together never collide."""
+    ports = [free_port() for _ in range(4)]
+    procs = [await asyncio.create_subprocess_exec(
+        str(BIN), "run", cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=clean_env(tmp_path, DATABASE_URL=fresh_pg_url, TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+                      TWILIO_WHATSAPP_FROM=SENDER, TWILIO_API_BASE=fake_twilio.base,
+                      PUBLIC_BASE_URL="https://bot.example.com", HTTP_PORT=str(port)))
+        for port in ports]
+    try:
+        for proc in procs:
+            banner = ""
+            while "is running" not in banner:
+                line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+                assert line, "a process did not come up: " + (await proc.stderr.read()).decode()
+                banner += line
+        async with aiohttp.ClientSession() as http:
+            for port in ports:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    assert response.status == 200 and (await response.json())["database"] == "ok"
+    finally:
+        for proc in procs:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        results = [await asyncio.wait_for(proc.communicate(), 30) for proc in procs]
+    for proc, (_, err) in zip(procs, results):
+        assert proc.returncode == 0, err.decode()

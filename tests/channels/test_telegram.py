@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 
 import aiohttp
 import pytest
-from channel_kit import eventually, free_port, settings_for, settle
+from channel_kit import free_port, settings_for, settle, within
 from fake_telegram import FakeTelegram
 
 ANNA = 424242
@@ -147,21 +148,27 @@ async def test_webhook_mode_checks_the_secret_and_books(db_engine, fake_telegram
 async def test_one_customers_messages_in_order_others_concurrently(sqlite_engine, fake_telegram, run_bot):
     async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
         slow_started = []
+        anna_started, release_anna = asyncio.Event(), asyncio.Event()
         handle = app.dialogue.handle
 
         async def slow_for_anna(msg):
             if msg.user == str(ANNA):
                 slow_started.append(msg.text)
-                import asyncio
-                await asyncio.sleep(0.3)
+                anna_started.set()
+                await release_anna.wait()  # a slow booking system: answers when the test lets it
             return await handle(msg)
 
         app.dialogue.handle = slow_for_anna
-        await fake_telegram.send(ANNA, BOOK)
-        await fake_telegram.send(ANNA, "Anna Schmidt")
-        await fake_telegram.send(99, "hello")
-        # Bob is answered while Anna's first turn is still running.
-        await fake_telegram.wait_for(99, 1, timeout=0.25)
+        try:
+            await fake_telegram.send(ANNA, BOOK)
+            await fake_telegram.send(ANNA, "Anna Schmidt")
+            await fake_telegram.send(99, "hello")
+            await within(anna_started.wait(), "Anna's first turn started")
+            # Bob is answered while Anna's first turn is still running (it cannot end before the release).
+            await fake_telegram.wait_for(99, 1)
+            assert fake_telegram.chat(ANNA) == [] and slow_started == [BOOK], "Anna's second message waits its turn"
+        finally:
+            release_anna.set()
         chat = await fake_telegram.wait_for(ANNA, 2)
         assert "What name" in chat[0].text and "email" in chat[1].text
         assert slow_started == [BOOK, "Anna Schmidt"]
@@ -189,17 +196,16 @@ async def test_healthz_reports_ready(sqlite_engine, fake_telegram, run_bot):
 
 @pytest.mark.parametrize("token", ["7000000001:AAwrongTokenButWellFormed_000000"])
 async def test_a_refused_token_stops_startup_with_one_line(sqlite_engine, fake_telegram, clock, token):
-    from bot.app import build_app
-    from channels.common import ChannelStartError
-    from channels.server import Server
+    from bot.main import build_app, build_server
+    from channels.errors import ChannelStartError
 
     settings = settings_for(fake_telegram, telegram_bot_token=token)
     app = await build_app(settings, clock=clock, engine=sqlite_engine)
-    server = Server(app, settings)
+    server = build_server(app)
     with pytest.raises(ChannelStartError, match="TELEGRAM_BOT_TOKEN"):
         await server.start()
     await server.stop(timeout=1)
-    await eventually(lambda: server.state == "stopped")
+    assert server.state == "stopped"
 
 
 async def test_behind_a_proxy_that_strips_a_path_prefix(sqlite_engine, fake_telegram, run_bot):
@@ -223,11 +229,11 @@ async def test_behind_a_proxy_that_strips_a_path_prefix(sqlite_engine, fake_tele
 async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_telegram, run_bot, clock):
     from datetime import datetime
 
-    from scheduler import ReminderScheduler
+    from bot.main import build_scheduler
 
     async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
         await book_by_buttons(fake_telegram)
-        reminders = ReminderScheduler.from_settings(app, server.senders)
+        reminders = build_scheduler(app, server.senders)
         await reminders.tick()
         clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # two hours before the haircut
         assert await reminders.tick() == 1
@@ -246,11 +252,11 @@ async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_tel
 async def test_a_reminder_refused_with_slow_down_is_sent_again_later(sqlite_engine, fake_telegram, run_bot, clock):
     from datetime import datetime, timedelta
 
-    from scheduler import ReminderScheduler
+    from bot.main import build_scheduler
 
     async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
         await book_by_buttons(fake_telegram)
-        reminders = ReminderScheduler.from_settings(app, server.senders)
+        reminders = build_scheduler(app, server.senders)
         await reminders.tick()
         clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))
         fake_telegram.too_many = 1

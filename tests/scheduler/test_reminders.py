@@ -7,16 +7,14 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 
 from booking_client import BookingRequest, BookingStatus, Contact
-from bot.app import build_app
+from bot.main import build_app, build_scheduler
 from bot.clock import VirtualClock
 from bot.messages import Inbound
 from bot.settings import Settings
-from bot.store import reminders
-from scheduler import ReminderScheduler
+from scheduler.store import reminders
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
@@ -46,7 +44,7 @@ class Phone:
 async def make(engine, clock, **settings):
     app = await build_app(Settings(_env_file=None, **settings), clock=clock, engine=engine)
     phone = Phone()
-    return app, phone, ReminderScheduler.from_settings(app, {"telegram": phone, "whatsapp": phone})
+    return app, phone, build_scheduler(app, {"telegram": phone, "whatsapp": phone})
 
 
 async def book_in_chat(app, when="Thursday at 10", user="1001"):

@@ -2,9 +2,11 @@
 
 Revision ID: 0003
 Revises: 0002
+
+These tables now belong to their components and are created by their histories:
+reminders and the change cursor (the scheduler's own history).
+A database migrated before keeps them; those histories adopt them as they are.
 """
-import sqlalchemy as sa
-from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -13,35 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "reminders",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column("dedupe", sa.String(300), nullable=False, unique=True),
-        sa.Column("kind", sa.String(20), nullable=False),
-        sa.Column("booking_id", sa.String(64), nullable=True),
-        sa.Column("user_key", sa.String(200), nullable=False),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("not_before", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status", sa.String(12), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
-        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("lease_token", sa.String(40), nullable=True),
-        sa.Column("note", sa.String(300), nullable=True),
-        sa.Column("booking_start", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-    )
-    op.create_index("ix_reminders_status_not_before", "reminders", ["status", "not_before"])
-    op.create_index("ix_reminders_booking", "reminders", ["booking_id"])
-    op.create_table(
-        "scheduler_cursor",
-        sa.Column("name", sa.String(40), primary_key=True),
-        sa.Column("position", sa.Integer(), nullable=False),
-    )
+    pass
 
 
 def downgrade() -> None:
-    op.drop_table("scheduler_cursor")
-    op.drop_index("ix_reminders_booking", "reminders")
-    op.drop_index("ix_reminders_status_not_before", "reminders")
-    op.drop_table("reminders")
+    pass

@@ -1,0 +1,146 @@
+"""A new booking: fill the draft from what the customer says, ask only for what is missing, then search."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from intents import Reading
+
+from . import contact
+from .events import Said
+from .payloads import BookAgain, ServiceChoice, SlotChoice, StaffChoice
+from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options
+from .state import Draft, Pending, Step
+from .turn import Turn
+
+
+async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
+    """A new request to book (or to see free times): a fresh draft, keeping the service of one under way."""
+    state = turn.state
+    service = state.draft.service if state.flow == "book" else None
+    state.clear_flow()
+    state.draft = Draft(service=service)
+    await _take(turn, r, browsing=browsing)
+
+
+async def browse(turn: Turn, r: Reading) -> None:
+    """"What's free ...?": like a booking, over the coming week when no day or time was said."""
+    await start(turn, r, browsing=True)
+
+
+async def more_details(turn: Turn, said: Said) -> None:
+    """A service, staff member or time added to the booking under way ("rather Tom", "make it 11")."""
+    await _take(turn, said.reading, browsing=False)
+
+
+async def service_chosen(turn: Turn, choice: ServiceChoice) -> None:
+    turn.state.draft.service = choice.service
+    await advance(turn)
+
+
+async def staff_chosen(turn: Turn, choice: StaffChoice) -> None:
+    turn.state.draft.staff = choice.staff
+    turn.state.draft.any_staff = choice.staff is None
+    await advance(turn)
+
+
+async def slot_chosen(turn: Turn, choice: SlotChoice) -> None:
+    choose_slot(turn, choice.start, choice.staff)
+
+
+async def book_again(turn: Turn, choice: BookAgain) -> None:
+    """"Book again" under a follow-up: a new booking of the same service."""
+    turn.state.clear_flow()
+    turn.state.draft = Draft(service=choice.service)
+    await advance(turn)
+
+
+async def advance(turn: Turn) -> None:
+    """Ask for the next missing piece (service, staff, time), or search when we know enough."""
+    biz, d = turn.business, turn.state.draft
+    if not d.service:
+        # with a staff member already named, only what they offer
+        services = [s for s in biz.services if not d.staff or s.id in biz.person(d.staff).services]
+        if len(services) != 1:
+            turn.ask(Step.ASK_SERVICE, turn.t("ask_service"), options=[
+                ServiceChoice(service=s.id).option(
+                    turn.t("choose_service_line", name=s.display(turn.lang), minutes=s.duration_minutes))
+                for s in services])
+            return
+        d.service = services[0].id
+    offering = biz.staff_for(d.service)
+    if d.staff and d.staff not in {p.id for p in offering}:
+        others = " / ".join(p.name for p in offering)
+        turn.note(turn.t("staff_no_service", staff=turn.staff_name(d.staff), service=turn.service_name(d.service),
+                         others=others))
+        d.staff = None
+    when_known = bool(d.date or d.time or d.start)
+    if not d.staff and not d.any_staff:
+        if len(offering) == 1:
+            d.staff = offering[0].id
+        elif when_known:
+            d.any_staff = True  # a time was asked for: show who is free then, rather than ask first
+        else:
+            turn.ask(Step.ASK_STAFF, turn.t("ask_staff", service=turn.service_name(d.service)), options=[
+                *(StaffChoice(staff=p.id).option(p.name) for p in offering),
+                StaffChoice(staff=None).option(turn.t("anyone"))])
+            return
+    if not when_known:
+        turn.ask(Step.ASK_WHEN, turn.t("ask_when", service=turn.service_name(d.service)))
+        return
+    found = await search(turn, d)
+    if isinstance(found, Free):
+        choose_slot(turn, found.slot.start, found.slot.staff)
+    elif isinstance(found, Offer):
+        turn.ask(Step.PICK_SLOT, *found.lines, options=slot_options(turn, found.slots, d.staff))
+    else:
+        _ask_another_time(turn, found)
+
+
+def choose_slot(turn: Turn, start: datetime, staff: str) -> None:
+    """The time is settled: hold it as the pending booking, then ask for contact details or the yes."""
+    d = turn.state.draft
+    assert d.service is not None
+    turn.state.pending = Pending(service=d.service, staff=staff, start=start, key=uuid.uuid4().hex)
+    contact.ask_missing_or_confirm(turn)
+
+
+def merge(draft: Draft, r: Reading) -> None:
+    """Take what the reading adds; a new day or time replaces the old one."""
+    if r.service:
+        draft.service = r.service
+    if r.staff:
+        draft.staff, draft.any_staff = r.staff, False
+    elif r.any_staff:
+        draft.staff, draft.any_staff = None, True
+    if r.has_when:
+        if r.date or r.start:
+            draft.date, draft.time, draft.start, draft.end = r.date, r.time, r.start, r.end
+        elif r.time:
+            draft.time = r.time
+            draft.start = draft.end = None
+
+
+async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
+    d = turn.state.draft
+    merge(d, r)
+    _note_unknown_staff(turn, r)
+    if browsing and not d.date and not d.start and not d.time:
+        now = turn.now()
+        d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
+    await advance(turn)
+
+
+def _note_unknown_staff(turn: Turn, r: Reading) -> None:
+    """A name we don't know: say who works here (the booking goes on with anyone free)."""
+    if r.staff_text and not r.staff and not r.any_staff:
+        team = ", ".join(p.name for p in turn.business.staff)
+        turn.note(turn.t("unknown_staff", staff=r.staff_text, team=team))
+        turn.state.draft.staff = None
+        turn.state.draft.any_staff = False
+
+
+def _ask_another_time(turn: Turn, nothing: Nothing) -> None:
+    turn.state.draft.forget_when()
+    turn.ask(Step.ASK_WHEN, *nothing.lines)

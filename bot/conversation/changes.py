@@ -1,0 +1,210 @@
+"""The customer's own bookings: list them, pick the one to cancel or move, and find a move its new time."""
+
+from __future__ import annotations
+
+from booking_client import Booking
+from intents import Reading
+
+from ..messages import Option
+from . import confirm
+from .booking import merge
+from .events import Said
+from .mine import booking_line, my_bookings, own_booking
+from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice
+from .slots import Free, Offer, search, slot_options
+from .state import Draft, Step
+from .turn import Turn
+
+# --- listing ------------------------------------------------------------------------------------------
+
+
+async def list_bookings(turn: Turn) -> None:
+    """"My appointments": the customer's upcoming bookings (whatever was under way is left)."""
+    bookings = await my_bookings(turn)
+    if turn.state.step is not None:
+        turn.state.clear_flow()
+    if not bookings:
+        turn.say(turn.t("no_bookings"))
+        return
+    turn.say(turn.t("your_bookings"), *(f"• {booking_line(turn, b)}" for b in bookings))
+
+
+# --- cancelling -----------------------------------------------------------------------------------------
+
+
+async def start_cancel(turn: Turn, r: Reading | None) -> None:
+    """"Cancel my appointment": the one meant, or the question which one when several fit."""
+    bookings = await my_bookings(turn)
+    turn.state.clear_flow()
+    if not bookings:
+        turn.say(turn.t("nothing_to_cancel"))
+        return
+    picked = _filter(turn, bookings, r)
+    if len(picked) == 1:
+        await _cancel(turn, picked[0].id)
+        return
+    turn.ask(Step.PICK_BOOKING_CANCEL, turn.t("which_booking_cancel"), options=_booking_options(turn, picked))
+
+
+async def cancel_chosen(turn: Turn, choice: BookingChoice) -> None:
+    await _cancel(turn, choice.booking_id)
+
+
+async def cancel_from_reminder(turn: Turn, choice: CancelIt) -> None:
+    """"Cancel it" under a reminder: whatever was under way gives way to cancelling that booking."""
+    turn.state.clear_flow()
+    await _cancel(turn, choice.booking_id)
+
+
+async def cancel_by_words(turn: Turn, said: Said) -> None:
+    """"The one on Friday" while asked which booking to cancel."""
+    picked = _filter(turn, await my_bookings(turn), said.reading)
+    if len(picked) == 1:
+        await _cancel(turn, picked[0].id)
+    else:
+        await start_cancel(turn, None)
+
+
+async def _cancel(turn: Turn, booking_id: str) -> None:
+    booking = await own_booking(turn, booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_cancel"))
+        return
+    confirm.ask_cancel(turn, booking)
+
+
+# --- moving -------------------------------------------------------------------------------------------------
+
+
+async def start_move(turn: Turn, r: Reading | None) -> None:
+    """"Move my appointment (to Thursday)": the booking meant, then its new time."""
+    bookings = await my_bookings(turn)
+    turn.state.clear_flow()
+    if not bookings:
+        turn.say(turn.t("nothing_to_move"))
+        return
+    # "move it to Thursday": the day said is the new one, so it does not pick the booking
+    picked = bookings if r is None else _filter(turn, bookings, _without_when(r))
+    if r is not None:
+        merge(turn.state.draft, r)
+    if len(picked) == 1:
+        await _move(turn, picked[0].id)
+        return
+    turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, picked))
+
+
+async def move_chosen(turn: Turn, choice: BookingChoice) -> None:
+    await _move(turn, choice.booking_id)
+
+
+async def move_from_reminder(turn: Turn, choice: MoveIt) -> None:
+    """"Move it" under a reminder: whatever was under way gives way to moving that booking."""
+    turn.state.clear_flow()
+    await _move(turn, choice.booking_id)
+
+
+async def move_by_words(turn: Turn, said: Said) -> None:
+    """"The haircut" while asked which booking to move."""
+    picked = _filter(turn, await my_bookings(turn), said.reading)
+    if len(picked) == 1:
+        await _move(turn, picked[0].id)
+    else:
+        await start_move(turn, None)
+
+
+async def new_time(turn: Turn, said: Said) -> None:
+    """A new day, time or staff member for the booking being moved."""
+    state = turn.state
+    booking = await own_booking(turn, state.booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    r, d = said.reading, state.draft
+    if r.has_when:
+        merge(d, Reading(intent="reschedule", lang=r.lang, date=r.date, time=r.time, start=r.start, end=r.end))
+    if r.staff:
+        _take_staff(turn, booking, r.staff)
+    await _find_new_time(turn, booking)
+
+
+async def new_slot_chosen(turn: Turn, choice: SlotChoice) -> None:
+    await confirm.ask_move(turn, choice.start, choice.staff)
+
+
+async def ask_new_time(turn: Turn) -> None:
+    """"When would you like to move it to?" for the booking being moved (if it is still there)."""
+    booking = await own_booking(turn, turn.state.booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    _ask_new_time(turn, booking)
+
+
+async def _move(turn: Turn, booking_id: str) -> None:
+    """The booking to move is known; keep a new time that came with the request."""
+    state = turn.state
+    booking = await own_booking(turn, booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    state.booking_id = booking.id
+    d = state.draft
+    state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
+                        end=d.end)
+    await _find_new_time(turn, booking)
+
+
+async def _find_new_time(turn: Turn, booking: Booking) -> None:
+    """Search like a booking, then confirm the move (or offer times, or ask again)."""
+    d = turn.state.draft
+    if not (d.date or d.time or d.start):
+        _ask_new_time(turn, booking)
+        return
+    found = await search(turn, d)
+    if isinstance(found, Free):
+        await confirm.ask_move(turn, found.slot.start, found.slot.staff)
+    elif isinstance(found, Offer):
+        turn.ask(Step.PICK_NEW_SLOT, *found.lines, options=slot_options(turn, found.slots, d.staff))
+    else:
+        d.forget_when()
+        turn.ask(Step.ASK_NEW_TIME, *found.lines)
+
+
+def _take_staff(turn: Turn, booking: Booking, staff: str) -> None:
+    """Someone else for the booking being moved, if they do its service (else say who does)."""
+    offering = turn.business.staff_for(booking.service)
+    if staff in {p.id for p in offering}:
+        turn.state.draft.staff = staff
+        return
+    turn.note(turn.t("staff_no_service", staff=turn.staff_name(staff), service=turn.service_name(booking.service),
+                     others=" / ".join(p.name for p in offering)))
+
+
+def _ask_new_time(turn: Turn, booking: Booking) -> None:
+    turn.ask(Step.ASK_NEW_TIME, turn.t("ask_new_when", service=turn.service_name(booking.service),
+                                       when=turn.when(booking.start)))
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _booking_options(turn: Turn, bookings: list[Booking]) -> list[Option]:
+    return [BookingChoice(booking_id=b.id).option(booking_line(turn, b)) for b in bookings]
+
+
+def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:
+    """The bookings the reading narrows down to (by service, staff, day); a filter that fits none is ignored."""
+    if r is None:
+        return bookings
+    picked = bookings
+    if r.service:
+        picked = [b for b in picked if b.service == r.service] or picked
+    if r.staff:
+        picked = [b for b in picked if b.staff == r.staff] or picked
+    if r.date:
+        picked = [b for b in picked if turn.local(b.start).date() == r.date] or picked
+    return picked
+
+
+def _without_when(r: Reading) -> Reading:
+    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff)

@@ -1,0 +1,168 @@
+"""Confirmations: the question before anything is booked, cancelled or moved, and what yes or no then does.
+
+One function per action (book, cancel, move), each with its own texts, including what to say
+when the time or the booking is gone by the time the customer says yes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from booking_client import Booking, BookingRequest, InvalidRequest, NotFound, SlotTaken
+
+from .events import No, Yes
+from .mine import own_booking
+from .slots import nearest, slot_options
+from .state import Pending, Step
+from .turn import Turn
+
+# --- asking -----------------------------------------------------------------------------------------
+
+
+def ask_book(turn: Turn) -> None:
+    """"Shall I book ...?" for the time already chosen."""
+    turn.ask(Step.CONFIRM_BOOK, _book_question(turn, _pending(turn)), options=turn.yes_no())
+
+
+def ask_cancel(turn: Turn, booking: Booking) -> None:
+    """"Cancel your ...?" for one of the customer's bookings."""
+    turn.state.booking_id = booking.id
+    turn.state.pending = p = Pending(service=booking.service, staff=booking.staff, start=booking.start,
+                                     booking_id=booking.id, key=_new_key())
+    turn.ask(Step.CONFIRM_CANCEL, _cancel_question(turn, p), options=turn.yes_no())
+
+
+async def ask_move(turn: Turn, start: datetime, staff: str) -> None:
+    """"Move your ... from ... to ...?" for the booking being moved."""
+    booking = await own_booking(turn, turn.state.booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    turn.state.pending = p = Pending(service=booking.service, staff=staff, start=start, booking_id=booking.id,
+                                     old_start=booking.start, key=_new_key())
+    turn.ask(Step.CONFIRM_MOVE, _move_question(turn, p), options=turn.yes_no())
+
+
+def question(turn: Turn) -> str:
+    """The confirmation on the table, asked again."""
+    p, step = _pending(turn), turn.state.step
+    if step is Step.CONFIRM_CANCEL:
+        return _cancel_question(turn, p)
+    if step is Step.CONFIRM_MOVE:
+        return _move_question(turn, p)
+    return _book_question(turn, p)
+
+
+def ask_again(turn: Turn, before: str = "") -> None:
+    """The confirmation on the table, as a new offer (after noise, or an answer that was neither yes nor no)."""
+    turn.say(before, question(turn), options=turn.yes_no())
+
+
+# --- yes -----------------------------------------------------------------------------------------------
+
+
+async def book(turn: Turn, _: Yes) -> None:
+    """Yes to a new booking: create exactly what was confirmed (once, however often yes is said)."""
+    p = _pending(turn)
+    request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
+                             channel=turn.msg.channel)
+    try:
+        booking = await turn.backend.create(request, idempotency_key=p.key)
+    except (SlotTaken, InvalidRequest, NotFound):
+        # someone else was faster, or the time stopped being bookable: offer the nearest ones
+        await _time_gone(turn, p, search_staff=turn.state.draft.staff, fixed_staff=None,
+                         pick=Step.PICK_SLOT, ask=Step.ASK_WHEN)
+        return
+    turn.end(turn.t("booked", service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
+                    when=turn.when(booking.start)))
+
+
+async def cancel(turn: Turn, _: Yes) -> None:
+    """Yes to cancelling: cancel the booking, if it is still the customer's and still active."""
+    p = _pending(turn)
+    booking = await own_booking(turn, p.booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_cancel"))
+        return
+    try:
+        booking = await turn.backend.cancel(booking.id, reason="cancelled by the customer in the chat")
+    except (NotFound, InvalidRequest):  # gone, or cancelled elsewhere meanwhile
+        turn.end(turn.t("nothing_to_cancel"))
+        return
+    turn.end(turn.t("cancelled", service=turn.service_name(booking.service), when=turn.when(booking.start)))
+
+
+async def move(turn: Turn, _: Yes) -> None:
+    """Yes to a move: move the booking, if it is still the customer's; a taken time gets alternatives."""
+    p = _pending(turn)
+    booking = await own_booking(turn, p.booking_id)
+    if booking is None:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    try:
+        booking = await turn.backend.reschedule(booking.id, p.start)
+    except NotFound:
+        turn.end(turn.t("nothing_to_move"))
+        return
+    except (SlotTaken, InvalidRequest):
+        await _time_gone(turn, p, search_staff=p.staff, fixed_staff=p.staff,
+                         pick=Step.PICK_NEW_SLOT, ask=Step.ASK_NEW_TIME)
+        return
+    turn.end(turn.t("moved", service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
+                    when=turn.when(booking.start)))
+
+
+# --- no ----------------------------------------------------------------------------------------------------
+
+
+async def not_booked(turn: Turn, _: No) -> None:
+    """No to a new booking (or to carrying on with one): nothing is booked."""
+    turn.end(turn.t("not_booked"))
+
+
+async def kept(turn: Turn, _: No) -> None:
+    """No to a cancel or a move: the booking stays as it is."""
+    turn.end(turn.t("kept"))
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _book_question(turn: Turn, p: Pending) -> str:
+    service = turn.business.service(p.service)
+    return turn.t("confirm_book", service=service.display(turn.lang), staff=turn.staff_name(p.staff),
+                  when=turn.when(p.start), minutes=service.duration_minutes, name=turn.state.name)
+
+
+def _cancel_question(turn: Turn, p: Pending) -> str:
+    return turn.t("confirm_cancel", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
+                  when=turn.when(p.start))
+
+
+def _move_question(turn: Turn, p: Pending) -> str:
+    return turn.t("confirm_move", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
+                  old=turn.when(p.old_start) if p.old_start else "", new=turn.when(p.start))
+
+
+async def _time_gone(turn: Turn, p: Pending, *, search_staff: str | None, fixed_staff: str | None,
+                     pick: Step, ask: Step) -> None:
+    """The confirmed time can't be had: say so and offer the nearest free ones (or ask for another time)."""
+    turn.note(turn.t("slot_gone"))
+    turn.state.pending = None
+    slots = await nearest(turn, p.start, p.service, search_staff)
+    if not slots:
+        turn.ask(ask, turn.t("none_near"))
+        return
+    turn.ask(pick, turn.t("alternatives"), turn.t("pick_one"), options=slot_options(turn, slots, fixed_staff))
+
+
+def _pending(turn: Turn) -> Pending:
+    pending = turn.state.pending
+    if pending is None:  # the state's own check drops a confirmation without what it confirms
+        raise LookupError(f"{turn.state.step} has nothing to confirm")
+    return pending
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex

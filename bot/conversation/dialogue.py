@@ -1,0 +1,112 @@
+"""The conversation core: code owns the control flow, the extractor only reads text.
+
+Each message: load the state, turn the message into one event, answer it by the transition
+table, save. Nothing is booked, moved or cancelled without an explicit yes to a confirmation
+question, and every time offered comes from the backend's availability.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+import intents
+from booking_client import BackendUnavailable, Booking, BookingBackend, Business
+from intents import Context, Reading
+
+from .. import replies
+from ..clock import Clock
+from ..messages import Inbound, Reply
+from ..replies import Texts
+from ..vocabulary import business_vocabulary
+from .contact import EMAIL
+from .events import classify, expecting
+from .notices import notice
+from .state import State, Step
+from .table import dispatch
+from .turn import Turn
+
+Reader = Callable[[str, Context], Reading]
+
+
+class Conversations(Protocol):
+    """Where each customer's state is kept between messages."""
+
+    async def load(self, key: str) -> State: ...
+
+    async def save(self, key: str, state: State, now: datetime) -> None: ...
+
+
+class Dialogue:
+    """Turns one inbound message plus the stored state into replies (and backend calls)."""
+
+    def __init__(
+        self,
+        business: Business,
+        backend: BookingBackend,
+        store: Conversations,
+        clock: Clock,
+        *,
+        default_lang: str = "en",
+        reader: Reader = intents.read,
+    ) -> None:
+        self.business = business
+        self.backend = backend
+        self.store = store
+        self.clock = clock
+        self.default_lang = default_lang
+        self.read = reader
+        self.texts = Texts(business.texts)
+        self.vocabulary = business_vocabulary(business)
+        self.last_reading: Reading | None = None  # the console shows it with /debug
+
+    async def handle(self, msg: Inbound) -> list[Reply]:
+        """Answer one message; the state is saved before the replies are returned."""
+        state = await self.store.load(msg.key)
+        turn = self._turn(msg, state)
+        try:
+            await dispatch(turn, classify(msg, state, lambda text: self._read(text, state)))
+        except BackendUnavailable:
+            # The agreed part of the conversation stays as it is; the customer can simply retry.
+            turn.say(turn.t("backend_down"))
+        state.turns += 1
+        await self.store.save(msg.key, state, self.clock.now())
+        return turn.out
+
+    async def notice(self, key: str, kind: str, booking: Booking | None) -> Reply:
+        """A message the bot starts (reminder, follow-up, no-show, nudge), with its quick actions.
+
+        Its options become the conversation's current offer, so a pressed button or a typed
+        number is answered by `handle` like any other choice.
+        """
+        state = await self.store.load(key)
+        channel, _, user = key.partition(":")
+        reply = notice(self._turn(Inbound(channel, user), state), kind, booking)
+        if kind == "nudge":
+            state.nudged_turn = state.turns
+        await self.store.save(key, state, self.clock.now())
+        return reply
+
+    def _turn(self, msg: Inbound, state: State) -> Turn:
+        if state.lang is None:
+            state.lang = msg.lang or self.default_lang
+        return Turn(state, self.business, self.backend, self.clock, self.texts, msg)
+
+    def _read(self, text: str, state: State) -> Reading:
+        """Read free text in the context of the question on the table; follow a switch of language."""
+        now = self.clock.now().astimezone(self.business.tz)
+        reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state)))
+        self.last_reading = reading
+        _follow_language(state, text, reading)
+        return reading
+
+
+def _follow_language(state: State, text: str, reading: Reading) -> None:
+    """Answer in the language the customer writes in, once they write a few words of it."""
+    if state.step in (Step.ASK_NAME, Step.ASK_EMAIL):
+        return  # names and addresses say nothing about the customer's language
+    words = re.findall(r"[^\W\d_]{2,}", EMAIL.sub(" ", text))
+    if reading.lang in replies.LANGS and reading.lang != state.lang and len(words) >= 2:
+        state.lang = reading.lang

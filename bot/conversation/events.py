@@ -1,0 +1,166 @@
+"""Every incoming message becomes one typed event before anything is decided.
+
+A pressed button, a typed number or option label, "the second one", yes, no, a stop word,
+noise, or a reading of free text: the transition table looks up what to do by the event's
+kind and the question on the table, so this is the only place that looks at raw input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from intents import Reading
+
+from ..messages import Inbound
+from .payloads import NoChoice, Payload, YesChoice, unpack
+from .state import CONFIRM_STEPS, PICK_STEPS, OfferedOption, State, Step
+
+MAX_TEXT = 1000  # longer messages get a polite request to say it in a sentence
+
+STOP = re.compile(
+    r"^(?:stop+|cancel|abort|quit|exit|never ?mind|nvm|forget it|leave it|start over|reset|"
+    r"stopp+|abbrechen|abbruch|vergiss es|lass (?:es|mal)|doch nicht|neustart|von vorne)[.!\s]*$",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"^\s*#?(\d{1,2})\s*[.)]?\s*$")
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """An option on the table was picked: by its button, its number, its label, or in words."""
+
+    payload: Payload
+    by: Literal["button", "number", "label", "words"]
+
+
+@dataclass(frozen=True)
+class Yes:
+    """Yes to the confirmation on the table (its button, or a reading that agrees)."""
+
+    reading: Reading | None = None
+
+
+@dataclass(frozen=True)
+class No:
+    """No to the confirmation on the table (its button, or a reading that refuses without a new time)."""
+
+    reading: Reading | None = None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A button from an earlier offer, or an option we can no longer read."""
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A stop word: "stop", "never mind", "abbrechen"."""
+
+
+@dataclass(frozen=True)
+class Noise:
+    """Nothing to read: empty, far too long, or no letters or digits at all. `text` names the answer."""
+
+    text: Literal["empty", "too_long", "not_understood"]
+
+
+@dataclass(frozen=True)
+class Said:
+    """Free text, read by the extractor in the context of the question on the table."""
+
+    reading: Reading
+    text: str
+
+
+Event = Chosen | Yes | No | Stale | Stop | Noise | Said
+Read = Callable[[str], Reading]
+
+
+def classify(msg: Inbound, state: State, read: Read) -> Event:
+    """The one event this message is; free text is read (with `read`) only when nothing simpler fits."""
+    if msg.choice is not None:
+        return _chosen(_pressed(msg.choice, state), "button")
+    text = (msg.text or "").strip()
+    if not text:
+        return Noise("empty")
+    if len(text) > MAX_TEXT:
+        return Noise("too_long")
+    if not any(ch.isalnum() for ch in text):
+        return Noise("not_understood")
+    if state.options:
+        typed = _typed(text, state.options)
+        if typed is not None:
+            return _chosen(unpack(typed[0]), typed[1])
+    if is_stop(text, state):
+        return Stop()
+    return _from_reading(read(text), text, state)
+
+
+def is_stop(text: str, state: State) -> bool:
+    """A stop word; a bare "cancel" with nothing under way asks to cancel a booking instead."""
+    return bool(STOP.match(text)) and (state.step is not None or text.lower().strip(" .!") != "cancel")
+
+
+def expecting(state: State) -> str | None:
+    """What the extractor is told the bot just asked for."""
+    step = state.step
+    if step is None:
+        return None
+    if step in PICK_STEPS:
+        return "choice"
+    if step in CONFIRM_STEPS:
+        return "confirm"
+    return _EXPECTING[step]
+
+
+_EXPECTING = {Step.ASK_SERVICE: "service", Step.ASK_STAFF: "staff", Step.ASK_WHEN: "when",
+              Step.ASK_NEW_TIME: "when", Step.ASK_NAME: "name", Step.ASK_EMAIL: "email"}
+
+
+def _from_reading(r: Reading, text: str, state: State) -> Event:
+    options = state.options
+    if r.number is not None and options and state.step in PICK_STEPS and not r.has_when:
+        if 1 <= r.number <= len(options):  # "the second one", "option 3"
+            return _chosen(unpack(options[r.number - 1].value), "words")
+    if state.step in CONFIRM_STEPS:
+        if r.intent == "affirm":
+            return Yes(r)
+        if r.intent == "deny" and not r.has_when:
+            return No(r)
+    return Said(r, text)
+
+
+def _chosen(payload: Payload | None, by: Literal["button", "number", "label", "words"]) -> Event:
+    if payload is None:
+        return Stale()
+    if isinstance(payload, YesChoice):
+        return Yes()
+    if isinstance(payload, NoChoice):
+        return No()
+    return Chosen(payload, by)
+
+
+def _pressed(choice: str, state: State) -> Payload | None:
+    """The payload of a pressed button ("<offer id>:<index>"), if it belongs to the offer on the table."""
+    offer, _, index = choice.partition(":")
+    if offer != state.offer_id or not index.isdigit():
+        return None
+    i = int(index)
+    return unpack(state.options[i].value) if 0 <= i < len(state.options) else None
+
+
+def _typed(text: str, options: list[OfferedOption]) -> tuple[str, Literal["number", "label"]] | None:
+    """The packed payload of the option a typed number ("2", "#2.") or label ("Beard trim") picks."""
+    m = _NUMBER.match(text)
+    if m:
+        i = int(m.group(1)) - 1
+        return (options[i].value, "number") if 0 <= i < len(options) else None
+    folded = text.casefold().strip(" .!")
+    for option in options:
+        label = option.label.casefold()
+        if folded in (label, label.split(" (")[0]):
+            return option.value, "label"
+    return None

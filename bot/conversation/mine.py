@@ -1,0 +1,32 @@
+"""The customer's own active bookings: the only ones this conversation may show, cancel or move."""
+
+from __future__ import annotations
+
+from booking_client import Booking, NotFound
+
+from .turn import Turn
+
+
+async def my_bookings(turn: Turn) -> list[Booking]:
+    """The customer's active bookings (never anyone else's, whatever the backend returns)."""
+    bookings = await turn.backend.list_for_contact(turn.contact())
+    return [b for b in bookings if b.contact.ref == turn.msg.key and b.status.active]
+
+
+async def own_booking(turn: Turn, booking_id: str | None) -> Booking | None:
+    """The booking, only if it belongs to this customer and is still active."""
+    if not booking_id:
+        return None
+    try:
+        booking = await turn.backend.get(booking_id)
+    except NotFound:
+        return None
+    if booking.contact.ref != turn.msg.key or not booking.status.active:
+        return None
+    return booking
+
+
+def booking_line(turn: Turn, b: Booking) -> str:
+    """"Haircut with Sarah on Tue 24 Nov, 10:00"."""
+    return turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
+                  when=turn.when(b.start))

@@ -1,0 +1,53 @@
+"""Messages the bot starts (reminder, follow-up, no-show, nudge) and their quick actions.
+
+Their options become the offer on the table, so a pressed button or a typed number is
+answered like any other choice; what each quick action does is a row of the transition table.
+"""
+
+from __future__ import annotations
+
+from booking_client import Booking
+
+from ..messages import Reply
+from .mine import own_booking
+from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice
+from .turn import Turn
+
+def notice(turn: Turn, kind: str, booking: Booking | None) -> Reply:
+    """The text and quick actions of a message the bot starts."""
+    if kind == "nudge":
+        _nudge(turn)
+        return turn.out[-1]
+    if booking is None:
+        raise ValueError(f"a {kind} notice is about a booking")
+    names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
+                 when=turn.when(booking.start))
+    if kind == "reminder":
+        turn.say(turn.t("reminder", **names), options=[
+            Attend(booking_id=booking.id).option(turn.t("reminder_attend")),
+            MoveIt(booking_id=booking.id).option(turn.t("reminder_move")),
+            CancelIt(booking_id=booking.id).option(turn.t("reminder_cancel"))])
+    elif kind == "follow_up":
+        again = BookAgain(service=booking.service).option(turn.t("book_again"))
+        turn.say(turn.t("follow_up", **names), options=[again])
+    else:  # no_show
+        again = BookAgain(service=booking.service).option(turn.t("book_new_time"))
+        turn.say(turn.t("no_show", **names), options=[again])
+    return turn.out[-1]
+
+
+def _nudge(turn: Turn) -> None:
+    """"You were about to book a Haircut. Shall we carry on?" for a booking left unfinished."""
+    service = turn.state.draft.service
+    what = turn.t("nudge_what", service=turn.service_name(service)) if service else turn.t("nudge_any")
+    turn.say(turn.t("nudge", what=what), options=[CarryOn().option(turn.t("carry_on")),
+                                                   NoChoice().option(turn.t("no_thanks"))])
+
+
+async def attending(turn: Turn, choice: Attend) -> None:
+    """"I'll be there" under a reminder: a friendly see-you (nothing under way is touched)."""
+    booking = await own_booking(turn, choice.booking_id)
+    if booking is None:
+        turn.say(turn.t("nothing_to_stop"))
+        return
+    turn.say(turn.t("attending", when=turn.when(booking.start)))

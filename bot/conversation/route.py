@@ -1,0 +1,92 @@
+"""Free text that the question on the table does not claim, answered by what the customer asks for; and stop words.
+
+This is the transition table's default for a reading: "book ...", "cancel ...", "my appointments",
+"help", small talk. Text that asks for nothing we do gets a hint, then the open question again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from intents import Intent, Reading
+
+from . import booking, changes, confirm
+from .events import Said, Stop
+from .reask import reask
+from .state import CONFIRM_STEPS
+from .turn import Turn
+
+
+async def stop(turn: Turn, _: Stop) -> None:
+    """"Stop": leave whatever is under way; nothing is changed."""
+    had_flow = turn.state.step is not None
+    turn.end(turn.t("left_flow" if had_flow else "nothing_to_stop"))
+
+
+async def by_intent(turn: Turn, said: Said) -> None:
+    """What the customer asks for, whatever the question on the table was."""
+    handler = _BY_INTENT.get(said.reading.intent)
+    if handler is not None:
+        await handler(turn, said.reading)
+    else:
+        await _unclaimed(turn, said)
+
+
+async def _help(turn: Turn, _: Reading) -> None:
+    turn.say(turn.t("help"))
+
+
+async def _handoff(turn: Turn, _: Reading) -> None:
+    turn.say(turn.t("handoff"))  # the business is told by the channel side; the question stays open
+
+
+async def _bye(turn: Turn, _: Reading) -> None:
+    turn.end(turn.t("bye"))
+
+
+async def _small_talk(turn: Turn, r: Reading) -> None:
+    """Hello / thanks: answered politely, then back to the question on the table, if any."""
+    if turn.state.step is None:
+        turn.say(turn.t(r.intent))
+        return
+    turn.note(turn.t(r.intent))
+    await reask(turn)
+
+
+async def _list(turn: Turn, _: Reading) -> None:
+    await changes.list_bookings(turn)
+
+
+_BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {
+    "book": booking.start,
+    "availability": booking.browse,
+    "cancel": changes.start_cancel,
+    "reschedule": changes.start_move,
+    "list": _list,
+    "help": _help,
+    "greet": _small_talk,
+    "thanks": _small_talk,
+    "bye": _bye,
+    "handoff": _handoff,
+}
+
+
+async def _unclaimed(turn: Turn, said: Said) -> None:
+    """Neither an answer nor a request: ask for yes or no, or hint at what we do and ask again."""
+    step = turn.state.step
+    if step in CONFIRM_STEPS:
+        turn.say(turn.t("confirm_first", question=confirm.question(turn)), options=turn.yes_no())
+        return
+    hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
+    if said.reading.intent in ("affirm", "deny") and step is None:
+        turn.say(turn.t("nothing_to_stop"))
+    elif step is not None:
+        turn.note(hint)
+        await reask(turn)
+    else:
+        turn.say(hint)
+
+
+def _looks_like_words(text: str) -> bool:
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= 2

@@ -1,0 +1,233 @@
+"""Finding times: the asked time or period in the backend's availability, and the nearest free alternatives.
+
+Every time offered comes from the backend. These functions only look and describe; the flow
+that asked (a new booking or a move) decides what to ask next with what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from booking_client import Slot
+
+from .. import replies
+from ..messages import Option
+from .payloads import SlotChoice
+from .state import Draft
+from .turn import Turn
+
+MAX_OPTIONS = 6  # free times listed for a period
+ALTERNATIVES = 3  # nearest free times offered when the asked one is not free
+SEARCH_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What is looked for: a service, with one staff member or anyone (None)."""
+
+    service: str
+    staff: str | None
+
+
+@dataclass(frozen=True)
+class Free:
+    """The exact time asked for is free."""
+
+    slot: Slot
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Times to pick from, with what to say above them."""
+
+    lines: tuple[str, ...]
+    slots: tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """Nothing to offer: say why, then ask for another time."""
+
+    lines: tuple[str, ...]
+
+
+Found = Free | Offer | Nothing
+
+
+async def search(turn: Turn, d: Draft) -> Found:
+    """The asked time, or free times in the asked day or period, for the draft's service (and staff)."""
+    if d.service is None:
+        raise ValueError("a search needs the service")
+    want = Wanted(d.service, d.staff)
+    now, tz = turn.now(), turn.business.tz
+    if d.time and not d.start:
+        day = d.date or turn.local(now).date()
+        exact = at(day, d.time, tz)
+        if d.date is None and exact < now + turn.business.min_notice:
+            exact = at(day + timedelta(days=1), d.time, tz)
+        return await _exact(turn, want, exact)
+    if d.start and d.end:
+        start, end = d.start, d.end
+    elif d.date is not None:
+        start, end = at(d.date, time(0), tz), at(d.date + timedelta(days=1), time(0), tz)
+    else:
+        raise ValueError("a search needs a day, a time or a period")
+    return await _period(turn, want, start, end)
+
+
+async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
+    problem = guard_time(turn, exact)
+    if problem:
+        return Nothing((problem,))
+    local_day = turn.local(exact).date()
+    tz = turn.business.tz
+    day_slots = await turn.backend.availability(
+        at(local_day, time(0), tz), at(local_day + timedelta(days=1), time(0), tz), want.service, want.staff)
+    match = [s for s in day_slots if s.start == exact]
+    if match:
+        return Free(match[0])
+    return await alternatives(turn, want, exact, why=why_not(turn, want, exact, local_day))
+
+
+async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime) -> Found:
+    problem = guard_time(turn, start, end)
+    if problem:
+        return Nothing((problem,))
+    slots = await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff)
+    slots = _spread(_one_per_start(slots, want.staff), MAX_OPTIONS)
+    names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
+                 period=period_text(turn, start, end))
+    if slots:
+        return Offer((turn.t("free_times", **names), turn.t("pick_one")), tuple(slots))
+    local_day = turn.local(start).date()
+    biz = turn.business
+    if turn.local(end - timedelta(seconds=1)).date() == local_day and (
+        biz.closed_on(local_day) or not biz.hours.spans(local_day.weekday())
+    ):
+        why = why_not(turn, want, start, local_day)
+    else:
+        why = turn.t("no_free_times", **names)
+    return await alternatives(turn, want, end, why=why)
+
+
+async def alternatives(turn: Turn, want: Wanted, target: datetime, *, why: str) -> Offer | Nothing:
+    """The nearest free times to `target`, after saying why the asked one won't do."""
+    slots = await nearest(turn, target, want.service, want.staff)
+    if not slots:
+        return Nothing((why, turn.t("none_near")))
+    return Offer((why, turn.t("alternatives"), turn.t("pick_one")), tuple(slots))
+
+
+def guard_time(turn: Turn, start: datetime, end: datetime | None = None) -> str | None:
+    """Why nothing in [start, end) could ever be booked (past, beyond the horizon), or None."""
+    now = turn.now()
+    if (end or start) <= now:
+        return turn.t("past")
+    if start > now + turn.business.horizon:
+        return turn.t("too_far", days=turn.business.horizon_days)
+    return None
+
+
+def why_not(turn: Turn, want: Wanted, exact: datetime, local_day: date) -> str:
+    """Why the asked time is not free: closed that day, too short notice, or simply taken."""
+    biz = turn.business
+    closure = biz.closed_on(local_day)
+    if closure or not biz.hours.spans(local_day.weekday()):
+        reason = f" ({closure.reason})" if closure and closure.reason else ""
+        return turn.t("closed_day", day=replies.day(local_day, turn.lang), reason=reason)
+    if exact < turn.now() + biz.min_notice:
+        return turn.t("too_soon", notice=_duration(biz.min_notice, turn.lang))
+    return turn.t("unavailable", when=turn.when(exact), service=turn.service_name(want.service),
+                  with_staff=with_staff(turn, want.staff))
+
+
+async def nearest(turn: Turn, target: datetime, service: str, staff: str | None) -> list[Slot]:
+    """Up to three free slots near `target`, in time order.
+
+    First the closest ones on the asked day (at least half an hour apart, so they are
+    real choices), then the same time of day on the following days, then earlier days.
+    """
+    tz = turn.business.tz
+    day = turn.local(target).date()
+    window_start = max(turn.now(), at(day - timedelta(days=SEARCH_DAYS), time(0), tz))
+    window_end = at(day + timedelta(days=SEARCH_DAYS + 1), time(0), tz)
+    slots = _one_per_start(await turn.backend.availability(window_start, window_end, service, staff), staff)
+    by_day: dict[date, list[Slot]] = {}
+    for s in slots:
+        by_day.setdefault(turn.local(s.start).date(), []).append(s)
+
+    def closest(day_slots: list[Slot], moment: datetime) -> list[Slot]:
+        return sorted(day_slots, key=lambda s: (abs((s.start - moment).total_seconds()), s.start))
+
+    picked: list[Slot] = []
+    for s in closest(by_day.pop(day, []), target):
+        if all(abs((s.start - p.start).total_seconds()) >= 1800 for p in picked):
+            picked.append(s)
+        if len(picked) == ALTERNATIVES:
+            break
+    for other in sorted(by_day, key=lambda d: (d < day, abs((d - day).days))):
+        if len(picked) == ALTERNATIVES:
+            break
+        same_time = datetime.combine(other, turn.local(target).timetz().replace(tzinfo=None), tzinfo=tz)
+        picked.append(closest(by_day[other], same_time)[0])
+    return sorted(picked, key=lambda s: s.start)
+
+
+def slot_options(turn: Turn, slots: Sequence[Slot], fixed_staff: str | None) -> list[Option]:
+    """One option per slot; the staff member's name is shown unless it is fixed already."""
+    return [
+        SlotChoice(start=s.start, staff=s.staff).option(
+            turn.when(s.start) + ("" if fixed_staff else f" ({turn.staff_name(s.staff)})"))
+        for s in slots
+    ]
+
+
+def with_staff(turn: Turn, staff: str | None) -> str:
+    if not staff:
+        return ""
+    return (" with " if turn.lang == "en" else " bei ") + turn.staff_name(staff)
+
+
+def period_text(turn: Turn, start: datetime, end: datetime) -> str:
+    first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
+    if first == last:
+        return ("on " if turn.lang == "en" else "am ") + replies.day(first, turn.lang)
+    a, b = replies.day(first, turn.lang), replies.day(last, turn.lang)
+    return f"from {a} to {b}" if turn.lang == "en" else f"vom {a} bis {b}"
+
+
+# --- small pure helpers -------------------------------------------------------------------------
+
+
+def at(day: date, wall: time, tz: tzinfo) -> datetime:
+    """A local wall time as an aware datetime (zoneinfo resolves DST gaps and folds)."""
+    return datetime.combine(day, wall, tzinfo=tz)
+
+
+def _one_per_start(slots: list[Slot], staff: str | None) -> list[Slot]:
+    seen: dict[datetime, Slot] = {}
+    for s in sorted(slots, key=lambda s: s.start):
+        if staff and s.staff != staff:
+            continue
+        seen.setdefault(s.start, s)
+    return list(seen.values())
+
+
+def _spread(slots: list[Slot], most: int) -> list[Slot]:
+    """At most `most` slots, evenly spread over the list so the whole period is represented."""
+    if len(slots) <= most:
+        return slots
+    step = (len(slots) - 1) / (most - 1)
+    return [slots[round(i * step)] for i in range(most)]
+
+
+def _duration(delta: timedelta, lang: str) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        if lang == "de":
+            return "1 Stunde" if hours == 1 else f"{hours} Stunden"
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return f"{minutes} min" if lang == "en" else f"{minutes} Minuten"

@@ -1,0 +1,180 @@
+"""A conversation's state: the question on the table and everything the dialogue must remember between messages.
+
+`Step` names the one question the bot is waiting for an answer to, so the flow under way
+(book, cancel, reschedule) and what a "yes" would do both follow from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+Flow = Literal["book", "cancel", "reschedule"]
+
+
+class Step(str, enum.Enum):
+    """The question on the table."""
+
+    # a new booking
+    ASK_SERVICE = "ask_service"
+    ASK_STAFF = "ask_staff"
+    ASK_WHEN = "ask_when"
+    PICK_SLOT = "pick_slot"
+    ASK_NAME = "ask_name"
+    ASK_EMAIL = "ask_email"
+    CONFIRM_BOOK = "confirm_book"
+    # cancelling one of the customer's bookings
+    PICK_BOOKING_CANCEL = "pick_booking_cancel"
+    CONFIRM_CANCEL = "confirm_cancel"
+    # moving one of the customer's bookings
+    PICK_BOOKING_MOVE = "pick_booking_move"
+    ASK_NEW_TIME = "ask_new_time"
+    PICK_NEW_SLOT = "pick_new_slot"
+    CONFIRM_MOVE = "confirm_move"
+
+    @property
+    def flow(self) -> Flow:
+        return _FLOW[self]
+
+
+_FLOW: dict[Step, Flow] = {
+    **dict.fromkeys([Step.ASK_SERVICE, Step.ASK_STAFF, Step.ASK_WHEN, Step.PICK_SLOT, Step.ASK_NAME,
+                     Step.ASK_EMAIL, Step.CONFIRM_BOOK], "book"),
+    **dict.fromkeys([Step.PICK_BOOKING_CANCEL, Step.CONFIRM_CANCEL], "cancel"),
+    **dict.fromkeys([Step.PICK_BOOKING_MOVE, Step.ASK_NEW_TIME, Step.PICK_NEW_SLOT, Step.CONFIRM_MOVE], "reschedule"),
+}
+CONFIRM_STEPS = frozenset({Step.CONFIRM_BOOK, Step.CONFIRM_CANCEL, Step.CONFIRM_MOVE})
+PICK_STEPS = frozenset({Step.PICK_SLOT, Step.PICK_NEW_SLOT, Step.PICK_BOOKING_CANCEL, Step.PICK_BOOKING_MOVE})
+
+
+class Draft(BaseModel):
+    """What the customer has told us so far about the appointment they want (or the new time of a move)."""
+
+    service: str | None = None
+    staff: str | None = None
+    any_staff: bool = False
+    date: dt.date | None = None
+    time: dt.time | None = None
+    start: datetime | None = None  # a period asked about
+    end: datetime | None = None
+
+    def forget_when(self) -> None:
+        self.date = self.time = self.start = self.end = None
+
+
+class Pending(BaseModel):
+    """What the confirmation on the table would do; done only on an explicit yes (the step says which action)."""
+
+    service: str
+    staff: str
+    start: datetime  # the new booking's time, the time of the booking to cancel, or where a move goes
+    booking_id: str | None = None  # the booking a cancel or move is about
+    old_start: datetime | None = None  # for a move: where the booking was
+    key: str  # idempotency key: one confirmation books once, however often it is repeated
+
+
+class OfferedOption(BaseModel):
+    """An option on the table: its label, and its packed payload."""
+
+    label: str
+    value: str
+
+
+class State(BaseModel):
+    """Persisted per customer (channel + user id)."""
+
+    lang: str | None = None
+    step: Step | None = None  # the question on the table; None: nothing asked
+    draft: Draft = Field(default_factory=Draft)
+    booking_id: str | None = None  # the booking a cancel or move is about
+    pending: Pending | None = None
+    offer_id: str | None = None
+    options: list[OfferedOption] = []
+    name: str | None = None
+    email: str | None = None
+    turns: int = 0
+    nudged_turn: int | None = None  # the turn a "shall we carry on?" nudge was sent after (once)
+
+    @property
+    def flow(self) -> Flow | None:
+        """The flow under way (the conversation store keeps it in an indexed column)."""
+        return self.step.flow if self.step else None
+
+    @property
+    def unfinished_booking(self) -> bool:
+        """A new booking is under way and waits for an answer other than the final yes (worth a nudge)."""
+        return self.flow == "book" and self.step is not Step.CONFIRM_BOOK
+
+    def clear_flow(self) -> None:
+        """Leave whatever flow is under way; the remembered name, email and language stay."""
+        self.step = None
+        self.draft = Draft()
+        self.booking_id = None
+        self.pending = None
+        self.offer_id = None
+        self.options = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_stored(cls, data: Any) -> Any:
+        """States stored as a flow, a step and a pending action load as the one step they meant."""
+        if isinstance(data, dict) and "flow" in data:
+            return upgrade(data)
+        return data
+
+    @model_validator(mode="after")
+    def _question_has_its_subject(self) -> State:
+        """A question about a held time or a booking that is not there is no question: nothing is under way."""
+        if (self.step in _NEEDS_PENDING and self.pending is None) or (
+                self.step in _NEEDS_BOOKING and not self.booking_id):
+            self.clear_flow()
+        return self
+
+
+_NEEDS_PENDING = frozenset({Step.ASK_NAME, Step.ASK_EMAIL, *CONFIRM_STEPS})
+_NEEDS_BOOKING = frozenset({Step.ASK_NEW_TIME, Step.PICK_NEW_SLOT})
+
+
+# --- states stored as flow + step + pending action ---------------------------------------------
+
+_STORED_STEPS: dict[tuple[str | None, str | None], Step] = {
+    ("book", "service"): Step.ASK_SERVICE,
+    ("book", "staff"): Step.ASK_STAFF,
+    ("book", "when"): Step.ASK_WHEN,
+    ("book", "pick_slot"): Step.PICK_SLOT,
+    ("book", "name"): Step.ASK_NAME,
+    ("book", "email"): Step.ASK_EMAIL,
+    ("cancel", "pick_booking"): Step.PICK_BOOKING_CANCEL,
+    ("reschedule", "pick_booking"): Step.PICK_BOOKING_MOVE,
+    ("reschedule", "when"): Step.ASK_NEW_TIME,
+    ("reschedule", "pick_slot"): Step.PICK_NEW_SLOT,
+}
+_STORED_CONFIRMS = {"create": Step.CONFIRM_BOOK, "cancel": Step.CONFIRM_CANCEL, "reschedule": Step.CONFIRM_MOVE}
+_STORED_PAYLOADS = {"staff:any": "staff:"}  # "anyone" packs as an empty staff id
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A state stored as `flow`, `step` and `pending.action`, rewritten as the one `Step` they meant."""
+    data = dict(data)
+    flow, step = data.pop("flow", None), data.get("step")
+    pending = data.get("pending")
+    action = None
+    if isinstance(pending, dict):
+        action = pending.get("action")
+        data["pending"] = {k: v for k, v in pending.items() if k != "action"}
+    if step == "confirm":
+        data["step"] = _STORED_CONFIRMS.get(str(action)) if pending else None
+    else:
+        data["step"] = _STORED_STEPS.get((flow, step))
+    data["options"] = [_stored_option(o) for o in data.get("options") or []]
+    return data
+
+
+def _stored_option(option: Any) -> Any:
+    if isinstance(option, dict) and option.get("value") in _STORED_PAYLOADS:
+        return {**option, "value": _STORED_PAYLOADS[option["value"]]}
+    return option

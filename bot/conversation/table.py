@@ -1,0 +1,143 @@
+"""The dialogue's transitions: (question on the table, kind of event) -> the handler that answers.
+
+To know what happens when a customer says yes to a move, find the row (CONFIRM_MOVE, Yes).
+A row is looked up for the current step first, then for ANYWHERE; a row `If(test, handler)`
+applies only when the test accepts the event, and falls through to the next lookup otherwise.
+Free text that no row claims is routed by what it asks for (`route.by_intent`); an option
+that does not fit the question on the table has that question asked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from . import booking, changes, confirm, contact, notices, reask, route
+from .events import Chosen, Event, No, Noise, Said, Stale, Stop, Yes
+from .payloads import (
+    Attend,
+    BookAgain,
+    BookingChoice,
+    CancelIt,
+    CarryOn,
+    MoveIt,
+    Payload,
+    ServiceChoice,
+    SlotChoice,
+    StaffChoice,
+)
+from .state import Step
+from .turn import Turn
+
+Handler = Callable[[Turn, Any], Awaitable[None]]
+"""Answers one event (or the payload of a chosen option) by changing the turn's state and replies."""
+
+ANYWHERE: Final = "anywhere"  # a row that holds whatever the question on the table
+
+
+@dataclass(frozen=True)
+class If:
+    """A row that applies only when `test` accepts the event."""
+
+    test: Callable[[Any], bool]
+    handler: Handler
+
+
+# --- what a reading must carry for a step to take it as its answer -----------------------------------------
+
+
+def adds_booking_details(said: Said) -> bool:
+    """A service, staff member or time, said as part of booking ("haircut", "rather 11", "no, Friday")."""
+    r = said.reading
+    return _details(said) and r.intent in ("book", "availability", "affirm", "deny")
+
+
+def adds_new_time(said: Said) -> bool:
+    """A time or staff member for the booking being moved ("Thursday 3pm", "move it to Friday")."""
+    r = said.reading
+    return _details(said) and r.intent in ("book", "availability", "affirm", "deny", "reschedule")
+
+
+def answers_contact_question(said: Said) -> bool:
+    """Anything but a request to do something else ("cancel my appointment", "help", "bye")."""
+    return said.reading.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye")
+
+
+def names_a_booking(said: Said) -> bool:
+    """A day or service that may single out one of the customer's bookings."""
+    return bool(said.reading.has_when or said.reading.service)
+
+
+def _details(said: Said) -> bool:
+    r = said.reading
+    return bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when)
+
+
+# --- the table ----------------------------------------------------------------------------------------------
+
+TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
+    # a new booking
+    (Step.ASK_SERVICE, ServiceChoice): booking.service_chosen,
+    (Step.ASK_SERVICE, Said): If(adds_booking_details, booking.more_details),
+    (Step.ASK_STAFF, StaffChoice): booking.staff_chosen,
+    (Step.ASK_STAFF, Said): If(adds_booking_details, booking.more_details),
+    (Step.ASK_WHEN, Said): If(adds_booking_details, booking.more_details),
+    (Step.PICK_SLOT, SlotChoice): booking.slot_chosen,
+    (Step.PICK_SLOT, Said): If(adds_booking_details, booking.more_details),
+    (Step.ASK_NAME, Said): If(answers_contact_question, contact.take_name),
+    (Step.ASK_EMAIL, Said): If(answers_contact_question, contact.take_email),
+    (Step.CONFIRM_BOOK, Yes): confirm.book,
+    (Step.CONFIRM_BOOK, No): confirm.not_booked,
+    (Step.CONFIRM_BOOK, Said): If(adds_booking_details, booking.more_details),  # "no, make it 11"
+    # cancelling a booking
+    (Step.PICK_BOOKING_CANCEL, BookingChoice): changes.cancel_chosen,
+    (Step.PICK_BOOKING_CANCEL, Said): If(names_a_booking, changes.cancel_by_words),
+    (Step.CONFIRM_CANCEL, Yes): confirm.cancel,
+    (Step.CONFIRM_CANCEL, No): confirm.kept,
+    # moving a booking
+    (Step.PICK_BOOKING_MOVE, BookingChoice): changes.move_chosen,
+    (Step.PICK_BOOKING_MOVE, Said): If(names_a_booking, changes.move_by_words),
+    (Step.ASK_NEW_TIME, Said): If(adds_new_time, changes.new_time),
+    (Step.PICK_NEW_SLOT, SlotChoice): changes.new_slot_chosen,
+    (Step.PICK_NEW_SLOT, Said): If(adds_new_time, changes.new_time),
+    (Step.CONFIRM_MOVE, Yes): confirm.move,
+    (Step.CONFIRM_MOVE, No): confirm.kept,
+    (Step.CONFIRM_MOVE, Said): If(adds_new_time, changes.new_time),  # "no, Friday instead"
+    # whatever the question on the table
+    (ANYWHERE, Said): route.by_intent,
+    (ANYWHERE, Stop): route.stop,
+    (ANYWHERE, Noise): reask.after_noise,
+    (ANYWHERE, Stale): reask.after_stale,
+    (ANYWHERE, Yes): reask.reask,  # nothing to confirm: the open question again
+    (ANYWHERE, No): confirm.not_booked,  # "No thanks" under a nudge about an unfinished booking
+    (ANYWHERE, CarryOn): reask.reask,
+    (ANYWHERE, Attend): notices.attending,
+    (ANYWHERE, MoveIt): changes.move_from_reminder,
+    (ANYWHERE, CancelIt): changes.cancel_from_reminder,
+    (ANYWHERE, BookAgain): booking.book_again,
+}
+
+MISFIT: Handler = reask.reask
+"""An option that does not fit the question on the table (no row at all): ask that question again."""
+
+
+def handler_for(step: Step | None, event: Event) -> tuple[Handler, object]:
+    """The handler for this event at this step, and what it is given (a chosen option's payload, else the event)."""
+    subject: Event | Payload = event.payload if isinstance(event, Chosen) else event
+    for key in ((step, type(subject)), (ANYWHERE, type(subject))):
+        row = TABLE.get(key)
+        if isinstance(row, If):
+            if row.test(subject):
+                return row.handler, subject
+        elif row is not None:
+            return row, subject
+    return MISFIT, subject
+
+
+async def dispatch(turn: Turn, event: Event) -> None:
+    """Answer one event: a name or email said along the way is kept, then the row's handler runs."""
+    if isinstance(event, (Said, Yes, No)) and event.reading is not None:
+        contact.take_along(turn, event.reading)
+    handler, subject = handler_for(turn.state.step, event)
+    await handler(turn, subject)

@@ -1,0 +1,110 @@
+"""One message's worth of dialogue: the state being decided on, what deciding needs, and the replies so far.
+
+Handlers are plain functions that take a `Turn`; it is how they read the business and the
+clock, ask the next question and say things, without knowing about each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from booking_client import BookingBackend, Business, Contact
+
+from .. import replies
+from ..clock import Clock
+from ..messages import Inbound, Option, Reply
+from ..replies import Texts
+from .payloads import NoChoice, YesChoice
+from .state import OfferedOption, State, Step
+
+
+@dataclass
+class Turn:
+    """The state, the business and backend, the clock and texts, the message, and the replies being built."""
+
+    state: State
+    business: Business
+    backend: BookingBackend
+    clock: Clock
+    texts: Texts
+    msg: Inbound
+    out: list[Reply] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # said in front of the next reply
+
+    # --- saying things ------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang or "en"
+
+    def t(self, key: str, **values: object) -> str:
+        return self.texts(self.lang, key, business=self.business.name, **values)
+
+    def say(self, *parts: str, options: Sequence[Option] = ()) -> None:
+        """Queue one reply (noted lines, then parts, joined by newlines); its options become the offer on the table."""
+        text = "\n".join(p for p in (*self.lines, *parts) if p)
+        self.lines = []
+        offer = uuid.uuid4().hex[:10] if options else None
+        self.state.offer_id = offer
+        self.state.options = [OfferedOption(label=o.label, value=o.value) for o in options]
+        self.out.append(Reply(text=text, options=tuple(options), offer=offer))
+
+    def ask(self, step: Step, *parts: str, options: Sequence[Option] = ()) -> None:
+        """Put a question on the table: the step it is, and the reply that asks it."""
+        self.state.step = step
+        self.say(*parts, options=options)
+
+    def end(self, *parts: str) -> None:
+        """Finish the flow under way and say so; the name, email and language stay."""
+        self.state.clear_flow()
+        self.say(*parts)
+
+    def note(self, text: str) -> None:
+        """Text that goes in front of the next reply."""
+        self.lines.append(text)
+
+    def repeat_options(self, text: str) -> None:
+        """Say `text` with the options already on the table, under the same offer (buttons on screen still work)."""
+        options = tuple(Option(o.label, o.value) for o in self.state.options)
+        text = "\n".join(p for p in (*self.lines, text) if p)
+        self.lines = []
+        self.out.append(Reply(text=text, options=options, offer=self.state.offer_id if options else None))
+        if not options:
+            self.state.offer_id = None
+
+    def yes_no(self) -> list[Option]:
+        return [YesChoice().option(self.t("yes")), NoChoice().option(self.t("no"))]
+
+    # --- time and names -------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.business.tz)
+
+    def when(self, moment: datetime) -> str:
+        return replies.when(self.local(moment), self.lang)
+
+    def service_name(self, service_id: str | None) -> str:
+        if not service_id:
+            return ""
+        try:
+            return self.business.service(service_id).display(self.lang)
+        except KeyError:
+            return service_id
+
+    def staff_name(self, staff_id: str | None) -> str:
+        if not staff_id:
+            return ""
+        try:
+            return self.business.person(staff_id).name
+        except KeyError:
+            return staff_id
+
+    def contact(self) -> Contact:
+        """The customer as the backend knows them: this chat, with the name and email given."""
+        return Contact(ref=self.msg.key, name=self.state.name, email=self.state.email)

@@ -1,0 +1,27 @@
+"""What a channel needs of the conversation core, handed over by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking_client import Business
+
+from .clock import Clock
+from .conversation import Dialogue
+from .store import ConversationStore
+
+
+@dataclass(frozen=True)
+class Core:
+    """The dialogue that answers messages, the customers' conversations, the business and the clock."""
+
+    business: Business
+    dialogue: Dialogue
+    conversations: ConversationStore
+    clock: Clock
+    default_language: str
+
+    async def language(self, key: str, hint: str | None = None) -> str:
+        """The language the conversation is in, else the channel's hint, else the business default."""
+        state = await self.conversations.load(key)
+        return state.lang or hint or self.default_language

@@ -1,0 +1,78 @@
+"""Works through each customer's recorded messages in arrival order, different customers at once.
+
+On PostgreSQL a transaction-level advisory lock per customer (`Inbox.user_lock`) keeps that
+order across several processes, too. A message still pending at start-up (the process
+stopped mid-turn) is picked up again. Nothing here knows any channel SDK; a channel plugs
+its handler in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from .store import Entry, Inbox
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Entry], Awaitable[str | None]]
+
+
+class Conveyor:
+    """Handles each customer's recorded messages one after another, different customers at once.
+
+    `handler(entry)` returns the status to finish the entry with ("done" if None). An
+    exception is logged and the entry finished as "failed", so one bad message never
+    blocks the customer's next ones.
+    """
+
+    def __init__(self, inbox: Inbox, handler: Handler) -> None:
+        self.inbox = inbox
+        self.handler = handler
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+
+    def kick(self, user_key: str) -> None:
+        """Make sure the customer's waiting messages get handled (call after `Inbox.record`)."""
+        if user_key in self._workers:
+            self._again.add(user_key)  # the running worker looks once more before it ends
+            return
+        task = asyncio.create_task(self._work(user_key), name=f"conveyor:{user_key}")
+        self._workers[user_key] = task
+
+    async def _work(self, user_key: str) -> None:
+        try:
+            while True:
+                self._again.discard(user_key)
+                async with self.inbox.user_lock(user_key):
+                    while (entry := await self.inbox.next_for(user_key)) is not None:
+                        await self._handle(entry)
+                if user_key not in self._again:
+                    break
+        except Exception:
+            log.exception("could not work through the messages of %s", user_key)
+        finally:
+            self._workers.pop(user_key, None)
+
+    async def _handle(self, entry: Entry) -> None:
+        try:
+            status = await self.handler(entry) or "done"
+        except Exception:
+            log.exception("handling %s message %s failed", entry.channel, entry.message_id)
+            status = "failed"
+        await self.inbox.finish(entry, status)
+
+    @property
+    def busy(self) -> int:
+        return len(self._workers)
+
+    async def drain(self, timeout: float = 30.0) -> bool:
+        """Wait for the turns in flight to finish; False if some did not within `timeout`."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._workers:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return False
+            await asyncio.wait(list(self._workers.values()), timeout=left)
+        return True

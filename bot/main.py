@@ -1,0 +1,284 @@
+"""The composition root: the one place that builds every part and hands each what it needs.
+
+`booking-bot run`, `chat` and `test` all start here. Settings -> business, database (every
+component's tables migrated), backend, conversation store, dialogue; then, per command,
+the inbox and channels, the reminder loop, or the operator console. No other module
+builds a core object, so the rest of the code only sees the narrow parts it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TextIO
+
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business
+from booking_client.local import LocalBackend
+from booking_client.local import migrate as migrate_engine
+from storage import make_engine
+
+from . import inbox as inbox_module
+from . import scripted
+from . import store as store_module
+from .clock import Clock, SystemClock, VirtualClock
+from .conversation import Dialogue
+from .core import Core
+from .messages import CHANNELS, parse_user
+from .settings import Settings, SettingsError, check_channels, durations, load_settings, optional_duration
+from .store import ConversationStore
+
+if TYPE_CHECKING:  # loaded only by the commands that run them (aiohttp, APScheduler)
+    from channels.server import Server
+    from scheduler import ReminderScheduler
+
+
+@dataclass
+class App:
+    """Everything one bot process runs on, wired together."""
+
+    settings: Settings
+    business: Business
+    engine: AsyncEngine
+    backend: BookingBackend
+    store: ConversationStore
+    dialogue: Dialogue
+    clock: Clock
+
+    @property
+    def core(self) -> Core:
+        """What the channels get: the dialogue, the conversations, the business, the clock."""
+        return Core(self.business, self.dialogue, self.store, self.clock, self.settings.default_language)
+
+    async def database_check(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+        await self.engine.dispose()
+
+
+async def migrate_all(engine: AsyncEngine) -> None:
+    """Every component's tables, each through its own history (one process at a time on PostgreSQL)."""
+    from channels.whatsapp import store as whatsapp_store  # the tables only: the Twilio SDK is not loaded
+    from scheduler import store as scheduler_store
+
+    await migrate_engine(engine)
+    await store_module.migrate(engine)
+    await inbox_module.migrate(engine)
+    await scheduler_store.migrate(engine)
+    await whatsapp_store.migrate(engine)
+
+
+async def build_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    business: Business | None = None,
+    engine: AsyncEngine | None = None,
+    wrap_backend: Callable[[BookingBackend], BookingBackend] | None = None,
+) -> App:
+    """Build the core; `wrap_backend` lets the console put a tracing proxy around the backend."""
+    settings = settings or load_settings()
+    business = business or load_business(settings.business_file)
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url)
+    await migrate_all(engine)
+    backend: BookingBackend = LocalBackend(business, engine, clock.now)
+    if wrap_backend is not None:
+        backend = wrap_backend(backend)
+    store = ConversationStore(engine)
+    dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language)
+    return App(settings, business, engine, backend, store, dialogue, clock)
+
+
+def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBackend | None = None) -> ReminderScheduler:
+    """The reminder loop on its narrow ports: its store, the backend (and its change feed), the
+    conversations' progress, the dialogue's notices, the channels' senders, the clock."""
+    from scheduler import QuietHours, ReminderScheduler, ReminderStore, Rules
+    from scheduler.reminders import Timing
+
+    s = app.settings
+    rules = Rules(tuple(durations(s.reminder_offsets)), QuietHours.parse(s.quiet_hours),
+                  optional_duration(s.follow_up_after), app.business.tz)
+    timing = Timing(rules, grace=optional_duration(s.reminder_grace) or timedelta(0),
+                    max_attempts=s.reminder_max_attempts,
+                    lease=optional_duration(s.reminder_lease) or timedelta(minutes=2),
+                    nudge_after=optional_duration(s.nudge_after))
+    backend = backend or getattr(app.backend, "inner", app.backend)  # the console's tracer shows chat calls only
+    return ReminderScheduler(ReminderStore(app.engine), backend, app.store, app.dialogue, senders, app.clock,
+                             app.business, timing)
+
+
+def build_server(app: App, *, telegram_session: Any = None) -> Server:
+    """The inbox, every channel whose credentials are set, and the HTTP server for their webhooks.
+    Each channel's SDK is imported only when it is configured."""
+    from bot.inbox import Inbox, RateLimit
+    from channels.server import Server
+
+    settings = app.settings
+    inbox = Inbox(app.engine, app.clock, RateLimit(settings.rate_limit_messages, settings.rate_limit_seconds))
+    channels: dict[str, Any] = {}
+    if settings.telegram_enabled:
+        from channels.telegram import TelegramChannel
+
+        channels["telegram"] = TelegramChannel(app.core, settings, inbox, session=telegram_session)
+    if settings.whatsapp_enabled:
+        from channels.whatsapp.channel import WhatsAppChannel
+        from channels.whatsapp.store import Contacts, DeliveryLog
+
+        channels["whatsapp"] = WhatsAppChannel(app.core, settings, inbox, Contacts(app.engine, app.clock),
+                                               DeliveryLog(app.engine, app.clock))
+    return Server(settings, channels, inbox, app.database_check)
+
+
+# --- booking-bot run -------------------------------------------------------------------------
+
+
+def run_main() -> int:
+    """`booking-bot run`: every channel whose credentials are set; with none, the operator console."""
+    try:
+        settings = load_settings()
+        check_channels(settings)
+    except SettingsError as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        return 2
+    if not (settings.telegram_enabled or settings.whatsapp_enabled):
+        print("booking-bot: no channel is configured (set TELEGRAM_BOT_TOKEN or TWILIO_ACCOUNT_SID); "
+              "opening the operator console on the embedded engine.", file=sys.stderr)
+        return chat_main(user="console:operator", lang=None, clock=None)
+
+    from .logmask import setup_logging
+
+    setup_logging(settings.log_level)
+    try:
+        return asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None) -> int:
+    """Start the channels and the reminder loop, print what runs where, wait for SIGTERM/SIGINT, stop cleanly."""
+    from channels.errors import ChannelStartError
+
+    try:
+        app = await build_app(settings, clock=clock)
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    server = build_server(app)
+    try:
+        await server.start()
+    except ChannelStartError as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        await server.stop(timeout=1)
+        await app.aclose()
+        return 2
+    reminders = build_scheduler(app, server.senders)
+    reminders.start(settings.reminder_poll_seconds)
+    print(f"booking-bot: {app.business.name} is running", flush=True)
+    for line in server.describe():
+        print(f"  {line}", flush=True)
+    print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
+          f"checked every {settings.reminder_poll_seconds:g}s", flush=True)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    print(f"booking-bot: stopping (finishing {server.turns_in_flight} conversation(s) in flight)", flush=True)
+    await reminders.stop()
+    await server.stop()
+    await app.aclose()
+    print("booking-bot: stopped", flush=True)
+    return 0
+
+
+# --- booking-bot chat ------------------------------------------------------------------------
+
+
+def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None) -> int:
+    return asyncio.run(chat(user, lang, clock, sys.stdin, sys.stdout))
+
+
+async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, out: TextIO) -> int:
+    """The operator console on a virtual clock, with the reminder loop printing to it."""
+    from channels.console import Console
+
+    from .tracing import TracingBackend
+
+    try:
+        parse_user(user)
+    except ValueError as exc:
+        print(f"booking-bot chat: --user {exc}", file=sys.stderr)
+        return 2
+    try:
+        moment = datetime.fromisoformat(start) if start else None
+    except ValueError:
+        print("booking-bot chat: --clock must be an ISO datetime such as 2026-12-01T09:00", file=sys.stderr)
+        return 2
+    virtual = VirtualClock()
+    virtual.set(virtual.now().replace(second=0, microsecond=0))
+    lines: list[Callable[[str], None]] = []
+    tracers: list[TracingBackend] = []
+
+    def trace(backend: BookingBackend) -> BookingBackend:
+        tracers.append(TracingBackend(backend, lambda line: lines[0](f"debug: {line}")))
+        return tracers[0]
+
+    try:
+        app = await build_app(clock=virtual, wrap_backend=trace)
+    except (SettingsError, BusinessFileError) as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError, BookingError) as exc:
+        print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    if moment is not None:
+        virtual.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))
+    tracer = tracers[0]
+    console = Console(app.core, tracer.inner, virtual, tracer, user, lang, out)
+    lines.append(console.print)
+    console.scheduler = build_scheduler(app, {name: console.sender(name) for name in CHANNELS}, tracer.inner)
+    interactive = stdin.isatty()
+    try:
+        if interactive:
+            console.print(f"{app.business.name} — operator console. You are {user}; /help for commands.")
+        while True:
+            if interactive:
+                try:
+                    text = await asyncio.to_thread(input, "you: ")
+                except EOFError:
+                    break
+            else:
+                text = stdin.readline()
+                if not text:
+                    break
+            if not await console.line(text):
+                break
+    finally:
+        await app.aclose()
+    return 0
+
+
+# --- booking-bot test ------------------------------------------------------------------------
+
+
+def script_main(paths: list[str], verbose: bool = False) -> int:
+    """`booking-bot test`: scripted conversations, each against a fresh database."""
+    return asyncio.run(scripted.run_all(paths, build_app, verbose))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

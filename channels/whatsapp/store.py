@@ -1,0 +1,128 @@
+"""WhatsApp's own tables: each customer's last message and opt-out, and every message sent.
+
+The 24-hour customer-service window is counted from `last_inbound_at`; an opted-out
+customer gets nothing. The delivery log keeps what was sent (or deliberately not sent,
+and why) and the status Twilio reports later. Own Alembic history: `migrations/`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import storage
+from bot.clock import Clock
+
+VERSION_TABLE = "whatsapp_version"
+metadata = sa.MetaData()
+
+# Per customer: when they last wrote (WhatsApp's 24-hour window) and whether they opted out (STOP).
+channel_contacts = sa.Table(
+    "channel_contacts",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("last_inbound_at", storage.UTCDateTime(), nullable=True),
+    sa.Column("opted_out", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("changed_at", storage.UTCDateTime(), nullable=False),
+)
+
+# Messages we sent (or decided not to send, with the reason) and their delivery status.
+outbound_messages = sa.Table(
+    "outbound_messages",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("provider_id", sa.String(64), nullable=True, unique=True),  # Twilio MessageSid
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),  # reply | reminder | follow_up | ...
+    sa.Column("status", sa.String(20), nullable=False),  # queued | sent | delivered | read | failed | not_sent
+    sa.Column("detail", sa.String(300), nullable=True),  # error code or why it was not sent
+    sa.Column("created_at", storage.UTCDateTime(), nullable=False),
+    sa.Column("updated_at", storage.UTCDateTime(), nullable=False),
+)
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring WhatsApp's tables up to date."""
+    await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
+
+
+class Contacts:
+    """Per customer and channel: last inbound time (24-hour window) and opt-out."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._insert = storage.insert_for(engine)
+
+    async def _upsert(self, key: str, **values: Any) -> None:
+        values["changed_at"] = self.clock.now()
+        stmt = self._insert(channel_contacts).values(key=key, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={k: stmt.excluded[k] for k in values})
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def saw_inbound(self, key: str, at: datetime | None = None) -> None:
+        await self._upsert(key, last_inbound_at=at or self.clock.now())
+
+    async def set_opted_out(self, key: str, opted_out: bool) -> None:
+        await self._upsert(key, opted_out=opted_out)
+
+    async def get(self, key: str) -> tuple[datetime | None, bool]:
+        """(last inbound time, opted out) for the customer."""
+        c = channel_contacts.c
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(c.last_inbound_at, c.opted_out).where(c.key == key))).first()
+        if row is None:
+            return None, False
+        return row.last_inbound_at, bool(row.opted_out)
+
+
+class DeliveryLog:
+    """What was sent (or deliberately not sent, and why), and the delivery status reported later."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._insert = storage.insert_for(engine)
+
+    async def sent(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
+                   detail: str | None = None) -> None:
+        now = self.clock.now()
+        values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
+                      detail=detail, created_at=now, updated_at=now)
+        stmt = self._insert(outbound_messages).values(**values)
+        if provider_id is not None:  # a status callback may have arrived first
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["provider_id"],
+                set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind},
+            )
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def status(self, channel: str, provider_id: str, status: str, detail: str | None = None) -> None:
+        """Record a delivery status report (Twilio status callback) for a message we sent."""
+        now = self.clock.now()
+        stmt = self._insert(outbound_messages).values(
+            channel=channel, provider_id=provider_id, user_key="", kind="unknown", status=status, detail=detail,
+            created_at=now, updated_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["provider_id"],
+            set_={"status": stmt.excluded.status, "detail": stmt.excluded.detail,
+                  "updated_at": stmt.excluded.updated_at},
+        )
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def list(self, user_key: str | None = None) -> list[dict[str, Any]]:
+        c = outbound_messages.c
+        query = sa.select(outbound_messages).order_by(c.id)
+        if user_key is not None:
+            query = query.where(c.user_key == user_key)
+        async with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in await conn.execute(query)]

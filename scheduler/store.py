@@ -1,0 +1,188 @@
+"""The scheduler's own tables: one row per message the bot starts, and the change-log cursor.
+
+Rows are planned idempotently (`dedupe` is unique: the same booking, kind, offset and
+start are planned once), claimed with a lease before they are sent (`FOR UPDATE SKIP
+LOCKED` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` serializes claims), then marked. A
+row whose lease ran out is claimable again, so a process that dies mid-send leaves it
+for another. Own Alembic history: `scheduler/migrations`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+import storage
+from booking_client import Booking
+
+from .plan import Planned
+
+VERSION_TABLE = "scheduler_version"
+metadata = sa.MetaData()
+
+reminders = sa.Table(
+    "reminders",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("dedupe", sa.String(300), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # reminder | follow_up | no_show | nudge
+    sa.Column("booking_id", sa.String(64), nullable=True),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("due_at", storage.UTCDateTime(), nullable=False),  # when it was meant for (after quiet hours)
+    sa.Column("not_before", storage.UTCDateTime(), nullable=False),  # due_at, or later after a failed try
+    # planned | sending | sent | skipped | missed | cancelled | failed
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("lease_until", storage.UTCDateTime(), nullable=True),
+    sa.Column("lease_token", sa.String(40), nullable=True),
+    sa.Column("note", sa.String(300), nullable=True),  # why skipped, moved, missed or failed
+    sa.Column("booking_start", storage.UTCDateTime(), nullable=True),
+    sa.Column("created_at", storage.UTCDateTime(), nullable=False),
+    sa.Column("sent_at", storage.UTCDateTime(), nullable=True),
+    sa.Index("ix_reminders_status_not_before", "status", "not_before"),
+    sa.Index("ix_reminders_booking", "booking_id"),
+)
+
+# How far the scheduler has read the booking backend's change feed.
+scheduler_cursor = sa.Table(
+    "scheduler_cursor",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+)
+
+_FEED = "bookings"
+_PLANNED_NUDGE = sa.and_(reminders.c.kind == "nudge", reminders.c.status == "planned")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the scheduler's tables up to date."""
+    await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
+
+
+class ReminderStore:
+    """Plan, claim with a lease, mark, retry and release the rows of messages the bot starts."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._insert = storage.insert_for(engine)
+
+    # --- the change-feed cursor -------------------------------------------------------------
+
+    async def cursor(self) -> int:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(scheduler_cursor.c.position)
+                                      .where(scheduler_cursor.c.name == _FEED))).first()
+        return row.position if row else 0
+
+    async def save_cursor(self, position: int) -> None:
+        """Move the cursor forward (never back, whichever process gets there first)."""
+        stmt = self._insert(scheduler_cursor).values(name=_FEED, position=position)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[scheduler_cursor.c.name],
+            set_={"position": storage.greatest(self.engine, stmt.excluded.position, scheduler_cursor.c.position)})
+        async with self.engine.begin() as conn:
+            await conn.execute(stmt)
+
+    # --- planning ------------------------------------------------------------------------------
+
+    async def replan(self, booking: Booking, planned: Iterable[Planned], now: datetime, *,
+                     drop_why: str | None = None, moved: bool = False) -> None:
+        """In one transaction: drop the booking's planned reminders and follow-ups (`drop_why`), or only
+        those for another start (`moved`), then add `planned` (rows already there stay as they are)."""
+        stale = sa.and_(reminders.c.booking_id == booking.id, reminders.c.status == "planned",
+                        reminders.c.kind.in_(("reminder", "follow_up")))
+        async with self.engine.begin() as conn:
+            if drop_why is not None:
+                await conn.execute(reminders.update().where(stale).values(status="cancelled", note=drop_why))
+            elif moved:
+                await conn.execute(reminders.update().where(stale, reminders.c.booking_start != booking.start)
+                                   .values(status="cancelled", note="booking moved"))
+            for p in planned:
+                await self._add(conn, p, now, booking.contact.ref, booking)
+
+    async def nudge_keys(self) -> list[str]:
+        """Customers with a nudge planned and not yet sent."""
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(sa.select(reminders.c.user_key).where(_PLANNED_NUDGE))).scalars())
+
+    async def plan_nudges(self, wanted: Sequence[tuple[str, Planned]], settled: Sequence[str], now: datetime) -> None:
+        """One planned nudge per customer in `wanted` (replacing one for an earlier silence); none for `settled`."""
+        async with self.engine.begin() as conn:
+            if settled:
+                await conn.execute(reminders.delete().where(_PLANNED_NUDGE, reminders.c.user_key.in_(settled)))
+            for key, p in wanted:
+                await conn.execute(reminders.delete().where(_PLANNED_NUDGE, reminders.c.user_key == key,
+                                                            reminders.c.dedupe != p.dedupe))
+                await self._add(conn, p, now, key)
+
+    async def _add(self, conn: AsyncConnection, p: Planned, now: datetime, user_key: str,
+                   booking: Booking | None = None) -> None:
+        await conn.execute(self._insert(reminders).values(
+            dedupe=p.dedupe, kind=p.kind, booking_id=booking.id if booking else None, user_key=user_key,
+            due_at=p.due_at, not_before=p.due_at, status=p.status, note=p.note,
+            booking_start=booking.start if booking else None, created_at=now,
+        ).on_conflict_do_nothing(index_elements=[reminders.c.dedupe]))
+
+    # --- claiming and marking ------------------------------------------------------------------
+
+    async def next_due(self) -> datetime | None:
+        """When the next planned row falls due."""
+        async with self.engine.connect() as conn:
+            return (await conn.execute(sa.select(sa.func.min(reminders.c.not_before))
+                                       .where(reminders.c.status == "planned"))).scalar_one_or_none()
+
+    async def claim(self, now: datetime, *, grace: timedelta, lease: timedelta, limit: int) -> tuple[str, list[Any]]:
+        """Take up to `limit` due rows: mark those past `grace` missed, lease the rest, return them in due order."""
+        token, r = uuid.uuid4().hex, reminders
+        lapsed = sa.or_(r.c.status == "planned", sa.and_(r.c.status == "sending", r.c.lease_until < now))
+        async with self.engine.begin() as conn:
+            await conn.execute(r.update().where(lapsed, r.c.not_before < now - grace)
+                               .values(status="missed", note="came due while the bot was not running", lease_token=None))
+            ids = (await conn.execute(
+                sa.select(r.c.id).where(lapsed, r.c.not_before <= now).order_by(r.c.not_before, r.c.id)
+                .limit(limit).with_for_update(skip_locked=True))).scalars().all()
+            if not ids:
+                return token, []
+            await conn.execute(r.update().where(r.c.id.in_(ids)).values(
+                status="sending", lease_until=now + lease, lease_token=token, attempts=r.c.attempts + 1))
+            rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()
+        return token, list(rows)
+
+    async def mark(self, row_id: int, token: str, status: str, note: str | None, sent_at: datetime | None) -> bool:
+        """Finish a claimed row; False if its lease was lost meanwhile (another process owns it now)."""
+        values: dict[str, Any] = {"status": status, "lease_token": None}
+        if note is not None:
+            values["note"] = note[:300]
+        if sent_at is not None:
+            values["sent_at"] = sent_at
+        async with self.engine.begin() as conn:
+            result = await conn.execute(reminders.update()
+                                        .where(reminders.c.id == row_id, reminders.c.lease_token == token)
+                                        .values(**values))
+        return result.rowcount == 1
+
+    async def retry(self, row_id: int, token: str, not_before: datetime, note: str) -> None:
+        """Hand a failed row back to be tried again from `not_before`."""
+        async with self.engine.begin() as conn:
+            await conn.execute(reminders.update().where(reminders.c.id == row_id, reminders.c.lease_token == token)
+                               .values(status="planned", not_before=not_before, lease_token=None, note=note[:300]))
+
+    async def release(self, row_ids: Sequence[int], token: str) -> None:
+        """Hand back claimed rows that were not tried (the try is not counted)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(reminders.update().where(reminders.c.id.in_(row_ids), reminders.c.lease_token == token)
+                               .values(status="planned", lease_token=None, lease_until=None,
+                                       attempts=reminders.c.attempts - 1))
+
+    # --- the operator's view -------------------------------------------------------------------
+
+    async def listing(self) -> list[Any]:
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(sa.select(reminders).order_by(reminders.c.due_at, reminders.c.id))).all())

@@ -1,0 +1,11 @@
+"""The one database layer every component builds on: engine, UTC column, upsert, migrations.
+
+Each component owns its tables (declared next to its repository) and its own Alembic
+history; this package only holds what they share, so no component borrows another's.
+"""
+
+from .engine import is_memory, make_engine
+from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
+from .types import UTCDateTime, greatest, insert_for
+
+__all__ = ["MIGRATION_LOCK", "UTCDateTime", "greatest", "insert_for", "is_memory", "make_engine", "migrate", "run_alembic_env"]
