@@ -6,9 +6,13 @@ from .backend import (
     ListsAll,
     Now,
     OperatorMarks,
+    SelfCheck,
+    SlotHolds,
     change_feed,
     lists_all,
     operator_marks,
+    self_check,
+    slot_holds,
 )
 from .business import Business, BusinessFileError, Closure, Service, Staff, WeeklyHours, load_business, parse_business
 from .errors import BackendUnavailable, BookingError, InvalidRequest, NotFound, NotSupported, SlotTaken, map_status
@@ -17,6 +21,6 @@ from .types import Booking, BookingRequest, BookingStatus, Capability, Contact, 
 __all__ = [
     "BackendUnavailable", "Booking", "BookingBackend", "BookingError", "BookingRequest", "BookingStatus",
     "Business", "BusinessFileError", "Capability", "ChangeFeed", "Closure", "Contact", "InvalidRequest",
-    "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "Service", "Slot", "SlotTaken", "Staff",
-    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business",
+    "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "SelfCheck", "Service", "Slot", "SlotHolds", "SlotTaken", "Staff",
+    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "self_check", "slot_holds",
 ]

@@ -79,6 +79,24 @@ class ListsAll(Protocol):
         """Every booking (any status) starting in [start, end), by start."""
 
 
+class SlotHolds(Protocol):
+    """`Capability.SLOT_HOLD`: a slot held for a few minutes while the customer confirms, so the slot
+    offered is the slot booked."""
+
+    async def hold(self, slot: Slot) -> str:
+        """Hold the slot; returns the hold's id. Raises SlotTaken when it is no longer free."""
+
+    async def release(self, hold_id: str) -> None:
+        """Let the slot go (declined, another picked, gone quiet); an unknown or expired hold is fine."""
+
+
+class SelfCheck(Protocol):
+    """`Capability.SELF_CHECK`: credentials and configuration checked against the booking system at start."""
+
+    async def check(self) -> list[str]:
+        """What is wrong, one line each naming the setting to fix; empty when all is well."""
+
+
 def change_feed(backend: BookingBackend) -> ChangeFeed | None:
     """The backend as a change feed, if it declares one."""
     return backend if Capability.CHANGE_FEED in backend.capabilities else None  # type: ignore[return-value]
@@ -92,3 +110,13 @@ def operator_marks(backend: BookingBackend) -> OperatorMarks | None:
 def lists_all(backend: BookingBackend) -> ListsAll | None:
     """The backend as a lister of every booking, if it declares that."""
     return backend if Capability.LIST_ALL in backend.capabilities else None  # type: ignore[return-value]
+
+
+def self_check(backend: BookingBackend) -> SelfCheck | None:
+    """The backend as something that checks its own configuration, if it declares that."""
+    return backend if Capability.SELF_CHECK in backend.capabilities else None  # type: ignore[return-value]
+
+
+def slot_holds(backend: BookingBackend) -> SlotHolds | None:
+    """The backend as something that holds slots, if it declares that."""
+    return backend if Capability.SLOT_HOLD in backend.capabilities else None  # type: ignore[return-value]

@@ -126,6 +126,15 @@ class Staff(BaseModel):
     aliases: list[str] = []
 
 
+class CalcomMapping(BaseModel):
+    """Which Cal.com event type books each service, and which Cal.com user each staff member is
+    (`[calcom]` in the business file; the CALCOM_EVENT_TYPES and CALCOM_STAFF settings win)."""
+
+    model_config = ConfigDict(extra="forbid")
+    event_types: dict[str, int] = {}  # service id or name -> event type id
+    staff: dict[str, str] = {}  # staff id or name -> Cal.com username
+
+
 class Business(BaseModel):
     """Everything the bot and the embedded engine need to know about the business."""
 
@@ -138,6 +147,7 @@ class Business(BaseModel):
     slot_step_minutes: int = Field(default=15, gt=0, le=24 * 60)
     hours: WeeklyHours
     closures: list[Closure] = []
+    calcom: CalcomMapping = CalcomMapping()
     services: list[Service]
     staff: list[Staff]
     texts: dict[str, dict[str, str]] = {}

@@ -11,6 +11,7 @@ class BookingStatus(str, enum.Enum):
     """Where a booking is in its life."""
 
     CONFIRMED = "confirmed"
+    PENDING = "pending"  # holds its time, waiting for the business to accept it
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"  # active, at a new time
     COMPLETED = "completed"
@@ -19,7 +20,7 @@ class BookingStatus(str, enum.Enum):
     @property
     def active(self) -> bool:
         """True while the booking still holds its time."""
-        return self in (BookingStatus.CONFIRMED, BookingStatus.RESCHEDULED)
+        return self in (BookingStatus.CONFIRMED, BookingStatus.PENDING, BookingStatus.RESCHEDULED)
 
 
 class Capability(str, enum.Enum):
@@ -36,6 +37,8 @@ class Capability(str, enum.Enum):
     CHANGE_FEED = "change_feed"  # can tell about bookings changed outside the chat (`ChangeFeed`)
     OPERATOR_MARKS = "operator_marks"  # the operator can mark a booking completed or no-show (`OperatorMarks`)
     LIST_ALL = "list_all"  # can list every booking of the business (`ListsAll`)
+    SLOT_HOLD = "slot_hold"  # can hold a slot while the customer confirms (`SlotHolds`)
+    SELF_CHECK = "self_check"  # can check its credentials and configuration at start (`SelfCheck`)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class BookingRequest:
     contact: Contact
     notes: str | None = None
     channel: str | None = None
+    lang: str | None = None  # the customer's language ("en", "de"), for the backend's own messages
+    hold: str | None = None  # a hold on this slot (`SlotHolds.hold`) that the booking takes over
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business
-from booking_client.local import LocalBackend
+from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business, self_check
+from booking_client.journal import JournaledBackend
 from booking_client.local import migrate as migrate_engine
 from storage import make_engine
 
 from . import inbox as inbox_module
 from . import scripted
 from . import store as store_module
+from .backends import build_backend
 from .clock import Clock, SystemClock, VirtualClock
 from .conversation import Dialogue
 from .core import Core
@@ -93,7 +94,7 @@ async def build_app(
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     await migrate_all(engine)
-    backend: BookingBackend = LocalBackend(business, engine, clock.now)
+    backend = await build_backend(settings, business, engine, clock)
     if wrap_backend is not None:
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
@@ -113,8 +114,10 @@ def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBacken
     timing = Timing(rules, grace=optional_duration(s.reminder_grace) or timedelta(0),
                     max_attempts=s.reminder_max_attempts,
                     lease=optional_duration(s.reminder_lease) or timedelta(minutes=2),
-                    nudge_after=optional_duration(s.nudge_after))
-    backend = backend or getattr(app.backend, "inner", app.backend)  # the console's tracer shows chat calls only
+                    nudge_after=optional_duration(s.nudge_after),
+                    # a booking system that tells us of changes by webhook: repair what a lost one missed
+                    reconcile_every=None if s.booking_backend == "local" else optional_duration(s.reconcile_every))
+    backend = backend or app.backend
     return ReminderScheduler(ReminderStore(app.engine), backend, app.store, app.dialogue, senders, app.clock,
                              app.business, timing)
 
@@ -138,7 +141,37 @@ def build_server(app: App, *, telegram_session: Any = None) -> Server:
 
         channels["whatsapp"] = WhatsAppChannel(app.core, settings, inbox, Contacts(app.engine, app.clock),
                                                DeliveryLog(app.engine, app.clock))
-    return Server(settings, channels, inbox, app.database_check)
+    endpoints = []
+    if settings.calcom_webhook_secret is not None and isinstance(app.backend, JournaledBackend):
+        from channels.calcom import CalcomWebhook
+
+        endpoints.append(CalcomWebhook(settings.calcom_webhook_secret.get_secret_value(), app.backend.record,
+                                       settings.public_base_url))
+    return Server(settings, channels, inbox, app.database_check, endpoints)
+
+
+async def backend_ready(app: App) -> bool:
+    """Check the booking system's credentials and configuration, where it can tell; say what is wrong."""
+    checker = self_check(app.backend)
+    if checker is None:
+        return True
+    try:
+        problems = await checker.check()
+    except BookingError as exc:
+        problems = [f"setting CALCOM_API_BASE: the booking system did not answer ({exc})"]
+    for problem in problems:
+        print(f"booking-bot: {problem}", file=sys.stderr)
+    return not problems
+
+
+def describe_backend(app: App) -> str:
+    s = app.settings
+    if s.booking_backend == "calcom":
+        webhook = (f"; webhook {s.public_base_url.rstrip('/')}/calcom/webhook" if s.calcom_webhook_secret
+                   else "; no CALCOM_WEBHOOK_SECRET: changes made in Cal.com are found by the reconciliation "
+                        f"every {s.reconcile_every}")
+        return f"Bookings: Cal.com at {s.calcom_api_base} (credentials and event types checked){webhook}"
+    return "Bookings: the embedded engine (DATABASE_URL)"
 
 
 # --- booking-bot run -------------------------------------------------------------------------
@@ -172,8 +205,14 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
 
     try:
         app = await build_app(settings, clock=clock)
+    except (SettingsError, BusinessFileError) as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        return 2
     except (OSError, SQLAlchemyError) as exc:
         print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    if not await backend_ready(app):
+        await app.aclose()
         return 2
     server = build_server(app)
     try:
@@ -186,6 +225,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
     reminders = build_scheduler(app, server.senders)
     reminders.start(settings.reminder_poll_seconds)
     print(f"booking-bot: {app.business.name} is running", flush=True)
+    print(f"  {describe_backend(app)}", flush=True)
     for line in server.describe():
         print(f"  {line}", flush=True)
     print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
@@ -243,6 +283,9 @@ async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, ou
         return 2
     except (OSError, SQLAlchemyError, BookingError) as exc:
         print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
+        return 2
+    if not await backend_ready(app):
+        await app.aclose()
         return 2
     if moment is not None:
         virtual.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))

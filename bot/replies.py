@@ -30,6 +30,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "Yes",
         "no": "No",
         "booked": "Done! You're booked: {service} with {staff} on {when}. See you then!",
+        "requested": "Thanks! Your request for {service} with {staff} on {when} is with {business}, who confirm "
+                     "each booking of this kind themselves. Until they do, it shows as waiting for confirmation "
+                     "when you ask me for your appointments.",
+        "waiting_line": " (waiting for {business} to confirm)",
         "not_booked": "No problem, I haven't booked anything.",
         "slot_gone": "Sorry, that time was just taken by someone else.",
         "alternatives": "The nearest free times are:",
@@ -103,6 +107,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "Ja",
         "no": "Nein",
         "booked": "Erledigt! Ihr Termin: {service} bei {staff} am {when}. Bis dann!",
+        "requested": "Danke! Ihre Anfrage für {service} bei {staff} am {when} liegt bei {business}; solche Termine "
+                     "bestätigt {business} selbst. Bis dahin steht sie als unbestätigt in Ihren Terminen, wenn Sie "
+                     "mich danach fragen.",
+        "waiting_line": " (wartet auf Bestätigung durch {business})",
         "not_booked": "Kein Problem, ich habe nichts gebucht.",
         "slot_gone": "Entschuldigung, diese Zeit wurde gerade von jemand anderem gebucht.",
         "alternatives": "Die nächsten freien Zeiten:",

@@ -53,9 +53,17 @@ class Settings(BaseSettings):
     reminder_max_attempts: int = Field(default=5, ge=1, le=50)
     reminder_lease: str = "2m"
 
+    # --- Cal.com / Cal.diy (BOOKING_BACKEND=calcom); see .env.example ---
+    calcom_api_key: SecretStr | None = None
+    calcom_api_base: str = "https://api.cal.com"
+    calcom_event_types: str = ""  # "Haircut=101,Coloring=102"
+    calcom_staff: str = ""  # "Sarah=sarah,Tom=tom"; empty: matched to the event types' hosts by name
+    calcom_webhook_secret: SecretStr | None = None
+    reconcile_every: str = "5m"  # how often bookings changed elsewhere are checked (backends without a change log)
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
-        mode="before",
+        "calcom_api_key", "calcom_webhook_secret", mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
@@ -158,9 +166,36 @@ class Settings(BaseSettings):
     @classmethod
     def _known_backend(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in {"local"}:
-            raise ValueError(f"unknown backend {value!r}; available: local")
+        if value not in BACKENDS:
+            raise ValueError(f"unknown backend {value!r}; available: {', '.join(BACKENDS)}")
         return value
+
+    @field_validator("calcom_event_types")
+    @classmethod
+    def _event_types(cls, value: str) -> str:
+        parse_pairs(value, "Service=123", value_pattern=r"\d{1,12}")
+        return value.strip()
+
+    @field_validator("calcom_staff")
+    @classmethod
+    def _calcom_staff(cls, value: str) -> str:
+        parse_pairs(value, "Name=username")
+        return value.strip()
+
+    @field_validator("calcom_api_base")
+    @classmethod
+    def _calcom_base(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://api.cal.com")
+        return value
+
+    @field_validator("reconcile_every")
+    @classmethod
+    def _reconcile(cls, value: str) -> str:
+        _duration(value)
+        return value.strip()
 
     @field_validator("default_language")
     @classmethod
@@ -223,6 +258,17 @@ def parse_pairs(text: str, shape: str, *, value_pattern: str | None = None, secr
             raise ValueError(f"{shown!r} is not {shape}")
         pairs[name] = value
     return pairs
+
+
+BACKENDS = ("local", "calcom")
+
+
+def check_backend(settings: Settings) -> None:
+    """The backend's own settings, when it needs some; raises SettingsError naming the missing one."""
+    if settings.booking_backend == "calcom":
+        if settings.calcom_api_key is None:
+            raise SettingsError("setting CALCOM_API_KEY: needed with BOOKING_BACKEND=calcom "
+                                "(Cal.com: Settings -> Developer -> API keys)")
 
 
 def check_channels(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -43,19 +43,27 @@ class Channel(Protocol):
     async def notify(self, kind: str, user: str, text: str, variables: dict[str, str] | None = None) -> Any: ...
 
 
+class Endpoint(Protocol):
+    """Another service's webhook served beside the channels (e.g. the booking system's)."""
+
+    def mount(self, web_app: web.Application) -> None: ...
+    def describe(self) -> str: ...
+
+
 class Server:
-    """The configured channels, the HTTP server for their webhooks, and /healthz."""
+    """The configured channels, other webhooks, the HTTP server for them, and /healthz."""
 
     def __init__(self, settings: Settings, channels: Mapping[str, Channel], inbox: Inbox,
-                 database_check: DatabaseCheck) -> None:
+                 database_check: DatabaseCheck, endpoints: Sequence[Endpoint] = ()) -> None:
         self.settings = settings
         self.inbox = inbox
         self.channels: dict[str, Channel] = dict(channels)
+        self.endpoints = list(endpoints)
         self._database_check = database_check
         self.web = web.Application()
         self.web.router.add_get("/healthz", self.healthz)
-        for channel in self.channels.values():
-            channel.mount(self.web)
+        for part in (*self.channels.values(), *self.endpoints):
+            part.mount(self.web)
         self.state = "starting"
         self._runner: web.AppRunner | None = None
         self._housekeeping: asyncio.Task[None] | None = None
@@ -93,7 +101,7 @@ class Server:
         self.state = "ready"
 
     def describe(self) -> list[str]:
-        lines = [channel.describe() for channel in self.channels.values()]
+        lines = [part.describe() for part in (*self.channels.values(), *self.endpoints)]
         lines.append(f"HTTP: listening on {', '.join(self.addresses)} (GET /healthz)")
         return lines
 

@@ -81,8 +81,9 @@ def _before(start: datetime, offset: timedelta, tz: tzinfo) -> datetime:
 
 
 def plan_booking(booking: Booking, rules: Rules, now: datetime, made_at: datetime | None) -> list[Planned]:
-    """Everything an active booking should get. `made_at`: when the booking was made (or changed)."""
-    if not booking.status.active:
+    """Everything an active booking should get. `made_at`: when the booking was made (or changed).
+    A booking still waiting for the business to accept it gets nothing yet."""
+    if not booking.status.active or booking.status is BookingStatus.PENDING:
         return []
     made_at = made_at or now
     start_key = booking.start.isoformat()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed
+from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, lists_all
 from bot.clock import Clock
 from bot.replies import when
 
@@ -26,6 +26,7 @@ from .store import ReminderStore
 log = logging.getLogger(__name__)
 
 BATCH = 200
+RECONCILE_LIMIT = 200
 NUDGE_LOOKBACK = timedelta(days=1)
 
 
@@ -53,6 +54,8 @@ class Timing:
     lease: timedelta = timedelta(minutes=2)
     nudge_after: timedelta | None = None
     batch: int = BATCH
+    reconcile_every: timedelta | None = None  # for booking systems whose changes may be missed (lost webhooks)
+    reconcile_days: int = 14  # how far ahead a reconciliation looks for bookings made elsewhere
 
 
 class ReminderScheduler:
@@ -75,6 +78,8 @@ class ReminderScheduler:
         self.lease = timing.lease
         self.nudge_after = timing.nudge_after
         self.batch = timing.batch
+        self.timing = timing
+        self._reconciled_at: datetime | None = None
         self._job = None
 
     def now(self) -> datetime:
@@ -84,6 +89,9 @@ class ReminderScheduler:
 
     async def tick(self) -> int:
         """Plan what changed, then send what is due. Returns how many were sent."""
+        every = self.timing.reconcile_every
+        if every is not None and (self._reconciled_at is None or self.now() - self._reconciled_at >= every):
+            await self.reconcile()
         await self.sync()
         await self.plan_nudges()
         return await self.send_due()
@@ -133,12 +141,36 @@ class ReminderScheduler:
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:
         """Make the rows match the booking as it is now (idempotent)."""
         now = self.now()
+        made_at = made_at or booking.updated_at or booking.created_at
         if booking.status.active:
             await self.store.replan(booking, plan_booking(booking, self.rules, now, made_at), now, moved=True)
             return
         why = "booking cancelled" if booking.status is BookingStatus.CANCELLED else f"booking {booking.status.value}"
         drop = None if booking.status is BookingStatus.COMPLETED else why
         await self.store.replan(booking, plan_no_show(booking, self.rules, now), now, drop_why=drop)
+
+    async def reconcile(self, limit: int = RECONCILE_LIMIT) -> int:
+        """Repair what a lost webhook missed: re-read the bookings that have messages planned, and the
+        upcoming ones of the business where the backend can list them. Bounded; returns how many were read."""
+        self._reconciled_at = self.now()
+        seen = 0
+        for booking_id in await self.store.planned_bookings(limit):
+            try:
+                booking = await self.backend.get(booking_id)
+            except NotFound:
+                await self.store.drop(booking_id, "booking no longer exists")
+                continue
+            await self.replan(booking)
+            seen += 1
+        listing = lists_all(self.backend)
+        if listing is not None:
+            start = self.now()
+            upcoming = await listing.list_all(start, start + timedelta(days=self.timing.reconcile_days))
+            for booking in upcoming[:limit]:
+                if booking.contact.ref.partition(":")[0] in self.senders:
+                    await self.replan(booking)
+                    seen += 1
+        return seen
 
     async def plan_nudges(self) -> None:
         """One "shall we carry on?" for a booking started and left unfinished (never twice for one silence)."""

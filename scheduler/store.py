@@ -107,6 +107,22 @@ class ReminderStore:
             for p in planned:
                 await self._add(conn, p, now, booking.contact.ref, booking)
 
+    async def planned_bookings(self, limit: int) -> list[str]:
+        """Bookings with a reminder or follow-up still to send, soonest first."""
+        r = reminders.c
+        query = (sa.select(r.booking_id).where(r.status == "planned", r.kind.in_(("reminder", "follow_up")),
+                                               r.booking_id.is_not(None))
+                 .group_by(r.booking_id).order_by(sa.func.min(r.not_before)).limit(limit))
+        async with self.engine.connect() as conn:
+            return list((await conn.execute(query)).scalars())
+
+    async def drop(self, booking_id: str, why: str) -> None:
+        """Cancel every planned message of a booking."""
+        async with self.engine.begin() as conn:
+            await conn.execute(reminders.update().where(reminders.c.booking_id == booking_id,
+                                                        reminders.c.status == "planned")
+                               .values(status="cancelled", note=why))
+
     async def nudge_keys(self) -> list[str]:
         """Customers with a nudge planned and not yet sent."""
         async with self.engine.connect() as conn:

@@ -38,7 +38,8 @@ class LocalBackend:
     """
 
     name = "local"
-    capabilities: frozenset[Capability] = frozenset(Capability)
+    # a yes books at once (no holds); nothing outside the process to check
+    capabilities: frozenset[Capability] = frozenset(Capability) - {Capability.SLOT_HOLD, Capability.SELF_CHECK}
 
     def __init__(self, business: Business, engine: AsyncEngine, now: Now) -> None:
         self.business = business

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from booking_client import Booking, BookingRequest, InvalidRequest, NotFound, SlotTaken
+from booking_client import Booking, BookingRequest, BookingStatus, InvalidRequest, NotFound, SlotTaken
 
 from .events import No, Yes
 from .mine import own_booking
@@ -66,16 +66,23 @@ async def book(turn: Turn, _: Yes) -> None:
     """Yes to a new booking: create exactly what was confirmed (once, however often yes is said)."""
     p = _pending(turn)
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
-                             channel=turn.msg.channel)
+                             channel=turn.msg.channel, lang=turn.lang, hold=p.hold)
     try:
         booking = await turn.backend.create(request, idempotency_key=p.key)
     except (SlotTaken, InvalidRequest, NotFound):
         # someone else was faster, or the time stopped being bookable: offer the nearest ones
-        await _time_gone(turn, p, search_staff=turn.state.draft.staff, fixed_staff=None,
-                         pick=Step.PICK_SLOT, ask=Step.ASK_WHEN)
+        await time_gone_before_yes(turn, p)
         return
-    turn.end(turn.t("booked", service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
-                    when=turn.when(booking.start)))
+    turn.consumed_hold = p.hold
+    names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
+                 when=turn.when(booking.start))
+    turn.end(turn.t("requested" if booking.status is BookingStatus.PENDING else "booked", **names))
+
+
+async def time_gone_before_yes(turn: Turn, p: Pending) -> None:
+    """The time of a new booking can't be had: say so, and offer the nearest free ones."""
+    await _time_gone(turn, p, search_staff=turn.state.draft.staff, fixed_staff=None,
+                     pick=Step.PICK_SLOT, ask=Step.ASK_WHEN)
 
 
 async def cancel(turn: Turn, _: Yes) -> None:

@@ -21,6 +21,7 @@ from ..clock import Clock
 from ..messages import Inbound, Reply
 from ..replies import Texts
 from ..vocabulary import business_vocabulary
+from . import holds
 from .contact import EMAIL
 from .events import classify, expecting
 from .notices import notice
@@ -66,8 +67,10 @@ class Dialogue:
         """Answer one message; the state is saved before the replies are returned."""
         state = await self.store.load(msg.key)
         turn = self._turn(msg, state)
+        before = holds.held(turn)
         try:
             await dispatch(turn, classify(msg, state, lambda text: self._read(text, state)))
+            await holds.settle(turn, before)
         except BackendUnavailable:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
             turn.say(turn.t("backend_down"))

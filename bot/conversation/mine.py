@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booking_client import Booking, NotFound
+from booking_client import Booking, BookingStatus, NotFound
 
 from .turn import Turn
 
@@ -27,6 +27,7 @@ async def own_booking(turn: Turn, booking_id: str | None) -> Booking | None:
 
 
 def booking_line(turn: Turn, b: Booking) -> str:
-    """"Haircut with Sarah on Tue 24 Nov, 10:00"."""
-    return turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
+    """"Haircut with Sarah on Tue 24 Nov, 10:00", and whether the business has yet to confirm it."""
+    line = turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
                   when=turn.when(b.start))
+    return line + (turn.t("waiting_line") if b.status is BookingStatus.PENDING else "")

@@ -75,6 +75,7 @@ class Pending(BaseModel):
     booking_id: str | None = None  # the booking a cancel or move is about
     old_start: datetime | None = None  # for a move: where the booking was
     key: str  # idempotency key: one confirmation books once, however often it is repeated
+    hold: str | None = None  # the booking system's hold on the slot while the customer decides
 
 
 class OfferedOption(BaseModel):

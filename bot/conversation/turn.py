@@ -33,6 +33,7 @@ class Turn:
     msg: Inbound
     out: list[Reply] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # said in front of the next reply
+    consumed_hold: str | None = None  # a slot hold the booking took over (not to be let go)
 
     # --- saying things ------------------------------------------------------------------------
 
