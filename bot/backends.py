@@ -8,6 +8,7 @@ or incomplete configuration is one line naming the setting (`SettingsError`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,10 +21,13 @@ from .settings import Settings, SettingsError, check_backend, parse_pairs
 
 if TYPE_CHECKING:  # the HTTP adapter (and httpx) loads only when it is the one configured
     from booking_client.calcom import CalcomConfig
+    from booking_client.http import RetryPolicy
 
 
-async def build_backend(settings: Settings, business: Business, engine: AsyncEngine, clock: Clock) -> BookingBackend:
-    """The backend the settings name, ready to use (its tables migrated, if it keeps any)."""
+async def build_backend(settings: Settings, business: Business, engine: AsyncEngine, clock: Clock, *,
+                        retry: RetryPolicy | None = None) -> BookingBackend:
+    """The backend the settings name, ready to use (its tables migrated, if it keeps any).
+    `retry`: how an HTTP adapter retries (the tests pass one that never waits on the wall clock)."""
     check_backend(settings)
     if settings.booking_backend == "calcom":
         from booking_client.calcom import CalcomBackend
@@ -31,7 +35,10 @@ async def build_backend(settings: Settings, business: Business, engine: AsyncEng
         from booking_client.journal import migrate as migrate_journal
 
         await migrate_journal(engine)
-        calcom = CalcomBackend(business, calcom_config(settings, business), clock.now)
+        config = calcom_config(settings, business)
+        if retry is not None:
+            config = replace(config, retry=retry)
+        calcom = CalcomBackend(business, config, clock.now)
         return JournaledBackend(calcom, Journal(engine), clock.now)
     return LocalBackend(business, engine, clock.now)
 

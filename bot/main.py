@@ -34,7 +34,15 @@ from .clock import Clock, SystemClock, VirtualClock
 from .conversation import Dialogue
 from .core import Core
 from .messages import CHANNELS, parse_user
-from .settings import Settings, SettingsError, check_channels, durations, load_settings, optional_duration
+from .settings import (
+    Settings,
+    SettingsError,
+    check_backend,
+    check_channels,
+    durations,
+    load_settings,
+    optional_duration,
+)
 from .store import ConversationStore
 
 if TYPE_CHECKING:  # loaded only by the commands that run them (aiohttp, APScheduler)
@@ -87,6 +95,7 @@ async def build_app(
     business: Business | None = None,
     engine: AsyncEngine | None = None,
     wrap_backend: Callable[[BookingBackend], BookingBackend] | None = None,
+    retry: Any = None,
 ) -> App:
     """Build the core; `wrap_backend` lets the console put a tracing proxy around the backend."""
     settings = settings or load_settings()
@@ -94,7 +103,7 @@ async def build_app(
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     await migrate_all(engine)
-    backend = await build_backend(settings, business, engine, clock)
+    backend = await build_backend(settings, business, engine, clock, retry=retry)
     if wrap_backend is not None:
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
@@ -182,12 +191,14 @@ def run_main() -> int:
     try:
         settings = load_settings()
         check_channels(settings)
+        check_backend(settings)
     except SettingsError as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
     if not (settings.telegram_enabled or settings.whatsapp_enabled):
+        where = "the embedded engine" if settings.booking_backend == "local" else "Cal.com"
         print("booking-bot: no channel is configured (set TELEGRAM_BOT_TOKEN or TWILIO_ACCOUNT_SID); "
-              "opening the operator console on the embedded engine.", file=sys.stderr)
+              f"opening the operator console on {where}.", file=sys.stderr)
         return chat_main(user="console:operator", lang=None, clock=None)
 
     from .logmask import setup_logging

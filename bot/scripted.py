@@ -17,6 +17,7 @@ A file is one conversation:
           - {service: haircut, staff: sarah, start: "2026-11-24 10:00", status: confirmed}
       - press: 2                      # press button 2 of the last offer instead of typing
       - clock: +1d                    # move the clock; - as: whatsapp:+4915112345678 switches customer
+      - do: booking_system_down       # something happens around the conversation (a hook the runner was given)
 """
 
 from __future__ import annotations
@@ -105,7 +106,12 @@ def _compare_bookings(expected: list[dict], actual: list[dict]) -> str | None:
     return f"bookings differ\n  expected:\n{fmt(expected)}\n  actual:\n{fmt(actual)}"
 
 
-async def run_file(path: Path, build: Build, *, verbose: bool = False) -> Result:
+Hook = Callable[[], Awaitable[None]]
+"""Something that happens around the conversation (the booking system goes down, someone else books)."""
+
+
+async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: dict[str, Hook] | None = None
+                   ) -> Result:
     try:
         spec = yaml.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -135,6 +141,12 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False) -> Result
                     else:
                         moment = datetime.fromisoformat(value)
                         clock.set(moment if moment.tzinfo else moment.replace(tzinfo=business.tz))
+                if "do" in turn:
+                    hook = (hooks or {}).get(str(turn["do"]))
+                    if hook is None:
+                        raise ScriptError(f"{path}: {where}: nothing known as {turn['do']!r} to do "
+                                          f"(known: {', '.join(sorted(hooks or {})) or 'none'})")
+                    await hook()
                 if "as" in turn:
                     channel, user = parse_user(str(turn["as"]))
                 if "user" in turn or "press" in turn:

@@ -6,7 +6,7 @@ Each implementation joins through the `backend` fixture: it yields the backend a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -27,6 +27,7 @@ from booking_client import (
     change_feed,
     lists_all,
     operator_marks,
+    slot_holds,
 )
 from booking_client.local import LocalBackend
 
@@ -65,8 +66,10 @@ class Helpers:
         return BookingRequest(service, staff, start, contact, notes="first visit", channel="telegram")
 
 
-@pytest.fixture(params=["local-sqlite", "local-postgres"])
+@pytest.fixture(params=["local-sqlite", "local-postgres", "calcom"])
 def backend_impl(request, clock, demo) -> tuple[BookingBackend, Helpers]:
+    if request.param == "calcom":  # Cal.com API v2, the fake on 127.0.0.1 (conftest.py)
+        return request.getfixturevalue("calcom_backend"), Helpers(demo, clock())
     engine = request.getfixturevalue("sqlite_engine" if request.param == "local-sqlite" else "pg_engine")
     return LocalBackend(demo, engine, clock), Helpers(demo, clock())
 
@@ -149,6 +152,28 @@ async def test_a_booked_slot_is_taken_for_everyone_else(backend):
     assert h.at(TUESDAY, 10, 30) in starts(slots)
 
 
+async def test_a_held_slot_is_offered_to_nobody_else_and_the_booking_takes_the_hold_over(backend):
+    b, h = backend
+    holds = slot_holds(b)
+    if holds is None:
+        pytest.skip(f"{b.name} does not hold slots (no Capability.SLOT_HOLD): a yes books at once")
+    ten = next(s for s in await b.availability(*h.day(TUESDAY), "haircut", "sarah") if s.start == h.at(TUESDAY, 10))
+
+    first = await holds.hold(ten)
+    assert h.at(TUESDAY, 10) not in starts(await b.availability(*h.day(TUESDAY), "haircut", "sarah"))
+    with pytest.raises(SlotTaken):
+        await holds.hold(ten)
+    await holds.release(first)
+    await holds.release(first)  # gone already: fine
+    assert h.at(TUESDAY, 10) in starts(await b.availability(*h.day(TUESDAY), "haircut", "sarah"))
+
+    again = await holds.hold(ten)
+    made = await b.create(replace(h.request(ten.start), hold=again), "held")
+    assert (made.start, made.staff) == (ten.start, "sarah")
+    assert h.at(TUESDAY, 10) not in starts(await b.availability(*h.day(TUESDAY), "haircut", "sarah"))
+    await holds.release(again)  # taken over by the booking: releasing it is harmless
+
+
 # --- a contact's bookings ------------------------------------------------------
 
 
@@ -205,9 +230,12 @@ async def test_rescheduling_moves_the_booking_and_frees_the_old_time(backend):
     made = await b.create(h.request(h.at(TUESDAY, 10)), "alice")
     moved = await b.reschedule(made.id, h.at(TUESDAY, 14))
 
-    assert moved.id == made.id
+    # The embedded engine keeps the id; Cal.com books the new time under a new uid. Either way the
+    # caller follows the id that comes back, and the old id still leads to the moved booking.
+    assert (moved.service, moved.staff, moved.contact) == (made.service, made.staff, made.contact)
     assert (moved.start, moved.end) == (h.at(TUESDAY, 14), h.at(TUESDAY, 14, 30))
     assert moved.status is BookingStatus.RESCHEDULED
+    assert (await b.get(moved.id)).start == h.at(TUESDAY, 14)
     assert (await b.get(made.id)).start == h.at(TUESDAY, 14)
     free = starts(await b.availability(*h.day(TUESDAY), "haircut", "sarah"))
     assert h.at(TUESDAY, 10) in free and h.at(TUESDAY, 14) not in free
@@ -294,6 +322,7 @@ EXTRAS = {
     Capability.CHANGE_FEED: lambda b, h: change_feed(b).changes_since(0),
     Capability.OPERATOR_MARKS: lambda b, h: operator_marks(b).mark("no-such-booking", BookingStatus.COMPLETED),
     Capability.LIST_ALL: lambda b, h: lists_all(b).list_all(),
+    Capability.SLOT_HOLD: lambda b, h: slot_holds(b).release("no-such-hold"),
 }
 
 

@@ -50,6 +50,20 @@ async def test_a_missing_or_malformed_setting_is_one_line_naming_it(tmp_path):
     assert code == 2 and "TELEGRAM_BOT_TOKEN" in err and "not a token" not in err
 
 
+async def test_a_booking_system_configured_wrongly_is_one_line_naming_the_setting(tmp_path):
+    code, _, err = await run_cli(tmp_path, BOOKING_BACKEND="calcom")
+    assert code == 2 and err.strip().splitlines() == [err.strip()] and "CALCOM_API_KEY" in err
+    code, _, err = await run_cli(tmp_path, BOOKING_BACKEND="calendly")
+    assert code == 2 and "BOOKING_BACKEND" in err and "local, calcom" in err
+    code, _, err = await run_cli(tmp_path, BOOKING_BACKEND="calcom", CALCOM_API_KEY="cal_test_key",
+                                 CALCOM_EVENT_TYPES="Hair=101")
+    assert code == 2 and err.strip().endswith("(services: Haircut, Coloring, Beard trim)") and "'Hair'" in err
+    assert "CALCOM_EVENT_TYPES" in err and "Traceback" not in err
+    code, _, err = await run_cli(tmp_path, BOOKING_BACKEND="calcom", CALCOM_API_KEY="cal_test_key",
+                                 CALCOM_EVENT_TYPES="Haircut=101")
+    assert code == 2 and "CALCOM_EVENT_TYPES" in err and "Coloring" in err and "Traceback" not in err
+
+
 async def test_run_serves_both_channels_then_stops_cleanly_on_sigterm(tmp_path, fake_telegram, fake_twilio):
     port = free_port()
     env = clean_env(
