@@ -167,9 +167,9 @@ async def backend_ready(app: App) -> bool:
     try:
         problems = await checker.check()
     except BookingError as exc:
-        problems = [f"setting CALCOM_API_BASE: the booking system did not answer ({exc})"]
-    for problem in problems:
-        print(f"booking-bot: {problem}", file=sys.stderr)
+        problems = [f"CALCOM_API_BASE: the booking system did not answer ({exc})"]
+    for problem in problems:  # each names the setting to fix
+        print(f"booking-bot: setting {problem}", file=sys.stderr)
     return not problems
 
 

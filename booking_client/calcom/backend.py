@@ -46,7 +46,7 @@ class CalcomBackend:
     capabilities: frozenset[Capability] = frozenset({
         Capability.AVAILABILITY, Capability.CREATE, Capability.GET, Capability.LIST_FOR_CONTACT,
         Capability.CANCEL, Capability.RESCHEDULE, Capability.IDEMPOTENT_CREATE, Capability.STAFF_CHOICE,
-        Capability.SLOT_HOLD, Capability.LIST_ALL,
+        Capability.SLOT_HOLD, Capability.LIST_ALL, Capability.SELF_CHECK,
     })
 
     def __init__(self, business: Business, config: CalcomConfig, now: Now, *,

@@ -156,20 +156,37 @@ async def test_a_booking_cancelled_in_cal_com_drops_its_reminders_and_a_forged_w
         await app.aclose()
 
 
+async def chat(env: dict[str, str], cwd: Path, lines: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "chat", "--clock", "2026-11-23T09:00", cwd=cwd, env=env,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(lines.encode()), 60)
+    return proc.returncode, out.decode(), err.decode()
+
+
+def console_env(fake: FakeCalcom, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "CALCOM_", "BOOKING_"))}
+    env.update({k.upper(): str(v) for k, v in calcom_settings(fake).items()},
+               DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+async def test_a_wrong_key_or_event_type_stops_the_start_with_one_line_naming_the_setting(calcom, tmp_path):
+    fake, clocked = calcom
+    code, _, err = await chat(console_env(fake, tmp_path, CALCOM_API_KEY="cal_live_wrong"), tmp_path, "hi\n")
+    assert code == 2 and "setting CALCOM_API_KEY: Cal.com refused the key (401)" in err and "Traceback" not in err
+    code, _, err = await chat(console_env(fake, tmp_path, CALCOM_EVENT_TYPES="haircut=101,coloring=999,beard=103"),
+                              tmp_path, "hi\n")
+    assert code == 2 and "setting CALCOM_EVENT_TYPES" in err and "999" in err and "Traceback" not in err
+
+
 async def test_the_operator_console_books_into_cal_com(calcom, tmp_path):
     fake, clocked = calcom
     clocked.clock = VirtualClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "CALCOM_", "BOOKING_"))}
-    env.update({k.upper(): str(v) for k, v in calcom_settings(fake).items()},
-               DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "chat", "--clock", "2026-11-23T09:00", cwd=tmp_path, env=env,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    lines = "haircut with Tom on Wednesday at 15:00\nPaul\npaul@example.com\nyes\n/bookings\n"
-    out, err = await asyncio.wait_for(proc.communicate(lines.encode()), 60)
-    assert proc.returncode == 0, err.decode()
-    text = out.decode()
-    assert "You're booked: Haircut with Tom on Wed 25 Nov, 15:00" in text
-    assert "Wed 25 Nov, 15:00" in text.split("You're booked")[1] and "confirmed" in text
+    code, out, err = await chat(console_env(fake, tmp_path), tmp_path,
+                                "haircut with Tom on Wednesday at 15:00\nPaul\npaul@example.com\nyes\n/bookings\n")
+    assert code == 0, err
+    assert "no channel" not in out and "You're booked: Haircut with Tom on Wed 25 Nov, 15:00" in out
+    assert "Wed 25 Nov, 15:00  Haircut     Tom    confirmed   Paul (telegram:1001)" in out
     [booking] = fake.bookings_of("paul@example.com")
     assert booking.status == "accepted"
