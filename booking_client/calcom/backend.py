@@ -121,6 +121,14 @@ class CalcomBackend:
 
         if (earlier := await booked_before()) is not None:
             return earlier
+        if request.hold:
+            # A booking cannot name its reservation, and Cal.com may count our own hold against the
+            # booking: let it go the moment before booking (the slot stays ours unless someone books
+            # it in that instant, which is a SlotTaken like any other race).
+            try:
+                await self.release(request.hold)
+            except BookingError:
+                pass  # it runs out in minutes anyway
         body = self._booking_body(request, idempotency_key, target, start, email)
 
         async def send() -> Booking:
@@ -133,11 +141,6 @@ class CalcomBackend:
             if (earlier := await booked_before()) is not None:
                 return earlier
             raise
-        if request.hold:
-            try:
-                await self.release(request.hold)  # Cal.com does not take the hold over by itself
-            except BookingError:
-                pass  # booked all the same; the hold runs out in minutes
         return booking
 
     async def get(self, booking_id: str) -> Booking:

@@ -190,3 +190,29 @@ async def test_the_operator_console_books_into_cal_com(calcom, tmp_path):
     assert "Wed 25 Nov, 15:00  Haircut     Tom    confirmed   Paul (telegram:1001)" in out
     [booking] = fake.bookings_of("paul@example.com")
     assert booking.status == "accepted"
+
+
+async def test_the_time_asked_about_is_held_in_cal_com_until_the_customer_answers(calcom, tmp_path):
+    fake, clocked = calcom
+    clock = clocked.clock = VirtualClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                        **calcom_settings(fake))
+    app = await build_app(settings, clock=clock, retry=NO_WAIT)
+
+    async def say(text: str, user: str = "1001") -> str:
+        return "\n".join(r.text for r in await app.dialogue.handle(Inbound("telegram", user, text=text, lang="en")))
+
+    try:
+        for text in ("haircut with Sarah on Thursday at 10", "Anna", "anna@example.com"):
+            reply = await say(text)
+        assert "Shall I book Haircut with Sarah on Thu 26 Nov, 10:00" in reply
+        [held] = fake.reservations.values()
+        assert held.start == datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN)
+        # meanwhile another customer is not offered that time
+        reply = await say("haircut with Sarah on Thursday at 10", user="2002")
+        assert "Thu 26 Nov, 10:00 isn't free" in reply, reply
+        assert "no problem" in (await say("no")).lower()
+        assert fake.reservations == {} and fake.bookings == {}
+        assert [r.version for r in fake.sent("POST", "/v2/slots/reservations")] == ["2024-09-04"]
+    finally:
+        await app.aclose()
