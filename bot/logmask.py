@@ -53,7 +53,7 @@ def setup_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
     for noisy in ("twilio.http_client", "twilio.async_http_client", "aiohttp.access", "aiogram.event",
-                  "apscheduler", "alembic"):
+                  "apscheduler", "alembic", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

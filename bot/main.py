@@ -176,10 +176,10 @@ async def backend_ready(app: App) -> bool:
 def describe_backend(app: App) -> str:
     s = app.settings
     if s.booking_backend == "calcom":
-        webhook = (f"; webhook {s.public_base_url.rstrip('/')}/calcom/webhook" if s.calcom_webhook_secret
-                   else "; no CALCOM_WEBHOOK_SECRET: changes made in Cal.com are found by the reconciliation "
-                        f"every {s.reconcile_every}")
-        return f"Bookings: Cal.com at {s.calcom_api_base} (credentials and event types checked){webhook}"
+        found = ("changes made in Cal.com arrive by webhook" if s.calcom_webhook_secret
+                 else "no CALCOM_WEBHOOK_SECRET: changes made in Cal.com are found by the reconciliation")
+        return (f"Bookings: Cal.com at {s.calcom_api_base} (credentials and event types checked); {found}, "
+                f"checked again every {s.reconcile_every}")
     return "Bookings: the embedded engine (DATABASE_URL)"
 
 
