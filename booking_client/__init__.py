@@ -15,12 +15,22 @@ from .backend import (
     slot_holds,
 )
 from .business import Business, BusinessFileError, Closure, Service, Staff, WeeklyHours, load_business, parse_business
-from .errors import BackendUnavailable, BookingError, InvalidRequest, NotFound, NotSupported, SlotTaken, map_status
+from .errors import (
+    BackendUnavailable,
+    BookingError,
+    InvalidRequest,
+    NeedsAnswers,
+    NotAccepted,
+    NotFound,
+    NotSupported,
+    SlotTaken,
+    map_status,
+)
 from .types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 
 __all__ = [
     "BackendUnavailable", "Booking", "BookingBackend", "BookingError", "BookingRequest", "BookingStatus",
-    "Business", "BusinessFileError", "Capability", "ChangeFeed", "Closure", "Contact", "InvalidRequest",
+    "Business", "BusinessFileError", "Capability", "ChangeFeed", "Closure", "Contact", "InvalidRequest", "NeedsAnswers", "NotAccepted",
     "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "SelfCheck", "Service", "Slot", "SlotHolds", "SlotTaken", "Staff",
     "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "self_check", "slot_holds",
 ]

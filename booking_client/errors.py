@@ -28,6 +28,18 @@ class InvalidRequest(BookingError):
     """The request breaks a rule: past time, outside the horizon, unknown service, bad state."""
 
 
+class NeedsAnswers(InvalidRequest):
+    """The booking system wants answers to its qualification questions first (`questions`: their keys)."""
+
+    def __init__(self, message: str, questions: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.questions = questions
+
+
+class NotAccepted(InvalidRequest):
+    """The booking system's own rules turn this booking away (e.g. a routing rule); a person must look at it."""
+
+
 # --- the backend could not answer --------------------------------------------
 
 

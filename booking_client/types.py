@@ -73,6 +73,7 @@ class BookingRequest:
     channel: str | None = None
     lang: str | None = None  # the customer's language ("en", "de"), for the backend's own messages
     hold: str | None = None  # a hold on this slot (`SlotHolds.hold`) that the booking takes over
+    answers: dict[str, str] = field(default_factory=dict)  # qualification questions answered (key -> answer)
 
 
 @dataclass(frozen=True)
