@@ -148,6 +148,9 @@ class Business(BaseModel):
     hours: WeeklyHours
     closures: list[Closure] = []
     calcom: CalcomMapping = CalcomMapping()
+    # Qualification questions a booking system may ask before it takes a booking (Relentify's links):
+    # [questions.first_visit] en = "Is this your first visit?"  de = "Ist das Ihr erster Besuch?"
+    questions: dict[str, dict[str, str]] = {}
     services: list[Service]
     staff: list[Staff]
     texts: dict[str, dict[str, str]] = {}

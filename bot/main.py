@@ -107,7 +107,8 @@ async def build_app(
     if wrap_backend is not None:
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
-    dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language)
+    dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language,
+                        booking_link=settings.booking_link_url, questions=business.questions)
     return App(settings, business, engine, backend, store, dialogue, clock)
 
 

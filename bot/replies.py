@@ -58,6 +58,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "kept": "OK, I've kept your appointment as it is.",
         "ask_new_when": "When would you like to move your {service} on {when} to?",
         "confirm_move": "Move your {service} with {staff} from {old} to {new}?",
+        "confirm_rebook": "The booking system can't move an appointment, so I'd book {service} with {staff} on {new} "
+                          "and then cancel the one on {old}. Shall I?",
+        "rebooked_not_cancelled": "Your {service} with {staff} on {new} is booked, but I couldn't cancel the one on "
+                                  "{old} just now, so both are booked at the moment. Please ask me again in a few "
+                                  "minutes to cancel the one on {old}.",
+        "no_new_bookings": "New appointments with {business} aren't made through this chat: please book at {link}. "
+                           "I can show, move or cancel the appointments you already have.",
+        "no_new_bookings_nolink": "New appointments with {business} aren't made through this chat; please contact "
+                                  "{business} directly. I can show, move or cancel the appointments you already have.",
+        "not_accepted": "{business} needs to look at this booking themselves, so I can't book it here. Please "
+                        "contact {business} directly; nothing has been booked.",
+        "needs_answer": "One more question before I can book: {question}",
+        "needs_answer_unknown": "{business} needs a few more details for this booking, which I can't take here. "
+                                "Please contact {business} directly; nothing has been booked.",
         "moved": "Done! Your {service} with {staff} is now on {when}.",
         "left_flow": "OK, I've stopped. Nothing was changed. What else can I do for you?",
         "nothing_to_stop": "OK. What can I do for you?",
@@ -135,6 +149,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "kept": "Gut, Ihr Termin bleibt, wie er ist.",
         "ask_new_when": "Auf wann möchten Sie Ihren Termin {service} am {when} verschieben?",
         "confirm_move": "Ihren Termin {service} bei {staff} von {old} auf {new} verschieben?",
+        "confirm_rebook": "Das Buchungssystem kann Termine nicht verschieben. Ich würde daher {service} bei {staff} "
+                          "am {new} buchen und danach den Termin am {old} absagen. Einverstanden?",
+        "rebooked_not_cancelled": "Ihr Termin {service} bei {staff} am {new} ist gebucht, aber den Termin am {old} "
+                                  "konnte ich gerade nicht absagen; im Moment sind also beide gebucht. Bitte bitten "
+                                  "Sie mich in ein paar Minuten noch einmal, den Termin am {old} abzusagen.",
+        "no_new_bookings": "Neue Termine bei {business} werden nicht über diesen Chat gebucht: bitte buchen Sie unter "
+                           "{link}. Ihre bestehenden Termine kann ich Ihnen zeigen, verschieben oder absagen.",
+        "no_new_bookings_nolink": "Neue Termine bei {business} werden nicht über diesen Chat gebucht; bitte wenden Sie "
+                                  "sich direkt an {business}. Ihre bestehenden Termine kann ich Ihnen zeigen, "
+                                  "verschieben oder absagen.",
+        "not_accepted": "{business} möchte sich diese Buchung selbst ansehen, daher kann ich sie hier nicht buchen. "
+                        "Bitte wenden Sie sich direkt an {business}; es wurde nichts gebucht.",
+        "needs_answer": "Noch eine Frage, bevor ich buchen kann: {question}",
+        "needs_answer_unknown": "{business} braucht für diese Buchung noch Angaben, die ich hier nicht aufnehmen kann. "
+                                "Bitte wenden Sie sich direkt an {business}; es wurde nichts gebucht.",
         "moved": "Erledigt! Ihr Termin {service} bei {staff} ist jetzt am {when}.",
         "left_flow": "Gut, ich habe abgebrochen. Es wurde nichts geändert. Was kann ich sonst für Sie tun?",
         "nothing_to_stop": "Gut. Was kann ich für Sie tun?",

@@ -61,9 +61,24 @@ class Settings(BaseSettings):
     calcom_webhook_secret: SecretStr | None = None
     reconcile_every: str = "5m"  # how often bookings changed elsewhere are checked (backends without a change log)
 
+    # --- Relentify, Slatis, Empfio; see .env.example ---
+    relentify_api_base: str = ""
+    relentify_api_key: SecretStr | None = None
+    relentify_links: str = ""  # "Haircut=link_haircut,Coloring=link_coloring"
+    relentify_staff: str = ""  # "Sarah=staff_sarah,Tom=staff_tom"
+    relentify_questions: str = ""  # "Haircut=first_visit,Coloring=allergies": the links' qualification questions
+    slatis_api_base: str = ""  # including /v1
+    slatis_api_key: SecretStr | None = None
+    slatis_event_types: str = ""  # "Haircut=evt_haircut,Coloring=evt_coloring"
+    slatis_members: str = ""  # "Sarah=mem_sarah,Tom=mem_tom"
+    empfio_api_base: str = ""
+    empfio_api_token: SecretStr | None = None
+    booking_link_url: str = ""  # where new bookings are made when the booking system takes none from the bot
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
-        "calcom_api_key", "calcom_webhook_secret", mode="before",
+        "calcom_api_key", "calcom_webhook_secret", "relentify_api_key", "slatis_api_key", "empfio_api_token",
+        mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
@@ -182,13 +197,27 @@ class Settings(BaseSettings):
         parse_pairs(value, "Name=username")
         return value.strip()
 
-    @field_validator("calcom_api_base")
+    @field_validator("relentify_links", "relentify_staff", "slatis_event_types", "slatis_members")
     @classmethod
-    def _calcom_base(cls, value: str) -> str:
+    def _id_pairs(cls, value: str) -> str:
+        parse_pairs(value, "Name=id")
+        return value.strip()
+
+    @field_validator("relentify_questions")
+    @classmethod
+    def _question_pairs(cls, value: str) -> str:
+        parse_pairs(value, "Service=question_key")
+        return value.strip()
+
+    @field_validator("calcom_api_base", "relentify_api_base", "slatis_api_base", "empfio_api_base", "booking_link_url")
+    @classmethod
+    def _http_base(cls, value: str) -> str:
+        if not value.strip():
+            return ""
         value = value.strip().rstrip("/")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{value!r} is not an http(s) URL such as https://api.cal.com")
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://api.example.com")
         return value
 
     @field_validator("reconcile_every")
@@ -260,15 +289,25 @@ def parse_pairs(text: str, shape: str, *, value_pattern: str | None = None, secr
     return pairs
 
 
-BACKENDS = ("local", "calcom")
+BACKENDS = ("local", "calcom", "relentify", "slatis", "empfio")
+# The secret each HTTP backend cannot start without, and where the operator finds it.
+_BACKEND_KEYS = {
+    "calcom": ("calcom_api_key", "Cal.com: Settings -> Developer -> API keys"),
+    "relentify": ("relentify_api_key", "Relentify: an API key with the bookings:read and bookings:write scopes"),
+    "slatis": ("slatis_api_key", "Slatis: your team's API key"),
+    "empfio": ("empfio_api_token", "Empfio: an API token"),
+}
 
 
 def check_backend(settings: Settings) -> None:
     """The backend's own settings, when it needs some; raises SettingsError naming the missing one."""
-    if settings.booking_backend == "calcom":
-        if settings.calcom_api_key is None:
-            raise SettingsError("setting CALCOM_API_KEY: needed with BOOKING_BACKEND=calcom "
-                                "(Cal.com: Settings -> Developer -> API keys)")
+    backend = settings.booking_backend
+    key = _BACKEND_KEYS.get(backend)
+    if key is not None and getattr(settings, key[0]) is None:
+        raise SettingsError(f"setting {key[0].upper()}: needed with BOOKING_BACKEND={backend} ({key[1]})")
+    if backend in ("relentify", "slatis", "empfio") and not getattr(settings, f"{backend}_api_base"):
+        raise SettingsError(f"setting {backend.upper()}_API_BASE: needed with BOOKING_BACKEND={backend} "
+                            "(the address of its API, from your account's API settings)")
 
 
 def check_channels(settings: Settings) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from booking_client import Capability
 from intents import Reading
 
 from . import contact
@@ -15,8 +16,19 @@ from .state import Draft, Pending, Step
 from .turn import Turn
 
 
+def takes_new_bookings(turn: Turn) -> bool:
+    """Whether the booking system takes new bookings from the chat; if not, the customer hears where to book."""
+    if Capability.CREATE in turn.backend.capabilities:
+        return True
+    link = turn.booking_link
+    turn.end(turn.t("no_new_bookings", link=link) if link else turn.t("no_new_bookings_nolink"))
+    return False
+
+
 async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     """A new request to book (or to see free times): a fresh draft, keeping the service of one under way."""
+    if not browsing and not takes_new_bookings(turn):
+        return
     state = turn.state
     service = state.draft.service if state.flow == "book" else None
     state.clear_flow()
@@ -51,6 +63,8 @@ async def slot_chosen(turn: Turn, choice: SlotChoice) -> None:
 
 async def book_again(turn: Turn, choice: BookAgain) -> None:
     """"Book again" under a follow-up: a new booking of the same service."""
+    if not takes_new_bookings(turn):
+        return
     turn.state.clear_flow()
     turn.state.draft = Draft(service=choice.service)
     await advance(turn)
@@ -100,6 +114,8 @@ async def advance(turn: Turn) -> None:
 
 def choose_slot(turn: Turn, start: datetime, staff: str) -> None:
     """The time is settled: hold it as the pending booking, then ask for contact details or the yes."""
+    if not takes_new_bookings(turn):
+        return
     d = turn.state.draft
     assert d.service is not None
     turn.state.pending = Pending(service=d.service, staff=staff, start=start, key=uuid.uuid4().hex)

@@ -6,16 +6,30 @@ when the time or the booking is gone by the time the customer says yes.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 
-from booking_client import Booking, BookingRequest, BookingStatus, InvalidRequest, NotFound, SlotTaken
+from booking_client import (
+    BackendUnavailable,
+    Booking,
+    BookingRequest,
+    BookingStatus,
+    Capability,
+    InvalidRequest,
+    NeedsAnswers,
+    NotAccepted,
+    NotFound,
+    SlotTaken,
+)
 
-from .events import No, Yes
+from .events import No, Said, Yes
 from .mine import own_booking
 from .slots import nearest, slot_options
 from .state import Pending, Step
 from .turn import Turn
+
+log = logging.getLogger(__name__)
 
 # --- asking -----------------------------------------------------------------------------------------
 
@@ -66,9 +80,15 @@ async def book(turn: Turn, _: Yes) -> None:
     """Yes to a new booking: create exactly what was confirmed (once, however often yes is said)."""
     p = _pending(turn)
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
-                             channel=turn.msg.channel, lang=turn.lang, hold=p.hold)
+                             channel=turn.msg.channel, lang=turn.lang, hold=p.hold, answers=dict(p.answers))
     try:
         booking = await turn.backend.create(request, idempotency_key=p.key)
+    except NotAccepted:
+        turn.end(turn.t("not_accepted"))
+        return
+    except NeedsAnswers as exc:
+        _ask_answer(turn, p, exc.questions)
+        return
     except (SlotTaken, InvalidRequest, NotFound):
         # someone else was faster, or the time stopped being bookable: offer the nearest ones
         await time_gone_before_yes(turn, p)
@@ -77,6 +97,41 @@ async def book(turn: Turn, _: Yes) -> None:
     names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
                  when=turn.when(booking.start))
     turn.end(turn.t("requested" if booking.status is BookingStatus.PENDING else "booked", **names))
+
+
+async def answer(turn: Turn, said: Said | Yes | No) -> None:
+    """The answer to the booking system's question: kept with the booking, which is then tried again."""
+    p = _pending(turn)
+    if p.question:
+        p.answers[p.question] = _answer_text(turn, said)
+        p.question = None
+    turn.state.step = Step.CONFIRM_BOOK  # the customer said yes already; that yes stands
+    await book(turn, Yes())
+
+
+def _answer_text(turn: Turn, said: Said | Yes | No) -> str:
+    if isinstance(said, Said):
+        return said.text.strip()[:500]
+    return turn.t("yes" if isinstance(said, Yes) else "no")  # a button or a plain yes / no
+
+
+def ask_question_again(turn: Turn) -> None:
+    """The booking system's question on the table, once more."""
+    p = _pending(turn)
+    _ask_answer(turn, p, (p.question,) if p.question else ())
+
+
+def _ask_answer(turn: Turn, p: Pending, keys: tuple[str, ...]) -> None:
+    """Ask the first question the booking system wants answered that the business file words for us;
+    without its wording, say who can take the booking instead."""
+    for key in keys:
+        texts = turn.questions.get(key, {})
+        text = texts.get(turn.lang) or texts.get("en")
+        if text and key not in p.answers:
+            p.question = key
+            turn.ask(Step.ASK_ANSWER, turn.t("needs_answer", question=text))
+            return
+    turn.end(turn.t("needs_answer_unknown"))
 
 
 async def time_gone_before_yes(turn: Turn, p: Pending) -> None:
@@ -106,6 +161,9 @@ async def move(turn: Turn, _: Yes) -> None:
     booking = await own_booking(turn, p.booking_id)
     if booking is None:
         turn.end(turn.t("nothing_to_move"))
+        return
+    if not _moves(turn):
+        await _rebook(turn, p, booking)
         return
     try:
         booking = await turn.backend.reschedule(booking.id, p.start)
@@ -148,8 +206,38 @@ def _cancel_question(turn: Turn, p: Pending) -> str:
 
 
 def _move_question(turn: Turn, p: Pending) -> str:
-    return turn.t("confirm_move", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
-                  old=turn.when(p.old_start) if p.old_start else "", new=turn.when(p.start))
+    return turn.t("confirm_move" if _moves(turn) else "confirm_rebook", service=turn.service_name(p.service),
+                  staff=turn.staff_name(p.staff), old=turn.when(p.old_start) if p.old_start else "",
+                  new=turn.when(p.start))
+
+
+def _moves(turn: Turn) -> bool:
+    """Whether the booking system moves a booking itself (otherwise: book the new time, then cancel the old)."""
+    return Capability.RESCHEDULE in turn.backend.capabilities
+
+
+async def _rebook(turn: Turn, p: Pending, old: Booking) -> None:
+    """A move where the system has none: the new time is booked first, so the customer is never left
+    with neither; only then is the old one cancelled (and if that fails, they hear both are booked)."""
+    request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
+                             channel=turn.msg.channel, lang=turn.lang, notes=old.notes)
+    try:
+        new = await turn.backend.create(request, idempotency_key=p.key)
+    except (SlotTaken, InvalidRequest, NotFound):
+        await _time_gone(turn, p, search_staff=p.staff, fixed_staff=p.staff,
+                         pick=Step.PICK_NEW_SLOT, ask=Step.ASK_NEW_TIME)
+        return
+    names = dict(service=turn.service_name(new.service), staff=turn.staff_name(new.staff),
+                 new=turn.when(new.start), old=turn.when(old.start))
+    try:
+        await turn.backend.cancel(old.id, reason="moved by the customer in the chat (booked again at the new time)")
+    except (BackendUnavailable, InvalidRequest) as exc:
+        log.warning("rebooked %s but could not cancel %s: %s", new.id, old.id, type(exc).__name__)
+        turn.end(turn.t("rebooked_not_cancelled", **names))
+        return
+    except NotFound:
+        pass  # already gone: the customer has exactly the new booking
+    turn.end(turn.t("moved", service=names["service"], staff=names["staff"], when=names["new"]))
 
 
 async def _time_gone(turn: Turn, p: Pending, *, search_staff: str | None, fixed_staff: str | None,

@@ -8,7 +8,7 @@ question, and every time offered comes from the backend's availability.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -52,6 +52,8 @@ class Dialogue:
         *,
         default_lang: str = "en",
         reader: Reader = intents.read,
+        booking_link: str = "",
+        questions: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.business = business
         self.backend = backend
@@ -59,6 +61,8 @@ class Dialogue:
         self.clock = clock
         self.default_lang = default_lang
         self.read = reader
+        self.booking_link = booking_link
+        self.questions = dict(questions or {})  # qualification question key -> {language: text}
         self.texts = Texts(business.texts)
         self.vocabulary = business_vocabulary(business)
         self.last_reading: Reading | None = None  # the console shows it with /debug
@@ -95,7 +99,8 @@ class Dialogue:
     def _turn(self, msg: Inbound, state: State) -> Turn:
         if state.lang is None:
             state.lang = msg.lang or self.default_lang
-        return Turn(state, self.business, self.backend, self.clock, self.texts, msg)
+        return Turn(state, self.business, self.backend, self.clock, self.texts, msg, booking_link=self.booking_link,
+                    questions=self.questions)
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""

@@ -117,7 +117,7 @@ def expecting(state: State) -> str | None:
 
 
 _EXPECTING = {Step.ASK_SERVICE: "service", Step.ASK_STAFF: "staff", Step.ASK_WHEN: "when",
-              Step.ASK_NEW_TIME: "when", Step.ASK_NAME: "name", Step.ASK_EMAIL: "email"}
+              Step.ASK_NEW_TIME: "when", Step.ASK_NAME: "name", Step.ASK_EMAIL: "email", Step.ASK_ANSWER: None}
 
 
 def _from_reading(r: Reading, text: str, state: State) -> Event:

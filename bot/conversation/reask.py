@@ -19,6 +19,8 @@ async def reask(turn: Turn, _: object = None) -> None:
         contact.ask_name(turn)
     elif step is Step.ASK_EMAIL:
         contact.ask_email(turn)
+    elif step is Step.ASK_ANSWER:
+        confirm.ask_question_again(turn)
     elif step is Step.PICK_BOOKING_CANCEL:
         await changes.start_cancel(turn, None)
     elif step is Step.PICK_BOOKING_MOVE:

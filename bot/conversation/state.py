@@ -27,6 +27,7 @@ class Step(str, enum.Enum):
     ASK_NAME = "ask_name"
     ASK_EMAIL = "ask_email"
     CONFIRM_BOOK = "confirm_book"
+    ASK_ANSWER = "ask_answer"  # a question the booking system asks before it takes the booking
     # cancelling one of the customer's bookings
     PICK_BOOKING_CANCEL = "pick_booking_cancel"
     CONFIRM_CANCEL = "confirm_cancel"
@@ -43,7 +44,7 @@ class Step(str, enum.Enum):
 
 _FLOW: dict[Step, Flow] = {
     **dict.fromkeys([Step.ASK_SERVICE, Step.ASK_STAFF, Step.ASK_WHEN, Step.PICK_SLOT, Step.ASK_NAME,
-                     Step.ASK_EMAIL, Step.CONFIRM_BOOK], "book"),
+                     Step.ASK_EMAIL, Step.CONFIRM_BOOK, Step.ASK_ANSWER], "book"),
     **dict.fromkeys([Step.PICK_BOOKING_CANCEL, Step.CONFIRM_CANCEL], "cancel"),
     **dict.fromkeys([Step.PICK_BOOKING_MOVE, Step.ASK_NEW_TIME, Step.PICK_NEW_SLOT, Step.CONFIRM_MOVE], "reschedule"),
 }
@@ -76,6 +77,8 @@ class Pending(BaseModel):
     old_start: datetime | None = None  # for a move: where the booking was
     key: str  # idempotency key: one confirmation books once, however often it is repeated
     hold: str | None = None  # the booking system's hold on the slot while the customer decides
+    answers: dict[str, str] = {}  # the booking system's qualification questions, answered
+    question: str | None = None  # the one being asked now
 
 
 class OfferedOption(BaseModel):
@@ -136,7 +139,7 @@ class State(BaseModel):
         return self
 
 
-_NEEDS_PENDING = frozenset({Step.ASK_NAME, Step.ASK_EMAIL, *CONFIRM_STEPS})
+_NEEDS_PENDING = frozenset({Step.ASK_NAME, Step.ASK_EMAIL, Step.ASK_ANSWER, *CONFIRM_STEPS})
 _NEEDS_BOOKING = frozenset({Step.ASK_NEW_TIME, Step.PICK_NEW_SLOT})
 
 

@@ -90,6 +90,9 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.CONFIRM_BOOK, Yes): confirm.book,
     (Step.CONFIRM_BOOK, No): confirm.not_booked,
     (Step.CONFIRM_BOOK, Said): If(adds_booking_details, booking.more_details),  # "no, make it 11"
+    (Step.ASK_ANSWER, Said): If(answers_contact_question, confirm.answer),  # the booking system's question
+    (Step.ASK_ANSWER, Yes): confirm.answer,  # "Is this your first visit?" - "yes"
+    (Step.ASK_ANSWER, No): confirm.answer,
     # cancelling a booking
     (Step.PICK_BOOKING_CANCEL, BookingChoice): changes.cancel_chosen,
     (Step.PICK_BOOKING_CANCEL, Said): If(names_a_booking, changes.cancel_by_words),

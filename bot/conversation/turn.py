@@ -34,6 +34,8 @@ class Turn:
     out: list[Reply] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # said in front of the next reply
     consumed_hold: str | None = None  # a slot hold the booking took over (not to be let go)
+    booking_link: str = ""  # where new bookings are made when the booking system takes none from the chat
+    questions: dict[str, dict[str, str]] = field(default_factory=dict)  # qualification questions by key, per language
 
     # --- saying things ------------------------------------------------------------------------
 

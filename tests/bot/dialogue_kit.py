@@ -12,6 +12,7 @@ from booking_client import (
     BookingRequest,
     BookingStatus,
     Business,
+    Capability,
     Contact,
     InvalidRequest,
     NotFound,
@@ -51,7 +52,8 @@ class MemoryBackend:
     bookings: dict[str, Booking] = field(default_factory=dict)
     refuse: Exception | None = None
     name: str = "memory"
-    capabilities: frozenset = frozenset()
+    capabilities: frozenset = frozenset({Capability.AVAILABILITY, Capability.CREATE, Capability.GET,
+                                         Capability.LIST_FOR_CONTACT, Capability.CANCEL, Capability.RESCHEDULE})
 
     async def availability(self, start: datetime, end: datetime, service: str, staff: str | None = None) -> list[Slot]:
         taken = {(b.staff, b.start) for b in self.bookings.values() if b.status.active}

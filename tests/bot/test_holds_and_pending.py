@@ -13,7 +13,7 @@ from dialogue_kit import Chat, MemoryBackend, at
 class HoldingBackend(MemoryBackend):
     """The memory backend, holding slots: a held slot is not free to anyone else's booking."""
 
-    capabilities: frozenset = frozenset({Capability.SLOT_HOLD})
+    capabilities: frozenset = MemoryBackend.capabilities | {Capability.SLOT_HOLD}
     holds: dict[str, Slot] = field(default_factory=dict)
     released: list[str] = field(default_factory=list)
     used_holds: list[str | None] = field(default_factory=list)
