@@ -78,8 +78,11 @@ def _http_backend(name: str, settings: Settings, business: Business, clock: Cloc
 
         calcom = tuned(calcom_config(settings, business))
         creator = CalcomBackend(business, calcom, clock.now)
+    event_types = parse_pairs(settings.calcom_event_types, "Service=123") or {
+        k: str(v) for k, v in business.calcom.event_types.items()}  # which event type each Empfio booking is
     config = EmpfioConfig(api_token=settings.empfio_api_token.get_secret_value(), api_base=settings.empfio_api_base,
-                          event_types=dict(calcom.event_types) if creator else {})
+                          event_types={_service_id(business, name, "CALCOM_EVENT_TYPES"): int(value)
+                                       for name, value in event_types.items()})
     return EmpfioBackend(business, tuned(config), clock.now, creator=creator)
 
 

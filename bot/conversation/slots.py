@@ -179,7 +179,7 @@ def slot_options(turn: Turn, slots: Sequence[Slot], fixed_staff: str | None) -> 
     """One option per slot; the staff member's name is shown unless it is fixed already."""
     return [
         SlotChoice(start=s.start, staff=s.staff).option(
-            turn.when(s.start) + ("" if fixed_staff else f" ({turn.staff_name(s.staff)})"))
+            turn.when(s.start) + ("" if fixed_staff or not s.staff else f" ({turn.staff_name(s.staff)})"))
         for s in slots
     ]
 

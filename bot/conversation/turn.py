@@ -101,6 +101,9 @@ class Turn:
             return service_id
 
     def staff_name(self, staff_id: str | None) -> str:
+        """The staff member's name; "" for a slot the booking system assigns to whoever is free."""
+        if staff_id == "":
+            return self.t("whoever_is_free")
         if not staff_id:
             return ""
         try:
