@@ -3,7 +3,7 @@ no new bookings from the chat (where to book instead), questions it asks first, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from booking_client import (
     BackendUnavailable,
@@ -126,3 +126,23 @@ async def test_a_plain_yes_or_no_answers_the_booking_systems_question():
     await chat.say("yes")
     assert "You're booked" in await chat.say("no")
     assert chat.backend.got == {"first_visit": "no"}
+
+
+@dataclass
+class AssignsStaff(MemoryBackend):
+    """Free times per link, not per person: the system picks whoever is free when the booking is made."""
+
+    async def availability(self, start, end, service, staff=None):
+        slots = await super().availability(start, end, service, None if staff else staff)
+        return [replace(s, staff=staff or "") for s in slots if s.staff == "sarah"]
+
+    async def create(self, request: BookingRequest, idempotency_key: str) -> Booking:
+        return await super().create(replace(request, staff=request.staff or "tom"), idempotency_key)
+
+
+async def test_a_time_the_system_assigns_to_whoever_is_free_is_said_so_and_the_booking_names_who_it_got():
+    chat = chat_with(AssignsStaff)
+    for text in ("a haircut on Tuesday at 10", "Anna", "anna@example.com"):
+        reply = await chat.say(text)
+    assert "Shall I book Haircut with whoever is free on Tue 24 Nov, 10:00" in reply
+    assert "You're booked: Haircut with Tom on Tue 24 Nov, 10:00" in await chat.say("yes")
