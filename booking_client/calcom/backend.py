@@ -19,6 +19,7 @@ from ..errors import (
     SlotTaken,
 )
 from ..http import status_of
+from ..lookup import aware, known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, Capability, Contact, Slot
 from . import mapping
 from .api import CalcomApi, utc_iso
@@ -96,7 +97,7 @@ class CalcomBackend:
         """Free slots starting in [start, end), asked per staff member so each slot names who is free."""
         svc = self._service(service)
         people = [self._person(staff, svc)] if staff is not None else self.business.staff_for(svc.id)
-        lo, hi = max(_aware(start, "start"), self._clock()), _aware(end, "end")
+        lo, hi = max(aware(start, "start"), self._clock()), aware(end, "end")
         if lo >= hi or not people:
             return []
         directory = await self.directory()
@@ -110,7 +111,7 @@ class CalcomBackend:
         """Book the slot once: the same key again returns the first booking, even after a lost answer."""
         svc = self._service(request.service)
         person = self._person(request.staff, svc)
-        start = _aware(request.start, "start").astimezone(UTC)
+        start = aware(request.start, "start").astimezone(UTC)
         directory = await self.directory()
         target = self._target(directory, svc, person)
         email = request.contact.email or self._placeholder(request.contact)
@@ -179,9 +180,9 @@ class CalcomBackend:
         directory = await self.directory()
         query: Json = {}
         if start is not None:
-            query["afterStart"] = utc_iso(_aware(start, "start"))
+            query["afterStart"] = utc_iso(aware(start, "start"))
         if end is not None:
-            query["beforeEnd"] = utc_iso(_aware(end, "end") + timedelta(days=1))  # Cal.com filters by end
+            query["beforeEnd"] = utc_iso(aware(end, "end") + timedelta(days=1))  # Cal.com filters by end
         bookings = [self._booking(directory, d) for d in await self.api.bookings(query) if self._current(directory, d)]
         return sorted((b for b in bookings if (start is None or b.start >= start) and (end is None or b.start < end)),
                       key=lambda b: (b.start, b.staff, b.id))
@@ -201,7 +202,7 @@ class CalcomBackend:
 
     async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
         """Move a booking: Cal.com books the new time under a new uid, which the returned booking has."""
-        start = _aware(new_start, "new_start").astimezone(UTC)
+        start = aware(new_start, "new_start").astimezone(UTC)
         directory = await self.directory()
 
         async def send() -> Booking:
@@ -228,7 +229,7 @@ class CalcomBackend:
         person = self._person(slot.staff, svc)
         target = self._target(await self.directory(), svc, person)
         minutes = self.config.hold_minutes
-        data = await self.api.reserve(target, _aware(slot.start, "start"), None if minutes == DEFAULT_HOLD else minutes)
+        data = await self.api.reserve(target, aware(slot.start, "start"), None if minutes == DEFAULT_HOLD else minutes)
         return str(data["reservationUid"])
 
     async def release(self, hold_id: str) -> None:
@@ -308,30 +309,16 @@ class CalcomBackend:
         return target
 
     def _clock(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return an aware datetime")
-        return now.astimezone(UTC)
+        return utc_now(self._now)
 
     def _service(self, service_id: str) -> Service:
-        try:
-            svc = self.business.service(service_id)
-        except KeyError:
-            offered = ", ".join(s.id for s in self.business.services)
-            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+        svc = known_service(self.business, service_id)
         if svc.id not in self.config.event_types:
             raise InvalidRequest(f"{svc.display('en')} has no Cal.com event type (CALCOM_EVENT_TYPES)")
         return svc
 
     def _person(self, staff_id: str, svc: Service) -> Staff:
-        try:
-            person = self.business.person(staff_id)
-        except KeyError:
-            known = ", ".join(s.id for s in self.business.staff)
-            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
-        if svc.id not in person.services:
-            raise InvalidRequest(f"{person.name} does not offer {svc.display('en')}")
-        return person
+        return known_person(self.business, staff_id, svc)
 
 
 def _belongs(data: Json, contact: Contact) -> bool:
@@ -343,8 +330,4 @@ def _belongs(data: Json, contact: Contact) -> bool:
     return bool(contact.email) and email == contact.email.lower()  # type: ignore[union-attr]
 
 
-def _aware(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{what} needs a time zone")
-    return moment
 

@@ -27,6 +27,7 @@ from ..errors import (
     NotSupported,
 )
 from ..http import status_of as http_status
+from ..lookup import aware, known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 from .api import EmpfioApi, utc_iso
 from .config import EmpfioConfig
@@ -136,7 +137,7 @@ class EmpfioBackend:
             return await self.creator.availability(start, end, service, staff)
         svc = self._service(service)
         person = self._person(staff, svc) if staff is not None else None
-        lo, hi = max(_aware(start, "start"), self._clock()), _aware(end, "end")
+        lo, hi = max(aware(start, "start"), self._clock()), aware(end, "end")
         if lo >= hi:
             return []
         body = await self.api.slots(*self._days(lo, hi))
@@ -229,7 +230,7 @@ class EmpfioBackend:
 
     async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
         """Move a booking (PATCH start_time and end_time, its length kept); Empfio moves it in Cal.com."""
-        start = _aware(new_start, "new_start").astimezone(UTC)
+        start = aware(new_start, "new_start").astimezone(UTC)
         empfio_id = await self._resolve(booking_id)
         if empfio_id is None:
             return from_calcom(await self._creator().reschedule(booking_id.removeprefix(CALCOM), start), CALCOM)
@@ -412,27 +413,13 @@ class EmpfioBackend:
                 max(hi.astimezone(tz).date(), hi.astimezone(UTC).date()))
 
     def _clock(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return an aware datetime")
-        return now.astimezone(UTC)
+        return utc_now(self._now)
 
     def _service(self, service_id: str) -> Service:
-        try:
-            return self.business.service(service_id)
-        except KeyError:
-            offered = ", ".join(s.id for s in self.business.services)
-            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+        return known_service(self.business, service_id)
 
     def _person(self, staff_id: str, svc: Service) -> Staff:
-        try:
-            person = self.business.person(staff_id)
-        except KeyError:
-            known = ", ".join(s.id for s in self.business.staff)
-            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
-        if svc.id not in person.services:
-            raise InvalidRequest(f"{person.name} does not offer {svc.display('en')}")
-        return person
+        return known_person(self.business, staff_id, svc)
 
 
 def _empfio_id(booking_id: str) -> str:
@@ -463,7 +450,3 @@ def _business_event_types(business: Business) -> dict[str, int]:
     return found
 
 
-def _aware(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{what} needs a time zone")
-    return moment

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ..backend import Now
 from ..business import Business, Service, Staff
 from ..errors import InvalidRequest, NotFound, SlotTaken
+from ..lookup import known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 from . import schedule
 from .changes import BookingChange, ChangeKind
@@ -182,10 +183,7 @@ class LocalBackend:
     # --- inside -----------------------------------------------------------------
 
     def _clock(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return an aware datetime")
-        return now.astimezone(UTC)
+        return utc_now(self._now)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
@@ -194,21 +192,10 @@ class LocalBackend:
                 yield session
 
     def _service(self, service_id: str) -> Service:
-        try:
-            return self.business.service(service_id)
-        except KeyError:
-            offered = ", ".join(s.id for s in self.business.services)
-            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+        return known_service(self.business, service_id)
 
     def _person(self, staff_id: str, service: Service) -> Staff:
-        try:
-            person = self.business.person(staff_id)
-        except KeyError:
-            known = ", ".join(s.id for s in self.business.staff)
-            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
-        if service.id not in person.services:
-            raise InvalidRequest(f"{person.name} does not offer {service.display('en')}")
-        return person
+        return known_person(self.business, staff_id, service)
 
     async def _check_bookable(
         self, session: AsyncSession, svc: Service, person: Staff, start: datetime, *, moving: str | None = None

@@ -23,6 +23,7 @@ from ..errors import (
     SlotTaken,
 )
 from ..http import status_of
+from ..lookup import aware, known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 from . import mapping
 from .api import RelentifyApi
@@ -128,7 +129,7 @@ class RelentifyBackend:
         """
         svc = self._service(service)
         person = self._person(staff, svc) if staff else None  # "" too: whoever Relentify assigns
-        lo, hi = max(_aware(start, "start"), self._clock()), _aware(end, "end")
+        lo, hi = max(aware(start, "start"), self._clock()), aware(end, "end")
         if lo >= hi:
             return []
         directory = await self.directory()
@@ -151,7 +152,7 @@ class RelentifyBackend:
         """Book the slot once: the same key again returns the first booking, even after a lost answer."""
         svc = self._service(request.service)
         person = self._person(request.staff, svc) if request.staff else None
-        start = _aware(request.start, "start").astimezone(UTC)
+        start = aware(request.start, "start").astimezone(UTC)
         if start < self._clock():
             raise InvalidRequest("that time has already passed")
         directory = await self.directory()
@@ -212,9 +213,9 @@ class RelentifyBackend:
         directory = await self.directory()
         query: Json = {}
         if start is not None:
-            query["from"] = mapping.utc_iso(_aware(start, "start"))
+            query["from"] = mapping.utc_iso(aware(start, "start"))
         if end is not None:
-            query["to"] = mapping.utc_iso(_aware(end, "end"))
+            query["to"] = mapping.utc_iso(aware(end, "end"))
         bookings = [self._booking(directory, d) for d in await self.api.bookings(query)
                     if directory.knows(d.get("booking_link_id"))]
         return sorted((b for b in bookings if (start is None or b.start >= start) and (end is None or b.start < end)),
@@ -356,30 +357,16 @@ class RelentifyBackend:
         return staff_id
 
     def _clock(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return an aware datetime")
-        return now.astimezone(UTC)
+        return utc_now(self._now)
 
     def _service(self, service_id: str) -> Service:
-        try:
-            svc = self.business.service(service_id)
-        except KeyError:
-            offered = ", ".join(s.id for s in self.business.services)
-            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+        svc = known_service(self.business, service_id)
         if svc.id not in self.config.links:
             raise InvalidRequest(f"{svc.display('en')} has no Relentify booking link (RELENTIFY_LINKS)")
         return svc
 
     def _person(self, staff_id: str, svc: Service) -> Staff:
-        try:
-            person = self.business.person(staff_id)
-        except KeyError:
-            known = ", ".join(s.id for s in self.business.staff)
-            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
-        if svc.id not in person.services:
-            raise InvalidRequest(f"{person.name} does not offer {svc.display('en')}")
-        return person
+        return known_person(self.business, staff_id, svc)
 
 
 def _belongs(data: Json, contact: Contact) -> bool:
@@ -396,7 +383,3 @@ def _meets(slot: Slot, svc: Service, busy: list[tuple[datetime, datetime]]) -> b
     return any(slot.start < b_until and b_start < until for b_start, b_until in busy)
 
 
-def _aware(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{what} needs a time zone")
-    return moment

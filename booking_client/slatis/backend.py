@@ -12,6 +12,7 @@ import httpx
 from ..backend import Now
 from ..business import Business, Service, Staff
 from ..errors import InvalidRequest
+from ..lookup import aware, known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 from . import mapping
 from .api import SlatisApi, utc_iso
@@ -69,7 +70,7 @@ class SlatisBackend:
             people = [p for p in self.business.staff_for(svc.id) if p.id in self.config.members]
             if not people:
                 raise InvalidRequest(f"nobody who offers {svc.display('en')} has a Slatis team member (SLATIS_MEMBERS)")
-        lo, hi = max(_aware(start, "start"), self._clock()), _aware(end, "end")
+        lo, hi = max(aware(start, "start"), self._clock()), aware(end, "end")
         if lo >= hi:
             return []
         offered = await self.api.slots(self.config.event_types[svc.id], lo, hi, self.business.timezone)
@@ -86,7 +87,7 @@ class SlatisBackend:
         """Book the slot once: the same key again (a retry, a repeated yes) answers the first booking."""
         svc = self._service(request.service)
         person = self._person(request.staff, svc)
-        start = _aware(request.start, "start")
+        start = aware(request.start, "start")
         data, replayed = await self.api.create_booking(self._booking_body(request, svc, person, start),
                                                        idempotency_key)
         if replayed:
@@ -121,9 +122,9 @@ class SlatisBackend:
         """Every booking of the business's event types starting in [start, end), by start then staff."""
         query: Json = {}
         if start is not None:
-            query["start_date"] = utc_iso(_aware(start, "start"))
+            query["start_date"] = utc_iso(aware(start, "start"))
         if end is not None:  # a day more: whether end_date bounds the start or the end is not published
-            query["end_date"] = utc_iso(_aware(end, "end") + timedelta(days=1))
+            query["end_date"] = utc_iso(aware(end, "end") + timedelta(days=1))
         bookings = [self._booking(d) for d in await self.api.bookings(query) if self._current_ours(d)]
         return sorted((b for b in bookings if (start is None or b.start >= start) and (end is None or b.start < end)),
                       key=lambda b: (b.start, b.staff, b.id))
@@ -144,7 +145,7 @@ class SlatisBackend:
 
     async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
         """Move a booking: Slatis books the new time under a new id, which the returned booking has."""
-        start = _aware(new_start, "new_start").astimezone(UTC)
+        start = aware(new_start, "new_start").astimezone(UTC)
         current = str((await self._current(booking_id))["id"])
 
         async def send() -> Booking:
@@ -230,30 +231,16 @@ class SlatisBackend:
         return mapping.placeholder_email(contact.ref, self.config.placeholder_email_domain)
 
     def _clock(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return an aware datetime")
-        return now.astimezone(UTC)
+        return utc_now(self._now)
 
     def _service(self, service_id: str) -> Service:
-        try:
-            svc = self.business.service(service_id)
-        except KeyError:
-            offered = ", ".join(s.id for s in self.business.services)
-            raise InvalidRequest(f"unknown service {service_id!r}; offered: {offered}") from None
+        svc = known_service(self.business, service_id)
         if svc.id not in self.config.event_types:
             raise InvalidRequest(f"{svc.display('en')} has no Slatis event type (SLATIS_EVENT_TYPES)")
         return svc
 
     def _person(self, staff_id: str, svc: Service) -> Staff:
-        try:
-            person = self.business.person(staff_id)
-        except KeyError:
-            known = ", ".join(s.id for s in self.business.staff)
-            raise InvalidRequest(f"unknown staff member {staff_id!r}; staff: {known}") from None
-        if svc.id not in person.services:
-            raise InvalidRequest(f"{person.name} does not offer {svc.display('en')}")
-        return person
+        return known_person(self.business, staff_id, svc)
 
     def _member(self, person: Staff) -> str:
         member = self.config.members.get(person.id)
@@ -271,7 +258,3 @@ def _belongs(data: Json, contact: Contact) -> bool:
     return bool(contact.email) and email == contact.email.lower()  # type: ignore[union-attr]
 
 
-def _aware(moment: datetime, what: str) -> datetime:
-    if moment.tzinfo is None:
-        raise InvalidRequest(f"{what} needs a time zone")
-    return moment
