@@ -21,7 +21,11 @@ async def own_booking(turn: Turn, booking_id: str | None) -> Booking | None:
         booking = await turn.backend.get(booking_id)
     except NotFound:
         return None
-    if booking.contact.ref != turn.msg.key or not booking.status.active:
+    if not booking.status.active:
+        return None
+    if booking.contact.ref != turn.msg.key and booking.id not in {b.id for b in await my_bookings(turn)}:
+        # a booking made outside the chat counts only if the booking system lists it for this customer
+        # (matched by their phone or email there), never by anything the customer says
         return None
     return booking
 

@@ -146,3 +146,25 @@ async def test_a_time_the_system_assigns_to_whoever_is_free_is_said_so_and_the_b
         reply = await chat.say(text)
     assert "Shall I book Haircut with whoever is free on Tue 24 Nov, 10:00" in reply
     assert "You're booked: Haircut with Tom on Tue 24 Nov, 10:00" in await chat.say("yes")
+
+
+@dataclass
+class ListsByEmail(MemoryBackend):
+    """A system that files bookings made elsewhere under the customer's email, and lists them to the
+    customer whose email matches (as Empfio does with its leads)."""
+
+    async def list_for_contact(self, contact, *, include_past: bool = False):
+        return [replace(b, contact=contact) for b in self.bookings.values()
+                if b.status.active and b.contact.email == contact.email]
+
+
+async def test_a_booking_the_system_lists_for_the_customer_can_be_cancelled_and_nobody_elses():
+    chat = chat_with(ListsByEmail)
+    chat.store_raw('{"name": "Anna", "email": "anna@example.com"}')
+    mine = chat.backend.add("haircut", "sarah", at(24, 10), ref="email:anna@example.com")
+    chat.backend.bookings[mine.id] = replace(mine, contact=replace(mine.contact, email="anna@example.com"))
+    other = chat.backend.add("haircut", "tom", at(25, 10), ref="email:bob@example.com")
+    assert "Cancel your Haircut with Sarah on Tue 24 Nov, 10:00?" in await chat.say("cancel my appointment")
+    assert "cancelled" in await chat.say("yes")
+    assert chat.backend.bookings[mine.id].status is BookingStatus.CANCELLED
+    assert chat.backend.bookings[other.id].status is BookingStatus.CONFIRMED
