@@ -43,17 +43,18 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from .vocabulary import business_vocabulary
 
     try:
-        business = _load_business_quietly()
+        settings, business = _load_business_quietly()
+        reader = _reader_quietly(settings)
     except SystemExit as exc:
         return int(exc.code or 2)
     vocabulary = business_vocabulary(business)
     if args.jsonl:
-        return parse_cli.run_jsonl(sys.stdin, sys.stdout, vocabulary, default_tz=business.timezone)
+        return parse_cli.run_jsonl(sys.stdin, sys.stdout, vocabulary, default_tz=business.timezone, reader=reader)
     if not args.text:
         print("booking-bot parse: give some text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
         return 2
     out = parse_cli.run_text(" ".join(args.text), now=args.now, tz=args.tz or business.timezone, lang=args.lang,
-                             vocabulary=vocabulary)
+                             vocabulary=vocabulary, reader=reader)
     print(out)
     return 0
 
@@ -65,8 +66,20 @@ def _load_business_quietly():
 
     try:
         settings = load_settings()
-        return load_business(settings.business_file)
+        return settings, load_business(settings.business_file)
     except (SettingsError, BusinessFileError) as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _reader_quietly(settings):
+    """The reader INTENT_EXTRACTOR names, so `parse` measures the same reader the bot runs."""
+    from .readers import build_reader
+    from .settings import SettingsError
+
+    try:
+        return build_reader(settings)
+    except SettingsError as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 

@@ -34,11 +34,13 @@ from .clock import Clock, SystemClock, VirtualClock
 from .conversation import Dialogue
 from .core import Core
 from .messages import CHANNELS, parse_user
+from .readers import build_reader
 from .settings import (
     Settings,
     SettingsError,
     check_backend,
     check_channels,
+    check_reader,
     durations,
     load_settings,
     optional_duration,
@@ -99,6 +101,7 @@ async def build_app(
 ) -> App:
     """Build the core; `wrap_backend` lets the console put a tracing proxy around the backend."""
     settings = settings or load_settings()
+    reader = build_reader(settings)  # a missing model setting stops the build before anything opens
     business = business or load_business(settings.business_file)
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
@@ -107,7 +110,7 @@ async def build_app(
     if wrap_backend is not None:
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
-    dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language,
+    dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language, reader=reader,
                         booking_link=settings.booking_link_url, questions=business.questions)
     return App(settings, business, engine, backend, store, dialogue, clock)
 
@@ -193,6 +196,7 @@ def run_main() -> int:
         settings = load_settings()
         check_channels(settings)
         check_backend(settings)
+        check_reader(settings)
     except SettingsError as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2

@@ -75,10 +75,17 @@ class Settings(BaseSettings):
     empfio_api_token: SecretStr | None = None
     booking_link_url: str = ""  # where new bookings are made when the booking system takes none from the bot
 
+    # --- language understanding; see .env.example ---
+    intent_extractor: str = "rules"  # rules | llm | hybrid
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str = ""  # any OpenAI-compatible server; empty: api.openai.com
+    openai_model: str = ""
+    llm_timeout: float = Field(default=8.0, gt=0, le=120)  # seconds the model may take for one turn
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
         "calcom_api_key", "calcom_webhook_secret", "relentify_api_key", "slatis_api_key", "empfio_api_token",
-        mode="before",
+        "openai_api_key", mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
@@ -209,7 +216,8 @@ class Settings(BaseSettings):
         parse_pairs(value, "Service=question_key")
         return value.strip()
 
-    @field_validator("calcom_api_base", "relentify_api_base", "slatis_api_base", "empfio_api_base", "booking_link_url")
+    @field_validator("calcom_api_base", "relentify_api_base", "slatis_api_base", "empfio_api_base", "booking_link_url",
+                     "openai_base_url")
     @classmethod
     def _http_base(cls, value: str) -> str:
         if not value.strip():
@@ -219,6 +227,19 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{value!r} is not an http(s) URL such as https://api.example.com")
         return value
+
+    @field_validator("intent_extractor")
+    @classmethod
+    def _known_extractor(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in EXTRACTORS:
+            raise ValueError(f"unknown extractor {value!r}; available: {', '.join(EXTRACTORS)}")
+        return value
+
+    @field_validator("openai_model")
+    @classmethod
+    def _model_name(cls, value: str) -> str:
+        return value.strip()
 
     @field_validator("reconcile_every")
     @classmethod
@@ -308,6 +329,22 @@ def check_backend(settings: Settings) -> None:
     if backend in ("relentify", "slatis", "empfio") and not getattr(settings, f"{backend}_api_base"):
         raise SettingsError(f"setting {backend.upper()}_API_BASE: needed with BOOKING_BACKEND={backend} "
                             "(the address of its API, from your account's API settings)")
+
+
+EXTRACTORS = ("rules", "llm", "hybrid")
+
+
+def check_reader(settings: Settings) -> None:
+    """The language model's settings, when INTENT_EXTRACTOR asks for one; raises SettingsError naming the missing one."""
+    mode = settings.intent_extractor
+    if mode == "rules":
+        return
+    if not settings.openai_model:
+        raise SettingsError(f"setting OPENAI_MODEL: needed with INTENT_EXTRACTOR={mode} "
+                            "(e.g. gpt-4o-mini, or the name of a local model such as llama3.1:8b)")
+    if settings.openai_api_key is None and not settings.openai_base_url:
+        raise SettingsError(f"setting OPENAI_API_KEY: needed with INTENT_EXTRACTOR={mode} "
+                            "(or OPENAI_BASE_URL for a local server such as Ollama that takes no key)")
 
 
 def check_channels(settings: Settings) -> None:

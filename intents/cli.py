@@ -7,6 +7,7 @@ caller can zip inputs and outputs. Output is flushed line by line for interactiv
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,7 @@ from .types import Context, Reading, Vocabulary
 
 _EMPTY = {"intent": "other", "service": None, "staff": None, "date": None, "time": None, "start": None, "end": None}
 _ZONES: dict[str, ZoneInfo] = {}
+Reader = Callable[[str, Context], Reading]  # the rules, or the LLM reader the settings name
 
 
 class InputError(ValueError):
@@ -61,7 +63,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
     }
 
 
-def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None) -> dict:
+def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None, reader: Reader = read) -> dict:
     """One input line -> one output object (with `error` when the line breaks the contract)."""
     case_id = None
     try:
@@ -83,26 +85,26 @@ def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None)
         lang = obj.get("lang")
         if lang not in ("en", "de"):
             lang = None
-        return reading_json(case_id, read(text, Context(now=now, lang=lang, vocabulary=vocabulary)))
+        return reading_json(case_id, reader(text, Context(now=now, lang=lang, vocabulary=vocabulary)))
     except InputError as exc:
         return {"id": case_id, **_EMPTY, "error": str(exc)}
 
 
 def run_jsonl(stdin: IO[str], stdout: IO[str], vocabulary: Vocabulary | None = None,
-              default_tz: str | None = None) -> int:
+              default_tz: str | None = None, reader: Reader = read) -> int:
     """Read JSON lines from `stdin`, write one JSON line per non-blank input line. Returns 0."""
     vocabulary = vocabulary or Vocabulary()
     dumps = json.dumps
     for line in stdin:
         if not line.strip():
             continue
-        stdout.write(dumps(parse_line(line, vocabulary, default_tz), ensure_ascii=False) + "\n")
+        stdout.write(dumps(parse_line(line, vocabulary, default_tz, reader), ensure_ascii=False) + "\n")
         stdout.flush()
     return 0
 
 
 def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | None = None,
-             vocabulary: Vocabulary | None = None) -> str:
+             vocabulary: Vocabulary | None = None, reader: Reader = read) -> str:
     """A readable account of how one message is read, for operators trying phrasings."""
     vocabulary = vocabulary or Vocabulary()
     try:
@@ -110,7 +112,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         moment = _now(now, zone) if now else datetime.now(zone)
     except InputError as exc:
         return f"error: {exc}"
-    r = read(text, Context(now=moment, lang=lang, vocabulary=vocabulary))
+    r = reader(text, Context(now=moment, lang=lang, vocabulary=vocabulary))
     rows = [
         ("text", text), ("now", moment.isoformat(timespec="minutes")), ("intent", r.intent), ("lang", r.lang),
         ("service", f"{r.service} ({r.service_text!r})" if r.service else r.service_text),
@@ -122,6 +124,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("until", r.end.isoformat(timespec="minutes") if r.end else None),
         ("name", r.name), ("email", r.email), ("phone", r.phone),
         ("number", str(r.number) if r.number is not None else None),
+        ("read by", r.source),
     ]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows if v is not None)

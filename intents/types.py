@@ -35,6 +35,7 @@ class Context:
     lang: str | None = None  # "en" | "de"; None: detect from the text
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     expecting: str | None = None  # what the dialogue just asked for: "service", "when", "staff", "name", "email", "confirm", "choice"
+    offered: tuple[str, ...] = ()  # the labels of the options the bot just offered, numbered from 1
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Reading:
     email: str | None = None
     phone: str | None = None
     number: int | None = None  # a bare number, e.g. picking option 2
+    source: str | None = None  # who read it when not the rules alone: "llm", "rules (llm fallback: timeout)"
+    raw: str | None = None  # the language model's raw output, for the console's /debug
 
     @property
     def has_when(self) -> bool:

@@ -105,7 +105,9 @@ class Dialogue:
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""
         now = self.clock.now().astimezone(self.business.tz)
-        reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state)))
+        offered = tuple(option.label for option in state.options)
+        reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
+                                          offered=offered))
         self.last_reading = reading
         _follow_language(state, text, reading)
         return reading

@@ -1,0 +1,81 @@
+"""The model's reading -> a `Reading`, trusting only what code can check.
+
+Ids must be in the vocabulary; names, addresses and numbers must be in the text; times go
+through the same deterministic resolver as the rules, and a date the model worked out
+itself counts only where the resolver agrees. On a confirmation question a "yes" counts
+only if the rules read one too: the customer's own yes is the dialogue's, not the model's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import replace
+
+from ..normalize import normalize
+from ..types import Context, Reading
+from ..when import resolve
+from .schema import ModelReading
+
+log = logging.getLogger("intents.llm")
+
+
+def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> Reading:
+    """The reading to hand the dialogue: the model's language, the code's checks."""
+    vocab = context.vocabulary
+    when = _when(model, rules, text, context)
+    intent = model.intent
+    if context.expecting == "confirm" and intent == "affirm" and rules.intent != "affirm":
+        intent = rules.intent  # a yes to a confirmation is what the customer plainly wrote, nothing else
+    number = model.option_number
+    if number is not None and not (1 <= number <= max(len(context.offered), 1) and str(number) in text):
+        number = rules.number
+    service = model.service if model.service in vocab.services else rules.service
+    staff = model.staff if model.staff in vocab.staff else rules.staff
+    return replace(
+        rules,
+        intent=intent,
+        lang=model.lang if model.lang in ("en", "de") else rules.lang,
+        service=service,
+        service_text=rules.service_text if service == rules.service else _first(vocab.services.get(service)),
+        staff=staff,
+        staff_text=_written(model.staff_text, text) or rules.staff_text or _first(vocab.staff.get(staff)),
+        any_staff=model.any_staff or rules.any_staff,
+        date=when.date, time=when.time, start=when.start, end=when.end,
+        name=_written(model.name, text) or rules.name,
+        email=_written(model.email, text) or rules.email,
+        phone=_written(model.phone, text) or rules.phone,
+        number=number if number is not None else rules.number,
+    )
+
+
+def _first(names) -> str | None:
+    return names[0] if names else None
+
+
+def _written(value: str | None, text: str) -> str | None:
+    """A value only if the customer wrote it (the model may not invent names or addresses)."""
+    return value if value and value.strip() and value.casefold() in text.casefold() else None
+
+
+def _when(model: ModelReading, rules: Reading, text: str, context: Context) -> Reading:
+    """Resolve the time words the model found; the rules' reading where they resolve to nothing.
+
+    A date the model worked out alone ("the Monday after next") is never used as such."""
+    found = rules
+    if _written(model.when_text, text):
+        _, norm = normalize(model.when_text)
+        when = resolve(norm, context.now, model.lang, context.vocabulary.opening_hours,
+                       bare_number_is_time=context.expecting == "when")
+        if when.date or when.time or when.start:
+            found = replace(rules, date=when.date, time=when.time, start=when.start, end=when.end)
+    if model.date and _iso(model.date) != found.date:
+        log.info("llm date disagrees with the resolver; the resolver's reading is used")
+    return found
+
+
+def _iso(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
