@@ -52,6 +52,9 @@ if TYPE_CHECKING:  # loaded only by the commands that run them (aiohttp, APSched
     from scheduler import ReminderScheduler
 
 
+CONTEXT_LINES = 6  # the last lines of a conversation a language model reads the next message with
+
+
 @dataclass
 class App:
     """Everything one bot process runs on, wired together."""
@@ -111,7 +114,8 @@ async def build_app(
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
     dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language, reader=reader,
-                        booking_link=settings.booking_link_url, questions=business.questions)
+                        booking_link=settings.booking_link_url, questions=business.questions,
+                        context_lines=0 if settings.intent_extractor == "rules" else CONTEXT_LINES)
     return App(settings, business, engine, backend, store, dialogue, clock)
 
 

@@ -36,6 +36,7 @@ class Context:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     expecting: str | None = None  # what the dialogue just asked for: "service", "when", "staff", "name", "email", "confirm", "choice"
     offered: tuple[str, ...] = ()  # the labels of the options the bot just offered, numbered from 1
+    recent: tuple[tuple[str, str], ...] = ()  # this conversation's last lines: ("customer" | "bot", text), oldest first
 
 
 @dataclass(frozen=True)

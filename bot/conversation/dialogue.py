@@ -30,6 +30,7 @@ from .table import dispatch
 from .turn import Turn
 
 Reader = Callable[[str, Context], Reading]
+MAX_LINE = 300  # characters of one remembered line
 
 
 class Conversations(Protocol):
@@ -53,6 +54,7 @@ class Dialogue:
         default_lang: str = "en",
         reader: Reader = intents.read,
         booking_link: str = "",
+        context_lines: int = 0,
         questions: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.business = business
@@ -62,6 +64,7 @@ class Dialogue:
         self.default_lang = default_lang
         self.read = reader
         self.booking_link = booking_link
+        self.context_lines = context_lines  # how many of the last lines the reader sees (0: none are kept)
         self.questions = dict(questions or {})  # qualification question key -> {language: text}
         self.texts = Texts(business.texts)
         self.vocabulary = business_vocabulary(business)
@@ -79,8 +82,17 @@ class Dialogue:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
             turn.say(turn.t("backend_down"))
         state.turns += 1
+        self._remember(state, msg, turn.out)
         await self.store.save(msg.key, state, self.clock.now())
         return turn.out
+
+    def _remember(self, state: State, msg: Inbound, out: list[Reply]) -> None:
+        """Keep this exchange's lines for the next reading (only with a reader that uses them)."""
+        if not self.context_lines:
+            return
+        lines = [("customer", (msg.text or "").strip()[:MAX_LINE])] if (msg.text or "").strip() else []
+        lines += [("bot", reply.text[:MAX_LINE]) for reply in out if reply.text]
+        state.recent = [*state.recent, *lines][-self.context_lines:]
 
     async def notice(self, key: str, kind: str, booking: Booking | None) -> Reply:
         """A message the bot starts (reminder, follow-up, no-show, nudge), with its quick actions.
@@ -107,7 +119,7 @@ class Dialogue:
         now = self.clock.now().astimezone(self.business.tz)
         offered = tuple(option.label for option in state.options)
         reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
-                                          offered=offered))
+                                          offered=offered, recent=tuple(state.recent)))
         self.last_reading = reading
         _follow_language(state, text, reading)
         return reading

@@ -102,6 +102,8 @@ class State(BaseModel):
     email: str | None = None
     turns: int = 0
     nudged_turn: int | None = None  # the turn a "shall we carry on?" nudge was sent after (once)
+    # the last lines of this conversation, kept only when a language model reads messages in context
+    recent: list[tuple[str, str]] = []
 
     @property
     def flow(self) -> Flow | None:

@@ -26,10 +26,14 @@ Return the reading:
 
 
 def messages(text: str, context: Context) -> list[dict[str, str]]:
-    """System instructions, the turn's facts, and the customer's text as the user message."""
+    """System instructions, the turn's facts, this conversation's last lines, and the customer's text as
+    the last user message (earlier customer lines are user messages too: data, never instructions)."""
+    earlier = [{"role": "user" if who == "customer" else "assistant", "content": line}
+               for who, line in context.recent]
     return [
         {"role": "system", "content": SYSTEM},
         {"role": "system", "content": facts(context)},
+        *earlier,
         {"role": "user", "content": text},
     ]
 

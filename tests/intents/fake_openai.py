@@ -120,7 +120,7 @@ class FakeOpenAI:
         msgs = body.get("messages")
         if not isinstance(msgs, list) or not msgs or msgs[-1].get("role") != "user":
             return "the customer's text must be the last, user message"
-        if any(m.get("role") not in ("system", "user") for m in msgs):
+        if any(m.get("role") not in ("system", "user", "assistant") for m in msgs):
             return "unexpected message role"
         if "response_format" in body:
             fmt = body["response_format"]

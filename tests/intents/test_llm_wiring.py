@@ -77,6 +77,27 @@ async def test_the_bot_reads_with_the_model_the_settings_name(fake_openai, sqlit
         await app.aclose()
 
 
+async def test_the_model_reads_each_message_with_the_conversations_last_lines_and_only_this_customers(
+        fake_openai, sqlite_engine):
+    settings = Settings(_env_file=None, intent_extractor="llm", openai_api_key=fake_openai.api_key,
+                        openai_base_url=fake_openai.base_url, openai_model=fake_openai.model)
+    app = await build_app(settings, clock=VirtualClock(MONDAY_9), engine=sqlite_engine)
+    try:
+        fake_openai.answer(reading("greet"))
+        await app.dialogue.handle(Inbound("telegram", "2002", text="hi, Bob here, bob@example.com", lang="en"))
+        fake_openai.answer(reading("greet"))
+        await app.dialogue.handle(Inbound("telegram", "1001", text="hello there", lang="en"))
+        fake_openai.answer(reading("other"))
+        await app.dialogue.handle(Inbound("telegram", "1001", text="same as last time please", lang="en"))
+        last = fake_openai.requests[-1]["messages"]
+        assert [m["role"] for m in last[2:]] == ["user", "assistant", "user"]
+        assert last[2]["content"] == "hello there" and last[-1]["content"] == "same as last time please"
+        assert "Hi!" in last[3]["content"]
+        assert not any("bob" in m["content"].lower() for m in last), "never another customer's words"
+    finally:
+        await app.aclose()
+
+
 def test_parse_jsonl_honours_the_same_settings(monkeypatch, capsys, fake_openai):
     llm_env(monkeypatch, fake_openai)
     fake_openai.answer(reading("handoff"))
@@ -118,3 +139,12 @@ def test_the_console_debug_view_shows_who_read_each_message_and_the_fallback(fak
     assert "source=llm" in proc.stdout and 'raw={"intent": "book"' in proc.stdout
     assert "source=rules (llm fallback: server error (500))" in proc.stdout
     assert fake_openai.problems == []
+
+
+async def test_with_the_rules_no_message_text_is_kept_in_the_conversation(sqlite_engine):
+    app = await build_app(Settings(_env_file=None), clock=VirtualClock(MONDAY_9), engine=sqlite_engine)
+    try:
+        await app.dialogue.handle(Inbound("telegram", "1001", text="hello there", lang="en"))
+        assert (await app.store.load("telegram:1001")).recent == []
+    finally:
+        await app.aclose()
