@@ -216,3 +216,28 @@ async def test_the_time_asked_about_is_held_in_cal_com_until_the_customer_answer
         assert [r.version for r in fake.sent("POST", "/v2/slots/reservations")] == ["2024-09-04"]
     finally:
         await app.aclose()
+
+
+async def test_when_cal_com_does_not_answer_the_customer_is_asked_to_say_it_again_and_that_books_once(calcom,
+                                                                                                     tmp_path):
+    fake, clocked = calcom
+    clock = clocked.clock = VirtualClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                        **calcom_settings(fake))
+    app = await build_app(settings, clock=clock, retry=NO_WAIT)
+
+    async def say(text: str) -> str:
+        return "\n".join(r.text for r in await app.dialogue.handle(Inbound("telegram", "1001", text=text, lang="en")))
+
+    try:
+        for text in ("haircut with Sarah on Thursday at 10", "Anna", "anna@example.com"):
+            await say(text)
+        fake.down_forever = True
+        reply = await say("yes")
+        assert "can't reach the booking system" in reply and "say it again" in reply
+        assert "nothing has been changed" not in reply
+        fake.down_forever = False
+        assert "You're booked: Haircut with Sarah on Thu 26 Nov, 10:00" in await say("yes")
+        assert len(fake.bookings_of("anna@example.com")) == 1
+    finally:
+        await app.aclose()
