@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+import bot.conversation.contact as contact
 from booking_client import Capability
 from intents import Reading
 
-from . import contact
 from .events import Said
 from .payloads import BookAgain, ServiceChoice, SlotChoice, StaffChoice
 from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options

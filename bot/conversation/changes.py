@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import bot.conversation.confirm as confirm
 from booking_client import Booking
 from intents import Reading
 
 from ..messages import Option
-from . import confirm
 from .booking import merge
 from .events import Said
 from .mine import booking_line, my_bookings, own_booking

@@ -6,9 +6,9 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
+import bot.conversation.confirm as confirm
 from intents import Reading
 
-from . import confirm
 from .events import Said
 from .state import Step
 from .turn import Turn

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+import bot.conversation.holds as holds
 import intents
 from booking_client import BackendUnavailable, Booking, BookingBackend, Business
 from intents import Context, Reading
@@ -21,7 +22,6 @@ from ..clock import Clock
 from ..messages import Inbound, Reply
 from ..replies import Texts
 from ..vocabulary import business_vocabulary
-from . import holds
 from .contact import EMAIL
 from .events import classify, expecting
 from .notices import notice

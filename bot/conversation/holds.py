@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
+import bot.conversation.confirm as confirm
 from booking_client import BackendUnavailable, BookingError, Slot, SlotTaken, slot_holds
 
-from . import confirm
 from .state import Step
 from .turn import Turn
 

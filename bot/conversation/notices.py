@@ -13,6 +13,7 @@ from .mine import own_booking
 from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice
 from .turn import Turn
 
+
 def notice(turn: Turn, kind: str, booking: Booking | None) -> Reply:
     """The text and quick actions of a message the bot starts."""
     if kind == "nudge":

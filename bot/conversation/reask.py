@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from . import booking, changes, confirm, contact
+import bot.conversation.booking as booking
+import bot.conversation.changes as changes
+import bot.conversation.confirm as confirm
+import bot.conversation.contact as contact
+
 from .events import Noise, Stale
 from .state import CONFIRM_STEPS, Step
 from .turn import Turn

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+import bot.conversation.booking as booking
+import bot.conversation.changes as changes
+import bot.conversation.confirm as confirm
 from intents import Intent, Reading
 
-from . import booking, changes, confirm
 from .events import Said, Stop
 from .reask import reask
 from .state import CONFIRM_STEPS

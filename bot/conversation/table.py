@@ -13,7 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import booking, changes, confirm, contact, notices, reask, route
+import bot.conversation.booking as booking
+import bot.conversation.changes as changes
+import bot.conversation.confirm as confirm
+import bot.conversation.contact as contact
+import bot.conversation.notices as notices
+import bot.conversation.reask as reask
+import bot.conversation.route as route
+
 from .events import Chosen, Event, No, Noise, Said, Stale, Stop, Yes
 from .payloads import (
     Attend,
