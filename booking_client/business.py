@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,6 +87,65 @@ class Closure(BaseModel):
         return self.from_ <= day <= self.to  # type: ignore[operator]
 
 
+# --- facts a front desk answers (address, prices, policies, questions and answers) -----------------
+
+
+class Localized(BaseModel):
+    """A text in English and German, e.g. { en = "...", de = "..." }; a missing language falls back to the other."""
+
+    model_config = ConfigDict(extra="forbid")
+    en: str | None = None
+    de: str | None = None
+
+    def get(self, lang: str) -> str | None:
+        return getattr(self, lang, None) or self.en or self.de
+
+
+class LocalizedList(BaseModel):
+    """Short items per language, e.g. { en = ["cash", "card"], de = ["bar", "Karte"] } (a plain text works too)."""
+
+    model_config = ConfigDict(extra="forbid")
+    en: list[str] | str | None = None
+    de: list[str] | str | None = None
+
+    def get(self, lang: str) -> list[str]:
+        value = getattr(self, lang, None) or self.en or self.de or []
+        return [value] if isinstance(value, str) else list(value)
+
+
+class Cancellation(BaseModel):
+    """The cancellation policy: free until this many hours before the appointment (0 or None: any time)."""
+
+    model_config = ConfigDict(extra="forbid")
+    free_until_hours: float | None = Field(default=24, ge=0, le=24 * 60)
+    note: Localized | None = None
+
+    @property
+    def deadline(self) -> timedelta | None:
+        return None if self.free_until_hours is None else timedelta(hours=self.free_until_hours)
+
+
+class Faq(BaseModel):
+    """One extra question and its answer; `keywords` are words that point to it, per language."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: Localized
+    answer: Localized
+    keywords: LocalizedList = LocalizedList()
+
+
+class HandoffPolicy(BaseModel):
+    """A customer's request to talk to a person: when an open one closes by itself, and what they are told."""
+
+    model_config = ConfigDict(extra="forbid")
+    timeout_hours: float = Field(default=24, gt=0, le=24 * 30)
+    note: Localized | None = None  # e.g. "We answer within two hours during opening times."
+
+    @property
+    def timeout(self) -> timedelta:
+        return timedelta(hours=self.timeout_hours)
+
+
 class Service(BaseModel):
     """Something a customer can book."""
 
@@ -94,6 +155,8 @@ class Service(BaseModel):
     duration_minutes: int = Field(gt=0, le=24 * 60)
     buffer_after_minutes: int = Field(default=0, ge=0, le=24 * 60)
     synonyms: dict[str, list[str]] = {}
+    price: float | None = Field(default=None, ge=0)  # in the business's currency
+    price_from: bool = False  # the price is a starting price ("from 80 EUR")
 
     def display(self, lang: str) -> str:
         return self.name.get(lang) or self.name.get("en") or next(iter(self.name.values()))
@@ -142,6 +205,9 @@ class Business(BaseModel):
     name: str
     timezone: str
     languages: list[str] = ["en", "de"]
+    # The locale each language is written in (dates, times, lists): { en = "en_US", de = "de_AT" };
+    # without one, English is en_GB and German de_DE.
+    locales: dict[str, str] = {}
     min_notice_minutes: int = Field(default=60, ge=0)
     horizon_days: int = Field(default=60, gt=0, le=730)
     slot_step_minutes: int = Field(default=15, gt=0, le=24 * 60)
@@ -154,6 +220,26 @@ class Business(BaseModel):
     services: list[Service]
     staff: list[Staff]
     texts: dict[str, dict[str, str]] = {}
+    # Facts the bot answers questions with; a fact that is missing is never made up.
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    currency: str = "EUR"  # ISO 4217 code of the services' prices
+    description: Localized | None = None
+    payment: LocalizedList | None = None
+    parking: Localized | None = None
+    directions: Localized | None = None
+    cancellation: Cancellation = Cancellation()
+    faq: list[Faq] = []
+    handoff: HandoffPolicy = HandoffPolicy()
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if value not in list_currencies():
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code such as 'EUR'")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -162,6 +248,18 @@ class Business(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/Berlin'") from None
+        return value
+
+    @field_validator("locales")
+    @classmethod
+    def _known_locales(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, name in value.items():
+            try:
+                locale = Locale.parse(name)
+            except (ValueError, TypeError, UnknownLocaleError):
+                raise ValueError(f"{lang} = {name!r} is not a locale such as 'en_US' or 'de_AT'") from None
+            if locale.language != lang:
+                raise ValueError(f"{lang} = {name!r} is not a locale of the language {lang!r}") from None
         return value
 
     @model_validator(mode="after")

@@ -1,4 +1,4 @@
-"""`booking-bot` command line: run, chat, parse, test.
+"""`booking-bot` command line: run, chat, parse, test, texts.
 
 Kept light at import time: `parse` must start fast and never load the channel SDKs.
 """
@@ -20,7 +20,14 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="telegram:1001", help="customer as CHANNEL:ID (default telegram:1001)")
     chat.add_argument("--lang", default=None, choices=["en", "de"], help="customer's language (default: detect)")
     chat.add_argument("--clock", default=None, help="start the virtual clock at this ISO datetime")
+    chat.add_argument("--live", action="store_true",
+                      help="the real database, for operator work (default: a sandbox); no reminders, no /clock")
     chat.set_defaults(func=_cmd_chat)
+
+    texts = sub.add_parser("texts", help="list every text the bot says, with its placeholders, per language")
+    texts.add_argument("--lang", default=None, help="only this language")
+    texts.add_argument("--markdown", action="store_true", help="one table of every key (the README's list)")
+    texts.set_defaults(func=_cmd_texts)
 
     parse = sub.add_parser("parse", help="show how the extractor reads text")
     parse.add_argument("text", nargs="*", help="text to read (omit with --jsonl)")
@@ -93,13 +100,45 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_chat(args: argparse.Namespace) -> int:
     from .main import chat_main
 
-    return chat_main(user=args.user, lang=args.lang, clock=args.clock)
+    return chat_main(user=args.user, lang=args.lang, clock=args.clock, live=args.live)
+
+
+def _cmd_texts(args: argparse.Namespace) -> int:
+    """The keys a business file may override under [texts.xx], and the placeholders each may use."""
+    from .catalog import LANGS, TEXTS
+    from .replies import placeholders
+
+    if args.lang is not None and args.lang not in LANGS:
+        print(f"booking-bot texts: --lang must be one of {', '.join(LANGS)}", file=sys.stderr)
+        return 2
+    if args.markdown:
+        print(texts_table())
+        return 0
+    for lang in [args.lang] if args.lang else LANGS:
+        print(f"[texts.{lang}]")
+        for key, text in TEXTS[lang].items():
+            names = " ".join(f"{{{name}}}" for name in sorted(placeholders(text)))
+            print(f"  {key:<24} {names}".rstrip())
+    return 0
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
     from .main import script_main
 
     return script_main(args.paths, verbose=args.verbose)
+
+
+def texts_table() -> str:
+    """Every key of the catalog with its placeholders and English text, as a Markdown table."""
+    from .catalog import TEXTS
+    from .replies import placeholders
+
+    rows = ["| key | placeholders | English |", "| --- | --- | --- |"]
+    for key, text in TEXTS["en"].items():
+        names = " ".join(f"`{{{name}}}`" for name in sorted(placeholders(text)))
+        english = text.replace("\n", " ").replace("|", "\\|")
+        rows.append(f"| `{key}` | {names} | {english[:70] + '…' if len(english) > 70 else english} |")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from booking_client import Business
 
 from .clock import Clock
 from .conversation import Dialogue
+from .replies import Texts
 from .store import ConversationStore
 
 
@@ -21,7 +22,13 @@ class Core:
     clock: Clock
     default_language: str
 
+    @property
+    def texts(self) -> Texts:
+        """Every text in the business's languages, with its overrides (what a channel itself says too)."""
+        return self.dialogue.texts
+
     async def language(self, key: str, hint: str | None = None) -> str:
-        """The language the conversation is in, else the channel's hint, else the business default."""
+        """The language the conversation is in, else the channel's hint, else the business default
+        (always one the business speaks)."""
         state = await self.conversations.load(key)
-        return state.lang or hint or self.default_language
+        return self.texts.language(state.lang, hint, self.default_language)

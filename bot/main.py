@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sqlite3
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
@@ -35,11 +36,15 @@ from .conversation import Dialogue
 from .core import Core
 from .messages import CHANNELS, parse_user
 from .readers import build_reader
+from .replies import check_overrides
+from .sandbox import Sandbox, open_sandbox
 from .settings import (
     Settings,
     SettingsError,
     check_backend,
     check_channels,
+    check_operators,
+
     check_reader,
     durations,
     load_settings,
@@ -48,8 +53,9 @@ from .settings import (
 from .store import ConversationStore
 
 if TYPE_CHECKING:  # loaded only by the commands that run them (aiohttp, APScheduler)
+    from channels.email import Mailer
     from channels.server import Server
-    from scheduler import ReminderScheduler
+    from scheduler import Notifier, ReminderScheduler
 
 
 CONTEXT_LINES = 6  # the last lines of a conversation a language model reads the next message with
@@ -66,6 +72,7 @@ class App:
     store: ConversationStore
     dialogue: Dialogue
     clock: Clock
+    mailer: Mailer | None = None  # sends email (confirmations) when SMTP_HOST is set
 
     @property
     def core(self) -> Core:
@@ -105,7 +112,10 @@ async def build_app(
     """Build the core; `wrap_backend` lets the console put a tracing proxy around the backend."""
     settings = settings or load_settings()
     reader = build_reader(settings)  # a missing model setting stops the build before anything opens
+    mailer = _mailer(settings)  # so does a bad SMTP setting
+    source = "business file" if business else settings.business_file or "bundled demo business"
     business = business or load_business(settings.business_file)
+    check_overrides(business, source)  # its texts, languages and locales
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url)
     await migrate_all(engine)
@@ -115,13 +125,24 @@ async def build_app(
     store = ConversationStore(engine)
     dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language, reader=reader,
                         booking_link=settings.booking_link_url, questions=business.questions,
-                        context_lines=0 if settings.intent_extractor == "rules" else CONTEXT_LINES)
-    return App(settings, business, engine, backend, store, dialogue, clock)
+                        context_lines=0 if settings.intent_extractor == "rules" else CONTEXT_LINES,
+                        email_confirmations=mailer is not None,
+                        team_reachable=settings.team_reachable)
+    return App(settings, business, engine, backend, store, dialogue, clock, mailer=mailer)
 
 
-def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBackend | None = None) -> ReminderScheduler:
+def _mailer(settings: Settings) -> Mailer | None:
+    """The SMTP mailer, when SMTP_HOST is set (SettingsError naming a bad SMTP setting)."""
+    from channels.email import mailer_from
+
+    return mailer_from(settings)
+
+
+def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBackend | None = None, *,
+                    also: Sequence[Any] = ()) -> ReminderScheduler:
     """The reminder loop on its narrow ports: its store, the backend (and its change feed), the
-    conversations' progress, the dialogue's notices, the channels' senders, the clock."""
+    conversations' progress, the dialogue's notices, the channels' senders, the clock; `also`: loops
+    on the same trigger (the notifications)."""
     from scheduler import QuietHours, ReminderScheduler, ReminderStore, Rules
     from scheduler.reminders import Timing
 
@@ -136,10 +157,45 @@ def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBacken
                     reconcile_every=None if s.booking_backend == "local" else optional_duration(s.reconcile_every))
     backend = backend or app.backend
     return ReminderScheduler(ReminderStore(app.engine), backend, app.store, app.dialogue, senders, app.clock,
-                             app.business, timing)
+                             app.business, timing, also=also)
+
+
+def build_notifier(app: App, senders: Mapping[str, Any], *, operator_chat: Any = None,
+                   backend: BookingBackend | None = None, email: bool = True) -> Notifier:
+    """The notifications on their narrow ports: the outbox, the backend's change feed, the conversations'
+    handoffs, the customers' channels, the operator chat (Telegram, or the console), the mailer (unless
+    `email` is off: the console never emails anybody)."""
+    from channels.errors import Undeliverable
+    from scheduler import NotificationStore, Notifier, Targets
+
+    from .confirmations import confirmation_email
+
+    s, texts = app.settings, app.dialogue.texts
+
+    def compose(booking: Any, lang: str, change: str) -> Any:
+        return confirmation_email(booking, app.business, texts, lang, change, now=app.clock.now(), sender=s.smtp_from)
+
+    targets = Targets(operator_chat=operator_chat, operator_email=s.operator_email or None,
+                      mailer=app.mailer if email else None,
+                      compose=compose, max_attempts=s.reminder_max_attempts,
+                      lease=optional_duration(s.reminder_lease) or timedelta(minutes=2), permanent=(Undeliverable,))
+    return Notifier(NotificationStore(app.engine), backend or app.backend, app.store, app.store, senders, app.clock,
+                    app.business, texts, targets)
+
+
+async def notifier_for(app: App, server: Server) -> Notifier:
+    """The notifications for a running bot: the operator chat (if Telegram has one) sends them and
+    hands the team's replies and Close buttons back; begun before the first message is handled."""
+    operator = getattr(server.channels.get("telegram"), "operator", None)
+    notifier = build_notifier(app, server.senders, operator_chat=operator.notify if operator else None)
+    await notifier.begin()  # on a first start only what happens from now on is notified
+    if operator is not None:
+        operator.desk = notifier
+    return notifier
 
 
 def build_server(app: App, *, telegram_session: Any = None) -> Server:
+
     """The inbox, every channel whose credentials are set, and the HTTP server for their webhooks.
     Each channel's SDK is imported only when it is configured."""
     from bot.inbox import Inbox, RateLimit
@@ -181,7 +237,20 @@ async def backend_ready(app: App) -> bool:
     return not problems
 
 
+def describe_notifications(notifier: Notifier) -> str:
+    """Where the business hears about its customers (the start-up summary)."""
+    where = {"operator_telegram": "the operator Telegram chat", "operator_email": "the operator email"}
+    targets = [where[t] for t in notifier.targets.operators]
+    if not targets:
+        return ("Notifications to the business: none (set OPERATOR_TELEGRAM_CHAT_ID or OPERATOR_EMAIL); "
+                "a customer who asks for a person is given the business's phone or email")
+    hours = notifier.business.handoff.timeout_hours
+    return f"Notifications to the business: {' and '.join(targets)}; a handoff closes by itself after {hours:g}h"
+
+
+
 def describe_backend(app: App) -> str:
+
     s = app.settings
     if s.booking_backend == "calcom":
         found = ("changes made in Cal.com arrive by webhook" if s.calcom_webhook_secret
@@ -201,6 +270,7 @@ def run_main() -> int:
         check_channels(settings)
         check_backend(settings)
         check_reader(settings)
+        check_operators(settings)
     except SettingsError as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
@@ -235,6 +305,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
         await app.aclose()
         return 2
     server = build_server(app)
+    notifier = await notifier_for(app, server)
     try:
         await server.start()
     except ChannelStartError as exc:
@@ -242,14 +313,17 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
         await server.stop(timeout=1)
         await app.aclose()
         return 2
-    reminders = build_scheduler(app, server.senders)
+    reminders = build_scheduler(app, server.senders, also=[notifier])
     reminders.start(settings.reminder_poll_seconds)
     print(f"booking-bot: {app.business.name} is running", flush=True)
     print(f"  {describe_backend(app)}", flush=True)
     for line in server.describe():
         print(f"  {line}", flush=True)
+    print(f"  {app.mailer.describe() if app.mailer else 'Email: off (SMTP_HOST is empty); confirmations only in the chat'}",
+          flush=True)
     print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
           f"checked every {settings.reminder_poll_seconds:g}s", flush=True)
+    print(f"  {describe_notifications(notifier)}", flush=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -267,26 +341,56 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
 # --- booking-bot chat ------------------------------------------------------------------------
 
 
-def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None) -> int:
-    return asyncio.run(chat(user, lang, clock, sys.stdin, sys.stdout))
+def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None, *,
+              live: bool = False) -> int:
+    return asyncio.run(chat(user, lang, clock, sys.stdin, sys.stdout, live=live))
 
 
-async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, out: TextIO) -> int:
-    """The operator console on a virtual clock, with the reminder loop printing to it."""
-    from channels.console import Console
-
-    from .tracing import TracingBackend
-
+async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, out: TextIO, *,
+               live: bool = False) -> int:
+    """The operator console. By default on its own sandbox database and a virtual clock, with the
+    reminder loop printing to it; `live` opens the real database on the real time, reminder loop off."""
     try:
         parse_user(user)
     except ValueError as exc:
         print(f"booking-bot chat: --user {exc}", file=sys.stderr)
+        return 2
+    if live and start:
+        print("booking-bot chat: --clock cannot be used with --live (the live console runs on the real time)",
+              file=sys.stderr)
         return 2
     try:
         moment = datetime.fromisoformat(start) if start else None
     except ValueError:
         print("booking-bot chat: --clock must be an ISO datetime such as 2026-12-01T09:00", file=sys.stderr)
         return 2
+    try:
+        settings = load_settings()
+        sandbox = None if live else open_sandbox(settings.database_url)
+    except SettingsError as exc:
+        print(f"booking-bot: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as exc:
+        print(f"booking-bot: setting DATABASE_URL: cannot copy the database for the console: {_first_line(exc)}",
+              file=sys.stderr)
+        return 2
+    if sandbox is not None:
+        settings = settings.model_copy(update={"database_url": sandbox.url})
+    try:
+        return await _console(settings, sandbox, user, lang, moment, stdin, out)
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+
+
+async def _console(settings: Settings, sandbox: Sandbox | None, user: str, lang: str | None,
+                   moment: datetime | None, stdin: TextIO, out: TextIO) -> int:
+    """Build the app for the console (sandbox or live), say which in the banner, then read lines until the end."""
+    from channels.console import Console
+
+    from .tracing import TracingBackend
+
+    live = sandbox is None
     virtual = VirtualClock()
     virtual.set(virtual.now().replace(second=0, microsecond=0))
     lines: list[Callable[[str], None]] = []
@@ -297,7 +401,7 @@ async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, ou
         return tracers[0]
 
     try:
-        app = await build_app(clock=virtual, wrap_backend=trace)
+        app = await build_app(settings, clock=SystemClock() if live else virtual, wrap_backend=trace)
     except (SettingsError, BusinessFileError) as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
@@ -309,29 +413,54 @@ async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, ou
         return 2
     if moment is not None:
         virtual.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))
+    app.dialogue.email_confirmations = False  # the console emails nobody, so its replies promise no email
     tracer = tracers[0]
-    console = Console(app.core, tracer.inner, virtual, tracer, user, lang, out)
+    console = Console(app.core, tracer.inner, app.clock, tracer, user, lang, out, live=live)
     lines.append(console.print)
-    console.scheduler = build_scheduler(app, {name: console.sender(name) for name in CHANNELS}, tracer.inner)
-    interactive = stdin.isatty()
+    # live: built only to list the reminders (/reminders); the console never ticks it, so nothing is sent
+    senders = {name: console.sender(name) for name in CHANNELS}
+    # the team's notifications are printed; the live console never ticks them (the running bot sends them)
+    team = console.to_team if settings.team_reachable else None  # what the business would be told, printed
+    console.notifier = build_notifier(app, senders, operator_chat=team, backend=tracer.inner, email=False)
+
+
+    console.scheduler = build_scheduler(app, senders, tracer.inner, also=[console.notifier])
+    await console.notifier.begin()
+
+    print(f"booking-bot chat: {console_banner(settings, sandbox)}", file=sys.stderr, flush=True)
     try:
-        if interactive:
+        if stdin.isatty():
             console.print(f"{app.business.name} — operator console. You are {user}; /help for commands.")
-        while True:
-            if interactive:
-                try:
-                    text = await asyncio.to_thread(input, "you: ")
-                except EOFError:
-                    break
-            else:
-                text = stdin.readline()
-                if not text:
-                    break
-            if not await console.line(text):
-                break
+        await _read_lines(console, stdin)
     finally:
         await app.aclose()
     return 0
+
+
+async def _read_lines(console: Any, stdin: TextIO) -> None:
+    """Hand the console one line at a time (prompted on a terminal) until the input ends or it says quit."""
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            try:
+                text = await asyncio.to_thread(input, "you: ")
+            except EOFError:
+                return
+        else:
+            text = stdin.readline()
+            if not text:
+                return
+        if not await console.line(text):
+            return
+
+
+def console_banner(settings: Settings, sandbox: Sandbox | None) -> str:
+    """What the console runs on, said before anything else: a sandbox (a copy or empty), or LIVE."""
+    elsewhere = "" if settings.booking_backend == "local" else f", but bookings are made in {settings.booking_backend}"
+    if sandbox is None:
+        return ("LIVE: the real database — bookings, marks and handoffs here are real; reminders and notifications "
+                "are left to the running bot, and /clock is refused")
+    return sandbox.banner + elsewhere
 
 
 # --- booking-bot test ------------------------------------------------------------------------

@@ -32,6 +32,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a reply, e.g. the appointment as `appointment.ics` (text/calendar)."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Reply:
     """Text plus options; each channel decides how it looks (keyboard, numbered list...)."""
 
@@ -39,6 +48,7 @@ class Reply:
     options: tuple[Option, ...] = ()
     offer: str | None = None  # id of the offer these options belong to (stale-button check)
     debug: tuple[str, ...] = field(default=(), compare=False)
+    attachments: tuple[Attachment, ...] = ()  # files a channel sends along where it can (Telegram: documents)
 
 
 CHANNELS = ("telegram", "whatsapp", "console")

@@ -6,11 +6,13 @@ A file is one conversation:
     clock: 2026-11-23T09:00          # business time; moves only when a turn says so
     user: telegram:1001
     lang: en
+    settings: {smtp_host: 127.0.0.1, smtp_from: salon@example.com}   # optional: settings by name
     turns:
       - user: book a haircut with Sarah tomorrow at 10
         intent: book                  # what the extractor read
         reply: [Sarah, "10:00"]       # each must appear in the bot's answer (case-insensitive)
         not_reply: [sorry]            # none of these may appear
+        silent: true                  # no answer at all (while the team has the conversation)
         options: [Yes, No]            # labels (substrings), or a count
       - user: "yes"
         bookings:                     # every booking of the business afterwards, by start
@@ -32,11 +34,12 @@ from typing import Any, Protocol
 
 import yaml
 
-from booking_client import Booking, BookingBackend, Business, lists_all, load_business
+from booking_client import Booking, BookingBackend, Business, BusinessFileError, lists_all, load_business
 
 from .clock import VirtualClock, parse_delta
 from .conversation import Dialogue
 from .messages import Inbound, Reply, parse_user
+from .replies import check_overrides
 from .settings import Settings
 
 
@@ -119,14 +122,15 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
     if not isinstance(spec, dict) or not isinstance(spec.get("turns"), list):
         raise ScriptError(f"{path}: needs a mapping with a 'turns' list")
     result = Result(path, spec.get("name", path.stem))
-    business = load_business(path.parent / spec["business"] if spec.get("business") else None)
+    business = _business(path, spec)
     clock = VirtualClock()
     start = datetime.fromisoformat(str(spec.get("clock", "2026-11-23T09:00")))
     clock.set(start if start.tzinfo else start.replace(tzinfo=business.tz))
     channel, user = parse_user(str(spec.get("user", "telegram:1001")))
     lang = spec.get("lang")
     with tempfile.TemporaryDirectory(prefix="booking-bot-test-") as tmp:
-        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/test.db", _env_file=None)
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/test.db", _env_file=None,
+                            **_settings(spec, path))
         app = await build(settings, clock=clock, business=business)
         try:
             last: list[Reply] = []
@@ -185,13 +189,38 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
     return result
 
 
+def _business(path: Path, spec: dict) -> Business:
+    """The script's business file (`business: salon.toml`, next to it), or the demo; its texts checked."""
+    where = path.parent / spec["business"] if spec.get("business") else None
+    try:
+        business = load_business(where)
+        check_overrides(business, str(where or "bundled demo business"))
+    except BusinessFileError as exc:
+        raise ScriptError(f"{path}: {exc}") from None
+    return business
+
+
+def _settings(spec: dict, path: Path) -> dict[str, Any]:
+    """Settings the conversation runs with (`settings: {smtp_host: ..., smtp_from: ...}`), by name."""
+    values = spec.get("settings") or {}
+    if not isinstance(values, dict):
+        raise ScriptError(f"{path}: 'settings' must be a mapping of setting names to values")
+    unknown = sorted(k for k in values if str(k).lower() not in Settings.model_fields)
+    if unknown:
+        raise ScriptError(f"{path}: 'settings': unknown setting(s) {', '.join(map(str, unknown))}")
+    return {str(k).lower(): v for k, v in values.items()}
+
+
 def _check_turn(where: str, said: str, turn: dict, last: list[Reply], answer: str, app: Bot) -> list[str]:
     problems = []
     low = answer.casefold()
     for want in _as_list(turn.get("reply")):
         if str(want).casefold() not in low:
             problems.append(f"{where}: reply should contain {str(want)!r}")
+    if turn.get("silent") and answer.strip():
+        problems.append(f"{where}: the bot should not answer")
     for unwanted in _as_list(turn.get("not_reply")):
+
         if str(unwanted).casefold() in low:
             problems.append(f"{where}: reply should not contain {str(unwanted)!r}")
     if "options" in turn:

@@ -82,14 +82,61 @@ class Settings(BaseSettings):
     openai_model: str = ""
     llm_timeout: float = Field(default=8.0, gt=0, le=120)  # seconds the model may take for one turn
 
+    # --- email confirmations (SMTP; empty SMTP_HOST = off); see .env.example ---
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_from: str = ""  # "Demo Salon <salon@example.com>"
+    smtp_tls: str = "starttls"  # starttls | tls | none
+
+    # --- notifications to the business (empty = off); see .env.example ---
+    operator_telegram_chat_id: int | None = None  # a chat or group id; sent through the same bot
+    operator_email: str = ""
+
+    @field_validator("operator_telegram_chat_id", mode="before")
+    @classmethod
+    def _chat_id(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not re.fullmatch(r"-?\d{1,20}", value):
+                raise ValueError(f"{value!r} is not a Telegram chat id such as 123456789 or -1001234567890")
+            return value or None
+        return value
+
+    @field_validator("operator_email")
+    @classmethod
+    def _operator_email(cls, value: str) -> str:
+        return value.strip()
+
+    @property
+    def team_reachable(self) -> bool:
+        """An operator channel is configured: a handoff reaches the business's team."""
+        telegram = self.operator_telegram_chat_id is not None and self.telegram_enabled
+        return telegram or bool(self.operator_email and self.smtp_host)
+
+
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
         "calcom_api_key", "calcom_webhook_secret", "relentify_api_key", "slatis_api_key", "empfio_api_token",
-        "openai_api_key", mode="before",
+        "openai_api_key", "smtp_password", mode="before",
     )
     @classmethod
     def _blank_secret_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("smtp_host", "smtp_user", "smtp_from")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("smtp_tls")
+    @classmethod
+    def _smtp_tls(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("starttls", "tls", "none"):
+            raise ValueError(f"{value!r} is not one of starttls, tls, none")
+        return value
 
     @field_validator("reminder_offsets")
     @classmethod
@@ -347,6 +394,43 @@ def check_reader(settings: Settings) -> None:
                             "(or OPENAI_BASE_URL for a local server such as Ollama that takes no key)")
 
 
+SMTP_TLS_MODES = ("starttls", "tls", "none")
+
+
+def check_email(settings: Settings) -> None:
+    """The SMTP settings, when any is set; raises SettingsError naming the one to fix."""
+    s = settings
+    if s.smtp_tls.strip().lower() not in SMTP_TLS_MODES:
+        raise SettingsError(f"setting SMTP_TLS: {s.smtp_tls!r} is not one of {', '.join(SMTP_TLS_MODES)}")
+    if not s.smtp_host.strip():
+        if s.smtp_from or s.smtp_user or s.smtp_password is not None:
+            raise SettingsError("setting SMTP_HOST: needed when SMTP_FROM, SMTP_USER or SMTP_PASSWORD is set "
+                                "(the mail server that sends the confirmations)")
+        return
+    if not s.smtp_from.strip():
+        raise SettingsError("setting SMTP_FROM: needed when SMTP_HOST is set (the address confirmations come from, "
+                            "e.g. Demo Salon <salon@example.com>)")
+    if not _mail_address(s.smtp_from):
+        raise SettingsError(f"setting SMTP_FROM: {s.smtp_from!r} is not an address like "
+                            "salon@example.com or Demo Salon <salon@example.com>")
+    if bool(s.smtp_user.strip()) != (s.smtp_password is not None):
+        missing = "SMTP_PASSWORD" if s.smtp_user.strip() else "SMTP_USER"
+        raise SettingsError(f"setting {missing}: SMTP_USER and SMTP_PASSWORD are needed together (the mail login)")
+
+
+def _mail_address(text: str) -> bool:
+    from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email
+
+    address = parseaddr(text)[1]
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def check_channels(settings: Settings) -> None:
     """Settings that only make sense together; raises SettingsError naming the missing one."""
     def need(name: str, why: str) -> None:
@@ -365,7 +449,22 @@ def check_channels(settings: Settings) -> None:
                 need(name, "for WhatsApp (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM, PUBLIC_BASE_URL)")
 
 
+def check_operators(settings: Settings) -> None:
+    """Where the business hears about its customers; raises SettingsError naming the setting to fix."""
+    s = settings
+    if s.operator_telegram_chat_id is not None and not s.telegram_enabled:
+        raise SettingsError("setting TELEGRAM_BOT_TOKEN: needed when OPERATOR_TELEGRAM_CHAT_ID is set "
+                            "(the notifications are sent through the bot)")
+    if s.operator_email:
+        if not s.smtp_host or not s.smtp_from:
+            missing = "SMTP_HOST" if not s.smtp_host else "SMTP_FROM"
+            raise SettingsError(f"setting {missing}: needed when OPERATOR_EMAIL is set (the notifications are emails)")
+        if "@" not in s.operator_email or any(ch.isspace() for ch in s.operator_email):
+            raise SettingsError(f"setting OPERATOR_EMAIL: {s.operator_email!r} is not an address like team@example.com")
+
+
 def load_settings() -> Settings:
+
     try:
         return Settings()
     except ValidationError as exc:

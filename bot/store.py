@@ -5,21 +5,26 @@ State and hands it back; how it is kept (SQLite or PostgreSQL, via SQLAlchemy) i
 hidden here. The `conversations` table is this store's alone, with its own Alembic
 history (`bot/migrations`); other components ask it questions (`progress`) instead
 of reading the table or decoding the state themselves.
+
+Handoffs (a customer asked for a person) live here too: the `handoffs` row and what
+was said while it was open (`handoff_events`) are written in the same transaction as
+the state that opened, used or closed it, so the two never disagree.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage
 
-from .conversation.state import State
+from .conversation.state import HandoffEntry, State
 
 VERSION_TABLE = "bot_store_version"
 metadata = sa.MetaData()
@@ -32,6 +37,35 @@ conversations = sa.Table(
     sa.Column("updated_at", storage.UTCDateTime(), nullable=False),
     sa.Column("flow", sa.String(20), nullable=True),  # the flow under way, if any (migration 0004)
     sa.Index("ix_conversations_flow_updated", "flow", "updated_at"),
+)
+
+# A customer's request to talk to a person (migration 0005).
+handoffs = sa.Table(
+    "handoffs",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=True),
+    sa.Column("name", sa.String(200), nullable=True),  # the name the customer gave, if any
+    sa.Column("opened_at", storage.UTCDateTime(), nullable=False),
+    sa.Column("closes_at", storage.UTCDateTime(), nullable=False),
+    sa.Column("closed_at", storage.UTCDateTime(), nullable=True),
+    sa.Column("closed_by", sa.String(20), nullable=True),  # operator | console | timeout
+    sa.Column("transcript", sa.Text(), nullable=False, server_default="[]"),  # the last lines before it opened
+    sa.Index("ix_handoffs_open", "closed_at", "closes_at"),
+)
+
+# What happened while a handoff was open, in order: opened, customer and business messages, closed.
+handoff_events = sa.Table(
+    "handoff_events",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("handoff_id", sa.Integer(), sa.ForeignKey("handoffs.id"), nullable=False),
+    sa.Column("at", storage.UTCDateTime(), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),  # opened | customer | business | closed
+    sa.Column("text", sa.Text(), nullable=True),
+    sa.Column("by", sa.String(20), nullable=True),
+    sa.Column("tell_customer", sa.Boolean(), nullable=False, server_default=sa.true()),
 )
 
 
@@ -49,6 +83,7 @@ class Progress:
     turns: int  # messages handled so far
     nudged_turn: int | None  # the turn after which a "shall we carry on?" went out
     quiet_since: datetime  # when the customer last wrote (or the bot last saved the state)
+    lang: str | None = None  # the language the conversation is in
 
 
 class ConversationStore:
@@ -64,14 +99,90 @@ class ConversationStore:
         return State() if row is None else _decode(row.state)
 
     async def save(self, key: str, state: State, now: datetime) -> None:
-        values = {"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
-        stmt = self._insert(conversations).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[conversations.c.key],
-            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow},
-        )
+        """The state, and what happened to its handoff this turn (`state.handoff_log`), in one transaction."""
         async with self._engine.begin() as conn:
+            await self._write_handoff(conn, key, state, now)
+            values = {"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
+            stmt = self._insert(conversations).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[conversations.c.key],
+                set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow},
+            )
             await conn.execute(stmt)
+
+    async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:
+        log, state.handoff_log = state.handoff_log, []
+        handoff = state.handoff
+        for entry in log:
+            if entry.kind == "opened" and handoff is not None and handoff.id is None:
+                handoff.id = (await conn.execute(handoffs.insert().values(
+                    user_key=key, lang=state.lang, name=state.name, opened_at=handoff.opened_at,
+                    closes_at=handoff.closes_at, transcript=json.dumps(entry.lines)).returning(handoffs.c.id))
+                ).scalar_one()
+                await _event(conn, handoff.id, entry, now)
+            elif entry.kind == "closed" and entry.handoff is not None:
+                await _close(conn, entry.handoff, entry, now)
+            elif entry.kind in ("customer", "business") and handoff is not None and handoff.id is not None:
+                await _event(conn, handoff.id, entry, now)
+        if handoff is not None and handoff.id is not None and await _closed(conn, handoff.id):
+            state.handoff = None  # closed by the team while this turn was under way
+
+    # --- handoffs, as the team sees them -----------------------------------------------------
+
+    async def handoff(self, handoff_id: int) -> HandoffRecord | None:
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id))).first()
+        return _record(row) if row else None
+
+    async def open_handoffs(self) -> list[HandoffRecord]:
+        """Handoffs still open, oldest first."""
+        query = sa.select(handoffs).where(handoffs.c.closed_at.is_(None)).order_by(handoffs.c.opened_at, handoffs.c.id)
+        async with self._engine.connect() as conn:
+            return [_record(row) for row in await conn.execute(query)]
+
+    async def reply_handoff(self, handoff_id: int, text: str, now: datetime) -> HandoffRecord | None:
+        """The team's answer, to be passed on to the customer; None if the handoff is not open."""
+        async with self._engine.begin() as conn:
+            row = (await conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id,
+                                                                handoffs.c.closed_at.is_(None)))).first()
+            if row is None:
+                return None
+            await _event(conn, handoff_id, HandoffEntry(kind="business", text=text), now)
+        return _record(row)
+
+    async def close_handoff(self, handoff_id: int, by: str, now: datetime) -> HandoffRecord | None:
+        """Close an open handoff and give the conversation back to the bot; None if it was not open."""
+        async with self._engine.begin() as conn:
+            if not await _close(conn, handoff_id, HandoffEntry(kind="closed", by=by), now):
+                return None
+            row = (await conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id))).one()
+            found = (await conn.execute(sa.select(conversations.c.state).where(conversations.c.key == row.user_key)
+                                        .with_for_update())).first()
+
+            if found is not None:
+                state = _decode(found.state)
+                if state.handoff is not None and state.handoff.id == handoff_id:
+                    state.handoff = None
+                    await conn.execute(conversations.update().where(conversations.c.key == row.user_key)
+                                       .values(state=state.model_dump_json()))
+        return _record(row)
+
+    async def close_expired(self, now: datetime) -> int:
+        """Close the handoffs whose time ran out (the business's timeout); returns how many."""
+        query = sa.select(handoffs.c.id).where(handoffs.c.closed_at.is_(None), handoffs.c.closes_at <= now)
+        async with self._engine.connect() as conn:
+            ids = list((await conn.execute(query)).scalars())
+        return sum([await self.close_handoff(i, "timeout", now) is not None for i in ids])
+
+    async def handoff_events(self, after: int, limit: int = 500) -> list[HandoffEvent]:
+        """What happened in handoffs after event `after`, oldest first, with the handoff's customer."""
+        e, h = handoff_events.c, handoffs.c
+        query = (sa.select(e.id, e.handoff_id, e.at, e.kind, e.text, e.by, e.tell_customer, h.user_key, h.lang,
+                           h.name)
+                 .join_from(handoff_events, handoffs, e.handoff_id == h.id)
+                 .where(e.id > after).order_by(e.id).limit(limit))
+        async with self._engine.connect() as conn:
+            return [HandoffEvent(**row._mapping) for row in await conn.execute(query)]
 
     async def progress(self, key: str) -> Progress:
         """One customer's progress (an unknown customer has none under way)."""
@@ -102,4 +213,63 @@ def _decode(text: str) -> State:
 
 def _progress(row: sa.Row) -> Progress:
     state = _decode(row.state)
-    return Progress(row.key, state.unfinished_booking, state.turns, state.nudged_turn, row.updated_at)
+    return Progress(row.key, state.unfinished_booking, state.turns, state.nudged_turn, row.updated_at, state.lang)
+
+
+@dataclass(frozen=True)
+class HandoffRecord:
+    """One handoff: whose, when it opened and closes (or closed, and by whom), and the lines before it."""
+
+    id: int
+    user_key: str
+    lang: str | None
+    name: str | None
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    closed_by: str | None
+    transcript: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class HandoffEvent:
+    """Something that happened in a handoff (opened, a customer or business message, closed)."""
+
+    id: int
+    handoff_id: int
+    at: datetime
+    kind: str
+    text: str | None
+    by: str | None
+    tell_customer: bool
+    user_key: str
+    lang: str | None
+    name: str | None
+
+
+def _record(row: sa.Row) -> HandoffRecord:
+    lines = [(str(who), str(text)) for who, text in json.loads(row.transcript or "[]")]
+    return HandoffRecord(row.id, row.user_key, row.lang, row.name, row.opened_at, row.closes_at, row.closed_at,
+                         row.closed_by, lines)
+
+
+async def _event(conn: AsyncConnection, handoff_id: int, entry: HandoffEntry, now: datetime) -> None:
+    await conn.execute(handoff_events.insert().values(handoff_id=handoff_id, at=now, kind=entry.kind,
+                                                      text=entry.text or None, by=entry.by or None,
+                                                      tell_customer=entry.tell_customer))
+
+
+async def _close(conn: AsyncConnection, handoff_id: int, entry: HandoffEntry, now: datetime) -> bool:
+    """Close the handoff if it is still open (one closer wins) and record it; False if it was not open."""
+    done = await conn.execute(handoffs.update().where(handoffs.c.id == handoff_id, handoffs.c.closed_at.is_(None))
+                              .values(closed_at=now, closed_by=entry.by or None))
+    if done.rowcount != 1:
+        return False
+    await _event(conn, handoff_id, entry, now)
+    return True
+
+
+async def _closed(conn: AsyncConnection, handoff_id: int) -> bool:
+    found = await conn.execute(sa.select(handoffs.c.closed_at).where(handoffs.c.id == handoff_id))
+    return found.scalar_one_or_none() is not None
+

@@ -11,4 +11,5 @@ def business_vocabulary(business: Business) -> Vocabulary:
         services={s.id: s.all_names() for s in business.services},
         staff={p.id: [p.name, *p.aliases] for p in business.staff},
         opening_hours=business.opening_range(),
+        faq={lang: tuple(w for entry in business.faq for w in entry.keywords.get(lang)) for lang in ("en", "de")},
     )

@@ -1,12 +1,13 @@
 """What both channels share: the few things a channel itself says, and picking the language for them.
 
-The texts live in the one catalog (`bot/catalog.py`, "channels" section).
+The texts live in the one catalog (`bot/catalog.py`, "channels" section); the business's
+overrides apply to them as to every other text.
 """
 
 from __future__ import annotations
 
+from bot.catalog import LANGS
 from bot.core import Core
-from bot.catalog import LANGS, TEXTS
 
 
 def hint_lang(code: str | None) -> str | None:
@@ -16,4 +17,5 @@ def hint_lang(code: str | None) -> str | None:
 
 
 def say(core: Core, lang: str, name: str) -> str:
-    return TEXTS.get(lang, TEXTS["en"])[name].format(business=core.business.name)  # overrides: see bot.replies.Texts
+    """A channel's own text (flood, opt-out, a failed turn) in `lang`, with the business's overrides."""
+    return core.texts(lang, name, business=core.business.name)

@@ -12,7 +12,6 @@ from typing import Any, Protocol, TextIO
 
 from booking_client import BookingBackend, BookingError, BookingStatus, lists_all, operator_marks
 
-from bot import replies
 from bot.clock import VirtualClock, parse_delta
 from bot.core import Core
 from bot.messages import Inbound, Reply, parse_user
@@ -24,6 +23,9 @@ HELP = """console commands:
   /bookings           every booking of the business, with status
   /reminders          every reminder and follow-up: planned, sent, skipped, missed, failed
   /mark ID STATUS     mark a booking completed or no_show (ID: the first characters shown by /bookings)
+  /handoff            open handoffs (customers who asked for a person)
+  /handoff reply ID TEXT   answer the customer of handoff ID in their chat
+  /handoff close ID   close handoff ID: the bot answers that customer again
   /debug on|off       show the parsed intent and every backend call
   /help               this list
   /quit               leave"""
@@ -37,19 +39,32 @@ class Reminders(Protocol):
     async def listing(self) -> list[Any]: ...
 
 
+class Handoffs(Protocol):
+    """What the team can do with handoffs: list the open ones, answer, close."""
+
+    async def open_handoffs(self) -> list[Any]: ...
+    async def reply(self, handoff_id: int, text: str) -> Any: ...
+    async def close(self, handoff_id: int, by: str) -> Any: ...
+
+
 class Console:
+
     """Reads lines, sends them to the dialogue as one customer, prints the replies.
 
     The composition root hands it the core, the backend (for the operator's views) and,
-    once built, the reminder loop whose messages it prints (`sender`)."""
+    once built, the reminder loop whose messages it prints (`sender`). Live on the real
+    database it never runs that loop and never moves the clock."""
 
     def __init__(self, core: Core, backend: BookingBackend, clock: VirtualClock, tracer: TracingBackend, user: str,
-                 lang: str | None, out: TextIO) -> None:
+                 lang: str | None, out: TextIO, *,
+                 live: bool = False) -> None:
         self.core, self.backend, self.clock, self.tracer, self.out = core, backend, clock, tracer, out
+        self.live = live  # the real database: the reminder loop never runs here and the clock is the real one
         self.channel, self.user = parse_user(user)
         self.lang = lang
         self.debug = False
         self.scheduler: Reminders | None = None
+        self.notifier: Handoffs | None = None  # the team's side of handoffs (and what the business is told)
 
     def sender(self, channel: str) -> Callable[[str, str, Reply, dict[str, str]], Awaitable[bool]]:
         """How a message the bot starts reaches this console: printed, as the customer would see it."""
@@ -61,6 +76,13 @@ class Console:
 
         return deliver
 
+    async def to_team(self, text: str, handoff: int | None) -> bool:
+        """How a notification to the business's operator chat shows here."""
+        self.print("console: to the team:")
+        for line in text.split("\n"):
+            self.print(f"     {line}")
+        return True
+
     def print(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
@@ -71,9 +93,11 @@ class Console:
             self.print(f"     {line}")
         for i, option in enumerate(reply.options, 1):
             self.print(f"  {i}. {option.label}")
+        for attachment in reply.attachments:  # a chat app would show the file; the console names it
+            self.print(f"     [{attachment.filename} attached]")
 
     async def tick(self) -> None:
-        if self.scheduler is not None:
+        if self.scheduler is not None and not self.live:
             await self.scheduler.tick()
 
     async def line(self, text: str) -> bool:
@@ -113,6 +137,8 @@ class Console:
             await self.reminders()
         elif name == "/mark":
             await self.mark(arg)
+        elif name == "/handoff":
+            await self.handoff(arg)
         elif name == "/debug":
             if arg not in ("on", "off"):
                 self.print("console: use /debug on or /debug off")
@@ -124,6 +150,10 @@ class Console:
         return True
 
     async def set_clock(self, arg: str) -> None:
+        if self.live:
+            self.print("console: the live console runs on the real time, so /clock is off here; "
+                       "try times in the sandbox (booking-bot chat without --live)")
+            return
         tz = self.core.business.tz
         try:
             if arg.startswith("+"):
@@ -168,7 +198,46 @@ class Console:
         self.print(f"console: {booking.id[:8]} is {booking.status.value}")
         await self.tick()
 
+    async def handoff(self, arg: str) -> None:
+        """/handoff: the open ones; /handoff close ID; /handoff reply ID TEXT (sent by the running bot)."""
+        if self.notifier is None:
+            self.print("console: handoffs are not available here")
+            return
+        action, _, rest = arg.partition(" ")
+        number, _, text = rest.strip().partition(" ")
+        if not action:
+            await self.open_handoffs()
+            return
+        if action not in ("close", "reply") or not number.lstrip("#").isdigit() or (action == "reply") != bool(text):
+            self.print("console: use /handoff, /handoff close ID or /handoff reply ID your text (ID from /handoff)")
+            return
+        handoff_id = int(number.lstrip("#"))
+        if action == "close":
+            done = await self.notifier.close(handoff_id, "console")
+        else:
+            done = await self.notifier.reply(handoff_id, text.strip())
+        if done is None:
+            self.print(f"console: handoff #{handoff_id} is not open")
+            return
+        told = " (the running bot passes it on to the customer)" if self.live else ""
+        self.print(f"console: handoff #{handoff_id} {'closed' if action == 'close' else 'answered'}{told}")
+        await self.tick()
+
+
+    async def open_handoffs(self) -> None:
+        rows = await self.notifier.open_handoffs() if self.notifier is not None else []
+        if not rows:
+            self.print("console: no open handoffs")
+            return
+        tz = self.core.business.tz
+        for h in rows:
+            self.print(f"  #{h.id}  {h.user_key}  {h.name or '?'}  opened {h.opened_at.astimezone(tz):%a %d %b %H:%M}, "
+                       f"closes by itself {h.closes_at.astimezone(tz):%a %d %b %H:%M}")
+            for who, line in h.transcript:
+                self.print(f"       {who}: {line}")
+
     async def reminders(self) -> None:
+
         rows = await self.scheduler.listing() if self.scheduler is not None else []
         if not rows:
             self.print("console: no reminders planned")
@@ -189,7 +258,7 @@ class Console:
             return
         biz = self.core.business
         for b in rows:
-            when = replies.when(b.start.astimezone(biz.tz), "en")
+            when = self.core.texts.formats("en").when(b.start.astimezone(biz.tz))
             who = b.contact.name or "?"
             self.print(f"  {b.id[:8]}  {when}  {biz.service(b.service).display('en'):<11} {biz.person(b.staff).name:<6} "
                        f"{b.status.value:<11} {who} ({b.contact.ref})")

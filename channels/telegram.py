@@ -30,6 +30,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import GetUpdates
 from aiogram.types import (
     BotCommand,
+    BufferedInputFile,
     CallbackQuery,
     InaccessibleMessage,
     InlineKeyboardMarkup,
@@ -41,11 +42,13 @@ from aiohttp import web
 
 from bot.core import Core
 from bot.inbox import Conveyor, Entry, Inbox
-from bot.messages import Inbound, Reply
+from bot.messages import Attachment, Inbound, Reply
 from bot.settings import Settings
 
 from .common import hint_lang, say
 from .errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
+from .operator_chat import OperatorChat
+
 
 log = logging.getLogger(__name__)
 
@@ -54,21 +57,22 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_TIMEOUT = 25  # seconds Telegram holds a getUpdates open
 
-# The commands in the menu, and what each one says to the dialogue, per language.
-COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
+# The commands in the menu, and what each one says to the dialogue, per language; the menu's
+# descriptions are the catalog's `command_<name>` texts (a business may override them).
+COMMANDS: dict[str, dict[str, str]] = {
     "en": {
-        "start": ("Start", "hello"),
-        "help": ("What I can do", "help"),
-        "book": ("Book an appointment", "book an appointment"),
-        "mybookings": ("My appointments", "my appointments"),
-        "cancel": ("Cancel an appointment", "cancel"),
+        "start": "hello",
+        "help": "help",
+        "book": "book an appointment",
+        "mybookings": "my appointments",
+        "cancel": "cancel",
     },
     "de": {
-        "start": ("Start", "hallo"),
-        "help": ("Was ich kann", "hilfe"),
-        "book": ("Termin buchen", "termin buchen"),
-        "mybookings": ("Meine Termine", "meine termine"),
-        "cancel": ("Termin absagen", "termin absagen"),
+        "start": "hallo",
+        "help": "hilfe",
+        "book": "termin buchen",
+        "mybookings": "meine termine",
+        "cancel": "termin absagen",
     },
 }
 
@@ -128,9 +132,21 @@ class TelegramOutput:
         self.bot = bot
 
     async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
-        """A reply in a conversation; errors are the channel's (`RetryLater`, `Undeliverable`)."""
+        """A reply in a conversation, then its files as documents (the appointment's .ics);
+        errors are the channel's (`RetryLater`, `Undeliverable`)."""
         with map_errors(SEND_ERRORS):
             await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+        for attachment in reply.attachments:
+            await self._send_file(chat_id, attachment)
+
+    async def _send_file(self, chat_id: int | str, attachment: Attachment) -> None:
+        """A file after the text; the text said what matters, so a file that fails is logged, not retried
+        (retrying would send the text twice)."""
+        try:
+            with map_errors(SEND_ERRORS):
+                await self.bot.send_document(chat_id, BufferedInputFile(attachment.data, filename=attachment.filename))
+        except (RetryLater, Undeliverable) as exc:
+            log.warning("telegram: %s not sent: %s", attachment.filename, exc)
 
     async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None
                      ) -> SendResult:
@@ -160,6 +176,10 @@ class TelegramChannel:
         self.output = TelegramOutput(self.bot)
         self.notify = self.output.notify
         self.dispatcher = Dispatcher()
+        self.operator: OperatorChat | None = None  # the business's operator chat, first: never a customer's
+        if settings.operator_telegram_chat_id is not None:
+            self.operator = OperatorChat(self.bot, settings.operator_telegram_chat_id, core, SEND_ERRORS)
+            self.dispatcher.include_router(self.operator.router())
         self.dispatcher.include_router(self._router())
         self.conveyor = Conveyor(inbox, self._handle_entry)
         self.webhook_url = settings.telegram_webhook_url
@@ -195,9 +215,7 @@ class TelegramChannel:
             raise ChannelStartError(f"setting TELEGRAM_API_BASE: cannot reach the Telegram Bot API at "
                                     f"{self.bot.session.api.base.split('/bot')[0]} ({type(exc).__name__})") from None
         self.username = me.username or str(me.id)
-        for lang, commands in COMMANDS.items():
-            menu = [BotCommand(command=name, description=desc) for name, (desc, _) in commands.items()]
-            await self.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        await self._publish_menu()
         for key in await self.inbox.waiting_users(CHANNEL):  # recorded before a stop, not handled yet
             self.conveyor.kick(key)
         if self.webhook_url:
@@ -287,6 +305,13 @@ class TelegramChannel:
 
     # --- the handlers ---------------------------------------------------------------------
 
+    async def _publish_menu(self) -> None:
+        """The command menu in each language the business speaks; the first one is everybody else's."""
+        texts = self.core.texts
+        for lang in texts.languages:
+            menu = [BotCommand(command=name, description=texts(lang, f"command_{name}")) for name in COMMANDS[lang]]
+            await self.bot.set_my_commands(menu, language_code=None if lang == texts.languages[0] else lang)
+
     def _router(self) -> Router:
         router = Router(name="booking")
         router.message.filter(F.chat.type == "private")
@@ -301,7 +326,7 @@ class TelegramChannel:
         assert message.from_user is not None
         hint = hint_lang(message.from_user.language_code)
         lang = await self.core.language(f"{CHANNEL}:{message.from_user.id}", hint)
-        _, text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
+        text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
         if command.args:
             text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
         await self.turn(message.chat.id, self._inbound(message, event_update, text=text))

@@ -1,8 +1,8 @@
 """Text -> Reading: offline rules for English and German (an optional LLM reader may sit beside them)."""
 
-from .types import INTENTS, Context, Intent, Reading, Vocabulary
+from .types import INTENTS, TOPICS, Context, Intent, Reading, Topic, Vocabulary
 
-__all__ = ["INTENTS", "Context", "Intent", "Reading", "Vocabulary", "read"]
+__all__ = ["INTENTS", "TOPICS", "Context", "Intent", "Reading", "Topic", "Vocabulary", "read"]
 
 
 def read(text: str, context: Context) -> Reading:

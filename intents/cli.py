@@ -51,9 +51,9 @@ def _now(value: object, zone: ZoneInfo) -> datetime:
 
 def reading_json(case_id: object, r: Reading) -> dict:
     """The contract's output object for one reading."""
-    return {
+    out = {
         "id": case_id,
-        "intent": r.intent,
+        "intent": "other" if r.intent == "info" else r.intent,  # the contract's intents; `topic` says which question
         "service": r.service_text,
         "staff": r.staff_text,
         "date": r.date.isoformat() if r.date else None,
@@ -61,6 +61,9 @@ def reading_json(case_id: object, r: Reading) -> dict:
         "start": r.start.isoformat(timespec="seconds") if r.start else None,
         "end": r.end.isoformat(timespec="seconds") if r.end else None,
     }
+    if r.intent == "info":
+        out["topic"] = r.topic
+    return out
 
 
 def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None, reader: Reader = read) -> dict:
@@ -114,7 +117,8 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         return f"error: {exc}"
     r = reader(text, Context(now=moment, lang=lang, vocabulary=vocabulary))
     rows = [
-        ("text", text), ("now", moment.isoformat(timespec="minutes")), ("intent", r.intent), ("lang", r.lang),
+        ("text", text), ("now", moment.isoformat(timespec="minutes")), ("intent", r.intent), ("topic", r.topic),
+        ("lang", r.lang),
         ("service", f"{r.service} ({r.service_text!r})" if r.service else r.service_text),
         ("staff", f"{r.staff} ({r.staff_text!r})" if r.staff else r.staff_text),
         ("any staff", "yes" if r.any_staff else None),

@@ -229,6 +229,7 @@ OTHER_DOMAIN = (
     r"wetter", r"regnet", r"regen", r"schnee", r"temperatur", r"kalender", r"abo", r"abonnement", r"bestellung", r"flug",
     r"zug", r"lieferung", r"paket", r"vertrag", r"mitgliedschaft", r"konto", r"news", r"joke", r"witz", r"stock",
     r"bitcoin", r"football", r"fußball", r"score", r"recipe", r"rezept", r"music", r"song",
+    r"(?:have|did|i'?ve|i) (?:i )?(?:already )?spent", r"spending", r"my (?:bills?|budget|income|salary|pto)",
     r"free time", r"am i (?:free|available|busy)", r"if i'?m (?:free|available)", r"i (?:am|will be) (?:free|available)",
     r"when (?:will|do|am|can) i (?:be )?(?:free|available)", r"what time am i", r"my (?:free|available|open) time",
     r"open times i have", r"do i have (?:any )?(?:free|open|time)", r"what day is (?:it|today)", r"what'?s the date",
@@ -244,3 +245,88 @@ INFO = (
     r"bewertung(?:en)?", r"parken", r"öffnungszeiten", r"wie lange", r"how long", r"bezahlen", r"karte", r"card",
 )
 NEGATION = r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)?|nie)"
+
+# What an info question is about: topic -> cues. Checked in this order; the first topic that matches wins.
+INFO_TOPICS: dict[str, tuple[str, ...]] = {
+    "cancellation_policy": (
+        r"cancell?ation (?:policy|policies|fees?|charges?|terms|rules|deadline|period)",
+        r"(?:policy|fee|charge) (?:for|on) cancell?(?:ing|ations?)",
+        r"(?:cancel|reschedule|move) (?:\w+ ){0,3}(?:for free|free of charge|without (?:a |any )?(?:fee|charge|paying))",
+        r"how (?:late|short notice|far in advance|long before) can i (?:cancel|reschedule|move)",
+        r"(?:until|till|up to) when can i (?:cancel|reschedule|move)", r"do i (?:have to|need to) pay if i cancel",
+        r"storn(?:o|ierungs?)(?:gebühr|gebühren|bedingungen|regel\w*|frist\w*|kosten)", r"absagefrist", r"ausfallgebühr",
+        r"(?:absagen|stornieren|verschieben) (?:\w+ ){0,2}(?:kostenlos|gratis|umsonst|ohne (?:gebühr|kosten))",
+        r"bis wann (?:kann|darf) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben)",
+        r"kostet (?:das |es )?(?:absagen|stornieren|eine absage|eine stornierung)",
+    ),
+    "hours": (
+        r"opening (?:hours|times)", r"business hours", r"hours of operation", r"(?:your|the) hours", r"office hours",
+        r"(?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice|clinic)|it) (?:\w+ ){0,2}open",
+        r"(?:are|is) (?:you|the (?:salon|shop|store|place|studio)) closed", r"you(?:'re| are) (?:\w+ )?(?:open|closed)",
+        r"(?:when|what time) do (?:you|they) (?:open|close|shut)", r"(?:when|what time) (?:are|is) (?:you|it) (?:open|closed)",
+        r"(?:till|until|til) when", r"how late (?:are|is) (?:you|it|the \w+) open", r"closing time", r"opening time",
+        r"do you (?:open|close)", r"(?:are|is) (?:there|it) open",
+        r"öffnungszeit(?:en)?", r"geöffnet", r"bis wann (?:habt|haben|seid|sind|ist|hat)", r"bis wie viel uhr",
+        r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
+        r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|da|geöffnet)",
+        r"(?:ist|hat) (?:der salon|der laden|das studio|die praxis) (?:\w+ ){0,3}(?:offen|auf)",
+        r"wann (?:macht|machen|öffnet|öffnen|schließt|schließen) (?:ihr|sie)", r"(?:macht|machen) (?:ihr|sie) (?:\w+ ){0,2}(?:auf|zu)",
+    ),
+    "parking": (r"parking(?: spaces?| lots?| garage)?", r"car park", r"park (?:my|the|a) car", r"where (?:can|do|should|could) i park", r"parken", r"parkplatz",
+                r"parkplätze", r"parkhaus", r"parkmöglichkeit(?:en)?"),
+    "payment": (
+        r"pay(?:ing)? (?:by|with|in|via|using) (?:a |my )?(?:cards?|credit|debit|cash|paypal|apple pay|google pay|visa|mastercard|amex|ec)",
+        r"payment (?:methods?|options?|types?)", r"(?:card|cash|contactless) payments?", r"cash only",
+        r"(?:take|accept)s? (?:cards?|credit(?: cards?)?|debit(?: cards?)?|cash|paypal|apple pay|google pay|visa|mastercard|amex)",
+        r"how (?:do|can) i pay", r"can i pay", r"pay (?:cash|by card|card)",
+        r"(?:mit |per )?(?:karte|ec-?karte|kreditkarte|bar|paypal) (?:\w+ ){0,2}(?:zahlen|bezahlen)",
+        r"zahlungs(?:arten|methoden|möglichkeiten|mittel)", r"wie (?:kann|könnte) (?:ich|man) (?:\w+ )?(?:zahlen|bezahlen)",
+        r"nehmt ihr (?:\w+ )?(?:karte|kreditkarte|ec|bargeld|paypal)", r"kartenzahlung", r"bargeld",
+        r"(?:kann|könnte) (?:ich|man) (?:\w+ ){0,3}(?:zahlen|bezahlen)",
+    ),
+    "prices": (
+        r"how much", r"costs?", r"price(?:s| list)?", r"pricing", r"(?:do|would) you charge", r"expensive",
+        r"preis(?:e|liste)?", r"kosten", r"kostet", r"wie teuer", r"teuer", r"was nehmt ihr", r"was verlangt ihr",
+    ),
+    "address": (
+        r"(?:your|the|salon'?s?|what'?s the|what is the) address", r"address of (?:the|your) (?:salon|shop|place)",
+        r"where (?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
+        r"where (?:are|is) (?:you|it) located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
+        r"directions to (?:you|your|the salon)", r"how (?:do|can) i (?:get|find) (?:to )?(?:you|your (?:salon|shop|place)|the salon)",
+        r"where can i find you", r"where do i find you",
+        r"adresse", r"anschrift", r"wo (?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
+        r"wo finde ich (?:euch|sie)", r"wie komme ich (?:zu euch|zu ihnen|dahin|hin)", r"anfahrt", r"wegbeschreibung",
+    ),
+    "phone": (
+        r"phone number", r"telephone", r"contact (?:number|details|info)", r"(?:your|the salon'?s?) (?:phone )?number",
+        r"how (?:can|do) i (?:call|reach|contact|phone) you", r"(?:your|the salon'?s?) (?:email|e-mail)(?: address)?",
+        r"(?:your|the salon'?s?) website", r"(?:eure|ihre) (?:e-?mail(?:-?adresse)?|webseite|website|homepage)",
+        r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
+    ),
+    "services": (
+        r"what (?:services|treatments) (?:do|can) you", r"which services", r"(?:what|which) (?:kind of )?services",
+        r"what do you offer", r"what can i book", r"(?:your|the) services",
+        r"welche (?:leistungen|dienstleistungen|behandlungen)", r"was (?:bietet|bieten) (?:ihr|sie)",
+        r"was kann (?:ich|man) (?:bei euch |bei ihnen )?buchen", r"(?:eure|ihre) leistungen", r"angebot",
+    ),
+}
+# "How long does coloring take?" (with a service named): answered with the services' durations and prices.
+DURATION = (r"how long (?:does|do|will|would) (?:\w+ ){0,3}take", r"how long is (?:a|an|the)",
+            r"wie lange (?:dauert|braucht|geht)", r"dauer")
+# Words that make a message about something other than this business ("where is my package",
+# "how much is my bill"): an info cue next to them is not a question for the front desk.
+INFO_ELSEWHERE = (
+    r"my (?:bill|bills|rent|loan|mortgage|credit|balance|account|bank|salary|paycheck|order|package|car|phone|keys?|wallet|"
+    r"insurance|taxes?|electric\w*|gas|water|utilit\w*|flight|luggage|bag|current location|location)",
+    r"bank", r"bills?", r"pto", r"vacation days?", r"mpg", r"gas", r"income", r"shares?", r"stocks?", r"owe", r"spen[dt]",
+    r"yen", r"usd", r"credit score", r"credit limit", r"interest rate", r"exchange rate", r"currency", r"dollars?", r"euros? in",
+    r"transfer", r"gas station", r"airport", r"hospital", r"pharmacy", r"bitcoin", r"stock", r"tax(?:es)?", r"mein(?:e|en)? "
+    r"(?:rechnung|konto|bestellung|paket|auto|handy|schlüssel|flug)",
+)
+# Questions point at the business: "do you ...", "can I ..." (a question mark counts too).
+QUESTION = (
+    r"do (?:you|y'?all)", r"can (?:i|we|you)", r"could (?:i|we)", r"is (?:it|there)", r"are (?:you|there|dogs|kids|children)",
+    r"may i", r"should i", r"what", r"how", r"where", r"when", r"which",
+    r"habt ihr", r"haben sie", r"kann (?:ich|man)", r"darf (?:ich|man)", r"gibt es", r"ist (?:es|das)", r"seid ihr",
+    r"wie", r"was", r"wo", r"wann", r"welche",
+)

@@ -9,6 +9,8 @@ confirmation answer for the dialogue to interpret.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from . import entities, lexicon
 from .language import detect
@@ -100,10 +102,11 @@ def _read(text: str, context: Context) -> Reading:
         staff_text = None if staff is None else staff_text
 
     has_when = when.date is not None or when.time is not None or when.start is not None
+    topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
                      has_staff=bool(staff_text) or any_staff, known_staff=staff is not None or any_staff,
                      has_service=service is not None, expecting=expecting,
-                     has_contact=bool(email or phone or name))
+                     has_contact=bool(email or phone or name), topic=topic)
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
     return Reading(
@@ -112,11 +115,12 @@ def _read(text: str, context: Context) -> Reading:
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         date=when.date, time=when.time, start=when.start, end=when.end,
         name=name, email=email, phone=phone, number=number,
+        topic=topic if intent in ("info", "affirm") else None,
     )
 
 
 def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_staff: bool, has_service: bool,
-            expecting: str | None, has_contact: bool) -> Intent:
+            expecting: str | None, has_contact: bool, topic: str | None = None) -> Intent:
     if not n or not any(ch.isalnum() for ch in n):
         return "other"
     if _HANDOFF.search(n):
@@ -133,6 +137,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     rest = _DECLINED_OTHER.sub(" ", n)  # "don't add the event, book the appointment": the event is off the table
     if _OTHER_STRONG.search(rest) or (not appt_context and _OTHER_DOMAIN.search(rest)):
         return "other"
+    if topic == "cancellation_policy":
+        return "info"  # "can I cancel for free?" asks about the rule, it cancels nothing
     if _CANCEL.search(n) and not negated:
         obj = _OBJECT_OTHER.search(n)
         if obj and not _APPT_WORD.search(obj.group("obj")) and not has_service and obj.group("obj") not in (
@@ -152,6 +158,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     avail = _AVAIL.search(n) is not None
     if _SEE_YOU.search(n) and not book_weak and not avail:
         return "bye"  # "see you Tuesday then!"
+    if topic and not aff_lead and not deny_lead and (not book_strong or _ASKS.match(n)) and (
+            topic == "hours" or not has_when or not book_weak):
+        return "info"  # "how much is a haircut?", "are you open on Saturday?": a question, not a request
     if deny_lead:
         if has_when or (known_staff and not info) or book_strong or (book_weak and _APPT_NOUN.search(n)):
             return "book"
@@ -219,6 +228,27 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     return "other"
 
 
+def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
+    """What a question about the business asks about (prices, hours, ...), or None."""
+    if not n or _INFO_ELSEWHERE.search(n):
+        return None
+    for topic, pattern in _INFO_TOPICS:
+        if topic == "prices" and not has_service and _SELF.search(n):
+            continue  # "how much have I spent": the customer's own money, not the business's prices
+        if pattern.search(n) and (topic in _NEEDS_NO_POINTER or has_service or _POINTER.search(n)):
+            return topic
+    if has_service and _DURATION.search(n):
+        return "prices"  # the answer names the service's duration with its price
+    if faq_words and not has_when and ("?" in text or _QUESTION.search(n)) and _faq_pattern(tuple(faq_words)).search(n):
+        return "faq"
+    return None
+
+
+@lru_cache(maxsize=16)
+def _faq_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w'])" + lexicon.alternation(w.casefold() for w in words if w.strip()) + r"(?!\w)")
+
+
 def _courtesy(n: str) -> Intent | None:
     if _BYE.search(n):
         return "bye"
@@ -258,4 +288,16 @@ _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast"
                     r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time")
 
 
+_INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.INFO_TOPICS.items())
+_INFO_ELSEWHERE = cue(*lexicon.INFO_ELSEWHERE, r"how much (?:time|longer|later|earlier|do i owe|did i|have i|money|is left)")
+_QUESTION = cue(*lexicon.QUESTION)
+_DURATION = cue(*lexicon.DURATION)
+# Topics whose words are about a front desk on their own; the others need the business or a service in view.
+_NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services"})
+_POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
+               r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
+               r"price list", r"preisliste", r"preise")
+_SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
+_ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
+                   r"|haben|kann|darf|gibt|ist|seid|sind)\b")
 _MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|ihn|ihn|es|den|das)\b")

@@ -10,11 +10,18 @@ from typing import Literal
 
 Intent = Literal[
     "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
-    "greet", "thanks", "bye", "help", "handoff", "other",
+    "greet", "thanks", "bye", "help", "handoff", "info", "other",
 ]
 INTENTS: tuple[str, ...] = (
     "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
-    "greet", "thanks", "bye", "help", "handoff", "other",
+    "greet", "thanks", "bye", "help", "handoff", "info", "other",
+)
+# What an `info` question asks about the business ("how much is a haircut?" -> prices).
+Topic = Literal[
+    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
+]
+TOPICS: tuple[str, ...] = (
+    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
 )
 
 
@@ -25,6 +32,7 @@ class Vocabulary:
     services: Mapping[str, Sequence[str]] = field(default_factory=dict)
     staff: Mapping[str, Sequence[str]] = field(default_factory=dict)
     opening_hours: tuple[int, int] | None = None  # earliest opening, latest closing hour; for "at 2" -> 14:00
+    faq: Mapping[str, Sequence[str]] = field(default_factory=dict)  # per language: words pointing to the business's own Q&A
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Reading:
     email: str | None = None
     phone: str | None = None
     number: int | None = None  # a bare number, e.g. picking option 2
+    topic: Topic | None = None  # for `info`: what the customer asks about the business
     source: str | None = None  # who read it when not the rules alone: "llm", "rules (llm fallback: timeout)"
     raw: str | None = None  # the language model's raw output, for the console's /debug
 

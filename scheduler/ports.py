@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any, Protocol
 
 from booking_client import Booking
 from bot.messages import Reply
-from bot.store import Progress
+from bot.store import HandoffEvent, HandoffRecord, Progress
+
 
 
 class Notices(Protocol):
@@ -28,3 +30,39 @@ class Conversations(Protocol):
 Sender = Callable[[str, str, Reply, dict[str, str]], Awaitable[Any]]
 """(kind, channel user id, reply, template variables) -> a result with `.sent` and `.reason` (or a bool);
 raises to be tried again later."""
+
+
+class Handoffs(Protocol):
+    """The conversation store's handoffs: what happened in them, and closing those whose time ran out."""
+
+    async def handoff_events(self, after: int, limit: int = 500) -> list[HandoffEvent]: ...
+
+    async def handoff(self, handoff_id: int) -> HandoffRecord | None: ...
+
+    async def close_expired(self, now: datetime) -> int: ...
+
+    async def open_handoffs(self) -> list[HandoffRecord]: ...
+
+    async def reply_handoff(self, handoff_id: int, text: str, now: datetime) -> HandoffRecord | None: ...
+
+    async def close_handoff(self, handoff_id: int, by: str, now: datetime) -> HandoffRecord | None: ...
+
+
+class Mailer(Protocol):
+    """Sends one email; raises to be tried again later."""
+
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+OperatorChat = Callable[[str, "int | None"], Awaitable[Any]]
+"""(text, the handoff it is about or None) -> a result with `.sent`, `.id` (the message id) and `.reason`;
+sends to the business's operator chat (with a Close button for a handoff); raises to be tried again later."""
+
+Compose = Callable[[Booking, str, str], EmailMessage]
+"""(booking, the customer's language, change: booked | moved | cancelled | requested) -> the confirmation email."""
+
+
+class Ticking(Protocol):
+    """A loop run on the reminders' trigger: one round of planning and sending per tick."""
+
+    async def tick(self) -> int: ...

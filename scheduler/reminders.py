@@ -10,17 +10,18 @@ change feed, the conversations' progress, the dialogue's notices, the channels' 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, lists_all
 from bot.clock import Clock
-from bot.replies import when
+from bot.formats import formats_for
 
+from .leases import backoff
 from .plan import Planned, Rules, plan_booking, plan_no_show
-from .ports import Conversations, Notices, Sender
+from .ports import Conversations, Notices, Sender, Ticking
 from .store import ReminderStore
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ class ReminderScheduler:
 
     def __init__(self, store: ReminderStore, backend: BookingBackend, conversations: Conversations,
                  notices: Notices, senders: Mapping[str, Sender], clock: Clock, business: Business,
-                 timing: Timing) -> None:
+                 timing: Timing, *,
+                 also: Sequence[Ticking] = ()) -> None:
         self.store = store
         self.backend = backend
         self.feed = change_feed(backend)
@@ -81,6 +83,7 @@ class ReminderScheduler:
         self.timing = timing
         self._reconciled_at: datetime | None = None
         self._job = None
+        self.also = list(also)  # other loops on the same trigger (the notifications)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -88,13 +91,22 @@ class ReminderScheduler:
     # --- the loop ----------------------------------------------------------------------------
 
     async def tick(self) -> int:
-        """Plan what changed, then send what is due. Returns how many were sent."""
-        every = self.timing.reconcile_every
-        if every is not None and (self._reconciled_at is None or self.now() - self._reconciled_at >= every):
-            await self.reconcile()
-        await self.sync()
-        await self.plan_nudges()
-        return await self.send_due()
+        """Plan what changed, then send what is due; then the other loops on this trigger. Returns how
+        many reminders were sent."""
+        try:
+            every = self.timing.reconcile_every
+            if every is not None and (self._reconciled_at is None or self.now() - self._reconciled_at >= every):
+                await self.reconcile()
+            await self.sync()
+            await self.plan_nudges()
+            return await self.send_due()
+        finally:
+            for other in self.also:  # one loop's trouble never stops the other
+                try:
+                    await other.tick()
+                except Exception:
+                    log.exception("reminders: %s tick failed", type(other).__name__)
+
 
     def start(self, every_seconds: float) -> None:
         """Run `tick` every few seconds on APScheduler's asyncio scheduler (a trigger only: rows are the store)."""
@@ -250,7 +262,7 @@ class ReminderScheduler:
             return {"1": ""}
         biz = self.business
         return {"1": booking.contact.name or "", "2": biz.service(booking.service).display("en"),
-                "3": when(booking.start.astimezone(biz.tz), "en")}
+                "3": formats_for("en", biz.locales).when(booking.start.astimezone(biz.tz))}
 
     async def _mark(self, row: Any, token: str, status: str, note: str | None) -> int:
         sent_at = self.now() if status == "sent" else None
@@ -266,8 +278,7 @@ class ReminderScheduler:
             log.warning("reminders: %s for %s failed for good after %d tries: %s", row.kind, row.user_key,
                         row.attempts, error)
             return await self._mark(row, token, "failed", f"gave up after {row.attempts} tries: {error}")
-        backoff = min(timedelta(seconds=30) * 2 ** (row.attempts - 1), timedelta(minutes=30))
-        await self.store.retry(row.id, token, self.now() + backoff, f"try {row.attempts} failed: {error}")
+        await self.store.retry(row.id, token, self.now() + backoff(row.attempts), f"try {row.attempts} failed: {error}")
         return 0
 
     # --- the operator's view ---------------------------------------------------------------------

@@ -9,9 +9,8 @@ for another. Own Alembic history: `scheduler/migrations`.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 import storage
 from booking_client import Booking
 
+from .leases import LeasedRows
 from .plan import Planned
 
 VERSION_TABLE = "scheduler_version"
@@ -66,29 +66,41 @@ async def migrate(engine: AsyncEngine) -> None:
     await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
 
 
-class ReminderStore:
+async def read_cursor(engine: AsyncEngine, name: str) -> int | None:
+    """How far the feed `name` has been read (None: never)."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(sa.select(scheduler_cursor.c.position)
+                                  .where(scheduler_cursor.c.name == name))).first()
+    return row.position if row else None
+
+
+async def save_cursor(engine: AsyncEngine, name: str, position: int, *, only_if_new: bool = False) -> None:
+    """Move a cursor forward (never back, whichever process gets there first); `only_if_new`: set it
+    only if it has never been set."""
+    stmt = storage.insert_for(engine)(scheduler_cursor).values(name=name, position=position)
+    if only_if_new:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[scheduler_cursor.c.name])
+    else:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[scheduler_cursor.c.name],
+            set_={"position": storage.greatest(engine, stmt.excluded.position, scheduler_cursor.c.position)})
+    async with engine.begin() as conn:
+        await conn.execute(stmt)
+
+
+class ReminderStore(LeasedRows):
     """Plan, claim with a lease, mark, retry and release the rows of messages the bot starts."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._insert = storage.insert_for(engine)
+        super().__init__(engine, reminders)
 
     # --- the change-feed cursor -------------------------------------------------------------
 
     async def cursor(self) -> int:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(sa.select(scheduler_cursor.c.position)
-                                      .where(scheduler_cursor.c.name == _FEED))).first()
-        return row.position if row else 0
+        return await read_cursor(self.engine, _FEED) or 0
 
     async def save_cursor(self, position: int) -> None:
-        """Move the cursor forward (never back, whichever process gets there first)."""
-        stmt = self._insert(scheduler_cursor).values(name=_FEED, position=position)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[scheduler_cursor.c.name],
-            set_={"position": storage.greatest(self.engine, stmt.excluded.position, scheduler_cursor.c.position)})
-        async with self.engine.begin() as conn:
-            await conn.execute(stmt)
+        await save_cursor(self.engine, _FEED, position)
 
     # --- planning ------------------------------------------------------------------------------
 
@@ -145,57 +157,6 @@ class ReminderStore:
             due_at=p.due_at, not_before=p.due_at, status=p.status, note=p.note,
             booking_start=booking.start if booking else None, created_at=now,
         ).on_conflict_do_nothing(index_elements=[reminders.c.dedupe]))
-
-    # --- claiming and marking ------------------------------------------------------------------
-
-    async def next_due(self) -> datetime | None:
-        """When the next planned row falls due."""
-        async with self.engine.connect() as conn:
-            return (await conn.execute(sa.select(sa.func.min(reminders.c.not_before))
-                                       .where(reminders.c.status == "planned"))).scalar_one_or_none()
-
-    async def claim(self, now: datetime, *, grace: timedelta, lease: timedelta, limit: int) -> tuple[str, list[Any]]:
-        """Take up to `limit` due rows: mark those past `grace` missed, lease the rest, return them in due order."""
-        token, r = uuid.uuid4().hex, reminders
-        lapsed = sa.or_(r.c.status == "planned", sa.and_(r.c.status == "sending", r.c.lease_until < now))
-        async with self.engine.begin() as conn:
-            await conn.execute(r.update().where(lapsed, r.c.not_before < now - grace)
-                               .values(status="missed", note="came due while the bot was not running", lease_token=None))
-            ids = (await conn.execute(
-                sa.select(r.c.id).where(lapsed, r.c.not_before <= now).order_by(r.c.not_before, r.c.id)
-                .limit(limit).with_for_update(skip_locked=True))).scalars().all()
-            if not ids:
-                return token, []
-            await conn.execute(r.update().where(r.c.id.in_(ids)).values(
-                status="sending", lease_until=now + lease, lease_token=token, attempts=r.c.attempts + 1))
-            rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()
-        return token, list(rows)
-
-    async def mark(self, row_id: int, token: str, status: str, note: str | None, sent_at: datetime | None) -> bool:
-        """Finish a claimed row; False if its lease was lost meanwhile (another process owns it now)."""
-        values: dict[str, Any] = {"status": status, "lease_token": None}
-        if note is not None:
-            values["note"] = note[:300]
-        if sent_at is not None:
-            values["sent_at"] = sent_at
-        async with self.engine.begin() as conn:
-            result = await conn.execute(reminders.update()
-                                        .where(reminders.c.id == row_id, reminders.c.lease_token == token)
-                                        .values(**values))
-        return result.rowcount == 1
-
-    async def retry(self, row_id: int, token: str, not_before: datetime, note: str) -> None:
-        """Hand a failed row back to be tried again from `not_before`."""
-        async with self.engine.begin() as conn:
-            await conn.execute(reminders.update().where(reminders.c.id == row_id, reminders.c.lease_token == token)
-                               .values(status="planned", not_before=not_before, lease_token=None, note=note[:300]))
-
-    async def release(self, row_ids: Sequence[int], token: str) -> None:
-        """Hand back claimed rows that were not tried (the try is not counted)."""
-        async with self.engine.begin() as conn:
-            await conn.execute(reminders.update().where(reminders.c.id.in_(row_ids), reminders.c.lease_token == token)
-                               .values(status="planned", lease_token=None, lease_until=None,
-                                       attempts=reminders.c.attempts - 1))
 
     # --- the operator's view -------------------------------------------------------------------
 

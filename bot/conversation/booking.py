@@ -85,7 +85,7 @@ async def advance(turn: Turn) -> None:
         d.service = services[0].id
     offering = biz.staff_for(d.service)
     if d.staff and d.staff not in {p.id for p in offering}:
-        others = " / ".join(p.name for p in offering)
+        others = turn.formats.names([p.name for p in offering], either=True)
         turn.note(turn.t("staff_no_service", staff=turn.staff_name(d.staff), service=turn.service_name(d.service),
                          others=others))
         d.staff = None
@@ -151,7 +151,7 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
 def _note_unknown_staff(turn: Turn, r: Reading) -> None:
     """A name we don't know: say who works here (the booking goes on with anyone free)."""
     if r.staff_text and not r.staff and not r.any_staff:
-        team = ", ".join(p.name for p in turn.business.staff)
+        team = turn.formats.names([p.name for p in turn.business.staff])
         turn.note(turn.t("unknown_staff", staff=r.staff_text, team=team))
         turn.state.draft.staff = None
         turn.state.draft.any_staff = False

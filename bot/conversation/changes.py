@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bot.conversation.confirm as confirm
+import bot.conversation.policy as policy
 from booking_client import Booking
 from intents import Reading
 
@@ -69,6 +70,9 @@ async def _cancel(turn: Turn, booking_id: str) -> None:
     booking = await own_booking(turn, booking_id)
     if booking is None:
         turn.end(turn.t("nothing_to_cancel"))
+        return
+    if policy.too_late(turn, booking):
+        policy.refuse(turn, booking, "cancel")
         return
     confirm.ask_cancel(turn, booking)
 
@@ -147,6 +151,9 @@ async def _move(turn: Turn, booking_id: str) -> None:
     if booking is None:
         turn.end(turn.t("nothing_to_move"))
         return
+    if policy.too_late(turn, booking):
+        policy.refuse(turn, booking, "move")
+        return
     state.booking_id = booking.id
     d = state.draft
     state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
@@ -177,7 +184,7 @@ def _take_staff(turn: Turn, booking: Booking, staff: str) -> None:
         turn.state.draft.staff = staff
         return
     turn.note(turn.t("staff_no_service", staff=turn.staff_name(staff), service=turn.service_name(booking.service),
-                     others=" / ".join(p.name for p in offering)))
+                     others=turn.formats.names([p.name for p in offering], either=True)))
 
 
 def _ask_new_time(turn: Turn, booking: Booking) -> None:

@@ -10,6 +10,7 @@ import logging
 import uuid
 from datetime import datetime
 
+import bot.conversation.receipt as receipt
 from booking_client import (
     BackendUnavailable,
     Booking,
@@ -96,7 +97,8 @@ async def book(turn: Turn, _: Yes) -> None:
     turn.consumed_hold = p.hold
     names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
                  when=turn.when(booking.start))
-    turn.end(turn.t("requested" if booking.status is BookingStatus.PENDING else "booked", **names))
+    said = turn.t("requested" if booking.status is BookingStatus.PENDING else "booked", **names)
+    receipt.finish(turn, said, booking)
 
 
 async def answer(turn: Turn, said: Said | Yes | No) -> None:
@@ -152,7 +154,8 @@ async def cancel(turn: Turn, _: Yes) -> None:
     except (NotFound, InvalidRequest):  # gone, or cancelled elsewhere meanwhile
         turn.end(turn.t("nothing_to_cancel"))
         return
-    turn.end(turn.t("cancelled", service=turn.service_name(booking.service), when=turn.when(booking.start)))
+    said = turn.t("cancelled", service=turn.service_name(booking.service), when=turn.when(booking.start))
+    receipt.finish(turn, said, booking, cancelled=True)
 
 
 async def move(turn: Turn, _: Yes) -> None:
@@ -174,8 +177,8 @@ async def move(turn: Turn, _: Yes) -> None:
         await _time_gone(turn, p, search_staff=p.staff, fixed_staff=p.staff,
                          pick=Step.PICK_NEW_SLOT, ask=Step.ASK_NEW_TIME)
         return
-    turn.end(turn.t("moved", service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
-                    when=turn.when(booking.start)))
+    receipt.finish(turn, turn.t("moved", service=turn.service_name(booking.service),
+                                staff=turn.staff_name(booking.staff), when=turn.when(booking.start)), booking)
 
 
 # --- no ----------------------------------------------------------------------------------------------------
@@ -233,11 +236,11 @@ async def _rebook(turn: Turn, p: Pending, old: Booking) -> None:
         await turn.backend.cancel(old.id, reason="moved by the customer in the chat (booked again at the new time)")
     except (BackendUnavailable, InvalidRequest) as exc:
         log.warning("rebooked %s but could not cancel %s: %s", new.id, old.id, type(exc).__name__)
-        turn.end(turn.t("rebooked_not_cancelled", **names))
+        receipt.finish(turn, turn.t("rebooked_not_cancelled", **names), new)
         return
     except NotFound:
         pass  # already gone: the customer has exactly the new booking
-    turn.end(turn.t("moved", service=names["service"], staff=names["staff"], when=names["new"]))
+    receipt.finish(turn, turn.t("moved", service=names["service"], staff=names["staff"], when=names["new"]), new)
 
 
 async def _time_gone(turn: Turn, p: Pending, *, search_staff: str | None, fixed_staff: str | None,

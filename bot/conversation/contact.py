@@ -1,4 +1,8 @@
-"""The customer's name and email: asked once before the first booking, then remembered."""
+"""The customer's name and email: asked once before the first booking, then remembered.
+
+The email is asked for only where it is used: when confirmations go out by email, or on the
+console, whose "customer" no chat identifies. "No email" is an answer too, and is remembered.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .state import Step
 from .turn import Turn
 
 EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
+NO_EMAIL = re.compile(r"\b(?:no|none|nope|nah|not|without|skip|kein\w*|ohne|nein|nicht)\b|n[’']t\b", re.IGNORECASE)
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
 
 
@@ -30,7 +35,7 @@ def ask_missing_or_confirm(turn: Turn) -> None:
     """Ask for the name, then the email, if we don't have them; then the booking's confirmation."""
     if not turn.state.name:
         ask_name(turn)
-    elif not turn.state.email:
+    elif needs_email(turn):
         ask_email(turn)
     else:
         confirm.ask_book(turn)
@@ -40,8 +45,22 @@ def ask_name(turn: Turn) -> None:
     turn.ask(Step.ASK_NAME, turn.t("ask_name"))
 
 
+def needs_email(turn: Turn) -> bool:
+    """No email yet, none declined, and one is of use: a confirmation goes to it, or the customer is on the
+    console, which identifies nobody (booking systems also find a customer's bookings by email)."""
+    state = turn.state
+    if state.email or state.no_email:
+        return False
+    return turn.email_confirmations or turn.msg.channel == "console"
+
+
 def ask_email(turn: Turn) -> None:
-    turn.ask(Step.ASK_EMAIL, turn.t("ask_email", name=turn.state.name or ""))
+    """"What email address should the confirmation go to?" (only promised when confirmations are sent)."""
+    if not needs_email(turn):  # asked before email confirmations were switched off: not needed any more
+        ask_missing_or_confirm(turn)
+        return
+    key = "ask_email" if turn.email_confirmations else "ask_email_plain"
+    turn.ask(Step.ASK_EMAIL, turn.t(key, name=turn.state.name or ""))
 
 
 async def take_name(turn: Turn, said: Said) -> None:
@@ -59,14 +78,23 @@ async def take_name(turn: Turn, said: Said) -> None:
 
 
 async def take_email(turn: Turn, said: Said) -> None:
-    """The answer to "what email address should the confirmation go to?"."""
+    """The answer to "what email address should the confirmation go to?": an address, or "no email"."""
     found = said.reading.email or (m.group(0) if (m := EMAIL.search(said.text)) else None)
     email = valid_email(found) if found else None
-    if not email:
+    if email:
+        turn.state.email = email
+    elif found is None and declines_email(said.text):
+        turn.state.no_email = True  # "no email", "I don't have one", "keine", "ohne": booked without one
+        turn.note(turn.t("no_email_ok"))
+    else:
         turn.say(turn.t("bad_email"))
         return
-    turn.state.email = email
     ask_missing_or_confirm(turn)
+
+
+def declines_email(text: str) -> bool:
+    """"no email", "I don't have one", "keine E-Mail", "ohne": a short answer that says no."""
+    return len(text.split()) <= 8 and bool(NO_EMAIL.search(text))
 
 
 def plain_name(text: str) -> str | None:

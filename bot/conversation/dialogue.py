@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+import bot.conversation.handoff as handoff
 import bot.conversation.holds as holds
 import intents
 from booking_client import BackendUnavailable, Booking, BookingBackend, Business
 from intents import Context, Reading
 
-from .. import replies
 from ..clock import Clock
 from ..messages import Inbound, Reply
 from ..replies import Texts
@@ -56,6 +56,8 @@ class Dialogue:
         booking_link: str = "",
         context_lines: int = 0,
         questions: Mapping[str, Mapping[str, str]] | None = None,
+        team_reachable: bool = False,
+        email_confirmations: bool = False,
     ) -> None:
         self.business = business
         self.backend = backend
@@ -66,7 +68,10 @@ class Dialogue:
         self.booking_link = booking_link
         self.context_lines = context_lines  # how many of the last lines the reader sees (0: none are kept)
         self.questions = dict(questions or {})  # qualification question key -> {language: text}
-        self.texts = Texts(business.texts)
+        self.team_reachable = team_reachable  # an operator channel passes handoffs on to the business's team
+        self.email_confirmations = email_confirmations  # bookings are confirmed by email (SMTP is set up)
+        self.texts = Texts.of(business)
+        self.default_lang = self.texts.language(default_lang)  # else the first language the business speaks
         self.vocabulary = business_vocabulary(business)
         self.last_reading: Reading | None = None  # the console shows it with /debug
 
@@ -74,9 +79,15 @@ class Dialogue:
         """Answer one message; the state is saved before the replies are returned."""
         state = await self.store.load(msg.key)
         turn = self._turn(msg, state)
+        handoff.expire(turn)
+        event = handoff.still_answered(turn) if state.handoff is not None else None
+        if state.handoff is not None and event is None:  # free text for the team: passed on, no reply
+            state.turns += 1
+            await self.store.save(msg.key, state, self.clock.now())
+            return []
         before = holds.held(turn)
         try:
-            await dispatch(turn, classify(msg, state, lambda text: self._read(text, state)))
+            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state)))
             await holds.settle(turn, before)
         except BackendUnavailable:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
@@ -87,7 +98,8 @@ class Dialogue:
         return turn.out
 
     def _remember(self, state: State, msg: Inbound, out: list[Reply]) -> None:
-        """Keep this exchange's lines for the next reading (only with a reader that uses them)."""
+        """Keep this exchange's lines for the next reading (only with a reader that uses them; a handoff
+        passes them on to the team)."""
         if not self.context_lines:
             return
         lines = [("customer", (msg.text or "").strip()[:MAX_LINE])] if (msg.text or "").strip() else []
@@ -109,10 +121,11 @@ class Dialogue:
         return reply
 
     def _turn(self, msg: Inbound, state: State) -> Turn:
-        if state.lang is None:
-            state.lang = msg.lang or self.default_lang
+        if state.lang not in self.texts.languages:  # a new conversation, or a language the business no longer speaks
+            state.lang = self.texts.language(msg.lang, self.default_lang)
         return Turn(state, self.business, self.backend, self.clock, self.texts, msg, booking_link=self.booking_link,
-                    questions=self.questions)
+                    questions=self.questions, team_reachable=self.team_reachable,
+                    email_confirmations=self.email_confirmations)
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""
@@ -120,15 +133,16 @@ class Dialogue:
         offered = tuple(option.label for option in state.options)
         reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
                                           offered=offered, recent=tuple(state.recent)))
+
         self.last_reading = reading
-        _follow_language(state, text, reading)
+        _follow_language(state, text, reading, self.texts.languages)
         return reading
 
 
-def _follow_language(state: State, text: str, reading: Reading) -> None:
-    """Answer in the language the customer writes in, once they write a few words of it."""
+def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[str, ...]) -> None:
+    """Answer in the language the customer writes in, once they write a few words of it, if the business speaks it."""
     if state.step in (Step.ASK_NAME, Step.ASK_EMAIL):
         return  # names and addresses say nothing about the customer's language
     words = re.findall(r"[^\W\d_]{2,}", EMAIL.sub(" ", text))
-    if reading.lang in replies.LANGS and reading.lang != state.lang and len(words) >= 2:
+    if reading.lang in spoken and reading.lang != state.lang and len(words) >= 2:
         state.lang = reading.lang

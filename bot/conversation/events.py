@@ -15,7 +15,7 @@ from typing import Literal
 from intents import Reading
 
 from ..messages import Inbound
-from .payloads import NoChoice, Payload, YesChoice, unpack
+from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, unpack
 from .state import CONFIRM_STEPS, PICK_STEPS, OfferedOption, State, Step
 
 MAX_TEXT = 1000  # longer messages get a polite request to say it in a sentence
@@ -82,7 +82,7 @@ Read = Callable[[str], Reading]
 def classify(msg: Inbound, state: State, read: Read) -> Event:
     """The one event this message is; free text is read (with `read`) only when nothing simpler fits."""
     if msg.choice is not None:
-        return _chosen(_pressed(msg.choice, state), "button")
+        return _chosen(_pressed(msg.choice, state), "button", state)
     text = (msg.text or "").strip()
     if not text:
         return Noise("empty")
@@ -93,7 +93,7 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
     if state.options:
         typed = _typed(text, state.options)
         if typed is not None:
-            return _chosen(unpack(typed[0]), typed[1])
+            return _chosen(unpack(typed[0]), typed[1], state)
     if is_stop(text, state):
         return Stop()
     return _from_reading(read(text), text, state)
@@ -124,18 +124,23 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     options = state.options
     if r.number is not None and options and state.step in PICK_STEPS and not r.has_when:
         if 1 <= r.number <= len(options):  # "the second one", "option 3"
-            return _chosen(unpack(options[r.number - 1].value), "words")
+            return _chosen(unpack(options[r.number - 1].value), "words", state)
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm":
             return Yes(r)
         if r.intent == "deny" and not r.has_when:
             return No(r)
+    offered = unpack(options[0].value) if state.step is None and len(options) == 1 else None
+    if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic:
+        return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
     return Said(r, text)
 
 
-def _chosen(payload: Payload | None, by: Literal["button", "number", "label", "words"]) -> Event:
+def _chosen(payload: Payload | None, by: Literal["button", "number", "label", "words"], state: State) -> Event:
     if payload is None:
         return Stale()
+    if isinstance(payload, TalkToTeam):  # the same request as writing "I want to talk to a person"
+        return Said(Reading(intent="handoff", lang=state.lang or "en"), "")
     if isinstance(payload, YesChoice):
         return Yes()
     if isinstance(payload, NoChoice):

@@ -110,7 +110,7 @@ class CancelIt(Payload):
 
 
 class BookAgain(Payload):
-    """"Book again", under a follow-up or a no-show message."""
+    """"Book again" under a follow-up or a no-show message; "Book a haircut" under an answer about the business."""
 
     prefix = "again"
     service: str | None
@@ -122,9 +122,15 @@ class CarryOn(Payload):
     prefix = "resume"
 
 
+class TalkToTeam(Payload):
+    """"Talk to the team": the same request as writing "I want to talk to a person"."""
+
+    prefix = "team"
+
+
 KINDS: dict[str, type[Payload]] = {k.prefix: k for k in (
     ServiceChoice, StaffChoice, SlotChoice, BookingChoice, YesChoice, NoChoice,
-    Attend, MoveIt, CancelIt, BookAgain, CarryOn,
+    Attend, MoveIt, CancelIt, BookAgain, CarryOn, TalkToTeam,
 )}
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import bot.conversation.booking as booking
 import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
+import bot.conversation.handoff as handoff
+import bot.conversation.info as info
+
 from intents import Intent, Reading
 
 from .events import Said, Stop
@@ -28,6 +32,10 @@ async def stop(turn: Turn, _: Stop) -> None:
 
 async def by_intent(turn: Turn, said: Said) -> None:
     """What the customer asks for, whatever the question on the table was."""
+    r = said.reading
+    if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
+        await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
+        return
     handler = _BY_INTENT.get(said.reading.intent)
     if handler is not None:
         await handler(turn, said.reading)
@@ -40,7 +48,7 @@ async def _help(turn: Turn, _: Reading) -> None:
 
 
 async def _handoff(turn: Turn, _: Reading) -> None:
-    turn.say(turn.t("handoff"))  # the business is told by the channel side; the question stays open
+    await handoff.open_handoff(turn)  # the question on the table stays open
 
 
 async def _bye(turn: Turn, _: Reading) -> None:
@@ -79,6 +87,9 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     step = turn.state.step
     if step in CONFIRM_STEPS:
         turn.say(turn.t("confirm_first", question=confirm.question(turn)), options=turn.yes_no())
+        return
+    if said.reading.intent == "other" and info.faq_match(turn, said.text):  # one of the business's own questions
+        await info.answer(turn, replace(said.reading, intent="info", topic="faq"), said.text)
         return
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
     if said.reading.intent in ("affirm", "deny") and step is None:

@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from booking_client import Slot
 
-from .. import replies
 from ..messages import Option
 from .payloads import SlotChoice
 from .state import Draft
@@ -136,11 +135,37 @@ def why_not(turn: Turn, want: Wanted, exact: datetime, local_day: date) -> str:
     closure = biz.closed_on(local_day)
     if closure or not biz.hours.spans(local_day.weekday()):
         reason = f" ({closure.reason})" if closure and closure.reason else ""
-        return turn.t("closed_day", day=replies.day(local_day, turn.lang), reason=reason)
+        return turn.t("closed_day", day=turn.formats.day(local_day), reason=reason)
+    outside = outside_hours(turn, want, exact, local_day)
+    if outside:
+        return outside
     if exact < turn.now() + biz.min_notice:
-        return turn.t("too_soon", notice=_duration(biz.min_notice, turn.lang))
+        return turn.t("too_soon", notice=turn.formats.duration(biz.min_notice))
     return turn.t("unavailable", when=turn.when(exact), service=turn.service_name(want.service),
                   with_staff=with_staff(turn, want.staff))
+
+
+def outside_hours(turn: Turn, want: Wanted, exact: datetime, local_day: date) -> str | None:
+    """Why a time outside the opening hours won't do, with that day's hours ("we close at 14:00"), or None."""
+    biz = turn.business
+    spans = (biz.hours_for(want.staff) if want.staff else biz.hours).spans(local_day.weekday())
+    service = biz.service(want.service)
+    start = turn.local(exact).replace(tzinfo=None)
+    end = start + service.duration
+    day_start = datetime.combine(local_day, time(0))
+    if not spans or any(day_start.replace(hour=a.hour, minute=a.minute) <= start
+                        and end <= day_start.replace(hour=b.hour, minute=b.minute) for a, b in spans):
+        return None
+    fmt = turn.formats
+    names = dict(day=fmt.day(local_day), time=fmt.clock_time(exact.astimezone(biz.tz)),
+                 hours=", ".join(f"{fmt.clock_time(a)}–{fmt.clock_time(b)}" for a, b in spans),
+                 service=turn.service_name(want.service))
+    first, last = spans[0][0], spans[-1][1]
+    if start.time() < first:
+        return turn.t("out_of_hours_early", open=fmt.clock_time(first), **names)
+    if end > day_start.replace(hour=last.hour, minute=last.minute):
+        return turn.t("out_of_hours_late", close=fmt.clock_time(last), **names)
+    return turn.t("out_of_hours", **names)
 
 
 async def nearest(turn: Turn, target: datetime, service: str, staff: str | None) -> list[Slot]:
@@ -193,9 +218,8 @@ def with_staff(turn: Turn, staff: str | None) -> str:
 def period_text(turn: Turn, start: datetime, end: datetime) -> str:
     first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
     if first == last:
-        return ("on " if turn.lang == "en" else "am ") + replies.day(first, turn.lang)
-    a, b = replies.day(first, turn.lang), replies.day(last, turn.lang)
-    return f"from {a} to {b}" if turn.lang == "en" else f"vom {a} bis {b}"
+        return ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
+    return turn.formats.days(first, last)
 
 
 # --- small pure helpers -------------------------------------------------------------------------
@@ -222,12 +246,3 @@ def _spread(slots: list[Slot], most: int) -> list[Slot]:
     step = (len(slots) - 1) / (most - 1)
     return [slots[round(i * step)] for i in range(most)]
 
-
-def _duration(delta: timedelta, lang: str) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        if lang == "de":
-            return "1 Stunde" if hours == 1 else f"{hours} Stunden"
-        return "1 hour" if hours == 1 else f"{hours} hours"
-    return f"{minutes} min" if lang == "en" else f"{minutes} Minuten"

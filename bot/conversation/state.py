@@ -88,6 +88,25 @@ class OfferedOption(BaseModel):
     value: str
 
 
+class Handoff(BaseModel):
+    """An open request to talk to a person: while it is open, the customer's free text goes to the team."""
+
+    id: int | None = None  # the conversation store's handoff row (given when the state is saved)
+    opened_at: datetime
+    closes_at: datetime  # the business's timeout: the bot takes over again by itself
+
+
+class HandoffEntry(BaseModel):
+    """What happened to a handoff in this turn; the store writes it together with the state."""
+
+    kind: Literal["opened", "customer", "business", "closed"]
+    text: str = ""
+    by: str = ""  # closed: operator, console or timeout
+    handoff: int | None = None  # closed: which one
+    tell_customer: bool = True  # closed: the customer has not yet been told that the bot is back
+    lines: list[tuple[str, str]] = []  # opened: the conversation's last lines, for the team
+
+
 class State(BaseModel):
     """Persisted per customer (channel + user id)."""
 
@@ -100,10 +119,13 @@ class State(BaseModel):
     options: list[OfferedOption] = []
     name: str | None = None
     email: str | None = None
+    no_email: bool = False  # the customer said they have no email or want to give none: not asked again
     turns: int = 0
     nudged_turn: int | None = None  # the turn a "shall we carry on?" nudge was sent after (once)
     # the last lines of this conversation, kept only when a language model reads messages in context
     recent: list[tuple[str, str]] = []
+    handoff: Handoff | None = None  # a person from the business has the conversation
+    handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
 
     @property
     def flow(self) -> Flow | None:

@@ -67,8 +67,8 @@ def adds_new_time(said: Said) -> bool:
 
 
 def answers_contact_question(said: Said) -> bool:
-    """Anything but a request to do something else ("cancel my appointment", "help", "bye")."""
-    return said.reading.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye")
+    """Anything but a request to do something else ("cancel my appointment", "help", "bye", "where are you?")."""
+    return said.reading.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye", "info")
 
 
 def names_a_booking(said: Said) -> bool:

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from booking_client import BookingBackend, Business, Contact
 
-from .. import replies
 from ..clock import Clock
-from ..messages import Inbound, Option, Reply
+from ..formats import Formats
+from ..messages import Attachment, Inbound, Option, Reply
 from ..replies import Texts
 from .payloads import NoChoice, YesChoice
 from .state import OfferedOption, State, Step
@@ -36,6 +36,9 @@ class Turn:
     consumed_hold: str | None = None  # a slot hold the booking took over (not to be let go)
     booking_link: str = ""  # where new bookings are made when the booking system takes none from the chat
     questions: dict[str, dict[str, str]] = field(default_factory=dict)  # qualification questions by key, per language
+    team_reachable: bool = False  # an operator channel passes a handoff on to the business's team
+    email_confirmations: bool = False  # a booking's changes are confirmed by email to the address given
+
 
     # --- saying things ------------------------------------------------------------------------
 
@@ -46,24 +49,24 @@ class Turn:
     def t(self, key: str, **values: object) -> str:
         return self.texts(self.lang, key, business=self.business.name, **values)
 
-    def say(self, *parts: str, options: Sequence[Option] = ()) -> None:
+    def say(self, *parts: str, options: Sequence[Option] = (), attachments: Sequence[Attachment] = ()) -> None:
         """Queue one reply (noted lines, then parts, joined by newlines); its options become the offer on the table."""
         text = "\n".join(p for p in (*self.lines, *parts) if p)
         self.lines = []
         offer = uuid.uuid4().hex[:10] if options else None
         self.state.offer_id = offer
         self.state.options = [OfferedOption(label=o.label, value=o.value) for o in options]
-        self.out.append(Reply(text=text, options=tuple(options), offer=offer))
+        self.out.append(Reply(text=text, options=tuple(options), offer=offer, attachments=tuple(attachments)))
 
     def ask(self, step: Step, *parts: str, options: Sequence[Option] = ()) -> None:
         """Put a question on the table: the step it is, and the reply that asks it."""
         self.state.step = step
         self.say(*parts, options=options)
 
-    def end(self, *parts: str) -> None:
+    def end(self, *parts: str, attachments: Sequence[Attachment] = ()) -> None:
         """Finish the flow under way and say so; the name, email and language stay."""
         self.state.clear_flow()
-        self.say(*parts)
+        self.say(*parts, attachments=attachments)
 
     def note(self, text: str) -> None:
         """Text that goes in front of the next reply."""
@@ -89,8 +92,13 @@ class Turn:
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.business.tz)
 
+    @property
+    def formats(self) -> Formats:
+        """How this customer's language writes dates, times, durations and lists (the business's locale)."""
+        return self.texts.formats(self.lang)
+
     def when(self, moment: datetime) -> str:
-        return replies.when(self.local(moment), self.lang)
+        return self.formats.when(self.local(moment))
 
     def service_name(self, service_id: str | None) -> str:
         if not service_id:

@@ -315,7 +315,7 @@ class WhatsAppChannel:
     async def _opt(self, key: str, to: str, body: str, *, opted_out: bool) -> str:
         """STOP/STOPP/ABMELDEN and START/ANMELDEN; one confirmation, then silence until START."""
         german = re.sub(r"[^\w]", "", body.lower()) in _GERMAN_KEYWORDS
-        lang = "de" if german else await self.core.language(key)
+        lang = self.core.texts.language("de") if german else await self.core.language(key)  # one the business speaks
         if opted_out:
             await self.send_text(key, say(self.core, lang, "opted_out"), kind="opt_out")
             await self.contacts.set_opted_out(key, True)

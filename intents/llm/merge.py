@@ -46,7 +46,15 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
         email=_written(model.email, text) or rules.email,
         phone=_written(model.phone, text) or rules.phone,
         number=number if number is not None else rules.number,
+        topic=_topic(model, rules, intent),
     )
+
+
+def _topic(model: ModelReading, rules: Reading, intent: str) -> str | None:
+    """The topic of an info question: the model's, or the rules' when the model named none."""
+    if intent not in ("info", "affirm"):
+        return None
+    return model.topic or rules.topic if intent == "info" else rules.topic
 
 
 def _first(names) -> str | None:

@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ModelIntent = Literal[
     "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
-    "greet", "thanks", "bye", "help", "handoff", "other",
+    "greet", "thanks", "bye", "help", "handoff", "info", "other",
+]
+ModelTopic = Literal[
+    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
 ]
 
 
@@ -34,3 +37,4 @@ class ModelReading(BaseModel):
     email: str | None
     phone: str | None
     option_number: int | None = Field(description="the number of an offered option the customer picks, or null")
+    topic: ModelTopic | None = Field(description="for intent info: what is asked about the business, else null")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONVERSATION = ["book a haircut with Sarah on Wednesday at 10", "Anna Schmidt", "anna@example.com", "yes",
+CONVERSATION = ["book a haircut with Sarah on Wednesday at 10", "Anna Schmidt, anna@example.com", "yes",
                 "my appointments", "move my appointment to Thursday at 11", "yes", "/bookings",
                 "cancel my appointment", "yes"]
 

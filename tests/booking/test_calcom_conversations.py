@@ -127,7 +127,7 @@ async def test_a_booking_cancelled_in_cal_com_drops_its_reminders_and_a_forged_w
     try:
         url = server.addresses[0] + "/calcom/webhook"
         fake.webhook_urls = [url]
-        for text in ("haircut with Sarah on Thursday at 10", "Anna", "anna@example.com", "yes"):
+        for text in ("haircut with Sarah on Thursday at 10", "Anna, anna@example.com", "yes"):
             replies = await app.dialogue.handle(Inbound("telegram", "1001", text=text, lang="en"))
         assert "You're booked" in replies[-1].text
         await fake.settle()  # Cal.com's own BOOKING_CREATED webhook for the bot's booking
@@ -184,7 +184,7 @@ async def test_the_operator_console_books_into_cal_com(calcom, tmp_path):
     fake, clocked = calcom
     clocked.clock = VirtualClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
     code, out, err = await chat(console_env(fake, tmp_path), tmp_path,
-                                "haircut with Tom on Wednesday at 15:00\nPaul\npaul@example.com\nyes\n/bookings\n")
+                                "haircut with Tom on Wednesday at 15:00\nPaul, paul@example.com\nyes\n/bookings\n")
     assert code == 0, err
     assert "no channel" not in out and "You're booked: Haircut with Tom on Wed 25 Nov, 15:00" in out
     assert "Wed 25 Nov, 15:00  Haircut     Tom    confirmed   Paul (telegram:1001)" in out
@@ -203,7 +203,7 @@ async def test_the_time_asked_about_is_held_in_cal_com_until_the_customer_answer
         return "\n".join(r.text for r in await app.dialogue.handle(Inbound("telegram", user, text=text, lang="en")))
 
     try:
-        for text in ("haircut with Sarah on Thursday at 10", "Anna", "anna@example.com"):
+        for text in ("haircut with Sarah on Thursday at 10", "Anna, anna@example.com"):
             reply = await say(text)
         assert "Shall I book Haircut with Sarah on Thu 26 Nov, 10:00" in reply
         [held] = fake.reservations.values()
@@ -230,7 +230,7 @@ async def test_when_cal_com_does_not_answer_the_customer_is_asked_to_say_it_agai
         return "\n".join(r.text for r in await app.dialogue.handle(Inbound("telegram", "1001", text=text, lang="en")))
 
     try:
-        for text in ("haircut with Sarah on Thursday at 10", "Anna", "anna@example.com"):
+        for text in ("haircut with Sarah on Thursday at 10", "Anna, anna@example.com"):
             await say(text)
         fake.down_forever = True
         reply = await say("yes")

@@ -33,9 +33,8 @@ def joined(replies) -> str:
 
 async def to_confirmation(app, user="1001"):
     await say(app, "haircut with Sarah tomorrow at 10", user)
-    await say(app, "Anna", user)
-    replies = await say(app, "anna@example.com", user)
-    assert "Shall I book" in joined(replies)
+    replies = await say(app, "Anna", user)  # no email asked on Telegram without email confirmations
+    assert joined(replies).startswith("Shall I book")
     return replies
 
 

@@ -57,7 +57,7 @@ def chat_with(backend_class, **dialogue_options) -> Chat:
 
 
 async def to_confirmation(chat: Chat) -> None:
-    for text in ("haircut with Sarah on Tuesday at 10", "Anna", "anna@example.com"):
+    for text in ("haircut with Sarah on Tuesday at 10", "Anna"):
         reply = await chat.say(text)
     assert "Shall I book Haircut with Sarah on Tue 24 Nov, 10:00" in reply
 
@@ -142,7 +142,7 @@ class AssignsStaff(MemoryBackend):
 
 async def test_a_time_the_system_assigns_to_whoever_is_free_is_said_so_and_the_booking_names_who_it_got():
     chat = chat_with(AssignsStaff)
-    for text in ("a haircut on Tuesday at 10", "Anna", "anna@example.com"):
+    for text in ("a haircut on Tuesday at 10", "Anna"):
         reply = await chat.say(text)
     assert "Shall I book Haircut with whoever is free on Tue 24 Nov, 10:00" in reply
     assert "You're booked: Haircut with Tom on Tue 24 Nov, 10:00" in await chat.say("yes")

@@ -18,6 +18,7 @@ from bot.conversation.payloads import (
     ServiceChoice,
     SlotChoice,
     StaffChoice,
+    TalkToTeam,
     YesChoice,
     unpack,
 )
@@ -39,6 +40,7 @@ EXAMPLES = [
     BookAgain(service="beard"),
     BookAgain(service=None),
     CarryOn(),
+    TalkToTeam(),
 ]
 
 

@@ -41,16 +41,31 @@ class Sent:
 
 
 @dataclass
+class Document:
+    """A file the bot sent (sendDocument), as the customer's app offers it for download."""
+
+    message_id: int
+    chat_id: int
+    filename: str
+    content_type: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass
 class FakeTelegram:
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)  # not yet confirmed by getUpdates offset
     sent: list[Sent] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    refuse_documents: bool = False  # answer sendDocument with 400, as for a file Telegram will not take
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     answered: list[str] = field(default_factory=list)
     webhook: dict[str, Any] | None = None
     webhook_statuses: list[int] = field(default_factory=list)
     too_many: int = 0  # answer this many sendMessage calls with 429 "retry after", as a flood limit does
+    down: int = 0  # answer this many sendMessage calls with 502 Bad Gateway, as an outage does
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1000)
@@ -142,6 +157,9 @@ class FakeTelegram:
             self.too_many -= 1
             return web.json_response({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
                                       "parameters": {"retry_after": 3}}, status=429)
+        if self.down:
+            self.down -= 1
+            return _error(502, "Bad Gateway")
         if not text.strip():
             return _error(400, "Bad Request: message text is empty")
         markup = p.get("reply_markup")
@@ -151,6 +169,27 @@ class FakeTelegram:
             self.sent.append(message)
             self._changed.notify_all()
         return _ok(self._message_json(message))
+
+    async def _m_senddocument(self, p: dict[str, Any]) -> web.Response:
+        """The Bot API's multipart upload: chat_id and the file in the `document` part."""
+        chat_id, upload = int(p["chat_id"]), p["document"]
+        if self.refuse_documents:
+            return _error(400, "Bad Request: wrong file type")
+        if isinstance(upload, str) and upload.startswith("attach://"):  # the file in its own part, by name
+            upload = p.get(upload.removeprefix("attach://"))
+        if not isinstance(upload, web.FileField):
+            return _error(400, "Bad Request: there is no document in the request")
+        document = Document(next(self._message_ids), chat_id, upload.filename, upload.content_type,
+                            upload.file.read(), str(p.get("caption") or ""))
+        async with self._changed:
+            self.documents.append(document)
+            self._changed.notify_all()
+        data = self._message_json(Sent(document.message_id, chat_id, ""))
+        del data["text"]
+        data["document"] = {"file_id": f"doc{document.message_id}", "file_unique_id": f"u{document.message_id}",
+                            "file_name": document.filename, "mime_type": document.content_type,
+                            "file_size": len(document.data)}
+        return _ok(data)
 
     async def _m_editmessagereplymarkup(self, p: dict[str, Any]) -> web.Response:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
@@ -171,7 +210,7 @@ class FakeTelegram:
     def _message_json(self, m: Sent) -> dict[str, Any]:
         data: dict[str, Any] = {
             "message_id": m.message_id, "date": int(time.time()), "text": m.text,
-            "chat": {"id": m.chat_id, "type": "private", "first_name": "Customer"},
+            "chat": _chat(m.chat_id),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Demo Salon", "username": "demo_salon_bot"},
         }
         if m.keyboard:
@@ -191,6 +230,17 @@ class FakeTelegram:
         }
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        update = {"update_id": next(self._ids), "message": message}
+        await self.deliver(update)
+        return update
+
+    async def send_in(self, chat_id: int, user_id: int, text: str, *, reply_to: Sent | None = None,
+                      lang: str = "en") -> dict[str, Any]:
+        """Someone writes `text` in a chat or group (e.g. the business's operator chat), perhaps as a reply."""
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()), "text": text,
+                                   "from": self._user(user_id, lang), "chat": _chat(chat_id)}
+        if reply_to is not None:
+            message["reply_to_message"] = self._message_json(reply_to)
         update = {"update_id": next(self._ids), "message": message}
         await self.deliver(update)
         return update
@@ -234,6 +284,19 @@ class FakeTelegram:
             self._changed.notify_all()
         return None
 
+    async def wait_for_documents(self, chat_id: int, count: int, timeout: float = 5.0) -> list[Document]:
+        """Wait until the bot has sent `count` documents to the chat in all; returns them."""
+        def mine() -> list[Document]:
+            return [d for d in self.documents if d.chat_id == chat_id]
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(mine()) >= count), timeout)
+            except TimeoutError:
+                raise AssertionError(f"expected {count} documents in chat {chat_id}, got "
+                                     f"{[d.filename for d in mine()]}") from None
+        return mine()
+
     def chat(self, chat_id: int) -> list[Sent]:
         return [m for m in self.sent if m.chat_id == chat_id]
 
@@ -257,7 +320,15 @@ class FakeTelegram:
                 raise AssertionError(f"updates never confirmed: {[u['update_id'] for u in self.updates]}") from None
 
 
+def _chat(chat_id: int) -> dict[str, Any]:
+    """A private chat (positive ids) or a group (negative ids), as Telegram describes them."""
+    if chat_id < 0:
+        return {"id": chat_id, "type": "group", "title": "Team"}
+    return {"id": chat_id, "type": "private", "first_name": "Customer"}
+
+
 def _maybe_json(value: str) -> Any:
+
     if value[:1] in "[{":
         try:
             return json.loads(value)

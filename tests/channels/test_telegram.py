@@ -19,16 +19,14 @@ async def book_by_buttons(fake: FakeTelegram, user: int = ANNA, *, seen: int = 0
     (with the confirmation question as it looked before the press: `chat.question`)."""
     await fake.send(user, BOOK)
     await fake.wait_for(user, seen + 1)
-    await fake.send(user, "Anna Schmidt")
-    await fake.wait_for(user, seen + 2)
-    await fake.send(user, "anna@example.com")
-    chat = await fake.wait_for(user, seen + 3)
+    await fake.send(user, "Anna Schmidt")  # no email asked: the chat identifies her, and no email is sent
+    chat = await fake.wait_for(user, seen + 2)
     question = chat[-1]
     assert "Shall I book Haircut with Sarah on Tue 24 Nov, 10:00" in question.text
     assert question.buttons == ["Yes", "No"]
     before = copy.deepcopy(question)
     await fake.press(user, question, "Yes")
-    chat = Chat(await fake.wait_for(user, seen + 4))
+    chat = Chat(await fake.wait_for(user, seen + 3))
     chat.question = before
     return chat
 
@@ -56,7 +54,7 @@ async def test_a_whole_booking_over_long_polling(db_engine, fake_telegram, run_b
         assert booking.contact.name == "Anna Schmidt"
 
         await fake_telegram.send(ANNA, "/mybookings")
-        chat = await fake_telegram.wait_for(ANNA, 5)
+        chat = await fake_telegram.wait_for(ANNA, 4)
         assert "Haircut with Sarah on Tue 24 Nov, 10:00" in chat[-1].text
 
 
@@ -80,17 +78,17 @@ async def test_a_stale_or_reused_button_gets_a_polite_answer_and_never_books_twi
         chat = await book_by_buttons(fake_telegram)
         question = chat.question  # the keyboard as a second phone still shows it
         await fake_telegram.press(ANNA, question, "Yes")  # the same Yes again (a second phone, a double tap)
-        chat = await fake_telegram.wait_for(ANNA, 5)
+        chat = await fake_telegram.wait_for(ANNA, 4)
         assert "expired" in chat[-1].text
         assert len(await bookings(app)) == 1
 
     # A restart: the button from before it still gets a polite reply, not a crash.
     async with run_bot(settings, sqlite_engine) as (server, app):
         await fake_telegram.press(ANNA, question, "No")
-        chat = await fake_telegram.wait_for(ANNA, 6)
+        chat = await fake_telegram.wait_for(ANNA, 5)
         assert "expired" in chat[-1].text
         await fake_telegram.press_data(ANNA, question, "v1|confirm|yes")  # data from an older bot version
-        chat = await fake_telegram.wait_for(ANNA, 7)
+        chat = await fake_telegram.wait_for(ANNA, 6)
         assert "expired" in chat[-1].text
         assert len(await bookings(app)) == 1
         assert fake_telegram.answered == ["cq1", "cq2", "cq3", "cq4"], "every press was answered"
@@ -103,15 +101,13 @@ async def test_the_same_update_five_times_books_once_and_answers_once(db_engine,
         await fake_telegram.send(ANNA, BOOK)
         await fake_telegram.wait_for(ANNA, 1)
         await fake_telegram.send(ANNA, "Anna Schmidt")
-        await fake_telegram.wait_for(ANNA, 2)
-        await fake_telegram.send(ANNA, "anna@example.com")
-        question = (await fake_telegram.wait_for(ANNA, 3))[-1]
+        question = (await fake_telegram.wait_for(ANNA, 2))[-1]
         yes = await fake_telegram.press(ANNA, question, "Yes")
         for _ in range(4):
             await fake_telegram.redeliver(yes)  # Telegram did not see our confirmation: it sends it again
         await settle(server, fake_telegram)
         texts = [m.text for m in fake_telegram.chat(ANNA)]
-        assert len(texts) == 4 and sum("You're booked" in t for t in texts) == 1
+        assert len(texts) == 3 and sum("You're booked" in t for t in texts) == 1
         assert len(await bookings(app)) == 1
         assert caplog.text.count(f"update {yes['update_id']} was already received") == 4, "all five reached the bot"
 
@@ -141,7 +137,7 @@ async def test_webhook_mode_checks_the_secret_and_books(db_engine, fake_telegram
         for _ in range(4):
             assert await fake_telegram.redeliver(update) == 200
         await settle(server)
-        assert len(fake_telegram.chat(ANNA)) == 5
+        assert len(fake_telegram.chat(ANNA)) == 4
         assert len(await bookings(app)) == 1
 
 
@@ -170,7 +166,7 @@ async def test_one_customers_messages_in_order_others_concurrently(sqlite_engine
         finally:
             release_anna.set()
         chat = await fake_telegram.wait_for(ANNA, 2)
-        assert "What name" in chat[0].text and "email" in chat[1].text
+        assert "What name" in chat[0].text and "Shall I book" in chat[1].text
         assert slow_started == [BOOK, "Anna Schmidt"]
 
 
@@ -237,16 +233,16 @@ async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_tel
         await reminders.tick()
         clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # two hours before the haircut
         assert await reminders.tick() == 1
-        reminder = (await fake_telegram.wait_for(ANNA, 5))[-1]
+        reminder = (await fake_telegram.wait_for(ANNA, 4))[-1]
         assert "Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00" in reminder.text
         assert reminder.buttons == ["I'll be there", "Move it", "Cancel it"]
         await fake_telegram.press(ANNA, reminder, "Cancel it")
-        question = (await fake_telegram.wait_for(ANNA, 6))[-1]
-        assert "Cancel your Haircut with Sarah on Tue 24 Nov, 10:00?" in question.text
-        assert await bookings(app), "nothing is cancelled before the customer says yes"
-        await fake_telegram.press(ANNA, question, "Yes")
-        assert "is cancelled" in (await fake_telegram.wait_for(ANNA, 7))[-1].text
-        assert await bookings(app) == []
+        answer = (await fake_telegram.wait_for(ANNA, 5))[-1]
+        # two hours before, inside the demo salon's 24 hours: the policy, the booking kept, the team offered
+        assert "can't cancel your Haircut on Tue 24 Nov, 10:00" in answer.text
+        assert "24 hours" in answer.text
+        assert answer.buttons == ["Talk to the team"]
+        assert await bookings(app), "nothing is cancelled inside the cancellation period"
 
 
 async def test_a_reminder_refused_with_slow_down_is_sent_again_later(sqlite_engine, fake_telegram, run_bot, clock):
@@ -261,7 +257,25 @@ async def test_a_reminder_refused_with_slow_down_is_sent_again_later(sqlite_engi
         clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))
         fake_telegram.too_many = 1
         assert await reminders.tick() == 0  # Telegram said "retry after": not lost, not failed
-        assert len(fake_telegram.chat(ANNA)) == 4
+        assert len(fake_telegram.chat(ANNA)) == 3
         clock.advance(timedelta(seconds=31))
         assert await reminders.tick() == 1
-        assert "Reminder: your Haircut" in (await fake_telegram.wait_for(ANNA, 5))[-1].text
+        assert "Reminder: your Haircut" in (await fake_telegram.wait_for(ANNA, 4))[-1].text
+
+
+async def test_the_command_menu_and_the_channel_texts_come_from_the_business_texts(
+        sqlite_engine, fake_telegram, run_bot, tmp_path):
+    from importlib import resources
+
+    demo = resources.files("booking_client.data").joinpath("demo_business.toml").read_text("utf-8")
+    path = tmp_path / "business.toml"
+    path.write_text(demo.replace('languages = ["en", "de"]', 'languages = ["de"]')
+                    + '\n[texts.de]\ncommand_book = "Jetzt Termin sichern"\n'
+                      'greet = "Servus bei {business}!"\n', encoding="utf-8")
+    async with run_bot(settings_for(fake_telegram, business_file=str(path)), sqlite_engine) as (server, app):
+        menu = {c["command"]: c["description"] for c in fake_telegram.commands[""]}
+        assert menu["book"] == "Jetzt Termin sichern" and menu["help"] == "Was ich kann"
+        assert set(fake_telegram.commands) == {""}, "only the languages the business speaks"
+        await fake_telegram.send(9, "/start", lang="en")
+        [hello] = await fake_telegram.wait_for(9, 1)
+        assert hello.text == "Servus bei Demo Salon!", "an English app gets German from a German-only business"

@@ -37,11 +37,13 @@ async def test_a_whole_booking_over_whatsapp(db_engine, fake_twilio, run_bot):
     async with run_bot(settings_for(twilio=fake_twilio), db_engine) as (server, app):
         wire(fake_twilio, server)
         assert "What name" in await say(fake_twilio, BOOK, 1)
-        assert "email" in await say(fake_twilio, "Anna Schmidt", 2)
-        question = await say(fake_twilio, "anna@example.com", 3)
+        question = await say(fake_twilio, "Anna Schmidt", 2)  # no email asked: the number identifies her
         assert question.endswith("Shall I book Haircut with Sarah on Tue 24 Nov, 10:00 (30 min) for Anna Schmidt?\n"
                                  "1. Yes\n2. No")
-        assert "You're booked: Haircut with Sarah on Tue 24 Nov, 10:00" in await say(fake_twilio, "1", 4)
+        booked = await say(fake_twilio, "1", 3)
+        assert "You're booked: Haircut with Sarah on Tue 24 Nov, 10:00" in booked
+        assert "Add it to your calendar: https://calendar.google.com/calendar/render?action=TEMPLATE" in booked
+        assert "confirmation" not in booked, "no email confirmation is promised without SMTP"
         [booking] = await bookings(app)
         assert booking.contact.ref == f"whatsapp:{ANNA}"
         sent = fake_twilio.to(ANNA)[0]
@@ -54,14 +56,13 @@ async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio
         wire(fake_twilio, server)
         await say(fake_twilio, BOOK, 1)
         await say(fake_twilio, "Anna Schmidt", 2)
-        await say(fake_twilio, "anna@example.com", 3)
         _, _, params = await fake_twilio.send(ANNA, "yes")
         for _ in range(4):  # Twilio retrying the same webhook
             status, _, _ = await fake_twilio.send(ANNA, "yes", sid=params["MessageSid"])
             assert status == 200
         await settle(server)
         bodies = [m.body for m in fake_twilio.to(ANNA)]
-        assert len(bodies) == 4 and "You're booked" in bodies[-1]
+        assert len(bodies) == 3 and "You're booked" in bodies[-1]
         assert len(await bookings(app)) == 1
 
 
@@ -209,17 +210,16 @@ async def test_a_reminder_is_a_numbered_list_answered_by_number(sqlite_engine, f
         wire(fake_twilio, server)
         await say(fake_twilio, BOOK, 1)
         await say(fake_twilio, "Anna Schmidt", 2)
-        await say(fake_twilio, "anna@example.com", 3)
-        await say(fake_twilio, "1", 4)
+        await say(fake_twilio, "1", 3)
         reminders = build_scheduler(app, server.senders)
         await reminders.tick()
         clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # inside the 24-hour window
         fake_twilio.now += 23 * 3600
         assert await reminders.tick() == 1
-        reminder = (await fake_twilio.wait_for(ANNA, 5))[-1].body
+        reminder = (await fake_twilio.wait_for(ANNA, 4))[-1].body
         assert reminder == ("Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00. See you then!\n"
                             "1. I'll be there\n2. Move it\n3. Cancel it")
-        assert "Great, see you on Tue 24 Nov, 10:00!" in await say(fake_twilio, "1", 6)
+        assert "Great, see you on Tue 24 Nov, 10:00!" in await say(fake_twilio, "1", 5)
 
 
 async def test_a_reminder_during_a_twilio_outage_is_tried_again_and_arrives_once(sqlite_engine, fake_twilio, run_bot,
@@ -230,7 +230,7 @@ async def test_a_reminder_during_a_twilio_outage_is_tried_again_and_arrives_once
 
     async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
         wire(fake_twilio, server)
-        for n, text in enumerate((BOOK, "Anna Schmidt", "anna@example.com", "1"), 1):
+        for n, text in enumerate((BOOK, "Anna Schmidt", "1"), 1):
             await say(fake_twilio, text, n)
         reminders = build_scheduler(app, server.senders)
         await reminders.tick()
@@ -242,7 +242,7 @@ async def test_a_reminder_during_a_twilio_outage_is_tried_again_and_arrives_once
                  and r.note and "503" in r.note]
         clock.set(clock.now() + timedelta(seconds=30))
         assert await reminders.tick() == 1
-        got = await fake_twilio.wait_for(ANNA, 5)
+        got = await fake_twilio.wait_for(ANNA, 4)
         assert sum(m.body.startswith("Reminder:") for m in got if m.body) == 1
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-FIELDS = ("service", "staff", "staff_text", "when_text", "date", "name", "email", "phone", "option_number")
+FIELDS = ("service", "staff", "staff_text", "when_text", "date", "name", "email", "phone", "option_number", "topic")
 
 
 def reading(intent: str, lang: str = "en", **fields: Any) -> dict:

@@ -58,7 +58,9 @@ CASES = [
     ("can I speak to a real person please", "handoff"),
     # other: never an action
     ("what's the weather", "other"), ("cancel my Netflix", "other"), ("book me a taxi", "other"),
-    ("Wie wird das Wetter morgen?", "other"), ("what's your address?", "other"), ("how much is a haircut?", "other"),
+    ("Wie wird das Wetter morgen?", "other"),
+    # info: a question about the business, never an action
+    ("what's your address?", "info"), ("how much is a haircut?", "info"),
     ("asdfgh", "other"), ("", "other"), ("🙂", "other"),
 ]
 

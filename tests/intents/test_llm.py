@@ -135,3 +135,15 @@ def test_token_use_and_latency_are_logged_without_the_text(fake_openai, caplog):
     assert any("prompt_tokens=321" in line and "completion_tokens=42" in line and "latency_ms=" in line
                for line in lines)
     assert not any("servus" in line for line in lines)
+
+
+def test_a_question_about_the_business_comes_back_as_info_with_its_topic(fake_openai):
+    fake_openai.answer(reading("info", service="coloring", topic="prices"))
+    got = reader(fake_openai)("and what would colouring set me back, roughly?", CTX)
+    assert (got.intent, got.topic, got.service, got.source) == ("info", "prices", "coloring", "llm")
+
+
+def test_a_topic_without_info_is_dropped(fake_openai):
+    fake_openai.answer(reading("book", service="haircut", topic="parking", when_text="tomorrow at 10"))
+    got = reader(fake_openai)("haircut tomorrow at 10", CTX)
+    assert (got.intent, got.topic) == ("book", None)

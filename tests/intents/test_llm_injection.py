@@ -80,8 +80,7 @@ async def say(app, user: str, text: str) -> str:
 
 async def to_confirmation(app, user: str, when: str, name: str, email: str) -> str:
     await say(app, user, f"haircut with Sarah tomorrow at {when}")
-    await say(app, user, name)
-    return await say(app, user, email)
+    return await say(app, user, f"{name}, {email}")  # the email given along, kept with the booking
 
 
 def settings_for(fake) -> Settings:

@@ -48,7 +48,7 @@ async def make(engine, clock, **settings):
 
 
 async def book_in_chat(app, when="Thursday at 10", user="1001"):
-    for text in (f"haircut with Sarah {when}", "Anna", "anna@example.com", "yes"):
+    for text in (f"haircut with Sarah {when}", "Anna", "yes"):
         replies = await app.dialogue.handle(Inbound("telegram", user, text=text, lang="en"))
     assert "booked" in replies[-1].text
     return (await app.backend.list_for_contact(Contact(ref=f"telegram:{user}")))[0]
@@ -86,9 +86,10 @@ async def test_a_booking_gets_two_reminders_and_a_follow_up_each_once_in_order(d
 
 async def test_the_quick_actions_work_as_replies_in_the_conversation(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
-    app, phone, sched = await make(sqlite_engine, clock)
+    # two days ahead: a reminder inside the demo salon's 24 free hours would get the cancellation policy instead
+    app, phone, sched = await make(sqlite_engine, clock, reminder_offsets="48h,2h")
     await book_in_chat(app)
-    await walk(clock, sched, datetime(2026, 11, 25, 10, 1, tzinfo=BERLIN))
+    await walk(clock, sched, datetime(2026, 11, 24, 10, 1, tzinfo=BERLIN))
     assert phone.kinds() == ["reminder"]
     replies = await app.dialogue.handle(Inbound("telegram", "1001", text="3", lang="en"))  # "Cancel it"
     assert "Cancel your Haircut" in replies[-1].text

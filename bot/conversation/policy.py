@@ -1,0 +1,40 @@
+"""The cancellation deadline: a booking that starts too soon is not cancelled or moved in the chat.
+
+Inside the business's `free_until_hours` the customer hears the rule and is offered the team
+(the same request as writing "I want to talk to a person"); the booking stays as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+
+from booking_client import Booking
+
+from .payloads import TalkToTeam
+from .turn import Turn
+
+
+def too_late(turn: Turn, booking: Booking) -> bool:
+    """Whether the booking starts within the business's free cancellation period (and has not started)."""
+    deadline = turn.business.cancellation.deadline
+    now = turn.now()
+    return bool(deadline) and now < booking.start < now + deadline
+
+
+def refuse(turn: Turn, booking: Booking, action: str) -> None:
+    """Say why this booking is not cancelled (action "cancel") or moved ("move"), and offer the team."""
+    deadline = turn.business.cancellation.deadline
+    assert deadline is not None
+    turn.state.clear_flow()
+    turn.say(turn.t(f"too_late_{action}", service=turn.service_name(booking.service), when=turn.when(booking.start),
+                    notice=notice(turn, deadline)),
+             options=[TalkToTeam().option(turn.t("talk_to_team"))])
+
+
+def notice(turn: Turn, deadline: timedelta) -> str:
+    """'24 hours' / '24 Stunden' as the business wrote it (hours, not days); '90 minutes' where not whole hours."""
+    if deadline % timedelta(hours=1):
+        return turn.formats.duration(deadline)
+    return format_timedelta(deadline, granularity="hour", threshold=10**9, locale=turn.formats.locale)

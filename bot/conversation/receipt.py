@@ -1,0 +1,35 @@
+"""What a booked, moved, cancelled or requested reply carries besides its sentence.
+
+The appointment as a calendar file (each channel sends it where it can), an "add to calendar"
+link on the chats that show links, and "a confirmation is on its way" only when one will be
+sent: confirmations by email are on and the booking has the customer's address.
+"""
+
+from __future__ import annotations
+
+from booking_client import Booking
+
+from ..calendar import add_to_calendar_link, calendar_file
+from ..messages import Attachment
+from .turn import Turn
+
+CALENDAR_FILE = "appointment.ics"
+LINK_CHANNELS = frozenset({"telegram", "whatsapp"})  # chats that show a link; the console prints the file's name
+
+
+def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) -> None:
+    """End the flow with `text`, the confirmation note, the calendar link and the calendar file."""
+    lines = [text]
+    if turn.email_confirmations and booking.contact.email:
+        lines.append(turn.t("confirmation_on_its_way", email=booking.contact.email))
+    if not cancelled and turn.msg.channel in LINK_CHANNELS:
+        link = add_to_calendar_link(booking, turn.business, turn.lang, texts=turn.texts)
+        lines.append(turn.t("add_to_calendar", link=link))
+    turn.end(*lines, attachments=(calendar(turn, booking, cancelled=cancelled),))
+
+
+def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:
+    """The booking as `appointment.ics`: an update of the event, or (cancelled) its removal."""
+    method = "CANCEL" if cancelled else "REQUEST"
+    data = calendar_file(booking, turn.business, turn.lang, method=method, now=turn.now(), texts=turn.texts)
+    return Attachment(CALENDAR_FILE, f"text/calendar; method={method}; charset=utf-8", data)

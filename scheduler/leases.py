@@ -1,0 +1,88 @@
+"""Rows of messages the bot starts, claimed with a lease, marked, retried: one way for every outbox table.
+
+A row is `planned` until a process claims it (`sending`, with a lease token and a time
+limit); the claim takes `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN
+IMMEDIATE` serializes claims). Marking needs the token, so a process whose lease ran
+out cannot overwrite what another process did since. A lapsed lease is claimable again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import storage
+
+
+class LeasedRows:
+    """Claim, mark, retry and release the rows of one table with `status`, `not_before`, `attempts`,
+    `lease_until`, `lease_token`, `note` and `sent_at` columns."""
+
+    def __init__(self, engine: AsyncEngine, table: sa.Table) -> None:
+        self.engine = engine
+        self.table = table
+        self._insert = storage.insert_for(engine)
+
+    async def next_due(self) -> datetime | None:
+        """When the next planned row falls due."""
+        t = self.table.c
+        async with self.engine.connect() as conn:
+            return (await conn.execute(sa.select(sa.func.min(t.not_before)).where(t.status == "planned"))
+                    ).scalar_one_or_none()
+
+    async def claim(self, now: datetime, *, lease: timedelta, limit: int, grace: timedelta | None = None
+                    ) -> tuple[str, list[Any]]:
+        """Take up to `limit` due rows, leased, in due order; with `grace`, those older than it are marked missed."""
+        token, r = uuid.uuid4().hex, self.table
+        lapsed = sa.or_(r.c.status == "planned", sa.and_(r.c.status == "sending", r.c.lease_until < now))
+        async with self.engine.begin() as conn:
+            if grace is not None:
+                await conn.execute(r.update().where(lapsed, r.c.not_before < now - grace).values(
+                    status="missed", note="came due while the bot was not running", lease_token=None))
+            ids = (await conn.execute(
+                sa.select(r.c.id).where(lapsed, r.c.not_before <= now).order_by(r.c.not_before, r.c.id)
+                .limit(limit).with_for_update(skip_locked=True))).scalars().all()
+            if not ids:
+                return token, []
+            await conn.execute(r.update().where(r.c.id.in_(ids)).values(
+                status="sending", lease_until=now + lease, lease_token=token, attempts=r.c.attempts + 1))
+            rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()
+        return token, list(rows)
+
+    async def mark(self, row_id: int, token: str, status: str, note: str | None, sent_at: datetime | None,
+                   **more: Any) -> bool:
+        """Finish a claimed row; False if its lease was lost meanwhile (another process owns it now)."""
+        values: dict[str, Any] = {"status": status, "lease_token": None, **more}
+        if note is not None:
+            values["note"] = note[:300]
+        if sent_at is not None:
+            values["sent_at"] = sent_at
+        t = self.table
+        async with self.engine.begin() as conn:
+            result = await conn.execute(t.update().where(t.c.id == row_id, t.c.lease_token == token).values(**values))
+        return result.rowcount == 1
+
+    async def retry(self, row_id: int, token: str, not_before: datetime, note: str) -> None:
+        """Hand a failed row back to be tried again from `not_before`."""
+        t = self.table
+        async with self.engine.begin() as conn:
+            await conn.execute(t.update().where(t.c.id == row_id, t.c.lease_token == token)
+                               .values(status="planned", not_before=not_before, lease_token=None, note=note[:300]))
+
+    async def release(self, row_ids: Sequence[int], token: str) -> None:
+        """Hand back claimed rows that were not tried (the try is not counted)."""
+        t = self.table
+        async with self.engine.begin() as conn:
+            await conn.execute(t.update().where(t.c.id.in_(row_ids), t.c.lease_token == token)
+                               .values(status="planned", lease_token=None, lease_until=None,
+                                       attempts=t.c.attempts - 1))
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed try: 30 s, doubling, at most 30 minutes."""
+    return min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(minutes=30))

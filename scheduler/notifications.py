@@ -1,0 +1,337 @@
+"""The business hears about its customers; customers get their confirmation emails.
+
+Notification rows (`outbox.NotificationStore`) are planned from the booking backend's change
+feed and from the conversation store's handoff events, each followed with a cursor of its
+own; on the first start both cursors are set to the feeds' current end, so an existing
+database does not notify its history. Rows are then claimed with a lease, sent, marked;
+a failed send is tried again with backoff and given up after a few tries, with a note.
+Texts for the business are in its first language and say only what it needs: what, who
+with, when, the customer's name and how to reach them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed
+from bot.clock import Clock
+from bot.messages import Reply
+from bot.replies import Texts
+from bot.store import HandoffEvent, HandoffRecord
+
+from .leases import backoff
+from .outbox import Notification, NotificationStore
+from .ports import Compose, Conversations, Handoffs, Mailer, OperatorChat, Sender
+from .store import read_cursor, save_cursor
+
+log = logging.getLogger(__name__)
+
+BOOKING_FEED = "notify_bookings"
+HANDOFF_FEED = "notify_handoffs"
+PAGE = 500
+CHAT_CHANNELS = ("telegram", "whatsapp", "console")  # bookings made in a chat (others confirm their own)
+CONFIRMED_CHANGES = ("booked", "moved", "cancelled", "requested")
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Where notifications go, as configured; what is None is off."""
+
+    operator_chat: OperatorChat | None = None
+    operator_email: str | None = None
+    mailer: Mailer | None = None
+    compose: Compose | None = None  # the customers' confirmation emails (needs the mailer)
+    max_attempts: int = 5
+    lease: timedelta = timedelta(minutes=2)
+    permanent: tuple[type[BaseException], ...] = ()  # errors that mean it will never be delivered
+
+    @property
+    def operators(self) -> list[str]:
+        return [t for t, on in (("operator_telegram", self.operator_chat is not None),
+                                ("operator_email", bool(self.operator_email and self.mailer))) if on]
+
+
+def booking_kind(change_kind: Any, booking: Booking) -> str | None:
+    """What the business hears about a change of the feed (None: nothing)."""
+    kind = str(getattr(change_kind, "value", change_kind))
+    if kind == "created":
+        return "requested" if booking.status is BookingStatus.PENDING else "booked"
+    if kind == "cancelled" and booking.status is BookingStatus.CANCELLED:
+        return "cancelled"
+    if kind == "rescheduled" and booking.status.active:
+        return "moved"
+    if kind == "status" and booking.status is BookingStatus.NO_SHOW:
+        return "no_show"
+    return None
+
+
+class Notifier:
+    """Plans, claims and sends the notifications of booking changes and handoffs."""
+
+    def __init__(self, store: NotificationStore, backend: BookingBackend, conversations: Conversations,
+                 handoffs: Handoffs, senders: Mapping[str, Sender], clock: Clock, business: Business, texts: Texts,
+                 targets: Targets) -> None:
+        self.store = store
+        self.backend = backend
+        self.feed = change_feed(backend)
+        self.conversations = conversations
+        self.handoffs = handoffs
+        self.senders = dict(senders)
+        self.clock = clock
+        self.business = business
+        self.texts = texts
+        self.targets = targets
+        self.team_lang = texts.languages[0]
+        self._begun = False
+
+    # --- the loop ----------------------------------------------------------------------------
+
+    async def begin(self) -> None:
+        """On the very first start, skip what happened before: both cursors start at their feed's end."""
+        if self.feed is not None and await read_cursor(self.store.engine, BOOKING_FEED) is None:
+            end = 0
+            while changes := await self.feed.changes_since(end, PAGE):
+                end = changes[-1].cursor
+            await save_cursor(self.store.engine, BOOKING_FEED, end, only_if_new=True)
+        if await read_cursor(self.store.engine, HANDOFF_FEED) is None:
+            end = 0
+            while events := await self.handoffs.handoff_events(end, PAGE):
+                end = events[-1].id
+            await save_cursor(self.store.engine, HANDOFF_FEED, end, only_if_new=True)
+        self._begun = True
+
+    async def tick(self) -> int:
+        """Close handoffs whose time ran out, plan what changed, send what is due; returns how many were sent."""
+        if not self._begun:
+            await self.begin()
+        await self.handoffs.close_expired(self.clock.now())
+        await self.plan_bookings()
+        await self.plan_handoffs()
+        return await self.send_due()
+
+    # --- planning: booking changes -------------------------------------------------------------
+
+    async def plan_bookings(self) -> None:
+        if self.feed is None:
+            return
+        cursor = await read_cursor(self.store.engine, BOOKING_FEED) or 0
+        while changes := await self.feed.changes_since(cursor, PAGE):
+            for change in changes:
+                try:
+                    booking = await self.backend.get(change.booking_id)
+                except NotFound:
+                    continue
+                kind = booking_kind(getattr(change, "kind", None), booking)
+                if kind is not None:
+                    await self.store.plan(await self._about_booking(kind, booking, change.cursor), self.clock.now())
+            cursor = changes[-1].cursor
+            await save_cursor(self.store.engine, BOOKING_FEED, cursor)
+
+    async def _about_booking(self, kind: str, booking: Booking, cursor: int) -> list[Notification]:
+        previous = await self.store.previous_start(booking.id) if kind == "moved" else None
+        body = self._booking_text(kind, booking, previous)
+        common = dict(kind=kind, booking_id=booking.id, booking_start=booking.start, user_key=booking.contact.ref)
+        out = [Notification(f"{target}:{kind}:{booking.id}:{cursor}", "business", target, body=body,
+                            lang=self.team_lang, **common) for target in self.targets.operators]
+        channel = booking.contact.ref.partition(":")[0]
+        t = self.targets
+        if (t.mailer and t.compose and booking.contact.email and kind in CONFIRMED_CHANGES
+                and channel in CHAT_CHANNELS):
+            lang = self.texts.language((await self.conversations.progress(booking.contact.ref)).lang)
+            out.append(Notification(f"customer_email:{kind}:{booking.id}:{cursor}", "customer", "customer_email",
+                                    lang=lang, **common))
+        return out
+
+    def _booking_text(self, kind: str, booking: Booking, previous: datetime | None) -> str:
+        lang, biz = self.team_lang, self.business
+        when = self.texts.formats(lang).when
+        values = dict(service=_name(lambda: biz.service(booking.service).display(lang), booking.service),
+                      staff=_name(lambda: biz.person(booking.staff).name, booking.staff),
+                      when=when(booking.start.astimezone(biz.tz)),
+                      customer=self._customer(booking.contact.name, booking.contact.ref, booking.contact.email))
+        if kind == "moved" and previous is not None and previous != booking.start:
+            return self._t("notify_moved_from", previous=when(previous.astimezone(biz.tz)), **values)
+        return self._t(f"notify_{kind}", **values)
+
+    def _customer(self, name: str | None, ref: str, email: str | None = None) -> str:
+        """The customer as the business needs them: the name, the channel and how to reach them."""
+        channel, _, user = ref.partition(":")
+        reach = {"whatsapp": f"WhatsApp {user}", "telegram": "Telegram", "console": "console"}.get(channel)
+        parts = [p for p in (reach, email if channel != "whatsapp" else None) if p] or [ref]
+        if name:
+            return self._t("notify_customer", name=name, reach=", ".join(parts))
+        return self._t("notify_customer_anon", reach=", ".join(parts))
+
+    def _t(self, key: str, lang: str | None = None, **values: object) -> str:
+        return self.texts(lang or self.team_lang, key, business=self.business.name, **values)
+
+    # --- planning: handoffs --------------------------------------------------------------------
+
+    async def plan_handoffs(self) -> None:
+        cursor = await read_cursor(self.store.engine, HANDOFF_FEED) or 0
+        while events := await self.handoffs.handoff_events(cursor, PAGE):
+            for event in events:
+                await self.store.plan(await self._about_handoff(event), self.clock.now())
+            cursor = events[-1].id
+            await save_cursor(self.store.engine, HANDOFF_FEED, cursor)
+
+    async def _about_handoff(self, e: HandoffEvent) -> list[Notification]:
+        customer = self._customer(e.name, e.user_key)
+        lang = self.texts.language(e.lang)
+
+        def to_team(kind: str, body_for: Any, targets: Sequence[str]) -> list[Notification]:
+            return [Notification(f"{target}:{kind}:{e.id}", "business", target, kind, body=body_for(target),
+                                 handoff_id=e.handoff_id, user_key=e.user_key, lang=self.team_lang)
+                    for target in targets]
+
+        def to_customer(kind: str, body: str) -> list[Notification]:
+            return [Notification(f"customer_chat:{kind}:{e.id}", "customer", "customer_chat", kind, body=body,
+                                 handoff_id=e.handoff_id, user_key=e.user_key, lang=lang)]
+
+        if e.kind == "opened":
+            record = await self.handoffs.handoff(e.handoff_id)
+            return to_team("handoff", lambda target: self._handoff_text(record, customer, target),
+                           self.targets.operators) if record else []
+        if e.kind == "customer":
+            body = self._t("notify_handoff_message", id=e.handoff_id, customer=customer, text=e.text or "")
+            return to_team("handoff_message", lambda _: body, self.targets.operators)
+        if e.kind == "business":
+            return to_customer("handoff_reply", self._t("handoff_reply", lang, text=e.text or ""))
+        if e.kind == "closed":
+            timed_out = e.by == "timeout"
+            body = self._t("notify_handoff_timed_out" if timed_out else "notify_handoff_closed", id=e.handoff_id,
+                           customer=customer)
+            targets = self.targets.operators if timed_out else [t for t in self.targets.operators
+                                                                if t == "operator_telegram"]
+            back = to_customer("handoff_closed", self._t("handoff_back", lang)) if e.tell_customer else []
+            return to_team("handoff_closed", lambda _: body, targets) + back
+        return []
+
+    def _handoff_text(self, record: HandoffRecord, customer: str, target: str) -> str:
+        closes = self.texts.formats(self.team_lang).when(record.closes_at.astimezone(self.business.tz))
+        parts = [self._t("notify_handoff", id=record.id, customer=customer, closes=closes)]
+        lines = [self._t(f"notify_line_{'bot' if who == 'bot' else 'customer'}", text=text)
+                 for who, text in record.transcript]
+        if lines:
+            parts.append(self._t("notify_handoff_transcript", lines="\n".join(lines)))
+        how = "notify_handoff_how_telegram" if target == "operator_telegram" else "notify_handoff_how_console"
+        parts.append(self._t(how, id=record.id))
+        return "\n\n".join(parts)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    async def next_due(self) -> datetime | None:
+        return await self.store.next_due()
+
+    async def send_due(self) -> int:
+        sent = 0
+        while True:
+            token, rows = await self.store.claim(self.clock.now(), lease=self.targets.lease, limit=PAGE)
+            if not rows:
+                return sent
+            deadline = rows[0].lease_until - self.targets.lease / 4
+            for i, row in enumerate(rows):
+                if self.clock.now() >= deadline:  # a peer may claim the rest once the lease runs out
+                    await self.store.release([r.id for r in rows[i:]], token)
+                    break
+                sent += await self._send(row, token)
+            if len(rows) < PAGE:
+                return sent
+
+    async def _send(self, row: Any, token: str) -> int:
+        try:
+            result = await self._deliver(row)
+        except self.targets.permanent as exc:
+            return await self._mark(row, token, "failed", f"{type(exc).__name__}: {exc}")
+        except NotFound:
+            return await self._mark(row, token, "cancelled", "booking no longer exists")
+        except Exception as exc:  # network or server trouble: try again later
+            return await self._retry(row, token, f"{type(exc).__name__}: {exc}")
+        if result is None or result is True or getattr(result, "sent", False):
+            ref = getattr(result, "id", None)
+            return await self._mark(row, token, "sent", None, sent_ref=str(ref) if ref is not None else None)
+        return await self._mark(row, token, "failed", getattr(result, "reason", None) or "the channel refused it")
+
+    async def _deliver(self, row: Any) -> Any:
+        target, t = row.target, self.targets
+        if target == "operator_telegram" and t.operator_chat is not None:
+            about = row.handoff_id if row.kind in ("handoff", "handoff_message") else None
+            return await t.operator_chat(row.body, about)
+        if target == "operator_email" and t.mailer is not None and t.operator_email:
+            await t.mailer.send(_team_email(row.body, t.operator_email))
+            return True
+        if target == "customer_email" and t.mailer is not None and t.compose is not None:
+            booking = await self.backend.get(row.booking_id)
+            await t.mailer.send(t.compose(booking, row.lang, row.kind))
+            return True
+        if target == "customer_chat":
+            channel, _, user = row.user_key.partition(":")
+            sender = self.senders.get(channel)
+            if sender is not None:
+                return await sender(row.kind, user, Reply(row.body), {"1": row.body})
+        return _Refused(f"{target} is not configured")
+
+    async def _mark(self, row: Any, token: str, status: str, note: str | None, **more: Any) -> int:
+        sent_at = self.clock.now() if status == "sent" else None
+        if not await self.store.mark(row.id, token, status, note, sent_at, **more):
+            log.warning("notifications: %s to %s was %s after its lease ran out", row.kind, row.target, status)
+            return 0
+        if status != "sent":  # the reason stays in the row: an error may quote an address
+            log.info("notifications: %s to %s %s", row.kind, row.target, status)
+        return int(status == "sent")
+
+    async def _retry(self, row: Any, token: str, error: str) -> int:
+        if row.attempts >= self.targets.max_attempts:  # `attempts` already counts this try
+            log.warning("notifications: %s to %s failed for good after %d tries (see its note)", row.kind,
+                        row.target, row.attempts)
+
+            return await self._mark(row, token, "failed", f"gave up after {row.attempts} tries: {error}")
+        await self.store.retry(row.id, token, self.clock.now() + backoff(row.attempts),
+                               f"try {row.attempts} failed: {error}")
+        return 0
+
+    # --- what the team does with handoffs (the operator chat and the console) --------------------
+
+    async def open_handoffs(self) -> list[HandoffRecord]:
+        return await self.handoffs.open_handoffs()
+
+    async def reply(self, handoff_id: int, text: str) -> HandoffRecord | None:
+        """Pass the team's answer on to the customer (on the next tick); None if the handoff is not open."""
+        return await self.handoffs.reply_handoff(handoff_id, text, self.clock.now())
+
+    async def close(self, handoff_id: int, by: str) -> HandoffRecord | None:
+        """Give the conversation back to the bot; None if the handoff is not open."""
+        return await self.handoffs.close_handoff(handoff_id, by, self.clock.now())
+
+    async def handoff_of_message(self, message_id: str) -> int | None:
+        """The handoff an operator chat message (a notification) is about."""
+        return await self.store.handoff_of("operator_telegram", message_id)
+
+    async def listing(self) -> list[Any]:
+        return await self.store.listing()
+
+
+@dataclass(frozen=True)
+class _Refused:
+    reason: str
+    sent: bool = False
+
+
+def _name(look_up: Any, fallback: str) -> str:
+    try:
+        return look_up()
+    except KeyError:
+        return fallback
+
+
+def _team_email(body: str, to: str) -> EmailMessage:
+    message = EmailMessage()
+    message["To"] = to
+    message["Subject"] = body.split("\n", 1)[0][:120]
+    message.set_content(body)
+    return message

@@ -1,0 +1,146 @@
+"""The business's operator chat on Telegram, end to end: real aiogram against the fake Bot API.
+
+The team's group hears of every booking, move, cancellation, no-show and handoff; a handoff
+keeps the bot quiet in the customer's chat until the team closes it, and the team's reply
+reaches the customer's chat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from channel_kit import settings_for, settle
+from fake_telegram import FakeTelegram
+
+from booking_client import BookingRequest, BookingStatus, Contact
+from bot.main import notifier_for
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TEAM = -100500  # the operator group
+SARAH = 777  # a member of the team, writing in the group
+ANNA = 424242
+
+
+async def book_in_chat(fake: FakeTelegram, app) -> None:
+    await fake.send(ANNA, "book a haircut with Sarah tomorrow at 10")
+    await fake.wait_for(ANNA, 1)
+    await fake.send(ANNA, "Anna Schmidt")
+    await fake.wait_for(ANNA, 2)
+    await fake.send(ANNA, "anna@example.com")
+    question = (await fake.wait_for(ANNA, 3))[-1]
+    await fake.press(ANNA, question, "Yes")
+    await fake.wait_for(ANNA, 4)
+
+
+async def test_the_team_hears_of_a_booking_a_move_a_cancellation_and_a_no_show_once_each(
+        db_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, db_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await book_in_chat(fake_telegram, app)
+        await notifier.tick()
+        [booked] = await fake_telegram.wait_for(TEAM, 1)
+        assert booked.text == ("New booking: Haircut with Sarah on Tue 24 Nov, 10:00.\n"
+                               "Customer: Anna Schmidt, Telegram, anna@example.com")
+        [booking] = await app.backend.list_all()
+        await app.backend.reschedule(booking.id, datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN))
+        await notifier.tick()
+        await app.backend.cancel(booking.id)
+
+        walk_in = await app.backend.create(BookingRequest(
+            "beard", "tom", datetime(2026, 11, 23, 11, 0, tzinfo=BERLIN),
+            Contact(ref="whatsapp:+4915100000001", name="Jonas")), "desk-1")
+        await app.backend.mark(walk_in.id, BookingStatus.NO_SHOW)
+        await notifier.tick()
+        await notifier.tick()  # a second tick sends nothing again
+        texts = [m.text for m in await fake_telegram.wait_for(TEAM, 5)]
+        assert texts[1:] == [
+            "Booking moved: Haircut with Sarah, from Tue 24 Nov, 10:00 to Thu 26 Nov, 15:00.\n"
+            "Customer: Anna Schmidt, Telegram, anna@example.com",
+            "Booking cancelled: Haircut with Sarah on Thu 26 Nov, 15:00.\n"
+            "Customer: Anna Schmidt, Telegram, anna@example.com",
+            "New booking: Beard trim with Tom on Mon 23 Nov, 11:00.\nCustomer: Jonas, WhatsApp +4915100000001",
+            "Marked as a no-show: Beard trim with Tom on Mon 23 Nov, 11:00.\nCustomer: Jonas, WhatsApp +4915100000001",
+        ]
+        assert fake_telegram.chat(ANNA)[-1].text.startswith("Done!"), "the customer's chat is not the team's"
+
+
+@pytest.mark.parametrize("lang, ask, waiting, opened, back", [
+    ("en", "I want to talk to a person", "are you there?", "I've let the team at Demo Salon know",
+     "The conversation with the team at Demo Salon is closed"),
+    ("de", "kann ich jemanden sprechen?", "hallo, ist da wer?", "Ich habe dem Team von Demo Salon Bescheid gegeben",
+     "Das Gespräch mit dem Team von Demo Salon ist beendet"),
+])
+async def test_a_handoff_silences_the_bot_until_the_team_closes_it_and_relays_their_answer(
+        sqlite_engine, fake_telegram, run_bot, lang, ask, waiting, opened, back):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await fake_telegram.send(ANNA, ask, lang=lang)
+        [told] = await fake_telegram.wait_for(ANNA, 1)
+        assert told.text.startswith(opened)
+        assert ("within two hours" if lang == "en" else "innerhalb von zwei Stunden") in told.text  # the file's note
+        await notifier.tick()
+        [request] = await fake_telegram.wait_for(TEAM, 1)
+        assert request.text.startswith("Handoff #1: Telegram would like to talk to a person.")
+        assert f"Customer: {ask}" in request.text and request.buttons == ["Close"]
+
+        await fake_telegram.send(ANNA, waiting, lang=lang)
+        await settle(server, fake_telegram)
+        assert len(fake_telegram.chat(ANNA)) == 1, "the bot does not answer while the team has the conversation"
+        await notifier.tick()
+        forwarded = (await fake_telegram.wait_for(TEAM, 2))[-1]
+        assert forwarded.text == f"Handoff #1, Telegram writes:\n{waiting}"
+
+        await fake_telegram.send_in(TEAM, SARAH, "Hi, this is Sarah. Tomorrow at 10 works.", reply_to=forwarded)
+        assert (await fake_telegram.wait_for(TEAM, 3))[-1].text == "Passed on to the customer of handoff #1."
+        await notifier.tick()
+        relayed = (await fake_telegram.wait_for(ANNA, 2))[-1]
+        assert relayed.text == "Demo Salon: Hi, this is Sarah. Tomorrow at 10 works."
+
+        await fake_telegram.send_in(TEAM, SARAH, "I'll take the next one too")  # the team among themselves
+        await settle(server, fake_telegram)
+        assert len(fake_telegram.chat(TEAM)) == 3 and len(fake_telegram.chat(ANNA)) == 2
+
+        await fake_telegram.press(SARAH, request, "Close")
+
+        await settle(server, fake_telegram)
+        await notifier.tick()
+        assert (await fake_telegram.wait_for(ANNA, 3))[-1].text.startswith(back)
+        assert (await fake_telegram.wait_for(TEAM, 4))[-1].text == \
+            "Handoff #1 with Telegram is closed; the bot answers again."
+        await fake_telegram.send(ANNA, "/help", lang=lang)
+        assert len(await fake_telegram.wait_for(ANNA, 4)) == 4, "the bot answers again"
+        assert await app.store.open_handoffs() == []
+
+
+async def test_the_team_chat_is_never_a_customer_conversation(sqlite_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=SARAH)  # the owner's own private chat
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        await notifier_for(app, server)
+        await fake_telegram.send(SARAH, "book a haircut with Sarah tomorrow at 10")
+        [answer] = await fake_telegram.wait_for(SARAH, 1)
+        assert answer.text.startswith("To write to a customer, reply to a handoff notification.")
+        assert (await app.store.load(f"telegram:{SARAH}")).turns == 0
+
+
+async def test_a_notification_that_fails_is_tried_again_and_arrives_once(sqlite_engine, fake_telegram, run_bot, clock):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await app.backend.create(BookingRequest("beard", "tom", datetime(2026, 11, 24, 11, 0, tzinfo=BERLIN),
+                                                Contact(ref="telegram:1", name="Jonas")), "desk-1")
+        fake_telegram.down = 2  # Telegram answers 502 twice
+        await notifier.tick()
+        assert fake_telegram.chat(TEAM) == []
+        clock.set(clock.now() + timedelta(seconds=31))
+        await notifier.tick()  # the second try fails too
+        clock.set(clock.now() + timedelta(seconds=61))
+        await notifier.tick()
+        await notifier.tick()
+        [sent] = await fake_telegram.wait_for(TEAM, 1)
+        assert sent.text.startswith("New booking: Beard trim with Tom")
+        [row] = await notifier.listing()
+        assert (row.status, row.attempts, row.sent_ref) == ("sent", 3, str(sent.message_id))

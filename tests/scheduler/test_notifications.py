@@ -1,0 +1,211 @@
+"""Notifications to the business and handoffs: planned once, sent once, and the bot quiet while the team talks."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from booking_client import Booking, BookingRequest, BookingStatus, Contact
+from bot.clock import VirtualClock
+from bot.conversation.state import Handoff, HandoffEntry, State
+from bot.main import build_app, build_notifier, build_scheduler
+from bot.messages import Inbound
+from bot.settings import Settings
+from scheduler.notifications import booking_kind
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
+
+
+class TeamChat:
+    """The business's operator chat: what it received; a switch to make it slow."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, int | None]] = []
+        self.pause = 0.0
+
+    async def __call__(self, text: str, handoff: int | None) -> bool:
+        if self.pause:
+            await asyncio.sleep(self.pause)  # a slow network, so two loops overlap
+        self.got.append((text, handoff))
+        return True
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for text, _ in self.got]
+
+
+class Phone:
+    """The customers' channel: what each customer received."""
+
+    def __init__(self) -> None:
+        self.got: list[tuple[str, str, str]] = []
+
+    async def __call__(self, kind, user, reply, variables):
+        self.got.append((kind, user, reply.text))
+        return True
+
+
+async def make(engine, clock, *, team: bool = True, **settings):
+    if team:  # the team is reachable (its chat is the TeamChat below)
+        settings |= {"operator_telegram_chat_id": -100500, "telegram_bot_token": "123456:AAFakeTokenForTestsOnly_01234"}
+
+    app = await build_app(Settings(_env_file=None, **settings), clock=clock, engine=engine)
+    chat, phone = TeamChat(), Phone()
+    notifier = build_notifier(app, {"telegram": phone, "whatsapp": phone}, operator_chat=chat if team else None,
+                              email=False)
+    await notifier.begin()
+    return app, notifier, chat, phone
+
+
+async def say(app, text: str, user: str = "1001", lang: str = "en") -> list[str]:
+    return [r.text for r in await app.dialogue.handle(Inbound("telegram", user, text=text, lang=lang))]
+
+
+def walk_in(start: datetime, ref: str = "whatsapp:+4915100000001") -> BookingRequest:
+    return BookingRequest("beard", "tom", start, Contact(ref=ref, name="Jonas"))
+
+
+async def test_an_existing_database_does_not_notify_its_history_on_the_first_start(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app = await build_app(Settings(_env_file=None), clock=clock, engine=sqlite_engine)
+    for i in range(3):  # the business's history, from before notifications existed
+        await app.backend.create(walk_in(MONDAY_9 + timedelta(days=1, hours=i)), f"old-{i}")
+    _, notifier, chat, _ = await make(sqlite_engine, clock)
+    await notifier.tick()
+    assert chat.got == []
+    await app.backend.create(walk_in(MONDAY_9 + timedelta(days=2)), "new")
+    await notifier.tick()
+    assert chat.texts == ["New booking: Beard trim with Tom on Wed 25 Nov, 09:00.\n"
+                          "Customer: Jonas, WhatsApp +4915100000001"]
+
+
+
+async def test_two_loops_at_once_never_send_a_notification_twice(db_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, first, chat, _ = await make(db_engine, clock)
+    _, second, other_chat, _ = await make(db_engine, clock)
+    second.targets = first.targets  # both loops send to the same chat
+    chat.pause = 0.01
+    for i in range(6):
+        await app.backend.create(walk_in(MONDAY_9 + timedelta(days=1, hours=i)), f"b-{i}")
+    await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
+    assert len(chat.got) == 6 and len(set(chat.texts)) == 6
+    rows = await first.listing()
+    assert [r.status for r in rows] == ["sent"] * 6
+
+
+@pytest.mark.parametrize("lang, ask, back", [
+    ("en", "can I speak to a human", "The conversation with the team at Demo Salon is closed"),
+    ("de", "kann ich jemanden sprechen?", "Das Gespräch mit dem Team von Demo Salon ist beendet"),
+])
+async def test_a_handoff_closes_by_itself_after_the_business_timeout(sqlite_engine, lang, ask, back):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    await say(app, ask, lang=lang)
+    assert await say(app, "hello?", lang=lang) == []
+    await notifier.tick()
+    assert chat.got[0][1] == 1 and chat.got[1] == (f"Handoff #1, Telegram writes:\nhello?", 1)
+    clock.set(MONDAY_9 + timedelta(hours=24, minutes=1))
+    await notifier.tick()
+    assert phone.got == [("handoff_closed", "1001", phone.got[0][2])] and phone.got[0][2].startswith(back)
+    assert chat.texts[-1] == "Handoff #1 with Telegram closed by itself after the waiting time; the bot answers again."
+    assert (await say(app, "help", lang=lang))[0] != ""
+
+
+async def test_a_customer_writing_after_the_timeout_is_answered_and_told_the_bot_is_back(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    await say(app, "I want to talk to a person")
+    clock.set(MONDAY_9 + timedelta(hours=25))
+    [answer] = await say(app, "what can you do?")
+    assert answer.startswith("The conversation with the team at Demo Salon is closed")
+    assert "I can help you with appointments" in answer
+    await notifier.tick()
+    assert phone.got == [], "told already in the answer"
+    assert chat.texts[-1].startswith("Handoff #1 with Telegram closed by itself")
+
+
+async def test_the_console_closes_and_answers_a_handoff(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    await say(app, "I want to talk to a person")
+    [handoff] = await notifier.open_handoffs()
+    assert await notifier.reply(handoff.id, "We'll call you back at 11.") is not None
+    assert await notifier.close(handoff.id, "console") is not None
+    assert await notifier.close(handoff.id, "console") is None, "closed once"
+    await notifier.tick()
+    assert [text for _, _, text in phone.got][0] == "Demo Salon: We'll call you back at 11."
+    assert phone.got[1][0] == "handoff_closed"
+    assert (await say(app, "hi"))[0].startswith("Hi!")
+
+
+async def test_without_an_operator_channel_the_bot_promises_nothing_and_gives_the_phone(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock, team=False)
+    [answer] = await say(app, "I want to talk to a person")
+    assert answer == ("Sorry, I can't pass messages on to the team from this chat. You can reach Demo Salon "
+                      "directly: +49 30 1234567 or hello@demo-salon.example.")
+    assert await say(app, "hi") != [], "nobody else has the conversation: the bot keeps answering"
+    assert await app.store.open_handoffs() == []
+
+
+async def test_reminder_buttons_and_stop_still_work_during_a_handoff(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    for text in ("haircut with Sarah Thursday at 10", "Anna", "anna@example.com", "yes"):
+        await say(app, text)
+    reminders = build_scheduler(app, {"telegram": phone}, also=[notifier])
+    await reminders.tick()  # the reminders are planned
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN))
+    await say(app, "I want to talk to a person")
+
+
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    await reminders.tick()  # the day-before reminder, with its quick actions
+    assert phone.got[0][0] == "reminder"
+    assert (await say(app, "1"))[0] != "", "the reminder's first option is still answered"
+    assert await say(app, "stop") != []
+    assert await say(app, "see you then") == []
+
+
+def test_states_stored_before_handoffs_still_load_and_the_handoff_log_is_never_stored():
+    old = State.model_validate_json('{"lang": "de", "turns": 3, "name": "Anna"}')
+    assert old.handoff is None and old.turns == 3
+    state = State(handoff=Handoff(id=4, opened_at=MONDAY_9, closes_at=MONDAY_9 + timedelta(hours=24)))
+    state.handoff_log.append(HandoffEntry(kind="customer", text="hello?"))
+    stored = state.model_dump_json()
+    assert "hello?" not in stored
+    assert State.model_validate_json(stored).handoff == state.handoff
+
+
+@pytest.mark.parametrize("change, status, told", [
+    ("created", "confirmed", "booked"), ("created", "pending", "requested"), ("cancelled", "cancelled", "cancelled"),
+    ("rescheduled", "rescheduled", "moved"), ("status", "no_show", "no_show"), ("status", "completed", None),
+    ("seen", "confirmed", None),
+])
+def test_what_the_business_is_told_of_each_change(change, status, told):
+    booking = Booking("b1", "beard", "tom", MONDAY_9, MONDAY_9 + timedelta(minutes=15), BookingStatus(status),
+                      Contact(ref="telegram:1"))
+    assert booking_kind(change, booking) == told
+
+
+async def test_two_processes_on_postgresql_never_send_a_notification_twice(fresh_pg_url):
+    from storage import make_engine
+
+    clock = VirtualClock(MONDAY_9)
+    engines = [make_engine(fresh_pg_url), make_engine(fresh_pg_url)]  # each process its own connections
+    try:
+        (app, first, chat, _), (_, second, _, _) = [await make(engine, clock) for engine in engines]
+        second.targets = first.targets  # the same operator chat
+        chat.pause = 0.01
+        for i in range(8):
+            await app.backend.create(walk_in(MONDAY_9 + timedelta(days=1, hours=i)), f"b-{i}")
+        await asyncio.gather(*(loop.tick() for loop in (first, second) * 3))
+        assert len(chat.got) == 8 and len(set(chat.texts)) == 8
+    finally:
+        for engine in engines:
+            await engine.dispose()
