@@ -125,10 +125,16 @@ async def build_app(
     store = ConversationStore(engine)
     dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language, reader=reader,
                         booking_link=settings.booking_link_url, questions=business.questions,
-                        context_lines=0 if settings.intent_extractor == "rules" else CONTEXT_LINES,
+                        context_lines=_context_lines(settings),
                         email_confirmations=mailer is not None,
                         team_reachable=settings.team_reachable)
     return App(settings, business, engine, backend, store, dialogue, clock, mailer=mailer)
+
+
+def _context_lines(settings: Settings) -> int:
+    """How many of a conversation's last lines are kept: for a language-model reader, which reads each
+    message with them, and for a handoff, which passes them to the team; otherwise none."""
+    return CONTEXT_LINES if settings.intent_extractor != "rules" or settings.team_reachable else 0
 
 
 def _mailer(settings: Settings) -> Mailer | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from booking_client import Booking
 
-from ..messages import Reply
+import bot.conversation.policy as policy
+
+from ..messages import Option, Reply
 from .mine import own_booking
-from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice
+from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice, TalkToTeam
 from .turn import Turn
 
 
@@ -24,10 +26,7 @@ def notice(turn: Turn, kind: str, booking: Booking | None) -> Reply:
     names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
                  when=turn.when(booking.start))
     if kind == "reminder":
-        turn.say(turn.t("reminder", **names), options=[
-            Attend(booking_id=booking.id).option(turn.t("reminder_attend")),
-            MoveIt(booking_id=booking.id).option(turn.t("reminder_move")),
-            CancelIt(booking_id=booking.id).option(turn.t("reminder_cancel"))])
+        turn.say(turn.t("reminder", **names), options=_reminder_actions(turn, booking))
     elif kind == "follow_up":
         again = BookAgain(service=booking.service).option(turn.t("book_again"))
         turn.say(turn.t("follow_up", **names), options=[again])
@@ -35,6 +34,16 @@ def notice(turn: Turn, kind: str, booking: Booking | None) -> Reply:
         again = BookAgain(service=booking.service).option(turn.t("book_new_time"))
         turn.say(turn.t("no_show", **names), options=[again])
     return turn.out[-1]
+
+
+def _reminder_actions(turn: Turn, booking: Booking) -> list[Option]:
+    """"I'll be there", and "Move it" / "Cancel it" while the business's cancellation deadline allows them;
+    inside it, the team instead (a button the policy would only refuse is not offered)."""
+    actions = [Attend(booking_id=booking.id).option(turn.t("reminder_attend"))]
+    if policy.too_late(turn, booking):
+        return [*actions, TalkToTeam().option(turn.t("talk_to_team"))]
+    return [*actions, MoveIt(booking_id=booking.id).option(turn.t("reminder_move")),
+            CancelIt(booking_id=booking.id).option(turn.t("reminder_cancel"))]
 
 
 def _nudge(turn: Turn) -> None:

@@ -138,6 +138,16 @@ async def test_a_move_button_under_a_reminder_for_a_booking_gone_is_explained_as
     assert MOVE_GONE in text
 
 
+async def test_a_reminder_inside_the_cancellation_deadline_offers_the_team_not_a_cancel():
+    chat = Chat()
+    soon = chat.backend.add("haircut", "sarah", at(23, 11))  # two hours away: inside the free 24 hours
+    later = chat.backend.add("coloring", "sarah", at(25, 10))
+    assert [o.label for o in (await chat.dialogue.notice("telegram:1001", "reminder", soon)).options] == \
+        ["I'll be there", "Talk to the team"]
+    assert [o.label for o in (await chat.dialogue.notice("telegram:1001", "reminder", later)).options] == \
+        ["I'll be there", "Move it", "Cancel it"]
+
+
 async def test_someone_who_does_not_do_the_service_is_not_given_the_moved_booking():
     chat = Chat()
     booking = chat.backend.add("coloring", "sarah", at(24, 10))

@@ -26,12 +26,10 @@ ANNA = 424242
 async def book_in_chat(fake: FakeTelegram, app) -> None:
     await fake.send(ANNA, "book a haircut with Sarah tomorrow at 10")
     await fake.wait_for(ANNA, 1)
-    await fake.send(ANNA, "Anna Schmidt")
-    await fake.wait_for(ANNA, 2)
-    await fake.send(ANNA, "anna@example.com")
-    question = (await fake.wait_for(ANNA, 3))[-1]
+    await fake.send(ANNA, "Anna Schmidt, anna@example.com")
+    question = (await fake.wait_for(ANNA, 2))[-1]
     await fake.press(ANNA, question, "Yes")
-    await fake.wait_for(ANNA, 4)
+    await fake.wait_for(ANNA, 3)
 
 
 async def test_the_team_hears_of_a_booking_a_move_a_cancellation_and_a_no_show_once_each(
@@ -67,29 +65,32 @@ async def test_the_team_hears_of_a_booking_a_move_a_cancellation_and_a_no_show_o
         assert fake_telegram.chat(ANNA)[-1].text.startswith("Done!"), "the customer's chat is not the team's"
 
 
-@pytest.mark.parametrize("lang, ask, waiting, opened, back", [
-    ("en", "I want to talk to a person", "are you there?", "I've let the team at Demo Salon know",
+@pytest.mark.parametrize("lang, first, ask, waiting, opened, back", [
+    ("en", "how much is a haircut?", "I want to talk to a person", "are you there?", "I've let the team at Demo Salon know",
      "The conversation with the team at Demo Salon is closed"),
-    ("de", "kann ich jemanden sprechen?", "hallo, ist da wer?", "Ich habe dem Team von Demo Salon Bescheid gegeben",
+    ("de", "was kostet ein Haarschnitt?", "kann ich jemanden sprechen?", "hallo, ist da wer?", "Ich habe dem Team von Demo Salon Bescheid gegeben",
      "Das Gespräch mit dem Team von Demo Salon ist beendet"),
 ])
 async def test_a_handoff_silences_the_bot_until_the_team_closes_it_and_relays_their_answer(
-        sqlite_engine, fake_telegram, run_bot, lang, ask, waiting, opened, back):
+        sqlite_engine, fake_telegram, run_bot, lang, first, ask, waiting, opened, back):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
     async with run_bot(settings, sqlite_engine) as (server, app):
         notifier = await notifier_for(app, server)
+        await fake_telegram.send(ANNA, first, lang=lang)
+        await fake_telegram.wait_for(ANNA, 1)
         await fake_telegram.send(ANNA, ask, lang=lang)
-        [told] = await fake_telegram.wait_for(ANNA, 1)
+        told = (await fake_telegram.wait_for(ANNA, 2))[-1]
         assert told.text.startswith(opened)
         assert ("within two hours" if lang == "en" else "innerhalb von zwei Stunden") in told.text  # the file's note
         await notifier.tick()
         [request] = await fake_telegram.wait_for(TEAM, 1)
         assert request.text.startswith("Handoff #1: Telegram would like to talk to a person.")
+        assert f"Customer: {first}" in request.text, "the team reads what led to the request"
         assert f"Customer: {ask}" in request.text and request.buttons == ["Close"]
 
         await fake_telegram.send(ANNA, waiting, lang=lang)
         await settle(server, fake_telegram)
-        assert len(fake_telegram.chat(ANNA)) == 1, "the bot does not answer while the team has the conversation"
+        assert len(fake_telegram.chat(ANNA)) == 2, "the bot does not answer while the team has the conversation"
         await notifier.tick()
         forwarded = (await fake_telegram.wait_for(TEAM, 2))[-1]
         assert forwarded.text == f"Handoff #1, Telegram writes:\n{waiting}"
@@ -97,22 +98,22 @@ async def test_a_handoff_silences_the_bot_until_the_team_closes_it_and_relays_th
         await fake_telegram.send_in(TEAM, SARAH, "Hi, this is Sarah. Tomorrow at 10 works.", reply_to=forwarded)
         assert (await fake_telegram.wait_for(TEAM, 3))[-1].text == "Passed on to the customer of handoff #1."
         await notifier.tick()
-        relayed = (await fake_telegram.wait_for(ANNA, 2))[-1]
+        relayed = (await fake_telegram.wait_for(ANNA, 3))[-1]
         assert relayed.text == "Demo Salon: Hi, this is Sarah. Tomorrow at 10 works."
 
         await fake_telegram.send_in(TEAM, SARAH, "I'll take the next one too")  # the team among themselves
         await settle(server, fake_telegram)
-        assert len(fake_telegram.chat(TEAM)) == 3 and len(fake_telegram.chat(ANNA)) == 2
+        assert len(fake_telegram.chat(TEAM)) == 3 and len(fake_telegram.chat(ANNA)) == 3
 
         await fake_telegram.press(SARAH, request, "Close")
 
         await settle(server, fake_telegram)
         await notifier.tick()
-        assert (await fake_telegram.wait_for(ANNA, 3))[-1].text.startswith(back)
+        assert (await fake_telegram.wait_for(ANNA, 4))[-1].text.startswith(back)
         assert (await fake_telegram.wait_for(TEAM, 4))[-1].text == \
             "Handoff #1 with Telegram is closed; the bot answers again."
         await fake_telegram.send(ANNA, "/help", lang=lang)
-        assert len(await fake_telegram.wait_for(ANNA, 4)) == 4, "the bot answers again"
+        assert len(await fake_telegram.wait_for(ANNA, 5)) == 5, "the bot answers again"
         assert await app.store.open_handoffs() == []
 
 

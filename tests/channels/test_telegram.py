@@ -235,12 +235,14 @@ async def test_a_reminder_arrives_with_buttons_that_work(sqlite_engine, fake_tel
         assert await reminders.tick() == 1
         reminder = (await fake_telegram.wait_for(ANNA, 4))[-1]
         assert "Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00" in reminder.text
-        assert reminder.buttons == ["I'll be there", "Move it", "Cancel it"]
-        await fake_telegram.press(ANNA, reminder, "Cancel it")
+        # two hours before, inside the demo salon's free 24 hours: no cancel button, the team instead
+        assert reminder.buttons == ["I'll be there", "Talk to the team"]
+        await fake_telegram.press(ANNA, reminder, "I'll be there")
         answer = (await fake_telegram.wait_for(ANNA, 5))[-1]
-        # two hours before, inside the demo salon's 24 hours: the policy, the booking kept, the team offered
-        assert "can't cancel your Haircut on Tue 24 Nov, 10:00" in answer.text
-        assert "24 hours" in answer.text
+        assert answer.text == "Great, see you on Tue 24 Nov, 10:00!"
+        await fake_telegram.send(ANNA, "cancel my appointment")
+        answer = (await fake_telegram.wait_for(ANNA, 6))[-1]
+        assert "can't cancel your Haircut on Tue 24 Nov, 10:00" in answer.text and "24 hours" in answer.text
         assert answer.buttons == ["Talk to the team"]
         assert await bookings(app), "nothing is cancelled inside the cancellation period"
 

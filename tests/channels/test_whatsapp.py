@@ -218,7 +218,7 @@ async def test_a_reminder_is_a_numbered_list_answered_by_number(sqlite_engine, f
         assert await reminders.tick() == 1
         reminder = (await fake_twilio.wait_for(ANNA, 4))[-1].body
         assert reminder == ("Reminder: your Haircut with Sarah is on Tue 24 Nov, 10:00. See you then!\n"
-                            "1. I'll be there\n2. Move it\n3. Cancel it")
+                            "1. I'll be there\n2. Talk to the team")  # inside the free 24 hours
         assert "Great, see you on Tue 24 Nov, 10:00!" in await say(fake_twilio, "1", 5)
 
 
