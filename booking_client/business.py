@@ -6,7 +6,9 @@ operator can fix them without reading code.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+import typing
 import datetime as dt
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -334,8 +336,34 @@ def _format_validation(err: ValidationError, source: str) -> str:
     for problem in err.errors():
         where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
         message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = _unknown_key(problem["loc"])
         lines.append(f"{source}: setting '{where}': {message}")
     return "\n".join(lines)
+
+
+def _unknown_key(loc: tuple) -> str:
+    """'is not a key of the business file (did you mean …?)', with the keys allowed in that place."""
+    known = _keys_at(Business, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"known here: {', '.join(known)}" if known else ""
+    return "is not a key of the business file" + (f" ({hint})" if hint else "")
+
+
+def _keys_at(model: type[BaseModel], path: tuple) -> list[str]:
+    """The keys a business-file table at `path` may hold (following lists and tables of sub-tables)."""
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
+        if field is None:
+            return []
+        inner = [t for t in (field.annotation, *typing.get_args(field.annotation)) if isinstance(t, type)
+                 and issubclass(t, BaseModel)]
+        if not inner:
+            return []
+        model = inner[0]
+    return sorted(f.alias or name for name, f in model.model_fields.items())
 
 
 def parse_business(text: str, source: str = "business file") -> Business:

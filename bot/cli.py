@@ -17,7 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     chat = sub.add_parser("chat", help="operator console: talk to the bot as one customer")
-    chat.add_argument("--user", default="telegram:1001", help="customer as CHANNEL:ID (default telegram:1001)")
+    chat.add_argument("--user", default=None, help="customer as CHANNEL:ID (default telegram:1001; with --live "
+                                                   "console:operator, so that no real customer's chat is used)")
     chat.add_argument("--lang", default=None, choices=["en", "de"], help="customer's language (default: detect)")
     chat.add_argument("--clock", default=None, help="start the virtual clock at this ISO datetime")
     chat.add_argument("--live", action="store_true",

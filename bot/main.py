@@ -43,8 +43,8 @@ from .settings import (
     SettingsError,
     check_backend,
     check_channels,
+    check_email,
     check_operators,
-
     check_reader,
     durations,
     load_settings,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # loaded only by the commands that run them (aiohttp, APSched
     from scheduler import Notifier, ReminderScheduler
 
 
+LIVE_USER = "console:operator"  # who the operator talks as on the real database, unless --user says otherwise
 CONTEXT_LINES = 6  # the last lines of a conversation a language model reads the next message with
 
 
@@ -167,11 +168,13 @@ def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBacken
 
 
 def build_notifier(app: App, senders: Mapping[str, Any], *, operator_chat: Any = None,
-                   backend: BookingBackend | None = None, email: bool = True) -> Notifier:
+                   backend: BookingBackend | None = None, email: bool = True,
+                   chat_answers: str = "telegram") -> Notifier:
     """The notifications on their narrow ports: the outbox, the backend's change feed, the conversations'
-    handoffs, the customers' channels, the operator chat (Telegram, or the console), the mailer (unless
-    `email` is off: the console never emails anybody)."""
-    from channels.errors import Undeliverable
+    handoffs, the customers' channels, the operator chat (Telegram, or the console: `chat_answers` says
+    which, so a handoff note tells the team how to answer there), the mailer (unless `email` is off: the
+    console never emails anybody)."""
+    from channels.errors import ChannelError, Undeliverable
     from scheduler import NotificationStore, Notifier, Targets
 
     from .confirmations import confirmation_email
@@ -184,7 +187,8 @@ def build_notifier(app: App, senders: Mapping[str, Any], *, operator_chat: Any =
     targets = Targets(operator_chat=operator_chat, operator_email=s.operator_email or None,
                       mailer=app.mailer if email else None,
                       compose=compose, max_attempts=s.reminder_max_attempts,
-                      lease=optional_duration(s.reminder_lease) or timedelta(minutes=2), permanent=(Undeliverable,))
+                      lease=optional_duration(s.reminder_lease) or timedelta(minutes=2), permanent=(Undeliverable,),
+                      explained=(ChannelError,), chat_answers=chat_answers)
     return Notifier(NotificationStore(app.engine), backend or app.backend, app.store, app.store, senders, app.clock,
                     app.business, texts, targets)
 
@@ -243,16 +247,28 @@ async def backend_ready(app: App) -> bool:
     return not problems
 
 
-def describe_notifications(notifier: Notifier) -> str:
-    """Where the business hears about its customers (the start-up summary)."""
-    where = {"operator_telegram": "the operator Telegram chat", "operator_email": "the operator email"}
+def describe_notifications(notifier: Notifier, settings: Settings) -> str:
+    """Where the business hears about its customers (the start-up summary), with the chat and address
+    so that a mistyped one shows."""
+    where = {"operator_telegram": f"Telegram chat {settings.operator_telegram_chat_id}",
+             "operator_email": f"email to {settings.operator_email}"}
     targets = [where[t] for t in notifier.targets.operators]
     if not targets:
-        return ("Notifications to the business: none (set OPERATOR_TELEGRAM_CHAT_ID or OPERATOR_EMAIL); "
+        return ("Operator notifications: off (set OPERATOR_TELEGRAM_CHAT_ID or OPERATOR_EMAIL); "
                 "a customer who asks for a person is given the business's phone or email")
     hours = notifier.business.handoff.timeout_hours
-    return f"Notifications to the business: {' and '.join(targets)}; a handoff closes by itself after {hours:g}h"
+    return f"Operator notifications: {', '.join(targets)}; a handoff closes by itself after {hours:g}h"
 
+
+
+async def describe_email(mailer: Mailer | None) -> str:
+    """The mail server, checked with a login but nothing sent: trouble shows at start, not at the first
+    booking; the bot starts anyway (emails wait in the outbox and are tried again)."""
+    if mailer is None:
+        return "Email: off (SMTP_HOST is empty); confirmations only in the chat"
+    problem = await mailer.check()
+    trouble = f" — NOT WORKING NOW: {problem}; emails wait and are tried again" if problem else ""
+    return mailer.describe() + trouble
 
 
 def describe_backend(app: App) -> str:
@@ -277,6 +293,7 @@ def run_main() -> int:
         check_backend(settings)
         check_reader(settings)
         check_operators(settings)
+        check_email(settings)  # before the console a missing channel would open
     except SettingsError as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
@@ -304,7 +321,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
     except (SettingsError, BusinessFileError) as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
-    except (OSError, SQLAlchemyError) as exc:
+    except (OSError, SQLAlchemyError, BookingError) as exc:  # the embedded engine's tables are in it too
         print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
         return 2
     if not await backend_ready(app):
@@ -325,11 +342,10 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
     print(f"  {describe_backend(app)}", flush=True)
     for line in server.describe():
         print(f"  {line}", flush=True)
-    print(f"  {app.mailer.describe() if app.mailer else 'Email: off (SMTP_HOST is empty); confirmations only in the chat'}",
-          flush=True)
+    print(f"  {await describe_email(app.mailer)}", flush=True)
     print(f"  Reminders: {settings.reminder_offsets} before, quiet hours {settings.quiet_hours or 'none'}, "
           f"checked every {settings.reminder_poll_seconds:g}s", flush=True)
-    print(f"  {describe_notifications(notifier)}", flush=True)
+    print(f"  {describe_notifications(notifier, settings)}", flush=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -347,8 +363,11 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
 # --- booking-bot chat ------------------------------------------------------------------------
 
 
-def chat_main(user: str = "telegram:1001", lang: str | None = None, clock: str | None = None, *,
+def chat_main(user: str | None = None, lang: str | None = None, clock: str | None = None, *,
               live: bool = False) -> int:
+    """The console as a customer (`user`); on the real database an operator's own conversation by default,
+    never a real customer's (telegram:1001 may be somebody's chat)."""
+    user = user or (LIVE_USER if live else "telegram:1001")
     return asyncio.run(chat(user, lang, clock, sys.stdin, sys.stdout, live=live))
 
 
@@ -379,6 +398,10 @@ async def chat(user: str, lang: str | None, start: str | None, stdin: TextIO, ou
     except (OSError, sqlite3.Error) as exc:
         print(f"booking-bot: setting DATABASE_URL: cannot copy the database for the console: {_first_line(exc)}",
               file=sys.stderr)
+        return 2
+    if live and (missing := _missing_sqlite_file(settings.database_url)) is not None:
+        print(f"booking-bot chat: setting DATABASE_URL: --live opens the bot's database, but {missing} does not "
+              "exist (run it from the bot's folder, or set DATABASE_URL as the bot has it)", file=sys.stderr)
         return 2
     if sandbox is not None:
         settings = settings.model_copy(update={"database_url": sandbox.url})
@@ -427,7 +450,8 @@ async def _console(settings: Settings, sandbox: Sandbox | None, user: str, lang:
     senders = {name: console.sender(name) for name in CHANNELS}
     # the team's notifications are printed; the live console never ticks them (the running bot sends them)
     team = console.to_team if settings.team_reachable else None  # what the business would be told, printed
-    console.notifier = build_notifier(app, senders, operator_chat=team, backend=tracer.inner, email=False)
+    console.notifier = build_notifier(app, senders, operator_chat=team, backend=tracer.inner, email=False,
+                                      chat_answers="console")
 
 
     console.scheduler = build_scheduler(app, senders, tracer.inner, also=[console.notifier])
@@ -458,6 +482,18 @@ async def _read_lines(console: Any, stdin: TextIO) -> None:
                 return
         if not await console.line(text):
             return
+
+
+def _missing_sqlite_file(database_url: str) -> str | None:
+    """The SQLite file a URL names when it does not exist (a live console would make an empty one there)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return None if Path(url.database).is_file() else url.database
 
 
 def console_banner(settings: Settings, sandbox: Sandbox | None) -> str:

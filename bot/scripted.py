@@ -42,6 +42,8 @@ from .messages import Inbound, Reply, parse_user
 from .replies import check_overrides
 from .settings import Settings
 
+TURN_KEYS = {"clock", "do", "as", "user", "press", "bookings", "reply", "silent", "not_reply", "options", "intent"}
+
 
 class Bot(Protocol):
     """What a script talks to: the dialogue, and the backend whose bookings it checks."""
@@ -138,6 +140,10 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
                 if not isinstance(turn, dict):
                     raise ScriptError(f"{path}: turn {number} must be a mapping")
                 where = f"turn {number}"
+                unknown = sorted(set(turn) - TURN_KEYS)
+                if unknown:
+                    raise ScriptError(f"{path}: {where}: unknown key(s) {', '.join(map(str, unknown))}; a turn may "
+                                      f"have {', '.join(sorted(TURN_KEYS))}")
                 if "clock" in turn:  # the clock moves first, then the customer speaks
                     value = str(turn["clock"])
                     if value.startswith("+"):

@@ -213,7 +213,9 @@ def _decode(text: str) -> State:
 
 def _progress(row: sa.Row) -> Progress:
     state = _decode(row.state)
-    return Progress(row.key, state.unfinished_booking, state.turns, state.nudged_turn, row.updated_at, state.lang)
+    # while the team has the conversation the bot starts nothing in it (no "shall we carry on?")
+    unfinished = state.unfinished_booking and state.handoff is None
+    return Progress(row.key, unfinished, state.turns, state.nudged_turn, row.updated_at, state.lang)
 
 
 @dataclass(frozen=True)

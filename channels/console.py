@@ -23,7 +23,7 @@ HELP = """console commands:
   /bookings           every booking of the business, with status
   /reminders          every reminder and follow-up: planned, sent, skipped, missed, failed
   /mark ID STATUS     mark a booking completed or no_show (ID: the first characters shown by /bookings)
-  /handoff            open handoffs (customers who asked for a person)
+  /handoff [list]     open handoffs (customers who asked for a person)
   /handoff reply ID TEXT   answer the customer of handoff ID in their chat
   /handoff close ID   close handoff ID: the bot answers that customer again
   /debug on|off       show the parsed intent and every backend call
@@ -190,6 +190,11 @@ class Console:
         if len(matches) != 1:
             self.print(f"console: {'no booking' if not matches else 'more than one booking'} starts with {prefix!r}")
             return
+        if matches[0].start > self.clock.now():  # a slip of the ID would cancel a customer's reminders
+            when = matches[0].start.astimezone(self.core.business.tz)
+            self.print(f"console: {matches[0].id[:8]} is on {when:%a %d %b %H:%M}, still to come; "
+                       "mark it once it has taken place")
+            return
         try:
             booking = await marks.mark(matches[0].id, BookingStatus(status.strip()))
         except BookingError as exc:
@@ -205,7 +210,7 @@ class Console:
             return
         action, _, rest = arg.partition(" ")
         number, _, text = rest.strip().partition(" ")
-        if not action:
+        if action in ("", "list"):
             await self.open_handoffs()
             return
         if action not in ("close", "reply") or not number.lstrip("#").isdigit() or (action == "reply") != bool(text):

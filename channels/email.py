@@ -101,6 +101,22 @@ class Mailer:
             )
         log.info("email: sent to the mail server %s:%s", self.host, self.port)
 
+    async def check(self) -> str | None:
+        """At start: connect, secure and log in as a send would, then leave. None when all is well, else
+        what is wrong (naming the setting where one is to blame); nothing is sent."""
+        client = aiosmtplib.SMTP(hostname=self.host, port=self.port, username=self.user or None,
+                                 password=self.password if self.user else None, use_tls=self.tls == "tls",
+                                 start_tls=self.tls == "starttls", timeout=self.timeout, tls_context=self.tls_context)
+        try:
+            with map_errors(SEND_ERRORS):
+                await client.connect()
+                await client.quit()
+        except ChannelError as exc:
+            return str(exc)
+        finally:
+            client.close()
+        return None
+
     def describe(self) -> str:
         login = ", with login" if self.user else ""
         return f"Email: through {self.host}:{self.port} ({self.tls}{login}), from {self.sender}"

@@ -8,18 +8,19 @@ in this chat are never a customer's conversation: its router goes before the cus
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Protocol
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.core import Core
 
-from .errors import SendResult, Undeliverable, map_errors
+from .errors import ChannelStartError, SendResult, Undeliverable, map_errors
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,22 @@ class OperatorChat:
     def t(self, key: str, **values: object) -> str:
         texts = self.core.dialogue.texts
         return texts(texts.languages[0], key, business=self.core.business.name, **values)
+
+    async def check(self) -> None:
+        """At start: can the bot write to the operator chat? A chat Telegram does not know (a mistyped id, a
+        group without the bot) stops the start naming the setting; a network hiccup only warns."""
+        try:
+            await self.bot.get_chat(self.chat_id)
+        except TelegramMigrateToChat as exc:  # a group that became a supergroup has a new id
+            raise ChannelStartError(f"setting OPERATOR_TELEGRAM_CHAT_ID: the group {self.chat_id} is now a supergroup; "
+                                    f"set OPERATOR_TELEGRAM_CHAT_ID={exc.migrate_to_chat_id}") from None
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            raise ChannelStartError(
+                f"setting OPERATOR_TELEGRAM_CHAT_ID: the bot cannot reach chat {self.chat_id} ({exc.message}); "
+                "add the bot to the group, or, for a private chat, press Start in the bot's chat first") from None
+        except (TelegramAPIError, OSError, asyncio.TimeoutError) as exc:
+            log.warning("telegram: could not check the operator chat now (%s); notifications are tried anyway",
+                        type(exc).__name__)
 
     # --- out: notifications ------------------------------------------------------------------
 

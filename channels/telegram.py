@@ -215,6 +215,8 @@ class TelegramChannel:
             raise ChannelStartError(f"setting TELEGRAM_API_BASE: cannot reach the Telegram Bot API at "
                                     f"{self.bot.session.api.base.split('/bot')[0]} ({type(exc).__name__})") from None
         self.username = me.username or str(me.id)
+        if self.operator is not None:
+            await self.operator.check()
         await self._publish_menu()
         for key in await self.inbox.waiting_users(CHANNEL):  # recorded before a stop, not handled yet
             self.conveyor.kick(key)

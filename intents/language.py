@@ -14,6 +14,9 @@ schneiden färben verschieben absagen stornieren buchen frei zeit genau klar gut
 aber dann jetzt sehr gut morgens montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz
 maerz mai juni juli oktober dezember halb viertel vielen dank gibt's geht's hab wäre waere vielleicht lieber
 diese diesen dieser nach vor ab bis gegen etwa ungefähr zwischen über ueber leider sonst alles mitarbeiter sprechen heiße heisse
+bietet bieten macht machen habt seid kostet kosten euch eure euren euer ihnen offen geöffnet geoeffnet auf parken
+parkplatz parkplätze bezahlen zahlen adresse preis preise teuer färbt faerbt schneidet wieviel nur barzahlung
+kartenzahlung webseite
 """.split())
 _EN = frozenset("""
 i you the a an is are to for my me at on and or please thanks thank yes no tomorrow today appointment book

@@ -234,6 +234,8 @@ OTHER_DOMAIN = (
     r"when (?:will|do|am|can) i (?:be )?(?:free|available)", r"what time am i", r"my (?:free|available|open) time",
     r"open times i have", r"do i have (?:any )?(?:free|open|time)", r"what day is (?:it|today)", r"what'?s the date",
     r"today'?s date", r"what time is it", r"wie spät", r"welcher tag ist", r"wie viel uhr",
+    r"remind me", r"reminders?", r"wake me(?: up)?", r"erinnere? mich", r"erinnerung", r"weck(?:e|t)? mich",
+    r"(?:a|the) table", r"tisch",
 )
 # Questions about the business itself (address, phone, price): answered as info, never booked.
 INFO = (
@@ -254,10 +256,18 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:cancel|reschedule|move) (?:\w+ ){0,3}(?:for free|free of charge|without (?:a |any )?(?:fee|charge|paying))",
         r"how (?:late|short notice|far in advance|long before) can i (?:cancel|reschedule|move)",
         r"(?:until|till|up to) when can i (?:cancel|reschedule|move)", r"do i (?:have to|need to) pay if i cancel",
+        r"(?:is it|is there an?|what'?s the|what is the) (?:free|fee|charge|cost|penalty) (?:to|for|if (?:i|you)) (?:cancel|reschedul|mov)\w*",
+        r"how much (?:does it|will it|would it|is it to) (?:cost )?(?:to )?(?:cancel|reschedule)",
+        r"(?:charge|fee|pay) (?:for )?(?:an? )?no-?shows?",
         r"storn(?:o|ierungs?)(?:gebühr|gebühren|bedingungen|regel\w*|frist\w*|kosten)", r"absagefrist", r"ausfallgebühr",
         r"(?:absagen|stornieren|verschieben) (?:\w+ ){0,2}(?:kostenlos|gratis|umsonst|ohne (?:gebühr|kosten))",
         r"bis wann (?:kann|darf) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben)",
         r"kostet (?:das |es )?(?:absagen|stornieren|eine absage|eine stornierung)",
+        r"wie (?:lange|früh|viele (?:stunden|tage)) (?:vorher|im voraus|davor) (?:muss|sollte|soll|kann) (?:ich|man) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|bescheid (?:sagen|geben))",
+        r"how (?:far|long|much time|many hours|early) (?:in advance |ahead |before(?:hand)? )?(?:do|must|should|would) (?:i|we) (?:\w+ ){0,2}(?:cancel|reschedule|let you know|tell you)",
+        r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we) (?:\w+ ){0,3}(?:cancel|reschedule|can'?t make it|can'?t come)",
+        r"(?:kostenlos|gratis|umsonst|kostenfrei) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|umbuchen)",
+        r"was (?:passiert|ist|kostet es),? wenn ich (?:\w+ ){0,3}(?:absage|absagen|storniere|stornieren|verschiebe|nicht komme|nicht kommen kann)",
     ),
     "hours": (
         r"opening (?:hours|times)", r"business hours", r"hours of operation", r"(?:your|the) hours", r"office hours",
@@ -266,23 +276,29 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:when|what time) do (?:you|they) (?:open|close|shut)", r"(?:when|what time) (?:are|is) (?:you|it) (?:open|closed)",
         r"(?:till|until|til) when", r"how late (?:are|is) (?:you|it|the \w+) open", r"closing time", r"opening time",
         r"do you (?:open|close)", r"(?:are|is) (?:there|it) open",
+        r"^(?:still |also |even )?(?:open|closed|geöffnet|offen|geschlossen)(?=(?: (?:on|at|over|during|this|next|today|tomorrow"
+        r"|tonight|now|right now|am|an|heute|morgen|übermorgen|jetzt|gerade|zwischen|über)\b)|[\s?!.]*$)",
         r"öffnungszeit(?:en)?", r"geöffnet", r"bis wann (?:habt|haben|seid|sind|ist|hat)", r"bis wie viel uhr",
         r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
-        r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|da|geöffnet)",
+        r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,3}(?:zu|geschlossen)(?=[\s?!.]*$)",
+        r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|geöffnet)", r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,3}da(?=[\s?!.]*$)",
         r"(?:ist|hat) (?:der salon|der laden|das studio|die praxis) (?:\w+ ){0,3}(?:offen|auf)",
         r"wann (?:macht|machen|öffnet|öffnen|schließt|schließen) (?:ihr|sie)", r"(?:macht|machen) (?:ihr|sie) (?:\w+ ){0,2}(?:auf|zu)",
     ),
-    "parking": (r"parking(?: spaces?| lots?| garage)?", r"car park", r"park (?:my|the|a) car", r"where (?:can|do|should|could) i park", r"parken", r"parkplatz",
+    "parking": (r"parking(?: spaces?| lots?| garage)?", r"car park", r"park (?:my|the|a) car", r"where (?:can|do|should|could) i park",
+                r"(?:can|could) i park", r"park (?:nearby|near you|close by|there|outside)", r"parken", r"parkplatz",
                 r"parkplätze", r"parkhaus", r"parkmöglichkeit(?:en)?"),
     "payment": (
         r"pay(?:ing)? (?:by|with|in|via|using) (?:a |my )?(?:cards?|credit|debit|cash|paypal|apple pay|google pay|visa|mastercard|amex|ec)",
         r"payment (?:methods?|options?|types?)", r"(?:card|cash|contactless) payments?", r"cash only",
+        r"(?:what|which) (?:kinds? of |types? of |forms? of |methods of )?payments? (?:do|can|does) (?:you|y'?all|the salon) (?:take|accept)",
+        r"(?:do|can) you (?:take|accept) (?:\w+ )?payments?", r"(?:wie|womit) (?:kann|könnte) (?:ich|man) (?:\w+ ){0,3}(?:zahlen|bezahlen)",
         r"(?:take|accept)s? (?:cards?|credit(?: cards?)?|debit(?: cards?)?|cash|paypal|apple pay|google pay|visa|mastercard|amex)",
         r"how (?:do|can) i pay", r"can i pay", r"pay (?:cash|by card|card)",
         r"(?:mit |per )?(?:karte|ec-?karte|kreditkarte|bar|paypal) (?:\w+ ){0,2}(?:zahlen|bezahlen)",
         r"zahlungs(?:arten|methoden|möglichkeiten|mittel)", r"wie (?:kann|könnte) (?:ich|man) (?:\w+ )?(?:zahlen|bezahlen)",
-        r"nehmt ihr (?:\w+ )?(?:karte|kreditkarte|ec|bargeld|paypal)", r"kartenzahlung", r"bargeld",
-        r"(?:kann|könnte) (?:ich|man) (?:\w+ ){0,3}(?:zahlen|bezahlen)",
+        r"nehmt ihr (?:\w+ )?(?:karte|kreditkarte|ec|bargeld|paypal)", r"kartenzahlung", r"bargeld", r"barzahlung", r"nur bar",
+        r"(?:kann|könnte) (?:ich|man) (?:\w+ ){0,5}(?:zahlen|bezahlen)",
     ),
     "prices": (
         r"how much", r"costs?", r"price(?:s| list)?", r"pricing", r"(?:do|would) you charge", r"expensive",
@@ -291,16 +307,17 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
     "address": (
         r"(?:your|the|salon'?s?|what'?s the|what is the) address", r"address of (?:the|your) (?:salon|shop|place)",
         r"where (?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
-        r"where (?:are|is) (?:you|it) located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
+        r"where (?:\w+ )?(?:are|is) (?:you|it)(?: \w+)? located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
         r"directions to (?:you|your|the salon)", r"how (?:do|can) i (?:get|find) (?:to )?(?:you|your (?:salon|shop|place)|the salon)",
         r"where can i find you", r"where do i find you",
-        r"adresse", r"anschrift", r"wo (?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
+        r"adresse", r"anschrift", r"wo (?:genau |eigentlich |denn |nochmal )?(?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
         r"wo finde ich (?:euch|sie)", r"wie komme ich (?:zu euch|zu ihnen|dahin|hin)", r"anfahrt", r"wegbeschreibung",
     ),
     "phone": (
         r"phone number", r"telephone", r"contact (?:number|details|info)", r"(?:your|the salon'?s?) (?:phone )?number",
-        r"how (?:can|do) i (?:call|reach|contact|phone) you", r"(?:your|the salon'?s?) (?:email|e-mail)(?: address)?",
+        r"how (?:can|do) i (?:call|reach|contact|phone) you", r"(?<!what )(?:can|could|may) i (?:call|phone|ring) (?:you|the salon)(?=[\s?!.]*$| (?:directly|by phone|today|tomorrow|now)\b)", r"(?:your|the salon'?s?) (?:email|e-mail)(?: address)?",
         r"(?:your|the salon'?s?) website", r"(?:eure|ihre) (?:e-?mail(?:-?adresse)?|webseite|website|homepage)",
+        r"(?:habt|haben) (?:ihr|sie) (?:eine |ne )?(?:e-?mail(?:-?adresse)?|webseite|website|homepage|telefonnummer)",
         r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
     ),
     "services": (
@@ -308,15 +325,45 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"what do you offer", r"what can i book", r"(?:your|the) services",
         r"welche (?:leistungen|dienstleistungen|behandlungen)", r"was (?:bietet|bieten) (?:ihr|sie)",
         r"was kann (?:ich|man) (?:bei euch |bei ihnen )?buchen", r"(?:eure|ihre) leistungen", r"angebot",
+        r"was (?:macht|machen) (?:ihr|sie) (?:so|alles|genau)(?: bei euch| bei ihnen)?(?=[\s?!.]*$)",
     ),
 }
+# "Do you do nails?", "macht ihr auch Nägel?": asking whether the business offers something at all.
+# Enough on their own (the thing asked about need not be one of the business's services).
+OFFER_ANY = (
+    r"do (?:you|y'?all|u)(?: guys)?(?: also| even| still| actually)? (?:do|offer|provide|perform)",
+    r"(?:does|do) (?:the|your) (?:salon|shop|studio|place)(?: also)? (?:do|offer|provide)",
+    r"what (?:else )?(?:do|can) (?:you|y'?all) (?:offer|provide)", r"was (?:bietet|bieten) (?:ihr|sie)(?: an)?",
+    r"(?:is|are) (?:\w+ ){1,3}(?:something|one of the (?:services|things)) (?:you|y'?all) (?:do|offer|provide)",
+    r"(?:macht|machen|bietet|bieten) (?:ihr|sie)", r"gibt es bei (?:euch|ihnen)", r"kann man bei (?:euch|ihnen)",
+    r"(?:habt|haben) (?:ihr|sie) (?:\w+ ){0,3}im angebot",
+)
+# Asking about one of the business's own services in a question's shape: "do you colour hair?",
+# "färbt ihr auch Haare?", "habt ihr auch Bartschnitt?". Only with a service named.
+OFFER_SERVICE = (
+    r"do (?:you|y'?all|u)(?: guys)?(?: also| even| still)? \w+", r"(?:can|could) (?:you|y'?all) (?:also )?(?:do|cut|colou?r|dye|trim|style)",
+    r"does (?:the|your) (?:salon|shop|studio|place)", r"\w+(?:t|en) (?:ihr|sie)(?= )", r"könnt ihr", r"können sie",
+    r"does \w+(?: also| even)? (?:do|offer|cut|colou?r|dye|trim|style)", r"(?:macht|bietet|schneidet|färbt|rasiert) \w+ (?:auch|denn|eigentlich)",
+)
+# Words that make an "offer" question about time or appointments, not about what is offered.
+OFFER_NOT = (
+    APPT, r"any(?:thing|one|body)?", r"something", r"time", r"times", r"room", r"space", r"openings?", r"availability",
+    r"available", r"free", r"frei\w*", r"zeit", r"platz", r"noch was", r"was frei", r"open", r"offen", r"auf", r"zu",
+    r"geöffnet", r"a minute", r"a moment", r"a second", r"a question", r"questions?",
+)
+# Things an "offer" question asks about that are facts about the business, not services: answered from its
+# own questions and answers, or honestly not known.
+OFFER_FACT = (
+    r"walk-?ins?", r"discounts?", r"deals?", r"specials?", r"vouchers?", r"gift ?cards?", r"gift ?certificates?",
+    r"loyalty", r"rabatt\w*", r"gutschein\w*", r"ermäßigung\w*", r"ohne termin", r"spontan\w*",
+)
 # "How long does coloring take?" (with a service named): answered with the services' durations and prices.
 DURATION = (r"how long (?:does|do|will|would) (?:\w+ ){0,3}take", r"how long is (?:a|an|the)",
             r"wie lange (?:dauert|braucht|geht)", r"dauer")
 # Words that make a message about something other than this business ("where is my package",
 # "how much is my bill"): an info cue next to them is not a question for the front desk.
 INFO_ELSEWHERE = (
-    r"my (?:bill|bills|rent|loan|mortgage|credit|balance|account|bank|salary|paycheck|order|package|car|phone|keys?|wallet|"
+    r"(?<!park )my car", r"my (?:bill|bills|rent|loan|mortgage|credit|balance|account|bank|salary|paycheck|order|package|phone|keys?|wallet|"
     r"insurance|taxes?|electric\w*|gas|water|utilit\w*|flight|luggage|bag|current location|location)",
     r"bank", r"bills?", r"pto", r"vacation days?", r"mpg", r"gas", r"income", r"shares?", r"stocks?", r"owe", r"spen[dt]",
     r"yen", r"usd", r"credit score", r"credit limit", r"interest rate", r"exchange rate", r"currency", r"dollars?", r"euros? in",

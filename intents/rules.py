@@ -111,7 +111,7 @@ def _read(text: str, context: Context) -> Reading:
         number = None  # "3" when asked for a time is 15:00, not option 3
     return Reading(
         intent=intent, lang=lang,
-        service=service.id if service else None, service_text=service.text if service else None,
+        service=service.id if service else None, service_text=service.text if service else _unlisted(norm, topic),
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         date=when.date, time=when.time, start=when.start, end=when.end,
         name=name, email=email, phone=phone, number=number,
@@ -134,6 +134,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATED_ACTION.search(n) is not None
 
+    if topic == "parking" and _ASKS.match(n):
+        return "info"  # "is there a car park?": a question about this business, though "car" is another domain's word
     rest = _DECLINED_OTHER.sub(" ", n)  # "don't add the event, book the appointment": the event is off the table
     if _OTHER_STRONG.search(rest) or (not appt_context and _OTHER_DOMAIN.search(rest)):
         return "other"
@@ -241,7 +243,40 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "prices"  # the answer names the service's duration with its price
     if faq_words and not has_when and ("?" in text or _QUESTION.search(n)) and _faq_pattern(tuple(faq_words)).search(n):
         return "faq"
+    if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
+        return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
+    if not has_when and (m := _OFFER_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
+        return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
     return None
+
+
+def topics_in(text: str) -> tuple[str, ...]:
+    """Every topic whose words the text has, in the order they are asked, for a question that asks two things."""
+    _, n = normalize(text[:MAX_CHARS])
+    if not n or _INFO_ELSEWHERE.search(n) or not (_POINTER.search(n) or _QUESTION.search(n)):
+        return ()
+    found = [(m.start(), topic) for topic, pattern in _INFO_TOPICS if (m := pattern.search(n))]
+    return tuple(topic for _, topic in sorted(found))
+
+
+def _unlisted(n: str, topic: str | None) -> str | None:
+    """The thing a "do you do nails?" asks for when it is none of the business's services."""
+    return (_offered_thing(n) or None) if topic == "services" else None
+
+
+def _offered_thing(n: str) -> str | None:
+    """What "do you do nails?" asks the business to offer ("nails"; "" for "what do you offer?"), or None."""
+    return _asks_offer(_OFFER_ANY, n)
+
+
+def _asks_offer(pattern: re.Pattern[str], n: str) -> str | None:
+    m = pattern.match(n)
+    if m is None:
+        return None
+    rest = _OFFER_FILLER.sub("", n[m.end():]).strip(" ?!.,")
+    if _OFFER_NOT.search(rest) or _OFFER_FACT.search(rest):
+        return None  # "do you have anything on Friday?", "macht ihr mir einen Termin?": time, not an offer
+    return rest
 
 
 @lru_cache(maxsize=16)
@@ -285,13 +320,23 @@ _DECLINED_OTHER = re.compile(
     r"\b(?:don'?t|do not|not|skip(?:ping)?|no)\s+(?:[\w']+\s+){0,4}?(?:event|calendar|taxi|cab|ride)s?\b")
 _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
                     r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
-                    r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time")
+                    r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time",
+                    r"alarms?", r"wecker", r"timer")
 
 
 _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.INFO_TOPICS.items())
 _INFO_ELSEWHERE = cue(*lexicon.INFO_ELSEWHERE, r"how much (?:time|longer|later|earlier|do i owe|did i|have i|money|is left)")
 _QUESTION = cue(*lexicon.QUESTION)
 _DURATION = cue(*lexicon.DURATION)
+_OFFER_LEAD = (r"^(?:(?:hi|hello|hey|hallo|and|und|also|so|oh|btw|by the way|quick question|sorry|excuse me"
+               r"|entschuldigung|sagt mal|sag mal)[\s,.!:]*)*(?:")
+_OFFER_ANY = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f in lexicon.OFFER_ANY) + r")(?![\w'])")
+_OFFER_SERVICE = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f in lexicon.OFFER_SERVICE)
+                            + r")(?![\w'])")
+_OFFER_NOT = cue(*lexicon.OFFER_NOT)
+_OFFER_FACT = cue(*lexicon.OFFER_FACT)
+_OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
+                           r"|bei (?:euch|ihnen)|an)(?![\w'])")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",

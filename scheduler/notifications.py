@@ -12,6 +12,7 @@ with, when, the customer's name and how to reach them.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +50,8 @@ class Targets:
     max_attempts: int = 5
     lease: timedelta = timedelta(minutes=2)
     permanent: tuple[type[BaseException], ...] = ()  # errors that mean it will never be delivered
+    explained: tuple[type[BaseException], ...] = ()  # errors whose message says what is wrong, never who
+    chat_answers: str = "telegram"  # how the team answers where `operator_chat` shows: telegram | console
 
     @property
     def operators(self) -> list[str]:
@@ -219,7 +222,8 @@ class Notifier:
                  for who, text in record.transcript]
         if lines:
             parts.append(self._t("notify_handoff_transcript", lines="\n".join(lines)))
-        how = "notify_handoff_how_telegram" if target == "operator_telegram" else "notify_handoff_how_console"
+        chat = target == "operator_telegram" and self.targets.chat_answers == "telegram"
+        how = "notify_handoff_how_telegram" if chat else "notify_handoff_how_console"
         parts.append(self._t(how, id=record.id))
         return "\n\n".join(parts)
 
@@ -247,11 +251,12 @@ class Notifier:
         try:
             result = await self._deliver(row)
         except self.targets.permanent as exc:
+            log.warning("notifications: %s to %s cannot be delivered: %s", row.kind, row.target, self._why(exc))
             return await self._mark(row, token, "failed", f"{type(exc).__name__}: {exc}")
         except NotFound:
             return await self._mark(row, token, "cancelled", "booking no longer exists")
         except Exception as exc:  # network or server trouble: try again later
-            return await self._retry(row, token, f"{type(exc).__name__}: {exc}")
+            return await self._retry(row, token, f"{type(exc).__name__}: {exc}", self._why(exc))
         if result is None or result is True or getattr(result, "sent", False):
             ref = getattr(result, "id", None)
             return await self._mark(row, token, "sent", None, sent_ref=str(ref) if ref is not None else None)
@@ -281,19 +286,35 @@ class Notifier:
         if not await self.store.mark(row.id, token, status, note, sent_at, **more):
             log.warning("notifications: %s to %s was %s after its lease ran out", row.kind, row.target, status)
             return 0
-        if status != "sent":  # the reason stays in the row: an error may quote an address
-            log.info("notifications: %s to %s %s", row.kind, row.target, status)
+        # the reason stays in the row: an error may quote an address
+        log.info("notifications: %s to %s %s", row.kind, row.target, status)
+        if status == "failed" and row.kind == "handoff_reply":
+            await self._reply_failed(row)
         return int(status == "sent")
 
-    async def _retry(self, row: Any, token: str, error: str) -> int:
-        if row.attempts >= self.targets.max_attempts:  # `attempts` already counts this try
-            log.warning("notifications: %s to %s failed for good after %d tries (see its note)", row.kind,
-                        row.target, row.attempts)
+    async def _reply_failed(self, row: Any) -> None:
+        """The team believes its answer was passed on: tell it when the customer's channel refused it."""
+        body = self._t("notify_reply_failed", id=row.handoff_id, customer=self._customer(None, row.user_key))
+        await self.store.plan([Notification(f"{target}:reply_failed:{row.id}", "business", target, "reply_failed",
+                                            body=body, handoff_id=row.handoff_id, user_key=row.user_key,
+                                            lang=self.team_lang)
+                               for target in self.targets.operators], self.clock.now())
 
+    async def _retry(self, row: Any, token: str, error: str, why: str) -> int:
+        if row.attempts >= self.targets.max_attempts:  # `attempts` already counts this try
+            log.warning("notifications: %s to %s failed for good after %d tries: %s", row.kind,
+                        row.target, row.attempts, why)
             return await self._mark(row, token, "failed", f"gave up after {row.attempts} tries: {error}")
-        await self.store.retry(row.id, token, self.clock.now() + backoff(row.attempts),
-                               f"try {row.attempts} failed: {error}")
+        wait = backoff(row.attempts)
+        log.warning("notifications: %s to %s not sent (try %d of %d), trying again in %ds: %s", row.kind, row.target,
+                    row.attempts, self.targets.max_attempts, wait.total_seconds(), why)
+        await self.store.retry(row.id, token, self.clock.now() + wait, f"try {row.attempts} failed: {error}")
         return 0
+
+    def _why(self, exc: BaseException) -> str:
+        """What went wrong, for the log: a channel's own explanation, else only the kind of error (an
+        error from elsewhere may quote an address or a message)."""
+        return str(exc) if isinstance(exc, self.targets.explained) else type(exc).__name__
 
     # --- what the team does with handoffs (the operator chat and the console) --------------------
 
@@ -332,6 +353,20 @@ def _name(look_up: Any, fallback: str) -> str:
 def _team_email(body: str, to: str) -> EmailMessage:
     message = EmailMessage()
     message["To"] = to
-    message["Subject"] = body.split("\n", 1)[0][:120]
+    message["Subject"] = _subject(body.split("\n", 1)[0])
     message.set_content(body)
     return message
+
+
+def _subject(line: str, limit: int = 100) -> str:
+    """A notification's first line as a subject: whole when short, else up to its first sentence's end,
+    else cut at a word with an ellipsis (never in the middle of a word)."""
+    if len(line) <= limit:
+        return line
+    end = _SENTENCE_END.search(line, 0, limit)  # "...a person. The bot", not "Fr. 27. Nov."
+    if end is not None:
+        return line[:end.start() + 1]
+    return line[:limit].rsplit(" ", 1)[0] + "…"
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-zäöüß]{2})\. (?=[A-ZÄÖÜ])")

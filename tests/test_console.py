@@ -113,12 +113,15 @@ def test_the_operator_marks_a_no_show_and_the_customer_hears_we_missed_them(tmp_
     asyncio.run(seed(tmp_path / "console.db", ["beard trim with Tom tomorrow at 10", "Anna", "yes"]))
     booking_id = chat(tmp_path, ["/bookings"]).split()[0]  # the id column of /bookings
     out = chat(tmp_path, [
+        "/clock 2026-11-24T09:30",
+        f"/mark {booking_id} no_show",  # half an hour before: still to come
         "/clock 2026-11-24T10:30",
         f"/mark {booking_id} no_show",
         "/mark nothing-like-this no_show",
         "/bookings",
     ])
-    assert f"console: {booking_id} is no_show" in out
+    assert f"console: {booking_id} is on Tue 24 Nov 10:00, still to come; mark it once it has taken place" in out
+    assert out.count(f"console: {booking_id} is no_show") == 1
     assert "bot: We missed you at your Beard trim on Tue 24 Nov, 10:00" in out
     assert "no booking starts with 'nothing-like-this'" in out
     assert "no_show" in out.split("console: no booking")[1]
@@ -191,6 +194,14 @@ def test_live_opens_the_real_database_with_the_reminder_loop_off_and_no_clock(tm
 
     proc = run_chat(tmp_path, ["hello"], "--live", "--clock", "2026-11-27T09:00")
     assert proc.returncode == 2 and "--clock cannot be used with --live" in proc.stderr
+
+
+def test_live_on_a_database_file_that_does_not_exist_says_so_instead_of_making_an_empty_one(tmp_path):
+    proc = run_chat(tmp_path, ["/bookings"], "--live")  # console.db was never made: a wrong folder or URL
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert proc.stderr.startswith("booking-bot chat: setting DATABASE_URL: --live opens the bot's database, but ")
+    assert "console.db does not exist" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "console.db").exists(), "no empty database is made in its place"
 
 
 def test_without_a_database_file_the_sandbox_starts_empty(tmp_path):

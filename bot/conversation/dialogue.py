@@ -86,6 +86,7 @@ class Dialogue:
             await self.store.save(msg.key, state, self.clock.now())
             return []
         before = holds.held(turn)
+        pressed = _pressed_label(msg, state)
         try:
             await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state)))
             await holds.settle(turn, before)
@@ -93,16 +94,16 @@ class Dialogue:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
             turn.say(turn.t("backend_down"))
         state.turns += 1
-        self._remember(state, msg, turn.out)
+        self._remember(state, (msg.text or "").strip() or pressed, turn.out)
         await self.store.save(msg.key, state, self.clock.now())
         return turn.out
 
-    def _remember(self, state: State, msg: Inbound, out: list[Reply]) -> None:
+    def _remember(self, state: State, said: str, out: list[Reply]) -> None:
         """Keep this exchange's lines for the next reading (only with a reader that uses them; a handoff
         passes them on to the team)."""
         if not self.context_lines:
             return
-        lines = [("customer", (msg.text or "").strip()[:MAX_LINE])] if (msg.text or "").strip() else []
+        lines = [("customer", said[:MAX_LINE])] if said else []
         lines += [("bot", reply.text[:MAX_LINE]) for reply in out if reply.text]
         state.recent = [*state.recent, *lines][-self.context_lines:]
 
@@ -146,3 +147,11 @@ def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[st
     words = re.findall(r"[^\W\d_]{2,}", EMAIL.sub(" ", text))
     if reading.lang in spoken and reading.lang != state.lang and len(words) >= 2:
         state.lang = reading.lang
+
+
+def _pressed_label(msg: Inbound, state: State) -> str:
+    """The label of the button a message pressed ("Yes", "Tue 24 Nov, 10:00"), as the customer saw it."""
+    offer, _, index = (msg.choice or "").partition(":")
+    if offer != state.offer_id or not index.isdigit() or int(index) >= len(state.options):
+        return ""
+    return state.options[int(index)].label

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from intents import Reading
@@ -128,12 +128,33 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm":
             return Yes(r)
-        if r.intent == "deny" and not r.has_when:
-            return No(r)
+        if r.intent == "deny" and not r.has_when and not _EMAIL_WORD.search(text):
+            return No(r)  # ("no email" answers another question: it declines nothing here)
     offered = unpack(options[0].value) if state.step is None and len(options) == 1 else None
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
+    if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \
+            and _POINTER.search(text):
+        r = replace(r, intent="book", service=offered.service)  # "ok, book that for Friday at 10"
+    topic, state.asked_topic = state.asked_topic, None
+    if isinstance(offered, BookAgain) and topic and _follows_up(r, text, topic):
+        return Said(replace(r, intent="info", topic=topic), text)  # "how much is a haircut?" - "and coloring?"
     return Said(r, text)
+
+
+def _follows_up(r: Reading, text: str, topic: str) -> bool:
+    """A short "and coloring?" / "und am Sonntag?" right after an answer: the same question about something else."""
+    if r.intent not in ("other", "book", "availability") or r.topic or not _FOLLOW_UP.match(text.strip()):
+        return False
+    if topic in ("prices", "services"):
+        return r.service is not None and not r.has_when and r.staff is None
+    return topic == "hours" and r.has_when and r.time is None and r.service is None
+
+
+_EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+_POINTER = re.compile(r"\b(?:that|it|this|one|das|es|den|dies(?:en)?|ihn)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(r"(?:and|what about|how about|und|und was ist mit|was ist mit|wie ist es mit|wie sieht'?s mit)\b"
+                        r"[^.!]{0,40}\??$|[^.!?\s]+(?: [^.!?\s]+)?\?$", re.IGNORECASE)
 
 
 def _chosen(payload: Payload | None, by: Literal["button", "number", "label", "words"], state: State) -> Event:

@@ -40,6 +40,7 @@ async def open_handoff(turn: Turn) -> None:
     policy = getattr(turn.business, "handoff", None)
     now = turn.now()
     state.handoff = Handoff(opened_at=now, closes_at=now + (policy.timeout if policy else DEFAULT_TIMEOUT))
+    state.clear_flow()  # the team takes it from here; after the handoff the bot starts afresh
     lines = [(who, _first_line(text)) for who, text in (*state.recent, ("customer", turn.msg.text or ""))]
     lines = [line for line in lines if line[1]][-TRANSCRIPT_LINES:]
     state.handoff_log.append(HandoffEntry(kind="opened", lines=lines))

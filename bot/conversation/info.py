@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 import bot.conversation.policy as policy
 import bot.conversation.reask as reask
+import intents
 from booking_client import Capability
 from booking_client.business import Faq, Service
 from intents import Reading
@@ -27,6 +28,8 @@ from .turn import Turn
 
 CLOSURES_AHEAD = timedelta(days=30)  # closures within this are named with the week's hours
 FAQ_MIN_SCORE = 80  # how close a question must be to one of the business's own (0-100)
+MORE_TOPICS = 2  # further questions answered from one message
+_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
 async def answer(turn: Turn, r: Reading, text: str = "") -> None:
@@ -38,12 +41,23 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
         await reask.reask(turn)
         return
     turn.say(*lines, options=_book_option(turn, r.service))
+    turn.state.asked_topic = r.topic  # "and coloring?" next asks the same about coloring
 
 
 def facts(turn: Turn, r: Reading, text: str = "") -> list[str]:
-    """The lines that answer one info reading (the topic decides; no topic: the business in short)."""
+    """The lines that answer one info reading (the topic decides; no topic: the business in short), and
+    the other topics the same message asks about ("how much is a haircut, and are you open on Saturday?")."""
     topic = r.topic or "about"
-    return _TOPICS.get(topic, _about)(turn, r, text)
+    if topic in ("faq", "about", "cancellation_policy"):  # "till when can I cancel for free?" is one question
+        return _TOPICS.get(topic, _about)(turn, r, text)
+    asked = [t for t in intents.topics_in(text) if t in _TOPICS and (t == topic or t != "prices" or r.service)]
+    if topic not in asked:
+        asked.insert(0, topic)
+    asked = asked[:asked.index(topic) + 1 + MORE_TOPICS]
+    lines: list[str] = []
+    for each in asked:
+        lines += [line for line in _TOPICS[each](turn, r, text) if line not in lines]
+    return lines
 
 
 def faq_match(turn: Turn, text: str) -> Faq | None:
@@ -52,8 +66,9 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
     best: tuple[float, Faq] | None = None
     for entry in turn.business.faq:
         score = 100.0 if any(_has_word(folded, w) for w in entry.keywords.get(turn.lang)) else 0.0
-        asked = entry.question.get(turn.lang) or ""
-        score = max(score, fuzz.token_sort_ratio(folded, asked.casefold()) if asked else 0.0)
+        asked = (entry.question.get(turn.lang) or "").casefold()
+        if asked and _names_every_word(folded, asked):  # "can I bring my cat?" is not "can I bring my dog?"
+            score = max(score, fuzz.token_sort_ratio(folded, asked))
         if score >= FAQ_MIN_SCORE and (best is None or score > best[0]):
             best = (score, entry)
     return best[1] if best else None
@@ -74,8 +89,10 @@ def _prices(turn: Turn, r: Reading, _: str) -> list[str]:
     return [turn.t("info_prices"), *lines]
 
 
-def _hours(turn: Turn, r: Reading, _: str) -> list[str]:
+def _hours(turn: Turn, r: Reading, text: str) -> list[str]:
     day = r.date or (turn.local(r.start).date() if r.start else None)
+    if day is None and _NOW.search(text):
+        day = turn.local(turn.now()).date()  # "are you open now?": today's hours
     if day is not None:
         return [_day_hours(turn, day)]
     lines = [turn.t("info_hours", week=week_hours(turn))]
@@ -123,8 +140,15 @@ def _cancellation(turn: Turn, _: Reading, __: str) -> list[str]:
     return [policy_line(turn), note or ""]
 
 
-def _services(turn: Turn, _: Reading, __: str) -> list[str]:
-    return [turn.t("info_services"), *(f"• {_service_line(turn, s)}" for s in turn.business.services)]
+def _services(turn: Turn, r: Reading, text: str) -> list[str]:
+    if faq_match(turn, text):  # "do you cut children's hair?": the business's own answer is the better one
+        return _faq(turn, r, text)
+    if r.service:  # "do you colour hair?": yes, with what it takes and costs
+        return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r)]
+    lines = [f"• {_service_line(turn, s)}" for s in turn.business.services]
+    if r.service_text:  # "do you do nails?": not one of ours; say what is
+        return [turn.t("info_not_offered"), *lines]
+    return [turn.t("info_services"), *lines]
 
 
 def _faq(turn: Turn, _: Reading, text: str) -> list[str]:
@@ -221,12 +245,33 @@ def _weekday(turn: Turn, index: int) -> str:
 
 
 def _price_line(turn: Turn, service: Service) -> str:
+    return turn.t("info_price_line", service=service.display(turn.lang), price=_price(turn, service),
+                  minutes=service.duration_minutes)
+
+
+def _offered(turn: Turn, service: Service) -> str:
+    name = service.display(turn.lang)
+    if service.price is None:
+        return turn.t("info_offered_unpriced", service=name, minutes=service.duration_minutes)
+    return turn.t("info_offered", service=name, minutes=service.duration_minutes, price=_price(turn, service))
+
+
+def _who_does(turn: Turn, r: Reading) -> list[str]:
+    """"Does Tom do coloring?": whether the person asked about does it, and who does."""
+    if r.service is None or r.staff is None or len(turn.business.staff) < 2:
+        return []
+    doing = turn.business.staff_for(r.service)
+    service = turn.service_name(r.service)
+    if any(s.id == r.staff for s in doing):
+        return [turn.t("info_staff_does", staff=turn.staff_name(r.staff), service=service)]
+    return [turn.t("info_staff_does_not", staff=turn.staff_name(r.staff), service=service,
+                   others=turn.formats.names([s.name for s in doing]))]
+
+
+def _price(turn: Turn, service: Service) -> str:
     assert service.price is not None
     price = format_currency(service.price, turn.business.currency, locale=turn.formats.locale)
-    if service.price_from:
-        price = turn.t("info_price_from", price=price)
-    return turn.t("info_price_line", service=service.display(turn.lang), price=price,
-                  minutes=service.duration_minutes)
+    return turn.t("info_price_from", price=price) if service.price_from else price
 
 
 def _service_line(turn: Turn, service: Service) -> str:
@@ -252,6 +297,22 @@ def _book_option(turn: Turn, service: str | None) -> list[Option]:
     if service:
         return [BookAgain(service=service).option(turn.t("info_book_service", service=turn.service_name(service)))]
     return [BookAgain(service=None).option(turn.t("info_book"))]
+
+
+def _names_every_word(folded: str, asked: str) -> bool:
+    """Whether the text names (or nearly: a typo) every word of the question that carries meaning."""
+    said = _WORD.findall(folded)
+    return all(any(fuzz.ratio(word, w) >= FAQ_MIN_SCORE for w in said)
+               for word in _WORD.findall(asked) if word not in _FUNCTION_WORDS)
+
+
+_WORD = re.compile(r"\w[\w']*")
+_FUNCTION_WORDS = frozenset("""
+a an the i you we my your our me us it is are am be do does did can could may might will would should have has
+to of in on at for with and or not no any some this that there here please
+ich du sie wir ihr mein meine meinen dein euer eure ein eine einen der die das den dem ist sind bin habt haben
+hat kann könnt darf dürfen auch mit bei für und oder nicht kein keine man es hier bitte
+""".split())
 
 
 def _has_word(folded: str, word: str) -> bool:

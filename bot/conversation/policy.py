@@ -1,7 +1,8 @@
 """The cancellation deadline: a booking that starts too soon is not cancelled or moved in the chat.
 
 Inside the business's `free_until_hours` the customer hears the rule and is offered the team
-(the same request as writing "I want to talk to a person"); the booking stays as it is.
+(the same request as writing "I want to talk to a person"), or, where no one on the team reads the
+chat, the business's phone and email; the booking stays as it is.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ def refuse(turn: Turn, booking: Booking, action: str) -> None:
     deadline = turn.business.cancellation.deadline
     assert deadline is not None
     turn.state.clear_flow()
-    turn.say(turn.t(f"too_late_{action}", service=turn.service_name(booking.service), when=turn.when(booking.start),
-                    notice=notice(turn, deadline)),
-             options=[TalkToTeam().option(turn.t("talk_to_team"))])
+    refusal = turn.t(f"too_late_{action}", service=turn.service_name(booking.service), when=turn.when(booking.start),
+                     notice=notice(turn, deadline))
+    if turn.team_reachable:
+        turn.say(refusal, options=[TalkToTeam().option(turn.t("talk_to_team"))])
+        return
+    ways = [way for way in (turn.business.phone, turn.business.email) if way]  # no one reads this chat
+    turn.say(refusal, turn.t("too_late_contact", contact=turn.t("handoff_or").join(ways)) if ways else "")
 
 
 def notice(turn: Turn, deadline: timedelta) -> str:

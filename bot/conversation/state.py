@@ -125,6 +125,7 @@ class State(BaseModel):
     # the last lines of this conversation, kept only when a language model reads messages in context
     recent: list[tuple[str, str]] = []
     handoff: Handoff | None = None  # a person from the business has the conversation
+    asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
 
     @property

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from .clock_patterns import (
-    AFTER_DATE, CLOCK, FRACTION_DE, FRACTION_EN, PART_ALONE, PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED,
+    AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS, PART_ALONE,
+    PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK,
 )
 from .scan import Clock, Part, Scan
-from .vocabulary import PART_WORDS, number
+from .vocabulary import MASK, PART_WORDS, number
 
 
 def clock_from_groups(m: re.Match[str]) -> tuple[int, int, str | None, bool] | None:
@@ -22,24 +23,24 @@ def clock_from_groups(m: re.Match[str]) -> tuple[int, int, str | None, bool] | N
     if g.get("hm_h") is not None:
         h_txt = g["hm_h"]
         h, mi = int(h_txt), int(g["hm_m"])
-        ap = meridiem(g.get("hm_ap"))
-        exact = h_txt.startswith("0") or h >= 13 or (g.get("hm_uhr") is not None and h >= 10 and ap is None)
+        ap = meridiem(g.get("hm_ap") or g.get("hm_ap1"))
+        exact = ap is None and (h_txt.startswith("0") or h >= 13 or (g.get("hm_uhr") is not None and h >= 10))
         return h, mi, ap, exact
     if g.get("hh_h") is not None:
         return int(g["hh_h"]), int(g["hh_m"]), None, True
-    if g.get("ap_h") is not None:
-        h = number(g["ap_h"])
-        return (h, 0, meridiem(g["ap_ap"]), False) if h is not None else None
-    if g.get("uhr_h") is not None:
-        h = number(g["uhr_h"])
+    if g.get("w_h") is not None:
+        h = number(g["w_h"])
         if h is None:
             return None
-        return h, int(g["uhr_m"] or 0), None, h >= 13 or g["uhr_h"].startswith("0")
+        if g.get("ap_ap"):
+            return h, 0, meridiem(g["ap_ap"]), False
+        if g.get("uhr"):
+            return h, int(g["uhr_m"] or 0), None, h >= 13 or g["w_h"].startswith("0")
+        return h, 0, meridiem(g.get("oc_ap")), False
+    if g.get("ap1_h") is not None:
+        return int(g["ap1_h"]), 0, meridiem(g["ap1_ap"]), False
     if g.get("h_h") is not None:
         return int(g["h_h"]), 0, None, True
-    if g.get("oc_h") is not None:
-        h = number(g["oc_h"])
-        return (h, 0, None, False) if h is not None else None
     return None
 
 
@@ -49,7 +50,8 @@ def meridiem(text: str | None) -> str | None:
     return "pm" if text.lower().startswith("p") else "am"
 
 
-def read_clocks(s: Scan) -> None:
+def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bool = True) -> None:
+    """Clock times; `words`, `compact` and `durations` say whether the rarer forms can be in the text at all."""
     def add(m: re.Match[str], h: int | None, mi: int, ap: str | None, exact: bool) -> bool:
         if h is None or not (0 <= h <= 24 and 0 <= mi <= 59):
             return False
@@ -61,13 +63,27 @@ def read_clocks(s: Scan) -> None:
         return True
 
     def fraction_en(m: re.Match[str]) -> bool:
-        if m.group(4):  # "half 3" (British) = 3:30
-            h = number(m.group(4))
+        if m.group(5):  # "half 3" (British) = 3:30
+            h = number(m.group(5))
             return add(m, h, 30, None, False)
         amount, direction, hour_txt = m.group(1).lower(), m.group(2).lower(), m.group(3).lower()
-        h = 12 if hour_txt in ("noon", "midday") else number(hour_txt)
+        h = 12 if hour_txt in ("noon", "midday") else 0 if hour_txt == "midnight" else number(hour_txt)
         if h is None:
             return False
+        ap = meridiem(m.group(4))
+        if ap or hour_txt in ("noon", "midday", "midnight") or h >= 13:
+            # a 24-hour reading is certain: count the minutes from it
+            if ap and h <= 12:
+                h = h % 12 + (12 if ap == "pm" else 0)
+            mins = {"quarter": 15, "half": 30, "twenty": 20, "ten": 10, "five": 5}.get(amount.replace("-", " ").split()[0])
+            if amount.replace("-", " ") == "twenty five":
+                mins = 25
+            if mins is None:
+                mins = int(amount) if amount.isdigit() else None
+            if mins is None or mins >= 60:
+                return False
+            total = (h * 60 + (mins if direction in ("past", "after") else -mins)) % (24 * 60)
+            return add(m, total // 60, total % 60, None, True)
         mins = {"quarter": 15, "half": 30, "twenty": 20, "ten": 10, "five": 5}.get(amount.replace("-", " ").split()[0], None)
         if amount.replace("-", " ") == "twenty five":
             mins = 25
@@ -127,13 +143,49 @@ def read_clocks(s: Scan) -> None:
         s.clocks.append(Clock(start, m.end(), h % 24, 0, None, h >= 13))
         return True
 
+    def word_clock(m: re.Match[str]) -> bool:
+        h = number(m.group(1))
+        if m.group(2):
+            mi = MINUTE_WORDS[m.group(2).lower()]
+        elif m.group(3):
+            mi = MINUTE_WORDS[m.group(3).lower()] + (MINUTE_WORDS[m.group(4).lower()] if m.group(4) else 0)
+        else:
+            mi = MINUTE_WORDS[m.group(5).lower()]
+        ap = m.group(6)
+        return add(m, h, mi, meridiem(ap.replace(" ", "")) if ap else None, False)
+
+    def compact_clock(m: re.Match[str]) -> bool:
+        if m.group(4):  # "at 1545": a 24-hour time
+            return add(m, int(m.group(4)), int(m.group(5)), None, True)
+        return add(m, int(m.group(1)), int(m.group(2)), meridiem(m.group(3)), False)
+
+    def duration(m: re.Match[str]) -> bool:
+        count = m.group(1).lower()
+        n = 1 if count in ("a", "an", "one") else MINUTE_WORDS.get(count) or number(count)
+        if not n:
+            return False
+        s.minutes_long = n * 60 if m.group(2).lower().startswith("h") else n
+        return True
+
+    if words:
+        s.take(WORD_CLOCK, word_clock)
+    if compact:
+        s.take(COMPACT_CLOCK, compact_clock)
     s.take(FRACTION_EN, fraction_en)
     s.take(FRACTION_DE, fraction_de)
     s.take(CLOCK, clock)
     s.take(PART_NUMBER, part_number)
     s.take(TRIGGERED, triggered)
+    if "@" in s.w:
+        s.take(TRIGGERED_AT, triggered)
     for rx in (RANGE_TAIL, RANGE_HEAD):
         s.take(rx, lambda m: add_bare(s, m))
+    for day in s.days:  # "8 tonight", "9 tomorrow morning": the hour of that part of the day
+        hm = HOUR_BEFORE_DAY.search(s.w, 0, day.pos) if day.part else None
+        if hm and add(hm, number(hm.group("h")), int(hm.group("m") or 0), None, False):
+            s.w = s.w[:hm.start()] + MASK * (hm.end() - hm.start()) + s.w[hm.end():]
+    if durations and s.clocks:
+        s.take(DURATION, duration)
     # a bare number right after a date ("tomorrow 3", "morgen 10") is a time
     s.take(AFTER_DATE, lambda m: add(m, int(m.group("h")), int(m.group("m") or 0), None,
                                      int(m.group("h")) >= 13 or m.group("h").startswith("0")))

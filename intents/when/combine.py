@@ -11,11 +11,14 @@ from datetime import time as Time
 from .clock_patterns import AFTER_WORD, BEFORE_WORD, RANGE_GAP, RELATION_BEFORE
 from .date_patterns import TARGET_BEFORE
 from .result import NOTHING, When
+from .vocabulary import WEEKDAY, lazy_rx
 from .scan import Clock, Day, Scan
 
 PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the day
     "morning": (8, 12), "noon": (11, 14), "afternoon": (12, 17), "evening": (17, 21), "night": (19, 24),
 }
+# a weekday said right before a date ("Sunday, Feb 10", "Freitag, der 18. Juli"): both name one day
+NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|am\s+)?$")
 PM_PARTS = {"afternoon", "evening", "night"}
 
 
@@ -28,14 +31,19 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
     pairs = relations(s, text)
     d = day.day if day else None
 
-    if s.minutes_ahead is not None and not pairs and d is None:
+    if s.minutes_ahead is not None and not pairs:
         moment = now + timedelta(minutes=s.minutes_ahead)
-        return When(date=moment.date(), time=Time(moment.hour, moment.minute))
+        if d is None or d == moment.date():  # "in an hour", "today in one hour"
+            return When(date=moment.date(), time=Time(moment.hour, moment.minute))
 
     if pairs:
         kind, c1, c2 = pairs[0]
         h1 = hour24(c1, part, hours)
         t1 = Time(h1 % 24, c1.minute)
+        if s.minutes_long and kind in ("at", "after"):  # "4pm for 30 minutes": that stretch of time
+            base = d or next_day_for(now, h1, c1.minute)
+            start = local(tz, base, h1, c1.minute)
+            return When(date=d, time=t1, start=start, end=start + timedelta(minutes=s.minutes_long))
         if kind == "at":
             return When(date=d, time=t1)
         if d is None and s.ranges:
@@ -72,8 +80,8 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
     if s.ranges:
         r = s.ranges[0]
         first = max(r.first, today)
-        if r.last < first:
-            return NOTHING
+        if r.last < today:  # wholly past ("last week"): kept as said
+            first = r.first
         if part is not None and r.first == r.last:
             lo, hi = PARTS[part]
             return When(start=local(tz, first, lo), end=local(tz, first, hi))
@@ -97,8 +105,25 @@ def pick_day(s: Scan, text: str) -> Day | None:
         # "Monday the 6th": the calendar date is the more precise of two words for one day
         exact = [d for d in days if d.exact]
         if exact and len(exact) < len(days):
+            named = [d for d in days if not d.exact and NAMED_BEFORE.match(text[d.pos:exact[0].pos])]
+            if named and named[0].day.weekday() != exact[0].day.weekday():
+                return Day(exact[0].pos, matching_year(exact[0].day, named[0].day.weekday(), s.today), exact[0].part,
+                           exact=True)
             return exact[0]
     return days[0]
+
+
+def matching_year(d: Date, weekday: int, today: Date) -> Date:
+    """"Sunday, Feb 10": the year nearest to today in which that date is that weekday (else as read)."""
+    found = []
+    for year in range(today.year - 1, today.year + 7):
+        try:
+            candidate = d.replace(year=year)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            found.append(candidate)
+    return min(found, key=lambda c: abs((c - today).days)) if found else d
 
 
 def relations(s: Scan, original: str) -> list[tuple[str, Clock, Clock | None]]:

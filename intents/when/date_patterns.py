@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..lexicon import DE_ORDINAL_WORDS, alternation
-from .vocabulary import AMPM, DAY_NUMBER, MONTH, NUMBER_WORD, ORDINAL_WORD, WEEKDAY, rx
+from .vocabulary import AMPM, DAY_NUMBER, MONTH, NUMBER_WORD, ORDINAL_WORD, WEEKDAY, lazy_rx, rx
 
 # Noise that looks like a date or time but is not one ("that's all today", "24/7", "2 people").
 NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today|for (?:your |the )?help today"
@@ -16,31 +16,53 @@ NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today
            r"|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|schönes wochenende"
            r"|nice weekend|good weekend|in a minute|in einer minute|one moment|einen moment"
            r"|(?:this|that|the) one|(?:first|second|third) (?:one|option)"
-           r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|years?|jahre?n?|euros?|dollars?|bucks)\b)")
+           r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|euros?|dollars?|bucks)\b"
+           r"|(?<!\bin )(?<!within )\d+\s*(?:years?|jahre?n?)\b(?!\s+(?:ago|from|hence|back|later|earlier)\b))")
 
-# Absolute dates
+# Absolute dates (patterns for the rarer forms are compiled on first use: start-up stays short)
 ISO = rx(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 DOTTED_FULL = rx(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})?(?![\d:])")
 DOTTED_ON = rx(r"\b(?:am|den|on|vom|zum|ab|bis|für|fuer|for)\s+(\d{1,2})\.(\d{1,2})\b(?![.:]?\d)(?!\s*uhr)")
-SLASHED = rx(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
-DAY_RANGE = rx(
+SLASHED = rx(r"(?<![\d/])(\d{1,2})(?:/| / )(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+DAY_RANGE = lazy_rx(
     rf"\b(?:between|from|zwischen dem|zwischen|vom|von)\s+(?:the\s+|dem\s+)?({DAY_NUMBER})\.?"
     rf"(?:\s+(?:of\s+)?({MONTH})\.?)?\s*(?:and|to|till|until|through|thru|-|bis(?: zum)?|und dem|und)\s+"
     rf"(?:the\s+|dem\s+)?({DAY_NUMBER})\.?(?:\s+(?:of\s+)?({MONTH})\b)?")
-WEEKDAY_RANGE = rx(
+# "July 13-15", "Aug 8 - Aug 12", "August 27th - 29th"; "23rd to 26th Oct", "13 bis 15 Juli", "1-8 September"
+_TO = r"\s*(?:-|–|to|till|until|thru|through|bis(?: zum)?|bis einschließlich)\s*"
+MONTH_DAY_RANGE = lazy_rx(
+    rf"\b(?:from\s+|vom\s+|von\s+)?({MONTH})\.?\s+({DAY_NUMBER})\.?{_TO}(?:({MONTH})\.?\s+)?({DAY_NUMBER})\b\.?"
+    rf"(?!\s*(?:{AMPM}|uhr|o'?clock|h\b|:))(?:,?\s*(\d{{4}}))?")
+DAY_DAY_MONTH = lazy_rx(
+    rf"\b(?:from\s+|vom\s+|von\s+)?(?:the\s+)?({DAY_NUMBER})\.?{_TO}(?:the\s+)?({DAY_NUMBER})\.?\s*(?:of\s+)?({MONTH})\b\.?"
+    rf"(?:,?\s*(\d{{4}}))?")
+# "14. - 15.10.", "14.10. - 15.10.2018", "14./15.10.", "vom 14.10. bis zum 15.10.2018", "vom 14.10. auf den 15.10."
+DOTTED_RANGE = lazy_rx(
+    r"(?<![\d.:/])(\d{1,2})\.?(?:(\d{1,2})\.)?\s*(?:-|–|/|bis(?: zum)?|auf den|to|until)\s*(\d{1,2})\.(\d{1,2})\b\.?"
+    r"(\d{4}|\d{2}(?![\d:]))?(?!\s*(?:uhr|h\b|:|\d))")
+# "the 3rd through the 7th", "3rd - 7th" (not "to": "from the 3rd to the 7th" without "from" is a move)
+ORDINAL_RANGE = lazy_rx(
+    r"\b(?:the\s+)?(\d{1,2}(?:st|nd|rd|th))()\s*(?:-|–|through|thru|till|until)\s*(?:the\s+)?(\d{1,2}(?:st|nd|rd|th))()\b")
+# "the week of June 22", "die Woche vom 22. Juni": the week (Monday to Sunday) around that day
+WEEK_OF = lazy_rx(r"\b(?:the\s+)?(?:week of|woche vom|woche des)\s+(?=§)")
+# "12/24 - 12/26" (month first in English, day first in German)
+SLASHED_RANGE = lazy_rx(
+    r"(?<![\d/])(\d{1,2})/(\d{1,2})\s*(?:-|–|to|till|until|thru|through|bis)\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+WEEKDAY_RANGE = lazy_rx(
     rf"\b(?:between|from|zwischen|von)\s+({WEEKDAY})\s+(?:and|to|till|until|through|thru|-|bis|und)\s+({WEEKDAY})\b")
 DAY_MONTH = rx(
     rf"\b(?:the\s+|am\s+|den\s+|dem\s+)?({DAY_NUMBER})\.?\s*(?:of\s+|-)?({MONTH})\b\.?(?:,?\s*(\d{{4}}))?")
 MONTH_DAY = rx(
     rf"\b({MONTH})\.?\s*(?:the\s+)?({DAY_NUMBER})(?![:\d])(?!\s*(?:{AMPM}|uhr|o'?clock|h\b|hours?|mins?|minutes?))"
     rf"(?:,?\s*(\d{{4}}))?\b")
-OF_MONTH = rx(
-    rf"\b(?:the\s+|am\s+|den\s+)?({DAY_NUMBER})\.?\s+(?:of\s+)?(this|the|next|the next|coming|dieses|des|nächsten|naechsten|kommenden)\s+"
+OF_MONTH = lazy_rx(
+    rf"\b(?:the\s+|am\s+|den\s+)?({DAY_NUMBER})\.?\s+(?:day\s+)?(?:of\s+)?(this|the|next|the next|coming|dieses|des|nächsten|naechsten"
+    rf"|kommenden|previous|the previous|last|the last|letzten|vorigen|des letzten|des vorigen|des nächsten)\s+"
     rf"(?:month|monats)\b")
 ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor))"
                  rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor))")
-DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})\.(?!\d)(?!\s*(?:uhr|\d))")
-DE_ORDINAL_DATE = rx(rf"\b({alternation(DE_ORDINAL_WORDS)})\s+({MONTH})\b")
+DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})(?:\.|s?te[nr]?\b)(?!\d)(?!\s*(?:uhr|\d))")
+DE_ORDINAL_DATE = lazy_rx(rf"\b({alternation(DE_ORDINAL_WORDS)})\s+({MONTH})\b")
 
 # Relative days
 RELATIVE_WORDS = rx(
@@ -65,27 +87,20 @@ _THIS = r"(?:this|diesen|dieser|diese|this coming)"
 WEEKDAY_RELATIVE = rx(
     rf"\b(?:(on|am|this|{_THIS}|{_NEXT}|übernächsten|uebernächsten)\s+)?({WEEKDAY})s?\b"
     rf"(?:\s*,?\s*(?:(?:of|in|der)\s+)?(next week|the week after|the following week|this week|week after next|week|nächste woche"
+    rf"|nächsten woche|naechsten woche|kommenden woche"
     rf"|naechste woche|nächster woche|kommende woche|kommender woche|diese woche|dieser woche|in einer woche|in zwei wochen"
     rf"|in 2 wochen|in two weeks|in a week|after next|in 2 weeks)\b)?")
-WEEK_WEEKDAY = rx(
+WEEK_WEEKDAY = lazy_rx(
     rf"\b(next week|nächste woche|naechste woche|kommende woche|this week|diese woche)\s*,?\s*(?:on\s+|am\s+)?({WEEKDAY})\b")
 
 # "end of March", "early April", "Mitte Mai", "Anfang April"
-MONTH_PART = rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({MONTH})\b")
-# Fixed-date holidays people book around ("eve" was already repaired to "evening" by then).
-HOLIDAY_DAYS = [
-    ((12, 24), re.compile(r"christmas eve(?:ning)?|heilig(?:er)? ?abend")),
-    ((12, 26), re.compile(r"boxing day|(?:zweiter|2\.) weihnachts(?:feier)?tag")),
-    ((12, 25), re.compile(r"christmas(?: day)?|xmas|weihnachten|(?:erster|1\.) weihnachts(?:feier)?tag")),
-    ((12, 31), re.compile(r"new year'?s eve(?:ning)?|silvester")),
-    ((1, 1), re.compile(r"new year'?s(?: day)?|new year|neujahr")),
-]
-HOLIDAYS = rx(r"\b(?:" + "|".join(pattern.pattern for _, pattern in HOLIDAY_DAYS) + r")\b")
+MONTH_PART = lazy_rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({MONTH})\b")
 # "in December", "im Dezember": the whole month (a day in it is read by the date pass first)
-IN_MONTH = rx(rf"\b(?:in|im|during|for|sometime in|irgendwann im)\s+({MONTH})\b(?!\s*\d)")
+IN_MONTH = lazy_rx(rf"\b(?:in|im|during|for|sometime in|irgendwann im)\s+({MONTH})\b(?!\s*\d)")
 PERIODS = rx(
     r"\b(?:the\s+)?(week after next|übernächste woche|uebernächste woche)\b"
-    r"|\b(next|this|coming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen)?\s*(week|woche)\b"
+    r"|\b(next|this|coming|the following|following|upcoming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen"
+    r"|last|past|previous|the last|the past|the previous|letzte|letzten|vergangene|vergangenen|vorige|vorigen)?\s*(week|woche)\b"
     r"|\b(?:(next|this|coming|nächstes|naechstes|kommendes|dieses|am|übers|ueber(?:s| das)|on the|over the)\s+)?(weekend|wochenende)\b"
     r"|\b(?:(?:at|by|towards|around|to)\s+)?(?:the\s+)?(end|beginning|start|middle|mid)\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week)\b"
     r"|\b(ende|anfang|mitte)\s+(?:des\s+|dieses\s+|der\s+)?(nächsten\s+|naechsten\s+|kommenden\s+)?(monats|monat|woche)\b"

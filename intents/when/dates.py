@@ -65,3 +65,12 @@ def full_year(text: str | None, default: int) -> int:
         return default
     y = int(text)
     return y + 2000 if y < 100 else y
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> Date:
+    """The n-th given weekday of a month (n = -1: the last one): "the first Tuesday of October"."""
+    if n < 0:
+        last = month_last(Date(year, month, 1))
+        return last - timedelta(days=(last.weekday() - weekday) % 7) + timedelta(days=7 * (n + 1))
+    first = Date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))

@@ -26,11 +26,14 @@ def read_periods(s: Scan) -> None:
             s.ranges.append(Days(pos, first, first + timedelta(days=6)))
         elif g[2]:  # (next|this) week
             which = g[1]
-            if which in ("next", "coming", "nächste", "naechste", "kommende", "nächsten"):
+            if which in ("next", "coming", "nächste", "naechste", "kommende", "nächsten", "following", "the following",
+                         "upcoming"):
                 first = monday + timedelta(days=7)
                 s.ranges.append(Days(pos, first, first + timedelta(days=6)))
             elif which in ("this", "diese", "dieser", "diesen", "the"):
                 s.ranges.append(Days(pos, today, monday + timedelta(days=6)))
+            elif which:  # last week: kept as said, the dialogue answers that it has passed
+                s.ranges.append(Days(pos, monday - timedelta(days=7), monday - timedelta(days=1)))
             else:
                 return False  # "a week", "per week": no period
         elif g[4]:  # weekend

@@ -85,12 +85,10 @@ def read_weekdays(s: Scan) -> None:
         lead = (lead or "").lower()
         week = (week or "").lower()
         if week in ("next week", "the following week", "nächste woche", "naechste woche", "nächster woche",
-                    "kommende woche", "kommender woche"):
+                    "kommende woche", "kommender woche", "nächsten woche", "naechsten woche", "kommenden woche"):
             d = week_monday(today) + timedelta(days=7 + wd)
         elif week in ("this week", "diese woche", "dieser woche"):
-            d = week_monday(today) + timedelta(days=wd)
-            if d < today:
-                d += timedelta(days=7)
+            d = week_monday(today) + timedelta(days=wd)  # that week's, also when it has passed
         elif week in ("week", "in a week", "in einer woche", "after next", "the week after", "week after next"):
             d = coming_weekday(today, wd, False) + timedelta(days=7)
         elif week in ("in zwei wochen", "in 2 wochen", "in two weeks", "in 2 weeks"):

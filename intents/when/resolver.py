@@ -11,21 +11,27 @@ from datetime import datetime
 
 from ..lexicon import DE_ORDINAL_WORDS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS
 from .clock_passes import read_clocks, read_parts
-from .clock_patterns import BARE_TIME
+from .clock_patterns import BARE_TIME, MINUTE_WORDS
 from .combine import combine
 from .date_passes import read_dates, read_german_ordinals, read_holidays
 from .date_patterns import NOISE
+from .day_typos import repair_weekdays
+from .holidays import STRONG as HOLIDAY_NAMES
+from .holidays import TAILS as HOLIDAY_TAILS
+from .holidays import WEAK as HOLIDAY_FIRST_WORDS
+from .nth_passes import GATE as NTH_WORDS
+from .nth_passes import read_nth_in_month
+from .offset_passes import GATE as OFFSET_WORDS
+from .offset_passes import read_offsets
 from .period_passes import read_months, read_periods
 from .relative_passes import read_relative_days, read_weekdays
 from .result import NOTHING, When
 from .scan import Clock, Scan
-from .vocabulary import MASK, MONTHS, PART_WORDS, number
+from .vocabulary import MASK, MONTHS, PART_WORDS, lazy_rx, number
 
 # Words that make a pass worth running.
 GATE_DATES = frozenset(MONTHS) | frozenset(w for k in ORDINAL_WORDS for w in k.replace("-", " ").split())
-GATE_HOLIDAYS = frozenset(
-    "christmas xmas weihnachten heiligabend heilig heiliger boxing weihnachtstag weihnachtsfeiertag silvester neujahr "
-    "year".split())
+GATE_HOLIDAYS = HOLIDAY_NAMES | {"year"}
 GATE_RELATIVE = frozenset("""
 in within innerhalb from later week weeks woche today tonight tomorrow heute heut morgen übermorgen ueber uebermorgen
 overmorrow yesterday gestern now jetzt sofort asap possible möglich evening afternoon morning night abend nacht
@@ -37,13 +43,33 @@ week weeks woche wochen weekend wochenende month monat monats monatsende monatsa
 uebernächste
 """.split())
 GATE_MONTHS = frozenset(MONTHS)
+# an offset needs a count ("in 3 days", "in half an hour") or a word that looks back ("last Tuesday")
+OFFSET_COUNTS = frozenset(NUMBER_WORDS) | frozenset(
+    "a an half quarter quarters sec second moment eine einer einem halben viertelstunde dreiviertelstunde couple few paar "
+    "anderthalb eineinhalb".split())
+OFFSET_ALONE = frozenset(
+    "last past previous letzten letzter letzte vergangenen vorigen vergangene vorgestern vorvorgestern yesterday".split())
+GATE_MONTH_WORDS = GATE_MONTHS | frozenset("month monat monats".split())
 GATE_MONTH_CUES = frozenset("""
 in im during for sometime irgendwann end beginning start middle mid early late ende anfang mitte
 """.split())
 GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
-    "noon midday mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
+    "noon midday mid mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
 GATE_PARTS = frozenset(PART_WORDS)
-GATE_ANY = GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
+GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+DAY_ABBREVIATIONS = {
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
+    "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
+    "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag", "sa": "samstag",
+    "so": "sonntag",
+}
+# "do" and "so" are everyday words too: on their own they are days only with the dot of an abbreviation
+DAY_ABBREVIATION = lazy_rx(r"^\s*(mon|tues?|wed|thu|thurs?|fri|sat|sun|mo|di|mi|fr|sa|do(?=\.)|so(?=\.))\.?\s*$")
+RANGE_WORDS = frozenset("to till until thru through bis auf".split())
+MINUTE_TOKENS = frozenset(MINUTE_WORDS) | {"oh", "o"}
+MERIDIEM_TOKENS = frozenset("am pm a p m morning afternoon evening night".split())
+THREE_DIGITS = re.compile(r"\d{3}")  # "330 pm", "at 1545"
 TOKENS = re.compile(r"[a-zäöüß]+")
 DIGIT = re.compile(r"\d")
 SOON_WORD = re.compile(r"nächstmöglich|naechstmöglich|schnellstmöglich")
@@ -54,10 +80,17 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     """Read the date, time and period in `text` (already normalised), relative to aware `now`."""
     if not text:
         return NOTHING
+    text, unclear_day = repair_weekdays(text)
+    if len(text) <= 6:
+        alone = DAY_ABBREVIATION.match(text)  # "sat", "Mo.": a day on its own
+        if alone:
+            text = DAY_ABBREVIATIONS[alone.group(1)]
     has_digit = DIGIT.search(text) is not None
     words = set(TOKENS.findall(text))
-    if not has_digit and words.isdisjoint(GATE_ANY) and not SOON_WORD.search(text):
-        return NOTHING
+    holiday = not words.isdisjoint(HOLIDAY_NAMES) or (
+        not words.isdisjoint(HOLIDAY_FIRST_WORDS) and not words.isdisjoint(HOLIDAY_TAILS))
+    if not has_digit and not holiday and words.isdisjoint(GATE_ANY) and not SOON_WORD.search(text):
+        return When(unclear=unclear_day) if unclear_day else NOTHING
     tz = now.tzinfo
     today = now.date()
     s = Scan(text, today, lang)
@@ -69,15 +102,23 @@ def resolve(text: str, now: datetime, lang: str | None = None,
             if h is not None and 0 <= h <= 24:
                 s.clocks.append(Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None, h >= 13))
                 s.w = MASK * len(s.w)
-    if not words.isdisjoint(GATE_HOLIDAYS):
+    if holiday:
         s.exact_pass = True
         read_holidays(s)
+    if not words.isdisjoint(NTH_WORDS) and not words.isdisjoint(GATE_MONTH_WORDS):
+        s.exact_pass = True
+        read_nth_in_month(s)
+    if not words.isdisjoint(OFFSET_WORDS) and (has_digit or not words.isdisjoint(OFFSET_COUNTS)
+                                               or not words.isdisjoint(OFFSET_ALONE)):
+        s.exact_pass = False
+        read_offsets(s, words)
     if not words.isdisjoint(DE_ORDINAL_WORDS) and not words.isdisjoint(GATE_MONTHS):
         s.exact_pass = True
         read_german_ordinals(s)
     if has_digit or not words.isdisjoint(GATE_DATES):
         s.exact_pass = True
-        read_dates(s)
+        joined = not words.isdisjoint(RANGE_WORDS) or "-" in text or "–" in text
+        read_dates(s, month_ranges=joined and not words.isdisjoint(GATE_MONTHS), dotted_ranges=joined or "/" in text)
         s.exact_pass = False
     if not words.isdisjoint(GATE_RELATIVE) or SOON_WORD.search(text):
         read_relative_days(s)
@@ -88,7 +129,11 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     if not words.isdisjoint(GATE_MONTHS) and not words.isdisjoint(GATE_MONTH_CUES):
         read_months(s)
     if has_digit or not words.isdisjoint(GATE_CLOCKS):
-        read_clocks(s)
+        read_clocks(s, words=not words.isdisjoint(MINUTE_TOKENS) and not words.isdisjoint(MERIDIEM_TOKENS),
+                    compact=THREE_DIGITS.search(text) is not None, durations=has_digit and "for" in words)
     if not words.isdisjoint(GATE_PARTS):
         read_parts(s)
+    if unclear_day and not s.days and not s.ranges:
+        # "thuesday at 3": Tuesday or Thursday? Nothing is read, so the dialogue asks rather than taking today
+        return When(unclear=unclear_day)
     return combine(s, text, now, tz, opening_hours)

@@ -58,6 +58,7 @@ class Scan:
         self.clocks: list[Clock] = []
         self.parts: list[Part] = []
         self.minutes_ahead: int | None = None
+        self.minutes_long: int | None = None  # "for 30 minutes": how long, from the clock time said
         self.exact_pass = False  # set while the calendar-date pass runs
 
     def take(self, rx: re.Pattern[str], fn: Callable[[re.Match[str]], bool | None]) -> None:

@@ -19,7 +19,7 @@ HOUR_DIGITS = r"(?:[01]?\d|2[0-4])"
 HOUR = rf"(?:{HOUR_DIGITS}|{NUMBER_WORD})"
 AMPM = (r"(?:a\.\s?m\.?|p\.\s?m\.?|pm\b|am\b(?!\s+(?:" + WEEKDAY +
         r"|\d|ende|wochenende|nachmittag|vormittag|abend|morgen|mittag|dem|den|tag|sonntag)))")
-ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ten|sten|ter)"
+ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ten|sten|ter|ste|te)"
 DAY_NUMBER = rf"(?:(?:[0-2]?\d|3[01]){ORDINAL_SUFFIX}?|{ORDINAL_WORD})"
 
 PART_WORDS = {
@@ -44,6 +44,37 @@ MASK = "§"
 
 def rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
+
+
+class Lazy:
+    """A case-insensitive regex compiled on first use: patterns for rare forms cost no start-up time."""
+
+    __slots__ = ("pattern", "_rx")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._rx: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.IGNORECASE)
+        return self._rx
+
+    def finditer(self, text: str, *bounds: int):
+        return self.compiled().finditer(text, *bounds)
+
+    def search(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled().search(text, *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match[str] | None:
+        return self.compiled().match(text, *bounds)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, text, count)
+
+
+def lazy_rx(pattern: str) -> Lazy:
+    return Lazy(pattern)
 
 
 def number(token: str) -> int | None:

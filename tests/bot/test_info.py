@@ -72,6 +72,7 @@ async def test_a_day_question_names_that_days_hours_or_the_closure():
 
 async def test_inside_the_cancellation_period_nothing_is_cancelled_and_the_team_is_offered():
     chat = Chat()
+    chat.dialogue.team_reachable = True  # an operator channel passes the request on
     booking = chat.backend.add("haircut", "sarah", at(23, 15))
     answer = await chat.say("cancel my appointment")
     assert "can't cancel your Haircut" in answer and "24 hours" in answer
@@ -83,10 +84,21 @@ async def test_inside_the_cancellation_period_nothing_is_cancelled_and_the_team_
 async def test_the_team_button_is_the_same_request_as_asking_for_a_person():
     pressed, typed = Chat(), Chat()
     for chat in (pressed, typed):
+        chat.dialogue.team_reachable = True
         chat.backend.add("haircut", "sarah", at(23, 15))
         await chat.say("move my appointment to Thursday at 10")
     assert "can't move your Haircut" in pressed.last[0].text
     assert await pressed.press(0) == await typed.say("I want to talk to a person")
+
+
+async def test_inside_the_cancellation_period_without_an_operator_channel_the_business_contact_is_given():
+    chat = Chat()  # no one on the team reads this chat: no button that leads nowhere
+    booking = chat.backend.add("haircut", "sarah", at(23, 15))
+    answer = await chat.say("cancel my appointment")
+    assert "can't cancel your Haircut" in answer
+    assert "+49 30 1234567" in answer and "hello@demo-salon.example" in answer
+    assert chat.labels() == []
+    assert chat.backend.bookings[booking.id].status.active
 
 
 async def test_outside_the_cancellation_period_a_cancel_is_asked_as_before():

@@ -46,6 +46,9 @@ def test_a_small_business_file_loads():
     (GOOD.replace('"09:00-12:00"', '"12:00-09:00"'), ["hours.mon", "ends before it starts"]),
     (GOOD.replace("duration_minutes = 45", "duration_minutes = -5"), ["duration_minutes"]),
     (GOOD.replace('name = "Eva"', 'name = "Eva'), ["not valid TOML", "line"]),
+    (GOOD.replace("duration_minutes = 45", "duration_minutes = 45\ndurration = 3"),
+     ["services.0.durration", "is not a key of the business file", "did you mean 'duration_minutes'?"]),
+    (GOOD.replace("[hours]", "[hours]\nmonday = []"), ["hours.monday", "did you mean 'mon'?"]),
 ])
 def test_business_file_mistakes_name_the_setting_or_line(broken, words):
     with pytest.raises(BusinessFileError) as err:

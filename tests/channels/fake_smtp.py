@@ -47,10 +47,11 @@ class FakeSMTP:
         self._server: asyncio.AbstractServer | None = None
         self.port = 0
 
-    async def start(self) -> int:
+    async def start(self, port: int = 0) -> int:
+        """Listen on 127.0.0.1 (`port`: a given one, e.g. to come back where a mailer expects the server)."""
         context = self._context() if self.tls != "none" else None
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(lambda: self._protocol(context), "127.0.0.1", 0,
+        self._server = await loop.create_server(lambda: self._protocol(context), "127.0.0.1", port,
                                                 ssl=context if self.tls == "tls" else None)
         self.port = self._server.sockets[0].getsockname()[1]
         return self.port

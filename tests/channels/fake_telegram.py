@@ -59,6 +59,8 @@ class FakeTelegram:
     sent: list[Sent] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     refuse_documents: bool = False  # answer sendDocument with 400, as for a file Telegram will not take
+    unknown_chats: set[int] = field(default_factory=set)  # chats the bot is not in: "chat not found"
+    upgraded_chats: dict[int, int] = field(default_factory=dict)  # group id -> its supergroup's new id
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     answered: list[str] = field(default_factory=list)
@@ -119,6 +121,18 @@ class FakeTelegram:
     async def _m_getme(self, p: dict[str, Any]) -> web.Response:
         return _ok({"id": BOT_ID, "is_bot": True, "first_name": "Demo Salon", "username": "demo_salon_bot",
                     "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False})
+
+    async def _m_getchat(self, p: dict[str, Any]) -> web.Response:
+        chat_id = int(p["chat_id"])
+        if chat_id in self.unknown_chats:
+            return _error(400, "Bad Request: chat not found")
+        if chat_id in self.upgraded_chats:
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                      "parameters": {"migrate_to_chat_id": self.upgraded_chats[chat_id]}}, status=400)
+        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
+                               "gifts_from_channels"), False)
+        return _ok(_chat(chat_id) | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts})
 
     async def _m_setmycommands(self, p: dict[str, Any]) -> web.Response:
         self.commands[p.get("language_code") or ""] = p["commands"]

@@ -7,7 +7,12 @@ then, in another terminal, `booking-bot run` with the environment this script pr
     tg TEXT        Telegram customer 1001 writes TEXT        (/start, /book ... work too)
     tg! LABEL      Telegram customer taps the button LABEL under the latest keyboard
     wa TEXT        WhatsApp customer +4915100000001 writes TEXT (a signed Twilio webhook)
+    team TEXT      a team member answers in the operator group, replying to the latest handoff notification
+    team! LABEL    a team member taps LABEL (Close) under the latest handoff notification
     quit
+
+With --team (default -100777, the operator group) the bot's notifications to the business are printed
+too; start the bot with OPERATOR_TELEGRAM_CHAT_ID set to it, as the printed command does.
 
 Every message the bot sends is printed as the customer would see it.
 """
@@ -23,6 +28,7 @@ from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
 
 TG_USER = 1001
 WA_USER = "+4915100000001"
+TEAM_MEMBER = 2002
 
 
 async def main() -> int:
@@ -31,6 +37,7 @@ async def main() -> int:
     p.add_argument("--twilio-port", type=int, default=8082)
     p.add_argument("--bot", default="http://127.0.0.1:8080", help="where booking-bot run listens")
     p.add_argument("--public", default="https://bot.example.com", help="PUBLIC_BASE_URL the bot is given")
+    p.add_argument("--team", type=int, default=-100777, help="the operator group's chat id")
     args = p.parse_args()
 
     telegram, twilio = FakeTelegram(), FakeTwilio()
@@ -42,12 +49,13 @@ async def main() -> int:
           f"  TELEGRAM_BOT_TOKEN={telegram.token} TELEGRAM_API_BASE={telegram.base} \\\n"
           f"  TWILIO_ACCOUNT_SID={ACCOUNT_SID} TWILIO_AUTH_TOKEN={AUTH_TOKEN} \\\n"
           f"  TWILIO_WHATSAPP_FROM={SENDER} TWILIO_API_BASE={twilio.base} \\\n"
-          f"  PUBLIC_BASE_URL={args.public} HTTP_PORT={args.bot.rsplit(':', 1)[-1]} booking-bot run", flush=True)
+          f"  PUBLIC_BASE_URL={args.public} HTTP_PORT={args.bot.rsplit(':', 1)[-1]} \\\n"
+          f"  OPERATOR_TELEGRAM_CHAT_ID={args.team} booking-bot run", flush=True)
 
-    shown_tg, shown_wa = 0, 0
+    shown_tg, shown_wa, shown_team = 0, 0, 0
 
     async def show(wait: float) -> None:
-        nonlocal shown_tg, shown_wa
+        nonlocal shown_tg, shown_wa, shown_team
         deadline = asyncio.get_running_loop().time() + wait
         quiet_since = None
         while asyncio.get_running_loop().time() < deadline:
@@ -58,8 +66,13 @@ async def main() -> int:
             for m in fresh[1]:
                 body = m.body if m.body is not None else f"<template {m.content_sid} {m.content_variables}>"
                 print("whatsapp bot: " + body.replace("\n", "\n              "), flush=True)
+            team = telegram.chat(args.team)
+            for m in team[shown_team:]:
+                print("team chat: " + m.text.replace("\n", "\n           ")
+                      + (f"   [{' | '.join(m.buttons)}]" if m.buttons else ""), flush=True)
             shown_tg, shown_wa = len(tg), len(wa)
-            if fresh[0] or fresh[1]:
+            fresh_team, shown_team = team[shown_team:], len(team)
+            if fresh[0] or fresh[1] or fresh_team:
                 quiet_since = asyncio.get_running_loop().time()
             elif quiet_since is not None and asyncio.get_running_loop().time() - quiet_since > 0.5:
                 return
@@ -79,6 +92,18 @@ async def main() -> int:
                 print("no such button", flush=True)
                 continue
             await telegram.press(TG_USER, keyboards[-1], text)
+        elif command in ("team", "team!"):
+            notes = [m for m in telegram.chat(args.team) if m.buttons]
+            if not notes:
+                print("no handoff notification in the team chat yet", flush=True)
+                continue
+            if command == "team":
+                await telegram.send_in(args.team, TEAM_MEMBER, text, reply_to=notes[-1])
+            elif text in notes[-1].buttons:
+                await telegram.press(TEAM_MEMBER, notes[-1], text)
+            else:
+                print("no such button", flush=True)
+                continue
         elif command == "wa":
             status, _, _ = await twilio.send(WA_USER, text)
             if status != 200:

@@ -201,3 +201,25 @@ def _note(to: str):
     message["Subject"] = "hello"
     message.set_content("hello")
     return message
+
+
+async def test_the_start_up_check_logs_in_and_names_what_is_wrong_without_sending_anything(cert, smtp):
+    assert await plain(smtp.port).check() is None
+    stopped = FakeSMTP()
+    port = await stopped.start()
+    await stopped.stop()
+    assert (await plain(port).check()).startswith("cannot reach the mail server")
+    assert "SMTP_TLS" in await Mailer("127.0.0.1", smtp.port, sender=SENDER, tls="starttls", timeout=5).check()
+
+    server = FakeSMTP(tls="starttls", cert=cert, login=("salon", "s3cret"))
+    port = await server.start()
+    try:
+        def mailer(password: str) -> Mailer:
+            return Mailer("127.0.0.1", port, user="salon", password=password, sender=SENDER, timeout=5,
+                          tls_context=client_context(cert[0]))
+
+        assert await mailer("s3cret").check() is None
+        assert await mailer("wrong").check() == "setting SMTP_USER / SMTP_PASSWORD: the mail server refused the login"
+    finally:
+        await server.stop()
+    assert smtp.received == [] and server.received == [], "a check sends nothing"

@@ -3,10 +3,13 @@ the customer's and the team's mailboxes at a local SMTP server (aiosmtpd on 127.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from channel_kit import free_port
+from fake_smtp import FakeSMTP
 from test_email import smtp  # noqa: F401  (the local SMTP server fixture)
 
 from bot.clock import VirtualClock
@@ -63,3 +66,41 @@ def test_operator_settings_name_what_is_missing(monkeypatch):
     monkeypatch.setenv("OPERATOR_TELEGRAM_CHAT_ID", "@team")
     with pytest.raises(SettingsError, match="^setting OPERATOR_TELEGRAM_CHAT_ID: '@team' is not a Telegram chat id"):
         load_settings()
+
+
+async def test_a_mail_server_outage_is_logged_and_every_email_arrives_once_when_it_is_back(
+        sqlite_engine, caplog):
+    caplog.set_level(logging.INFO)
+    port = free_port()  # nothing listens there yet: the mail server is down
+    clock = VirtualClock(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none",
+                        smtp_from="salon@example.com", operator_email="team@example.com",
+                        operator_telegram_chat_id=None)
+    app = await build_app(settings, clock=clock, engine=sqlite_engine)
+    notifier = build_notifier(app, {})
+    await notifier.begin()
+    for text in ("haircut with Sarah Thursday at 10", "Anna Schmidt", "anna@example.com", "yes",
+                 "I want to talk to a person"):
+        await app.dialogue.handle(Inbound("telegram", "1001", text=text, lang="en"))
+    assert await notifier.tick() == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 3 and all("(try 1 of 5), trying again in 30s: cannot reach the mail server"
+                                      in w for w in warnings), warnings
+
+    server = FakeSMTP()
+    await server.start(port)  # the mail server is back
+    try:
+        assert await notifier.tick() == 0, "each waits for its next try"
+        clock.set(clock.now() + timedelta(seconds=31))
+        assert await notifier.tick() == 3
+        clock.set(clock.now() + timedelta(hours=1))
+        assert await notifier.tick() == 0
+        received = await server.wait_for(3)
+        assert sorted(r.recipients[0] for r in received) == ["anna@example.com", "team@example.com",
+                                                              "team@example.com"]
+        subjects = [str(r.message["Subject"]).strip() for r in received if r.recipients == ["team@example.com"]]
+        assert "Handoff #1: Anna Schmidt, Telegram would like to talk to a person." in subjects, "a sentence, not cut"
+    finally:
+        await server.stop()
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))  # not the server's
+    assert "anna" not in logged.lower() and "team@example.com" not in logged and "haircut" not in logged.lower()

@@ -145,3 +145,28 @@ async def test_a_notification_that_fails_is_tried_again_and_arrives_once(sqlite_
         assert sent.text.startswith("New booking: Beard trim with Tom")
         [row] = await notifier.listing()
         assert (row.status, row.attempts, row.sent_ref) == ("sent", 3, str(sent.message_id))
+
+
+async def test_an_operator_chat_the_bot_cannot_reach_stops_the_start_naming_the_setting(
+        sqlite_engine, fake_telegram, run_bot):
+    from channels.errors import ChannelStartError
+
+    fake_telegram.unknown_chats.add(TEAM)  # a mistyped id, or a group the bot was never added to
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    with pytest.raises(ChannelStartError) as stopped:
+        async with run_bot(settings, sqlite_engine):
+            pass
+    assert str(stopped.value) == (
+        "setting OPERATOR_TELEGRAM_CHAT_ID: the bot cannot reach chat -100500 (Bad Request: chat not found); "
+        "add the bot to the group, or, for a private chat, press Start in the bot's chat first")
+
+
+async def test_a_group_that_became_a_supergroup_is_named_with_its_new_id(sqlite_engine, fake_telegram, run_bot):
+    from channels.errors import ChannelStartError
+
+    fake_telegram.upgraded_chats[-4242] = -1004242424242
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=-4242)
+    with pytest.raises(ChannelStartError, match=r"^setting OPERATOR_TELEGRAM_CHAT_ID: the group -4242 is now a "
+                                                r"supergroup; set OPERATOR_TELEGRAM_CHAT_ID=-1004242424242$"):
+        async with run_bot(settings, sqlite_engine):
+            pass

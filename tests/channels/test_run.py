@@ -19,7 +19,7 @@ BIN = Path(sys.executable).with_name("booking-bot")
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "TWILIO_", "PUBLIC_", "HTTP_", "RATE_"))}
+           if not k.startswith(("TELEGRAM_", "TWILIO_", "PUBLIC_", "HTTP_", "RATE_", "SMTP_", "OPERATOR_"))}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.db'}"
     env.update(extra)
     return env
@@ -171,3 +171,48 @@ async def test_several_processes_started_at_once_on_a_fresh_postgresql_database_
         results = [await asyncio.wait_for(proc.communicate(), 30) for proc in procs]
     for proc, (_, err) in zip(procs, results):
         assert proc.returncode == 0, err.decode()
+
+
+async def test_the_start_up_lines_say_where_the_business_hears_of_its_customers(tmp_path, fake_telegram):
+    env = clean_env(tmp_path, TELEGRAM_BOT_TOKEN=fake_telegram.token, TELEGRAM_API_BASE=fake_telegram.base,
+                    HTTP_PORT=str(free_port()), OPERATOR_TELEGRAM_CHAT_ID="-100500", SMTP_HOST="127.0.0.1",
+                    SMTP_PORT=str(free_port()), SMTP_TLS="none", SMTP_FROM="salon@example.com",
+                    OPERATOR_EMAIL="owner@example.com")
+    proc = await asyncio.create_subprocess_exec(str(BIN), "run", cwd=tmp_path, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        banner = ""
+        while "Operator notifications" not in banner:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+            assert line, (await proc.stderr.read()).decode()
+            banner += line
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.communicate(), 30)
+    assert "Email: through 127.0.0.1:" in banner and "from salon@example.com" in banner
+    assert "NOT WORKING NOW: cannot reach the mail server" in banner, "nothing listens there: said at start"
+    assert ("Operator notifications: Telegram chat -100500, email to owner@example.com; "
+            "a handoff closes by itself after 24h") in banner
+
+
+async def test_a_database_file_that_is_not_a_database_is_one_line_naming_the_setting(tmp_path, fake_telegram):
+    (tmp_path / "bot.db").write_text("these are not the tables you are looking for\n")
+    code, _, err = await run_cli(tmp_path, TELEGRAM_BOT_TOKEN=fake_telegram.token,
+                                 TELEGRAM_API_BASE=fake_telegram.base, HTTP_PORT=str(free_port()))
+    assert code == 2 and err.strip().splitlines() == [err.strip()], err
+    assert err.startswith("booking-bot: setting DATABASE_URL: cannot open the database") and "Traceback" not in err
+
+
+async def test_operator_and_email_settings_that_do_not_fit_are_one_line_each(tmp_path):
+    cases = [
+        (dict(OPERATOR_TELEGRAM_CHAT_ID="-100500"),
+         "setting TELEGRAM_BOT_TOKEN: needed when OPERATOR_TELEGRAM_CHAT_ID"),
+        (dict(OPERATOR_EMAIL="owner@example.com"), "setting SMTP_HOST: needed when OPERATOR_EMAIL is set"),
+        (dict(SMTP_HOST="127.0.0.1", SMTP_FROM="salon@example.com", SMTP_TLS="ssl"),
+         "setting SMTP_TLS: 'ssl' is not one of starttls, tls, none"),
+        (dict(SMTP_HOST="127.0.0.1"), "setting SMTP_FROM: needed when SMTP_HOST is set"),
+    ]
+    for env, line in cases:  # no channel either: the line comes before any console would open
+        code, out, err = await run_cli(tmp_path, **env)
+        assert code == 2 and err.strip().splitlines() == [err.strip()], (env, err)
+        assert err.startswith(f"booking-bot: {line}") and out == "", (env, err)

@@ -96,3 +96,129 @@ def test_the_dog_without_a_question_is_not_faq() -> None:
 
     r = read("my dog needs a haircut tomorrow at 10", Context(now=ctx().now, vocabulary=FAQ))
     assert r.intent == "book"
+
+
+@pytest.mark.parametrize("text, service, lang", [
+    ("do you colour hair?", "coloring", "en"),
+    ("do you do beard trims?", "beard", "en"),
+    ("Do you offer highlights?", "coloring", "en"),
+    ("hi, do you also do men's cuts?", "haircut", "en"),
+    ("can you do a beard shave?", "beard", "en"),
+    ("färbt ihr auch Haare?", "coloring", "de"),
+    ("macht ihr Bärte?", "beard", "de"),
+    ("Bietet ihr auch Strähnchen an?", "coloring", "de"),
+    ("Habt ihr auch Herrenschnitt?", "haircut", "de"),
+])
+def test_asking_whether_a_service_is_offered(text: str, service: str, lang: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic, r.service, r.lang) == ("info", "services", service, lang)
+
+
+@pytest.mark.parametrize("text, thing", [
+    ("do you do nails?", "nails"),
+    ("Do you guys offer waxing?", "waxing"),
+    ("macht ihr auch Nägel?", "nägel"),
+    ("bietet ihr Maniküre an?", "maniküre"),
+])
+def test_asking_for_something_the_business_does_not_list(text: str, thing: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic, r.service) == ("info", "services", None)
+    assert r.service_text == thing  # what was asked for: the answer says it is not among the services
+
+
+@pytest.mark.parametrize("text", ["what do you offer?", "Was bietet ihr an?"])
+def test_asking_what_is_offered_names_nothing(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic, r.service, r.service_text) == ("info", "services", None, None)
+
+
+@pytest.mark.parametrize("text, staff, service", [
+    ("does Sarah do beard trims?", "sarah", "beard"),
+    ("macht Tom auch Färben?", "tom", "coloring"),
+])
+def test_asking_whether_someone_does_a_service(text: str, staff: str, service: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic, r.staff, r.service) == ("info", "services", staff, service)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("do you have anything tomorrow?", "availability"),
+    ("do you do haircuts on Saturday at 11?", "book"),
+    ("book a haircut with Tom on Friday", "book"),
+    ("macht ihr mir einen Termin für Freitag?", "book"),
+    ("what do you do for fun?", "help"),
+])
+def test_offer_words_with_a_time_stay_requests(text: str, intent: str) -> None:
+    r = read(text, ctx())
+    assert r.intent == intent
+    assert r.topic is None
+
+
+@pytest.mark.parametrize("text, lang, day", [
+    ("open on christmas?", "en", date(2026, 12, 25)),
+    ("open tomorrow?", "en", date(2026, 3, 28)),
+    ("offen am Sonntag?", "de", date(2026, 3, 29)),
+])
+def test_short_hours_questions(text: str, lang: str, day: date) -> None:
+    r = read(text, ctx())  # Friday 27 March 2026
+    assert (r.intent, r.topic, r.lang, r.date) == ("info", "hours", lang, day)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("where exactly are you located?", "address"),
+    ("can I park nearby?", "parking"),
+    ("what if I need to cancel?", "cancellation_policy"),
+    ("what happens if I cancel late?", "cancellation_policy"),
+    ("kann ich kostenlos stornieren?", "cancellation_policy"),
+    ("was passiert, wenn ich absagen muss?", "cancellation_policy"),
+    ("is there a car park?", "parking"),
+    ("where can I park my car?", "parking"),
+    ("kann man bei euch mit Apple Pay zahlen?", "payment"),
+    ("can I call you?", "phone"),
+    ("what payment do you accept?", "payment"),
+    ("do you accept contactless payment?", "payment"),
+    ("Wo genau seid ihr?", "address"),
+    ("Nur Barzahlung?", "payment"),
+    ("Wie lange vorher muss ich absagen?", "cancellation_policy"),
+    ("how far in advance do I need to cancel?", "cancellation_policy"),
+    ("Habt ihr sonntags zu?", "hours"),
+    ("Habt ihr eine Webseite?", "phone"),
+    ("Was macht ihr so?", "services"),
+    ("is it free to cancel?", "cancellation_policy"),
+    ("how much does it cost to cancel?", "cancellation_policy"),
+    ("do you charge for no-shows?", "cancellation_policy"),
+])
+def test_more_ways_to_ask_about_the_business(text: str, topic: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", topic)
+
+
+@pytest.mark.parametrize("text", [
+    "set an alarm for 7am", "stell einen Wecker auf 7 Uhr", "start a timer for 10 minutes",
+    "do you have a name?", "do you do anything for fun?", "where is my car?", "can I park my car at the airport",
+    "reserve a table tomorrow at 7", "Tisch für zwei morgen um 19 Uhr reservieren", "remind me to call mom at 5",
+    "wake me up at 6", "erinnere mich morgen um 9 an den Müll",
+])
+def test_assistant_requests_are_neither_bookings_nor_services(text: str) -> None:
+    r = read(text, ctx())
+    assert r.intent not in ("book", "cancel", "reschedule")
+    assert r.topic != "services"
+
+
+@pytest.mark.parametrize("text", ["do you do walk-ins?", "Do you offer student discounts?", "bietet ihr Gutscheine an?"])
+def test_asking_for_a_fact_that_is_not_a_service(text: str) -> None:
+    r = read(text, ctx())  # answered from the business's own Q&A, or honestly as not known
+    assert (r.intent, r.topic, r.service_text) == ("info", "faq", None)
+
+
+@pytest.mark.parametrize("text, topics", [
+    ("how much is a haircut, and are you open on saturday?", ("prices", "hours")),
+    ("can I pay by card and where can I park?", ("payment", "parking")),
+    ("wo seid ihr und kann man da parken?", ("address", "parking")),
+    ("what's the weather tomorrow?", ()),
+    ("how much is my phone bill", ()),
+])
+def test_every_topic_a_message_asks_in_order(text: str, topics: tuple[str, ...]) -> None:
+    from intents import topics_in
+
+    assert topics_in(text) == topics

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -170,6 +171,35 @@ async def test_reminder_buttons_and_stop_still_work_during_a_handoff(sqlite_engi
     assert (await say(app, "1"))[0] != "", "the reminder's first option is still answered"
     assert await say(app, "stop") != []
     assert await say(app, "see you then") == []
+
+
+async def test_a_customer_waiting_for_the_team_is_not_nudged_about_their_unfinished_booking(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    await say(app, "haircut with Sarah Thursday at 10")  # the bot asks for a name...
+    await say(app, "I want to talk to a person")  # ...and the customer asks for the team instead
+    reminders = build_scheduler(app, {"telegram": phone}, also=[notifier])
+    for hours in (1, 2, 3):
+        clock.set(MONDAY_9 + timedelta(hours=hours, minutes=1))
+        await reminders.tick()
+    assert [kind for kind, _, _ in phone.got] == [], "the team has the conversation: the bot starts nothing in it"
+
+
+async def test_the_team_hears_when_its_answer_could_not_reach_the_customer(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, phone = await make(sqlite_engine, clock)
+    await say(app, "I want to talk to a person")
+
+    async def blocked(kind, user, reply, variables):  # the customer has blocked the bot
+        return SimpleNamespace(sent=False, reason="the customer blocked the bot")
+
+    notifier.senders["telegram"] = blocked
+    await notifier.reply(1, "We can fit you in at 4pm.")
+    await notifier.tick()
+    await notifier.tick()
+    assert chat.texts[-1] == "Handoff #1: your answer could not be delivered to Telegram. Please reach them another way."
+    await notifier.tick()
+    assert len([t for t in chat.texts if "could not be delivered" in t]) == 1, "told once"
 
 
 def test_states_stored_before_handoffs_still_load_and_the_handoff_log_is_never_stored():
