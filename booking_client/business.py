@@ -73,7 +73,7 @@ class Closure(BaseModel):
     day: dt.date | None = Field(default=None, alias="date")
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
-    reason: str = ""
+    reason: str | dict[str, str] = ""  # "Christmas Day", or per language: { en = "Christmas Day", de = "Weihnachten" }
 
     @model_validator(mode="after")
     def _one_form(self) -> Closure:
@@ -82,6 +82,12 @@ class Closure(BaseModel):
         if self.from_ and self.to and self.to < self.from_:
             raise ValueError("a closure's 'to' is before its 'from'")
         return self
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in a language (the English one, or any, where that language has none)."""
+        if isinstance(self.reason, str):
+            return self.reason
+        return self.reason.get(lang) or self.reason.get("en") or next(iter(self.reason.values()), "")
 
     def covers(self, day: date) -> bool:
         if self.day is not None:

@@ -42,7 +42,7 @@ def working_day(business: Business, person: Staff, day: date) -> str | None:
     """Why `person` does not work on local `day` (closure or day off), or None when they do."""
     closure = business.closed_on(day)
     if closure is not None:
-        return f"the business is closed on {_day(day)}" + (f" ({closure.reason})" if closure.reason else "")
+        return f"the business is closed on {_day(day)}" + (f" ({closure.reason_in('en')})" if closure.reason else "")
     off = next((c for c in person.days_off if c.covers(day)), None)
     if off is not None:
         return f"{person.name} is not working on {_day(day)}" + (f" ({off.reason})" if off.reason else "")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
+from babel import Locale
 from babel.dates import get_day_names
 from babel.numbers import format_currency
 from rapidfuzz import fuzz
@@ -205,7 +206,7 @@ def upcoming_closures(turn: Turn) -> list[str]:
         day = today + timedelta(days=offset)
         closure = turn.business.closed_on(day)
         if closure and turn.business.hours.spans(day.weekday()):
-            reason = f" ({closure.reason})" if closure.reason else ""
+            reason = f" ({closure.reason_in(turn.lang)})" if closure.reason else ""
             out.append(turn.formats.day(day) + reason)
     return out
 
@@ -222,7 +223,7 @@ def _day_hours(turn: Turn, day: date) -> str:
     closure = turn.business.closed_on(day)
     spans = day_spans(turn, day)
     if not spans:
-        reason = f" ({closure.reason})" if closure and closure.reason else ""
+        reason = f" ({closure.reason_in(turn.lang)})" if closure and closure.reason else ""
         return turn.t("info_closed_on", day=turn.formats.day(day), reason=reason)
     return turn.t("info_open_on", day=turn.formats.day(day), hours=_spans_text(turn, spans))
 
@@ -270,8 +271,19 @@ def _who_does(turn: Turn, r: Reading) -> list[str]:
 
 def _price(turn: Turn, service: Service) -> str:
     assert service.price is not None
-    price = format_currency(service.price, turn.business.currency, locale=turn.formats.locale)
+    price = money(service.price, turn.business.currency, turn.formats.locale)
     return turn.t("info_price_from", price=price) if service.price_from else price
+
+
+def money(amount: float, currency: str, locale: str) -> str:
+    """'€35' / '35 €' for whole amounts, '€12.50' / '12,50 €' otherwise, as the locale writes money."""
+    if float(amount).is_integer():
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+        text = format_currency(int(amount), currency, re.sub(r"\.0+", "", pattern), locale=locale,
+                               currency_digits=False)
+    else:
+        text = format_currency(amount, currency, locale=locale)
+    return text.replace("\u00a0", " ")  # a plain space, as a customer would type it
 
 
 def _service_line(turn: Turn, service: Service) -> str:

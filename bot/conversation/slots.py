@@ -134,7 +134,7 @@ def why_not(turn: Turn, want: Wanted, exact: datetime, local_day: date) -> str:
     biz = turn.business
     closure = biz.closed_on(local_day)
     if closure or not biz.hours.spans(local_day.weekday()):
-        reason = f" ({closure.reason})" if closure and closure.reason else ""
+        reason = f" ({closure.reason_in(turn.lang)})" if closure and closure.reason else ""
         return turn.t("closed_day", day=turn.formats.day(local_day), reason=reason)
     outside = outside_hours(turn, want, exact, local_day)
     if outside:

@@ -70,20 +70,6 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
         h = 12 if hour_txt in ("noon", "midday") else 0 if hour_txt == "midnight" else number(hour_txt)
         if h is None:
             return False
-        ap = meridiem(m.group(4))
-        if ap or hour_txt in ("noon", "midday", "midnight") or h >= 13:
-            # a 24-hour reading is certain: count the minutes from it
-            if ap and h <= 12:
-                h = h % 12 + (12 if ap == "pm" else 0)
-            mins = {"quarter": 15, "half": 30, "twenty": 20, "ten": 10, "five": 5}.get(amount.replace("-", " ").split()[0])
-            if amount.replace("-", " ") == "twenty five":
-                mins = 25
-            if mins is None:
-                mins = int(amount) if amount.isdigit() else None
-            if mins is None or mins >= 60:
-                return False
-            total = (h * 60 + (mins if direction in ("past", "after") else -mins)) % (24 * 60)
-            return add(m, total // 60, total % 60, None, True)
         mins = {"quarter": 15, "half": 30, "twenty": 20, "ten": 10, "five": 5}.get(amount.replace("-", " ").split()[0], None)
         if amount.replace("-", " ") == "twenty five":
             mins = 25
@@ -91,6 +77,13 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
             mins = int(amount) if amount.isdigit() else None
         if mins is None or mins >= 60:
             return False
+        ap = meridiem(m.group(4))
+        if ap or hour_txt in ("noon", "midday", "midnight") or h >= 13:
+            # "a quarter past 3pm", "15 to noon": the hour is certain, so the minutes count from it
+            if ap and h <= 12:
+                h = h % 12 + (12 if ap == "pm" else 0)
+            total = (h * 60 + (mins if direction in ("past", "after") else -mins)) % (24 * 60)
+            return add(m, total // 60, total % 60, None, True)
         if direction in ("past", "after"):
             return add(m, h, mins, None, h >= 13)
         h2 = (h - 1) % 24 if h != 0 else 23

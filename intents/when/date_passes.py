@@ -8,10 +8,10 @@ import re
 from datetime import date as Date
 from datetime import timedelta
 
-from ..lexicon import DE_ORDINAL_WORDS, WEEKDAYS
+from ..lexicon import WEEKDAYS
 from .date_patterns import (
-    DAY_DAY_MONTH, DAY_MONTH, DAY_RANGE, DE_DAY, DE_ORDINAL_DATE, DOTTED_FULL, DOTTED_ON, DOTTED_RANGE, ISO, MONTH_DAY,
-    MONTH_DAY_RANGE, OF_MONTH, ORDINAL_DAY, ORDINAL_RANGE, SLASHED, SLASHED_RANGE, WEEK_OF, WEEKDAY_RANGE,
+    DAY_DAY_MONTH, DAY_MONTH, DAY_RANGE, DE_DAY, DE_ORDINAL_DATE, DE_ORDINALS, DOTTED_FULL, DOTTED_ON, DOTTED_RANGE, ISO,
+    MONTH_DAY, MONTH_DAY_RANGE, OF_MONTH, ORDINAL_DAY, ORDINAL_RANGE, SLASHED, SLASHED_RANGE, WEEK_OF, WEEKDAY_RANGE,
 )
 from .dates import (
     add_months, coming_weekday, full_year, future_day_month, future_day_of_month, safe_date, week_monday,
@@ -25,7 +25,10 @@ from .vocabulary import MONTHS, ordinal
 # ("happy Easter", "frohe Ostern", "have a good Friday")
 NOT_THE_DAY = re.compile(
     r"\b(?:after|before|until|till|since|nach|vor|bis|seit|happy|merry|frohe[sn]?|fröhliche[sn]?|schöne[sn]?"
-    r"|gesegnete[sn]?|a|an|einen|ein)\s+(?:the\s+|dem\s+)?$")
+    r"|gesegnete[sn]?)\s+(?:the\s+|dem\s+)?$")
+# "have a good Friday", "a black Friday deal": an article before a name that starts as a plain adjective
+ARTICLE = re.compile(r"\b(?:a|an|einen|ein)\s+$")
+ADJECTIVE_NAMES = ("good", "black", "fat", "holy", "white", "new")
 
 
 def read_holidays(s: Scan) -> None:
@@ -33,7 +36,8 @@ def read_holidays(s: Scan) -> None:
     today = s.today
 
     def holiday(m: re.Match[str]) -> bool:
-        if NOT_THE_DAY.search(s.w, max(0, m.start() - 12), m.start()):
+        if NOT_THE_DAY.search(s.w, max(0, m.start() - 12), m.start()) or (
+                m.group(2).startswith(ADJECTIVE_NAMES) and ARTICLE.search(s.w, max(0, m.start() - 6), m.start())):
             return False  # "nach Ostern" is not that day (the dialogue asks); "happy Easter" is a wish
         return s.add_day(m.start(), holiday_day(m.group(2), m.group(1), m.group(3), m.group(4), today))
 
@@ -45,7 +49,7 @@ def read_german_ordinals(s: Scan) -> None:
     today = s.today
 
     def german_ordinal(m: re.Match[str]) -> bool:
-        day, month = DE_ORDINAL_WORDS[m.group(1).lower()], MONTHS[m.group(2).lower()]
+        day, month = DE_ORDINALS[m.group(1).lower()], MONTHS[m.group(2).lower()]
         when = safe_date(today.year, month, day)
         if when is not None and when < today:
             when = safe_date(today.year + 1, month, day)

@@ -62,7 +62,11 @@ OF_MONTH = lazy_rx(
 ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor))"
                  rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor))")
 DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})(?:\.|s?te[nr]?\b)(?!\d)(?!\s*(?:uhr|\d))")
-DE_ORDINAL_DATE = lazy_rx(rf"\b({alternation(DE_ORDINAL_WORDS)})\s+({MONTH})\b")
+# German ordinal words as typed without ß or umlauts too ("dreissigster", "fuenfter")
+DE_ORDINALS: dict[str, int] = {
+    variant: day for word, day in DE_ORDINAL_WORDS.items()
+    for variant in {word, word.replace("ß", "ss"), word.replace("ü", "ue"), word.replace("ü", "u")}}
+DE_ORDINAL_DATE = lazy_rx(rf"\b({alternation(DE_ORDINALS)})\s+({MONTH})\b")
 
 # Relative days
 RELATIVE_WORDS = rx(

@@ -12,7 +12,6 @@ from .vocabulary import lazy_rx
 _KNOWN = frozenset(WEEKDAYS) | frozenset(w + "s" for w in WEEKDAYS)
 # a word shaped like a weekday: a few letters and the ending of one
 DAYISH = lazy_rx(r"\b[a-zäöü]{3,9}(?:day|dy|dai|tag|tg|woch|wch)\b")
-_CUES = ("day", "dy", "dai", "tag", "tg", "woch", "wch")
 
 
 def closest_weekday(token: str) -> tuple[str | None, bool]:
@@ -38,18 +37,35 @@ def closest_weekday(token: str) -> tuple[str | None, bool]:
     return (hits[0], True) if len(hits) == 1 and not rivals else (None, True)
 
 
+ENDINGS = ("day", "dy", "dai", "tag", "tg", "woch", "wch")
+
+
+# everyday words with a weekday's ending, never worth a second look
+_COMMON = _KNOWN | frozenset("""
+day today yesterday birthday holiday holidays midday someday everyday weekday weekdays workday payday anybody
+somebody everybody nobody body lady ready already steady study windy mittag nachmittag vormittag
+feiertag geburtstag wochentag alltag vortag werktag
+""".split())
+
+
+def dayish(text: str, words: set[str] | frozenset[str]) -> bool:
+    """Whether any of `words` could be a misspelled weekday (cheap: checked on every message)."""
+    if not ("day" in text or "dy" in text or "tag" in text or "tg" in text or "woch" in text or "wch" in text
+            or "dai" in text):
+        return False
+    return any(w.endswith(ENDINGS) and len(w) >= 5 for w in words - _COMMON)
+
+
 def repair_weekdays(text: str) -> tuple[str, str | None]:
     """`text` with misspelled weekdays corrected, and the first one that could not be (or None)."""
-    if not any(cue in text for cue in _CUES):
-        return text, None
     unclear: list[str] = []
 
     def fix(m: re.Match[str]) -> str:
         token = m.group(0)
         if token in _KNOWN:
             return token
-        fixed, dayish = closest_weekday(token)
-        if fixed is None and dayish:
+        fixed, looks_like_a_day = closest_weekday(token)
+        if fixed is None and looks_like_a_day:
             unclear.append(token)
         return fixed or token
 

@@ -24,7 +24,7 @@ _WHICH_MONTH = (r"(this|the|next|last|previous|the next|the last|the previous|co
                 r"|kommenden|letzten|vorigen|vergangenen)\s+(?:month|monats?)")
 NTH_IN_MONTH = lazy_rx(
     rf"\b(?:the\s+|der\s+|den\s+|am\s+)?({_COUNT})\.?\s+({WEEKDAY}|day|tag)\s+(?:of|in|im|des|in the|from)\s+"
-    rf"(?:{_WHICH_MONTH}|(month|monat)|({MONTH})\.?(?:\s+(\d{{4}}))?)\b")
+    rf"(?:{_WHICH_MONTH}|(month|monats?)|({MONTH})\.?(?:\s+(\d{{4}}))?)\b")
 GATE = frozenset(w for w in COUNTS if w.isalpha())
 
 

@@ -38,6 +38,10 @@ AHEAD = lazy_rx(
     rf"|\b(?:in|within)\s+(\d{{1,2}}|{NUMBER_WORD})\s+(years?|jahren?)\b")  # "in a year" is mostly "per year"
 AGO = lazy_rx(rf"\b({_COUNT})\s+({_UNIT})\s+(?:ago|back|earlier|before now|before today)\b"
          rf"|\bvor\s+({_COUNT})\s+({_UNIT})\b(?!\s*(?:uhr|\d))")
+# counted from another day: "two weeks from Friday", "morgen in einer Woche", "a week from tomorrow"
+FROM_DAY = lazy_rx(
+    rf"\b({_COUNT})\s+(days?|weeks?)\s+(?:from|after)\s+(?:next\s+|this\s+)?({WEEKDAY})\b"
+    rf"|\b(today|tomorrow|heute|morgen|übermorgen)\s+in\s+({_COUNT})\s+(tagen|wochen?|days?|weeks?)\b")
 # "3 Fridays from now", "2 Thursdays back"
 WEEKDAYS_AWAY = lazy_rx(rf"\b({_COUNT})\s+({WEEKDAY})s?\s+(from now|from today|hence|ago|back|before)\b")
 # "Mittwoch in 2 Wochen", "Wednesday two weeks ago", "Mittwoch vor zwei Wochen"
@@ -56,7 +60,13 @@ letzter letzte vergangenen vorigen vergangene yesterday
 """.split())
 # the words each pattern needs, checked first: most messages need none of the patterns
 _IN = frozenset("in within innerhalb".split())
-_AHEAD = frozenset("hence from later more years year jahren jahre jahr".split())
+_AHEAD = frozenset("hence from later more years year jahren jahre jahr after".split())
+# the words "in half an hour", "in 1/4h", "in 2.5 hours", "in 15'", "in a sec" need (digits are in "h", "hours")
+_PARTS_OF_HOURS = frozenset("""
+half quarter quarters three h hour hours hr hrs stunde stunden viertelstunde dreiviertelstunde halben anderthalb
+eineinhalb sec second seconds sekunde moment
+""".split())
+_BASE_DAYS = frozenset("today tomorrow heute morgen übermorgen".split())
 _AGO = frozenset("ago back earlier before vor".split())
 _WEEKS = frozenset("week weeks woche wochen".split())
 _LAST = frozenset("last past previous letzten letzter letzte vergangenen vorigen vergangene".split())
@@ -75,7 +85,7 @@ def _count(text: str) -> int | None:
     return number(t)
 
 
-def read_offsets(s: Scan, words: frozenset[str] | set[str]) -> None:
+def read_offsets(s: Scan, words: frozenset[str] | set[str], has_digit: bool = True) -> None:
     today = s.today
 
     def fraction(m: re.Match[str]) -> bool:
@@ -144,6 +154,16 @@ def read_offsets(s: Scan, words: frozenset[str] | set[str]) -> None:
         n = _count(count)
         return n is not None and moved(n, unit, -1, m.start())
 
+    def from_day(m: re.Match[str]) -> bool:
+        if m.group(1):
+            n, unit, base = _count(m.group(1)), m.group(2), coming_weekday(today, WEEKDAYS[m.group(3).lower()], False)
+        else:
+            shift = {"today": 0, "heute": 0, "tomorrow": 1, "morgen": 1, "übermorgen": 2}[m.group(4).lower()]
+            n, unit, base = _count(m.group(5)), m.group(6), today + timedelta(days=shift)
+        if n is None:
+            return False
+        return s.add_day(m.start(), base + timedelta(days=n * (7 if unit.lower().startswith(("week", "woche")) else 1)))
+
     def weekdays_away(m: re.Match[str]) -> bool:
         n = _count(m.group(1))
         if n is None or n < 1:
@@ -177,8 +197,10 @@ def read_offsets(s: Scan, words: frozenset[str] | set[str]) -> None:
 
     has_in, has_ahead, has_ago = not words.isdisjoint(_IN), not words.isdisjoint(_AHEAD), not words.isdisjoint(_AGO)
     has_weekday = not words.isdisjoint(_WEEKDAY_WORDS)
-    if has_in:
+    if has_in and (has_digit or not words.isdisjoint(_PARTS_OF_HOURS)):
         s.take(FRACTION_OF_HOUR, fraction)
+    if (has_weekday and has_ahead) or (has_in and not words.isdisjoint(_BASE_DAYS)):
+        s.take(FROM_DAY, from_day)
     if has_weekday and (has_ahead or has_ago):
         s.take(WEEKDAYS_AWAY, weekdays_away)
     if has_weekday and (has_in or has_ahead or has_ago) and not words.isdisjoint(_WEEKS):

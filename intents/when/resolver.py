@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ..lexicon import DE_ORDINAL_WORDS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS
+from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS
 from .clock_passes import read_clocks, read_parts
 from .clock_patterns import BARE_TIME, MINUTE_WORDS
 from .combine import combine
 from .date_passes import read_dates, read_german_ordinals, read_holidays
-from .date_patterns import NOISE
-from .day_typos import repair_weekdays
+from .date_patterns import DE_ORDINALS, NOISE
+from .day_typos import dayish, repair_weekdays
 from .holidays import STRONG as HOLIDAY_NAMES
 from .holidays import TAILS as HOLIDAY_TAILS
 from .holidays import WEAK as HOLIDAY_FIRST_WORDS
@@ -80,13 +80,16 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     """Read the date, time and period in `text` (already normalised), relative to aware `now`."""
     if not text:
         return NOTHING
-    text, unclear_day = repair_weekdays(text)
     if len(text) <= 6:
         alone = DAY_ABBREVIATION.match(text)  # "sat", "Mo.": a day on its own
         if alone:
             text = DAY_ABBREVIATIONS[alone.group(1)]
-    has_digit = DIGIT.search(text) is not None
     words = set(TOKENS.findall(text))
+    unclear_day = None
+    if dayish(text, words):  # "wendsday": corrected when only one day fits
+        text, unclear_day = repair_weekdays(text)
+        words = set(TOKENS.findall(text))
+    has_digit = DIGIT.search(text) is not None
     holiday = not words.isdisjoint(HOLIDAY_NAMES) or (
         not words.isdisjoint(HOLIDAY_FIRST_WORDS) and not words.isdisjoint(HOLIDAY_TAILS))
     if not has_digit and not holiday and words.isdisjoint(GATE_ANY) and not SOON_WORD.search(text):
@@ -111,8 +114,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     if not words.isdisjoint(OFFSET_WORDS) and (has_digit or not words.isdisjoint(OFFSET_COUNTS)
                                                or not words.isdisjoint(OFFSET_ALONE)):
         s.exact_pass = False
-        read_offsets(s, words)
-    if not words.isdisjoint(DE_ORDINAL_WORDS) and not words.isdisjoint(GATE_MONTHS):
+        read_offsets(s, words, has_digit)
+    if not words.isdisjoint(DE_ORDINALS) and not words.isdisjoint(GATE_MONTHS):
         s.exact_pass = True
         read_german_ordinals(s)
     if has_digit or not words.isdisjoint(GATE_DATES):

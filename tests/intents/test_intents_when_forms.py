@@ -122,6 +122,7 @@ def test_clock_times_in_more_words(text, expected):
     ("Sonntag, der 5. Juli", "de", ("2026-07-05", None)),
     ("sat", "en", ("2026-06-13", None)),
     ("Fr.", "de", ("2026-06-12", None)),
+    ("am dreissigsten Dezember", "de", ("2026-12-30", None)),
 ])
 def test_hours_with_a_day_and_weekday_dates(text, lang, expected):
     assert _point(text, lang) == expected
