@@ -52,6 +52,8 @@ _BOOK_WEAK = cue(*lexicon.BOOK)
 _OTHER_DOMAIN = cue(*lexicon.OTHER_DOMAIN, r"my availability", r"am i free", r"when i'?m free", r"my schedule",
                     r"my calendar", r"bin ich frei")
 _INFO = cue(*lexicon.INFO)
+_FOREIGN = cue(*lexicon.FOREIGN)
+_WORD = re.compile(r"[\wäöüß']+")
 _APPT_WORD = cue(lexicon.APPT, r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _NEGATED_ACTION = re.compile(
     r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
@@ -102,11 +104,15 @@ def _read(text: str, context: Context) -> Reading:
         staff_text = None if staff is None else staff_text
 
     has_when = when.date is not None or when.time is not None or when.start is not None
+    # "anyone is fine" answers a question about staff; "hello, anyone there?" asks for nobody
+    anyone = any_staff and (expecting is not None or service is not None or has_when
+                            or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)
     topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
-                     has_staff=bool(staff_text) or any_staff, known_staff=staff is not None or any_staff,
+                     has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
                      has_service=service is not None, expecting=expecting,
-                     has_contact=bool(email or phone or name), topic=topic)
+                     has_contact=bool(email or phone or name), topic=topic,
+                     exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())))
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
     return Reading(
@@ -120,7 +126,7 @@ def _read(text: str, context: Context) -> Reading:
 
 
 def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_staff: bool, has_service: bool,
-            expecting: str | None, has_contact: bool, topic: str | None = None) -> Intent:
+            expecting: str | None, has_contact: bool, topic: str | None = None, exact_service: bool = False) -> Intent:
     if not n or not any(ch.isalnum() for ch in n):
         return "other"
     if _HANDOFF.search(n):
@@ -137,8 +143,24 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if topic == "parking" and _ASKS.match(n):
         return "info"  # "is there a car park?": a question about this business, though "car" is another domain's word
     rest = _DECLINED_OTHER.sub(" ", n)  # "don't add the event, book the appointment": the event is off the table
-    if _OTHER_STRONG.search(rest) or (not appt_context and _OTHER_DOMAIN.search(rest)):
+    if _OTHER_STRONG.search(rest):
         return "other"
+    booking_noun = any(stem in n for stem in _BOOKING_STEMS)
+    if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n):
+        return "cancel"  # "get rid of my 2 pm reservation", "the booking is no longer needed"
+    words = _WORD.findall(rest)
+    if not appt_context and not (has_when and _BOOK_SLOT.search(n)) and (
+            not lexicon.OTHER_DOMAIN_WORDS.isdisjoint(words) or _OTHER_DOMAIN.search(rest)):
+        return "other"
+    if booking_noun and _TAKES_RESERVATIONS.search(n):
+        return "other"  # "does the diner take reservations?": a question about some place, not a request
+    if booking_noun and expecting != "confirm" and not aff_lead and _CHECK_BOOKING.search(n):
+        return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on"
+    if not exact_service and not known_staff and not aff_lead and _elsewhere(rest, words):
+        return "other"  # "a reservation for two at the diner", "an appointment for an oil change", "book a hotel room"
+    if not (_APPT_STRICT.search(n) or exact_service) and topic is None and not aff_lead and not deny_lead \
+            and not _asks_for_slot(n, has_when) and _foreign(rest, words):
+        return "other"  # "how much did I spend last week", "set up direct deposit": another assistant's job
     if topic == "cancellation_policy":
         return "info"  # "can I cancel for free?" asks about the rule, it cancels nothing
     if _CANCEL.search(n) and not negated:
@@ -201,6 +223,10 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if info and not has_when:
         return "other"
     if has_when:
+        if not appt_context and not has_staff and _courtesy(n) and not book_weak:
+            return _courtesy(n)  # "thanks for your help today"
+        if not appt_context and not has_staff and expecting is None and _FACT_QUESTION.match(n):
+            return "other"  # "what will the traffic be like at 5", "how hot will it be tomorrow": a question, no request
         return "book"
     if _SELECT.search(n) and not _APPT_NOUN.search(n) and not _NOT_THAT.search(n):
         return "affirm"  # choosing one of the options offered
@@ -228,6 +254,27 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if _DENY.search(n):
         return "deny"
     return "other"
+
+
+def _elsewhere(n: str, words: Sequence[str]) -> bool:
+    """Whether the text names a thing booked elsewhere (a restaurant table, a flight, a hotel room, a car)."""
+    return not lexicon.ELSEWHERE_WORDS.isdisjoint(words) or _ELSEWHERE_THING.search(n) is not None
+
+
+def _foreign(n: str, words: Sequence[str]) -> bool:
+    """Whether the text names another assistant's subject (money, travel, food, the device, facts)."""
+    return not lexicon.FOREIGN_WORDS.isdisjoint(words) or _FOREIGN.search(n) is not None
+
+
+def _asks_for_slot(n: str, has_when: bool) -> bool:
+    """A day or time asked for in booking words: "how about 11:15? it's my day off" still wants that slot."""
+    return has_when and _AVAIL_SLOT.search(n) is not None
+
+
+def _named_exactly(said: str, names: Sequence[str]) -> bool:
+    """Whether the service was named as the business spells it, not matched as a near-miss ("board")."""
+    said = said.casefold()
+    return any(said == name.casefold() or said.startswith(name.casefold() + " ") for name in names)
 
 
 def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
@@ -312,6 +359,9 @@ _SEE_YOU = cue(r"see (?:you|ya)", r"bis (?:dann|morgen|montag|dienstag|mittwoch|
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
 _APPT_NOUN = cue(lexicon.APPT)
+# Appointment words that never name another domain's thing ("visit Portugal" is travel, not a visit here).
+_APPT_STRICT = cue(r"appointments?", r"appt", r"bookings?", r"reservations?", r"sessions?", r"termine?n?", r"buchung(?:en)?",
+                   r"reservierung(?:en)?", r"sitzung", r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _NOTHING_ELSE = cue(r"nothing else", r"anything else", r"nichts (?:weiter|mehr|anderes)", r"sonst nichts")
 _PROVIDER_SEARCH = re.compile(
     r"\b(?:an?|some|any|good|new|nearby)\s+(?:\w+\s+)?(?:doctor|dentist|therapist|salon|practitioner|counselor|specialist|psychologist"
@@ -321,7 +371,7 @@ _DECLINED_OTHER = re.compile(
 _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
                     r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
                     r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time",
-                    r"alarms?", r"wecker", r"timer")
+                    r"alarms?", r"wecker", r"timer", r"reminders?", r"reminded", r"to-? ?do list", r"shopping list")
 
 
 _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.INFO_TOPICS.items())
@@ -345,4 +395,40 @@ _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]
 _SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
 _ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
                    r"|haben|kann|darf|gibt|ist|seid|sind)\b")
+_KEEP = re.compile(r"\b(?:don'?t|do not|not|never|nicht|kein\w*)\s+(?:\w+\s+){0,2}?(?:cancel|absagen|stornieren|löschen)")
+_FACT_QUESTION = re.compile(
+    _LEAD + r"(?:can you tell me |tell me |do you know )?(?:what(?:'s| is| are| was| were| will| did| does| do i| should)"
+    r"|how (?:is|are|was|hot|cold|warm|old|many|much|far|fast|long|often|safe)|did|has|have i|will it|is it going|why|where|which)\b")
+_BOOK_SLOT = cue(r"book(?: it| me| that| this)?", r"schedule (?:it|me|that)", r"(?:fit|squeeze|get) me in", r"buchen?")
+_AVAIL_SLOT = cue(r"book(?: it| me| that| this)?", r"schedule (?:it|me|that)", r"(?:fit|squeeze|get) me in", r"buchen?",
+                  r"how about", r"what about", r"is there (?:an?|any) (?:open|free)",
+                  r"(?:would|will|should) (?:work|be (?:good|fine|great|best|perfect))", r"works? (?:best|for me)", r"suits? me",
+                  r"i'?m (?:free|available)", r"i can (?:do|come|make)", r"passt mir", r"geht bei mir", r"hätten? (?:ich|wir) zeit",
+                  r"kann ich (?:da|dann)")
+_TAKES_RESERVATIONS = re.compile(
+    r"\b(?:take|takes|taking|accept|accepts|allow|allows|do|does|handle|handles) (?:\S+ ){0,2}reservations?\b"
+    r"|\b(?:able to|can (?:i|we)|could (?:i|we)|possible to|let (?:you|me|us)) make reservations?\b"
+    r"|\breservations? (?:are |is )?(?:taken|accepted|allowed|possible)\b|\binformation (?:on|about) (?:\S+ ){0,3}reservations?\b")
+_CHECK_BOOKING = re.compile(
+    r"\b(?:confirm|make sure|verify)\b (?:that )?(?:i have |we have |there is )?(?:\S+ ){0,3}?(?:" + lexicon.APPT + r")\b"
+    r"(?! for (?:me|us)\b)"
+    r"|\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
+    r"|\b(?:show|shows) (?:me|us) as having\b|\bcheck (?:that |if |whether )?there(?: is|'s) an? (?:" + lexicon.APPT + r")\b"
+    r"|\bread (?:me )?my (?:" + lexicon.APPT + r")\b|\bwhat (?:" + lexicon.APPT + r") do i have\b"
+    r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b")
+_ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
+# Cheap first look for the reservation rules below: all of them need one of these word stems.
+_BOOKING_STEMS = ("appoint", "appt", "book", "reserv", "visit", "session", "slot", "table", "termin", "buchung",
+                  "sitzung")
+_RESERVED = r"(?:" + lexicon.APPT + r"|table(?: reservation)?|reserved)"
+_CANCEL_RESERVATION = re.compile(
+    r"\b(?:cancel\w*|get rid of|trash|undo|nix|forget(?: about)?|abandon|repeal|scrap|void|revoke|release|unreserve"
+    r"|call off|stornier\w*|absag\w*|lösch\w*|streich\w*)\b\s*(?:[^\s,;.!?]+\s+){0,5}?" + _RESERVED + r"\b"
+    r"|\b(?:drop|close|end|delete|remove|erase|withdraw) (?:my|the|our|that|this|his|her|their) (?:[^\s,;.!?]+ ){0,2}?"
+    + _RESERVED + r"\b"
+    r"|\b" + _RESERVED + r"\b[^.?!]{0,60}?(?:(?:is|are|'s) no longer|not (?:needed|required|necessary)|(?:is|are)n'?t "
+    r"(?:needed|required|necessary)|any ?more)\b"
+    r"|\b(?:no longer|won'?t|will not|not gonna|not going to) (?:need|want|require)\s+(?:[\w'-]+\s+){0,4}?" + _RESERVED + r"\b"
+    r"|\b" + _RESERVED + r"\b[^.?!]{0,80}?\b(?:(?:be|get|is|been) )?(?:cancel\w*|called off|released?|dropped)\b"
+    r"|\b(?:" + lexicon.APPT + r")\b[^.?!]{0,40}?\b(?:absagen|stornieren|löschen|streichen|canceln)\b")
 _MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|ihn|ihn|es|den|das)\b")

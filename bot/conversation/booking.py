@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import bot.conversation.contact as contact
+import bot.conversation.relative as relative
 from booking_client import Capability
 from intents import Reading
 
@@ -42,8 +43,52 @@ async def browse(turn: Turn, r: Reading) -> None:
 
 
 async def more_details(turn: Turn, said: Said) -> None:
-    """A service, staff member or time added to the booking under way ("rather Tom", "make it 11")."""
-    await _take(turn, said.reading, browsing=False)
+    """A service, staff member or time added to the booking under way ("rather Tom", "make it 11");
+    at the confirmation only the part said changes ("not Wednesday, Thursday" keeps the time)."""
+    r, d = said.reading, turn.state.draft
+    pending = turn.state.pending if turn.state.step is Step.CONFIRM_BOOK else None
+    if pending is not None:
+        pin(turn, pending.start)
+    anchor = pending.start if pending else _draft_time(turn)
+    if said.relative is not None and relative.apply(turn, said.relative, r, anchor):
+        merge(d, without_when(r))
+        _note_unknown_staff(turn, r)
+        await advance(turn)
+        return
+    if pending is not None:
+        correct(d, r)
+        _note_unknown_staff(turn, r)
+        await advance(turn)
+        return
+    await _take(turn, r, browsing=False)
+
+
+def pin(turn: Turn, start: datetime) -> None:
+    """The draft's day and time become the one being confirmed, so a correction changes only what it names."""
+    d, local = turn.state.draft, turn.local(start)
+    d.date, d.time, d.start, d.end = local.date(), local.time().replace(tzinfo=None), None, None
+
+
+def correct(d: Draft, r: Reading) -> None:
+    """Take a correction: a new day keeps the time, a new time keeps the day, a name keeps both."""
+    if r.date and not r.time and not r.start:
+        merge(d, without_when(r))
+        d.date = r.date
+    else:
+        merge(d, r)
+
+
+def without_when(r: Reading) -> Reading:
+    """The reading's service and staff only."""
+    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff, staff_text=r.staff_text,
+                   any_staff=r.any_staff)
+
+
+def _draft_time(turn: Turn) -> datetime | None:
+    d = turn.state.draft
+    if d.date and d.time:
+        return datetime.combine(d.date, d.time, tzinfo=turn.business.tz)
+    return None
 
 
 async def service_chosen(turn: Turn, choice: ServiceChoice) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import bot.conversation.confirm as confirm
 import bot.conversation.policy as policy
+import bot.conversation.relative as relative
 from booking_client import Booking
 from intents import Reading
 
 from ..messages import Option
-from .booking import merge
+from .booking import correct, merge, pin
 from .events import Said
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice
-from .slots import Free, Offer, search, slot_options
+from .slots import Free, Offer, Wanted, at, guard_time, outside_hours, search, slot_options
 from .state import Draft, Step
 from .turn import Turn
 
@@ -80,8 +83,9 @@ async def _cancel(turn: Turn, booking_id: str) -> None:
 # --- moving -------------------------------------------------------------------------------------------------
 
 
-async def start_move(turn: Turn, r: Reading | None) -> None:
-    """"Move my appointment (to Thursday)": the booking meant, then its new time."""
+async def start_move(turn: Turn, r: Reading | None, *, shift: relative.Relative | None = None) -> None:
+    """"Move my appointment (to Thursday)": the booking meant, then its new time ("push it back an hour":
+    relative to that booking, once it is known which one)."""
     bookings = await my_bookings(turn)
     turn.state.clear_flow()
     if not bookings:
@@ -92,8 +96,10 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     if r is not None:
         merge(turn.state.draft, r)
     if len(picked) == 1:
-        await _move(turn, picked[0].id)
+        await _move(turn, picked[0].id, shift=shift, reading=r)
         return
+    if shift is not None and shift.shift is not None:
+        turn.state.draft.shift_minutes = int(shift.shift.total_seconds() // 60)
     turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, picked))
 
 
@@ -124,8 +130,19 @@ async def new_time(turn: Turn, said: Said) -> None:
         turn.end(turn.t("nothing_to_move"))
         return
     r, d = said.reading, state.draft
-    if r.has_when:
-        merge(d, Reading(intent="reschedule", lang=r.lang, date=r.date, time=r.time, start=r.start, end=r.end))
+    pending = state.pending if state.step is Step.CONFIRM_MOVE else None
+    if pending is not None:
+        pin(turn, pending.start)  # "not Wednesday, Thursday" keeps the time being confirmed
+    # "an hour later", "same time on Thursday": from the booking's own time; "anything earlier?" than the one asked
+    anchor = pending.start if pending is not None and said.relative and said.relative.direction else booking.start
+    if said.relative is not None and relative.apply(turn, said.relative, r, anchor):
+        pass
+    elif r.has_when:
+        when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=r.time, start=r.start, end=r.end)
+        if pending is not None:
+            correct(d, when)
+        else:
+            merge(d, when)
     if r.staff:
         _take_staff(turn, booking, r.staff)
     await _find_new_time(turn, booking)
@@ -144,7 +161,8 @@ async def ask_new_time(turn: Turn) -> None:
     _ask_new_time(turn, booking)
 
 
-async def _move(turn: Turn, booking_id: str) -> None:
+async def _move(turn: Turn, booking_id: str, *, shift: relative.Relative | None = None,
+                reading: Reading | None = None) -> None:
     """The booking to move is known; keep a new time that came with the request."""
     state = turn.state
     booking = await own_booking(turn, booking_id)
@@ -156,8 +174,12 @@ async def _move(turn: Turn, booking_id: str) -> None:
         return
     state.booking_id = booking.id
     d = state.draft
+    if shift is None and d.shift_minutes is not None:  # said before the customer picked which booking
+        shift = relative.Relative(shift=timedelta(minutes=d.shift_minutes))
     state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
                         end=d.end)
+    if shift is not None:
+        relative.apply(turn, shift, reading or Reading(intent="reschedule", lang=turn.lang), booking.start)
     await _find_new_time(turn, booking)
 
 
@@ -168,13 +190,31 @@ async def _find_new_time(turn: Turn, booking: Booking) -> None:
         _ask_new_time(turn, booking)
         return
     found = await search(turn, d)
-    if isinstance(found, Free):
+    if not isinstance(found, Free) and _over_own_time(turn, booking):
+        await confirm.ask_move(turn, at(d.date, d.time, turn.business.tz), booking.staff)  # type: ignore[arg-type]
+    elif isinstance(found, Free):
         await confirm.ask_move(turn, found.slot.start, found.slot.staff)
     elif isinstance(found, Offer):
         turn.ask(Step.PICK_NEW_SLOT, *found.lines, options=slot_options(turn, found.slots, d.staff))
     else:
         d.forget_when()
         turn.ask(Step.ASK_NEW_TIME, *found.lines)
+
+
+def _over_own_time(turn: Turn, booking: Booking) -> bool:
+    """The new time overlaps the booking's own, with the same person: its own time counts as free, so
+    the booking system decides when moving (it frees the old time as it moves it)."""
+    d = turn.state.draft
+    if not (d.date and d.time) or d.start or d.staff not in (None, booking.staff):
+        return False
+    new = at(d.date, d.time, turn.business.tz)
+    end = new + (booking.end - booking.start)
+    if new == booking.start or not (new < booking.end and booking.start < end):
+        return False
+    wanted = Wanted(booking.service, booking.staff)
+    if guard_time(turn, new) or outside_hours(turn, wanted, new, turn.local(new).date()):
+        return False
+    return new >= turn.now() + turn.business.min_notice
 
 
 def _take_staff(turn: Turn, booking: Booking, staff: str) -> None:

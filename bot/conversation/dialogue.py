@@ -88,7 +88,8 @@ class Dialogue:
         before = holds.held(turn)
         pressed = _pressed_label(msg, state)
         try:
-            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state)))
+            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state),
+                                                  tz=self.business.tz))
             await holds.settle(turn, before)
         except BackendUnavailable:
             # The agreed part of the conversation stays as it is; the customer can simply retry.

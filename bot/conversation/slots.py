@@ -216,10 +216,19 @@ def with_staff(turn: Turn, staff: str | None) -> str:
 
 
 def period_text(turn: Turn, start: datetime, end: datetime) -> str:
+    """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", or a range."""
     first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
-    if first == last:
-        return ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
-    return turn.formats.days(first, last)
+    if first != last:
+        return turn.formats.days(first, last)
+    day = ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
+    from_midnight, to_midnight = turn.local(start).time() == time(0), turn.local(end).time() == time(0)
+    if from_midnight and not to_midnight:  # "anything earlier?"
+        return f"before {turn.formats.clock_time(turn.local(end))} {day}" if turn.lang == "en" else \
+            f"{day} vor {turn.formats.clock_time(turn.local(end))}"
+    if to_midnight and not from_midnight and start > turn.now():  # "something later?"
+        return f"after {turn.formats.clock_time(turn.local(start))} {day}" if turn.lang == "en" else \
+            f"{day} nach {turn.formats.clock_time(turn.local(start))}"
+    return day
 
 
 # --- small pure helpers -------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class Draft(BaseModel):
     time: dt.time | None = None
     start: datetime | None = None  # a period asked about
     end: datetime | None = None
+    shift_minutes: int | None = None  # "move it an hour later", said before it was known which booking
 
     def forget_when(self) -> None:
         self.date = self.time = self.start = self.end = None

@@ -57,13 +57,13 @@ class If:
 def adds_booking_details(said: Said) -> bool:
     """A service, staff member or time, said as part of booking ("haircut", "rather 11", "no, Friday")."""
     r = said.reading
-    return _details(said) and r.intent in ("book", "availability", "affirm", "deny")
+    return (_details(said) and r.intent in ("book", "availability", "affirm", "deny")) or _relative(said)
 
 
 def adds_new_time(said: Said) -> bool:
     """A time or staff member for the booking being moved ("Thursday 3pm", "move it to Friday")."""
     r = said.reading
-    return _details(said) and r.intent in ("book", "availability", "affirm", "deny", "reschedule")
+    return (_details(said) and r.intent in ("book", "availability", "affirm", "deny", "reschedule")) or _relative(said)
 
 
 def answers_contact_question(said: Said) -> bool:
@@ -74,6 +74,11 @@ def answers_contact_question(said: Said) -> bool:
 def names_a_booking(said: Said) -> bool:
     """A day or service that may single out one of the customer's bookings."""
     return bool(said.reading.has_when or said.reading.service)
+
+
+def _relative(said: Said) -> bool:
+    """ "An hour later", "same time on Thursday", "anything earlier?": a change to the time on the table."""
+    return said.relative is not None and said.reading.intent not in ("cancel", "list", "help", "handoff", "bye", "info")
 
 
 def _details(said: Said) -> bool:

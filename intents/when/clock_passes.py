@@ -8,7 +8,7 @@ import re
 
 from .clock_patterns import (
     AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS, PART_ALONE,
-    PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK,
+    PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK, WORD_CLOCK_AT,
 )
 from .scan import Clock, Part, Scan
 from .vocabulary import MASK, PART_WORDS, number
@@ -50,7 +50,8 @@ def meridiem(text: str | None) -> str | None:
     return "pm" if text.lower().startswith("p") else "am"
 
 
-def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bool = True) -> None:
+def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bool = True,
+                words_after_at: bool = True) -> None:
     """Clock times; `words`, `compact` and `durations` say whether the rarer forms can be in the text at all."""
     def add(m: re.Match[str], h: int | None, mi: int, ap: str | None, exact: bool) -> bool:
         if h is None or not (0 <= h <= 24 and 0 <= mi <= 59):
@@ -82,9 +83,9 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
             # "a quarter past 3pm", "15 to noon": the hour is certain, so the minutes count from it
             if ap and h <= 12:
                 h = h % 12 + (12 if ap == "pm" else 0)
-            total = (h * 60 + (mins if direction in ("past", "after") else -mins)) % (24 * 60)
+            total = (h * 60 + (mins if direction in ("past", "after", "from") else -mins)) % (24 * 60)
             return add(m, total // 60, total % 60, None, True)
-        if direction in ("past", "after"):
+        if direction in ("past", "after", "from"):
             return add(m, h, mins, None, h >= 13)
         h2 = (h - 1) % 24 if h != 0 else 23
         return add(m, h2 if h2 != 0 else 12, 60 - mins, None, h >= 13)
@@ -162,6 +163,8 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
 
     if words:
         s.take(WORD_CLOCK, word_clock)
+    if words_after_at:
+        s.take(WORD_CLOCK_AT, word_clock)
     if compact:
         s.take(COMPACT_CLOCK, compact_clock)
     s.take(FRACTION_EN, fraction_en)

@@ -27,7 +27,7 @@ FRACTION_EN = rx(
     # (any number before "past"/"after", or before "to" an hour that says am/pm, noon or midnight)
     rf"(?<!from )(?<!between )(?<![:.])\b(?:a\s+)?(quarter|half|twenty[- ]five|twenty|ten|five|5|10|20|25|\d{{1,2}}(?=\s+min)"
     rf"|\d{{1,2}}(?=\s+(?:past|after)\s)|\d{{1,2}}(?=\s+(?:to|till|til|before)\s+(?:noon|midday|midnight|{HOUR}\s*{AMPM})))"
-    rf"\s+(?:minutes?\s+)?(past|after|to|before|til|till)\s+({HOUR}|noon|midday|midnight)(?:\s*({AMPM})|h\b|\b)"
+    rf"\s+(?:minutes?\s+)?(past|after|to|before|til|till|(?<=minutes )from)\s+({HOUR}|noon|midday|midnight)(?:\s*({AMPM})|h\b|\b)"
     rf"|\bhalf\s+({HOUR})\b(?!\s+(?:an?\s+)?(?:hour|day|stunde))")
 FRACTION_DE = rx(
     rf"\b(?:(viertel|\d{{1,2}}|fünf|zehn|zwanzig)\s+(?:minuten\s+)?(nach|vor)\s+(halb\s+)?|(halb|viertel|dreiviertel|drei viertel)\s+)({HOUR})\b(?!\s*(?:tage|tagen|wochen))")
@@ -41,6 +41,10 @@ MINUTE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 WORD_CLOCK = lazy_rx(
     rf"\b({NUMBER_WORD})\s+(?:(?:o|oh)\s+({_UNITS})|({_TENS})(?:[- ]({_UNITS}))?|({_TEENS}))"
     rf"\s*({AMPM}|a\s?m\b|p\s?m\b|(?=\s+(?:in the\s+)?(?:morning|afternoon|evening|night)\b))")
+# "at six thirty", "um halb": minutes in words after "at", am or pm left to the part of day or opening hours
+WORD_CLOCK_AT = lazy_rx(
+    rf"(?<=\bat )({NUMBER_WORD})\s+(?:(?:o|oh)\s+({_UNITS})|({_TENS})(?:[- ]({_UNITS}))?|({_TEENS}))\b()"
+    rf"(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|people|persons|dollars?|euros?))")
 # "330 p.m.", "at 730 in the evening": hour and minutes run together
 COMPACT_CLOCK = lazy_rx(
     rf"(?<![\d.:/])\b([1-9]|1[0-2])([0-5]\d)(?!\d)\s*(?:({AMPM})|(?=\s+(?:in the\s+)?(?:morning|afternoon|evening|night)\b))"

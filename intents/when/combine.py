@@ -114,14 +114,15 @@ def pick_day(s: Scan, text: str) -> Day | None:
 
 
 def matching_year(d: Date, weekday: int, today: Date) -> Date:
-    """"Sunday, Feb 10": the year nearest to today in which that date is that weekday (else as read)."""
+    """"Sunday, Feb 10": the year nearest to today in which that date is that weekday, from two weeks ago
+    to two years ahead; else the date as read (a weekday that fits no such year is a slip of the pen)."""
     found = []
-    for year in range(today.year - 1, today.year + 7):
+    for year in range(today.year - 1, today.year + 3):
         try:
             candidate = d.replace(year=year)
         except ValueError:
             continue
-        if candidate.weekday() == weekday:
+        if candidate.weekday() == weekday and -14 <= (candidate - today).days <= 731:
             found.append(candidate)
     return min(found, key=lambda c: abs((c - today).days)) if found else d
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date as Date
 from datetime import timedelta
 
 from ..lexicon import WEEKDAYS

@@ -85,7 +85,29 @@ def _count(text: str) -> int | None:
     return number(t)
 
 
+def wanted(words: frozenset[str] | set[str], has_digit: bool) -> tuple[bool, ...]:
+    """Which of the patterns below can match at all, from the words of the message."""
+    has_in, has_ahead, has_ago = not words.isdisjoint(_IN), not words.isdisjoint(_AHEAD), not words.isdisjoint(_AGO)
+    has_weekday = not words.isdisjoint(_WEEKDAY_WORDS)
+    return (
+        has_in and (has_digit or not words.isdisjoint(_PARTS_OF_HOURS)),
+        (has_weekday and has_ahead) or (has_in and not words.isdisjoint(_BASE_DAYS)),
+        has_weekday and (has_ahead or has_ago),
+        has_weekday and (has_in or has_ahead or has_ago) and not words.isdisjoint(_WEEKS),
+        has_ahead,
+        has_ago,
+        has_weekday and not words.isdisjoint(_LAST),
+        not words.isdisjoint(_YESTERDAY),
+    )
+
+
 def read_offsets(s: Scan, words: frozenset[str] | set[str], has_digit: bool = True) -> None:
+    run = wanted(words, has_digit)
+    if any(run):
+        _read_offsets(s, run)
+
+
+def _read_offsets(s: Scan, run: tuple[bool, ...]) -> None:
     today = s.today
 
     def fraction(m: re.Match[str]) -> bool:
@@ -195,21 +217,8 @@ def read_offsets(s: Scan, words: frozenset[str] | set[str], has_digit: bool = Tr
     def before_yesterday(m: re.Match[str]) -> bool:
         return s.add_day(m.start(), today - timedelta(days=3 if m.group(1) else 2))
 
-    has_in, has_ahead, has_ago = not words.isdisjoint(_IN), not words.isdisjoint(_AHEAD), not words.isdisjoint(_AGO)
-    has_weekday = not words.isdisjoint(_WEEKDAY_WORDS)
-    if has_in and (has_digit or not words.isdisjoint(_PARTS_OF_HOURS)):
-        s.take(FRACTION_OF_HOUR, fraction)
-    if (has_weekday and has_ahead) or (has_in and not words.isdisjoint(_BASE_DAYS)):
-        s.take(FROM_DAY, from_day)
-    if has_weekday and (has_ahead or has_ago):
-        s.take(WEEKDAYS_AWAY, weekdays_away)
-    if has_weekday and (has_in or has_ahead or has_ago) and not words.isdisjoint(_WEEKS):
-        s.take(WEEKDAY_WEEKS, weekday_weeks)
-    if has_ahead:
-        s.take(AHEAD, ahead)
-    if has_ago:
-        s.take(AGO, ago)
-    if has_weekday and not words.isdisjoint(_LAST):
-        s.take(LAST_WEEKDAY, last_weekday)
-    if not words.isdisjoint(_YESTERDAY):
-        s.take(BEFORE_YESTERDAY, before_yesterday)
+    handlers = (fraction, from_day, weekdays_away, weekday_weeks, ahead, ago, last_weekday, before_yesterday)
+    patterns = (FRACTION_OF_HOUR, FROM_DAY, WEEKDAYS_AWAY, WEEKDAY_WEEKS, AHEAD, AGO, LAST_WEEKDAY, BEFORE_YESTERDAY)
+    for needed, rx, handler in zip(run, patterns, handlers):
+        if needed:
+            s.take(rx, handler)

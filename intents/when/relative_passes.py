@@ -14,7 +14,20 @@ from .scan import Days, Scan
 from .vocabulary import PART_WORDS, number
 
 
-def read_relative_days(s: Scan) -> None:
+# the words IN_N needs (a unit) and RELATIVE_WORDS needs (a day word): most messages have neither
+IN_N_UNITS = frozenset("""
+day days week weeks fortnight month months hour hours min mins minute minutes tag tagen woche wochen monat monaten
+stunde stunden minuten
+""".split())
+DAY_WORDS = frozenset("""
+tomorrow overmorrow übermorgen ueber uebermorgen heute heut today morgen tonight yesterday gestern now jetzt sofort
+asap possible möglich schnellstmöglich
+""".split())
+THIS_PARTS = frozenset("morning evening afternoon arvo".split())
+
+
+def read_relative_days(s: Scan, words: frozenset[str] | set[str] | None = None, soon: bool = True) -> None:
+    """"tomorrow", "in 3 days", "heute abend"; `words` (the message's) skips the patterns it cannot match."""
     today = s.today
 
     def relative(m: re.Match[str]) -> bool:
@@ -73,8 +86,11 @@ def read_relative_days(s: Scan) -> None:
             return s.add_day(m.start(), add_months(today, n))
         return s.add_day(m.start(), today + timedelta(days=n))
 
-    s.take(IN_N, in_n)  # first: "a week from today" must not leave "today" for the plain words
-    s.take(RELATIVE_WORDS, relative)
+    if words is None or not words.isdisjoint(IN_N_UNITS):
+        s.take(IN_N, in_n)  # first: "a week from today" must not leave "today" for the plain words
+    if words is None or soon or not words.isdisjoint(DAY_WORDS) or (
+            "this" in words and not words.isdisjoint(THIS_PARTS)):
+        s.take(RELATIVE_WORDS, relative)
 
 
 def read_weekdays(s: Scan) -> None:

@@ -58,6 +58,8 @@ GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
 GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
 GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+# a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
+NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option")
 DAY_ABBREVIATIONS = {
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
     "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
@@ -97,7 +99,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     tz = now.tzinfo
     today = now.date()
     s = Scan(text, today, lang)
-    s.take(NOISE, lambda m: True)
+    if has_digit or any(cue in text for cue in NOISE_CUES):
+        s.take(NOISE, lambda m: True)
     if bare_number_is_time:
         m = BARE_TIME.match(s.w)
         if m:
@@ -123,8 +126,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         joined = not words.isdisjoint(RANGE_WORDS) or "-" in text or "–" in text
         read_dates(s, month_ranges=joined and not words.isdisjoint(GATE_MONTHS), dotted_ranges=joined or "/" in text)
         s.exact_pass = False
-    if not words.isdisjoint(GATE_RELATIVE) or SOON_WORD.search(text):
-        read_relative_days(s)
+    soon = SOON_WORD.search(text) is not None
+    if not words.isdisjoint(GATE_RELATIVE) or soon:
+        read_relative_days(s, words, soon)
     if not words.isdisjoint(GATE_WEEKDAY):
         read_weekdays(s)
     if not words.isdisjoint(GATE_PERIODS):
@@ -132,7 +136,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     if not words.isdisjoint(GATE_MONTHS) and not words.isdisjoint(GATE_MONTH_CUES):
         read_months(s)
     if has_digit or not words.isdisjoint(GATE_CLOCKS):
-        read_clocks(s, words=not words.isdisjoint(MINUTE_TOKENS) and not words.isdisjoint(MERIDIEM_TOKENS),
+        minute_words = not words.isdisjoint(MINUTE_TOKENS)
+        read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),
+                    words_after_at=minute_words and "at" in words,
                     compact=THREE_DIGITS.search(text) is not None, durations=has_digit and "for" in words)
     if not words.isdisjoint(GATE_PARTS):
         read_parts(s)

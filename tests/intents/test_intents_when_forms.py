@@ -49,6 +49,9 @@ def _span(text: str, lang: str | None = None) -> tuple[str | None, str | None]:
     ("in zwei Wochen", "de", ("2026-06-24", None)),
     ("2 Mondays from now", "en", ("2026-06-22", None)),
     ("3 weeks from tomorrow", "en", ("2026-07-02", None)),
+    ("two weeks from Friday", "en", ("2026-06-26", None)),
+    ("morgen in einer Woche", "de", ("2026-06-18", None)),
+    ("in 15'", "en", ("2026-06-10", "10:15")),
     ("in ein paar Tagen", "de", ("2026-06-12", None)),
     ("Montag in einer Woche", "de", ("2026-06-22", None)),
     ("Freitag in zwei Wochen", "de", ("2026-06-26", None)),
@@ -106,6 +109,8 @@ def test_weeks_before_and_after(text, lang, expected):
     ("around 4ish pm", "16:00"),
     ("mid day", "12:00"),
     ("at 1545", "15:45"),
+    ("at six thirty", "18:30"),  # am or pm from the opening hours
+    ("15 minutes from 1pm", "13:15"),
     ("at 2019 prices", None),  # a year, not 20:19
     ("for 30 minutes", None),  # a length, not half past midnight
 ])
@@ -119,6 +124,7 @@ def test_clock_times_in_more_words(text, expected):
     ("7 morgen abend", "de", ("2026-06-11", "19:00")),
     ("20 minutes to 2pm on Friday", "en", ("2026-06-12", "13:40")),
     ("Monday, 5 July", "en", ("2027-07-05", None)),  # 5 July 2026 is a Sunday
+    ("Thursday, June 12", "en", ("2026-06-12", None)),  # no year near enough fits: the date as written
     ("Sonntag, der 5. Juli", "de", ("2026-07-05", None)),
     ("sat", "en", ("2026-06-13", None)),
     ("Fr.", "de", ("2026-06-12", None)),
@@ -158,6 +164,7 @@ def test_ranges_of_days_and_lengths_of_time(text, lang, expected):
     ("letzter Sonntag im Mai", "de", "2027-05-30"),  # this year's has passed
     ("erster Freitag im Oktober 2027", "de", "2027-10-01"),
     ("am letzten Freitag im Monat", "de", "2026-06-26"),
+    ("am letzten Tag des Monats", "de", "2026-06-30"),
 ])
 def test_nth_weekday_of_a_month(text, lang, expected):
     assert _point(text, lang)[0] == expected
@@ -178,6 +185,7 @@ def test_nth_weekday_of_a_month(text, lang, expected):
     ("frohe Weihnachten", "de", None),
     ("am 1. Advent", "de", "2026-11-29"),
     ("Reformationstag", "de", "2026-10-31"),
+    ("an Silvester um 18 Uhr", "de", "2026-12-31"),
 ])
 def test_holidays(text, lang, expected):
     assert _point(text, lang)[0] == expected
