@@ -37,6 +37,7 @@ async def test_booked_moved_cancelled_sends_three_confirmations_and_tells_the_te
     for text in ("Haarschnitt bei Sarah am Donnerstag um 10", "Anna", "anna@example.com", "ja"):
         answer = await say(text)
     assert "Erledigt" in answer
+    assert "Eine Bestätigung ist unterwegs an anna@example.com." in answer  # the promise the emails below keep
     clock.set(clock.now() + timedelta(minutes=5))
     await say("Termin auf Freitag 15 Uhr verschieben")
     assert "jetzt am Fr. 27. Nov., 15:00" in await say("ja")
