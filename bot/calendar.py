@@ -90,7 +90,7 @@ def sequence(booking: Booking) -> int:
 
 def summary(booking: Booking, business: Business, lang: str, texts: Texts) -> str:
     """"Haircut with Sarah at Demo Salon" in the customer's language."""
-    service = _service_name(business, booking.service, lang)
+    service = service_name(business, booking.service, lang)
     staff = _staff_name(business, booking.staff)
     if not staff:  # the booking system assigns whoever is free
         return texts(lang, "calendar_summary_anyone", service=service, business=business.name)
@@ -116,11 +116,11 @@ def _utc(moment: datetime) -> str:
 
 
 def _address(business: Business) -> str | None:
-    address = getattr(business, "address", None)
-    return str(address).strip() or None if address else None
+    return business.address.strip() or None if business.address else None
 
 
-def _service_name(business: Business, service_id: str, lang: str) -> str:
+def service_name(business: Business, service_id: str, lang: str) -> str:
+    """The service's name in a language (its id, for a service the business file no longer has)."""
     try:
         return business.service(service_id).display(lang)
     except KeyError:

@@ -13,8 +13,7 @@ from typing import Literal
 
 from booking_client import Booking, Business
 
-from . import replies
-from .calendar import calendar_file, summary
+from .calendar import calendar_file, service_name, summary
 from .replies import Texts
 
 Change = Literal["booked", "moved", "cancelled", "requested"]
@@ -32,8 +31,8 @@ def confirmation_email(booking: Booking, business: Business, texts: Texts, lang:
     to = booking.contact.email
     if not to:
         raise ValueError(f"booking {booking.id} has no email address to confirm to")
-    when = _when(texts, business.local(booking.start), lang)
-    names = dict(service=_service(business, booking.service, lang), when=when, business=business.name)
+    when = texts.formats(lang).when(business.local(booking.start))
+    names = dict(service=service_name(business, booking.service, lang), when=when, business=business.name)
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -55,9 +54,8 @@ def _body(booking: Booking, business: Business, texts: Texts, lang: str, change:
     name = booking.contact.name
     hello = texts(lang, "email_hello", name=name) if name else texts(lang, "email_hello_anon")
     details = [summary(booking, business, lang, texts), when]
-    address = getattr(business, "address", None)
-    if address:
-        details.append(texts(lang, "email_where", address=address))
+    if business.address:
+        details.append(texts(lang, "email_where", address=business.address))
     cancelled = change == "cancelled"
     paragraphs = [
         hello,
@@ -67,19 +65,6 @@ def _body(booking: Booking, business: Business, texts: Texts, lang: str, change:
         texts(lang, "email_footer_cancelled" if cancelled else "email_footer", business=business.name),
     ]
     return "\n\n".join(paragraphs) + "\n"
-
-
-def _when(texts: Texts, moment: datetime, lang: str) -> str:
-    """The appointment's time as the business's locale writes it (`Texts.formats`), else the default one."""
-    formats = getattr(texts, "formats", None)
-    return formats(lang).when(moment) if formats is not None else replies.when(moment, lang)
-
-
-def _service(business: Business, service_id: str, lang: str) -> str:
-    try:
-        return business.service(service_id).display(lang)
-    except KeyError:
-        return service_id
 
 
 def _domain(sender: str) -> str | None:

@@ -6,13 +6,16 @@ A business picks a locale per language (`locales = { en = "en_US", de = "de_AT" 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton, format_time, format_timedelta
 from babel.lists import format_list
+from babel.numbers import format_currency
 
 DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
 
@@ -32,10 +35,15 @@ class Formats:
     def language(self) -> str:
         return self.locale.split("_")[0]
 
+    @cached_property
+    def _babel(self) -> Locale:
+        """The locale parsed once, not by Babel on every date, time and list it writes."""
+        return Locale.parse(self.locale)
+
     def _date(self, skeleton: str, value: date | datetime) -> str:
         if self.language == "de":
-            return _plain(format_date(value, _GERMAN[skeleton], locale=self.locale))
-        return _plain(format_skeleton(skeleton, value, locale=self.locale))
+            return _plain(format_date(value, _GERMAN[skeleton], locale=self._babel))
+        return _plain(format_skeleton(skeleton, value, locale=self._babel))
 
     def when(self, moment: datetime) -> str:
         """'Tue 24 Nov, 10:00' (en_GB) / 'Tue, Nov 24, 10:00 AM' (en_US) / 'Di. 24. Nov., 10:00' (de), in its zone."""
@@ -45,25 +53,48 @@ class Formats:
         """'Sunday 29 November' / 'Sonntag, 29. November'."""
         return self._date("MMMMEEEEd", d)
 
-    def clock_time(self, moment: datetime) -> str:
+    def clock_time(self, moment: datetime | time) -> str:
         """'14:00', or '2:00 PM' where the locale counts 12 hours."""
-        return _plain(format_time(moment, "short", locale=self.locale))
+        return _plain(format_time(moment, "short", locale=self._babel))
+
+    def spans(self, spans: Sequence[tuple[time, time]]) -> str:
+        """Opening spans of a day: '10:00–14:00' or '09:00–12:00, 13:00–18:00'."""
+        return ", ".join(f"{self.clock_time(a)}–{self.clock_time(b)}" for a, b in spans)
+
+    def weekday(self, index: int) -> str:
+        """A weekday's short name (0 is Monday): 'Mon' / 'Mo'."""
+        return self._babel.days["format"]["abbreviated"][index].rstrip(".")
 
     def days(self, first: date, last: date) -> str:
         """A range of days written once: 'Tue 8 – Thu 10 Dec' / 'Di., 8. – Do., 10. Dez.'."""
-        return _plain(format_interval(first, last, "MMMEd", locale=self.locale))
+        return _plain(format_interval(first, last, "MMMEd", locale=self._babel))
 
-    def duration(self, delta: timedelta) -> str:
-        """'1 hour', '2 days', '90 minutes' / '1 Stunde', '90 Minuten' (never rounded)."""
+    def duration(self, delta: timedelta, *, in_hours: bool = False) -> str:
+        """'1 hour', '2 days', '90 minutes' / '1 Stunde', '90 Minuten' (never rounded); `in_hours`
+        keeps whole days in hours ('48 hours'), as a business writes a deadline."""
         minutes = int(delta.total_seconds() // 60)
-        unit = "day" if minutes % (24 * 60) == 0 else "hour" if minutes % 60 == 0 else "minute"
-        return format_timedelta(delta, granularity=unit, threshold=10**9, locale=self.locale)
+        whole_days = minutes % (24 * 60) == 0 and not in_hours
+        unit = "day" if whole_days else "hour" if minutes % 60 == 0 else "minute"
+        return format_timedelta(delta, granularity=unit, threshold=10**9, locale=self._babel)
 
     def names(self, items: Sequence[str], *, either: bool = False) -> str:
         """'Sarah, Tom and Anna' / 'Sarah, Tom und Anna'; with `either`, 'Sarah or Tom'."""
         if not items:
             return ""
-        return format_list(list(items), style="or" if either else "standard", locale=self.locale)
+        return format_list(list(items), style="or" if either else "standard", locale=self._babel)
+
+    def money(self, amount: float, currency: str) -> str:
+        """'€35' / '35 €' for whole amounts, '€12.50' / '12,50 €' otherwise, as the locale writes money."""
+        if float(amount).is_integer():
+            text = format_currency(int(amount), currency, self._whole_money, locale=self._babel, currency_digits=False)
+        else:
+            text = format_currency(amount, currency, locale=self._babel)
+        return text.replace("\u00a0", " ")  # a plain space, as a customer would type it
+
+    @cached_property
+    def _whole_money(self) -> str:
+        """The locale's money pattern without decimals ('¤#,##0' / '#,##0 ¤')."""
+        return re.sub(r"\.0+", "", self._babel.currency_formats["standard"].pattern.split(";")[0])
 
 
 def _plain(text: str) -> str:

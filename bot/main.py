@@ -37,7 +37,7 @@ from .core import Core
 from .messages import CHANNELS, parse_user
 from .readers import build_reader
 from .replies import check_overrides
-from .sandbox import Sandbox, open_sandbox
+from .sandbox import Sandbox, open_sandbox, sqlite_file
 from .settings import (
     Settings,
     SettingsError,
@@ -205,7 +205,6 @@ async def notifier_for(app: App, server: Server) -> Notifier:
 
 
 def build_server(app: App, *, telegram_session: Any = None) -> Server:
-
     """The inbox, every channel whose credentials are set, and the HTTP server for their webhooks.
     Each channel's SDK is imported only when it is configured."""
     from bot.inbox import Inbox, RateLimit
@@ -260,7 +259,6 @@ def describe_notifications(notifier: Notifier, settings: Settings) -> str:
     return f"Operator notifications: {', '.join(targets)}; a handoff closes by itself after {hours:g}h"
 
 
-
 async def describe_email(mailer: Mailer | None) -> str:
     """The mail server, checked with a login but nothing sent: trouble shows at start, not at the first
     booking; the bot starts anyway (emails wait in the outbox and are tried again)."""
@@ -272,7 +270,6 @@ async def describe_email(mailer: Mailer | None) -> str:
 
 
 def describe_backend(app: App) -> str:
-
     s = app.settings
     if s.booking_backend == "calcom":
         found = ("changes made in Cal.com arrive by webhook" if s.calcom_webhook_secret
@@ -452,8 +449,6 @@ async def _console(settings: Settings, sandbox: Sandbox | None, user: str, lang:
     team = console.to_team if settings.team_reachable else None  # what the business would be told, printed
     console.notifier = build_notifier(app, senders, operator_chat=team, backend=tracer.inner, email=False,
                                       chat_answers="console")
-
-
     console.scheduler = build_scheduler(app, senders, tracer.inner, also=[console.notifier])
     await console.notifier.begin()
 
@@ -488,12 +483,8 @@ def _missing_sqlite_file(database_url: str) -> str | None:
     """The SQLite file a URL names when it does not exist (a live console would make an empty one there)."""
     from pathlib import Path
 
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return None if Path(url.database).is_file() else url.database
+    name = sqlite_file(database_url)
+    return None if name is None or Path(name).is_file() else name
 
 
 def console_banner(settings: Settings, sandbox: Sandbox | None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import string
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 from booking_client import Business, BusinessFileError
 
@@ -127,11 +126,3 @@ def _menu_problem(where: str, key: str, text: str) -> str | None:
 
 def _braced(names: set[str] | list[str]) -> str:
     return ", ".join(f"{{{name}}}" for name in sorted(names))
-
-
-# --- dates in a language's default locale (en_GB, de_DE) --------------------------------------
-
-
-def when(moment: datetime, lang: str) -> str:
-    """'Tue 24 Nov, 10:00' / 'Di. 24. Nov., 10:00' in the moment's own zone (without a business's locale)."""
-    return formats_for(lang).when(moment)

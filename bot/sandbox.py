@@ -37,21 +37,21 @@ def open_sandbox(database_url: str) -> Sandbox:
     """A copy of the SQLite file `database_url` names, else an empty SQLite database."""
     folder = tempfile.TemporaryDirectory(prefix="booking-bot-console-")
     copy = Path(folder.name) / "sandbox.db"
-    source = _sqlite_file(database_url)
+    name = sqlite_file(database_url)
     holds = "an empty database"
-    if source is not None:
+    if name is not None and Path(name).is_file():  # a file not made yet: nothing to copy
+        source = Path(name)
         _backup(source, copy)
         holds = f"a copy of {source.name}"
     return Sandbox(f"sqlite+aiosqlite:///{copy}", holds, folder)
 
 
-def _sqlite_file(database_url: str) -> Path | None:
-    """The existing file of a SQLite URL; None for PostgreSQL, in-memory or a file not made yet."""
+def sqlite_file(database_url: str) -> str | None:
+    """The file a SQLite URL names, made yet or not; None for PostgreSQL or in-memory."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    path = Path(url.database)
-    return path if path.is_file() else None
+    return url.database
 
 
 def _backup(source: Path, target: Path) -> None:

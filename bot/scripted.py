@@ -226,7 +226,6 @@ def _check_turn(where: str, said: str, turn: dict, last: list[Reply], answer: st
     if turn.get("silent") and answer.strip():
         problems.append(f"{where}: the bot should not answer")
     for unwanted in _as_list(turn.get("not_reply")):
-
         if str(unwanted).casefold() in low:
             problems.append(f"{where}: reply should not contain {str(unwanted)!r}")
     if "options" in turn:

@@ -15,6 +15,9 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+SMTP_TLS_MODES = ("starttls", "tls", "none")  # how the mail server is reached (SMTP_TLS)
+
+
 class Settings(BaseSettings):
     """Every setting the bot reads. See `.env.example` for what each one does."""
 
@@ -115,7 +118,6 @@ class Settings(BaseSettings):
         telegram = self.operator_telegram_chat_id is not None and self.telegram_enabled
         return telegram or bool(self.operator_email and self.smtp_host)
 
-
     @field_validator(
         "telegram_bot_token", "telegram_webhook_secret", "twilio_auth_token", "twilio_webhook_signing_keys",
         "calcom_api_key", "calcom_webhook_secret", "relentify_api_key", "slatis_api_key", "empfio_api_token",
@@ -134,8 +136,8 @@ class Settings(BaseSettings):
     @classmethod
     def _smtp_tls(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in ("starttls", "tls", "none"):
-            raise ValueError(f"{value!r} is not one of starttls, tls, none")
+        if value not in SMTP_TLS_MODES:
+            raise ValueError(f"{value!r} is not one of {', '.join(SMTP_TLS_MODES)}")
         return value
 
     @field_validator("reminder_offsets")
@@ -394,9 +396,6 @@ def check_reader(settings: Settings) -> None:
                             "(or OPENAI_BASE_URL for a local server such as Ollama that takes no key)")
 
 
-SMTP_TLS_MODES = ("starttls", "tls", "none")
-
-
 def check_email(settings: Settings) -> None:
     """The SMTP settings, when any is set; raises SettingsError naming the one to fix."""
     s = settings
@@ -464,7 +463,6 @@ def check_operators(settings: Settings) -> None:
 
 
 def load_settings() -> Settings:
-
     try:
         return Settings()
     except ValidationError as exc:

@@ -274,4 +274,3 @@ async def _close(conn: AsyncConnection, handoff_id: int, entry: HandoffEntry, no
 async def _closed(conn: AsyncConnection, handoff_id: int) -> bool:
     found = await conn.execute(sa.select(handoffs.c.closed_at).where(handoffs.c.id == handoff_id))
     return found.scalar_one_or_none() is not None
-

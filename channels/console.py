@@ -48,7 +48,6 @@ class Handoffs(Protocol):
 
 
 class Console:
-
     """Reads lines, sends them to the dialogue as one customer, prints the replies.
 
     The composition root hands it the core, the backend (for the operator's views) and,
@@ -228,7 +227,6 @@ class Console:
         self.print(f"console: handoff #{handoff_id} {'closed' if action == 'close' else 'answered'}{told}")
         await self.tick()
 
-
     async def open_handoffs(self) -> None:
         rows = await self.notifier.open_handoffs() if self.notifier is not None else []
         if not rows:
@@ -242,7 +240,6 @@ class Console:
                 self.print(f"       {who}: {line}")
 
     async def reminders(self) -> None:
-
         rows = await self.scheduler.listing() if self.scheduler is not None else []
         if not rows:
             self.print("console: no reminders planned")

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import ssl
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 from aiosmtplib import (
@@ -24,13 +25,11 @@ from aiosmtplib import (
     SMTPTimeoutError,
 )
 
-from bot.settings import Settings, check_email
+from bot.settings import SMTP_TLS_MODES, Settings, check_email
 
 from .errors import ChannelError, ErrorRule, RetryLater, Undeliverable, map_errors
 
 log = logging.getLogger(__name__)
-
-TLS_MODES = ("starttls", "tls", "none")
 
 
 def _refused(exc: BaseException) -> ChannelError:
@@ -74,8 +73,8 @@ class Mailer:
     def __init__(self, host: str, port: int, *, user: str | None = None, password: str | None = None,
                  sender: str, tls: str = "starttls", timeout: float = 20,
                  tls_context: ssl.SSLContext | None = None) -> None:
-        if tls not in TLS_MODES:
-            raise ValueError(f"tls must be one of {', '.join(TLS_MODES)}, not {tls!r}")
+        if tls not in SMTP_TLS_MODES:
+            raise ValueError(f"tls must be one of {', '.join(SMTP_TLS_MODES)}, not {tls!r}")
         self.host, self.port = host, port
         self.user, self.password = user, password
         self.sender = sender
@@ -88,25 +87,13 @@ class Mailer:
         if message["From"] is None:
             message["From"] = self.sender
         with map_errors(SEND_ERRORS):
-            await aiosmtplib.send(
-                message,
-                hostname=self.host,
-                port=self.port,
-                username=self.user or None,
-                password=self.password if self.user else None,
-                use_tls=self.tls == "tls",
-                start_tls=self.tls == "starttls",
-                timeout=self.timeout,
-                tls_context=self.tls_context,
-            )
+            await aiosmtplib.send(message, **self._connection())
         log.info("email: sent to the mail server %s:%s", self.host, self.port)
 
     async def check(self) -> str | None:
         """At start: connect, secure and log in as a send would, then leave. None when all is well, else
         what is wrong (naming the setting where one is to blame); nothing is sent."""
-        client = aiosmtplib.SMTP(hostname=self.host, port=self.port, username=self.user or None,
-                                 password=self.password if self.user else None, use_tls=self.tls == "tls",
-                                 start_tls=self.tls == "starttls", timeout=self.timeout, tls_context=self.tls_context)
+        client = aiosmtplib.SMTP(**self._connection())
         try:
             with map_errors(SEND_ERRORS):
                 await client.connect()
@@ -116,6 +103,12 @@ class Mailer:
         finally:
             client.close()
         return None
+
+    def _connection(self) -> dict[str, Any]:
+        """How to reach, secure and log in to the server: the same for a send and for the check at start."""
+        return {"hostname": self.host, "port": self.port, "username": self.user or None,
+                "password": self.password if self.user else None, "use_tls": self.tls == "tls",
+                "start_tls": self.tls == "starttls", "timeout": self.timeout, "tls_context": self.tls_context}
 
     def describe(self) -> str:
         login = ", with login" if self.user else ""

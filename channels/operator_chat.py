@@ -53,7 +53,7 @@ class OperatorChat:
         self.desk: Desk | None = None  # handed over by the composition root once the notifications are built
 
     def t(self, key: str, **values: object) -> str:
-        texts = self.core.dialogue.texts
+        texts = self.core.texts
         return texts(texts.languages[0], key, business=self.core.business.name, **values)
 
     async def check(self) -> None:

@@ -54,7 +54,8 @@ _OTHER_DOMAIN = cue(*lexicon.OTHER_DOMAIN, r"my availability", r"am i free", r"w
 _INFO = cue(*lexicon.INFO)
 _FOREIGN = cue(*lexicon.FOREIGN)
 _WORD = re.compile(r"[\wäöüß']+")
-_APPT_WORD = cue(lexicon.APPT, r"haircut", r"hair", r"salon", r"friseur", r"frisör")
+_SALON_WORDS = (r"haircut", r"hair", r"salon", r"friseur", r"frisör")
+_APPT_WORD = cue(lexicon.APPT, *_SALON_WORDS)
 _NEGATED_ACTION = re.compile(
     r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
     r"(?:cancel|book|reschedule|move|make|schedule|set up|absagen|stornieren|buchen|verschieben|vereinbaren)\b"
@@ -223,8 +224,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if info and not has_when:
         return "other"
     if has_when:
-        if not appt_context and not has_staff and _courtesy(n) and not book_weak:
-            return _courtesy(n)  # "thanks for your help today"
+        if not appt_context and not has_staff and not book_weak and (courtesy := _courtesy(n)):
+            return courtesy  # "thanks for your help today"
         if not appt_context and not has_staff and expecting is None and _FACT_QUESTION.match(n):
             return "other"  # "what will the traffic be like at 5", "how hot will it be tomorrow": a question, no request
         return "book"
@@ -361,7 +362,7 @@ _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(
 _APPT_NOUN = cue(lexicon.APPT)
 # Appointment words that never name another domain's thing ("visit Portugal" is travel, not a visit here).
 _APPT_STRICT = cue(r"appointments?", r"appt", r"bookings?", r"reservations?", r"sessions?", r"termine?n?", r"buchung(?:en)?",
-                   r"reservierung(?:en)?", r"sitzung", r"haircut", r"hair", r"salon", r"friseur", r"frisör")
+                   r"reservierung(?:en)?", r"sitzung", *_SALON_WORDS)
 _NOTHING_ELSE = cue(r"nothing else", r"anything else", r"nichts (?:weiter|mehr|anderes)", r"sonst nichts")
 _PROVIDER_SEARCH = re.compile(
     r"\b(?:an?|some|any|good|new|nearby)\s+(?:\w+\s+)?(?:doctor|dentist|therapist|salon|practitioner|counselor|specialist|psychologist"
@@ -399,8 +400,9 @@ _KEEP = re.compile(r"\b(?:don'?t|do not|not|never|nicht|kein\w*)\s+(?:\w+\s+){0,
 _FACT_QUESTION = re.compile(
     _LEAD + r"(?:can you tell me |tell me |do you know )?(?:what(?:'s| is| are| was| were| will| did| does| do i| should)"
     r"|how (?:is|are|was|hot|cold|warm|old|many|much|far|fast|long|often|safe)|did|has|have i|will it|is it going|why|where|which)\b")
-_BOOK_SLOT = cue(r"book(?: it| me| that| this)?", r"schedule (?:it|me|that)", r"(?:fit|squeeze|get) me in", r"buchen?")
-_AVAIL_SLOT = cue(r"book(?: it| me| that| this)?", r"schedule (?:it|me|that)", r"(?:fit|squeeze|get) me in", r"buchen?",
+_BOOK_SLOT_CUES = (r"book(?: it| me| that| this)?", r"schedule (?:it|me|that)", r"(?:fit|squeeze|get) me in", r"buchen?")
+_BOOK_SLOT = cue(*_BOOK_SLOT_CUES)
+_AVAIL_SLOT = cue(*_BOOK_SLOT_CUES,
                   r"how about", r"what about", r"is there (?:an?|any) (?:open|free)",
                   r"(?:would|will|should) (?:work|be (?:good|fine|great|best|perfect))", r"works? (?:best|for me)", r"suits? me",
                   r"i'?m (?:free|available)", r"i can (?:do|come|make)", r"passt mir", r"geht bei mir", r"hätten? (?:ich|wir) zeit",

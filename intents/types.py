@@ -6,23 +6,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import datetime as dt
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 Intent = Literal[
     "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
     "greet", "thanks", "bye", "help", "handoff", "info", "other",
 ]
-INTENTS: tuple[str, ...] = (
-    "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
-    "greet", "thanks", "bye", "help", "handoff", "info", "other",
-)
+INTENTS: tuple[str, ...] = get_args(Intent)
 # What an `info` question asks about the business ("how much is a haircut?" -> prices).
 Topic = Literal[
     "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
 ]
-TOPICS: tuple[str, ...] = (
-    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
-)
+TOPICS: tuple[str, ...] = get_args(Topic)
 
 
 @dataclass(frozen=True)

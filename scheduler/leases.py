@@ -9,7 +9,7 @@ out cannot overwrite what another process did since. A lapsed lease is claimable
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,6 +53,24 @@ class LeasedRows:
                 status="sending", lease_until=now + lease, lease_token=token, attempts=r.c.attempts + 1))
             rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()
         return token, list(rows)
+
+    async def send_due(self, now: Callable[[], datetime], send: Callable[[Any, str], Awaitable[int]], *,
+                       lease: timedelta, limit: int, grace: timedelta | None = None) -> int:
+        """Claim due rows batch by batch and `send` each (row, lease token) -> how many were sent; sums them."""
+        sent = 0
+        while True:
+            token, rows = await self.claim(now(), lease=lease, limit=limit, grace=grace)
+            if not rows:
+                return sent
+            # stop before the lease runs out: a peer may claim the rest then, and must not resend
+            deadline = rows[0].lease_until - lease / 4
+            for i, row in enumerate(rows):
+                if now() >= deadline:
+                    await self.release([r.id for r in rows[i:]], token)
+                    break
+                sent += await send(row, token)
+            if len(rows) < limit:
+                return sent
 
     async def mark(self, row_id: int, token: str, status: str, note: str | None, sent_at: datetime | None,
                    **more: Any) -> bool:

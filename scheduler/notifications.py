@@ -229,23 +229,8 @@ class Notifier:
 
     # --- sending -------------------------------------------------------------------------------
 
-    async def next_due(self) -> datetime | None:
-        return await self.store.next_due()
-
     async def send_due(self) -> int:
-        sent = 0
-        while True:
-            token, rows = await self.store.claim(self.clock.now(), lease=self.targets.lease, limit=PAGE)
-            if not rows:
-                return sent
-            deadline = rows[0].lease_until - self.targets.lease / 4
-            for i, row in enumerate(rows):
-                if self.clock.now() >= deadline:  # a peer may claim the rest once the lease runs out
-                    await self.store.release([r.id for r in rows[i:]], token)
-                    break
-                sent += await self._send(row, token)
-            if len(rows) < PAGE:
-                return sent
+        return await self.store.send_due(self.clock.now, self._send, lease=self.targets.lease, limit=PAGE)
 
     async def _send(self, row: Any, token: str) -> int:
         try:

@@ -12,7 +12,6 @@ from bot.messages import Reply
 from bot.store import HandoffEvent, HandoffRecord, Progress
 
 
-
 class Notices(Protocol):
     """The dialogue's side of a message the bot starts: its text and quick actions."""
 

@@ -74,6 +74,7 @@ class ReminderScheduler:
         self.senders = dict(senders)
         self.clock = clock
         self.business = business
+        self.en = formats_for("en", business.locales)  # the WhatsApp templates' time, parsed once
         self.rules = timing.rules
         self.grace = timing.grace
         self.max_attempts = timing.max_attempts
@@ -106,7 +107,6 @@ class ReminderScheduler:
                     await other.tick()
                 except Exception:
                     log.exception("reminders: %s tick failed", type(other).__name__)
-
 
     def start(self, every_seconds: float) -> None:
         """Run `tick` every few seconds on APScheduler's asyncio scheduler (a trigger only: rows are the store)."""
@@ -214,20 +214,7 @@ class ReminderScheduler:
         return await self.store.claim(self.now(), grace=self.grace, lease=self.lease, limit=limit or self.batch)
 
     async def send_due(self) -> int:
-        sent = 0
-        while True:
-            token, rows = await self.claim()
-            if not rows:
-                return sent
-            # stop before the lease runs out: a peer may claim the rest then, and must not resend
-            deadline = rows[0].lease_until - self.lease / 4
-            for i, row in enumerate(rows):
-                if self.now() >= deadline:
-                    await self.store.release([r.id for r in rows[i:]], token)
-                    break
-                sent += await self._send(row, token)
-            if len(rows) < self.batch:
-                return sent
+        return await self.store.send_due(self.now, self._send, lease=self.lease, limit=self.batch, grace=self.grace)
 
     async def _send(self, row: Any, token: str) -> int:
         booking = None
@@ -262,7 +249,7 @@ class ReminderScheduler:
             return {"1": ""}
         biz = self.business
         return {"1": booking.contact.name or "", "2": biz.service(booking.service).display("en"),
-                "3": formats_for("en", biz.locales).when(booking.start.astimezone(biz.tz))}
+                "3": self.en.when(booking.start.astimezone(biz.tz))}
 
     async def _mark(self, row: Any, token: str, status: str, note: str | None) -> int:
         sent_at = self.now() if status == "sent" else None

@@ -23,7 +23,7 @@ from ..messages import Inbound, Reply
 from ..replies import Texts
 from ..vocabulary import business_vocabulary
 from .contact import EMAIL
-from .events import classify, expecting
+from .events import classify, expecting, pressed_option
 from .notices import notice
 from .state import State, Step
 from .table import dispatch
@@ -135,7 +135,6 @@ class Dialogue:
         offered = tuple(option.label for option in state.options)
         reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
                                           offered=offered, recent=tuple(state.recent)))
-
         self.last_reading = reading
         _follow_language(state, text, reading, self.texts.languages)
         return reading
@@ -152,7 +151,5 @@ def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[st
 
 def _pressed_label(msg: Inbound, state: State) -> str:
     """The label of the button a message pressed ("Yes", "Tue 24 Nov, 10:00"), as the customer saw it."""
-    offer, _, index = (msg.choice or "").partition(":")
-    if offer != state.offer_id or not index.isdigit() or int(index) >= len(state.options):
-        return ""
-    return state.options[int(index)].label
+    option = pressed_option(msg.choice, state) if msg.choice else None
+    return option.label if option is not None else ""

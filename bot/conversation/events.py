@@ -220,13 +220,19 @@ def _chosen(payload: Payload | None, by: Literal["button", "number", "label", "w
     return Chosen(payload, by)
 
 
-def _pressed(choice: str, state: State) -> Payload | None:
-    """The payload of a pressed button ("<offer id>:<index>"), if it belongs to the offer on the table."""
+def pressed_option(choice: str, state: State) -> OfferedOption | None:
+    """The option a pressed button ("<offer id>:<index>") picks, if it belongs to the offer on the table."""
     offer, _, index = choice.partition(":")
     if offer != state.offer_id or not index.isdigit():
         return None
     i = int(index)
-    return unpack(state.options[i].value) if 0 <= i < len(state.options) else None
+    return state.options[i] if 0 <= i < len(state.options) else None
+
+
+def _pressed(choice: str, state: State) -> Payload | None:
+    """The payload of a pressed button, if it belongs to the offer on the table."""
+    option = pressed_option(choice, state)
+    return unpack(option.value) if option is not None else None
 
 
 def _typed(text: str, options: list[OfferedOption]) -> tuple[str, Literal["number", "label"]] | None:

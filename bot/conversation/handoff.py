@@ -8,13 +8,10 @@ choices and stop words are still answered by the bot while a handoff is open.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from .events import Event, Noise, classify
 from .state import Handoff, HandoffEntry
 from .turn import Turn
 
-DEFAULT_TIMEOUT = timedelta(hours=24)
 MAX_FORWARDED = 2000  # characters of one message passed on to the team
 TRANSCRIPT_LINES = 6  # the conversation's last lines the team gets with the request
 MAX_LINE = 160  # characters of one of those lines
@@ -37,14 +34,14 @@ async def open_handoff(turn: Turn) -> None:
     if not turn.team_reachable:
         turn.say(_elsewhere(turn))
         return
-    policy = getattr(turn.business, "handoff", None)
+    policy = turn.business.handoff
     now = turn.now()
-    state.handoff = Handoff(opened_at=now, closes_at=now + (policy.timeout if policy else DEFAULT_TIMEOUT))
+    state.handoff = Handoff(opened_at=now, closes_at=now + policy.timeout)
     state.clear_flow()  # the team takes it from here; after the handoff the bot starts afresh
     lines = [(who, _first_line(text)) for who, text in (*state.recent, ("customer", turn.msg.text or ""))]
     lines = [line for line in lines if line[1]][-TRANSCRIPT_LINES:]
     state.handoff_log.append(HandoffEntry(kind="opened", lines=lines))
-    note = policy.note.get(turn.lang) if policy is not None and policy.note is not None else None
+    note = policy.note.get(turn.lang) if policy.note is not None else None
     turn.say(turn.t("handoff_opened"), note or "")
 
 
@@ -56,10 +53,15 @@ def _first_line(text: str) -> str:
 
 def _elsewhere(turn: Turn) -> str:
     """No one reads this chat: the business's phone or email, if the business file has them."""
-    ways = [way for way in (getattr(turn.business, "phone", None), getattr(turn.business, "email", None)) if way]
-    if ways:
-        return turn.t("handoff_unavailable_contact", contact=turn.t("handoff_or").join(ways))
+    contact = other_ways(turn)
+    if contact:
+        return turn.t("handoff_unavailable_contact", contact=contact)
     return turn.t("handoff_unavailable")
+
+
+def other_ways(turn: Turn) -> str:
+    """The business's phone and email from its file ("030 123 or salon@example.com"); "" when it has neither."""
+    return turn.t("handoff_or").join(way for way in (turn.business.phone, turn.business.email) if way)
 
 
 def expire(turn: Turn) -> None:

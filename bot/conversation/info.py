@@ -7,13 +7,11 @@ a booking, or, in the middle of one, the question on the table is asked again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
-from babel import Locale
-from babel.dates import get_day_names
-from babel.numbers import format_currency
 from rapidfuzz import fuzz
 
 import bot.conversation.policy as policy
@@ -142,8 +140,9 @@ def _cancellation(turn: Turn, _: Reading, __: str) -> list[str]:
 
 
 def _services(turn: Turn, r: Reading, text: str) -> list[str]:
-    if faq_match(turn, text):  # "do you cut children's hair?": the business's own answer is the better one
-        return _faq(turn, r, text)
+    entry = faq_match(turn, text)
+    if entry:  # "do you cut children's hair?": the business's own answer is the better one
+        return [_faq_answer(turn, entry)]
     if r.service:  # "do you colour hair?": yes, with what it takes and costs
         return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r)]
     lines = [f"• {_service_line(turn, s)}" for s in turn.business.services]
@@ -153,9 +152,12 @@ def _services(turn: Turn, r: Reading, text: str) -> list[str]:
 
 
 def _faq(turn: Turn, _: Reading, text: str) -> list[str]:
-    entry = faq_match(turn, text)
+    return [_faq_answer(turn, faq_match(turn, text))]
+
+
+def _faq_answer(turn: Turn, entry: Faq | None) -> str:
     answer_text = entry.answer.get(turn.lang) if entry else None
-    return [answer_text or _unknown(turn)]
+    return answer_text or _unknown(turn)
 
 
 def _about(turn: Turn, _: Reading, __: str) -> list[str]:
@@ -193,11 +195,6 @@ def day_spans(turn: Turn, day: date) -> list[tuple[time, time]]:
     return turn.business.hours.spans(day.weekday())
 
 
-def spans_text(turn: Turn, spans: list[tuple[time, time]]) -> str:
-    """'10:00–14:00' or '09:00–12:00, 13:00–18:00' in the customer's locale."""
-    return _spans_text(turn, spans)
-
-
 def upcoming_closures(turn: Turn) -> list[str]:
     """The days the business is closed in the coming weeks on days it would otherwise open, with the reason."""
     today = turn.local(turn.now()).date()
@@ -229,17 +226,12 @@ def _day_hours(turn: Turn, day: date) -> str:
 
 
 def _spans_text(turn: Turn, spans: list[tuple[time, time]]) -> str:
-    if not spans:
-        return turn.t("info_closed")
-    return ", ".join(f"{_clock(turn, a)}–{_clock(turn, b)}" for a, b in spans)
-
-
-def _clock(turn: Turn, wall: time) -> str:
-    return turn.formats.clock_time(wall)
+    """'10:00–14:00' or '09:00–12:00, 13:00–18:00' in the customer's locale; 'closed' for none."""
+    return turn.formats.spans(spans) if spans else turn.t("info_closed")
 
 
 def _weekday(turn: Turn, index: int) -> str:
-    return get_day_names("abbreviated", locale=turn.formats.locale)[index].rstrip(".")
+    return turn.formats.weekday(index)
 
 
 # --- small pieces ------------------------------------------------------------------------------------------
@@ -271,19 +263,8 @@ def _who_does(turn: Turn, r: Reading) -> list[str]:
 
 def _price(turn: Turn, service: Service) -> str:
     assert service.price is not None
-    price = money(service.price, turn.business.currency, turn.formats.locale)
+    price = turn.formats.money(service.price, turn.business.currency)
     return turn.t("info_price_from", price=price) if service.price_from else price
-
-
-def money(amount: float, currency: str, locale: str) -> str:
-    """'€35' / '35 €' for whole amounts, '€12.50' / '12,50 €' otherwise, as the locale writes money."""
-    if float(amount).is_integer():
-        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
-        text = format_currency(int(amount), currency, re.sub(r"\.0+", "", pattern), locale=locale,
-                               currency_digits=False)
-    else:
-        text = format_currency(amount, currency, locale=locale)
-    return text.replace("\u00a0", " ")  # a plain space, as a customer would type it
 
 
 def _service_line(turn: Turn, service: Service) -> str:
@@ -328,5 +309,11 @@ hat kann könnt darf dürfen auch mit bei für und oder nicht kein keine man es 
 
 
 def _has_word(folded: str, word: str) -> bool:
-    word = word.casefold().strip()
-    return bool(word) and re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded) is not None
+    pattern = _whole_word(word.casefold().strip())
+    return pattern is not None and pattern.search(folded) is not None
+
+
+@functools.cache
+def _whole_word(word: str) -> re.Pattern[str] | None:
+    """A keyword of the business's questions as a whole word, compiled once per word (the file does not change)."""
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)") if word else None

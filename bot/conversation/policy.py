@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from babel.dates import format_timedelta
-
+import bot.conversation.handoff as handoff
 from booking_client import Booking
 
 from .payloads import TalkToTeam
@@ -34,12 +33,10 @@ def refuse(turn: Turn, booking: Booking, action: str) -> None:
     if turn.team_reachable:
         turn.say(refusal, options=[TalkToTeam().option(turn.t("talk_to_team"))])
         return
-    ways = [way for way in (turn.business.phone, turn.business.email) if way]  # no one reads this chat
-    turn.say(refusal, turn.t("too_late_contact", contact=turn.t("handoff_or").join(ways)) if ways else "")
+    contact = handoff.other_ways(turn)  # no one reads this chat
+    turn.say(refusal, turn.t("too_late_contact", contact=contact) if contact else "")
 
 
 def notice(turn: Turn, deadline: timedelta) -> str:
     """'24 hours' / '24 Stunden' as the business wrote it (hours, not days); '90 minutes' where not whole hours."""
-    if deadline % timedelta(hours=1):
-        return turn.formats.duration(deadline)
-    return format_timedelta(deadline, granularity="hour", threshold=10**9, locale=turn.formats.locale)
+    return turn.formats.duration(deadline, in_hours=True)

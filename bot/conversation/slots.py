@@ -158,7 +158,7 @@ def outside_hours(turn: Turn, want: Wanted, exact: datetime, local_day: date) ->
         return None
     fmt = turn.formats
     names = dict(day=fmt.day(local_day), time=fmt.clock_time(exact.astimezone(biz.tz)),
-                 hours=", ".join(f"{fmt.clock_time(a)}–{fmt.clock_time(b)}" for a, b in spans),
+                 hours=fmt.spans(spans),
                  service=turn.service_name(want.service))
     first, last = spans[0][0], spans[-1][1]
     if start.time() < first:

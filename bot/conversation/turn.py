@@ -39,7 +39,6 @@ class Turn:
     team_reachable: bool = False  # an operator channel passes a handoff on to the business's team
     email_confirmations: bool = False  # a booking's changes are confirmed by email to the address given
 
-
     # --- saying things ------------------------------------------------------------------------
 
     @property

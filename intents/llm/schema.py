@@ -11,12 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..types import Topic as ModelTopic
+
 ModelIntent = Literal[
     "book", "cancel", "reschedule", "list", "availability", "affirm", "deny",
     "greet", "thanks", "bye", "help", "handoff", "info", "other",
-]
-ModelTopic = Literal[
-    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
 ]
 
 

@@ -32,12 +32,14 @@ FRACTION_EN = rx(
 FRACTION_DE = rx(
     rf"\b(?:(viertel|\d{{1,2}}|fünf|zehn|zwanzig)\s+(?:minuten\s+)?(nach|vor)\s+(halb\s+)?|(halb|viertel|dreiviertel|drei viertel)\s+)({HOUR})\b(?!\s*(?:tage|tagen|wochen))")
 # "ten thirty am", "seven oh five p.m.", "four twenty-three a m": the minutes said in words
-_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
-_TENS = r"(?:twenty|thirty|forty|fifty)"
-MINUTE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNIT_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEEN_WORDS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TEN_WORDS = ("twenty", "thirty", "forty", "fifty")
+_UNITS = "(?:" + "|".join(_UNIT_WORDS) + ")"
+_TEENS = "(?:" + "|".join(_TEEN_WORDS) + ")"
+_TENS = "(?:" + "|".join(_TEN_WORDS) + ")"
+MINUTE_WORDS = {word: n for n, word in enumerate(_UNIT_WORDS + _TEEN_WORDS, 1)} | {
+    word: 20 + 10 * i for i, word in enumerate(_TEN_WORDS)}
 WORD_CLOCK = lazy_rx(
     rf"\b({NUMBER_WORD})\s+(?:(?:o|oh)\s+({_UNITS})|({_TENS})(?:[- ]({_UNITS}))?|({_TEENS}))"
     rf"\s*({AMPM}|a\s?m\b|p\s?m\b|(?=\s+(?:in the\s+)?(?:morning|afternoon|evening|night)\b))")

@@ -10,8 +10,9 @@ from ..lexicon import WEEKDAYS
 from .vocabulary import lazy_rx
 
 _KNOWN = frozenset(WEEKDAYS) | frozenset(w + "s" for w in WEEKDAYS)
+ENDINGS = ("day", "dy", "dai", "tag", "tg", "woch", "wch")
 # a word shaped like a weekday: a few letters and the ending of one
-DAYISH = lazy_rx(r"\b[a-zäöü]{3,9}(?:day|dy|dai|tag|tg|woch|wch)\b")
+DAYISH = lazy_rx(r"\b[a-zäöü]{3,9}(?:" + "|".join(ENDINGS) + r")\b")
 
 
 def closest_weekday(token: str) -> tuple[str | None, bool]:
@@ -35,9 +36,6 @@ def closest_weekday(token: str) -> tuple[str | None, bool]:
     hits = [w for d, w in pool if d == best]
     rivals = [w for d, w in pool if d == best + 1] if best >= 2 else []
     return (hits[0], True) if len(hits) == 1 and not rivals else (None, True)
-
-
-ENDINGS = ("day", "dy", "dai", "tag", "tg", "woch", "wch")
 
 
 # everyday words with a weekday's ending, never worth a second look

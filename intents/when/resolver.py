@@ -94,7 +94,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     has_digit = DIGIT.search(text) is not None
     holiday = not words.isdisjoint(HOLIDAY_NAMES) or (
         not words.isdisjoint(HOLIDAY_FIRST_WORDS) and not words.isdisjoint(HOLIDAY_TAILS))
-    if not has_digit and not holiday and words.isdisjoint(GATE_ANY) and not SOON_WORD.search(text):
+    soon = SOON_WORD.search(text) is not None
+    if not has_digit and not holiday and words.isdisjoint(GATE_ANY) and not soon:
         return When(unclear=unclear_day) if unclear_day else NOTHING
     tz = now.tzinfo
     today = now.date()
@@ -126,7 +127,6 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         joined = not words.isdisjoint(RANGE_WORDS) or "-" in text or "–" in text
         read_dates(s, month_ranges=joined and not words.isdisjoint(GATE_MONTHS), dotted_ranges=joined or "/" in text)
         s.exact_pass = False
-    soon = SOON_WORD.search(text) is not None
     if not words.isdisjoint(GATE_RELATIVE) or soon:
         read_relative_days(s, words, soon)
     if not words.isdisjoint(GATE_WEEKDAY):

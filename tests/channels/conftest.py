@@ -1,4 +1,4 @@
-"""Channel fixtures: the fake Telegram and Twilio servers, and the bot's server wired to them.
+"""Channel fixtures: the fake Telegram, Twilio and SMTP servers, and the bot's server wired to them.
 
 Everything runs on 127.0.0.1 in the test's event loop: aiogram and the Twilio SDK make
 real HTTP requests to the fakes, and the fakes make real HTTP requests (webhooks) to
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from channel_kit import START
+from fake_smtp import FakeSMTP
 from fake_telegram import FakeTelegram
 from fake_twilio import FakeTwilio
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +35,14 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def smtp() -> AsyncIterator[FakeSMTP]:
+    server = FakeSMTP()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

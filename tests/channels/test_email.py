@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,14 +21,6 @@ from channels.errors import RetryLater, Undeliverable
 
 SENDER = "Demo Salon <salon@example.com>"
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-async def smtp() -> AsyncIterator[FakeSMTP]:
-    server = FakeSMTP()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

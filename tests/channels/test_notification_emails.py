@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from channel_kit import free_port
 from fake_smtp import FakeSMTP
-from test_email import smtp  # noqa: F401  (the local SMTP server fixture)
 
 from bot.clock import VirtualClock
 from bot.main import build_app, build_notifier

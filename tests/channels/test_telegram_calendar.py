@@ -8,20 +8,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from channel_kit import settings_for
-from fake_smtp import FakeSMTP
 
 ANNA = 515151
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-@pytest.fixture
-async def smtp():
-    server = FakeSMTP()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def event_of(data: bytes) -> tuple[icalendar.Calendar, icalendar.Event]:
