@@ -48,23 +48,42 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_parse(args: argparse.Namespace) -> int:
     from intents import cli as parse_cli
 
-    from .vocabulary import business_vocabulary
-
     try:
-        settings, business = _load_business_quietly()
-        reader = _reader_quietly(settings)
+        timezone, vocabulary, reader = _parse_setup()
     except SystemExit as exc:
         return int(exc.code or 2)
-    vocabulary = business_vocabulary(business)
     if args.jsonl:
-        return parse_cli.run_jsonl(sys.stdin, sys.stdout, vocabulary, default_tz=business.timezone, reader=reader)
+        return parse_cli.run_jsonl(sys.stdin, sys.stdout, vocabulary, default_tz=timezone, reader=reader)
     if not args.text:
         print("booking-bot parse: give some text, or --jsonl to read JSON lines on stdin", file=sys.stderr)
         return 2
-    out = parse_cli.run_text(" ".join(args.text), now=args.now, tz=args.tz or business.timezone, lang=args.lang,
+    out = parse_cli.run_text(" ".join(args.text), now=args.now, tz=args.tz or timezone, lang=args.lang,
                              vocabulary=vocabulary, reader=reader)
     print(out)
     return 0
+
+
+def _parse_setup():
+    """The business's time zone and vocabulary, and the reader the settings name.
+
+    With the rules (the default) they come straight from the environment, `.env` and the business file,
+    without pydantic, which would about double `parse`'s start-up; anything else is loaded in full.
+    """
+    import intents
+
+    from . import parse_setup
+
+    if parse_setup.reads_with_rules():
+        try:
+            timezone, vocabulary = parse_setup.business_words(parse_setup.raw_setting("business_file") or "")
+            return timezone, vocabulary, intents.read
+        except parse_setup.NeedsFullLoad:
+            pass  # the full loaders read it, or name what is wrong
+    from .vocabulary import business_vocabulary
+
+    settings, business = _load_business_quietly()
+    reader = _reader_quietly(settings)
+    return business.timezone, business_vocabulary(business), reader
 
 
 def _load_business_quietly():

@@ -1,13 +1,14 @@
-"""Text -> Reading: offline rules for English and German (an optional LLM reader may sit beside them)."""
+"""Text -> Reading: offline rules for English and German (an optional LLM reader may sit beside them),
+read in the conversation's context (what the bot offered or asked, the time being changed)."""
 
-from .types import INTENTS, TOPICS, Context, Intent, Reading, Topic, Vocabulary
+from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
-__all__ = ["INTENTS", "TOPICS", "Context", "Intent", "Reading", "Topic", "Vocabulary", "read", "topics_in"]
+__all__ = ["INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary", "read", "topics_in"]
 
 
 def read(text: str, context: Context) -> Reading:
-    """Read one message. Never raises on any input text."""
-    from .rules import read as _read
+    """Read one message in its context. Never raises on any input text."""
+    from .in_context import read as _read
 
     return _read(text, context)
 

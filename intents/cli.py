@@ -12,11 +12,14 @@ from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .rules import read
-from .types import Context, Reading, Vocabulary
+from .in_context import read
+from .types import Context, Offer, Reading, Vocabulary
 
 _EMPTY = {"intent": "other", "service": None, "staff": None, "date": None, "time": None, "start": None, "end": None}
 _ZONES: dict[str, ZoneInfo] = {}
+_EXPECTING = ("service", "when", "staff", "name", "email", "confirm", "choice")
+_CONTEXT_KEYS = {"expecting", "offers", "anchor"}
+_OFFER_KEYS = {"label", "start", "staff"}
 Reader = Callable[[str, Context], Reading]  # the rules, or the LLM reader the settings name
 
 
@@ -49,6 +52,53 @@ def _now(value: object, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone)
 
 
+def _moment(value: object, zone: ZoneInfo, what: str) -> datetime:
+    """An ISO date-time of the context (local wall time in `zone` unless it names its offset)."""
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be an ISO date-time string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"bad {what} {value!r}") from None
+    return moment.astimezone(zone) if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _context(value: object, now: datetime, lang: str | None, vocabulary: Vocabulary, zone: ZoneInfo) -> Context:
+    """The optional `context` object: what the bot just asked, the options it offered, the time being changed."""
+    if value is None:
+        return Context(now=now, lang=lang, vocabulary=vocabulary)
+    if not isinstance(value, dict):
+        raise InputError("context must be an object")
+    unknown = set(value) - _CONTEXT_KEYS
+    if unknown:
+        raise InputError(f"unknown context key {sorted(unknown)[0]!r} (allowed: expecting, offers, anchor)")
+    expecting = value.get("expecting")
+    if expecting is not None and expecting not in _EXPECTING:
+        raise InputError(f"context.expecting must be one of {', '.join(_EXPECTING)}")
+    offers = value.get("offers") or []
+    if not isinstance(offers, list):
+        raise InputError("context.offers must be a list")
+    anchor = value.get("anchor")
+    return Context(now=now, lang=lang, vocabulary=vocabulary, expecting=expecting,
+                   offers=tuple(_offer(o, i, zone) for i, o in enumerate(offers, 1)),
+                   anchor=_moment(anchor, zone, "context.anchor") if anchor is not None else None)
+
+
+def _offer(value: object, number: int, zone: ZoneInfo) -> Offer:
+    what = f"context.offers[{number}]"
+    if not isinstance(value, dict):
+        raise InputError(f"{what} must be an object")
+    unknown = set(value) - _OFFER_KEYS
+    if unknown:
+        raise InputError(f"unknown key {sorted(unknown)[0]!r} in {what} (allowed: label, start, staff)")
+    label, start, staff = value.get("label"), value.get("start"), value.get("staff")
+    if not isinstance(label, str) or not label:
+        raise InputError(f"{what}.label must be a non-empty string")
+    if staff is not None and not isinstance(staff, str):
+        raise InputError(f"{what}.staff must be a string")
+    return Offer(label=label, start=_moment(start, zone, f"{what}.start") if start is not None else None, staff=staff)
+
+
 def reading_json(case_id: object, r: Reading) -> dict:
     """The contract's output object for one reading."""
     out = {
@@ -63,6 +113,12 @@ def reading_json(case_id: object, r: Reading) -> dict:
     }
     if r.intent == "info":
         out["topic"] = r.topic
+    # what a reply means against its context: only when said
+    extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
+             "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
+             "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
+             "party": r.party}
+    out.update((k, v) for k, v in extra.items() if v)
     return out
 
 
@@ -88,7 +144,8 @@ def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None,
         lang = obj.get("lang")
         if lang not in ("en", "de"):
             lang = None
-        return reading_json(case_id, reader(text, Context(now=now, lang=lang, vocabulary=vocabulary)))
+        context = _context(obj.get("context"), now, lang, vocabulary, zone)
+        return reading_json(case_id, reader(text, context))
     except InputError as exc:
         return {"id": case_id, **_EMPTY, "error": str(exc)}
 
@@ -122,12 +179,19 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("service", f"{r.service} ({r.service_text!r})" if r.service else r.service_text),
         ("staff", f"{r.staff} ({r.staff_text!r})" if r.staff else r.staff_text),
         ("any staff", "yes" if r.any_staff else None),
+        ("services", ", ".join(r.services) if len(r.services) > 1 else None),
+        ("party", str(r.party) if r.party else None),
         ("date", r.date.strftime("%Y-%m-%d (%A)") if r.date else None),
         ("time", r.time.strftime("%H:%M") if r.time else None),
         ("from", r.start.isoformat(timespec="minutes") if r.start else None),
         ("until", r.end.isoformat(timespec="minutes") if r.end else None),
         ("name", r.name), ("email", r.email), ("phone", r.phone),
         ("number", str(r.number) if r.number is not None else None),
+        ("shift", f"{int(r.shift.total_seconds() // 60):+d} min" if r.shift else None),
+        ("same time", "yes" if r.same_time else None),
+        ("direction", {-1: "earlier", 1: "later"}.get(r.direction)),
+        ("earliest", "yes" if r.earliest else None),
+        ("unclear", r.unclear),
         ("read by", r.source),
     ]
     width = max(len(k) for k, _ in rows)

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS
 from .normalize import clean, umlaut_pattern
+from .party import find_party  # noqa: F401  (how many people: read with the other entities)
 from .types import Vocabulary
 
 
@@ -136,6 +137,38 @@ def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = Fal
     return Match(fm.id, _word_at(original, fm.start, 2 if " " in original[fm.start:fm.start + 40] else 1), fm.start)
 
 
+_ANOTHER = re.compile(r"\b(?:and|und|plus|also|auch|sowie|then|dann|with a|mit)\b|[,&+/]")  # a second thing named
+
+
+def find_services(low: str, first: Match | None, vocab: Vocabulary) -> tuple[str, ...]:
+    """Every service named, in order, once each ("haircut and beard trim" -> haircut, beard); `first` is
+    what `find_service` found, so only the rest of the text is searched again."""
+    if first is None or first.id is None:
+        return ()
+    found = [first.id]
+    after = first.start + max(len(first.text), 1)
+    if len(vocab.services) < 2 or _ANOTHER.search(low, after) is None:
+        return tuple(found)
+    services, _ = _matchers(vocab)
+    if services.rx is not None:
+        for m in services.rx.finditer(low, after):
+            cid = services.ids[m.lastindex - 1]
+            if cid not in found:
+                found.append(cid)
+    return tuple(found)
+
+
+_JOINERS = re.compile(r"(?:\s|,|&|\band\b|\bund\b|\bor\b|\boder\b)+")
+
+
+def names_only_services(text: str, vocab: Vocabulary) -> bool:
+    """Whether a capitalised run is nothing but services ("Schnitt und Färben"), so it names no person."""
+    services, _ = _matchers(vocab)
+    if services.rx is None:
+        return False
+    return not _JOINERS.sub("", services.rx.sub("", clean(text)))
+
+
 def _word_at(original: str, start: int, n_words: int) -> str:
     words = _WORD.finditer(original, start)
     first = next(words, None)
@@ -190,6 +223,9 @@ nope nah yeah yep yup okay alright awesome excellent fantastic wonderful thanks 
 nothing maybe perhaps later sounds seems looks proceed nevermind never mind sure correct right exactly
 practitioner counselor specialist psychologist psychiatrist dermatologist gynecologist ophthalmologist ent
 orthodontist pediatrician cardiologist dentists doctors therapists salons barber hairdresser family general
+january february march april may june july august september october november december
+januar jänner februar märz mai juni juli oktober dezember
+monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag sonntag
 unisex cosmetic city area downtown
 guten gute tag abend nacht day hey servus tschüss vielen dank genau klar super prima perfekt gern gerne passt
 stimmt richtig hilfe human agent

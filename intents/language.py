@@ -17,6 +17,8 @@ diese diesen dieser nach vor ab bis gegen etwa ungefähr zwischen über ueber le
 bietet bieten macht machen habt seid kostet kosten euch eure euren euer ihnen offen geöffnet geoeffnet auf parken
 parkplatz parkplätze bezahlen zahlen adresse preis preise teuer färbt faerbt schneidet wieviel nur barzahlung
 kartenzahlung webseite
+eins zwei drei vier fünf fuenf sechs sieben acht neun zehn elf zwölf zwoelf stunde stunden minuten tage tagen
+wochen monat monaten später spaeter früher frueher
 """.split())
 _EN = frozenset("""
 i you the a an is are to for my me at on and or please thanks thank yes no tomorrow today appointment book

@@ -179,6 +179,7 @@ RESCHEDULE = (
     r"switch (?:it|my|the)",
     r"verschieb\w*", r"verleg\w*", r"umbuch\w*", r"umleg\w*", r"anderen tag", r"andere zeit", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
+    r"(?:nach hinten|nach vorne?|weiter) (?:schieben|legen)", r"schieben",
 )
 # Asking what is already booked: "booked" here does not mean booking something new.
 LIST_BOOKED = (
@@ -399,7 +400,7 @@ groceries grocery shopping restaurant restaurants sushi pizza list lists fridge 
 expired leftover leftovers eggs milk cheese chicken meat tofu tomato tomatoes burrito burritos taco tacos lasagne
 essen abendessen kochen rezept einkaufen einkauf einkaufsliste
 volume alarm timer sync syncing synced bluetooth battery text texts dial remind reminder song songs music playlist
-podcast dice die coin jokes joke trivia accent language woken lautstärke wecker witz
+podcast dice coin jokes joke trivia accent language woken lautstärke wecker witz
 holiday holidays pto plus minus percent convert divide divided divisible subtract subract multiply multiplied math
 translate translated translation weather forecast temperature umbrella sunscreen jacket warm freeze freezing news
 stock stocks share shares score game calendar calender museum museums art blackjack poker animal animals pet pets
@@ -423,6 +424,8 @@ FOREIGN = (
     r"date (?:will|is|was|would) it be", r"(?:today'?s|tomorrow'?s|yesterday'?s|the full|the current|the exact) date",
     r"what day (?:is|was|will)", r"day of the (?:month|week|year)", r"what month", r"what year", r"time zone", r"when will it be",
     r"day off", r"days off", r"time off", r"sick (?:day|leave)", r"how old",
+    r"take (?:the |a |next |this |my |two |three |\w+day )?(?:next |\w+day |day |days |week |morning |afternoon )?off",
+    r"(?:nehme|nehmen|nimmst|nimmt|genommen) (?:\w+ ){0,3}?frei\b", r"frei ?nehmen", r"urlaub(?:stag\w*)?", r"überstunden",
     r"times \d+", r"square root", r"\d+ ?[x*/+] ?\d+", r"add up", r"to the \w+ power",
     r"how many (?:inches|feet|cups|grams|pounds|kilos|ounces|miles|kilometers|liters|litres)", r"translat\w*",
     r"how (?:do|would) (?:you|i) say", r"how to say", r"in (?:spanish|french|italian|german|english|chinese|japanese|russian)",
@@ -440,7 +443,8 @@ ELSEWHERE_WORDS = frozenset("""
 restaurant restaurants diner bistro cafe steakhouse grill pub dinner brunch flight flights plane airplane airline
 ticket tickets hotel hotels motel hostel suite suites lodging rental suv van oil tire tires tyre tyres mechanic vet
 uber ubers riders crowded meetings mettings maintenance vehicle tisch flug zimmer mietwagen abendessen mittagessen werkstatt ölwechsel
-reifenwechsel
+reifenwechsel ride rides transportation shuttle limo fahrdienst auto autos leihwagen zugticket bahnticket
+fahrkarte flugticket konzertkarte kinokarte
 """.split())
 ELSEWHERE_THING = (
     r"steak house", r"bar and grill", r"lunch (?:reservation|table|with)", r"tables?(?! for (?:me|us)\b)", r"party of \w+",

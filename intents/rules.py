@@ -83,12 +83,14 @@ def _read(text: str, context: Context) -> Reading:
     vocab = context.vocabulary
     expecting = context.expecting
 
-    when = resolve(norm, context.now, lang, vocab.opening_hours, bare_number_is_time=expecting == "when") \
-        if norm else NOTHING
+    said_when = _CLOSING_DAY.sub(" ", norm) if _CLOSING_DAY_CUES.search(norm) else norm  # "that's all for today"
+    when = resolve(said_when, context.now, lang, vocab.opening_hours, bare_number_is_time=expecting == "when") \
+        if said_when.strip() else NOTHING
     service = entities.find_service(text, low, vocab, lenient=expecting == "service")
     staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff")
     staff_text = staff.text if staff else entities.find_provider(text)
-    if staff is None and staff_text and service and staff_text.casefold() in service.text.casefold():
+    if staff is None and staff_text and service and (staff_text.casefold() in service.text.casefold()
+                                                     or entities.names_only_services(staff_text, vocab)):
         staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
     any_staff = entities.any_staff(norm)
     number = entities.find_number(norm)
@@ -114,13 +116,19 @@ def _read(text: str, context: Context) -> Reading:
                      has_service=service is not None, expecting=expecting,
                      has_contact=bool(email or phone or name), topic=topic,
                      exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())))
+    unlisted = _unlisted(norm, topic)
+    if intent == "cancel" and service is None and staff is None:
+        unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
+    if intent == "book" and not has_when and staff is None and not anyone and _searches(norm):
+        intent = "availability"  # "find me a dentist nearby", "I'd like one in Fremont": a search, nothing to book yet
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
     return Reading(
         intent=intent, lang=lang,
-        service=service.id if service else None, service_text=service.text if service else _unlisted(norm, topic),
+        service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
-        date=when.date, time=when.time, start=when.start, end=when.end,
+        services=entities.find_services(low, service, vocab), party=entities.find_party(norm),
+        date=when.date, time=when.time, start=when.start, end=when.end, unclear=when.unclear,
         name=name, email=email, phone=phone, number=number,
         topic=topic if intent in ("info", "affirm") else None,
     )
@@ -130,6 +138,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             expecting: str | None, has_contact: bool, topic: str | None = None, exact_service: bool = False) -> Intent:
     if not n or not any(ch.isalnum() for ch in n):
         return "other"
+    if "thank" in n or "danke" in n:
+        n = _GRATITUDE_FOR.sub(r"\g<thanks>", n)  # "thanks for helping me book": the booking is what they thank for
     if _HANDOFF.search(n):
         return "handoff"
     if _HELP_ONLY.match(n):
@@ -147,9 +157,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if _OTHER_STRONG.search(rest):
         return "other"
     booking_noun = any(stem in n for stem in _BOOKING_STEMS)
+    words = _WORD.findall(rest)
     if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n):
         return "cancel"  # "get rid of my 2 pm reservation", "the booking is no longer needed"
-    words = _WORD.findall(rest)
     if not appt_context and not (has_when and _BOOK_SLOT.search(n)) and (
             not lexicon.OTHER_DOMAIN_WORDS.isdisjoint(words) or _OTHER_DOMAIN.search(rest)):
         return "other"
@@ -197,6 +207,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if aff_lead:
         if expecting == "confirm" and not (has_when or known_staff):
             return "affirm"
+        if not (has_when or known_staff) and (_ACCEPTED.search(n) or _chooses_offered(n)):
+            return "affirm"  # "yes, confirmed", "yes, I'd like to go with this one": the answer to what is offered
         if info:
             return "affirm"  # "yes, and what's the address?": the answer counts, the question is info
         if not has_when and not book_weak and _BYE.search(n):
@@ -213,6 +225,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "affirm"
     if expecting in ("when", "staff", "service") and (has_when or has_staff or has_service):
         return "book"
+    if not (has_when or known_staff or has_service) and _chooses_offered(n) and not _NOT_THAT.search(n):
+        return "affirm"  # "I want to go to this dentist", "I'd like to take that appointment": choosing what was offered
     if book_strong:
         return "book"
     if avail:
@@ -257,9 +271,32 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     return "other"
 
 
+def _chooses_offered(n: str) -> bool:
+    """Whether the message only picks what was offered ("I want to go to this dentist"), asking for nothing more."""
+    m = _THIS_ONE.search(n)
+    if m is None or _BOOK_STRONG.search(n):
+        return False
+    rest = n[:m.start()] + " " + n[m.end():]
+    return _BOOK_WEAK.search(rest) is None
+
+
+def _searches(n: str) -> bool:
+    """Whether the message looks for a provider or a place ("a dentist in San Jose") rather than asking for a time."""
+    return _SEARCH.search(n) is not None
+
+
 def _elsewhere(n: str, words: Sequence[str]) -> bool:
     """Whether the text names a thing booked elsewhere (a restaurant table, a flight, a hotel room, a car)."""
     return not lexicon.ELSEWHERE_WORDS.isdisjoint(words) or _ELSEWHERE_THING.search(n) is not None
+
+
+def _elsewhere_named(n: str) -> str | None:
+    """The thing booked elsewhere a message names ("hotel", "table", "dinner reservation"), or None."""
+    for word in _WORD.findall(n):
+        if word in lexicon.ELSEWHERE_WORDS:
+            return word
+    m = _ELSEWHERE_THING.search(n)
+    return m.group(0).strip() if m else None
 
 
 def _foreign(n: str, words: Sequence[str]) -> bool:
@@ -359,6 +396,30 @@ _NOT_THAT = re.compile(r"\b(?:not|nicht)\s+(?:this|that|the|den|die|das|diesen?)
 _SEE_YOU = cue(r"see (?:you|ya)", r"bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
+# Answers that accept without asking for anything new: "confirmed", "you've booked it correctly".
+_ACCEPTED = cue(r"confirmed", r"(?:you'?ve|you have) (?:booked|got|made) (?:it |that |this )?(?:right|correctly)",
+                r"(?:please )?book(?: it| that| please)?(?=[\s.!]*$)", r"proceed with (?:the |my )?(?:booking|reservation)")
+# Choosing what was just offered: "go with this one", "I'd like to have that one", "let's go there".
+_THIS_ONE = re.compile(
+    r"(?<!hate )(?<!can )(?<!could )\b(?:(?:go(?:ing)?|stick|stay)(?:\s+(?:to|for|with))*|(?:have|take|choose|pick|prefer))"
+    r"\s+(?:this|that|them|there|these|those)\b(?!\s+(?:part|area|side|way|place where)\b)"
+    r"(?!\s+(?:day|days|date|time|times|week|weekend|morning|afternoon|evening|month|year|mon|tue|wed|thu|fri|sat|sun)\w*)")
+# A thank-you for what was done: "thank you for your help in making an appointment" requests nothing.
+_GRATITUDE_FOR = re.compile(r"(?P<thanks>\b(?:thanks?|thank you|danke)(?: (?:so|very) much| a lot| schön| sehr)?) (?:for|für|fürs)\b(?:(?! and | but )[^.!?,;])*")
+# A closing that names the day it closes: "that's all for today", "not today, thank you", "das war's für heute".
+_CLOSING_DAY = re.compile(
+    r"\b(?:not|(?:that|it|this)(?:'s| is| was)? (?:it|all|al|everything)(?: (?:i|we) need(?:ed)?)?|all (?:i|we) need(?:ed)?"
+    r"|nothing (?:else|more))(?: for)? (?:today|tonight|now|this time)\b(?! (?:at|in|is|would|works?|then)\b)"
+    r"|\b(?:das war'?s|das wär'?s|das ist alles|das wars|das wärs)(?: (?:dann|schon))? für heute\b")
+_CLOSING_DAY_CUES = re.compile(r"today|tonight|now|this time|heute")
+# Looking for someone or somewhere, not for a time: "find me a dentist nearby", "one in San Jose", "look up salons".
+_SEARCH = re.compile(
+    r"\b(?:look(?:ing)? (?:for|up|around)|find(?:ing)?(?: me)?|search(?:ing)?(?: for)?|recommend|suggest|locate)"
+    r" (?:an?|some|any|another|other|someone|somebody|something|one|ones|a different|the best|good)\b"
+    r"(?! (?:\w+ )?(?:appointment|appt|time|slot|date|day|opening|booking|visit)s?\b)"
+    r"|\blook (?:up|for) \w+s\b|\b(?:search|look) (?:for|in) one\b"
+    r"|\b(?:one|ones|someone|somebody|something|anyone|any|some \w+s?) (?:in|near|around|close to) (?!(?:the|an?|my|\d)\b)\w"
+    r"|\b(?:in my area|nearby|near me|near here|around here|close by|in (?:the|this) area)\b")
 _APPT_NOUN = cue(lexicon.APPT)
 # Appointment words that never name another domain's thing ("visit Portugal" is travel, not a visit here).
 _APPT_STRICT = cue(r"appointments?", r"appt", r"bookings?", r"reservations?", r"sessions?", r"termine?n?", r"buchung(?:en)?",
@@ -372,7 +433,11 @@ _DECLINED_OTHER = re.compile(
 _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
                     r"an? (?:new )?event", r"the event", r"this event", r"shared ride", r"kalender", r"wetter",
                     r"free time", r"am i (?:free|available|busy)", r"my (?:free|available|open) time",
-                    r"alarms?", r"wecker", r"timer", r"reminders?", r"reminded", r"to-? ?do list", r"shopping list")
+                    r"alarms?", r"wecker", r"timer", r"reminders?", r"reminded", r"to-? ?do list", r"shopping list",
+                    # the customer's own calendar: "check my free schedule on the 8th", "would I have some spare time?"
+                    r"calend[ae]rs?", r"itinerary", r"(?:check|see|look at|tell me) my (?:free |spare |open )?(?:schedule|agenda|diary)",
+                    r"(?:would|will|do|did) i have (?:some |any )?(?:free|spare|open) (?:time|hours|days|slots?)",
+                    r"(?:free|spare|open) (?:time|hours|days) (?:do |would |will )?i have")
 
 
 _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.INFO_TOPICS.items())

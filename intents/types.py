@@ -31,6 +31,15 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Offer:
+    """One option the bot offered: its label, and the time and staff member it stands for (when it is a time)."""
+
+    label: str
+    start: datetime | None = None  # aware
+    staff: str | None = None
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything a reading depends on besides the text. `now` is aware, in the zone to resolve in."""
 
@@ -40,6 +49,15 @@ class Context:
     expecting: str | None = None  # what the dialogue just asked for: "service", "when", "staff", "name", "email", "confirm", "choice"
     offered: tuple[str, ...] = ()  # the labels of the options the bot just offered, numbered from 1
     recent: tuple[tuple[str, str], ...] = ()  # this conversation's last lines: ("customer" | "bot", text), oldest first
+    offers: tuple[Offer, ...] = ()  # the options the bot just offered, with their times and staff (numbered from 1)
+    anchor: datetime | None = None  # the time being changed: the booking being moved, or the time being confirmed
+
+    def __post_init__(self) -> None:
+        # `offered` (labels) and `offers` describe the same options: either one gives the other
+        if self.offers and not self.offered:
+            object.__setattr__(self, "offered", tuple(o.label for o in self.offers))
+        elif self.offered and not self.offers:
+            object.__setattr__(self, "offers", tuple(Offer(label) for label in self.offered))
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,8 @@ class Reading:
     staff: str | None = None  # canonical staff id from the vocabulary
     staff_text: str | None = None  # the name as written (may be unknown to the vocabulary)
     any_staff: bool = False  # "anyone", "egal wer"
+    services: tuple[str, ...] = ()  # every service named, in order ("haircut and beard trim"); `service` is the first
+    party: int | None = None  # how many people the booking is for, when said ("me and my son": 2)
     date: dt.date | None = None
     time: dt.time | None = None
     start: datetime | None = None  # a period the user asked about (aware)
@@ -64,6 +84,14 @@ class Reading:
     topic: Topic | None = None  # for `info`: what the customer asks about the business
     source: str | None = None  # who read it when not the rules alone: "llm", "rules (llm fallback: timeout)"
     raw: str | None = None  # the language model's raw output, for the console's /debug
+    # replies read against the context ("the 2nd one", "an hour later", "make it 3")
+    pick: int | None = None  # the offered option (1-based, `Context.offers`) picked by position, time, day or staff
+    shift: dt.timedelta | None = None  # "an hour later" (+), "15 Minuten früher" (-)
+    same_time: bool = False  # "same time on Thursday", "gleiche Uhrzeit"
+    direction: int = 0  # -1 "anything earlier?", +1 "something later?" (no amount said)
+    correction: bool = False  # changes one part of what is on the table: "make it 3", "not Wednesday, Thursday"
+    unclear: str | None = None  # a day word that could not be read ("thuesday"), not replaced by any day
+    earliest: bool = False  # "whatever's the earliest you have", "right now", "so früh wie möglich"
 
     @property
     def has_when(self) -> bool:

@@ -63,13 +63,15 @@ class LocalBackend:
             return []
         async with self._transaction() as session:
             busy = await self._busy(session, {p.id for p in people}, lo, hi + svc.duration + svc.buffer_after)
+        taken = {person.id: schedule.BusyTimes(busy.get(person.id, ())) for person in people}
+        span = svc.duration + svc.buffer_after  # what a start blocks: the service and the clean-up after it
         slots = [
             Slot(moment, moment + svc.duration, svc.id, person.id)
             for person in people
             for day in schedule.days_between(self.business, lo, hi)
             for window in schedule.windows(self.business, person, day)
             for moment in schedule.starts(window, svc, self.business.slot_step)
-            if lo <= moment < end and moment <= latest and not schedule.overlaps(moment, svc, busy.get(person.id, []))
+            if lo <= moment < end and moment <= latest and not taken[person.id].blocks(moment, moment + span)
         ]
         return sorted(slots, key=lambda s: (s.start, s.staff))
 

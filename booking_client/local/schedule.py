@@ -6,6 +6,7 @@ a booking share one definition of "bookable" and cannot disagree.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -66,8 +67,8 @@ def starts(window: Window, service: Service, step: timedelta) -> Iterator[dateti
     DST change keeps evenly spaced appointments. The buffer may run past closing: it is
     clean-up time, not customer time.
     """
-    moment = window.start
-    while moment + service.duration <= window.end:
+    moment, last = window.start, window.end - service.duration
+    while moment <= last:
         yield moment
         moment += step
 
@@ -76,6 +77,26 @@ def overlaps(start: datetime, service: Service, busy: Iterable[Busy]) -> bool:
     """True when [start, end + buffer) meets any busy interval."""
     until = start + service.duration + service.buffer_after
     return any(start < b.until and b.start < until for b in busy)
+
+
+class BusyTimes:
+    """One staff member's busy intervals, sorted, so each "is this start free?" is a binary search.
+
+    Availability asks this for every candidate start; a linear scan per start made a 60-day
+    question on a full calendar quadratic.
+    """
+
+    def __init__(self, busy: Iterable[Busy]) -> None:
+        ordered = sorted(busy, key=lambda b: b.start)
+        self._starts = [b.start for b in ordered]
+        self._reach: list[datetime] = []  # the latest end among the intervals up to each index
+        for b in ordered:
+            self._reach.append(max(b.until, self._reach[-1]) if self._reach else b.until)
+
+    def blocks(self, start: datetime, until: datetime) -> bool:
+        """True when [start, until) meets any of the intervals."""
+        k = bisect_left(self._starts, until)  # the intervals that start before `until`
+        return k > 0 and self._reach[k - 1] > start
 
 
 def days_between(business: Business, start: datetime, end: datetime) -> Iterator[date]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import bot.conversation.contact as contact
+import bot.conversation.group as group
 import bot.conversation.relative as relative
 from booking_client import Capability
 from intents import Reading
@@ -50,17 +52,25 @@ async def more_details(turn: Turn, said: Said) -> None:
     if pending is not None:
         pin(turn, pending.start)
     anchor = pending.start if pending else _draft_time(turn)
-    if said.relative is not None and relative.apply(turn, said.relative, r, anchor):
+    if said.relative and relative.apply(turn, r, anchor):
         merge(d, without_when(r))
         _note_unknown_staff(turn, r)
         await advance(turn)
         return
-    if pending is not None:
+    if pending is not None and not r.earliest and not r.unclear:
         correct(d, r)
         _note_unknown_staff(turn, r)
         await advance(turn)
         return
+    if turn.state.step is Step.ASK_WHEN and keeps_time(d, r):
+        r = replace(r, time=d.time)  # "Tuesday" answering which day "Donstag um 10" meant: at 10
     await _take(turn, r, browsing=False)
+
+
+def keeps_time(d: Draft, r: Reading) -> bool:
+    """Whether a day said on its own goes with the time already in the draft, which has no day (the time came
+    with a day word that was asked about)."""
+    return bool(d.time and not (d.date or d.start) and r.date and not (r.time or r.start or r.earliest))
 
 
 def pin(turn: Turn, start: datetime) -> None:
@@ -81,7 +91,7 @@ def correct(d: Draft, r: Reading) -> None:
 def without_when(r: Reading) -> Reading:
     """The reading's service and staff only."""
     return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff, staff_text=r.staff_text,
-                   any_staff=r.any_staff)
+                   any_staff=r.any_staff, services=r.services, party=r.party)
 
 
 def _draft_time(turn: Turn) -> datetime | None:
@@ -103,6 +113,10 @@ async def staff_chosen(turn: Turn, choice: StaffChoice) -> None:
 
 
 async def slot_chosen(turn: Turn, choice: SlotChoice) -> None:
+    if group.wanted(turn.state.draft):  # a time for several appointments: planned again from fresh free times
+        pin(turn, choice.start)
+        await advance(turn)
+        return
     choose_slot(turn, choice.start, choice.staff)
 
 
@@ -128,6 +142,10 @@ async def advance(turn: Turn) -> None:
                 for s in services])
             return
         d.service = services[0].id
+    if group.wanted(d) and group.possible(turn):
+        if await group.settle(turn):
+            contact.ask_missing_or_confirm(turn)
+        return
     offering = biz.staff_for(d.service)
     if d.staff and d.staff not in {p.id for p in offering}:
         others = turn.formats.names([p.name for p in offering], either=True)
@@ -164,6 +182,7 @@ def choose_slot(turn: Turn, start: datetime, staff: str) -> None:
     d = turn.state.draft
     assert d.service is not None
     turn.state.pending = Pending(service=d.service, staff=staff, start=start, key=uuid.uuid4().hex)
+    turn.state.group = []
     contact.ask_missing_or_confirm(turn)
 
 
@@ -171,6 +190,9 @@ def merge(draft: Draft, r: Reading) -> None:
     """Take what the reading adds; a new day or time replaces the old one."""
     if r.service:
         draft.service = r.service
+        draft.services = list(r.services) if len(r.services) > 1 and r.services[0] == r.service else []
+    if r.party:
+        draft.party = r.party
     if r.staff:
         draft.staff, draft.any_staff = r.staff, False
     elif r.any_staff:
@@ -187,10 +209,28 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     d = turn.state.draft
     merge(d, r)
     _note_unknown_staff(turn, r)
+    if r.earliest:
+        if not r.has_when:
+            d.forget_when()  # "right now" at the confirmation: not the day being confirmed
+        earliest(turn, d)
+    elif r.has_when:
+        d.earliest = False
     if browsing and not d.date and not d.start and not d.time:
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
+    if r.unclear and d.service and not (d.date or d.start):
+        turn.ask(Step.ASK_WHEN, turn.t("which_day", word=r.unclear))  # "thuesday": asked, never guessed
+        return
     await advance(turn)
+
+
+def earliest(turn: Turn, d: Draft) -> None:
+    """"Whatever's the earliest you have", "right now": the first free times from now (in the day or period said)."""
+    if not (d.date or d.start):
+        now = turn.now()
+        d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
+    d.time = None
+    d.earliest = True
 
 
 def _note_unknown_staff(turn: Turn, r: Reading) -> None:

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+import uuid
+from datetime import datetime, timedelta
 
 import bot.conversation.confirm as confirm
 import bot.conversation.policy as policy
+import bot.conversation.receipt as receipt
 import bot.conversation.relative as relative
-from booking_client import Booking
+from booking_client import (
+    Booking,
+    BookingError,
+    BookingRequest,
+    Capability,
+    InvalidRequest,
+    NeedsAnswers,
+    NotAccepted,
+    NotFound,
+    SlotTaken,
+)
 from intents import Reading
 
 from ..messages import Option
-from .booking import correct, merge, pin
-from .events import Said
+from .booking import correct, earliest, keeps_time, merge, pin
+from .events import Said, Yes
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice
-from .slots import Free, Offer, Wanted, at, guard_time, outside_hours, search, slot_options
+from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
 from .state import Draft, Step
 from .turn import Turn
+
+log = logging.getLogger(__name__)
 
 # --- listing ------------------------------------------------------------------------------------------
 
@@ -38,6 +53,9 @@ async def list_bookings(turn: Turn) -> None:
 
 async def start_cancel(turn: Turn, r: Reading | None) -> None:
     """"Cancel my appointment": the one meant, or the question which one when several fit."""
+    if r is not None and r.service is None and r.service_text:
+        turn.say(turn.t("cancel_elsewhere"))  # "cancel my hotel reservation"
+        return
     bookings = await my_bookings(turn)
     turn.state.clear_flow()
     if not bookings:
@@ -83,7 +101,7 @@ async def _cancel(turn: Turn, booking_id: str) -> None:
 # --- moving -------------------------------------------------------------------------------------------------
 
 
-async def start_move(turn: Turn, r: Reading | None, *, shift: relative.Relative | None = None) -> None:
+async def start_move(turn: Turn, r: Reading | None) -> None:
     """"Move my appointment (to Thursday)": the booking meant, then its new time ("push it back an hour":
     relative to that booking, once it is known which one)."""
     bookings = await my_bookings(turn)
@@ -96,10 +114,10 @@ async def start_move(turn: Turn, r: Reading | None, *, shift: relative.Relative 
     if r is not None:
         merge(turn.state.draft, r)
     if len(picked) == 1:
-        await _move(turn, picked[0].id, shift=shift, reading=r)
+        await _move(turn, picked[0].id, reading=r)
         return
-    if shift is not None and shift.shift is not None:
-        turn.state.draft.shift_minutes = int(shift.shift.total_seconds() // 60)
+    if r is not None and r.shift is not None:
+        turn.state.draft.shift_minutes = int(r.shift.total_seconds() // 60)
     turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, picked))
 
 
@@ -134,11 +152,20 @@ async def new_time(turn: Turn, said: Said) -> None:
     if pending is not None:
         pin(turn, pending.start)  # "not Wednesday, Thursday" keeps the time being confirmed
     # "an hour later", "same time on Thursday": from the booking's own time; "anything earlier?" than the one asked
-    anchor = pending.start if pending is not None and said.relative and said.relative.direction else booking.start
-    if said.relative is not None and relative.apply(turn, said.relative, r, anchor):
+    anchor = pending.start if pending is not None and r.direction else booking.start
+    if said.relative and relative.apply(turn, r, anchor):
         pass
+    elif r.earliest and not r.has_when:
+        earliest(turn, d)
+    elif r.unclear and not (r.date or r.start):
+        # the time said with it (or the one being confirmed) waits for the day
+        d.date, d.time, d.start, d.end = None, r.time or (d.time if pending is not None else None), None, None
+        turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=r.unclear))
+        return
     elif r.has_when:
-        when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=r.time, start=r.start, end=r.end)
+        d.earliest = False
+        keep = d.time if state.step is Step.ASK_NEW_TIME and keeps_time(d, r) else r.time
+        when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=keep, start=r.start, end=r.end)
         if pending is not None:
             correct(d, when)
         else:
@@ -161,8 +188,7 @@ async def ask_new_time(turn: Turn) -> None:
     _ask_new_time(turn, booking)
 
 
-async def _move(turn: Turn, booking_id: str, *, shift: relative.Relative | None = None,
-                reading: Reading | None = None) -> None:
+async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) -> None:
     """The booking to move is known; keep a new time that came with the request."""
     state = turn.state
     booking = await own_booking(turn, booking_id)
@@ -174,12 +200,18 @@ async def _move(turn: Turn, booking_id: str, *, shift: relative.Relative | None 
         return
     state.booking_id = booking.id
     d = state.draft
-    if shift is None and d.shift_minutes is not None:  # said before the customer picked which booking
-        shift = relative.Relative(shift=timedelta(minutes=d.shift_minutes))
+    moved = reading if reading is not None and relative.is_relative(reading) else None
+    if moved is None and d.shift_minutes is not None:  # said before the customer picked which booking
+        moved = Reading(intent="reschedule", lang=turn.lang, shift=timedelta(minutes=d.shift_minutes))
     state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
                         end=d.end)
-    if shift is not None:
-        relative.apply(turn, shift, reading or Reading(intent="reschedule", lang=turn.lang), booking.start)
+    if moved is not None:
+        relative.apply(turn, moved, booking.start)
+    elif reading is not None and reading.earliest and not reading.has_when:
+        earliest(turn, state.draft)
+    elif reading is not None and reading.unclear and not (reading.date or reading.start):
+        turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=reading.unclear))
+        return
     await _find_new_time(turn, booking)
 
 
@@ -218,13 +250,79 @@ def _over_own_time(turn: Turn, booking: Booking) -> bool:
 
 
 def _take_staff(turn: Turn, booking: Booking, staff: str) -> None:
-    """Someone else for the booking being moved, if they do its service (else say who does)."""
+    """Someone else for the booking being moved, if they do its service (else say who does) and the booking
+    system can give the appointment to them (else say so, rather than promise them)."""
     offering = turn.business.staff_for(booking.service)
     if staff in {p.id for p in offering}:
+        if staff != booking.staff and not _changes_staff(turn):
+            turn.note(turn.t("move_same_staff", service=turn.service_name(booking.service),
+                             staff=turn.staff_name(booking.staff), other=turn.staff_name(staff)))
+            turn.state.draft.staff = booking.staff
+            return
         turn.state.draft.staff = staff
         return
     turn.note(turn.t("staff_no_service", staff=turn.staff_name(staff), service=turn.service_name(booking.service),
                      others=turn.formats.names([p.name for p in offering], either=True)))
+
+
+def _changes_staff(turn: Turn) -> bool:
+    """Whether a move can go to someone else: the booking system books the new appointment, then cancels the old."""
+    return {Capability.CREATE, Capability.CANCEL} <= turn.backend.capabilities
+
+
+async def move_confirmed(turn: Turn, yes: Yes) -> None:
+    """Yes to a move. To the same person the booking system moves it; to someone else (which its move cannot
+    do) the new appointment is booked first, then the old one cancelled, so the customer never has neither,
+    and if the old one cannot be cancelled the new one is cancelled again, so they never have both."""
+    p = turn.state.pending
+    booking = await own_booking(turn, turn.state.booking_id) if p is not None else None
+    moves_itself = Capability.RESCHEDULE in turn.backend.capabilities  # (else it is booked anew anyway)
+    if p is None or booking is None or p.staff == booking.staff or not moves_itself:
+        await confirm.move(turn, yes)
+        return
+    request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=booking.contact,
+                             channel=turn.msg.channel, lang=turn.lang, notes=booking.notes)
+    try:
+        new = await turn.backend.create(request, idempotency_key=p.key)
+    except (SlotTaken, InvalidRequest, NotFound, NotAccepted, NeedsAnswers):
+        await _new_time_gone(turn, p.start, p.service, p.staff)
+        return
+    try:
+        await turn.backend.cancel(booking.id, reason="moved by the customer in the chat (to another staff member)")
+    except NotFound:
+        pass  # already gone: the customer has exactly the new appointment
+    except BookingError as exc:
+        log.warning("booked %s for a move but could not cancel %s: %s", new.id, booking.id, type(exc).__name__)
+        await _undo_new(turn, new, booking)
+        return
+    receipt.finish(turn, turn.t("moved", service=turn.service_name(new.service), staff=turn.staff_name(new.staff),
+                                when=turn.when(new.start)), new)
+
+
+async def _undo_new(turn: Turn, new: Booking, old: Booking) -> None:
+    """The old appointment could not be cancelled: cancel the new one again, and keep the question open."""
+    try:
+        await turn.backend.cancel(new.id, reason="a move that could not be completed")
+    except BookingError as exc:
+        log.warning("could not cancel %s after a failed move: %s", new.id, type(exc).__name__)
+        turn.end(turn.t("rebooked_not_cancelled", service=turn.service_name(new.service),
+                        staff=turn.staff_name(new.staff), new=turn.when(new.start), old=turn.when(old.start)))
+        return
+    pending = turn.state.pending
+    if pending is not None:
+        pending.key = uuid.uuid4().hex  # a second yes books afresh, not the appointment just cancelled
+    turn.say(turn.t("backend_down"))
+
+
+async def _new_time_gone(turn: Turn, start: datetime, service: str, staff: str) -> None:
+    """The new time can't be had: say so and offer the nearest free ones (or ask for another time)."""
+    turn.note(turn.t("slot_gone"))
+    turn.state.pending = None
+    slots = await nearest(turn, start, service, staff)
+    if not slots:
+        turn.ask(Step.ASK_NEW_TIME, turn.t("none_near"))
+        return
+    turn.ask(Step.PICK_NEW_SLOT, turn.t("alternatives"), turn.t("pick_one"), options=slot_options(turn, slots, staff))
 
 
 def _ask_new_time(turn: Turn, booking: Booking) -> None:

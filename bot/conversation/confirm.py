@@ -10,6 +10,7 @@ import logging
 import uuid
 from datetime import datetime
 
+import bot.conversation.group as group
 import bot.conversation.receipt as receipt
 from booking_client import (
     BackendUnavailable,
@@ -79,6 +80,9 @@ def ask_again(turn: Turn, before: str = "") -> None:
 
 async def book(turn: Turn, _: Yes) -> None:
     """Yes to a new booking: create exactly what was confirmed (once, however often yes is said)."""
+    if turn.state.group:
+        await group.book(turn)  # several appointments: all of them, or none
+        return
     p = _pending(turn)
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
                              channel=turn.msg.channel, lang=turn.lang, hold=p.hold, answers=dict(p.answers))
@@ -198,6 +202,8 @@ async def kept(turn: Turn, _: No) -> None:
 
 
 def _book_question(turn: Turn, p: Pending) -> str:
+    if turn.state.group:
+        return group.question(turn)
     service = turn.business.service(p.service)
     return turn.t("confirm_book", service=service.display(turn.lang), staff=turn.staff_name(p.staff),
                   when=turn.when(p.start), minutes=service.duration_minutes, name=turn.state.name)

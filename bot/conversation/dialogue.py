@@ -14,6 +14,7 @@ from typing import Protocol
 
 import bot.conversation.handoff as handoff
 import bot.conversation.holds as holds
+import bot.conversation.relative as relative
 import intents
 from booking_client import BackendUnavailable, Booking, BookingBackend, Business
 from intents import Context, Reading
@@ -88,8 +89,7 @@ class Dialogue:
         before = holds.held(turn)
         pressed = _pressed_label(msg, state)
         try:
-            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state),
-                                                  tz=self.business.tz))
+            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state)))
             await holds.settle(turn, before)
         except BackendUnavailable:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
@@ -131,10 +131,11 @@ class Dialogue:
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""
-        now = self.clock.now().astimezone(self.business.tz)
-        offered = tuple(option.label for option in state.options)
+        tz = self.business.tz
+        now = self.clock.now().astimezone(tz)
         reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
-                                          offered=offered, recent=tuple(state.recent)))
+                                          offers=relative.offers(state), anchor=relative.anchor(state, tz),
+                                          recent=tuple(state.recent)))
         self.last_reading = reading
         _follow_language(state, text, reading, self.texts.languages)
         return reading

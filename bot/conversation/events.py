@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, tzinfo
 from typing import Literal
 
 import bot.conversation.relative as relative
-
 from intents import Reading
 
 from ..messages import Inbound
@@ -76,17 +74,20 @@ class Said:
 
     reading: Reading
     text: str
-    relative: relative.Relative | None = None  # "an hour later", "same time on Thursday", "anything earlier?"
+
+    @property
+    def relative(self) -> bool:
+        """"An hour later", "same time on Thursday", "anything earlier?": a change to a time already known."""
+        return relative.is_relative(self.reading)
 
 
 Event = Chosen | Yes | No | Stale | Stop | Noise | Said
 Read = Callable[[str], Reading]
 
 
-def classify(msg: Inbound, state: State, read: Read, *, tz: tzinfo = UTC) -> Event:
-    """The one event this message is; free text is read (with `read`) only when nothing simpler fits.
-
-    `tz` is the business's zone, in which "11" picks the offered 11:00."""
+def classify(msg: Inbound, state: State, read: Read) -> Event:
+    """The one event this message is; free text is read (with `read`, in the context of the question on
+    the table) only when nothing simpler fits."""
     if msg.choice is not None:
         return _chosen(_pressed(msg.choice, state), "button", state)
     text = (msg.text or "").strip()
@@ -102,50 +103,20 @@ def classify(msg: Inbound, state: State, read: Read, *, tz: tzinfo = UTC) -> Eve
             return _chosen(unpack(typed[0]), typed[1], state)
     if is_stop(text, state):
         return Stop()
-    return _in_context(read(text), text, state, read, tz)
+    return _in_context(read(text), text, state)
 
 
-def _in_context(r: Reading, text: str, state: State, read: Read, tz: tzinfo) -> Event:
-    """Replies that point at what is on the table: an offered time by position or clock time, a correction
-    of one part ("not Wednesday, Thursday", "make it 3"), or a change relative to a known time."""
+def _in_context(r: Reading, text: str, state: State) -> Event:
+    """Replies that point at what is on the table, as the reader read them in its context: an offered
+    option picked ("the 2nd one", "fine, 11 then"), a correction of one part ("not Wednesday, Thursday",
+    "make it 3"), or a change relative to a known time ("an hour later", "anything earlier?")."""
     if state.step is None and r.intent != "reschedule":
-        return _from_reading(r, text, state)
-    if state.step in PICK_STEPS and state.options and r.start is None:
-        index = _picked(r, text, state.options, tz)
-        if index is not None:
-            return _chosen(unpack(state.options[index].value), "words", state)
-    rest = relative.instead(text) if state.step is not None else None
-    if rest:
-        other = read(rest)
-        if other.has_when or other.staff or other.service:
-            intent = r.intent if r.intent not in ("other", "affirm", "deny") else other.intent
-            return Said(replace(other, intent=intent if intent not in ("other", "affirm", "deny") else "book"), text)
-    if state.step in CONFIRM_STEPS and not r.has_when and (r.intent in ("other", "deny", "book") or (
-            r.intent == "affirm" and _CHANGE_WORD.search(text))):
-        hour = relative.bare_hour(text)
-        if hour is not None:
-            at = read(("at {}:{:02d}" if r.lang == "en" else "um {}:{:02d} Uhr").format(*hour))
-            if at.time is not None:
-                return Said(replace(r, intent="book", time=at.time), text)  # "actually make it 3"
-    shift = relative.relative(text)
-    if shift is not None and not (shift.direction and r.has_when):
-        return Said(r, text, shift)
+        return _from_reading(replace(r, shift=None, same_time=False, direction=0), text, state)
+    if state.step in PICK_STEPS and r.pick is not None and 1 <= r.pick <= len(state.options):
+        return _chosen(unpack(state.options[r.pick - 1].value), "words", state)
+    if r.correction or relative.is_relative(r):
+        return Said(r, text)
     return _from_reading(r, text, state)
-
-
-def _picked(r: Reading, text: str, options: list[OfferedOption], tz: tzinfo) -> int | None:
-    """The offered option "the 2nd one", "die letzte", "the later one" or "fine, 11 then" points at."""
-    if r.date is None:
-        index = relative.pick_by_position(text, len(options))
-        if index is not None:
-            return index
-    clock = (r.time.hour, r.time.minute) if r.time else None if r.number is not None else relative.bare_hour(text)
-    if clock is None:
-        return None
-    starts = relative.slot_starts(options, tz)
-    if r.date is not None:
-        starts = [s if s is not None and s.date() == r.date else None for s in starts]
-    return relative.pick_by_time(*clock, starts)
 
 
 def is_stop(text: str, state: State) -> bool:
@@ -200,8 +171,6 @@ def _follows_up(r: Reading, text: str, topic: str) -> bool:
     return topic == "hours" and r.has_when and r.time is None and r.service is None
 
 
-_CHANGE_WORD = re.compile(r"\b(?:then|instead|make it|rather|actually|dann|lieber|stattdessen|doch|eher)\b",
-                          re.IGNORECASE)
 _EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:that|it|this|one|das|es|den|dies(?:en)?|ihn)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"(?:and|what about|how about|und|und was ist mit|was ist mit|wie ist es mit|wie sieht'?s mit)\b"

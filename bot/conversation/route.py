@@ -36,9 +36,6 @@ async def by_intent(turn: Turn, said: Said) -> None:
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
         await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
         return
-    if r.intent == "reschedule" and said.relative is not None:  # "push my coloring back an hour"
-        await changes.start_move(turn, r, shift=said.relative)
-        return
     handler = _BY_INTENT.get(said.reading.intent)
     if handler is not None:
         await handler(turn, said.reading)

@@ -73,7 +73,7 @@ async def search(turn: Turn, d: Draft) -> Found:
         start, end = at(d.date, time(0), tz), at(d.date + timedelta(days=1), time(0), tz)
     else:
         raise ValueError("a search needs a day, a time or a period")
-    return await _period(turn, want, start, end)
+    return await _period(turn, want, start, end, earliest=d.earliest)
 
 
 async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
@@ -90,16 +90,18 @@ async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
     return await alternatives(turn, want, exact, why=why_not(turn, want, exact, local_day))
 
 
-async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime) -> Found:
+async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, earliest: bool = False) -> Found:
     problem = guard_time(turn, start, end)
     if problem:
         return Nothing((problem,))
     slots = await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff)
-    slots = _spread(_one_per_start(slots, want.staff), MAX_OPTIONS)
+    slots = _one_per_start(slots, want.staff)
+    slots = slots[:ALTERNATIVES] if earliest else _spread(slots, MAX_OPTIONS)  # "the earliest": the first ones
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
                  period=period_text(turn, start, end))
     if slots:
-        return Offer((turn.t("free_times", **names), turn.t("pick_one")), tuple(slots))
+        return Offer((turn.t("earliest_times" if earliest else "free_times", **names), turn.t("pick_one")),
+                     tuple(slots))
     local_day = turn.local(start).date()
     biz = turn.business
     if turn.local(end - timedelta(seconds=1)).date() == local_day and (

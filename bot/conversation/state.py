@@ -63,9 +63,13 @@ class Draft(BaseModel):
     start: datetime | None = None  # a period asked about
     end: datetime | None = None
     shift_minutes: int | None = None  # "move it an hour later", said before it was known which booking
+    earliest: bool = False  # "whatever's the earliest you have": the first free times, not a spread of them
+    services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
+    party: int | None = None  # how many people, when more than the customer ("me and my son")
 
     def forget_when(self) -> None:
         self.date = self.time = self.start = self.end = None
+        self.earliest = False
 
 
 class Pending(BaseModel):
@@ -116,6 +120,7 @@ class State(BaseModel):
     draft: Draft = Field(default_factory=Draft)
     booking_id: str | None = None  # the booking a cancel or move is about
     pending: Pending | None = None
+    group: list[Pending] = []  # several appointments confirmed together (`pending` is the first of them)
     offer_id: str | None = None
     options: list[OfferedOption] = []
     name: str | None = None
@@ -145,6 +150,7 @@ class State(BaseModel):
         self.draft = Draft()
         self.booking_id = None
         self.pending = None
+        self.group = []
         self.offer_id = None
         self.options = []
 

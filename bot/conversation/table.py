@@ -17,6 +17,7 @@ import bot.conversation.booking as booking
 import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
+import bot.conversation.group as group
 import bot.conversation.notices as notices
 import bot.conversation.reask as reask
 import bot.conversation.route as route
@@ -57,7 +58,8 @@ class If:
 def adds_booking_details(said: Said) -> bool:
     """A service, staff member or time, said as part of booking ("haircut", "rather 11", "no, Friday")."""
     r = said.reading
-    return (_details(said) and r.intent in ("book", "availability", "affirm", "deny")) or _relative(said)
+    return (_details(said) and r.intent in ("book", "availability", "affirm", "deny")) or _relative(said) \
+        or group.narrows(said)
 
 
 def adds_new_time(said: Said) -> bool:
@@ -78,12 +80,13 @@ def names_a_booking(said: Said) -> bool:
 
 def _relative(said: Said) -> bool:
     """ "An hour later", "same time on Thursday", "anything earlier?": a change to the time on the table."""
-    return said.relative is not None and said.reading.intent not in ("cancel", "list", "help", "handoff", "bye", "info")
+    return said.relative and said.reading.intent not in ("cancel", "list", "help", "handoff", "bye", "info")
 
 
 def _details(said: Said) -> bool:
+    """Something the booking under way can take: a service, staff member, time, "the earliest", an unclear day."""
     r = said.reading
-    return bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when)
+    return bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when or r.earliest or r.unclear)
 
 
 # --- the table ----------------------------------------------------------------------------------------------
@@ -116,7 +119,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.ASK_NEW_TIME, Said): If(adds_new_time, changes.new_time),
     (Step.PICK_NEW_SLOT, SlotChoice): changes.new_slot_chosen,
     (Step.PICK_NEW_SLOT, Said): If(adds_new_time, changes.new_time),
-    (Step.CONFIRM_MOVE, Yes): confirm.move,
+    (Step.CONFIRM_MOVE, Yes): changes.move_confirmed,
     (Step.CONFIRM_MOVE, No): confirm.kept,
     (Step.CONFIRM_MOVE, Said): If(adds_new_time, changes.new_time),  # "no, Friday instead"
     # whatever the question on the table

@@ -17,6 +17,7 @@ from typing import Literal
 import openai
 from pydantic import ValidationError
 
+from ..in_context import within
 from ..rules import read as rules_read
 from ..types import Context, Reading
 from .merge import merge
@@ -50,6 +51,10 @@ class LLMReader:
         self.structured = True  # switched off for good once the server says it lacks structured outputs
 
     def __call__(self, text: str, context: Context) -> Reading:
+        """The reading of `text`, in its context (picks, relative changes, corrections: see `in_context`)."""
+        return within(self._read(text, context), text, context)
+
+    def _read(self, text: str, context: Context) -> Reading:
         rules = rules_read(text, context)
         if self.mode == "hybrid" and rules.intent != "other":
             return rules

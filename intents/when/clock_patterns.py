@@ -60,18 +60,18 @@ HOUR_BEFORE_DAY = lazy_rx(rf"(?:\b(?:at|um|@)\s*)?\b(?P<h>{HOUR_DIGITS}|{NUMBER_
 CLOCK = rx(rf"(?<![\d.:/])\b(?:{_CLOCK_CORE})(?![\d:])(?!\s*(?:€|eur\b|euro|dollars?|\$|%|stars?|sterne))")
 # the other end of a range whose first end is a bare number: "between 2 and 4", "14-16 Uhr"
 RANGE_TAIL = rx(rf"{MASK}\s*(?:-|–|to|till|until|and|bis|und)\s*(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\b(?![.:]\d)"
-                r"(?!\s*(?:st|nd|rd|th|days?|tage|people|personen))")
+                r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage|people|personen))")
 RANGE_HEAD = rx(rf"\b(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?\s*(?:-|–|bis)\s*{MASK}")
 TRIGGERED = rx(
     rf"\b(?P<trig>{AT}|{AFTER}|{BEFORE}|between|zwischen)\s+(?:the\s+|ca\.?\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?!\d)(?![\d.:/]\d)(?!\.\d)"
-    r"(?!\s*(?:st|nd|rd|th|days?|weeks?|tage?n?|wochen?|monate?n?|months?|minutes?|mins?|minuten|hours?|stunden?"
+    r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|weeks?|tage?n?|wochen?|monate?n?|months?|minutes?|mins?|minuten|hours?|stunden?"
     r"|%|€|\$|x\b|\.\s*(?:[a-zäöü]|\d))|\s*[.]?\s*(?:of|de[sn]?)\s)")
 # "morning @ 10": the same, after an at-sign (which has no word boundary before it)
 TRIGGERED_AT = lazy_rx(TRIGGERED.pattern.replace(r"\b(?P<trig>", r"(?<![\w@])(?=@)(?P<trig>", 1))
 PART_NUMBER = rx(
-    rf"\b(?P<part>{PART})\s+(?:at\s+|um\s+|around\s+|gegen\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\b(?![.:]\d)(?!\s*(?:st|nd|rd|th|days?|tage))"
+    rf"\b(?P<part>{PART})\s+(?:at\s+|um\s+|around\s+|gegen\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\b(?![.:]\d)(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage))"
     rf"|\b(?P<h2>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m2>[0-5]\d))?\s+(?:in the|in der|am|at|this|heute|in)?\s*(?P<part2>{PART})\b")
-AFTER_DATE = rx(rf"{MASK}+\s*,?\s*(?:at\s+|um\s+)?(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?![\d.:/])(?!\s*(?:st|nd|rd|th|days?|tage|people|personen))")
+AFTER_DATE = rx(rf"{MASK}+\s*,?\s*(?:at\s+|um\s+)?(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?![\d.:/])(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage|people|personen))")
 PART_ALONE = rx(rf"\b(?:in the\s+|am\s+|in der\s+|the\s+|this\s+|at\s+|zur\s+)?({PART})\b")
 BARE_TIME = rx(rf"^\s*(?:{AT}\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\s*[.!?]*\s*$")
 

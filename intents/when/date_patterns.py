@@ -17,6 +17,8 @@ NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today
            r"|nice weekend|good weekend|in a minute|in einer minute|one moment|einen moment"
            r"|(?:this|that|the) one|(?:first|second|third) (?:one|option)"
            r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|euros?|dollars?|bucks)\b"
+           rf"|\b(?:{NUMBER_WORD})\s+(?:people|persons|personen|leute|kids|kinder|children|adults|erwachsene)\b"
+           r"|\b(?:zu (?:zweit|dritt|viert|fünft)|party of \w+)\b"
            r"|(?<!\bin )(?<!within )\d+\s*(?:years?|jahre?n?)\b(?!\s+(?:ago|from|hence|back|later|earlier)\b))")
 
 # Absolute dates (patterns for the rarer forms are compiled on first use: start-up stays short)
@@ -60,7 +62,7 @@ OF_MONTH = lazy_rx(
     rf"|kommenden|previous|the previous|last|the last|letzten|vorigen|des letzten|des vorigen|des nächsten)\s+"
     rf"(?:month|monats)\b")
 ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor))"
-                 rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor))")
+                 rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor|street|st\b|avenue|ave\b|road|rd\b|blvd|boulevard|place|lane|ln\b|drive|dr\b|grade|birthday|anniversary|century))")
 DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})(?:\.|s?te[nr]?\b)(?!\d)(?!\s*(?:uhr|\d))")
 # German ordinal words as typed without ß or umlauts too ("dreissigster", "fuenfter")
 DE_ORDINALS: dict[str, int] = {

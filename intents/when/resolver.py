@@ -59,7 +59,8 @@ GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
 GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
-NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option")
+NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option", "people",
+              "person", "leute", "kids", "kinder", "children", "adults", "erwachsene", "zu ", "party")
 DAY_ABBREVIATIONS = {
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
     "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
@@ -143,6 +144,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     if not words.isdisjoint(GATE_PARTS):
         read_parts(s)
     if unclear_day and not s.days and not s.ranges:
-        # "thuesday at 3": Tuesday or Thursday? Nothing is read, so the dialogue asks rather than taking today
-        return When(unclear=unclear_day)
+        # "thuesday at 3": Tuesday or Thursday? No day is read, so the dialogue asks rather than taking today;
+        # the time said with it stays, for the day the answer names
+        found = combine(s, text, now, tz, opening_hours) if s.clocks else NOTHING
+        return When(time=found.time if found.date is None and found.start is None else None, unclear=unclear_day)
     return combine(s, text, now, tz, opening_hours)

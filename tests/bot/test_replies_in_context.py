@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from bot.conversation.relative import Relative, bare_hour, instead, pick_by_position, relative
 from dialogue_kit import Chat, at
 
 
@@ -98,28 +95,6 @@ async def test_a_move_relative_to_the_booking_asked_when(text, new):
     await chat.say("move my haircut")
     reply = await chat.say(text)
     assert new in reply.split(" to ")[-1].split(" auf ")[-1]
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("push it back an hour", Relative(shift=timedelta(hours=1))),
-    ("15 minutes later", Relative(shift=timedelta(minutes=15))),
-    ("eine halbe Stunde früher", Relative(shift=timedelta(minutes=-30))),
-    ("same time on Thursday", Relative(same_time=True)),
-    ("gleiche Uhrzeit", Relative(same_time=True)),
-    ("anything earlier?", Relative(direction=-1)),
-    ("geht's auch später?", Relative(direction=1)),
-    ("I want a haircut on Friday", None),
-])
-def test_relative_words(text, expected):
-    assert relative(text) == expected
-
-
-def test_positions_clock_times_and_corrections_in_words():
-    assert pick_by_position("the 2nd one then", 3) == 1
-    assert pick_by_position("the 5th one", 3) is None
-    assert pick_by_position("I'd like the first appointment you have next week please thanks", 3) is None
-    assert bare_hour("fine, 11 then") == (11, 0) and bare_hour("the 2nd one") is None
-    assert instead("nicht Mittwoch, sondern Donnerstag") == "Donnerstag"
 
 
 async def test_a_relative_move_said_before_picking_the_booking_applies_to_the_one_picked():

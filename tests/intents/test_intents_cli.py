@@ -100,3 +100,77 @@ def test_console_script_speaks_the_contract() -> None:
     assert "error" in out[1]
     assert out[2]["intent"] == "other"
     assert out[3]["date"] == "2026-03-29" and out[3]["time"] == "14:30"
+
+
+# --- the optional context object -------------------------------------------------------------------------
+
+OFFERS = [{"label": "Tue 31 Mar, 10:00", "start": "2026-03-31T10:00:00", "staff": "sarah"},
+          {"label": "Tue 31 Mar, 11:00", "start": "2026-03-31T11:00:00", "staff": "tom"},
+          {"label": "Wed 1 Apr, 11:00", "start": "2026-04-01T11:00:00+02:00"}]
+
+
+def test_a_reply_is_read_against_the_offers_and_the_anchor_of_its_context() -> None:
+    out = _run([
+        _case("pick", "the 2nd one then", context={"expecting": "choice", "offers": OFFERS}),
+        _case("day", "Wednesday please", context={"expecting": "choice", "offers": OFFERS}),
+        _case("shift", "an hour later", context={"expecting": "when", "anchor": "2026-03-31T10:00:00"}),
+        _case("same", "same time on Thursday", context={"anchor": "2026-03-31T10:00:00"}),
+        _case("earlier", "anything earlier?", context={"expecting": "choice", "offers": OFFERS}),
+        _case("fix", "actually make it 3", context={"expecting": "confirm", "anchor": "2026-03-31T10:00:00"}),
+    ])
+    by_id = {o["id"]: o for o in out}
+    assert by_id["pick"]["pick"] == 2 and (by_id["pick"]["date"], by_id["pick"]["time"]) == ("2026-03-31", "11:00")
+    assert by_id["day"]["pick"] == 3 and by_id["day"]["date"] == "2026-04-01"
+    assert by_id["shift"]["shift_minutes"] == 60 and by_id["shift"]["time"] == "11:00"
+    assert by_id["same"]["same_time"] is True and (by_id["same"]["date"], by_id["same"]["time"]) == ("2026-04-02", "10:00")
+    assert by_id["earlier"]["direction"] == -1 and by_id["earlier"]["end"] == "2026-03-31T10:00:00+02:00"
+    assert by_id["fix"]["correction"] is True and by_id["fix"]["time"] == "15:00"
+    assert all(KEYS <= set(o) and "error" not in o for o in out)
+
+
+def test_the_context_keys_appear_only_when_said() -> None:
+    out = _run([_case("a", "book a haircut with Sarah tomorrow at 10"), _case("b", "right now"),
+                _case("c", "haircut with Sarah on thuesday at 3pm")])
+    assert set(out[0]) == KEYS
+    assert out[1]["earliest"] is True and out[1]["date"] is None and out[1]["time"] is None
+    assert out[2]["unclear"] == "thuesday" and out[2]["date"] is None
+
+
+@pytest.mark.parametrize(("context", "says"), [
+    ([1, 2], "context must be an object"),
+    ({"expecting": "maybe"}, "context.expecting"),
+    ({"offers": {"label": "x"}}, "context.offers must be a list"),
+    ({"offers": [{"start": "2026-03-31T10:00:00"}]}, "label"),
+    ({"offers": [{"label": "x", "start": "soon"}]}, "context.offers[1].start"),
+    ({"offers": [{"label": "x", "when": "2026-03-31T10:00:00"}]}, "unknown key"),
+    ({"anchor": "next week"}, "context.anchor"),
+    ({"anchor": "2026-03-31T10:00:00", "booking": "b1"}, "unknown context key"),
+])
+def test_a_bad_context_gets_an_error_line_like_any_other_broken_line(context, says) -> None:
+    out = _run([_case("bad", "the 2nd one", context=context), _case("ok", "the 2nd one", context={"offers": OFFERS})])
+    bad, good = out
+    assert bad["id"] == "bad" and says in bad["error"] and bad["intent"] == "other"
+    assert all(bad[k] is None for k in KEYS - {"id", "intent"})
+    assert good["pick"] == 2 and "error" not in good
+
+
+def test_a_null_context_is_no_context() -> None:
+    out = _run([_case("a", "the 2nd one", context=None)])
+    assert "error" not in out[0] and "pick" not in out[0]
+
+
+def test_several_services_and_the_party_are_printed_when_said() -> None:
+    both, people, one = _run([
+        _case("s", "haircut and beard trim with Tom tomorrow at 11"),
+        _case("p", "haircuts for me and my son tomorrow at 3"),
+        _case("o", "book a haircut with Sarah tomorrow at 10"),
+    ])
+    assert both["services"] == ["haircut", "beard"] and "party" not in both
+    assert people["party"] == 2 and "services" not in people
+    assert "services" not in one and "party" not in one
+
+
+def test_a_shift_by_days_or_weeks_counts_from_the_anchor() -> None:
+    out, = _run([_case("w", "a week later", context={"expecting": "when", "anchor": "2026-03-25T10:00:00"})])
+    assert out["shift_minutes"] == 7 * 24 * 60
+    assert out["date"] == "2026-04-01" and out["time"] == "10:00"

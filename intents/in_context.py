@@ -1,0 +1,471 @@
+"""Replies read against the conversation: what the bot just offered or asked, and the time being changed.
+
+"the 2nd one", "fine, 11 then", "the Thursday one", "the one with Tom" pick an offered option;
+"an hour later", "same time on Thursday" count from `Context.anchor`; "anything earlier?" looks
+before the earliest offered time; "make it 3", "not Wednesday, Thursday", "with Tom instead" correct
+one part of what is being confirmed; "whatever's the earliest you have", "right now" ask for the
+earliest free time. The words are recognised from the text alone, on every reading (the rules' or a
+language model's), and resolved against the context where it holds what they point at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from .rules import read as rules_read
+from .types import Context, Reading
+from .when import resolve
+
+Reader = Callable[[str, Context], Reading]
+_SHORT = 7  # words: a longer message is a request of its own, not a pick or a bare correction
+
+
+def read(text: str, context: Context) -> Reading:
+    """The rules' reading of `text`, in its context."""
+    return within(rules_read(text, context), text, context)
+
+
+def within(r: Reading, text: str, context: Context, reread: Reader = rules_read) -> Reading:
+    """`r` (any reader's reading of `text`) with what the text means against `context`. Never raises.
+
+    `reread` reads the part that counts in "not Wednesday, Thursday"."""
+    if context.expecting is None and not context.offers and context.anchor is None and not r.unclear \
+            and isinstance(text, str) and _GATE_WORDS.isdisjoint(text.lower().translate(_SPACES).split()):
+        return r  # most messages: no context, and no word that would point at one
+    try:
+        return _within(r, text, context, reread)
+    except Exception:  # the dialogue must never crash on a message; the reading stays as it was
+        return r
+
+
+def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
+    if not isinstance(text, str):
+        return r
+    low = text.lower()
+    if r.unclear and (r.date or r.start):
+        r = replace(r, unclear=None)  # another reader found the day after all
+    elif r.unclear and len(low) == len(text) and (at := low.find(r.unclear)) >= 0:
+        r = replace(r, unclear=text[at:at + len(r.unclear)])  # as the customer wrote it
+    if r.unclear and r.intent == "other" and context.expecting in ("when", "confirm", "choice"):
+        r = replace(r, intent="book")  # "thuesday?" answers the question about the day
+    bound = context.expecting is not None or bool(context.offers) or context.anchor is not None
+    if bound:
+        r = _in_offered_week(r, low, context)
+        picked = _pick(r, text, low, context)
+        if picked is not None:
+            return picked
+        other = _on_offered_day(r, text, context)
+        if other is not None:
+            return other
+    r = _earliest(r, text, low, context)
+    if bound:
+        corrected = _correction(r, text, low, context, reread)
+        if corrected is not None:
+            return corrected
+    rel = relative(low)
+    if rel is None or (rel.direction and r.has_when):
+        return r
+    r = replace(r, shift=rel.shift, same_time=rel.same_time, direction=rel.direction)
+    starts = [o.start for o in context.offers if o.start is not None]
+    resolved = resolve_relative(r, context.anchor, starts, context.now.tzinfo)
+    if resolved is not None:
+        return resolved
+    if rel.shift and r.has_when and not _other_when(low, _SHIFT.search(low), r, context):
+        r = replace(r, date=None, time=None, start=None, end=None)  # "2h later" is no 02:00, "an hour later" no time from now
+    return r
+
+
+def _other_when(low: str, m: re.Match[str] | None, r: Reading, context: Context) -> bool:
+    """Whether the words around the phrase `m` say a day or time of their own."""
+    if m is None:
+        return True
+    rest = low[:m.start()] + " " + low[m.end():]
+    if not rest.strip():
+        return False
+    found = resolve(rest, context.now, r.lang, context.vocabulary.opening_hours)
+    return bool(found.date or found.time or found.start)
+
+
+# --- "an hour later", "same time on Thursday", "anything earlier?" ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A change relative to a time already known: by an amount, to the same time on another day, or
+    simply earlier / later than what was offered ("anything earlier?")."""
+
+    shift: timedelta | None = None  # "an hour later" (+), "15 Minuten früher" (-), "a week later"
+    same_time: bool = False  # "same time on Thursday", "gleiche Uhrzeit"
+    direction: int = 0  # -1 "anything earlier?", +1 "something later?" (no amount said)
+
+
+_AMOUNT = (r"(?<![\w'])(?P<n>\d{1,3}|an?|one|two|three|four|ein(?:e|en|em)?|zwei|drei|vier|half an?|a quarter of an?|"
+           r"eine halbe|einer halben|einer|ne|'?ne)\s*(?P<unit>hours?|hrs?|h|minutes?|mins?|stunden?|std|minuten?|"
+           r"days?|weeks?|wks?|tage?n?|wochen?)")
+_HALF_HOUR = r"(?P<half>half an hour|a half hour|einer? halben? stunde|'?ne halbe stunde|halbe stunde|" \
+             r"(?:a )?quarter of an hour|(?:eine[rn]? )?viertelstunde)"
+_LATER = r"later|back|after|later on|sp(?:ä|ae)ter|nach hinten"
+_EARLIER = r"earlier|sooner|forward|up|before|fr(?:ü|ue)her|nach vorne?"
+_AMOUNT2 = _AMOUNT.replace("?P<n>", "?P<n2>").replace("?P<unit>", "?P<unit2>")  # the amount after the direction
+_HALF_HOUR2 = _HALF_HOUR.replace("?P<half>", "?P<half2>")
+_SHIFT = re.compile(
+    rf"(?:(?:{_AMOUNT}|{_HALF_HOUR})\s+(?:(?:by|um)\s+)?(?P<dir>{_LATER}|{_EARLIER})\b)"
+    rf"|(?:\b(?P<dir2>{_LATER}|{_EARLIER})\s+(?:by\s+|um\s+)?(?:{_AMOUNT2}|{_HALF_HOUR2})\b)",
+    re.IGNORECASE,
+)
+_WORDS = {"a": 1, "an": 1, "one": 1, "ein": 1, "eine": 1, "einen": 1, "einer": 1, "ne": 1, "'ne": 1,
+          "two": 2, "zwei": 2, "three": 3, "drei": 3, "four": 4, "vier": 4}
+_SAME_TIME = re.compile(r"\b(?:(?:the )?same time|same hour|(?:die |zur |zu der )?(?:gleiche[nr]?|selbe[nr]?) "
+                        r"(?:uhr)?zeit|um die gleiche zeit)\b", re.IGNORECASE)
+_DIRECTION = re.compile(
+    r"^\W*(?:(?:and|or|ok|okay|hmm+|hm|und|oder|na ja|naja|also)\W+)*(?:(?:is there |do you have |have you got )?"
+    r"(?:anything|something|any time|a time|sth|maybe|perhaps|any)?\s*(?P<en>earlier|later|sooner)(?: (?:than that|"
+    r"that day|maybe|perhaps|possible|available|please|on that day|in the day))?|(?:geht(?:'s| es)?|gibt(?:'s| es)|"
+    r"haben sie|habt ihr|hast du|ist|wäre|waere|vielleicht|noch|auch|etwas|was|eher|lieber|doch)?(?:\s+(?:auch|noch|"
+    r"es|was|etwas|eher|vielleicht|ein bisschen|bisschen))*\s*(?P<de>fr(?:ü|ue)her|sp(?:ä|ae)ter)(?:\s+(?:was|etwas|"
+    r"frei|m(?:ö|oe)glich|noch|auch|vielleicht|bitte))*)\W*$",
+    re.IGNORECASE,
+)
+# cheap looks before the patterns: every relative change needs one of these
+_DIRECTION_WORDS = ("later", "back", "after", "spät", "spaet", "hinten", "earlier", "sooner", "forward", "up",
+                    "before", "früh", "frueh", "vorn")
+_UNIT_WORDS = ("hour", "hr", "min", "stund", "std", "quarter", "viertel", "half", "halb", "day", "week", "wk", "tag",
+               "woche")
+_H_UNIT = re.compile(r"\d\s?h\b")  # "2h later"
+_SAME_WORDS = ("same", "gleich", "selbe")
+_MOVE_VERB = re.compile(r"\b(?:push|move|put|shift|bump|set)\b", re.IGNORECASE)
+
+
+def relative(text: str) -> Relative | None:
+    """The relative change a message asks for ("push it back an hour", "gleiche Uhrzeit"), or None."""
+    low = text.lower()
+    if any(w in low for w in _DIRECTION_WORDS):
+        if any(u in low for u in _UNIT_WORDS) or _H_UNIT.search(low):
+            m = _SHIFT.search(low)
+            if m:
+                unit, word = m.group("unit") or m.group("unit2"), (m.group("dir") or m.group("dir2")).lower()
+                amount = _amount(m.group("n") or m.group("n2"), unit, m.group("half") or m.group("half2"))
+                if amount and amount >= timedelta(days=1) and (word in ("after", "before") or (
+                        word == "back" and m.group("dir") and not _MOVE_VERB.search(low))):
+                    amount = None  # "the day after tomorrow", "3 days back" name a day; they move nothing
+                if amount:
+                    later = re.fullmatch(_LATER, m.group("dir") or m.group("dir2")) is not None
+                    return Relative(shift=amount if later else -amount)
+        if len(low) <= 80:
+            m = _DIRECTION.match(low.strip())
+            if m:
+                word = m.group("en") or m.group("de")
+                return Relative(direction=-1 if word in ("earlier", "sooner") or word.startswith("fr") else 1)
+    if any(w in low for w in _SAME_WORDS) and _SAME_TIME.search(low):
+        return Relative(same_time=True)
+    return None
+
+
+def _amount(n: str | None, unit: str | None, half: str | None) -> timedelta | None:
+    if half:
+        return timedelta(minutes=15 if "viertel" in half.lower() or "quarter" in half.lower() else 30)
+    if not n or not unit:
+        return None
+    words = n.lower().split()
+    if "halbe" in words or "halben" in words or "half" in words:
+        count: float = 0.5
+    elif "quarter" in words:
+        count = 0.25
+    elif n.isdigit():
+        count = int(n)
+    else:
+        count = _WORDS.get(words[0].strip("'"), 0) if words else 0
+    unit = unit.lower()
+    if unit.startswith(("d", "t", "w")):  # days and weeks: "a week later", "zwei Tage früher"
+        days = count * (7 if unit.startswith("w") else 1)
+        return timedelta(days=days) if days == int(days) and 0 < days <= 12 * 7 else None
+    minutes = count * (60 if unit.startswith(("h", "st")) else 1)
+    return timedelta(minutes=minutes) if 0 < minutes <= 24 * 60 else None
+
+
+def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datetime], tz: tzinfo | None) -> Reading | None:
+    """`r` with the time its relative change means, or None when there is nothing it is relative to.
+
+    A shift or "same time" counts from `anchor`; "anything earlier?" looks before the earliest of
+    `starts` (the offered times, else the anchor) on its day, "later" after the latest. Local to `tz`.
+    """
+    if r.direction:
+        times = [s.astimezone(tz) for s in starts] or ([anchor.astimezone(tz)] if anchor else [])
+        if not times:
+            return None
+        if r.direction < 0:
+            first = min(times)
+            start, end = datetime.combine(first.date(), time(0), tzinfo=tz), first
+        else:
+            last = max(times)
+            start = last + timedelta(seconds=1)  # after the latest offered (shown as its own minute)
+            end = datetime.combine(last.date() + timedelta(days=1), time(0), tzinfo=tz)
+        return replace(r, date=None, time=None, start=start, end=end)
+    if anchor is None or not (r.shift or r.same_time):
+        return None
+    local = anchor.astimezone(tz).replace(tzinfo=None)
+    moved = local + r.shift if r.shift else datetime.combine(r.date or local.date(), local.time())
+    return replace(r, date=moved.date(), time=moved.time(), start=None, end=None)
+
+
+# --- picking one of the offered options ------------------------------------------------------------------
+
+_ORDINALS = {
+    1: r"first|1st|erste[nrs]?|1\.", 2: r"second|2nd|zweite[nrs]?|2\.", 3: r"third|3rd|dritte[nrs]?|3\.",
+    4: r"fourth|4th|vierte[nrs]?|4\.", 5: r"fifth|5th|f(?:ü|ue)nfte[nrs]?|5\.", 6: r"sixth|6th|sechste[nrs]?|6\.",
+    -1: r"last|letzte[nrs]?",
+}
+_ORDINAL = re.compile(r"(?<![\w.])(?:" + "|".join(f"(?P<o{i if i > 0 else 'last'}>{p})" for i, p in _ORDINALS.items())
+                      + r")(?!\w)", re.IGNORECASE)
+_ONE_OF = re.compile(r"\b(?:the|die|der|den|das)\s+(?P<which>later|earlier|sp(?:ä|ae)tere[nr]?|fr(?:ü|ue)here[nr]?)"
+                     r"(?:\s+(?:one|option|time|slot|termin|uhrzeit|zeit))?\b", re.IGNORECASE)
+_ONE_MOST = re.compile(r"\b(?:the|die|der|den|das)\s+(earliest|latest|fr(?:ü|ue)heste[nr]?|sp(?:ä|ae)teste[nr]?)"
+                       r"(?:\s+(?:one|option|time|slot|of (?:them|those|these)|termin|uhrzeit|zeit))?\s*\W*$")
+_HOUR = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?(?!\d|[:.]\d|(?:st|nd|rd|th)\b|\.)")
+
+
+def pick_by_position(text: str, count: int) -> int | None:
+    """The 0-based index of the option "the 2nd one", "der erste passt", "the later one", "die letzte" points at."""
+    if count == 0 or len(text.split()) > _SHORT:
+        return None
+    m = _ONE_OF.search(text)
+    if m and count >= 2:
+        return count - 1 if m.group("which").lower().startswith(("l", "sp")) else 0
+    m = _ORDINAL.search(text)
+    if m is None:
+        return None
+    name = next(k for k, v in m.groupdict().items() if v)
+    index = count - 1 if name == "olast" else int(name[1:]) - 1
+    return index if 0 <= index < count else None
+
+
+def bare_hour(text: str) -> tuple[int, int] | None:
+    """The one clock time in a short reply ("fine, 11 then", "make it 3", "lieber 15:30"), as written."""
+    if len(text.split()) > _SHORT:
+        return None
+    found = _HOUR.findall(text)
+    if len(found) != 1:
+        return None
+    hour, minute = int(found[0][0]), int(found[0][1] or 0)
+    return (hour, minute) if hour <= 23 and minute <= 59 else None
+
+
+def pick_by_time(hour: int, minute: int, starts: Sequence[datetime | None]) -> int | None:
+    """The 0-based index of the one offered time at this clock time (11 is 11:00 or 23:00; 3 is 3:00 or 15:00)."""
+    hours = {hour, hour + 12} if hour < 12 else {hour}
+    hits = [i for i, s in enumerate(starts) if s is not None and s.hour in hours and s.minute == minute]
+    days = {starts[i].date() for i in hits if starts[i] is not None}  # type: ignore[union-attr]
+    return hits[0] if hits and len(days) == 1 and len({starts[i] for i in hits}) == 1 else None
+
+
+def _pick(r: Reading, text: str, low: str, context: Context) -> Reading | None:
+    """The reading as a pick of one offered option, its day and time taken from the option, or None."""
+    offers = context.offers
+    if not offers or context.expecting not in (None, "choice") or r.start is not None:
+        return None
+    index = _picked(r, text, low, context)
+    if index is None:
+        return None
+    offer = offers[index]
+    if r.intent == "other":
+        r = replace(r, intent="affirm")  # picking an offered option answers the bot's question
+    if offer.start is None:
+        return replace(r, pick=index + 1)
+    local = offer.start.astimezone(context.now.tzinfo)
+    return replace(r, pick=index + 1, date=local.date(), time=local.time().replace(tzinfo=None), start=None,
+                   end=None, unclear=None)
+
+
+def _picked(r: Reading, text: str, low: str, context: Context) -> int | None:
+    """The 0-based index of the option the reply points at: by position, clock time, day or staff member."""
+    offers, tz = context.offers, context.now.tzinfo
+    if r.date is None:
+        index = pick_by_position(text, len(offers))
+        if index is not None:
+            return index
+    starts = [o.start.astimezone(tz) if o.start is not None else None for o in offers]
+    if not any(starts):
+        return None
+    m = _ONE_MOST.search(low) if r.date is None and len(text.split()) <= _SHORT else None
+    if m:  # "the earliest one", "den spätesten": the first or last offered time
+        ordered = sorted((s, i) for i, s in enumerate(starts) if s is not None)
+        return ordered[-1 if m.group(1).startswith(("l", "sp")) else 0][1]
+    if r.staff:  # "the one with Tom", "11 with Tom"
+        starts = [s if s is not None and offers[i].staff == r.staff else None for i, s in enumerate(starts)]
+    if r.date is not None:  # "Thursday at 11", "the Thursday one"
+        starts = [s if s is not None and s.date() == r.date else None for s in starts]
+    clock = (r.time.hour, r.time.minute) if r.time else None if r.number is not None else bare_hour(text)
+    if clock is not None:
+        return pick_by_time(*clock, starts)
+    if (r.date is None and r.staff is None) or r.service or len(text.split()) > _SHORT:
+        return None
+    left = {s for s in starts if s is not None}
+    return next(i for i, s in enumerate(starts) if s is not None) if len(left) == 1 else None
+
+
+def _offered_days(context: Context) -> list[date]:
+    """The days of the offered times, in order (none when the options are not times or the bot asked no choice)."""
+    if context.expecting not in (None, "choice"):
+        return []
+    tz = context.now.tzinfo
+    return sorted({o.start.astimezone(tz).date() for o in context.offers if o.start is not None})
+
+
+_WEEKDAY_ONLY = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|satur|sun|diens|donners|frei|sams|sonn)(?:day|tag)s?\b|\bmittwochs?\b",
+    re.IGNORECASE)
+_OWN_WEEK = re.compile(r"\b(?:this|next|coming|today|tomorrow|diese[nrms]?|n(?:ä|ae)chste[nrms]?|kommende[nrms]?|"
+                       r"heute|morgen|(?:ü|ue)bermorgen)\b|\d{1,2}\.\s*\d|\d{1,2}(?:st|nd|rd|th)\b|\d\.\s*[a-zä]",
+                       re.IGNORECASE)
+
+
+def _in_offered_week(r: Reading, low: str, context: Context) -> Reading:
+    """"Thursday" said about times listed for next week: that week's Thursday, not the nearest one."""
+    if r.date is None or r.start is not None or not _WEEKDAY_ONLY.search(low) or _OWN_WEEK.search(low):
+        return r
+    days = _offered_days(context)
+    if not days or r.date in days or r.date > days[-1]:
+        return r
+    same = [d for d in range((days[0] - r.date).days, (days[-1] - r.date).days + 1) if d > 0 and d % 7 == 0]
+    if len(same) != 1:
+        return r
+    return replace(r, date=r.date + timedelta(days=same[0]))
+
+
+def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
+    """"fine, 11 then" when 11:00 was not among the times listed for one day: that time on that day.
+
+    Only what was said is read here; whether it is free is for the booking system to say."""
+    if r.start is not None or r.intent in ("cancel", "list", "info", "help", "handoff", "bye", "deny"):
+        return None
+    days = _offered_days(context)
+    if not days:
+        return None
+    clock = r.time
+    if clock is None and r.number is None and r.date is None:
+        hour = bare_hour(text)
+        if hour is not None:
+            said = ("at {}:{:02d}" if r.lang == "en" else "um {}:{:02d} uhr").format(*hour)
+            clock = resolve(said, context.now, r.lang, context.vocabulary.opening_hours).time
+    if clock is None:
+        return None
+    day = r.date or (days[0] if len(days) == 1 else None)
+    if day is None or day not in days:
+        return None
+    intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
+    return replace(r, intent=intent, date=day, time=clock, start=None, end=None, unclear=None)
+
+
+# --- corrections: "not Wednesday, Thursday", "actually make it 3", "with Tom instead" ---------------------
+
+_NOT_BUT = re.compile(
+    r"^\W*(?:(?:oh|ah|ach|sorry|oops|no|nope|nein|ne|nee|actually|eigentlich|doch)\W+)*(?:not|nicht)\s+"
+    r"(?:on\s+|am\s+|at\s+|um\s+)?[^,;]{1,25}?\s*(?:[,;\-–]\s*(?:but|sondern|aber)?|but|sondern)\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_CHANGE_WORD = re.compile(r"\b(?:then|instead|make it|rather|actually|dann|lieber|stattdessen|doch|eher)\b",
+                          re.IGNORECASE)
+_NOT_ACTIONS = ("other", "affirm", "deny")
+
+
+def instead(text: str) -> str | None:
+    """The part that counts in "not Wednesday, Thursday" / "nicht Mittwoch, sondern Donnerstag"."""
+    m = _NOT_BUT.match(text.strip())
+    return m.group("rest").strip() if m else None
+
+
+def _correction(r: Reading, text: str, low: str, context: Context, reread: Reader) -> Reading | None:
+    """The reading as a change of one part of what is on the table, or None."""
+    if "not" in low or "nicht" in low:
+        rest = instead(text)
+        if rest:
+            other = reread(rest, Context(now=context.now, lang=context.lang or r.lang,
+                                         vocabulary=context.vocabulary, expecting=context.expecting))
+            if other.has_when or other.staff or other.service:
+                intent = r.intent if r.intent not in _NOT_ACTIONS else other.intent
+                return replace(other, intent=intent if intent not in _NOT_ACTIONS else "book", lang=r.lang,
+                               correction=True)
+    if context.expecting != "confirm":
+        return None
+    change = _CHANGE_WORD.search(low) is not None
+    if not r.has_when and (r.intent in ("other", "deny", "book") or (r.intent == "affirm" and change)):
+        hour = bare_hour(text)
+        if hour is not None:  # "actually make it 3": the hour the business is open at
+            said = ("at {}:{:02d}" if r.lang == "en" else "um {}:{:02d} uhr").format(*hour)
+            when = resolve(said, context.now, r.lang, context.vocabulary.opening_hours)
+            if when.time is not None:
+                return replace(r, intent="book", time=when.time, correction=True)
+    if change and (r.has_when or r.staff or r.service) and r.intent not in ("cancel", "list", "info"):
+        return replace(r, correction=True)  # "with Tom instead", "no, Friday at 11 then"
+    return None
+
+
+# --- "whatever's the earliest you have", "right now", "so früh wie möglich" ------------------------------
+
+_EARLIEST = re.compile(
+    r"(?<![\w'])(?:(?:whatever'?s |what'?s |whatever is |just )?(?:the |your )?(?:very )?earliest(?! (?:i|we) can)\b"
+    r"|soonest|first (?:available|free|open|possible)|next (?:available|free|open|possible)(?! (?:week|month))"
+    r"|as soon as (?:possible|you can|you have)|asap|so (?:fr(?:ü|ue)h|bald|schnell) wie (?:m(?:ö|oe)glich|es geht)"
+    r"|fr(?:ü|ue)hestm(?:ö|oe)glich\w*|schnellstm(?:ö|oe)glich\w*|n(?:ä|ae)chstm(?:ö|oe)glich\w*"
+    r"|m(?:ö|oe)glichst (?:fr(?:ü|ue)h|bald|schnell)|fr(?:ü|ue)heste[nrs]?(?! ?ens)\b"
+    r"|n(?:ä|ae)chste[nrs]? (?:freie[nrs]?|verf(?:ü|ue)gbare[nrs]?|m(?:ö|oe)gliche[nrs]?))",
+    re.IGNORECASE,
+)
+_EARLIEST_WORDS = ("earliest", "soonest", "first ", "next ", "soon as", "asap", "früh", "frueh", "bald", "schnell",
+                   "nächst", "naechst")
+# "right now", "sofort" on their own: the earliest time from now
+_NOW = re.compile(
+    r"^\W*(?:(?:ok|okay|well|hmm+|also|na ja|naja|dann|then)\W+)*(?:can i come |could i come |kann ich )?"
+    r"(?:(?:in )?(?:right now|now|right away|straight away|immediately|today asap)|(?:jetzt )?sofort|jetzt gleich"
+    r"|gleich jetzt|jetzt|am besten (?:jetzt|sofort|gleich))(?:\s+(?:please|pls|bitte|if possible|wenn m(?:ö|oe)glich"
+    r"|if you can|wenn es geht|vorbeikommen|kommen|rein|in|geht das|möglich|moeglich))*\W*$",
+    re.IGNORECASE,
+)
+_NOW_IN = re.compile(r"(?<![\w'])(?:right now|right away|straight away|immediately|(?:jetzt )?sofort|jetzt gleich"
+                     r"|gleich jetzt)(?![\w'])")
+_NOW_WORDS = ("now", "right away", "straight away", "immediately", "sofort", "jetzt", "gleich")
+_FILLER = frozenset("""
+i i'd i'll we you you've your have got can do is are the a an one ones time times slot slots appointment
+please pls then ok okay just give me take book available free open
+ich wir sie ihr haben habt hast den die das der einen termin zeit bitte dann gerne geben nehme frei
+""".split())
+_NEGATED = re.compile(r"\b(?:not|no|nicht|kein\w*|never|nie)\b", re.IGNORECASE)
+_ACTIONS = ("book", "availability", "reschedule")
+# one cheap look for every message: a word one of the recognisers above needs
+_GATE_WORDS = frozenset("""
+later back after earlier sooner forward up before hinten vorn vorne früher frueher später spaeter
+same gleich gleiche gleichen gleicher selbe selben selber
+earliest soonest first next asap soon früh frueh bald schnell nächste nächsten nächster naechste naechsten
+frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
+nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
+now right immediately straight sofort jetzt
+""".split())
+_SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
+
+
+def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
+    """The reading as a request for the earliest free time, when it asks for one."""
+    m = None
+    if any(w in low for w in _EARLIEST_WORDS):
+        m = _EARLIEST.search(low)
+    now_alone = m is None and any(w in low for w in _NOW_WORDS) and _NOW.match(low) is not None
+    if m is None and not now_alone and r.intent in _ACTIONS and not r.has_when:
+        m = _NOW_IN.search(low)  # "haircut with Sarah right now", "kann ich sofort kommen?"
+    if (m is None and not now_alone) or (m is not None and _NEGATED.search(low[:m.start()])):
+        return r
+    if r.intent not in _ACTIONS:
+        # only the phrase and a word or two ("whatever's the earliest you have"), or an answer to the bot's question
+        alone = now_alone or (m is not None and len(
+            [w for w in (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split() if w not in _FILLER]) <= 2)
+        if r.intent not in ("other", "affirm") or not (alone or context.expecting is not None):
+            return r
+        booking = r.service or r.staff or context.expecting in ("when", "choice", "confirm", "service", "staff")
+        r = replace(r, intent="book" if booking else "availability")
+    if now_alone or (m is not None and not any(w in m.group(0) for w in ("soon", "bald", "asap"))):
+        # "so früh wie möglich" is no morning, "right now" no time of its own: only other words give a day
+        if now_alone or not _other_when(low, m, r, context):
+            r = replace(r, date=None, time=None, start=None, end=None)
+    return replace(r, earliest=True)

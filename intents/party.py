@@ -1,0 +1,98 @@
+"""How many people a booking is for: "me and my son" (2), "for three people", "für zwei Personen",
+"wir sind zu dritt", "my wife and I", "mich und meine Tochter".
+
+Only said counts: a plural service ("haircuts") or "we" alone says nothing about the number.
+One cheap test first, since most messages name nobody else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import NUMBER_WORDS
+
+MAX_PARTY = 20  # a larger number said with "people" is no party booking appointments ("for 45 people")
+
+_COUNT_WORDS = {w: n for w, n in NUMBER_WORDS.items() if 2 <= n <= MAX_PARTY}
+_ORDINAL_GROUP = {"zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6}
+
+# family and friends: "my son", "meine Frau", "meinen Mann", "my two kids"
+_RELATIVE = (
+    r"(?:son|sons|daughter|daughters|wife|husband|partner|kid|kids|child|children|boy|boys|girl|girls|mom|mum|mother"
+    r"|dad|father|brother|brothers|sister|sisters|friend|friends|boyfriend|girlfriend|fiance|fiancee|fiancé|fiancée"
+    r"|grandma|grandpa|grandmother|grandfather|aunt|uncle|niece|nephew|cousin|mate|colleague|flatmate|roommate"
+    r"|sohn|söhne|soehne|tochter|töchter|toechter|frau|mann|ehefrau|ehemann|partnerin|kind|kinder|mutter|mama"
+    r"|vater|papa|bruder|brüder|schwester|schwestern|freund|freundin|freunde|freundinnen|oma|opa|tante|onkel"
+    r"|nichte|neffe|cousine|cousin|kollege|kollegin|enkel|enkelin|enkelkind|enkelkinder)"
+)
+_NUM = r"(?:\d{1,2}|" + "|".join(sorted((re.escape(w) for w in _COUNT_WORDS), key=len, reverse=True)) + r")"
+_ONE_RELATIVE = rf"(?:my|our|mein(?:e|en|em|er)?|unser(?:e|en|em|er)?)\s+(?:(?P<n>{_NUM})\s+)?{_RELATIVE}\b"
+_ANY_RELATIVE = _ONE_RELATIVE.replace("?P<n>", "?:")
+_OTHERS = rf"{_ANY_RELATIVE}(?:\s*(?:,|and|&|und|\+)\s*{_ANY_RELATIVE})*"
+_RELATIVE_RX = re.compile(_ONE_RELATIVE)
+
+# words no party size is said without (plain text, no word bounds: most messages name nobody else, and this
+# one quick search is all they cost)
+_HINTS = ("my ", "our ", "mein", "unser", "people", "person", "of us", "zu ", "beide", "both", "wir ", "uns ",
+          "guest", "adult", "leute", "gäste", "erwachsen")
+_QUICK = re.compile("|".join(re.escape(hint) for hint in _HINTS))
+_SELF_AND_OTHERS = re.compile(
+    rf"\b(?:me|myself|mich|mir|ich)\s*(?:,|and|&|und|\+|plus)\s*(?P<others>{_OTHERS})"
+    rf"|\b(?P<others2>{_OTHERS})\s*(?:,|and|&|und|\+)\s*(?:me|myself|i|mich|mir|ich)\b")
+_WORD_NUM = "|".join(sorted((re.escape(w) for w in _COUNT_WORDS), key=len, reverse=True))
+_PEOPLE = re.compile(
+    rf"\b(?P<n>{_NUM})\s+(?:people|persons|person|guests|adults|of us|personen|leute|erwachsene|gäste)\b"
+    rf"|\b(?:wir|uns)\s+(?:alle\s+)?(?P<n2>{_WORD_NUM})\b"
+    r"|\bzu\s+(?P<g>zweit|dritt|viert|fünft|sechst)\b"
+    r"|\b(?:both of us|us both|us two|wir beide|uns beide)\b")
+# just the customer: "just me", "only for me", "nur ich", "nur für mich", "allein" (fewer than asked before)
+_ALONE = re.compile(r"^\W*(?:(?:actually|then|ok(?:ay)?|sorry|no|nein|doch|dann|eigentlich)\W+)*"
+                    r"(?:(?:just|only|nur|bloß)\s+(?:(?:for|für)\s+)?(?:me|myself|mich|ich)|(?:all\s+)?alone|by myself"
+                    r"|(?:ganz\s+)?allein(?:e)?|only one person|just one person|nur eine person)"
+                    r"(?:\W+(?:then|please|bitte|dann|thanks|danke))*\W*$")
+_FOR_SELF_AND_FOR_OTHERS = re.compile(
+    rf"\b(?:for|für) (?:me|myself|mich)\b[^.?!]{{0,40}}?\b(?:for|für) (?P<others>{_OTHERS})")
+
+
+def find_party(low: str) -> int | None:
+    """The number of people the booking is for, when the message says so ("just me": 1); else None."""
+    if len(low) < 40 and _ALONE.match(low):
+        return 1
+    if _QUICK.search(low) is None:
+        return None
+    m = _SELF_AND_OTHERS.search(low) or _FOR_SELF_AND_FOR_OTHERS.search(low)
+    if m:
+        others = m.groupdict().get("others") or m.groupdict().get("others2") or ""
+        return _bounded(1 + _count_others(others))
+    m = _PEOPLE.search(low)
+    if m is None:
+        return None
+    if m.group("g"):
+        return _ORDINAL_GROUP[m.group("g")]
+    number = m.group("n") or m.group("n2")
+    return _bounded(_number(number)) if number else 2  # "both of us", "wir beide"
+
+
+def _count_others(text: str) -> int:
+    total = 0
+    for m in _RELATIVE_RX.finditer(text):
+        total += _number(m.group("n")) if m.group("n") else _plural_guess(m.group(0))
+    return total
+
+
+def _plural_guess(text: str) -> int:
+    """ "my kids" without a number: at least two; "my son": one."""
+    word = text.split()[-1]
+    return 2 if word in _PLURALS else 1
+
+
+_PLURALS = frozenset("""sons daughters kids children boys girls brothers sisters friends
+söhne soehne töchter toechter kinder brüder schwestern freunde freundinnen enkelkinder""".split())
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNT_WORDS.get(word, 0)
+
+
+def _bounded(n: int) -> int | None:
+    return n if 2 <= n <= MAX_PARTY else None

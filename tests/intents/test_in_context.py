@@ -1,0 +1,239 @@
+"""Replies read against their context: picks of offered options, changes relative to a known time,
+corrections of one part, an unclear day, and "the earliest you have" — measured without the dialogue."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from intents import Context, Offer, Reading, read
+from intents.in_context import within
+
+from intent_cases import DEMO, at
+
+NOW = at("2026-11-23T09:00")  # a Monday
+# what the bot offered: two Wednesday times and one on Thursday, with who is free then
+OFFERS = (Offer("Wed 25 Nov, 14:00 (Sarah)", at("2026-11-25T14:00"), "sarah"),
+          Offer("Wed 25 Nov, 14:30 (Tom)", at("2026-11-25T14:30"), "tom"),
+          Offer("Thu 26 Nov, 11:00 (Sarah)", at("2026-11-26T11:00"), "sarah"))
+BOOKING = at("2026-11-25T10:00")  # the booking being moved, or the time being confirmed
+
+
+def offered(text: str) -> Reading:
+    return read(text, Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=OFFERS))
+
+
+def anchored(text: str, expecting: str | None = "when") -> Reading:
+    return read(text, Context(now=NOW, vocabulary=DEMO, expecting=expecting, anchor=BOOKING))
+
+
+def plain(text: str, expecting: str | None = None) -> Reading:
+    return read(text, Context(now=NOW, vocabulary=DEMO, expecting=expecting))
+
+
+# --- picks ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "pick"), [
+    ("the 2nd one then", 2), ("the first one", 1), ("the last one please", 3), ("the later one", 3),
+    ("der erste passt", 1), ("die zweite bitte", 2), ("die letzte", 3), ("the earliest one", 1),
+])
+def test_a_position_picks_that_option_and_its_time(text, pick):
+    r = offered(text)
+    assert r.pick == pick
+    assert (r.date, r.time) == (OFFERS[pick - 1].start.date(), OFFERS[pick - 1].start.time().replace(tzinfo=None))
+
+
+@pytest.mark.parametrize(("text", "pick"), [
+    ("fine, 11 then", 3), ("2:30 please", 2), ("14:30", 2), ("um 11 Uhr", 3), ("lieber 14 Uhr", 1),
+])
+def test_a_clock_time_picks_the_option_at_that_time(text, pick):
+    assert offered(text).pick == pick
+
+
+@pytest.mark.parametrize(("text", "pick"), [("Thursday", 3), ("the Thursday one please", 3), ("Donnerstag", 3),
+                                            ("am Donnerstag bitte", 3)])
+def test_a_weekday_with_one_offered_time_picks_it(text, pick):
+    r = offered(text)
+    assert r.pick == pick and r.date == date(2026, 11, 26) and r.time == time(11, 0)
+
+
+@pytest.mark.parametrize(("text", "pick"), [("the one with Tom", 2), ("bei Tom", 2), ("Tom please", 2)])
+def test_a_staff_member_with_one_offered_time_picks_it(text, pick):
+    assert offered(text).pick == pick
+
+
+@pytest.mark.parametrize("text", [
+    "Wednesday",  # two offered times that day
+    "Sarah",  # two offered times with Sarah
+    "at 4",  # no offered time at 16:00
+    "the 5th one",  # only three were offered
+    "I'd like the first appointment you have next week please, thanks a lot",  # a request of its own
+])
+def test_nothing_is_picked_when_the_reply_fits_no_single_option(text):
+    assert offered(text).pick is None
+
+
+def test_labels_alone_still_allow_a_pick_by_position_and_are_kept_as_offered():
+    context = Context(now=NOW, vocabulary=DEMO, expecting="choice", offered=("Haircut", "Beard trim"))
+    r = read("the second one", context)
+    assert r.pick == 2 and r.date is None
+    assert Context(now=NOW, offers=OFFERS).offered == tuple(o.label for o in OFFERS)
+
+
+def test_no_pick_at_a_confirmation():
+    r = read("the first one", Context(now=NOW, vocabulary=DEMO, expecting="confirm",
+                                      offers=(Offer("Yes"), Offer("No"))))
+    assert r.pick is None
+
+
+# --- changes relative to a known time -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "minutes", "new"), [
+    ("an hour later", 60, "2026-11-25T11:00"), ("push it back an hour", 60, "2026-11-25T11:00"),
+    ("15 minutes later", 15, "2026-11-25T10:15"), ("half an hour earlier", -30, "2026-11-25T09:30"),
+    ("2h later", 120, "2026-11-25T12:00"),
+    ("eine Stunde später", 60, "2026-11-25T11:00"), ("eine halbe Stunde früher", -30, "2026-11-25T09:30"),
+    ("15 Minuten später bitte", 15, "2026-11-25T10:15"),
+])
+def test_a_shift_is_resolved_against_the_anchor(text, minutes, new):
+    r = anchored(text)
+    assert r.shift == timedelta(minutes=minutes)
+    assert (r.date, r.time) == (at(new).date(), at(new).time().replace(tzinfo=None))
+
+
+def test_a_shift_without_an_anchor_names_no_time_of_its_own():
+    r = plain("push it back 2h")
+    assert r.shift == timedelta(hours=2) and r.time is None and r.date is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("same time on Thursday", date(2026, 11, 26)), ("thursday same time", date(2026, 11, 26)),
+    ("gleiche Uhrzeit am Donnerstag", date(2026, 11, 26)), ("zur selben Zeit am Freitag", date(2026, 11, 27)),
+])
+def test_same_time_on_another_day_keeps_the_anchors_clock_time(text, day):
+    r = anchored(text)
+    assert r.same_time and r.date == day and r.time == time(10, 0)
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("anything earlier?", -1), ("something later?", 1), ("do you have anything earlier", -1),
+    ("geht es früher?", -1), ("geht's auch später?", 1), ("vielleicht etwas früher", -1),
+])
+def test_earlier_or_later_looks_before_the_first_or_after_the_last_offered_time(text, direction):
+    r = offered(text)
+    assert r.direction == direction and r.pick is None
+    if direction < 0:
+        assert (r.start, r.end) == (at("2026-11-25T00:00"), OFFERS[0].start)
+    else:
+        assert r.start > OFFERS[2].start and r.end == at("2026-11-27T00:00")
+
+
+def test_earlier_without_offers_counts_from_the_anchor():
+    r = anchored("anything earlier?", expecting="confirm")
+    assert r.direction == -1 and (r.start, r.end) == (at("2026-11-25T00:00"), BOOKING)
+
+
+def test_relative_words_are_read_without_any_context_too():
+    assert plain("15 minutes later").shift == timedelta(minutes=15)
+    assert plain("gleiche Uhrzeit").same_time
+    assert plain("anything earlier?").direction == -1
+    assert plain("I want a haircut on Friday").shift is None
+
+
+# --- corrections ------------------------------------------------------------------------------------------
+
+
+def test_make_it_3_at_the_confirmation_changes_only_the_time():
+    r = anchored("actually make it 3", expecting="confirm")
+    assert r.correction and r.intent == "book" and r.time == time(15, 0) and r.date is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("oh sorry not wednesday, thursday", date(2026, 11, 26)),
+    ("nicht Mittwoch, sondern Donnerstag", date(2026, 11, 26)),
+    ("no not tuesday but friday", date(2026, 11, 27)),
+])
+def test_not_one_day_but_another_reads_the_day_that_counts(text, day):
+    r = anchored(text, expecting="confirm")
+    assert r.correction and r.intent == "book" and r.date == day and r.time is None
+
+
+@pytest.mark.parametrize(("text", "staff"), [("with Tom instead", "tom"), ("lieber bei Sarah", "sarah")])
+def test_another_staff_member_instead_is_a_correction(text, staff):
+    r = anchored(text, expecting="confirm")
+    assert r.correction and r.staff == staff and not r.has_when
+
+
+def test_a_plain_yes_or_a_new_request_is_no_correction():
+    assert not anchored("yes please", expecting="confirm").correction
+    assert not plain("not wednesday, thursday").correction  # nothing on the table to correct
+
+
+# --- an unclear day ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("haircut with Sarah on thuesday at 3pm", "thuesday"),  # Tuesday or Thursday?
+    ("Haarschnitt bei Sarah am Donstag um 10", "Donstag"),  # Dienstag or Donnerstag?
+])
+def test_an_ambiguous_misspelled_day_is_unclear_and_no_day_is_guessed(text, word):
+    r = plain(text)
+    assert r.unclear == word and r.date is None and r.start is None
+
+
+def test_an_unclear_day_answering_when_is_part_of_the_booking():
+    assert plain("thuesday?", expecting="when").intent == "book"
+
+
+def test_a_misspelling_with_one_close_day_is_read_as_that_day():
+    r = plain("haircut on wendsday at 2pm")
+    assert r.unclear is None and r.date == date(2026, 11, 25) and r.time == time(14, 0)
+
+
+# --- the earliest free time -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "right now", "whatever's the earliest you have", "the next free one", "earliest available", "asap please",
+    "as soon as possible", "sofort", "so früh wie möglich", "den nächsten freien Termin bitte", "jetzt gleich",
+    "haircut with Sarah right now", "Haarschnitt bei Tom sofort", "kann ich sofort kommen?",
+])
+def test_the_earliest_is_a_request_for_the_first_free_time(text):
+    r = plain(text)
+    assert r.earliest and r.intent in ("book", "availability")
+    assert r.time is None and r.date is None  # never today at the current minute, never "früh" as the morning
+
+
+def test_the_earliest_on_a_day_keeps_the_day():
+    r = plain("the earliest you have on Friday")
+    assert r.earliest and r.date == date(2026, 11, 27)
+
+
+def test_the_earliest_answering_when_is_part_of_the_booking():
+    r = plain("whatever's the earliest", expecting="when")
+    assert r.earliest and r.intent == "book"
+
+
+@pytest.mark.parametrize("text", [
+    "Not right now, thanks.", "No, I don't want to book an appointment right now.", "that's all for right now",
+    "is the salon open now?", "block my bank account asap", "I'm in Santa Rosa right now",
+])
+def test_now_in_other_sentences_is_no_request_for_the_earliest(text):
+    assert not plain(text).earliest
+
+
+# --- any reader -------------------------------------------------------------------------------------------
+
+
+def test_a_reading_from_another_reader_is_read_in_context_too():
+    model = Reading(intent="other", lang="en", number=2)
+    r = within(model, "the 2nd one then", Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=OFFERS))
+    assert r.pick == 2 and r.time == time(14, 30)
+
+
+def test_a_day_another_reader_found_is_not_unclear():
+    model = Reading(intent="book", lang="en", date=date(2026, 11, 24), unclear="thuesday")
+    assert within(model, "thuesday", Context(now=NOW, vocabulary=DEMO)).unclear is None

@@ -1,0 +1,75 @@
+"""Against what is on the table: moves by days and weeks from the booking's own time, a time that was not
+listed taken on the day the list was for, and a weekday meaning that day of the week offered."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from intents import Context, Offer, Reading, read
+
+from intent_cases import DEMO, at
+
+NOW = at("2026-11-23T09:00")  # a Monday
+BOOKING = at("2026-11-25T10:00")  # a Wednesday
+ONE_DAY = tuple(Offer(f"Mon 30 Nov, {h}", at(f"2026-11-30T{h}"), "tom") for h in ("09:00", "10:45", "12:30"))
+NEXT_WEEK = tuple(Offer(f"{d} {h}", at(f"{d}T{h}"), "tom")
+                  for d, h in (("2026-11-30", "09:00"), ("2026-12-01", "10:00"), ("2026-12-03", "11:30")))
+
+
+def anchored(text: str) -> Reading:
+    return read(text, Context(now=NOW, vocabulary=DEMO, expecting="when", anchor=BOOKING))
+
+
+def offered(text: str, offers: tuple[Offer, ...]) -> Reading:
+    return read(text, Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=offers))
+
+
+@pytest.mark.parametrize(("text", "days", "day"), [
+    ("a week later", 7, date(2026, 12, 2)), ("push it back a week", 7, date(2026, 12, 2)),
+    ("2 days earlier", -2, date(2026, 11, 23)), ("move it up a week", -7, date(2026, 11, 18)),
+    ("eine Woche später", 7, date(2026, 12, 2)), ("zwei Tage früher", -2, date(2026, 11, 23)),
+    ("einen Tag nach hinten", 1, date(2026, 11, 26)),
+])
+def test_a_shift_by_days_or_weeks_keeps_the_bookings_clock_time(text: str, days: int, day: date) -> None:
+    r = anchored(text)
+    assert r.shift == timedelta(days=days)
+    assert (r.date, r.time) == (day, time(10))
+
+
+@pytest.mark.parametrize("text", ["the day after tomorrow", "3 days back", "a week before christmas"])
+def test_words_that_name_a_day_are_no_shift(text: str) -> None:
+    assert read(text, Context(now=NOW, vocabulary=DEMO)).shift is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [("fine, 11 then", "en"), ("gut, dann 11", "de"), ("ok 11:15", "en")])
+def test_a_time_not_listed_is_taken_on_the_day_the_list_was_for(text: str, lang: str) -> None:
+    r = offered(text, ONE_DAY)
+    assert r.pick is None and r.intent == "book"
+    assert r.date == date(2026, 11, 30) and r.time is not None and r.time.hour == 11
+
+
+def test_a_time_not_listed_is_not_given_a_day_when_the_list_spans_several() -> None:
+    assert offered("fine, 11 then", NEXT_WEEK).date is None
+
+
+@pytest.mark.parametrize(("text", "pick", "clock"), [
+    ("ok thursday 11 then", None, time(11)), ("dann Donnerstag um 11", None, time(11)),
+    ("thursday 11:30", 3, time(11, 30)), ("the tuesday one", 2, time(10)),
+])
+def test_a_weekday_means_that_day_of_the_week_offered(text: str, pick: int | None, clock: time) -> None:
+    r = offered(text, NEXT_WEEK)
+    assert r.pick == pick
+    assert r.date == (date(2026, 12, 3) if "thu" in text.lower() or "donn" in text.lower() else date(2026, 12, 1))
+    assert r.time == clock
+
+
+def test_a_weekday_with_a_date_of_its_own_is_kept() -> None:
+    assert offered("thursday 26th at 11", NEXT_WEEK).date == date(2026, 11, 26)
+    assert offered("this thursday at 11", NEXT_WEEK).date == date(2026, 11, 26)
+
+
+def test_the_unclear_day_keeps_the_time_said_with_it() -> None:
+    r = read("Haarschnitt bei Sarah am Donstag um 10", Context(now=NOW, vocabulary=DEMO))
+    assert r.unclear == "Donstag" and r.date is None and r.time == time(10)

@@ -1,0 +1,94 @@
+"""Nothing is booked on words that only look like a booking: choosing what was offered, looking for a
+provider, thanking for a booking, closing for the day, asking about one's own calendar. Each of these
+would start a booking flow (or put a wrong time into it) if read as `book`."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import read
+
+from intent_cases import ctx
+
+ACTIONS = ("book", "cancel", "reschedule")
+
+
+@pytest.mark.parametrize("text", [
+    "yes, I'll stick with that one", "ok let's go with them", "sure, I'd rather have that one",
+    "yes please book", "yep, please book it", "that's right, proceed with the booking",
+])
+def test_accepting_what_was_offered_is_an_answer_not_a_new_booking(text: str) -> None:
+    assert read(text, ctx()).intent == "affirm"
+
+
+@pytest.mark.parametrize("text", [
+    "yes, go with that one and also book me a beard trim", "I'll take that one, and I want to see Sarah too",
+])
+def test_choosing_and_asking_for_more_is_still_a_booking(text: str) -> None:
+    assert read(text, ctx()).intent == "book"
+
+
+@pytest.mark.parametrize("text", [
+    "can you find me a barber nearby?", "I'm searching for someone in Leipzig", "could you look up hairdressers for me",
+    "I want one close to the station",
+])
+def test_looking_for_a_provider_is_a_search_without_a_time(text: str) -> None:
+    r = read(text, ctx())
+    assert r.intent not in ACTIONS
+    assert r.time is None and r.date is None
+
+
+@pytest.mark.parametrize("text", ["I'd like one", "we'd like two please", "I'm looking for one near the park"])
+def test_a_number_after_like_or_looking_for_is_no_clock_time(text: str) -> None:
+    assert read(text, ctx()).time is None
+
+
+@pytest.mark.parametrize("text,hour", [("like 3 would be great", 15), ("book me for 4", 16)])
+def test_like_and_for_before_an_hour_still_give_the_time(text: str, hour: int) -> None:
+    r = read(text, ctx())
+    assert r.time is not None and r.time.hour == hour
+
+
+@pytest.mark.parametrize("text", [
+    "thanks so much for helping me book the haircut", "thank you for getting me that appointment!",
+    "Danke fürs Buchen des Termins",
+])
+def test_thanks_for_a_booking_is_thanks(text: str) -> None:
+    assert read(text, ctx()).intent in ("thanks", "bye")
+
+
+@pytest.mark.parametrize("text", [
+    "no, that's all for today, thanks", "not today, thank you", "nope, that was everything for today",
+    "Nein danke, das war's für heute",
+])
+def test_closing_for_the_day_names_no_day(text: str) -> None:
+    r = read(text, ctx())
+    assert r.intent not in ACTIONS
+    assert r.date is None and r.start is None
+
+
+def test_not_today_but_another_day_still_names_that_day() -> None:
+    r = read("not today but tomorrow at 10 would work", ctx("2026-03-27T10:00"))
+    assert r.intent == "book"
+    assert str(r.date) == "2026-03-28"
+
+
+@pytest.mark.parametrize("text", [
+    "can you check my free schedule for the 12th?", "would I have any spare time on Monday?",
+    "what free days do I have next week?", "put the haircut into my calender for 3pm", "add it to my itinerary",
+])
+def test_the_customers_own_calendar_is_not_a_booking_here(text: str) -> None:
+    assert read(text, ctx()).intent not in ACTIONS
+
+
+@pytest.mark.parametrize("text", ["we're on 5th street, right?", "is it the place on 3rd avenue?"])
+def test_a_street_number_is_no_date(text: str) -> None:
+    assert read(text, ctx()).date is None
+
+
+@pytest.mark.parametrize("text", ["haircut for two people tomorrow", "Termin für zwei Personen morgen",
+                                  "three kids and me, tomorrow please", "wir kommen zu dritt, morgen"])
+def test_how_many_people_is_no_clock_time(text: str) -> None:
+    r = read(text, ctx("2026-03-27T10:00"))
+    assert r.time is None
+    assert str(r.date) == "2026-03-28"

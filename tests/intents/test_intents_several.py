@@ -1,0 +1,93 @@
+"""Several appointments in one message: how many people, and every service named."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import read
+from intents.party import find_party
+
+from intent_cases import ctx
+
+
+@pytest.mark.parametrize("text, party", [
+    ("haircuts for me and my son tomorrow at 3", 2),
+    ("for 3 people on friday", 3),
+    ("a table of haircuts for two people", 2),
+    ("Haarschnitt für zwei Personen", 2),
+    ("wir sind zu dritt", 3),
+    ("wir kommen zu viert am Samstag", 4),
+    ("my wife and I would like haircuts", 2),
+    ("My husband and I want to come in", 2),
+    ("Termin für mich und meine Tochter", 2),
+    ("meine Frau und ich möchten einen Termin", 2),
+    ("ich und mein Mann", 2),
+    ("me and my two kids", 3),
+    ("me and my son and my daughter", 3),
+    ("a haircut for me and one for my son", 2),
+    ("for my son and me", 2),
+    ("both of us need a cut", 2),
+    ("wir beide", 2),
+    ("the two of us", 2),
+])
+def test_party_size(text: str, party: int) -> None:
+    assert find_party(text.lower()) == party
+    assert read(text, ctx()).party == party
+
+
+@pytest.mark.parametrize("text", [
+    "haircut tomorrow at 3",
+    "haircuts please",
+    "book me in for 2",
+    "option 2",
+    "the 2nd one",
+    "uns passt 15 Uhr",
+    "haircut for me",
+    "we'd like to come on Friday",
+    "for 45 minutes",
+    "my son needs a haircut",
+    "ich möchte zwei Termine verschieben",
+])
+def test_no_party_when_none_is_said(text: str) -> None:
+    assert read(text, ctx()).party is None
+
+
+@pytest.mark.parametrize("text, services", [
+    ("haircut and beard trim with Tom tomorrow at 11", ("haircut", "beard")),
+    ("Haarschnitt und Färben morgen um 10", ("haircut", "coloring")),
+    ("Haarschnitt und Bart bei Tom", ("haircut", "beard")),
+    ("a colour and a cut", ("coloring", "haircut")),
+    ("haircuts for me and my son", ("haircut",)),
+    ("a haircut for me and a haircut for my son", ("haircut",)),
+    ("beard cut please", ("beard",)),
+    ("book a haircut", ("haircut",)),
+    ("what's free tomorrow?", ()),
+])
+def test_every_service_in_order(text: str, services: tuple[str, ...]) -> None:
+    r = read(text, ctx())
+    assert r.services == services
+    assert r.service == (services[0] if services else None)
+
+
+def test_services_named_together_are_no_person() -> None:
+    r = read("Haarschnitt und Färben morgen um 10", ctx())
+    assert (r.intent, r.staff, r.staff_text) == ("book", None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "me and my son want to set an alarm for 9",
+    "my wife and I need a table for two at the diner",
+    "wir sind zu dritt und suchen ein Hotel",
+])
+def test_a_party_alone_books_nothing(text: str) -> None:
+    assert read(text, ctx()).intent != "book"
+
+
+@pytest.mark.parametrize("text", ["just me", "only me", "nur ich", "nur für mich", "actually just me then", "allein"])
+def test_just_me_is_a_party_of_one(text: str) -> None:
+    assert read(text, ctx()).party == 1
+
+
+@pytest.mark.parametrize("text", ["just me and my son", "give me a haircut", "only me and my wife"])
+def test_just_me_needs_to_be_all_that_is_said(text: str) -> None:
+    assert read(text, ctx()).party != 1
