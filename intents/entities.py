@@ -58,14 +58,14 @@ class _Matcher:
         hit = self._seen.get(cand, "")
         if hit != "":
             return hit
-        from rapidfuzz.distance import Levenshtein  # lazy: only messages with unknown words need it
+        from rapidfuzz.distance import OSA  # lazy: only messages with unknown words need it; a swap ("hiarcut") is one edit
 
         found = None
         for key, cid in self.fuzzy.get(cand[0], ()):
             if abs(len(key) - len(cand)) > 1:
                 continue
             limit = 1 if len(key) < 9 else 2
-            if Levenshtein.distance(cand, key, score_cutoff=limit) <= limit:
+            if OSA.distance(cand, key, score_cutoff=limit) <= limit:
                 found = cid
                 break
         if len(self._seen) > 50_000:

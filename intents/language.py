@@ -29,18 +29,19 @@ be will just get see help let's sounds good great works after before between fro
 your you're who which was were been has had am pm o'clock noon tonight weekend month about instead
 """.split())
 _TOKEN = re.compile(r"[a-zäöüß']+")
+_UMLAUT_WORD = re.compile(r"[a-z']*[äöüß][a-zäöüß']*")
 
 
 def detect(norm: str, default: str = "en") -> str:
     """'de' when German words (or umlauts) outnumber English ones, else 'en'."""
-    de = en = 0
-    for tok in _TOKEN.findall(norm):
+    tokens = _TOKEN.findall(norm)
+    de = len(_UMLAUT_WORD.findall(norm))  # a word with an umlaut counts for German on its own
+    en = 0
+    for tok in tokens:
         if tok in _DE:
             de += 1
         if tok in _EN:
             en += 1
-        if any(c in "äöüß" for c in tok):
-            de += 1
     if de > en:
         return "de"
     if en > de:

@@ -174,12 +174,15 @@ CANCEL = (
     r"schaffe es nicht", r"schaff(?:e)? es nicht", r"ausfallen lassen", r"nicht wahrnehmen", r"abmelden", r"zurückziehen",
 )
 RESCHEDULE = (
-    r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the)(?: \w+)? (?:back|forward|later|to)",
+    r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the|both|them|all|one)(?: \w+){0,2} (?:back|forward|later|to)",
     r"push back", r"bring (?:it |my \w+ )?forward", r"shift", r"change (?:it|the (?:time|date|day|appointment|booking)|my (?:time|date|day|appointment|booking)|that)",
     r"switch (?:it|my|the)",
     r"verschieb\w*", r"verleg\w*", r"umbuch\w*", r"umleg\w*", r"anderen tag", r"andere zeit", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
     r"(?:nach hinten|nach vorne?|weiter) (?:schieben|legen)", r"schieben",
+    # an amount earlier or later: "eine Woche später machen", "do it an hour later" ("later today" is a time)
+    r"(?:eine?[nr]?|zwei|drei|\d+|halbe) (?:\w+ )?(?:später|früher|spaeter|frueher) (?:machen|legen|kommen|haben)",
+    r"(?:do|have|make) (?:it|this|mine) (?:an?|one|two|three|\d+|half an?|a few|a couple of) (?:\w+ ){0,2}(?:later|earlier|sooner)",
 )
 # Asking what is already booked: "booked" here does not mean booking something new.
 LIST_BOOKED = (
@@ -386,7 +389,7 @@ QUESTION = (
 # "how much did I spend last week" or "set up direct deposit" is not a request for an appointment here.
 # Single words are looked up as whole words (a set is much faster than a long alternation); phrases are cues.
 FOREIGN_WORDS = frozenset("""
-bank banking banks deposit deposited deposits paycheck paychecks payday paid salary income earn earned earning earnings
+bank banking banks insurance deposit deposited deposits paycheck paychecks payday paid salary income earn earned earning earnings
 spend spent spending transaction transactions purchase purchases checks checkbook checkbooks cheque cheques credit
 visa mastercard amex bill bills rent mortgage loan loans 401k w2 w2s apr dollar dollars euro euros yen peso pesos
 money transfer balance budget tax taxes overdraft fraud wage wages benefits

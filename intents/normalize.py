@@ -44,11 +44,14 @@ _ASCII_TABLE.update({ord(c): " " for c in "\t\n\r\f\v"})
 _ASCII_TABLE.update({ord("`"): "'"})
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def clean(text: str) -> str:
     """Lower-case, straight quotes, no emoji; same length as `text` so spans line up."""
     if text.isascii():
         out = text.translate(_ASCII_TABLE)
-        if not any(c < " " or c == "\x7f" for c in out):
+        if _CONTROL.search(out) is None:
             return out
     return "".join(_clean_char(c) for c in text)
 

@@ -498,4 +498,4 @@ _CANCEL_RESERVATION = re.compile(
     r"|\b(?:no longer|won'?t|will not|not gonna|not going to) (?:need|want|require)\s+(?:[\w'-]+\s+){0,4}?" + _RESERVED + r"\b"
     r"|\b" + _RESERVED + r"\b[^.?!]{0,80}?\b(?:(?:be|get|is|been) )?(?:cancel\w*|called off|released?|dropped)\b"
     r"|\b(?:" + lexicon.APPT + r")\b[^.?!]{0,40}?\b(?:absagen|stornieren|löschen|streichen|canceln)\b")
-_MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|ihn|ihn|es|den|das)\b")
+_MOVE_OBJECT = re.compile(r"\b(?:it|that|this|mine|one|ones|them|both|these|those|ihn|es|den|das|beide)\b")

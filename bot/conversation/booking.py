@@ -152,6 +152,9 @@ async def advance(turn: Turn) -> None:
         turn.note(turn.t("staff_no_service", staff=turn.staff_name(d.staff), service=turn.service_name(d.service),
                          others=others))
         d.staff = None
+    if d.unclear and not (d.date or d.start):
+        turn.ask(Step.ASK_WHEN, turn.t("which_day", word=d.unclear))  # "thuesday": asked, never guessed
+        return
     when_known = bool(d.date or d.time or d.start)
     if not d.staff and not d.any_staff:
         if len(offering) == 1:
@@ -197,9 +200,12 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.staff, draft.any_staff = r.staff, False
     elif r.any_staff:
         draft.staff, draft.any_staff = None, True
+    if r.unclear and not (r.date or r.start):
+        draft.unclear = r.unclear
     if r.has_when:
         if r.date or r.start:
             draft.date, draft.time, draft.start, draft.end = r.date, r.time, r.start, r.end
+            draft.unclear = None
         elif r.time:
             draft.time = r.time
             draft.start = draft.end = None
@@ -218,9 +224,6 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     if browsing and not d.date and not d.start and not d.time:
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
-    if r.unclear and d.service and not (d.date or d.start):
-        turn.ask(Step.ASK_WHEN, turn.t("which_day", word=r.unclear))  # "thuesday": asked, never guessed
-        return
     await advance(turn)
 
 

@@ -66,10 +66,12 @@ class Draft(BaseModel):
     earliest: bool = False  # "whatever's the earliest you have": the first free times, not a spread of them
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
     party: int | None = None  # how many people, when more than the customer ("me and my son")
+    unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
 
     def forget_when(self) -> None:
         self.date = self.time = self.start = self.end = None
         self.earliest = False
+        self.unclear = None
 
 
 class Pending(BaseModel):

@@ -17,9 +17,13 @@ NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today
            r"|nice weekend|good weekend|in a minute|in einer minute|one moment|einen moment"
            r"|(?:this|that|the) one|(?:first|second|third) (?:one|option)"
            r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|euros?|dollars?|bucks)\b"
-           rf"|\b(?:{NUMBER_WORD})\s+(?:people|persons|personen|leute|kids|kinder|children|adults|erwachsene)\b"
-           r"|\b(?:zu (?:zweit|dritt|viert|fünft)|party of \w+)\b"
+
            r"|(?<!\bin )(?<!within )\d+\s*(?:years?|jahre?n?)\b(?!\s+(?:ago|from|hence|back|later|earlier)\b))")
+
+# How many people, in words: "two people", "zu dritt" (looked for only when such a word is there)
+PEOPLE_WORDS = ("people", "person", "leute", "kids", "kinder", "children", "adults", "erwachsene", "zu ", "party of")
+PEOPLE = rx(rf"\b(?:{NUMBER_WORD})\s+(?:people|persons|personen|leute|kids|kinder|children|adults|erwachsene)\b"
+            r"|\b(?:zu (?:zweit|dritt|viert|fünft)|party of \w+)\b")
 
 # Absolute dates (patterns for the rarer forms are compiled on first use: start-up stays short)
 ISO = rx(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")

@@ -14,7 +14,7 @@ from .clock_passes import read_clocks, read_parts
 from .clock_patterns import BARE_TIME, MINUTE_WORDS
 from .combine import combine
 from .date_passes import read_dates, read_german_ordinals, read_holidays
-from .date_patterns import DE_ORDINALS, NOISE
+from .date_patterns import DE_ORDINALS, NOISE, PEOPLE, PEOPLE_WORDS
 from .day_typos import dayish, repair_weekdays
 from .holidays import STRONG as HOLIDAY_NAMES
 from .holidays import TAILS as HOLIDAY_TAILS
@@ -59,8 +59,7 @@ GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
 GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
-NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option", "people",
-              "person", "leute", "kids", "kinder", "children", "adults", "erwachsene", "zu ", "party")
+NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option")
 DAY_ABBREVIATIONS = {
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
     "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
@@ -103,6 +102,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     s = Scan(text, today, lang)
     if has_digit or any(cue in text for cue in NOISE_CUES):
         s.take(NOISE, lambda m: True)
+    if any(word in text for word in PEOPLE_WORDS):
+        s.take(PEOPLE, lambda m: True)
     if bare_number_is_time:
         m = BARE_TIME.match(s.w)
         if m:

@@ -92,3 +92,17 @@ def test_how_many_people_is_no_clock_time(text: str) -> None:
     r = read(text, ctx("2026-03-27T10:00"))
     assert r.time is None
     assert str(r.date) == "2026-03-28"
+
+
+def test_a_swapped_pair_of_letters_still_names_the_service() -> None:
+    r = read("i wnat a hiarcut on wendsday at 2pm", ctx("2026-03-27T10:00"))
+    assert (r.intent, r.service, str(r.date), r.time.hour) == ("book", "haircut", "2026-04-01", 14)
+
+
+@pytest.mark.parametrize("text", ["can you push the first one back an hour?", "push both of them back a bit"])
+def test_pushing_one_of_several_back_is_a_move(text: str) -> None:
+    assert read(text, ctx()).intent == "reschedule"
+
+
+def test_switching_another_kind_of_plan_is_no_move() -> None:
+    assert read("switch my insurance plan to a new one", ctx()).intent not in ACTIONS
