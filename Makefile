@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat conversations bench bench-reminders score clean
+.PHONY: run test chat conversations bench bench-reminders bench-turns score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(STAMP)
 
 bench-reminders: $(STAMP)
 	$(BIN)/python bench/reminders.py
+
+## bench-turns: full turns through `booking-bot run` (signed Twilio webhooks, fake Twilio), beside a bare aiohttp handler
+bench-turns: $(STAMP)
+	$(BIN)/python bench/turns.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

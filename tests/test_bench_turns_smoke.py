@@ -1,0 +1,31 @@
+"""`make bench-turns` still runs: the full-turn benchmark at tiny sizes, not recorded (never timed here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_customer_of_the_turn_benchmark_gets_every_reply_in_order(tmp_path):
+    results = ROOT / "bench" / "RESULTS.md"
+    before = results.read_text(encoding="utf-8")
+    summary = tmp_path / "summary.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "turns.py"), "--smoke", "--json", str(summary)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    seen = json.loads(summary.read_text(encoding="utf-8"))
+    phases = {name: p for name, p in seen.items() if isinstance(p, dict) and "customers" in p}
+    assert len(phases) == 3, seen  # as fast as possible, a fixed rate, overload
+    for name, p in phases.items():
+        assert p["customers"] > 0, name
+        assert p["complete"] == p["customers"], f"{name}: a customer is missing replies: {p}"
+        assert p["as_expected"] == p["customers"], f"{name}: a conversation went differently: {p}"
+        assert p["non_200"] == 0, f"{name}: a webhook was not answered 200: {p}"
+    assert seen["bare"]["non_200"] == 0 and seen["exit_code"] == 0, seen
+    for row in ("webhook ack, bare aiohttp handler", "full turns/s", "overload: backlog", "bot RSS"):
+        assert row in proc.stdout
+    assert results.read_text(encoding="utf-8") == before, "a smoke run is never recorded"
