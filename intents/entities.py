@@ -193,6 +193,8 @@ def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False
     # a misspelled name only counts where a name is expected: after "with", "bei"... or capitalised
     allow = set()
     for i, (tok, pos) in enumerate(tokens):
+        if tok[0] not in staff.fuzzy:
+            continue  # no name starts with that letter (a pair of words starts with it too)
         if lenient or original[pos:pos + 1].isupper() or _STAFF_CUE.search(low[max(0, pos - 12):pos]):
             allow.add(i)
     fm = staff.fuzz(tokens, allow)
@@ -314,12 +316,15 @@ def find_provider(original: str) -> str | None:
     """A provider named in capitals that the vocabulary does not know, as the user wrote it."""
     if original.islower() or original.isupper():
         return None
-    for m in _PROVIDER_CUE.finditer(original):
+    cued = _CAPITAL_AFTER_WORD.search(original) is not None  # a cue is a word, so a name after one follows a space
+    for m in _PROVIDER_CUE.finditer(original) if cued else ():
         if _AREA_AFTER.match(original, m.end()):
             continue
         name = _trim_run(m.group("run") or m.group("run2"))
         if name:
             return name
+    if _TWO_CAPITALS.search(original) is None and _KIND_WORD.search(original) is None:
+        return None  # a name at a sentence's start counts only with two capitalised words or a kind of place
     for sentence in _SENTENCE.split(original):
         m = _LEADING_RUN.match(sentence)
         if m:
@@ -329,6 +334,8 @@ def find_provider(original: str) -> str | None:
     return None
 
 
+_TWO_CAPITALS = re.compile(r"[A-ZÄÖÜ]\S*\s+(?:(?:&|and|of|und)\s+)?[A-ZÄÖÜ\d]")
+_CAPITAL_AFTER_WORD = re.compile(r"[^.!?\s]\s+(?!I\b|I')[A-ZÄÖÜ]")
 _AREA_AFTER = re.compile(r"\s+(?:area|city|region|county|downtown)\b", re.I)
 _KIND_WORD = re.compile(r"(?i)salon|dental|barber|clinic|studio|cuts|hair|spa\b")
 
@@ -375,12 +382,16 @@ _NAME_AFTER = re.compile(
 _NAME_EXPLICIT = re.compile(
     r"(?i:\b(?:my name is|my name's|mein name ist|ich heiße|ich heisse|call me)\s+)"
     r"(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})")
+# Every cue of the two patterns above contains one of these.
+_NAME_CUES = ("name", "i am", "i'm", "im ", "this is", "call me", "ich hei", "hier ", "ich bin")
 _BARE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3})\s*[.!]?\s*$")
 
 
 def find_name(original: str, expecting_name: bool) -> str | None:
     """The customer's own name: "I'm Anna Schmidt", "ich heiße ...", or a bare answer when asked."""
-    for rx in (_NAME_EXPLICIT, _NAME_AFTER):
+    low = original.lower()
+    cued = any(cue in low for cue in _NAME_CUES)
+    for rx in (_NAME_EXPLICIT, _NAME_AFTER) if cued else ():
         m = rx.search(original)
         if m:
             words = []

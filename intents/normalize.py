@@ -214,7 +214,10 @@ def _expand_days(text: str) -> str:
 def normalize(text: str) -> tuple[str, str]:
     """Return (`clean`, `norm`): the span-preserving view and the typo-repaired view."""
     c = clean(text)
-    n = _expand_days(_DAY_PART_COMPOUND.sub(r"\1 \2", repair_typos(c)))
+    n = repair_typos(c)
+    if "tag" in n or "mittwoch" in n or "morgen" in n or "heute" in n or "sonnabend" in n:
+        n = _DAY_PART_COMPOUND.sub(r"\1 \2", n)  # "Dienstagnachmittag" -> "dienstag nachmittag"
+    n = _expand_days(n)
     return c, _SPACES.sub(" ", n).strip()
 
 
