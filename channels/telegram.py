@@ -246,8 +246,7 @@ class TelegramChannel:
         user, _, _ = _event_user(update)
         key = f"{CHANNEL}:{user if user is not None else '-'}"
         payload = raw if raw is not None else update.model_dump(mode="json", by_alias=True, exclude_none=True)
-        entry = await self.inbox.record(CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload)
-        if entry is None:
+        if not await self.inbox.record(CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload):
             log.info("telegram update %s was already received; ignored", update.update_id)
             return False
         self.conveyor.kick(key)

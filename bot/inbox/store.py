@@ -92,29 +92,21 @@ class Inbox:
         self._insert = storage.insert_for(engine)
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
 
-    async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> Entry | None:
-        """Store a new message durably; None if this (channel, message id) was seen before."""
-        now = self.clock.now()
+    async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
+        """Store a new message durably; False if this (channel, message id) was seen before.
+
+        One insert and nothing else: the webhook waits for it. Where the message stands in the
+        customer's rate window is worked out when it is handled (`next_for`).
+        """
         stmt = (
             self._insert(inbound_messages)
             .values(channel=channel, message_id=message_id, user_key=user_key, payload=json.dumps(payload),
-                    status="pending", received_at=now)
+                    status="pending", received_at=self.clock.now())
             .on_conflict_do_nothing(index_elements=["channel", "message_id"])
             .returning(inbound_messages.c.id)
         )
-        since = now - timedelta(seconds=self.limit.seconds)
         async with self.engine.begin() as conn:
-            row = (await conn.execute(stmt)).first()
-            if row is None:
-                return None
-            position = (await conn.execute(
-                sa.select(sa.func.count()).select_from(inbound_messages).where(
-                    inbound_messages.c.user_key == user_key,
-                    inbound_messages.c.received_at > since,
-                    inbound_messages.c.id <= row.id,
-                )
-            )).scalar_one()
-        return Entry(row.id, channel, message_id, user_key, payload, now, position)
+            return (await conn.execute(stmt)).first() is not None
 
     async def next_for(self, user_key: str) -> Entry | None:
         """The customer's oldest message not handled yet."""

@@ -266,8 +266,7 @@ class WhatsAppChannel:
             return web.Response(status=400, text="MessageSid and From are required")
         payload = {"from": sender, "body": str(form.get("Body", "")), "profile": str(form.get("ProfileName", ""))}
         key = f"{CHANNEL}:{sender.removeprefix('whatsapp:')}"
-        entry = await self.inbox.record(CHANNEL, sid, key, payload)
-        if entry is None:
+        if not await self.inbox.record(CHANNEL, sid, key, payload):
             log.info("whatsapp message %s was already received; ignored", sid)
         else:
             self.conveyor.kick(key)
