@@ -9,6 +9,7 @@ change feed, the conversations' progress, the dialogue's notices, the channels' 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class Timing:
     reconcile_days: int = 14  # how far ahead a reconciliation looks for bookings made elsewhere
 
 
+STOP_TIMEOUT = 10.0
+"""How long stopping waits for a tick under way (a batch of sends) before cancelling it."""
+
+
 class ReminderScheduler:
     """Plans, claims and sends reminders, follow-ups, no-show follow-ups and nudges."""
 
@@ -84,6 +89,8 @@ class ReminderScheduler:
         self.timing = timing
         self._reconciled_at: datetime | None = None
         self._job = None
+        self._ticking = asyncio.Lock()  # held while a tick runs, so stopping can wait for it
+        self._stopping = False
         self.also = list(also)  # other loops on the same trigger (the notifications)
 
     def now(self) -> datetime:
@@ -118,16 +125,31 @@ class ReminderScheduler:
         scheduler.start()
         self._job = scheduler
 
-    async def stop(self) -> None:
-        if self._job is not None:
-            self._job.shutdown(wait=False)
-            self._job = None
+    async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """No new tick starts; the one under way finishes (what it sent is marked sent) before the trigger
+        stops, so the database is never closed under it. APScheduler's own shutdown would cancel it mid-send."""
+        if self._job is None:
+            return
+        self._stopping = True
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._ticking:
+                    pass
+        except TimeoutError:
+            log.warning("reminders: the tick under way did not finish within %.0fs; it is stopped", timeout)
+        self._job.shutdown(wait=False)
+        self._job = None
 
     async def _safe_tick(self) -> None:
-        try:
-            await self.tick()
-        except Exception:  # the next tick tries again; a broken row never stops the loop
-            log.exception("reminders: tick failed")
+        async with self._ticking:
+            if self._stopping:
+                return
+            try:
+                await self.tick()
+            except Exception:  # the next tick tries again; a broken row never stops the loop
+                log.exception("reminders: tick failed")
+            except asyncio.CancelledError:  # stopped after STOP_TIMEOUT: leases let the next start resend
+                log.info("reminders: a tick was stopped at shutdown")
 
     # --- planning ----------------------------------------------------------------------------
 

@@ -252,3 +252,38 @@ async def test_a_batch_that_outlives_its_lease_leaves_the_rest_for_the_next_clai
     assert 0 < first < 6  # it stopped before the lease ran out
     assert await sched.send_due() + first == 6
     assert sorted(user for _, user, *_ in phone.got) == [str(i) for i in range(6)]  # each once
+
+
+class SlowPhone(Phone):
+    """A channel whose first send waits until the test lets it through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = asyncio.Event()
+        self.let_through = asyncio.Event()
+
+    async def __call__(self, kind, user, reply, variables):
+        self.sending.set()
+        await self.let_through.wait()
+        return await super().__call__(kind, user, reply, variables)
+
+
+async def test_stopping_lets_a_send_under_way_finish(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app = await build_app(Settings(_env_file=None), clock=clock, engine=sqlite_engine)
+    phone = SlowPhone()
+    sched = build_scheduler(app, {"telegram": phone, "whatsapp": phone})
+    await book_in_chat(app)  # Thursday 10:00: the 24 h reminder is due on Wednesday at 10:00
+    await sched.tick()  # planned on Monday
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    sched.start(every_seconds=3600)  # the first tick runs at once, the next not within this test
+    await phone.sending.wait()
+    stopping = asyncio.create_task(sched.stop())
+    for _ in range(20):
+        await asyncio.sleep(0)  # give stop() every chance to return early
+    assert not stopping.done(), "stop() returned while a reminder was being sent"
+    phone.let_through.set()
+    await stopping
+    assert phone.kinds() == ["reminder"]
+    assert ("reminder", "sent", "Wed 10:00") in await statuses(app)
+    await app.aclose()
