@@ -91,10 +91,11 @@ class ConversationStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._reads = storage.reads(engine)  # reads never wait for the write lock
         self._insert = storage.insert_for(engine)
 
     async def load(self, key: str) -> State:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             row = (await conn.execute(sa.select(conversations.c.state).where(conversations.c.key == key))).first()
         return State() if row is None else _decode(row.state)
 
@@ -130,14 +131,14 @@ class ConversationStore:
     # --- handoffs, as the team sees them -----------------------------------------------------
 
     async def handoff(self, handoff_id: int) -> HandoffRecord | None:
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             row = (await conn.execute(sa.select(handoffs).where(handoffs.c.id == handoff_id))).first()
         return _record(row) if row else None
 
     async def open_handoffs(self) -> list[HandoffRecord]:
         """Handoffs still open, oldest first."""
         query = sa.select(handoffs).where(handoffs.c.closed_at.is_(None)).order_by(handoffs.c.opened_at, handoffs.c.id)
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [_record(row) for row in await conn.execute(query)]
 
     async def reply_handoff(self, handoff_id: int, text: str, now: datetime) -> HandoffRecord | None:
@@ -170,7 +171,7 @@ class ConversationStore:
     async def close_expired(self, now: datetime) -> int:
         """Close the handoffs whose time ran out (the business's timeout); returns how many."""
         query = sa.select(handoffs.c.id).where(handoffs.c.closed_at.is_(None), handoffs.c.closes_at <= now)
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             ids = list((await conn.execute(query)).scalars())
         return sum([await self.close_handoff(i, "timeout", now) is not None for i in ids])
 
@@ -181,12 +182,12 @@ class ConversationStore:
                            h.name)
                  .join_from(handoff_events, handoffs, e.handoff_id == h.id)
                  .where(e.id > after).order_by(e.id).limit(limit))
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [HandoffEvent(**row._mapping) for row in await conn.execute(query)]
 
     async def progress(self, key: str) -> Progress:
         """One customer's progress (an unknown customer has none under way)."""
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             row = (await conn.execute(sa.select(conversations.c.key, conversations.c.state, conversations.c.updated_at)
                                       .where(conversations.c.key == key))).first()
         return _progress(row) if row else Progress(key, False, 0, None, datetime.min)
@@ -199,7 +200,7 @@ class ConversationStore:
         query = (sa.select(c.key, c.state, c.updated_at)
                  .where(sa.or_(sa.and_(c.flow == "book", c.updated_at > since), c.key.in_(also)))
                  .order_by(c.updated_at.desc()).limit(limit))
-        async with self._engine.connect() as conn:
+        async with self._reads.connect() as conn:
             return [_progress(row) for row in await conn.execute(query)]
 
 

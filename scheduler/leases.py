@@ -25,13 +25,14 @@ class LeasedRows:
 
     def __init__(self, engine: AsyncEngine, table: sa.Table) -> None:
         self.engine = engine
+        self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.table = table
         self._insert = storage.insert_for(engine)
 
     async def next_due(self) -> datetime | None:
         """When the next planned row falls due."""
         t = self.table.c
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return (await conn.execute(sa.select(sa.func.min(t.not_before)).where(t.status == "planned"))
                     ).scalar_one_or_none()
 

@@ -86,16 +86,16 @@ class NotificationStore(LeasedRows):
         n = notifications.c
         query = (sa.select(n.booking_start).where(n.booking_id == booking_id, n.booking_start.is_not(None))
                  .order_by(n.id.desc()).limit(1))
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return (await conn.execute(query)).scalar_one_or_none()
 
     async def handoff_of(self, target: str, sent_ref: str) -> int | None:
         """The handoff a sent notification was about (the operator answers by replying to it)."""
         n = notifications.c
         query = sa.select(n.handoff_id).where(n.target == target, n.sent_ref == sent_ref, n.handoff_id.is_not(None))
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return (await conn.execute(query.limit(1))).scalar_one_or_none()
 
     async def listing(self) -> list[Any]:
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return list((await conn.execute(sa.select(notifications).order_by(notifications.c.id))).all())

@@ -125,7 +125,7 @@ class ReminderStore(LeasedRows):
         query = (sa.select(r.booking_id).where(r.status == "planned", r.kind.in_(("reminder", "follow_up")),
                                                r.booking_id.is_not(None))
                  .group_by(r.booking_id).order_by(sa.func.min(r.not_before)).limit(limit))
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return list((await conn.execute(query)).scalars())
 
     async def drop(self, booking_id: str, why: str) -> None:
@@ -137,7 +137,7 @@ class ReminderStore(LeasedRows):
 
     async def nudge_keys(self) -> list[str]:
         """Customers with a nudge planned and not yet sent."""
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return list((await conn.execute(sa.select(reminders.c.user_key).where(_PLANNED_NUDGE))).scalars())
 
     async def plan_nudges(self, wanted: Sequence[tuple[str, Planned]], settled: Sequence[str], now: datetime) -> None:
@@ -161,5 +161,5 @@ class ReminderStore(LeasedRows):
     # --- the operator's view -------------------------------------------------------------------
 
     async def listing(self) -> list[Any]:
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return list((await conn.execute(sa.select(reminders).order_by(reminders.c.due_at, reminders.c.id))).all())

@@ -4,8 +4,8 @@ Each component owns its tables (declared next to its repository) and its own Ale
 history; this package only holds what they share, so no component borrows another's.
 """
 
-from .engine import is_memory, make_engine
+from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
 from .types import UTCDateTime, greatest, insert_for
 
-__all__ = ["MIGRATION_LOCK", "UTCDateTime", "greatest", "insert_for", "is_memory", "make_engine", "migrate", "run_alembic_env"]
+__all__ = ["MIGRATION_LOCK", "UTCDateTime", "greatest", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env"]

@@ -74,7 +74,18 @@ def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a read-only view (`reads`) takes a snapshot without the write lock: under WAL it never waits for a writer
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "booking_bot_read_only"
+
+
+def reads(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine for transactions that only read. On SQLite they start without taking the write
+    lock, so a turn's reads never queue behind another turn's writes; a write through it is a bug (under
+    WAL it fails when another writer got in first). On PostgreSQL it is the engine itself."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def _postgres_engine(url: URL, schema: str | None, **kwargs: Any) -> AsyncEngine:

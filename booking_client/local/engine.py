@@ -12,6 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from storage import reads
+
 from ..backend import Now
 from ..business import Business, Service, Staff
 from ..errors import InvalidRequest, NotFound, SlotTaken
@@ -47,6 +49,7 @@ class LocalBackend:
         self._engine = engine
         self._now = now
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._reading = async_sessionmaker(reads(engine), expire_on_commit=False)  # never waits for a writer
         self._postgres = engine.dialect.name == "postgresql"
 
     # --- the protocol -----------------------------------------------------------
@@ -61,7 +64,7 @@ class LocalBackend:
         lo, hi = max(start, earliest), min(end, latest)  # starts before `end` and no later than `latest`
         if lo > hi or not people:
             return []
-        async with self._transaction() as session:
+        async with self._read() as session:
             busy = await self._busy(session, {p.id for p in people}, lo, hi + svc.duration + svc.buffer_after)
         taken = {person.id: schedule.BusyTimes(busy.get(person.id, ())) for person in people}
         span = svc.duration + svc.buffer_after  # what a start blocks: the service and the clean-up after it
@@ -104,7 +107,7 @@ class LocalBackend:
 
     async def get(self, booking_id: str) -> Booking:
         """One booking by id; NotFound for an unknown id."""
-        async with self._transaction() as session:
+        async with self._read() as session:
             return _booking(await self._row(session, booking_id))
 
     async def list_for_contact(self, contact: Contact, *, include_past: bool = False) -> list[Booking]:
@@ -112,7 +115,7 @@ class LocalBackend:
         query = select(BookingRow).where(BookingRow.contact_ref == contact.ref)
         if not include_past:
             query = query.where(BookingRow.status.in_(ACTIVE), BookingRow.end_at > self._clock())
-        async with self._transaction() as session:
+        async with self._read() as session:
             rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.id))
             return [_booking(row) for row in rows]
 
@@ -171,14 +174,14 @@ class LocalBackend:
             query = query.where(BookingRow.start_at >= _require_aware(start, "start"))
         if end is not None:
             query = query.where(BookingRow.start_at < _require_aware(end, "end"))
-        async with self._transaction() as session:
+        async with self._read() as session:
             rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.staff, BookingRow.id))
             return [_booking(row) for row in rows]
 
     async def changes_since(self, cursor: int = 0, limit: int = 500) -> list[BookingChange]:
         """Change-log entries after `cursor`, oldest first; continue from the last one's cursor."""
         query = select(BookingEventRow).where(BookingEventRow.seq > cursor).order_by(BookingEventRow.seq).limit(limit)
-        async with self._transaction() as session:
+        async with self._read() as session:
             rows = await session.scalars(query)
             return [BookingChange(r.seq, r.booking_id, ChangeKind(r.kind), r.at) for r in rows]
 
@@ -191,6 +194,13 @@ class LocalBackend:
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
         with map_exceptions():
             async with self._sessions.begin() as session:
+                yield session
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads: on SQLite it takes no write lock."""
+        with map_exceptions():
+            async with self._reading.begin() as session:
                 yield session
 
     def _service(self, service_id: str) -> Service:

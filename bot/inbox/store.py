@@ -87,6 +87,7 @@ class Inbox:
     def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None,
                  parallel: int = PARALLEL_TURNS) -> None:
         self.engine = engine
+        self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self.limit = limit or RateLimit()
         self._insert = storage.insert_for(engine)
@@ -111,7 +112,7 @@ class Inbox:
     async def next_for(self, user_key: str) -> Entry | None:
         """The customer's oldest message not handled yet."""
         c = inbound_messages.c
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             row = (await conn.execute(
                 sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
                 .where(c.user_key == user_key, c.status == "pending").order_by(c.id).limit(1)
@@ -139,7 +140,7 @@ class Inbox:
     async def waiting_users(self, channel: str) -> list[str]:
         """Customers with messages recorded but not handled (e.g. the process stopped mid-turn)."""
         c = inbound_messages.c
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             rows = await conn.execute(
                 sa.select(c.user_key).where(c.channel == channel, c.status == "pending").group_by(c.user_key)
                 .order_by(sa.func.min(c.id))

@@ -56,6 +56,7 @@ class Contacts:
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self.engine = engine
+        self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self._insert = storage.insert_for(engine)
 
@@ -75,7 +76,7 @@ class Contacts:
     async def get(self, key: str) -> tuple[datetime | None, bool]:
         """(last inbound time, opted out) for the customer."""
         c = channel_contacts.c
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             row = (await conn.execute(sa.select(c.last_inbound_at, c.opted_out).where(c.key == key))).first()
         if row is None:
             return None, False
@@ -87,6 +88,7 @@ class DeliveryLog:
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self.engine = engine
+        self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self._insert = storage.insert_for(engine)
 
@@ -124,5 +126,5 @@ class DeliveryLog:
         query = sa.select(outbound_messages).order_by(c.id)
         if user_key is not None:
             query = query.where(c.user_key == user_key)
-        async with self.engine.connect() as conn:
+        async with self.reads.connect() as conn:
             return [dict(r._mapping) for r in await conn.execute(query)]
