@@ -192,13 +192,15 @@ class ConversationStore:
                                       .where(conversations.c.key == key))).first()
         return _progress(row) if row else Progress(key, False, 0, None, datetime.min)
 
-    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000) -> list[Progress]:
-        """Conversations with a booking under way touched after `since`, plus the customers in `also`,
-        most recent first (an index on flow keeps this cheap)."""
+    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000, *,
+                          any_flow: bool = False) -> list[Progress]:
+        """Conversations with a booking under way touched after `since` (with `any_flow`, every conversation
+        touched after it), plus the customers in `also`, most recent first (an index on flow keeps this cheap)."""
         c = conversations.c
         also = list(also)
+        touched = c.updated_at > since if any_flow else sa.and_(c.flow == "book", c.updated_at > since)
         query = (sa.select(c.key, c.state, c.updated_at)
-                 .where(sa.or_(sa.and_(c.flow == "book", c.updated_at > since), c.key.in_(also)))
+                 .where(sa.or_(touched, c.key.in_(also)) if also else touched)
                  .order_by(c.updated_at.desc()).limit(limit))
         async with self._reads.connect() as conn:
             return [_progress(row) for row in await conn.execute(query)]

@@ -23,7 +23,8 @@ class Conversations(Protocol):
 
     async def progress(self, key: str) -> Progress: ...
 
-    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000) -> list[Progress]: ...
+    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000, *,
+                          any_flow: bool = False) -> list[Progress]: ...
 
 
 Sender = Callable[[str, str, Reply, dict[str, str]], Awaitable[Any]]

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 RECONCILE_LIMIT = 200
 NUDGE_LOOKBACK = timedelta(days=1)
+NUDGE_SLACK = timedelta(minutes=1)  # a turn saved while the last tick read is seen by the next one
+NUDGE_CHANGES = 10_000  # conversations read per tick at most (a few seconds' changes never come near it)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class ReminderScheduler:
         self.batch = timing.batch
         self.timing = timing
         self._reconciled_at: datetime | None = None
+        self._nudges_checked_at: datetime | None = None  # the moment the last tick planned nudges up to
         self._job = None
         self._ticking = asyncio.Lock()  # held while a tick runs, so stopping can wait for it
         self._stopping = False
@@ -207,14 +210,28 @@ class ReminderScheduler:
         return seen
 
     async def plan_nudges(self) -> None:
-        """One "shall we carry on?" for a booking started and left unfinished (never twice for one silence)."""
+        """One "shall we carry on?" for a booking started and left unfinished (never twice for one silence).
+
+        The first tick looks at the last day and at every nudge still planned; later ticks only at the
+        conversations touched since the tick before (a conversation nobody touched keeps its plan), so a tick
+        costs what changed, not how many customers are mid-booking."""
         after = self.nudge_after
         if after is None:
             return
         now = self.now()
-        waiting = await self.store.nudge_keys()
+        checked = self._nudges_checked_at
+        if checked is None or now < checked:  # the first tick, or a clock set back (the console)
+            progress = await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=await self.store.nudge_keys(),
+                                                             limit=NUDGE_CHANGES)
+        else:
+            progress = await self.conversations.progress_of(checked - NUDGE_SLACK, limit=NUDGE_CHANGES,
+                                                             any_flow=True)
+            if len(progress) >= NUDGE_CHANGES:
+                log.warning("reminders: over %d conversations changed since the last tick; looking again next tick",
+                            NUDGE_CHANGES)
+                now = checked  # not marked as checked: the next tick reads this stretch again
         wanted, settled = [], []
-        for p in await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=waiting):
+        for p in progress:
             if not p.unfinished_booking:
                 settled.append(p.key)
             elif p.nudged_turn != p.turns:
@@ -223,7 +240,8 @@ class ReminderScheduler:
                     due = self.rules.quiet.first_allowed_after(due, self.rules.tz)
                 wanted.append((p.key, Planned("nudge", _nudge_dedupe(p.key, p.turns), due, "planned")))
         if wanted or settled:
-            await self.store.plan_nudges(wanted, settled, now)
+            await self.store.plan_nudges(wanted, settled, self.now())
+        self._nudges_checked_at = now
 
     # --- sending -----------------------------------------------------------------------------
 

@@ -287,3 +287,30 @@ async def test_stopping_lets_a_send_under_way_finish(sqlite_engine):
     assert phone.kinds() == ["reminder"]
     assert ("reminder", "sent", "Wed 10:00") in await statuses(app)
     await app.aclose()
+
+
+async def test_after_the_first_tick_nudges_follow_what_changed(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await sched.tick()  # the first tick: nothing under way yet
+    await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a beard trim", lang="en"))
+    await app.dialogue.handle(Inbound("telegram", "1002", text="I'd like a haircut", lang="en"))
+    clock.set(MONDAY_9 + timedelta(minutes=5))
+    await sched.tick()  # both left mid-booking since the last tick: a nudge planned for each
+    await app.dialogue.handle(Inbound("telegram", "1002", text="stop", lang="en"))  # 1002 leaves the booking
+    clock.set(MONDAY_9 + timedelta(minutes=10))
+    await sched.tick()
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert [user for kind, user, *_ in phone.got] == ["1001"]  # 1002's planned nudge went with the booking
+
+
+async def test_many_customers_mid_booking_are_each_nudged(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await sched.tick()
+    for n in range(30):
+        await app.dialogue.handle(Inbound("telegram", str(2000 + n), text="I'd like a beard trim", lang="en"))
+        clock.set(clock.now() + timedelta(seconds=5))
+        await sched.tick()  # a tick every few seconds while customers come and go
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert sorted(user for kind, user, *_ in phone.got) == [str(2000 + n) for n in range(30)]
