@@ -20,7 +20,7 @@ from intents import Intent, Reading
 
 from .events import Said, Stop
 from .reask import reask
-from .state import CONFIRM_STEPS
+from .state import CONFIRM_STEPS, Step
 from .turn import Turn
 
 
@@ -91,6 +91,10 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     if said.reading.intent == "other" and info.faq_match(turn, said.text):  # one of the business's own questions
         await info.answer(turn, replace(said.reading, intent="info", topic="faq"), said.text)
         return
+    if said.reading.intent == "deny" and step in _NEXT_IF_NONE_FIT:  # "no", "none of these work"
+        turn.state.draft.forget_when()
+        turn.ask(_NEXT_IF_NONE_FIT[step], turn.t("none_fit"))
+        return
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
     if said.reading.intent in ("affirm", "deny") and step is None:
         turn.say(turn.t("nothing_to_stop"))
@@ -99,6 +103,10 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
         await reask(turn)
     else:
         turn.say(hint)
+
+
+# A list of free times turned down as a whole: ask for another day or time instead.
+_NEXT_IF_NONE_FIT = {Step.PICK_SLOT: Step.ASK_WHEN, Step.PICK_NEW_SLOT: Step.ASK_NEW_TIME}
 
 
 def _looks_like_words(text: str) -> bool:
