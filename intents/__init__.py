@@ -8,9 +8,10 @@ __all__ = ["INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic"
 
 def read(text: str, context: Context) -> Reading:
     """Read one message in its context. Never raises on any input text."""
-    from .in_context import read as _read
+    from .in_context import within
+    from .rules import read as rules_read
 
-    return _read(text, context)
+    return within(rules_read(text, context), text, context, rules_read)
 
 
 def topics_in(text: str) -> tuple[str, ...]:

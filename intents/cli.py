@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .in_context import read
+from . import read
 from .types import Context, Offer, Reading, Vocabulary
 
 _EMPTY = {"intent": "other", "service": None, "staff": None, "date": None, "time": None, "start": None, "end": None}

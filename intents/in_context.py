@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from .rules import read as rules_read
 from .types import Context, Reading
 from .when import resolve
 
@@ -23,12 +22,7 @@ Reader = Callable[[str, Context], Reading]
 _SHORT = 7  # words: a longer message is a request of its own, not a pick or a bare correction
 
 
-def read(text: str, context: Context) -> Reading:
-    """The rules' reading of `text`, in its context."""
-    return within(rules_read(text, context), text, context)
-
-
-def within(r: Reading, text: str, context: Context, reread: Reader = rules_read) -> Reading:
+def within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
     """`r` (any reader's reading of `text`) with what the text means against `context`. Never raises.
 
     `reread` reads the part that counts in "not Wednesday, Thursday"."""

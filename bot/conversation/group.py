@@ -34,7 +34,7 @@ from ..calendar import add_to_calendar_link
 from ..messages import Option
 from .events import Said
 from .payloads import SlotChoice
-from .slots import MAX_OPTIONS, SEARCH_DAYS, Wanted, at, guard_time, period_text, why_not
+from .slots import MAX_OPTIONS, SEARCH_DAYS, Wanted, asked_time, at, guard_time, period_text, why_not
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -119,19 +119,10 @@ async def settle(turn: Turn) -> bool:
     if not (d.date or d.time or d.start):
         turn.ask(Step.ASK_WHEN, turn.t("several_ask_when", count=len(wanted_items), list=_wanted_text(turn, wanted_items)))
         return False
-    now, tz = turn.now(), turn.business.tz
-    if d.time and not d.start:
-        day = d.date or turn.local(now).date()
-        exact = at(day, d.time, tz)
-        if d.date is None and exact < now + turn.business.min_notice:
-            exact = at(day + timedelta(days=1), d.time, tz)
-        return await _at(turn, wanted_items, exact)
-    if d.start and d.end:
-        start, end = d.start, d.end
-    else:
-        assert d.date is not None
-        start, end = at(d.date, time(0), tz), at(d.date + timedelta(days=1), time(0), tz)
-    await _within(turn, wanted_items, start, end)
+    asked = asked_time(turn, d)
+    if isinstance(asked, datetime):
+        return await _at(turn, wanted_items, asked)
+    await _within(turn, wanted_items, *asked)
     return False
 
 

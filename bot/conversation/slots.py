@@ -60,20 +60,26 @@ async def search(turn: Turn, d: Draft) -> Found:
     if d.service is None:
         raise ValueError("a search needs the service")
     want = Wanted(d.service, d.staff)
+    asked = asked_time(turn, d)
+    if isinstance(asked, datetime):
+        return await _exact(turn, want, asked)
+    return await _period(turn, want, *asked, earliest=d.earliest)
+
+
+def asked_time(turn: Turn, d: Draft) -> datetime | tuple[datetime, datetime]:
+    """What the draft asks for: one moment ("at 3": today, or tomorrow once today's is too soon), or a period."""
     now, tz = turn.now(), turn.business.tz
     if d.time and not d.start:
         day = d.date or turn.local(now).date()
         exact = at(day, d.time, tz)
         if d.date is None and exact < now + turn.business.min_notice:
             exact = at(day + timedelta(days=1), d.time, tz)
-        return await _exact(turn, want, exact)
+        return exact
     if d.start and d.end:
-        start, end = d.start, d.end
-    elif d.date is not None:
-        start, end = at(d.date, time(0), tz), at(d.date + timedelta(days=1), time(0), tz)
-    else:
-        raise ValueError("a search needs a day, a time or a period")
-    return await _period(turn, want, start, end, earliest=d.earliest)
+        return d.start, d.end
+    if d.date is not None:
+        return at(d.date, time(0), tz), at(d.date + timedelta(days=1), time(0), tz)
+    raise ValueError("a search needs a day, a time or a period")
 
 
 async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:

@@ -52,7 +52,7 @@ class LLMReader:
 
     def __call__(self, text: str, context: Context) -> Reading:
         """The reading of `text`, in its context (picks, relative changes, corrections: see `in_context`)."""
-        return within(self._read(text, context), text, context)
+        return within(self._read(text, context), text, context, rules_read)
 
     def _read(self, text: str, context: Context) -> Reading:
         rules = rules_read(text, context)

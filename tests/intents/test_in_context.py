@@ -9,6 +9,7 @@ import pytest
 
 from intents import Context, Offer, Reading, read
 from intents.in_context import within
+from intents.rules import read as rules_read
 
 from intent_cases import DEMO, at
 
@@ -230,10 +231,10 @@ def test_now_in_other_sentences_is_no_request_for_the_earliest(text):
 
 def test_a_reading_from_another_reader_is_read_in_context_too():
     model = Reading(intent="other", lang="en", number=2)
-    r = within(model, "the 2nd one then", Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=OFFERS))
+    r = within(model, "the 2nd one then", Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=OFFERS), rules_read)
     assert r.pick == 2 and r.time == time(14, 30)
 
 
 def test_a_day_another_reader_found_is_not_unclear():
     model = Reading(intent="book", lang="en", date=date(2026, 11, 24), unclear="thuesday")
-    assert within(model, "thuesday", Context(now=NOW, vocabulary=DEMO)).unclear is None
+    assert within(model, "thuesday", Context(now=NOW, vocabulary=DEMO), rules_read).unclear is None
