@@ -446,7 +446,8 @@ def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
     if any(w in low for w in _EARLIEST_WORDS):
         m = _EARLIEST.search(low)
     now_alone = m is None and any(w in low for w in _NOW_WORDS) and _NOW.match(low) is not None
-    if m is None and not now_alone and r.intent in _ACTIONS and not r.has_when:
+    asks = r.intent in _ACTIONS or (r.intent in ("other", "affirm") and r.service is not None)  # "beard trim, now"
+    if m is None and not now_alone and asks and not r.has_when:
         m = _NOW_IN.search(low)  # "haircut with Sarah right now", "kann ich sofort kommen?"
     if (m is None and not now_alone) or (m is not None and _NEGATED.search(low[:m.start()])):
         return r

@@ -95,7 +95,7 @@ APPT = r"(?:appointments?|appt|bookings?|reservations?|visits?|sessions?|slots?|
 AFFIRM = (
     r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"sure(?: thing)?", r"ok(?:ay|ey|ie)?", r"k",
     r"kk", r"alright", r"all right", r"of course", r"certainly", r"absolutely", r"definitely", r"indeed",
-    r"correct", r"right", r"exactly", r"perfect", r"great", r"fine", r"good", r"excellent", r"fantastic",
+    r"correct", r"right(?! (?:now|away|then|there|here|after|before)\b)", r"exactly", r"perfect", r"great", r"fine", r"good", r"excellent", r"fantastic",
     r"awesome", r"wonderful", r"cool", r"nice", r"lovely", r"brilliant", r"splendid", r"super", r"agreed",
     r"affirmative", r"confirm(?:ed)?", r"sounds (?:good|great|fine|perfect|nice|right|ok|okay|lovely|about right|wonderful|fantastic|excellent|awesome)",
     r"(?:that|this|it)(?:'s| is| will| would|'ll|'d)? (?:be )?(?:fine|good|great|perfect|correct|right|ok|okay|wonderful|excellent|awesome|fantastic|lovely|nice|do|work|works)",
