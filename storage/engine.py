@@ -1,7 +1,15 @@
-"""One async engine for the whole process, configured so concurrent writers queue instead of failing."""
+"""One async engine for the whole process, configured so concurrent writers queue instead of failing.
+
+On a SQLite file, writes go through ONE connection: writers of this process wait their turn in
+the pool's queue (woken the moment the previous transaction ends) instead of each holding a
+connection and sleeping in SQLite's busy handler with back-off while the lock sits free.
+Transactions that only read (`reads`) have a pool of their own and, under WAL, never wait for
+the writer.
+"""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from sqlalchemy import event
@@ -9,8 +17,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-BUSY_TIMEOUT_MS = 30_000
-"""How long a SQLite writer waits for another one to finish before giving up."""
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another process's write to finish before giving up: below the
+15 s after which Twilio and Telegram stop waiting for a webhook's answer."""
+
+WRITER_WAIT_S = 10.0
+"""How long a write waits for this process's one SQLite writer connection (the same patience)."""
+
+_readers: weakref.WeakKeyDictionary[Any, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
@@ -34,9 +48,23 @@ def is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:")
 
 
+class _SQLiteEngine(AsyncEngine):
+    """An engine whose transactions that only read have a pool of their own (`reads`); disposing it
+    disposes both."""
+
+    __slots__ = ()
+
+    async def dispose(self, close: bool = True) -> None:
+        reader = _readers.get(self.sync_engine)
+        await super().dispose(close)
+        if reader is not None:
+            await reader.dispose(close)
+
+
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
-    memory = is_memory(url)
-    if memory:
+    connect_args = kwargs.pop("connect_args", {})
+    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    if is_memory(url):
         # Every checkout must reach the same in-memory database. SQLAlchemy's default
         # StaticPool hands ONE connection to every coroutine at once, so two concurrent
         # transactions would share (and roll back) each other's work. A pool of exactly
@@ -44,14 +72,20 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("poolclass", AsyncAdaptedQueuePool)
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-    connect_args = kwargs.pop("connect_args", {})
-    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
-    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
-    _serialize_sqlite_writers(engine, wal=not memory)
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+        _serialize_sqlite_writers(engine, wal=False)
+        return engine
+    writer_options = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
+                      "pool_timeout": WRITER_WAIT_S, **kwargs}
+    engine = _SQLiteEngine(create_async_engine(url, connect_args=dict(connect_args), **writer_options).sync_engine)
+    _serialize_sqlite_writers(engine, wal=True)
+    reader = create_async_engine(url, connect_args=dict(connect_args), **kwargs)
+    _serialize_sqlite_writers(reader, wal=True, read_only=True)
+    _readers[engine.sync_engine] = reader
     return engine
 
 
-def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool) -> None:
+def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool, read_only: bool = False) -> None:
     """The SQLAlchemy-documented recipe: we issue BEGIN IMMEDIATE ourselves.
 
     pysqlite's own deferred BEGIN lets two writers both read, then fail with
@@ -70,22 +104,27 @@ def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool) -> None:
             # Readers do not block the writer and vice versa; NORMAL is safe under WAL.
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")  # a write through `reads` fails at once, loudly
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         # a read-only view (`reads`) takes a snapshot without the write lock: under WAL it never waits for a writer
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        plain = read_only or conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if plain else "BEGIN IMMEDIATE")
 
 
 READ_ONLY = "booking_bot_read_only"
 
 
 def reads(engine: AsyncEngine) -> AsyncEngine:
-    """The same engine for transactions that only read. On SQLite they start without taking the write
-    lock, so a turn's reads never queue behind another turn's writes; a write through it is a bug (under
-    WAL it fails when another writer got in first). On PostgreSQL it is the engine itself."""
-    return engine.execution_options(**{READ_ONLY: True})
+    """The engine for transactions that only read. On a SQLite file: connections of their own that start
+    without taking the write lock (and refuse to write), so a turn's reads never queue behind another
+    turn's writes; in memory: the one connection, without the write lock. On PostgreSQL: the engine itself."""
+    sync = engine.sync_engine
+    reader = _readers.get(getattr(sync, "_proxied", sync))  # an engine with options shares its root's pools
+    return reader if reader is not None else engine.execution_options(**{READ_ONLY: True})
 
 
 def _postgres_engine(url: URL, schema: str | None, **kwargs: Any) -> AsyncEngine:

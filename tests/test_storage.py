@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import sqlalchemy as sa
 
 from storage import make_engine, reads
@@ -41,5 +42,19 @@ async def test_writes_still_take_turns(tmp_path):
         async with reads(engine).connect() as conn:
             numbers = sorted((await conn.execute(sa.text("SELECT n FROM visits"))).scalars())
         assert numbers == list(range(10))  # each writer saw the one before it: no two read the same count
+    finally:
+        await engine.dispose()
+
+
+async def test_a_write_through_the_readers_is_refused_at_once(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+        with pytest.raises(sa.exc.OperationalError, match="readonly"):
+            async with reads(engine).begin() as conn:
+                await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+        async with reads(engine).connect() as conn:
+            assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 0
     finally:
         await engine.dispose()

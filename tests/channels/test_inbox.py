@@ -10,6 +10,7 @@ from bot.clock import VirtualClock
 from bot.inbox import Conveyor, Inbox, RateLimit
 from bot.inbox import migrate
 from bot.inbox.store import PARALLEL_TURNS
+import storage
 
 
 async def test_copies_racing_in_are_recorded_once(db_engine):
@@ -99,7 +100,8 @@ async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engi
     all_slots_busy = asyncio.Barrier(PARALLEL_TURNS)  # 40 customers: 8 rounds of every turn slot at once
 
     async def handler(entry):
-        async with db_engine.connect() as conn:  # a turn uses the database, too
+        # a turn uses the database, too (its reads: on SQLite writes take turns on one connection)
+        async with storage.reads(db_engine).connect() as conn:
             async with asyncio.timeout(10):  # a safety limit: a turn that got no connection fails the test
                 await all_slots_busy.wait()  # hold the connection until every parallel turn holds one
             await conn.run_sync(lambda c: None)
