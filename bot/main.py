@@ -28,6 +28,7 @@ from booking_client.local import migrate as migrate_engine
 from storage import make_engine
 
 from . import inbox as inbox_module
+from . import outbox as outbox_module
 from . import scripted
 from . import store as store_module
 from .backends import build_backend
@@ -97,6 +98,7 @@ async def migrate_all(engine: AsyncEngine) -> None:
     await migrate_engine(engine)
     await store_module.migrate(engine)
     await inbox_module.migrate(engine)
+    await outbox_module.migrate(engine)
     await scheduler_store.migrate(engine)
     await whatsapp_store.migrate(engine)
 
@@ -208,20 +210,22 @@ def build_server(app: App, *, telegram_session: Any = None) -> Server:
     """The inbox, every channel whose credentials are set, and the HTTP server for their webhooks.
     Each channel's SDK is imported only when it is configured."""
     from bot.inbox import Inbox, RateLimit
+    from bot.outbox import Outbox
     from channels.server import Server
 
     settings = app.settings
     inbox = Inbox(app.engine, app.clock, RateLimit(settings.rate_limit_messages, settings.rate_limit_seconds))
+    outbox = Outbox(app.engine, app.clock)
     channels: dict[str, Any] = {}
     if settings.telegram_enabled:
         from channels.telegram import TelegramChannel
 
-        channels["telegram"] = TelegramChannel(app.core, settings, inbox, session=telegram_session)
+        channels["telegram"] = TelegramChannel(app.core, settings, inbox, outbox, session=telegram_session)
     if settings.whatsapp_enabled:
         from channels.whatsapp.channel import WhatsAppChannel
         from channels.whatsapp.store import Contacts, DeliveryLog
 
-        channels["whatsapp"] = WhatsAppChannel(app.core, settings, inbox, Contacts(app.engine, app.clock),
+        channels["whatsapp"] = WhatsAppChannel(app.core, settings, inbox, outbox, Contacts(app.engine, app.clock),
                                                DeliveryLog(app.engine, app.clock))
     endpoints = []
     if settings.calcom_webhook_secret is not None and isinstance(app.backend, JournaledBackend):
@@ -229,7 +233,7 @@ def build_server(app: App, *, telegram_session: Any = None) -> Server:
 
         endpoints.append(CalcomWebhook(settings.calcom_webhook_secret.get_secret_value(), app.backend.record,
                                        settings.public_base_url))
-    return Server(settings, channels, inbox, app.database_check, endpoints)
+    return Server(settings, channels, inbox, app.database_check, endpoints, outbox=outbox)
 
 
 async def backend_ready(app: App) -> bool:

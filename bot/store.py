@@ -99,9 +99,12 @@ class ConversationStore:
             row = (await conn.execute(sa.select(conversations.c.state).where(conversations.c.key == key))).first()
         return State() if row is None else _decode(row.state)
 
-    async def save(self, key: str, state: State, now: datetime) -> None:
-        """The state, and what happened to its handoff this turn (`state.handoff_log`), in one transaction."""
+    async def save(self, key: str, state: State, now: datetime, also: Iterable[storage.Write] = ()) -> None:
+        """The state, and what happened to its handoff this turn (`state.handoff_log`), in one transaction;
+        `also`: other components' writes that belong to the same turn (its replies, its message handled)."""
         async with self._engine.begin() as conn:
+            for write in also:
+                await write(conn)
             await self._write_handoff(conn, key, state, now)
             values = {"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
             stmt = self._insert(conversations).values(**values)

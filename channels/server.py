@@ -18,6 +18,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.inbox import Conveyor, Inbox
+from bot.outbox import Outbox
 from bot.settings import Settings
 
 from .errors import ChannelStartError
@@ -54,9 +55,11 @@ class Server:
     """The configured channels, other webhooks, the HTTP server for them, and /healthz."""
 
     def __init__(self, settings: Settings, channels: Mapping[str, Channel], inbox: Inbox,
-                 database_check: DatabaseCheck, endpoints: Sequence[Endpoint] = ()) -> None:
+                 database_check: DatabaseCheck, endpoints: Sequence[Endpoint] = (), *,
+                 outbox: Outbox | None = None) -> None:
         self.settings = settings
         self.inbox = inbox
+        self.outbox = outbox
         self.channels: dict[str, Channel] = dict(channels)
         self.endpoints = list(endpoints)
         self._database_check = database_check
@@ -143,4 +146,7 @@ class Server:
                 gone = await self.inbox.forget_old()
                 if gone:
                     log.info("forgot %d handled messages older than a week", gone)
+                sent = await self.outbox.forget_old() if self.outbox is not None else 0
+                if sent:
+                    log.info("forgot %d sent replies older than a week", sent)
             await asyncio.sleep(HOUSEKEEPING_EVERY)

@@ -40,9 +40,11 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiohttp import web
 
+import storage
 from bot.core import Core
-from bot.inbox import Conveyor, Entry, Inbox
+from bot.inbox import FINISHED, Conveyor, Entry, Inbox
 from bot.messages import Attachment, Inbound, Reply
+from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
 from .common import hint_lang, say
@@ -148,6 +150,15 @@ class TelegramOutput:
         except (RetryLater, Undeliverable) as exc:
             log.warning("telegram: %s not sent: %s", attachment.filename, exc)
 
+    async def send_owed(self, item: Outgoing) -> SendResult:
+        """A reply or notice from the outbox, to the customer's private chat (its id is theirs)."""
+        try:
+            await self.send_reply(int(item.user_key.split(":", 1)[1]), item.reply)
+        except (RetryLater, Undeliverable) as exc:
+            log.warning("telegram: %s message %s not sent: %s", item.kind, item.id, exc)
+            return SendResult(False, reason=str(exc))
+        return SendResult(True)
+
     async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None
                      ) -> SendResult:
         """A message we start (reminder, follow-up): Telegram has no window; quick actions as buttons.
@@ -166,11 +177,13 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, core: Core, settings: Settings, inbox: Inbox, *, session: AiohttpSession | None = None) -> None:
+    def __init__(self, core: Core, settings: Settings, inbox: Inbox, outbox: Outbox, *,
+                 session: AiohttpSession | None = None) -> None:
         assert settings.telegram_bot_token is not None
         self.core = core
         self.settings = settings
         self.inbox = inbox
+        self.outbox = outbox
         self.bot = Bot(settings.telegram_bot_token.get_secret_value(),
                        session=session or AiohttpSession(api=api_server(settings.telegram_api_base)))
         self.output = TelegramOutput(self.bot)
@@ -181,7 +194,10 @@ class TelegramChannel:
             self.operator = OperatorChat(self.bot, settings.operator_telegram_chat_id, core, SEND_ERRORS)
             self.dispatcher.include_router(self.operator.router())
         self.dispatcher.include_router(self._router())
-        self.conveyor = Conveyor(inbox, self._handle_entry)
+        # Telegram cannot tell whether a message went out, so one owed at a crash may arrive twice
+        self.sender = Sender(outbox, self.output.send_owed)
+        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
+        self._finished: set[int] = set()  # entries whose turn finished them in its own transaction
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value() if secret is not None else ""
@@ -218,6 +234,8 @@ class TelegramChannel:
         if self.operator is not None:
             await self.operator.check()
         await self._publish_menu()
+        for key in await self.outbox.waiting_users(CHANNEL):  # replies a stop or crash left unsent
+            self.conveyor.kick(key, owed=True)
         for key in await self.inbox.waiting_users(CHANNEL):  # recorded before a stop, not handled yet
             self.conveyor.kick(key)
         if self.webhook_url:
@@ -290,7 +308,10 @@ class TelegramChannel:
         update = Update.model_validate(entry.payload, context={"bot": self.bot})
         if entry.position > self.inbox.limit.messages:
             return await self._too_many(update, entry)
-        await self.dispatcher.feed_update(self.bot, update)
+        await self.dispatcher.feed_update(self.bot, update, entry=entry)
+        if entry.id in self._finished:
+            self._finished.discard(entry.id)
+            return FINISHED
         return None
 
     async def _too_many(self, update: Update, entry: Entry) -> str:
@@ -298,11 +319,15 @@ class TelegramChannel:
         user, chat, code = _event_user(update)
         if update.callback_query is not None:
             await self._answer(update.callback_query)
+        notice = []
         if chat is not None and entry.position == self.inbox.limit.messages + 1:
             lang = await self.core.language(entry.user_key, hint_lang(code))
-            await self.output.send_reply(chat, Reply(say(self.core, lang, "slow_down")))
-        log.info("telegram: %s is over the rate limit; message %s not handled", entry.user_key, entry.message_id)
-        return "limited"
+            notice = [Reply(say(self.core, lang, "slow_down"))]
+        log.info("telegram: a customer is over the rate limit; message %s not handled", entry.message_id)
+        await storage.commit(self.inbox.engine, [self.outbox.adding(entry.user_key, self._cause(entry), notice,
+                                                                    kind="notice"),
+                                                 self.inbox.finishing(entry, "limited")])
+        return FINISHED
 
     # --- the handlers ---------------------------------------------------------------------
 
@@ -323,35 +348,36 @@ class TelegramChannel:
         router.callback_query.register(self.on_unknown_button)
         return router
 
-    async def on_command(self, message: Message, command: CommandObject, event_update: Update) -> None:
+    async def on_command(self, message: Message, command: CommandObject, event_update: Update, entry: Entry) -> None:
         assert message.from_user is not None
         hint = hint_lang(message.from_user.language_code)
         lang = await self.core.language(f"{CHANNEL}:{message.from_user.id}", hint)
         text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
         if command.args:
             text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
-        await self.turn(message.chat.id, self._inbound(message, event_update, text=text))
+        await self.turn(self._inbound(message, event_update, text=text), entry)
 
-    async def on_message(self, message: Message, event_update: Update) -> None:
+    async def on_message(self, message: Message, event_update: Update, entry: Entry) -> None:
         if message.from_user is None:
             return
         text = message.text or message.caption or ""
-        await self.turn(message.chat.id, self._inbound(message, event_update, text=text))
+        await self.turn(self._inbound(message, event_update, text=text), entry)
 
-    async def on_button(self, query: CallbackQuery, callback_data: OfferCallback, event_update: Update) -> None:
+    async def on_button(self, query: CallbackQuery, callback_data: OfferCallback, event_update: Update,
+                        entry: Entry) -> None:
         await self._answer(query)
         await self._drop_keyboard(query)
         if query.message is None:
             return
         inbound = self._inbound(query, event_update, choice=f"{callback_data.offer}:{callback_data.index}")
-        await self.turn(query.message.chat.id, inbound)
+        await self.turn(inbound, entry)
 
-    async def on_unknown_button(self, query: CallbackQuery, event_update: Update) -> None:
+    async def on_unknown_button(self, query: CallbackQuery, event_update: Update, entry: Entry) -> None:
         """A button whose data we cannot read (an older version of the bot): treat it as stale."""
         await self._answer(query)
         await self._drop_keyboard(query)
         if query.message is not None:
-            await self.turn(query.message.chat.id, self._inbound(query, event_update, choice="stale:-1"))
+            await self.turn(self._inbound(query, event_update, choice="stale:-1"), entry)
 
     def _inbound(self, event: Message | CallbackQuery, update: Update, *, text: str = "",
                  choice: str | None = None) -> Inbound:
@@ -378,13 +404,20 @@ class TelegramChannel:
 
     # --- one turn: the dialogue between the input and the output side -------------------------
 
-    async def turn(self, chat_id: int, inbound: Inbound) -> None:
-        """One message to the dialogue, its replies back to the chat."""
+    async def turn(self, inbound: Inbound, entry: Entry) -> None:
+        """One message to the dialogue: the new state, its replies owed and the message marked handled in
+        one transaction (the conveyor then sends the replies to the customer's private chat)."""
+        key, cause = inbound.key, self._cause(entry)
         try:
-            replies = await self.core.dialogue.handle(inbound)
+            await self.core.dialogue.handle(inbound, also=lambda replies: [
+                self.outbox.adding(key, cause, replies), self.inbox.finishing(entry)])
         except Exception:
-            lang = await self.core.language(inbound.key, inbound.lang)
-            await self.output.send_reply(chat_id, Reply(say(self.core, lang, "failed")))
-            raise
-        for reply in replies:
-            await self.output.send_reply(chat_id, reply)
+            log.exception("handling telegram message %s failed", entry.message_id)
+            failed = [Reply(say(self.core, await self.core.language(key, inbound.lang), "failed"))]
+            await storage.commit(self.inbox.engine, [self.outbox.adding(key, cause, failed, kind="notice"),
+                                                     self.inbox.finishing(entry, "failed")])
+        self._finished.add(entry.id)
+
+    @staticmethod
+    def _cause(entry: Entry) -> str:
+        return f"{CHANNEL}:{entry.message_id}"

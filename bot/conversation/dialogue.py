@@ -8,9 +8,9 @@ question, and every time offered comes from the backend's availability.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import bot.conversation.handoff as handoff
 import bot.conversation.holds as holds
@@ -34,12 +34,16 @@ Reader = Callable[[str, Context], Reading]
 MAX_LINE = 300  # characters of one remembered line
 
 
+Writes = Callable[[list[Reply]], Iterable[Any]]
+"""Given a turn's replies, what else the turn's transaction writes (the replies owed, the message handled)."""
+
+
 class Conversations(Protocol):
     """Where each customer's state is kept between messages."""
 
     async def load(self, key: str) -> State: ...
 
-    async def save(self, key: str, state: State, now: datetime) -> None: ...
+    async def save(self, key: str, state: State, now: datetime, also: Iterable[Any] = ()) -> None: ...
 
 
 class Dialogue:
@@ -76,15 +80,16 @@ class Dialogue:
         self.vocabulary = business_vocabulary(business)
         self.last_reading: Reading | None = None  # the console shows it with /debug
 
-    async def handle(self, msg: Inbound) -> list[Reply]:
-        """Answer one message; the state is saved before the replies are returned."""
+    async def handle(self, msg: Inbound, also: Writes | None = None) -> list[Reply]:
+        """Answer one message; the state is saved before the replies are returned, in one transaction
+        with whatever `also(replies)` adds (a channel: the replies owed and the message marked handled)."""
         state = await self.store.load(msg.key)
         turn = self._turn(msg, state)
         handoff.expire(turn)
         event = handoff.still_answered(turn) if state.handoff is not None else None
         if state.handoff is not None and event is None:  # free text for the team: passed on, no reply
             state.turns += 1
-            await self.store.save(msg.key, state, self.clock.now())
+            await self.store.save(msg.key, state, self.clock.now(), also([]) if also else ())
             return []
         before = holds.held(turn)
         pressed = _pressed_label(msg, state)
@@ -96,7 +101,7 @@ class Dialogue:
             turn.say(turn.t("backend_down"))
         state.turns += 1
         self._remember(state, (msg.text or "").strip() or pressed, turn.out)
-        await self.store.save(msg.key, state, self.clock.now())
+        await self.store.save(msg.key, state, self.clock.now(), also(turn.out) if also else ())
         return turn.out
 
     def _remember(self, state: State, said: str, out: list[Reply]) -> None:

@@ -17,24 +17,35 @@ from .store import Entry, Inbox
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Entry], Awaitable[str | None]]
+Deliver = Callable[[str], Awaitable[bool]]
+
+FINISHED = "finished"
+"""What a handler returns when it finished the entry itself, in its turn's own transaction."""
 
 
 class Conveyor:
     """Handles each customer's recorded messages one after another, different customers at once.
 
-    `handler(entry)` returns the status to finish the entry with ("done" if None). An
-    exception is logged and the entry finished as "failed", so one bad message never
-    blocks the customer's next ones.
+    `handler(entry)` returns the status to finish the entry with ("done" if None), or
+    `FINISHED` when its turn's transaction already did. An exception is logged and the entry
+    finished as "failed", so one bad message never blocks the customer's next ones. After each
+    entry, `deliver(user_key)` sends what the turn left in the outbox, before the customer's
+    next message is handled.
     """
 
-    def __init__(self, inbox: Inbox, handler: Handler) -> None:
+    def __init__(self, inbox: Inbox, handler: Handler, deliver: Deliver | None = None) -> None:
         self.inbox = inbox
         self.handler = handler
+        self.deliver = deliver
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
+        self._owed: set[str] = set()  # customers who may be owed messages from before (a restart, a failed check)
 
-    def kick(self, user_key: str) -> None:
-        """Make sure the customer's waiting messages get handled (call after `Inbox.record`)."""
+    def kick(self, user_key: str, *, owed: bool = False) -> None:
+        """Make sure the customer's waiting messages get handled (call after `Inbox.record`); `owed`: they
+        may also be owed replies an earlier run did not send (at start-up)."""
+        if owed:
+            self._owed.add(user_key)
         if user_key in self._workers:
             self._again.add(user_key)  # the running worker looks once more before it ends
             return
@@ -46,8 +57,11 @@ class Conveyor:
             while True:
                 self._again.discard(user_key)
                 async with self.inbox.user_lock(user_key):
+                    if user_key in self._owed:
+                        await self._deliver(user_key)
                     while (entry := await self.inbox.next_for(user_key)) is not None:
                         await self._handle(entry)
+                        await self._deliver(user_key)
                 if user_key not in self._again:
                     break
         except Exception:
@@ -61,7 +75,21 @@ class Conveyor:
         except Exception:
             log.exception("handling %s message %s failed", entry.channel, entry.message_id)
             status = "failed"
-        await self.inbox.finish(entry, status)
+        if status != FINISHED:
+            await self.inbox.finish(entry, status)
+
+    async def _deliver(self, user_key: str) -> None:
+        """Send what the customer is owed; if some of it must wait, try again at their next message."""
+        if self.deliver is None:
+            return
+        self._owed.discard(user_key)
+        try:
+            complete = await self.deliver(user_key)
+        except Exception:
+            log.exception("sending the messages a customer is owed failed")
+            complete = False
+        if not complete:
+            self._owed.add(user_key)
 
     @property
     def busy(self) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage
 
@@ -131,11 +131,18 @@ class Inbox:
 
     async def finish(self, entry: Entry, status: str = "done") -> None:
         """Mark a message handled and drop its payload (the key stays, for de-duplication)."""
-        async with self.engine.begin() as conn:
+        await storage.commit(self.engine, [self.finishing(entry, status)])
+
+    def finishing(self, entry: Entry, status: str = "done") -> storage.Write:
+        """`finish`, as part of a turn's own transaction (with its new state and its replies)."""
+
+        async def write(conn: AsyncConnection) -> None:
             await conn.execute(
                 sa.update(inbound_messages).where(inbound_messages.c.id == entry.id)
                 .values(status=status, payload="{}", finished_at=self.clock.now())
             )
+
+        return write
 
     async def waiting_users(self, channel: str) -> list[str]:
         """Customers with messages recorded but not handled (e.g. the process stopped mid-turn)."""

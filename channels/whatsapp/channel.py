@@ -37,8 +37,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.clock import Clock
 from bot.core import Core
-from bot.inbox import Conveyor, Entry, Inbox
+import storage
+from bot.inbox import FINISHED, Conveyor, Entry, Inbox
 from bot.messages import Inbound, Reply
+from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
 from ..common import say
@@ -162,12 +164,33 @@ class WhatsAppOutput:
         await self.log.sent(CHANNEL, key, kind, None, "not_sent", reason[:300])
         return SendResult(False, reason=reason)
 
-    async def _create(self, key: str, kind: str, started: bool, **content: Any) -> SendResult:
+    async def send_owed(self, item: Outgoing) -> SendResult:
+        """A reply or notice from the outbox. Whether the customer may be written to was decided in the
+        turn that wrote it (the confirmation of a STOP goes out although they just opted out)."""
+        return await self._create(item.user_key, item.kind, False, checked=True, body=render(item.reply))
+
+    async def sent_before(self, item: Outgoing) -> str | None:
+        """The Twilio SID of `item` if it went out before a restart: the customer's messages since it was
+        written, matched on the text."""
+        body, since = render(item.reply), item.created_at - timedelta(seconds=5)
+        to = "whatsapp:" + item.user_key.split(":", 1)[1]
+        with map_errors(SEND_ERRORS):
+            found = await self.client.messages.list_async(to=to, from_=self.sender, date_sent_after=since, limit=200)
+        for message in found:
+            created = message.date_created or message.date_sent
+            if message.body == body and (created is None or created >= since):
+                return message.sid
+        return None
+
+    async def _create(self, key: str, kind: str, started: bool, *, checked: bool = False,
+                      **content: Any) -> SendResult:
         """Send through the REST API. `RetryLater` propagates for a message we `started` (the reminder
-        loop tries again); otherwise a failure is recorded with the reason."""
-        _, opted_out = await self.contacts.get(key)
-        if opted_out:
-            return await self._not_sent(key, kind, "the customer opted out (STOP)")
+        loop tries again); otherwise a failure is recorded with the reason. `checked`: the caller has
+        decided the customer may be written to."""
+        if not checked:
+            _, opted_out = await self.contacts.get(key)
+            if opted_out:
+                return await self._not_sent(key, kind, "the customer opted out (STOP)")
         to = "whatsapp:" + key.split(":", 1)[1]
         try:
             with map_errors(SEND_ERRORS):
@@ -194,11 +217,13 @@ class WhatsAppChannel:
 
     name = CHANNEL
 
-    def __init__(self, core: Core, settings: Settings, inbox: Inbox, contacts: Contacts, log_: DeliveryLog) -> None:
+    def __init__(self, core: Core, settings: Settings, inbox: Inbox, outbox: Outbox, contacts: Contacts,
+                 log_: DeliveryLog) -> None:
         assert settings.twilio_auth_token is not None
         self.core = core
         self.settings = settings
         self.inbox = inbox
+        self.outbox = outbox
         self.contacts = contacts
         self.public_base = settings.public_base_url.rstrip("/")
         self._auth_token = settings.twilio_auth_token.get_secret_value()
@@ -208,7 +233,8 @@ class WhatsAppChannel:
         self.send_text = self.output.send_text
         self.send_template = self.output.send_template
         self.notify = self.output.notify
-        self.conveyor = Conveyor(inbox, self._handle_entry)
+        self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before)
+        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -223,6 +249,8 @@ class WhatsAppChannel:
         except OSError as exc:
             raise ChannelStartError(f"setting TWILIO_API_BASE: cannot reach the Twilio API at "
                                     f"{self.output.http.base.geturl()} ({type(exc).__name__})") from None
+        for key in await self.outbox.waiting_users(CHANNEL):  # replies a stop or crash left unsent
+            self.conveyor.kick(key, owed=True)
         for key in await self.inbox.waiting_users(CHANNEL):
             self.conveyor.kick(key)
 
@@ -284,42 +312,48 @@ class WhatsAppChannel:
                 log.warning("whatsapp message %s: %s (Twilio error %s)", sid, state, error)
         return web.Response(status=204)
 
-    async def _handle_entry(self, entry: Entry) -> str | None:
-        body, to = entry.payload["body"], entry.payload["from"]
-        key = entry.user_key
-        await self.contacts.saw_inbound(key, entry.received_at)
+    async def _handle_entry(self, entry: Entry) -> str:
+        """One turn: the new state, the replies owed and the message marked handled in one transaction
+        (the conveyor then sends the replies)."""
+        body, key = entry.payload["body"], entry.user_key
+        cause = f"{CHANNEL}:{entry.message_id}"
+        seen = self.contacts.seeing(key, entry.received_at)
         word = keyword(body)
         if word is not None:
-            return await self._opt(key, to, body, opted_out=word == "out")
+            return await self._opt(entry, seen, body, opted_out=word == "out")
         _, opted_out = await self.contacts.get(key)
         if opted_out:
-            log.info("whatsapp: %s has opted out; message %s not answered", key, entry.message_id)
-            return "ignored"
+            log.info("whatsapp: a customer who opted out wrote; message %s not answered", entry.message_id)
+            return await self._finish(entry, "ignored", seen)
         if entry.position > self.inbox.limit.messages:
+            notice = []
             if entry.position == self.inbox.limit.messages + 1:
-                lang = await self.core.language(key)
-                await self.send_text(key, say(self.core, lang, "slow_down"), kind="notice")
-            return "limited"
+                notice = [Reply(say(self.core, await self.core.language(key), "slow_down"))]
+            return await self._finish(entry, "limited", seen, self.outbox.adding(key, cause, notice, kind="notice"))
         inbound = Inbound(channel=CHANNEL, user=key.split(":", 1)[1], text=body, id=entry.message_id,
                           at=entry.received_at)
         try:
-            replies = await self.core.dialogue.handle(inbound)
+            await self.core.dialogue.handle(inbound, also=lambda replies: [
+                seen, self.outbox.adding(key, cause, replies), self.inbox.finishing(entry)])
         except Exception:
-            await self.send_text(key, say(self.core, await self.core.language(key), "failed"), kind="notice")
-            raise
-        for reply in replies:
-            await self.send_text(key, render(reply))
-        return None
+            log.exception("handling whatsapp message %s failed", entry.message_id)
+            failed = [Reply(say(self.core, await self.core.language(key), "failed"))]
+            return await self._finish(entry, "failed", seen, self.outbox.adding(key, cause, failed, kind="notice"))
+        return FINISHED
 
-    async def _opt(self, key: str, to: str, body: str, *, opted_out: bool) -> str:
+    async def _finish(self, entry: Entry, status: str, *writes: storage.Write) -> str:
+        """Finish a message that the dialogue did not answer, with what else it changed, in one transaction."""
+        await storage.commit(self.inbox.engine, [*writes, self.inbox.finishing(entry, status)])
+        return FINISHED
+
+    async def _opt(self, entry: Entry, seen: storage.Write, body: str, *, opted_out: bool) -> str:
         """STOP/STOPP/ABMELDEN and START/ANMELDEN; one confirmation, then silence until START."""
+        key = entry.user_key
         german = re.sub(r"[^\w]", "", body.lower()) in _GERMAN_KEYWORDS
         lang = self.core.texts.language("de") if german else await self.core.language(key)  # one the business speaks
-        if opted_out:
-            await self.send_text(key, say(self.core, lang, "opted_out"), kind="opt_out")
-            await self.contacts.set_opted_out(key, True)
-        else:
-            await self.contacts.set_opted_out(key, False)
-            await self.send_text(key, say(self.core, lang, "opted_in"), kind="opt_in")
-        log.info("whatsapp: %s opted %s", key, "out" if opted_out else "in")
-        return "done"
+        kind = "opt_out" if opted_out else "opt_in"
+        confirmation = [Reply(say(self.core, lang, "opted_out" if opted_out else "opted_in"))]
+        await self._finish(entry, "done", seen, self.contacts.opting(key, opted_out),
+                           self.outbox.adding(key, f"{CHANNEL}:{entry.message_id}", confirmation, kind=kind))
+        log.info("whatsapp: a customer opted %s", "out" if opted_out else "in")
+        return FINISHED

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage
 from bot.clock import Clock
@@ -60,18 +60,28 @@ class Contacts:
         self.clock = clock
         self._insert = storage.insert_for(engine)
 
-    async def _upsert(self, key: str, **values: Any) -> None:
-        values["changed_at"] = self.clock.now()
-        stmt = self._insert(channel_contacts).values(key=key, **values)
-        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={k: stmt.excluded[k] for k in values})
-        async with self.engine.begin() as conn:
+    def _upsert(self, key: str, **values: Any) -> storage.Write:
+        async def write(conn: AsyncConnection) -> None:
+            values["changed_at"] = self.clock.now()
+            stmt = self._insert(channel_contacts).values(key=key, **values)
+            stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={k: stmt.excluded[k] for k in values})
             await conn.execute(stmt)
 
+        return write
+
     async def saw_inbound(self, key: str, at: datetime | None = None) -> None:
-        await self._upsert(key, last_inbound_at=at or self.clock.now())
+        await storage.commit(self.engine, [self.seeing(key, at)])
+
+    def seeing(self, key: str, at: datetime | None = None) -> storage.Write:
+        """`saw_inbound`, as part of the turn's transaction."""
+        return self._upsert(key, last_inbound_at=at or self.clock.now())
 
     async def set_opted_out(self, key: str, opted_out: bool) -> None:
-        await self._upsert(key, opted_out=opted_out)
+        await storage.commit(self.engine, [self.opting(key, opted_out)])
+
+    def opting(self, key: str, opted_out: bool) -> storage.Write:
+        """`set_opted_out`, as part of the turn's transaction."""
+        return self._upsert(key, opted_out=opted_out)
 
     async def get(self, key: str) -> tuple[datetime | None, bool]:
         """(last inbound time, opted out) for the customer."""

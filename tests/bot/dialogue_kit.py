@@ -39,7 +39,8 @@ class MemoryConversations:
     async def load(self, key: str) -> State:
         return State.model_validate_json(self.rows[key]) if key in self.rows else State()
 
-    async def save(self, key: str, state: State, now: datetime) -> None:
+    async def save(self, key: str, state: State, now: datetime, also=()) -> None:
+        assert not list(also), "a memory store has no transaction for other components' writes"
         self.rows[key] = state.model_dump_json()
 
 

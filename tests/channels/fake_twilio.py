@@ -2,7 +2,8 @@
 
 REST side (what `twilio.rest.Client` talks to): GET /2010-04-01/Accounts/<sid>.json and
 POST /2010-04-01/Accounts/<sid>/Messages.json with HTTP basic auth and form parameters,
-answering Twilio's JSON (201 with a Message resource; errors as {code, message, status}).
+answering Twilio's JSON (201 with a Message resource; errors as {code, message, status}), and
+GET of the same path: the Messages list, filtered by To, From and DateSent>, newest first.
 Like WhatsApp, it refuses free text to a customer whose last message is more than 24
 hours old (error 63016), and it checks ContentVariables is a JSON object string.
 
@@ -19,6 +20,8 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 
 import aiohttp
@@ -45,6 +48,7 @@ class Message:
     content_sid: str | None
     content_variables: dict[str, str] | None
     status_callback: str | None
+    sent_at: float = 0.0  # the fake's clock
 
 
 @dataclass
@@ -56,6 +60,7 @@ class FakeTwilio:
     last_inbound: dict[str, float] = field(default_factory=dict)  # customer -> when they last wrote (fake's clock)
     now: float = field(default_factory=time.time)
     outage: int = 0  # answer this many Messages.create calls with 503, as a Twilio incident does
+    lookups: list[dict[str, str]] = field(default_factory=list)  # queries of the Messages list
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(1)
@@ -71,6 +76,7 @@ class FakeTwilio:
         app = web.Application()
         app.router.add_get("/2010-04-01/Accounts/{sid}.json", self._account)
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create_message)
+        app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", self._list_messages)
         self._runner, self.base = await serve_on_loopback(app, port)
         return self.base
 
@@ -113,11 +119,28 @@ class FakeTwilio:
             return _error(400, 63016, "Failed to send freeform message because you are outside the allowed window. "
                                       "If you are using WhatsApp, please use a Message Template.")
         sid = f"SM{next(self._sids):032x}"
-        message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"))
+        message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.now)
         async with self._changed:
             self.messages.append(message)
             self._changed.notify_all()
         return web.json_response(_message_json(self.account_sid, message), status=201)
+
+    async def _list_messages(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return _error(401, 20003, "Authenticate")
+        query = request.query
+        self.lookups.append(dict(query))
+        found = [m for m in reversed(self.messages)
+                 if m.to == query.get("To", m.to) and m.from_ == query.get("From", m.from_)]
+        if "DateSent>" in query:
+            since = datetime.fromisoformat(query["DateSent>"].replace("Z", "+00:00")).timestamp()
+            found = [m for m in found if m.sent_at >= since]
+        size = int(query.get("PageSize", "50"))
+        path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        return web.json_response({
+            "messages": [_message_json(self.account_sid, m) for m in found[:size]], "page": 0, "page_size": size,
+            "start": 0, "end": min(size, len(found)) - 1, "uri": path, "first_page_uri": path,
+            "next_page_uri": None, "previous_page_uri": None})
 
     # --- the customer's side -----------------------------------------------------------------
 
@@ -184,10 +207,14 @@ def _message_json(account: str, m: Message) -> dict[str, Any]:
         "sid": m.sid, "account_sid": account, "to": m.to, "from": m.from_, "body": m.body or "",
         "status": "queued", "num_segments": "1", "num_media": "0", "direction": "outbound-api",
         "api_version": "2010-04-01", "price": None, "error_code": None, "error_message": None,
-        "date_created": "Mon, 23 Nov 2026 08:00:00 +0000", "date_updated": "Mon, 23 Nov 2026 08:00:00 +0000",
-        "date_sent": None, "messaging_service_sid": None,
+        "date_created": _rfc2822(m.sent_at), "date_updated": _rfc2822(m.sent_at),
+        "date_sent": _rfc2822(m.sent_at), "messaging_service_sid": None,
         "uri": f"/2010-04-01/Accounts/{account}/Messages/{m.sid}.json", "subresource_uris": {},
     }
+
+
+def _rfc2822(at: float) -> str:
+    return format_datetime(datetime.fromtimestamp(at, UTC))
 
 
 def _error(status: int, code: int, message: str) -> web.Response:

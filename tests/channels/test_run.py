@@ -111,10 +111,10 @@ async def test_a_stop_finishes_the_turns_in_flight(sqlite_engine, fake_telegram,
     handle = app.dialogue.handle
     started, release = asyncio.Event(), asyncio.Event()
 
-    async def slow(msg):
+    async def slow(msg, also=None):
         started.set()
         await release.wait()  # the turn ends only once the stop is waiting for it
-        return await handle(msg)
+        return await handle(msg, also)
 
     app.dialogue.handle = slow
     conveyor = server.channels["telegram"].conveyor

@@ -147,12 +147,12 @@ async def test_one_customers_messages_in_order_others_concurrently(sqlite_engine
         anna_started, release_anna = asyncio.Event(), asyncio.Event()
         handle = app.dialogue.handle
 
-        async def slow_for_anna(msg):
+        async def slow_for_anna(msg, also=None):
             if msg.user == str(ANNA):
                 slow_started.append(msg.text)
                 anna_started.set()
                 await release_anna.wait()  # a slow booking system: answers when the test lets it
-            return await handle(msg)
+            return await handle(msg, also)
 
         app.dialogue.handle = slow_for_anna
         try:

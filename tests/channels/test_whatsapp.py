@@ -172,9 +172,9 @@ async def test_twilio_is_answered_before_a_slow_turn_finishes(sqlite_engine, fak
         handle = app.dialogue.handle
         release = asyncio.Event()
 
-        async def slow(msg):
+        async def slow(msg, also=None):
             await release.wait()  # a slow booking system: it answers only once Twilio has had its 200
-            return await handle(msg)
+            return await handle(msg, also)
 
         app.dialogue.handle = slow
         try:
