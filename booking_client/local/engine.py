@@ -20,6 +20,7 @@ from ..errors import InvalidRequest, NotFound, SlotTaken
 from ..lookup import known_person, known_service, utc_now
 from ..types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 from . import schedule
+from .busy import BusyCache
 from .changes import BookingChange, ChangeKind
 from .errors import map_exceptions
 from .models import BookingEventRow, BookingRow, StaffLockRow
@@ -38,6 +39,10 @@ class LocalBackend:
     Writes for one staff member happen one at a time (a row lock on PostgreSQL, an
     IMMEDIATE transaction on SQLite), and each re-checks the time is free before it
     commits, so two customers can never get the same slot.
+
+    Availability answers from busy times kept in memory, brought up to date from the change log
+    before every answer (busy.py): every write, from any process on the database, goes into the
+    log in the booking's own transaction. So bookings must only ever be written through the engine.
     """
 
     name = "local"
@@ -51,6 +56,7 @@ class LocalBackend:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._reading = async_sessionmaker(reads(engine), expire_on_commit=False)  # never waits for a writer
         self._postgres = engine.dialect.name == "postgresql"
+        self._busy_times = BusyCache()
 
     # --- the protocol -----------------------------------------------------------
 
@@ -60,22 +66,27 @@ class LocalBackend:
         people = [self._person(staff, svc)] if staff is not None else self.business.staff_for(svc.id)
         _require_aware(start, "start")
         _require_aware(end, "end")
-        earliest, latest = schedule.bookable_range(self.business, self._clock())
+        now = self._clock()
+        earliest, latest = schedule.bookable_range(self.business, now)
         lo, hi = max(start, earliest), min(end, latest)  # starts before `end` and no later than `latest`
         if lo > hi or not people:
             return []
-        async with self._read() as session:
-            busy = await self._busy(session, {p.id for p in people}, lo, hi + svc.duration + svc.buffer_after)
-        taken = {person.id: schedule.BusyTimes(busy.get(person.id, ())) for person in people}
-        span = svc.duration + svc.buffer_after  # what a start blocks: the service and the clean-up after it
-        slots = [
-            Slot(moment, moment + svc.duration, svc.id, person.id)
-            for person in people
-            for day in schedule.days_between(self.business, lo, hi)
-            for window in schedule.windows(self.business, person, day)
-            for moment in schedule.starts(window, svc, self.business.slot_step)
-            if lo <= moment < end and moment <= latest and not taken[person.id].blocks(moment, moment + span)
-        ]
+        # kept in memory and brought up to date from the change log, so no call re-reads every booking (busy.py)
+        taken = await self._busy_times.busy_times(self._read, [p.id for p in people], min(lo, now))
+        duration = svc.duration
+        span = duration + svc.buffer_after  # what a start blocks: the service and the clean-up after it
+        step = self.business.slot_step
+        days = list(schedule.days_between(self.business, lo, hi))
+        slots = []
+        for person in people:
+            blocks = taken[person.id].blocks
+            for day in days:
+                for window in schedule.windows(self.business, person, day):
+                    slots.extend(
+                        Slot(moment, moment + duration, svc.id, person.id)
+                        for moment in schedule.starts(window, svc, step)
+                        if lo <= moment < end and moment <= latest and not blocks(moment, moment + span)
+                    )
         return sorted(slots, key=lambda s: (s.start, s.staff))
 
     async def create(self, request: BookingRequest, idempotency_key: str) -> Booking:
