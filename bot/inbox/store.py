@@ -55,6 +55,9 @@ KEEP_FINISHED = timedelta(days=7)
 
 _LOCK_NAMESPACE = 0x626F74  # "bot": first key of pg_advisory_xact_lock(int, int)
 
+GROUP_MAX = 500
+"""Most messages written in one insert (well inside every driver's limit on parameters)."""
+
 PARALLEL_TURNS = 5
 """Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
 connection for its lock and uses another for the turn, so this stays well inside the pool."""
@@ -92,22 +95,53 @@ class Inbox:
         self.limit = limit or RateLimit()
         self._insert = storage.insert_for(engine)
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
+        self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
+        self._writer: asyncio.Task[None] | None = None
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
         """Store a new message durably; False if this (channel, message id) was seen before.
 
-        One insert and nothing else: the webhook waits for it. Where the message stands in the
-        customer's rate window is worked out when it is handled (`next_for`).
+        The webhook waits for this and nothing else. Messages arriving while an insert is under way
+        are written together in the next one (group commit): each caller is answered only once the
+        transaction holding its row has committed, so an acknowledged message is never lost. Where
+        the message stands in the customer's rate window is worked out when it is handled (`next_for`).
         """
-        stmt = (
-            self._insert(inbound_messages)
-            .values(channel=channel, message_id=message_id, user_key=user_key, payload=json.dumps(payload),
-                    status="pending", received_at=self.clock.now())
-            .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-            .returning(inbound_messages.c.id)
-        )
+        row = {"channel": channel, "message_id": message_id, "user_key": user_key, "payload": json.dumps(payload),
+               "status": "pending", "received_at": self.clock.now()}
+        stored = asyncio.get_running_loop().create_future()
+        self._waiting.append((row, stored))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_waiting(), name="inbox-group-commit")
+        return await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
+
+    async def _write_waiting(self) -> None:
+        """Insert what is waiting, as many rows per transaction as arrived meanwhile, until none is left."""
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
+                try:
+                    new = await self._insert_rows([row for row, _ in batch])
+                except Exception as exc:  # the database refused: every caller of this batch hears it
+                    for _, stored in batch:
+                        if not stored.done():
+                            stored.set_exception(exc)
+                    continue
+                for row, stored in batch:
+                    ident = (row["channel"], row["message_id"])
+                    if not stored.done():
+                        stored.set_result(ident in new)
+                    new.discard(ident)  # a second copy in the same batch was seen before
+        finally:
+            self._writer = None
+
+    async def _insert_rows(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        """Insert the rows not there yet; the (channel, message id) of those that were new."""
+        c = inbound_messages.c
+        stmt = (self._insert(inbound_messages).values(rows)
+                .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                .returning(c.channel, c.message_id))
         async with self.engine.begin() as conn:
-            return (await conn.execute(stmt)).first() is not None
+            return {(r.channel, r.message_id) for r in await conn.execute(stmt)}
 
     async def next_for(self, user_key: str) -> Entry | None:
         """The customer's oldest message not handled yet."""

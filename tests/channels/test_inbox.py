@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
+
 from channel_kit import START
 
 from bot.clock import VirtualClock
@@ -20,6 +22,45 @@ async def test_copies_racing_in_are_recorded_once(db_engine):
         inbox.record("whatsapp", "SM0001", "whatsapp:+4915112345678", {"body": "yes"}) for _ in range(10)
     ))
     assert sum(results) == 1
+
+
+async def test_messages_arriving_together_are_stored_together_each_answered_once_stored(db_engine):
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    inserts = []
+    insert_rows = inbox._insert_rows
+
+    async def counted(rows):
+        inserts.append(len(rows))
+        return await insert_rows(rows)
+
+    inbox._insert_rows = counted
+    sids = [f"SM{n:04d}" for n in range(60)] + ["SM0007", "SM0030"]  # two redeliveries among them
+    results = await asyncio.gather(*(inbox.record("whatsapp", sid, f"whatsapp:+49151{int(sid[2:]) % 3}", {"n": sid})
+                                     for sid in sids))
+    assert results == [True] * 60 + [False, False]
+    assert sum(inserts) == 62 and len(inserts) < 10, "messages that arrive together share a transaction"
+    for user in range(3):  # each customer's messages in arrival order
+        order = []
+        while (entry := await inbox.next_for(f"whatsapp:+49151{user}")) is not None:
+            order.append(entry.payload["n"])
+            await inbox.finish(entry)
+        assert order == [sid for sid in sids[:60] if int(sid[2:]) % 3 == user]
+
+
+async def test_when_the_database_refuses_every_waiting_webhook_hears_it(sqlite_engine):
+    await migrate(sqlite_engine)
+    inbox = Inbox(sqlite_engine, VirtualClock(START))
+
+    async def refused(rows):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    inbox._insert_rows = refused
+    results = await asyncio.gather(*(inbox.record("whatsapp", f"SM{n}", "whatsapp:+49151", {}) for n in range(5)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, sa.exc.OperationalError) for r in results)
+    del inbox._insert_rows  # the database is back: the same messages are stored when sent again
+    assert await inbox.record("whatsapp", "SM1", "whatsapp:+49151", {})
 
 
 async def test_each_customer_in_order_and_customers_side_by_side(db_engine):
