@@ -52,8 +52,9 @@ def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO")
+    # the database drivers' loggers print every statement with its parameters (customers' words) at DEBUG
     for noisy in ("twilio.http_client", "twilio.async_http_client", "aiohttp.access", "aiogram.event",
-                  "apscheduler", "alembic", "httpx", "httpcore"):
+                  "apscheduler", "alembic", "httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -214,7 +214,8 @@ def build_server(app: App, *, telegram_session: Any = None) -> Server:
     from channels.server import Server
 
     settings = app.settings
-    inbox = Inbox(app.engine, app.clock, RateLimit(settings.rate_limit_messages, settings.rate_limit_seconds))
+    inbox = Inbox(app.engine, app.clock, RateLimit(settings.rate_limit_messages, settings.rate_limit_seconds),
+                  max_backlog=settings.max_backlog)
     outbox = Outbox(app.engine, app.clock)
     channels: dict[str, Any] = {}
     if settings.telegram_enabled:

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     rate_limit_messages: int = Field(default=20, ge=1)
     rate_limit_seconds: int = Field(default=60, ge=1)
+    max_backlog: int = Field(default=5000, ge=0)
 
     # --- reminders and follow-ups; see .env.example ---
     reminder_offsets: str = "24h,2h"

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -31,6 +32,8 @@ KINDS = {
     "BOOKING_RESCHEDULED": "rescheduled",
     "BOOKING_PAYMENT_INITIATED": None,
 }
+MAX_DEPTH = 100  # JSON nesting a webhook body may have; Cal.com's stay under 10
+_UID = re.compile(r"[A-Za-z0-9_.:-]{1,100}")  # a booking uid (Cal.com: 22 characters of base58; uuids elsewhere)
 # Where a moved booking's previous uid stands in the payload.
 _PREVIOUS_UID = ("rescheduleUid", "fromReschedule", "rescheduledFromUid", "originalRescheduledBooking")
 
@@ -53,28 +56,68 @@ class CalcomWebhook:
         return f"Cal.com webhook: give Cal.com {self.public_base or '<PUBLIC_BASE_URL>'}{PATH} and CALCOM_WEBHOOK_SECRET"
 
     def verified(self, body: bytes, signature: str) -> bool:
-        expected = hmac.new(self._secret, body, hashlib.sha256).hexdigest()
-        return bool(signature) and hmac.compare_digest(expected, signature.strip().lower())
+        expected = hmac.new(self._secret, body, hashlib.sha256).hexdigest().encode()
+        given = signature.strip().lower().encode("utf-8", "surrogateescape")  # headers may hold any byte
+        return bool(given) and hmac.compare_digest(expected, given)
 
     async def receive(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        if not self.verified(body, request.headers.get(SIGNATURE_HEADER, "")):
-            log.warning("calcom webhook: wrong or missing signature from %s; ignored", request.remote)
-            return web.Response(status=401, text="Unauthorized")
+        """The signature is checked on the raw body (read up to the server's limit) before it is parsed;
+        anything else than a Cal.com webhook is answered 4xx with one line in the log."""
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not signature:
+            return _refuse(request, 401, "no signature")
+        limit = request.client_max_size
         try:
-            event = json.loads(body)
+            if (request.content_length or 0) > limit:
+                raise web.HTTPRequestEntityTooLarge(limit, request.content_length or 0)
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _refuse(request, 413, f"body over {limit} bytes")
+        except web.RequestPayloadError:  # e.g. a Content-Encoding it is not in
+            return _refuse(request, 400, "body cannot be decoded")
+        if not self.verified(body, signature):
+            return _refuse(request, 401, "wrong signature")
+        try:  # a parser recurses: nesting past the recursion limit is a RecursionError
+            event = json.loads(body, parse_constant=_no_constant)
+            if _nests_deeper(event, MAX_DEPTH):
+                raise ValueError("nested too deep")
             trigger, payload = str(event["triggerEvent"]), event.get("payload") or {}
+            if not isinstance(payload, dict):
+                raise TypeError("payload is not an object")
             uid = payload.get("uid")
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            return web.Response(status=400, text="not a Cal.com webhook")
+            return _refuse(request, 400, "not a Cal.com webhook")
         kind = KINDS.get(trigger)
-        if kind is None or not isinstance(uid, str) or not uid:
-            return web.json_response({"ignored": trigger})  # a trigger that changes no booking's time
+        if kind is None or uid is None or uid == "":
+            return web.json_response({"ignored": trigger[:100]})  # a trigger that changes no booking's time
+        if not isinstance(uid, str) or not _UID.fullmatch(uid):
+            return _refuse(request, 400, "not a booking uid")
+        previous = next((p for k in _PREVIOUS_UID if isinstance(p := payload.get(k), str) and _UID.fullmatch(p)), None)
         key = "calcom:" + hashlib.sha256(body).hexdigest()
         fresh = await self._record(uid, kind, key)
-        previous = next((payload[k] for k in _PREVIOUS_UID if isinstance(payload.get(k), str) and payload[k]), None)
         if kind == "rescheduled" and previous and previous != uid:
             await self._record(previous, "rescheduled", key + ":previous")
         if fresh:
             log.info("calcom webhook: %s for booking %s", trigger, uid)
         return web.json_response({"received": trigger})
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _nests_deeper(value: object, limit: int) -> bool:
+    """Does parsed JSON nest deeper than `limit` levels? (Walked level by level, without recursion.)"""
+    level: list[object] = [value]
+    for _ in range(limit):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return True
+
+
+def _refuse(request: web.Request, status: int, why: str) -> web.Response:
+    """One line in the log, without the request's content, and the 4xx answer."""
+    log.warning("calcom webhook refused (%d): %s; from %s", status, why, request.remote)
+    return web.Response(status=status, text=why)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 class ChannelError(Exception):
@@ -38,6 +39,7 @@ class SendResult:
     sent: bool
     id: str | None = None  # the platform's message id
     reason: str | None = None  # why it was not sent
+    records: tuple[Any, ...] = ()  # the channel's own rows about this send, to write with the outbox's mark
 
 
 ErrorRule = tuple[type[BaseException], Callable[[BaseException], ChannelError | None]]

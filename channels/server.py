@@ -27,9 +27,42 @@ log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 3600.0  # seconds between clean-ups of old de-duplication keys
 STOP_TIMEOUT = 30.0  # how long a stop waits for turns in flight
+HEALTH_TIMEOUT = 3.0  # seconds GET /healthz waits for the database before it says degraded
+MAX_BODY = 1024 * 1024
+"""Largest request body read (bytes): a bigger one is answered 413 before it is parsed. Twilio's forms and
+Telegram's updates stay far below it; Cal.com's bookings too."""
 
 DatabaseCheck = Callable[[], Awaitable[None]]
 """Raises if the database cannot be reached."""
+
+
+@web.middleware
+async def last_resort(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                      ) -> web.StreamResponse:
+    """A request that failed where nobody expected it: one line in the log, a plain 500 (never a traceback)
+    to the caller. Every known way a request can be wrong is answered with a 4xx by its handler."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        log.error("%s %s failed: %s; answered 500", request.method, request.path, type(exc).__name__)
+        log.debug("%s %s failed", request.method, request.path, exc_info=True)
+        return web.Response(status=500, text="Internal Server Error")
+
+
+class OneLineServerLog(logging.LoggerAdapter):
+    """aiohttp's log of a request it could not read (malformed HTTP, a Content-Encoding it cannot decode):
+    it answers 400 and would log the error with a traceback; here it is one WARNING line naming the error's
+    kind (its text may quote the request), the traceback at DEBUG."""
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        where = str(msg) % args if args else str(msg)
+        self.debug("%s", where, exc_info=exc_info)
+        if isinstance(exc_info, web.RequestPayloadError):  # a body that did not decode, after its handler's
+            return                                         # 4xx (and its line): aiohttp's drain meets it again
+        kind = type(exc_info).__name__ if isinstance(exc_info, BaseException) else "error"
+        self.warning("request refused by the HTTP server: %s (%s)", kind, where)
 
 
 class Channel(Protocol):
@@ -63,7 +96,8 @@ class Server:
         self.channels: dict[str, Channel] = dict(channels)
         self.endpoints = list(endpoints)
         self._database_check = database_check
-        self.web = web.Application()
+        self.web = web.Application(client_max_size=MAX_BODY, middlewares=[last_resort],
+                                   handler_args={"logger": OneLineServerLog(log)})
         self.web.router.add_get("/healthz", self.healthz)
         for part in (*self.channels.values(), *self.endpoints):
             part.mount(self.web)
@@ -98,6 +132,7 @@ class Server:
             self._runner = None
             raise ChannelStartError(f"setting HTTP_PORT: cannot listen on {self.settings.http_host}:"
                                     f"{self.settings.http_port} ({exc.strerror or exc})") from None
+        await self.inbox.count_backlog()  # messages a previous run stored and did not handle
         for channel in self.channels.values():
             await channel.start()
         self._housekeeping = asyncio.create_task(self._forget_old_keys(), name="inbox-housekeeping")
@@ -109,16 +144,25 @@ class Server:
         return lines
 
     async def healthz(self, request: web.Request) -> web.Response:
+        """Ready, or degraded (503) when a message could not be stored now: the database cannot be reached,
+        or cannot be written (read-only, locked), found within HEALTH_TIMEOUT; and the backlog of messages."""
         database = "ok"
         try:
-            async with asyncio.timeout(3):
+            async with asyncio.timeout(HEALTH_TIMEOUT):
                 await self._database_check()
-        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                try:
+                    await self.inbox.can_record()
+                except SQLAlchemyError as exc:
+                    database = f"cannot be written: {type(exc).__name__}"
+        except (SQLAlchemyError, OSError) as exc:
             database = f"unreachable: {type(exc).__name__}"
+        except TimeoutError:
+            database = f"no answer within {HEALTH_TIMEOUT:g}s (locked or overloaded)"
         ok = self.state == "ready" and database == "ok"
         body = {"status": self.state if database == "ok" else "degraded", "database": database,
                 "channels": sorted(self.channels),
-                "turns_in_flight": self.turns_in_flight}
+                "turns_in_flight": self.turns_in_flight,
+                "backlog": self.inbox.backlog, "max_backlog": self.inbox.max_backlog}
         return web.json_response(body, status=200 if ok else 503)
 
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:

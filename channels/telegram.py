@@ -10,6 +10,7 @@ keyboard whose buttons carry `OfferCallback(offer, index)`.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import secrets
 from typing import Any
@@ -47,7 +48,7 @@ from bot.messages import Attachment, Inbound, Reply
 from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
-from .common import hint_lang, say
+from .common import hint_lang, say, store
 from .errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
 from .operator_chat import OperatorChat
 
@@ -171,6 +172,54 @@ class TelegramOutput:
         return SendResult(True)
 
 
+# --- what a webhook update may carry -----------------------------------------------------------
+
+MAX_DEPTH = 100  # JSON nesting a webhook body may have; Telegram's updates stay under 20
+ID_LIMIT = 2**53  # Telegram's ids (updates, users, chats) fit in 53 bits
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def nests_deeper(value: Any, limit: int) -> bool:
+    """Does parsed JSON nest deeper than `limit` levels? (Walked level by level, without recursion.)"""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [child for item in level if isinstance(item, (dict, list))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return True
+
+
+def without_nul(value: Any) -> Any:
+    """Parsed JSON with every NUL character taken out of its strings and keys (nesting already bounded)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
+def odd_ids(update: Update) -> str | None:
+    """Why an update's ids cannot be Telegram's (out of range: the inbox's keys are bounded), or None."""
+    user, chat, _ = _event_user(update)
+    if not 0 <= update.update_id < ID_LIMIT:
+        return "update_id out of range"
+    if any(i is not None and not -ID_LIMIT < i < ID_LIMIT for i in (user, chat)):
+        return "user or chat id out of range"
+    return None
+
+
+def _refuse(request: web.Request, status: int, why: str) -> web.Response:
+    """One line in the log, without the request's content, and the 4xx answer."""
+    log.warning("telegram webhook refused (%d): %s; from %s", status, why, request.remote)
+    return web.Response(status=status, text=why)
+
+
 class TelegramChannel:
     """One bot: the input side (polling or webhook into the inbox, the dispatcher with its handlers)
     and its output side (`TelegramOutput`)."""
@@ -197,6 +246,7 @@ class TelegramChannel:
         # Telegram cannot tell whether a message went out, so one owed at a crash may arrive twice
         self.sender = Sender(outbox, self.output.send_owed)
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
+        inbox.when_new(CHANNEL, self.conveyor.kick)
         self._finished: set[int] = set()  # entries whose turn finished them in its own transaction
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
@@ -260,26 +310,51 @@ class TelegramChannel:
     # --- input side: record first, then handle in order ----------------------------------------
 
     async def intake(self, update: Update, raw: dict[str, Any] | None = None) -> bool:
-        """Record an update durably (False if it was seen before) and queue it for its customer."""
+        """Record an update durably (False if it was seen before, or its ids are not Telegram's) and queue
+        it for its customer."""
+        problem = odd_ids(update)
+        if problem is not None:
+            log.warning("telegram update refused: %s", problem)
+            return False
         user, _, _ = _event_user(update)
         key = f"{CHANNEL}:{user if user is not None else '-'}"
         payload = raw if raw is not None else update.model_dump(mode="json", by_alias=True, exclude_none=True)
-        if not await self.inbox.record(CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload):
+        if not await store(self.inbox, CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload):
             log.info("telegram update %s was already received; ignored", update.update_id)
             return False
-        self.conveyor.kick(key)
         return True
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """Telegram's POST: the secret must match; the update is stored before the 200."""
-        if not secrets.compare_digest(request.headers.get(SECRET_HEADER, ""), self._secret):
-            log.warning("telegram webhook: wrong or missing secret token from %s", request.remote)
-            return web.Response(status=401, text="Unauthorized")
+        """Telegram's POST: the secret must match before the body is read (up to the server's limit);
+        the update is stored before the 200. Anything else is answered 4xx with one line in the log."""
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+        if not self._secret or not secrets.compare_digest(given, self._secret.encode()):
+            return _refuse(request, 401, "wrong or missing secret token")
+        if request.content_type != "application/json":
+            return _refuse(request, 415, "not JSON")
+        limit = request.client_max_size
         try:
-            raw = await request.json()
+            if (request.content_length or 0) > limit:
+                raise web.HTTPRequestEntityTooLarge(limit, request.content_length or 0)
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _refuse(request, 413, f"body over {limit} bytes")
+        except web.RequestPayloadError:  # e.g. a Content-Encoding it is not in
+            return _refuse(request, 400, "body cannot be decoded")
+        try:  # a parser recurses: nesting past the recursion limit is a RecursionError
+            raw = json.loads(body, parse_constant=_no_constant)
+        except (ValueError, RecursionError):  # UnicodeDecodeError, NaN and over-long integers too
+            return _refuse(request, 400, "not JSON")
+        if not isinstance(raw, dict) or nests_deeper(raw, MAX_DEPTH):
+            return _refuse(request, 400, "not a Telegram update")
+        raw = without_nul(raw)  # PostgreSQL's text cannot hold NUL; Telegram never sends one
+        try:
             update = Update.model_validate(raw, context={"bot": self.bot})
         except ValueError:
-            return web.Response(status=400, text="not a Telegram update")
+            return _refuse(request, 400, "not a Telegram update")
+        problem = odd_ids(update)
+        if problem is not None:
+            return _refuse(request, 400, problem)
         await self.intake(update, raw)
         return web.json_response({})
 
@@ -289,6 +364,7 @@ class TelegramChannel:
         delay = 1.0
         while True:
             try:
+                await self.inbox.room()  # while the backlog is full, Telegram keeps the updates
                 updates = await self.bot(
                     GetUpdates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES),
                     request_timeout=POLL_TIMEOUT + 15,

@@ -34,6 +34,8 @@ def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncE
     tenant can live in its own schema. Extra keyword arguments go to `create_async_engine`.
     """
     parsed = make_url(url)
+    # an error's text never carries a statement's parameters: they hold customers' messages and names
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if schema is not None:
             raise ValueError("SQLite has no schemas; leave `schema` unset")

@@ -58,3 +58,18 @@ async def test_a_write_through_the_readers_is_refused_at_once(tmp_path):
             assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 0
     finally:
         await engine.dispose()
+
+
+async def test_a_database_error_does_not_carry_what_the_customer_wrote(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE said (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+            await conn.execute(sa.text("INSERT INTO said VALUES (1, 'first')"))
+        with pytest.raises(sa.exc.IntegrityError) as failed:
+            async with engine.begin() as conn:
+                await conn.execute(sa.text("INSERT INTO said VALUES (:id, :body)"),
+                                   {"id": 1, "body": "my card number is 4111 1111"})
+        assert "4111" not in str(failed.value) and "UNIQUE" in str(failed.value)
+    finally:
+        await engine.dispose()

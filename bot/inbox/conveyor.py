@@ -75,8 +75,11 @@ class Conveyor:
         except Exception:
             log.exception("handling %s message %s failed", entry.channel, entry.message_id)
             status = "failed"
-        if status != FINISHED:
-            await self.inbox.finish(entry, status)
+        try:
+            if status != FINISHED:
+                await self.inbox.finish(entry, status)
+        finally:
+            self.inbox.handled()
 
     async def _deliver(self, user_key: str) -> None:
         """Send what the customer is owed; if some of it must wait, try again at their next message."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,14 +88,19 @@ class Inbox:
     """The `inbound_messages` table: record, fetch in order, finish, forget."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None,
-                 parallel: int = PARALLEL_TURNS) -> None:
+                 parallel: int = PARALLEL_TURNS, max_backlog: int = 0) -> None:
         self.engine = engine
+        self.max_backlog = max_backlog  # messages waiting to be handled before new ones are turned away (0: never)
+        self.backlog = 0  # messages recorded (or found pending at start) and not handled yet by this process
+        self._room = asyncio.Event()
+        self._room.set()
         self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self.limit = limit or RateLimit()
         self._insert = storage.insert_for(engine)
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
+        self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick
         self._writer: asyncio.Task[None] | None = None
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
@@ -112,7 +117,43 @@ class Inbox:
         self._waiting.append((row, stored))
         if self._writer is None:
             self._writer = asyncio.create_task(self._write_waiting(), name="inbox-group-commit")
-        return await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
+        new = await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
+        if new:
+            self._grew(1)
+        return new
+
+    def when_new(self, channel: str, kick: Callable[[str], None]) -> None:
+        """Call `kick(user_key)` for each new message of `channel` once it is stored (its conveyor's `kick`)."""
+        self._on_new[channel] = kick
+
+    @property
+    def full(self) -> bool:
+        """True while the backlog is at its limit: a channel then turns new messages away for the platform
+        to deliver again later (a webhook's 503, a getUpdates not made) instead of letting the queue grow."""
+        return bool(self.max_backlog) and self.backlog >= self.max_backlog
+
+    async def room(self) -> None:
+        """Wait until the backlog is below its limit."""
+        await self._room.wait()
+
+    def handled(self) -> None:
+        """One message of the backlog has been handled."""
+        self._grew(-1)
+
+    def _grew(self, by: int) -> None:
+        self.backlog = max(0, self.backlog + by)
+        if self.full:
+            self._room.clear()
+        else:
+            self._room.set()
+
+    async def count_backlog(self) -> int:
+        """Start counting the backlog with the messages recorded before this start and not handled yet."""
+        c = inbound_messages.c
+        async with self.reads.connect() as conn:
+            pending = (await conn.execute(sa.select(sa.func.count()).where(c.status == "pending"))).scalar_one()
+        self._grew(pending)
+        return pending
 
     async def _write_waiting(self) -> None:
         """Insert what is waiting, as many rows per transaction as arrived meanwhile, until none is left."""
@@ -128,6 +169,8 @@ class Inbox:
                     continue
                 for row, stored in batch:
                     ident = (row["channel"], row["message_id"])
+                    if ident in new and (kick := self._on_new.get(row["channel"])) is not None:
+                        kick(row["user_key"])  # even if the webhook that brought it stopped waiting
                     if not stored.done():
                         stored.set_result(ident in new)
                     new.discard(ident)  # a second copy in the same batch was seen before
@@ -142,6 +185,19 @@ class Inbox:
                 .returning(c.channel, c.message_id))
         async with self.engine.begin() as conn:
             return {(r.channel, r.message_id) for r in await conn.execute(stmt)}
+
+    async def can_record(self) -> None:
+        """Raises if a message could not be stored now (a database that is read-only, locked or gone): a row
+        is inserted as `record` would and rolled back, so nothing is left behind."""
+        probe = {"channel": "probe", "message_id": "probe", "user_key": "probe", "payload": "{}",
+                 "status": "done", "received_at": self.clock.now()}
+        async with self.engine.connect() as conn:
+            transaction = await conn.begin()
+            try:
+                await conn.execute(self._insert(inbound_messages).values(probe)
+                                   .on_conflict_do_nothing(index_elements=["channel", "message_id"]))
+            finally:
+                await transaction.rollback()
 
     async def next_for(self, user_key: str) -> Entry | None:
         """The customer's oldest message not handled yet."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from .store import Outbox, Outgoing
 
@@ -23,6 +23,7 @@ class Result(Protocol):
     sent: bool
     id: str | None
     reason: str | None
+    records: tuple[Any, ...]  # the channel's own rows about the send (`storage.Write`), written with the mark
 
 
 Send = Callable[[Outgoing], Awaitable[Result]]
@@ -61,5 +62,6 @@ class Sender:
                 log.exception("sending %s message %s failed", item.kind, item.id)
                 await self.outbox.settle(item, failed="the channel failed while sending")
                 continue
-            await self.outbox.settle(item, ref=result.id, failed=None if result.sent else result.reason or "not sent")
+            await self.outbox.settle(item, ref=result.id, failed=None if result.sent else result.reason or "not sent",
+                                     also=result.records)
         return True

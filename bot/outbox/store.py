@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -104,14 +104,18 @@ class Outbox:
         return [Outgoing(r.id, r.key, r.user_key, r.kind, _decode(r.body), r.created_at, r.key in self._fresh)
                 for r in rows]
 
-    async def settle(self, item: Outgoing, *, ref: str | None = None, failed: str | None = None) -> None:
-        """Mark a message sent (with the platform's id), or failed with the reason."""
+    async def settle(self, item: Outgoing, *, ref: str | None = None, failed: str | None = None,
+                     also: Iterable[storage.Write] = ()) -> None:
+        """Mark a message sent (with the platform's id), or failed with the reason; `also`: the channel's own
+        rows about the send, in the same transaction."""
         self._fresh.discard(item.key)
         c = outgoing_messages.c
         values: dict[str, Any] = {"status": "failed" if failed else "sent", "sent_ref": ref,
                                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
         async with self.engine.begin() as conn:
             await conn.execute(sa.update(outgoing_messages).where(c.id == item.id).values(**values))
+            for write in also:
+                await write(conn)
 
     def tried(self, item: Outgoing) -> None:
         """A send of `item` has begun: from now on it may have gone out."""

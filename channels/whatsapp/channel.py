@@ -20,14 +20,17 @@ import base64
 import json
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from aiohttp import web
+from multidict import MultiDict
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import (
+    HMAC_SHA1,
+    HMAC_SHA256,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
     get_signature_algorithm,
@@ -43,7 +46,7 @@ from bot.messages import Inbound, Reply
 from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
-from ..common import say
+from ..common import say, store
 from ..errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
 from .store import Contacts, DeliveryLog
 
@@ -167,7 +170,8 @@ class WhatsAppOutput:
     async def send_owed(self, item: Outgoing) -> SendResult:
         """A reply or notice from the outbox. Whether the customer may be written to was decided in the
         turn that wrote it (the confirmation of a STOP goes out although they just opted out)."""
-        return await self._create(item.user_key, item.kind, False, checked=True, body=render(item.reply))
+        return await self._create(item.user_key, item.kind, False, checked=True, deferred=True,
+                                  body=render(item.reply))
 
     async def sent_before(self, item: Outgoing) -> str | None:
         """The Twilio SID of `item` if it went out before a restart: the customer's messages since it was
@@ -175,18 +179,21 @@ class WhatsAppOutput:
         body, since = render(item.reply), item.created_at - timedelta(seconds=5)
         to = "whatsapp:" + item.user_key.split(":", 1)[1]
         with map_errors(SEND_ERRORS):
-            found = await self.client.messages.list_async(to=to, from_=self.sender, date_sent_after=since, limit=200)
+            # Twilio filters by the day sent (as its documentation gives it); the time is compared here
+            found = await self.client.messages.list_async(to=to, from_=self.sender,
+                                                          date_sent_after=since.astimezone(UTC).date(), limit=200)
         for message in found:
             created = message.date_created or message.date_sent
             if message.body == body and (created is None or created >= since):
                 return message.sid
         return None
 
-    async def _create(self, key: str, kind: str, started: bool, *, checked: bool = False,
+    async def _create(self, key: str, kind: str, started: bool, *, checked: bool = False, deferred: bool = False,
                       **content: Any) -> SendResult:
         """Send through the REST API. `RetryLater` propagates for a message we `started` (the reminder
         loop tries again); otherwise a failure is recorded with the reason. `checked`: the caller has
-        decided the customer may be written to."""
+        decided the customer may be written to; `deferred`: the delivery log's row comes back with the
+        result (`records`), to be written with the outbox's mark instead of in a transaction of its own."""
         if not checked:
             _, opted_out = await self.contacts.get(key)
             if opted_out:
@@ -197,18 +204,75 @@ class WhatsAppOutput:
                 message = await self.client.messages.create_async(
                     from_=self.sender, to=to, status_callback=self.status_callback, **content)
         except Undeliverable as exc:
-            return await self._failed(key, kind, str(exc))
+            return await self._failed(key, kind, str(exc), deferred)
         except RetryLater as exc:
             if started:
                 raise
-            return await self._failed(key, kind, str(exc))
-        await self.log.sent(CHANNEL, key, kind, message.sid, message.status or "queued")
+            return await self._failed(key, kind, str(exc), deferred)
+        record = self.log.recording(CHANNEL, key, kind, message.sid, message.status or "queued")
+        if deferred:
+            return SendResult(True, id=message.sid, records=(record,))
+        await storage.commit(self.log.engine, [record])
         return SendResult(True, id=message.sid)
 
-    async def _failed(self, key: str, kind: str, why: str) -> SendResult:
+    async def _failed(self, key: str, kind: str, why: str, deferred: bool = False) -> SendResult:
         log.warning("whatsapp: %s to %s failed: %s", kind, key, why)
-        await self.log.sent(CHANNEL, key, kind, None, "failed", why[:300])
+        record = self.log.recording(CHANNEL, key, kind, None, "failed", why[:300])
+        if deferred:
+            return SendResult(False, reason=why, records=(record,))
+        await storage.commit(self.log.engine, [record])
         return SendResult(False, reason=why)
+
+
+# --- what a Twilio webhook may carry ----------------------------------------------------------
+
+MAX_FORM_FIELDS = 200  # Twilio's webhooks have a few dozen fields, more with media
+MAX_PROFILE = 200  # characters of a WhatsApp profile name kept
+_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{1,32}")  # a Twilio SID: two letters, then up to 32 hex digits
+_SENDER = re.compile(r"(?:whatsapp:)?\+[1-9][0-9]{3,14}")  # an E.164 number, as Twilio names a WhatsApp sender
+_STATUS = re.compile(r"[a-z_]{1,20}")  # queued, delivered, read, partially_delivered, ...
+_ERROR_CODE = re.compile(r"[0-9]{1,10}")  # Twilio's error codes are numbers (30008)
+_ALGORITHMS = {HMAC_SHA1, HMAC_SHA256}
+_UTF8 = {"utf-8", "utf8"}
+
+
+class Refused(Exception):
+    """A webhook request not taken: the HTTP status it is answered with, and why (never its content)."""
+
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(why)
+        self.status = status
+        self.why = why
+
+
+def refuse(request: web.Request, refused: Refused) -> web.Response:
+    """One line in the log, without the request's content, and the 4xx answer."""
+    log.warning("whatsapp webhook %s refused (%d): %s; from %s", request.path, refused.status, refused.why,
+                request.remote)
+    return web.Response(status=refused.status, text="Forbidden" if refused.status == 403 else refused.why)
+
+
+async def read_form(request: web.Request) -> MultiDict[str]:
+    """The body as a form, read up to the server's body limit: only application/x-www-form-urlencoded
+    in UTF-8, parsed strictly (what Twilio sends); anything else raises `Refused` (415, 413, 400)."""
+    charset = (request.charset or "utf-8").lower()
+    if request.content_type != "application/x-www-form-urlencoded" or charset not in _UTF8:
+        raise Refused(415, "not a UTF-8 form (application/x-www-form-urlencoded)")
+    limit = request.client_max_size
+    if (request.content_length or 0) > limit:
+        raise Refused(413, f"body over {limit} bytes")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise Refused(413, f"body over {limit} bytes") from None
+    except web.RequestPayloadError:  # e.g. a Content-Encoding it is not in
+        raise Refused(400, "body cannot be decoded") from None
+    try:
+        pairs = parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True, errors="strict",
+                          max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:  # invalid UTF-8 (raw or %-escaped), a field without '=', too many fields
+        raise Refused(400, "not a well-formed form") from None
+    return MultiDict(pairs)
 
 
 class WhatsAppChannel:
@@ -235,6 +299,7 @@ class WhatsAppChannel:
         self.notify = self.output.notify
         self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before)
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
+        inbox.when_new(CHANNEL, self.conveyor.kick)
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -266,50 +331,69 @@ class WhatsAppChannel:
 
     # --- input side -------------------------------------------------------------------------
 
-    def verified(self, request: web.Request, params: Any) -> bool:
-        """Is X-Twilio-Signature right for the public URL and these params (HMAC-SHA1 or -SHA256)?"""
+    def check_signature(self, request: web.Request, params: MultiDict[str]) -> None:
+        """Raises `Refused` (403) unless X-Twilio-Signature is right for the public URL and these params
+        (HMAC-SHA1 with the auth token, or HMAC-SHA256 with a SharedKey we know by its id)."""
         signature = request.headers.get("X-Twilio-Signature")
         if not signature:
-            return False
+            raise Refused(403, "no signature")
         settings_header = request.headers.get(SIGNATURE_SETTINGS_HEADER)
         secret = self._auth_token
         if settings_header:  # signed with a SharedKey we must know by its id
-            key_id = dict(p.strip().partition("=")[::2] for p in settings_header.split(",")).get("key")
+            key_id = dict(p.strip().partition("=")[::2] for p in settings_header.split(",")).get("key", "").strip()
             if key_id:
-                secret = self._signing_keys.get(key_id.strip())
+                secret = self._signing_keys.get(key_id)
                 if secret is None:
-                    log.warning("twilio webhook signed with unknown key %s (set TWILIO_WEBHOOK_SIGNING_KEYS)", key_id)
-                    return False
-        url = self.public_base + request.path_qs
+                    raise Refused(403, f"signed with unknown key {key_id[:40]!r} (set TWILIO_WEBHOOK_SIGNING_KEYS)")
         algorithm = get_signature_algorithm(settings_header)
-        return RequestValidator(secret).validate(url, params, signature, algorithm=algorithm)
+        if algorithm.upper() not in _ALGORITHMS:
+            raise Refused(403, f"signed with unknown algorithm {algorithm[:40]!r}")
+        url = self.public_base + request.path_qs
+        if not RequestValidator(secret).validate(url, params, signature, algorithm=algorithm):
+            raise Refused(403, "bad signature")
+
+    async def signed_form(self, request: web.Request) -> MultiDict[str]:
+        """The form of a webhook Twilio signed. Nothing is read without a signature header, and at most
+        the server's body limit; Twilio signs the URL and every field, so the form is parsed first."""
+        if not request.headers.get("X-Twilio-Signature"):
+            raise Refused(403, "no signature")
+        form = await read_form(request)
+        self.check_signature(request, form)
+        return form
 
     async def inbound(self, request: web.Request) -> web.Response:
-        form = await request.post()
-        if not self.verified(request, form):
-            log.warning("whatsapp webhook: bad or missing signature from %s; ignored", request.remote)
-            return web.Response(status=403, text="Forbidden")
-        sid, sender = form.get("MessageSid") or form.get("SmsMessageSid"), form.get("From")
-        if not isinstance(sid, str) or not isinstance(sender, str) or not sender:
-            return web.Response(status=400, text="MessageSid and From are required")
-        payload = {"from": sender, "body": str(form.get("Body", "")), "profile": str(form.get("ProfileName", ""))}
+        try:
+            form = await self.signed_form(request)
+            sid, sender = form.get("MessageSid") or form.get("SmsMessageSid"), form.get("From")
+            if not sid or not _SID.fullmatch(sid):
+                raise Refused(400, "MessageSid is not a Twilio message SID")
+            if not sender or not _SENDER.fullmatch(sender):
+                raise Refused(400, "From is not a WhatsApp number")
+        except Refused as refused:
+            return refuse(request, refused)
+        # PostgreSQL's text cannot hold NUL; no customer types one
+        payload = {"from": sender, "body": form.get("Body", "").replace("\x00", ""),
+                   "profile": form.get("ProfileName", "").replace("\x00", "")[:MAX_PROFILE]}
         key = f"{CHANNEL}:{sender.removeprefix('whatsapp:')}"
-        if not await self.inbox.record(CHANNEL, sid, key, payload):
+        if not await store(self.inbox, CHANNEL, sid, key, payload):
             log.info("whatsapp message %s was already received; ignored", sid)
-        else:
-            self.conveyor.kick(key)
         return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
     async def status(self, request: web.Request) -> web.Response:
-        form = await request.post()
-        if not self.verified(request, form):
-            return web.Response(status=403, text="Forbidden")
-        sid, state = form.get("MessageSid"), form.get("MessageStatus")
-        if isinstance(sid, str) and isinstance(state, str):
-            error = form.get("ErrorCode")
-            await self.delivery_log.status(CHANNEL, sid, state, f"error {error}" if error else None)
-            if error:
-                log.warning("whatsapp message %s: %s (Twilio error %s)", sid, state, error)
+        try:
+            form = await self.signed_form(request)
+            sid, state, error = form.get("MessageSid"), form.get("MessageStatus"), form.get("ErrorCode") or None
+            if not sid or not _SID.fullmatch(sid):
+                raise Refused(400, "MessageSid is not a Twilio message SID")
+            if not state or not _STATUS.fullmatch(state):
+                raise Refused(400, "MessageStatus is not a delivery status")
+            if error is not None and not _ERROR_CODE.fullmatch(error):
+                raise Refused(400, "ErrorCode is not a Twilio error code")
+        except Refused as refused:
+            return refuse(request, refused)
+        await self.delivery_log.status(CHANNEL, sid, state, f"error {error}" if error else None)
+        if error:
+            log.warning("whatsapp message %s: %s (Twilio error %s)", sid, state, error)
         return web.Response(status=204)
 
     async def _handle_entry(self, entry: Entry) -> str:

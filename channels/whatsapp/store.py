@@ -104,17 +104,25 @@ class DeliveryLog:
 
     async def sent(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
                    detail: str | None = None) -> None:
-        now = self.clock.now()
-        values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
-                      detail=detail, created_at=now, updated_at=now)
-        stmt = self._insert(outbound_messages).values(**values)
-        if provider_id is not None:  # a status callback may have arrived first
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["provider_id"],
-                set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind},
-            )
-        async with self.engine.begin() as conn:
+        await storage.commit(self.engine, [self.recording(channel, user_key, kind, provider_id, status, detail)])
+
+    def recording(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
+                  detail: str | None = None) -> storage.Write:
+        """`sent`, as part of another transaction (the outbox marking the reply sent)."""
+
+        async def write(conn: AsyncConnection) -> None:
+            now = self.clock.now()
+            values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
+                          detail=detail, created_at=now, updated_at=now)
+            stmt = self._insert(outbound_messages).values(**values)
+            if provider_id is not None:  # a status callback may have arrived first
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["provider_id"],
+                    set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind},
+                )
             await conn.execute(stmt)
+
+        return write
 
     async def status(self, channel: str, provider_id: str, status: str, detail: str | None = None) -> None:
         """Record a delivery status report (Twilio status callback) for a message we sent."""

@@ -61,6 +61,11 @@ class FakeTwilio:
     now: float = field(default_factory=time.time)
     outage: int = 0  # answer this many Messages.create calls with 503, as a Twilio incident does
     lookups: list[dict[str, str]] = field(default_factory=list)  # queries of the Messages list
+    # set `hold` to keep Messages.create requests waiting (`held` is set when one arrives); `accept_held`:
+    # whether a held message counts as sent (Twilio took it, the answer was lost) or not (the request was)
+    hold: asyncio.Event | None = None
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    accept_held: bool = True
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(1)
@@ -120,10 +125,22 @@ class FakeTwilio:
                                       "If you are using WhatsApp, please use a Message Template.")
         sid = f"SM{next(self._sids):032x}"
         message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.now)
+        if self.hold is not None:
+            hold = self.hold
+            if self.accept_held:
+                await self._record(message)
+            self.held.set()
+            await hold.wait()
+            if not self.accept_held:
+                return _error(503, 20503, "Service Unavailable")
+            return web.json_response(_message_json(self.account_sid, message), status=201)
+        await self._record(message)
+        return web.json_response(_message_json(self.account_sid, message), status=201)
+
+    async def _record(self, message: Message) -> None:
         async with self._changed:
             self.messages.append(message)
             self._changed.notify_all()
-        return web.json_response(_message_json(self.account_sid, message), status=201)
 
     async def _list_messages(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
@@ -132,9 +149,10 @@ class FakeTwilio:
         self.lookups.append(dict(query))
         found = [m for m in reversed(self.messages)
                  if m.to == query.get("To", m.to) and m.from_ == query.get("From", m.from_)]
-        if "DateSent>" in query:
-            since = datetime.fromisoformat(query["DateSent>"].replace("Z", "+00:00")).timestamp()
-            found = [m for m in found if m.sent_at >= since]
+        if "DateSent>" in query:  # a day (YYYY-MM-DD), or a moment
+            text = query["DateSent>"]
+            since = datetime.fromisoformat(text.replace("Z", "+00:00") if "T" in text else text + "T00:00:00+00:00")
+            found = [m for m in found if m.sent_at >= since.timestamp()]
         size = int(query.get("PageSize", "50"))
         path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         return web.json_response({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 import sqlalchemy as sa
 
 from channel_kit import START
@@ -11,6 +12,7 @@ from channel_kit import START
 from bot.clock import VirtualClock
 from bot.inbox import Conveyor, Inbox, RateLimit
 from bot.inbox import migrate
+from bot.inbox.store import inbound_messages
 from bot.inbox.store import PARALLEL_TURNS
 import storage
 
@@ -154,3 +156,24 @@ async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engi
         conveyor.kick(f"whatsapp:+49151000000{i:02d}")
     assert await conveyor.drain(20)
     assert len(done) == 40
+
+
+async def test_whether_a_message_could_be_stored_is_known_without_storing_one(tmp_path, fresh_pg_url):
+    from storage import make_engine
+
+    writable = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await migrate(writable)
+    await Inbox(writable, VirtualClock(START)).can_record()
+    read_only = [make_engine(f"sqlite+aiosqlite:///file:{tmp_path / 'bot.db'}?mode=ro&uri=true"),
+                 make_engine(fresh_pg_url, connect_args={"server_settings": {"default_transaction_read_only": "on"}})]
+    setup = make_engine(fresh_pg_url)
+    try:
+        await migrate(setup)
+        for engine in read_only:
+            with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly"):
+                await Inbox(engine, VirtualClock(START)).can_record()
+        async with storage.reads(writable).connect() as conn:
+            assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_messages))).scalar_one() == 0
+    finally:
+        for engine in (writable, setup, *read_only):
+            await engine.dispose()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from channel_kit import PUBLIC, settings_for, settle, within
 from fake_twilio import FakeTwilio
 
+from bot.inbox import Inbox
 from bot.inbox.store import inbound_messages
 
 ANNA = "+4915112345678"
@@ -189,10 +190,9 @@ async def test_a_turn_interrupted_by_a_stop_is_finished_after_the_restart(sqlite
     settings = settings_for(twilio=fake_twilio)
     async with run_bot(settings, sqlite_engine) as (server, app):
         wire(fake_twilio, server)
-        channel = server.channels["whatsapp"]
-        # Recorded and acknowledged, but the process died before handling it:
-        await channel.inbox.record("whatsapp", "SMlost0001", f"whatsapp:{ANNA}",
-                                   {"from": f"whatsapp:{ANNA}", "body": "hello", "profile": "Anna"})
+        # Recorded and acknowledged, but the process died before handling it (an inbox no conveyor works on):
+        await Inbox(sqlite_engine, app.clock).record("whatsapp", "SMlost0001", f"whatsapp:{ANNA}",
+                                                     {"from": f"whatsapp:{ANNA}", "body": "hello", "profile": "Anna"})
     assert fake_twilio.to(ANNA) == []
     fake_twilio.last_inbound[f"whatsapp:{ANNA}"] = fake_twilio.now
     async with run_bot(settings, sqlite_engine) as (server, app):
