@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from .language import FUNCTION_WORDS
 from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS
 from .normalize import clean, umlaut_pattern
 from .party import find_party  # noqa: F401  (how many people: read with the other entities)
@@ -181,10 +182,16 @@ _STAFF_CUE = re.compile(
     r"(?:with|w/|see|visit|by|bei|mit|von|zu|zur|zum|prefer|want|like|book|try|named|called|ist|is|and|und|oder|or)\s*$")
 
 
-def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
-    """A staff member from the vocabulary, by name or a close misspelling."""
+def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False, cued: bool = False) -> Match | None:
+    """A staff member from the vocabulary, by name or a close misspelling.
+
+    `cued`: the bot asked about something else (a time, a yes), so a name may well be the customer's own.
+    Then a misspelled staff name counts only after a cue ("with Sara"), and a staff name that starts
+    somebody's full name ("Tom Becker", no cue before it) is not the staff member."""
     _, staff = _matchers(vocab)
     found = staff.exact(original, low)
+    if found and cued and _starts_full_name(original, low, found):
+        found = _exact_not_full_name(original, low, staff)
     if found:
         return found
     tokens = _tokens(low)
@@ -195,12 +202,33 @@ def find_staff(original: str, low: str, vocab: Vocabulary, lenient: bool = False
     for i, (tok, pos) in enumerate(tokens):
         if tok[0] not in staff.fuzzy:
             continue  # no name starts with that letter (a pair of words starts with it too)
-        if lenient or original[pos:pos + 1].isupper() or _STAFF_CUE.search(low[max(0, pos - 12):pos]):
+        if lenient or (original[pos:pos + 1].isupper() and not cued) or _STAFF_CUE.search(low[max(0, pos - 12):pos]):
             allow.add(i)
     fm = staff.fuzz(tokens, allow)
     if fm is None:
         return None
     return Match(fm.id, _word_at(original, fm.start, 1), fm.start)
+
+
+_SURNAME = re.compile(r"[ \t]+(?P<word>[A-ZÄÖÜ][\w'’-]+)")
+
+
+def _starts_full_name(original: str, low: str, found: Match) -> bool:
+    """Whether a staff name said without a cue goes on with a surname of its own: "Tom Becker" is somebody."""
+    if _STAFF_CUE.search(low[max(0, found.start - 12):found.start]):
+        return False
+    m = _SURNAME.match(original, found.start + len(found.text))
+    word = m.group("word").lower().strip("'’-") if m else ""
+    return bool(word) and word not in _NOT_A_NAME and word not in _HARD_STOP
+
+
+def _exact_not_full_name(original: str, low: str, staff: _Matcher) -> Match | None:
+    """The first staff name in the text that does not start somebody's full name ("Tom Becker here, with Sarah")."""
+    for m in staff.rx.finditer(low) if staff.rx is not None else ():
+        found = Match(staff.ids[m.lastindex - 1], original[m.start():m.end()], m.start())
+        if not _starts_full_name(original, low, found):
+            return found
+    return None
 
 
 # --- providers the vocabulary does not know ----------------------------------------------------
@@ -312,8 +340,11 @@ def _trim_run(run: str, strict: bool = False) -> str | None:
     return text
 
 
-def find_provider(original: str) -> str | None:
-    """A provider named in capitals that the vocabulary does not know, as the user wrote it."""
+def find_provider(original: str, leading: bool = True) -> str | None:
+    """A provider named in capitals that the vocabulary does not know, as the user wrote it.
+
+    Without `leading`, only a name after a cue ("with Maria", "bei Frau Müller") counts: where the bot asked
+    about something else, a bare "Anna Schmidt" is more likely the customer's own name."""
     if original.islower() or original.isupper():
         return None
     cued = _CAPITAL_AFTER_WORD.search(original) is not None  # a cue is a word, so a name after one follows a space
@@ -323,7 +354,7 @@ def find_provider(original: str) -> str | None:
         name = _trim_run(m.group("run") or m.group("run2"))
         if name:
             return name
-    if _TWO_CAPITALS.search(original) is None and _KIND_WORD.search(original) is None:
+    if not leading or (_TWO_CAPITALS.search(original) is None and _KIND_WORD.search(original) is None):
         return None  # a name at a sentence's start counts only with two capitalised words or a kind of place
     for sentence in _SENTENCE.split(original):
         m = _LEADING_RUN.match(sentence)
@@ -408,6 +439,29 @@ def find_name(original: str, expecting_name: bool) -> str | None:
         if m and not any(w.lower() in _COMMON for w in m.group("name").split()):
             return m.group("name").strip()
     return None
+
+
+def bare_full_name(original: str) -> str | None:
+    """A message that is nothing but a person's name in two to four capitalised words ("Anna Schmidt")."""
+    m = _BARE_NAME.match(original)
+    if m is None:
+        return None
+    words = m.group("name").split()
+    if not 2 <= len(words) <= 4 or _KIND_WORD.search(original):
+        return None
+    for w in words:
+        bare = w.strip(".").lower()
+        if not w[:1].isupper() or bare in _NOT_A_NAME or bare in _HARD_STOP or bare in FUNCTION_WORDS:
+            return None
+    return m.group("name").strip().rstrip(".")
+
+
+# Words written in capitals at times ("Keine Ahnung", "Andere Uhrzeit", "None Of These") that name nobody.
+_NOT_A_NAME = _COMMON | _PLACE_START | frozenset("""
+other others another different none neither either both whatever whichever whenever everything
+andere anderer anderes anderen anders nichts davon keiner keins welche welcher welches egal lieber besser
+uhrzeit uhrzeiten zeiten tag tage datum
+""".split())
 
 
 # --- option numbers ----------------------------------------------------------------------------

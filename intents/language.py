@@ -28,6 +28,7 @@ january february march april june july october december there their they how whe
 be will just get see help let's sounds good great works after before between from some anything something
 your you're who which was were been has had am pm o'clock noon tonight weekend month about instead
 """.split())
+FUNCTION_WORDS = _DE | _EN  # everyday words of either language: no part of a person's name
 _TOKEN = re.compile(r"[a-zäöüß']+")
 _UMLAUT_WORD = re.compile(r"[a-z']*[äöüß][a-zäöüß']*")
 

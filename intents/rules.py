@@ -87,8 +87,9 @@ def _read(text: str, context: Context) -> Reading:
     when = resolve(said_when, context.now, lang, vocab.opening_hours, bare_number_is_time=expecting == "when") \
         if said_when.strip() else NOTHING
     service = entities.find_service(text, low, vocab, lenient=expecting == "service")
-    staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff")
-    staff_text = staff.text if staff else entities.find_provider(text)
+    elsewhere = context.asks_another_thing  # a bare name then is more likely the customer's own
+    staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff", cued=elsewhere)
+    staff_text = staff.text if staff else entities.find_provider(text, leading=not elsewhere)
     if staff is None and staff_text and service and (staff_text.casefold() in service.text.casefold()
                                                      or entities.names_only_services(staff_text, vocab)):
         staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
@@ -104,9 +105,13 @@ def _read(text: str, context: Context) -> Reading:
     if expecting == "staff" and staff_text is None and not any_staff and name is None:
         staff_text = entities.find_name(text, expecting_name=True)
     if staff_text and name and staff_text in name:
+        if elsewhere and staff is not None:
+            staff = None  # "I'm Tom" while times are offered introduces the customer
         staff_text = None if staff is None else staff_text
 
     has_when = when.date is not None or when.time is not None or when.start is not None
+    if elsewhere and name is None and staff_text is None and service is None and not has_when and number is None:
+        name = entities.bare_full_name(text)  # "Anna Schmidt" answering "which time?": the customer, not the team
     # "anyone is fine" answers a question about staff; "hello, anyone there?" asks for nobody
     anyone = any_staff and (expecting is not None or service is not None or has_when
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)

@@ -52,6 +52,12 @@ class Context:
     offers: tuple[Offer, ...] = ()  # the options the bot just offered, with their times and staff (numbered from 1)
     anchor: datetime | None = None  # the time being changed: the booking being moved, or the time being confirmed
 
+    @property
+    def asks_another_thing(self) -> bool:
+        """Whether the bot asked about something other than who (a time, an option, a yes, the service):
+        a bare name said then is more likely the customer's own than a staff member's."""
+        return self.expecting in ("choice", "when", "confirm", "service")
+
     def __post_init__(self) -> None:
         # `offered` (labels) and `offers` describe the same options: either one gives the other
         if self.offers and not self.offered:

@@ -237,12 +237,11 @@ def earliest(turn: Turn, d: Draft) -> None:
 
 
 def _note_unknown_staff(turn: Turn, r: Reading) -> None:
-    """A name we don't know: say who works here (the booking goes on with anyone free)."""
+    """A name we don't know: say who works here. The booking goes on as it was: with the staff member
+    already chosen, if any, else with anyone free; a name we don't know never changes who it is with."""
     if r.staff_text and not r.staff and not r.any_staff:
         team = turn.formats.names([p.name for p in turn.business.staff])
         turn.note(turn.t("unknown_staff", staff=r.staff_text, team=team))
-        turn.state.draft.staff = None
-        turn.state.draft.any_staff = False
 
 
 def _ask_another_time(turn: Turn, nothing: Nothing) -> None:

@@ -95,6 +95,12 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
         turn.state.draft.forget_when()
         turn.ask(_NEXT_IF_NONE_FIT[step], turn.t("none_fit"))
         return
+    if step is not None and _only_a_name(said.reading):  # "Anna Schmidt", "ich bin Anna": kept for the booking
+        if step in _TIMES_LISTED and turn.state.options:
+            turn.repeat_options(turn.t("pick_one"))  # which of the times listed (their buttons still work)
+        else:
+            await reask(turn)
+        return
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
     if said.reading.intent in ("affirm", "deny") and step is None:
         turn.say(turn.t("nothing_to_stop"))
@@ -107,6 +113,13 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
 
 # A list of free times turned down as a whole: ask for another day or time instead.
 _NEXT_IF_NONE_FIT = {Step.PICK_SLOT: Step.ASK_WHEN, Step.PICK_NEW_SLOT: Step.ASK_NEW_TIME}
+_TIMES_LISTED = frozenset(_NEXT_IF_NONE_FIT)
+
+
+def _only_a_name(r: Reading) -> bool:
+    """The customer's own name and nothing else ("I'm Anna", or a bare "Anna Schmidt" while times are offered)."""
+    return bool(r.name) and r.intent == "other" and not (
+        r.service or r.staff or r.staff_text or r.has_when or r.email or r.phone or r.topic or r.number is not None)
 
 
 def _looks_like_words(text: str) -> bool:

@@ -32,6 +32,11 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
         number = rules.number
     service = model.service if model.service in vocab.services else rules.service
     staff = model.staff if model.staff in vocab.staff else rules.staff
+    staff_text = _written(model.staff_text, text) or rules.staff_text or _first(vocab.staff.get(staff))
+    name = _written(model.name, text) or rules.name
+    if staff_text and name and staff_text.casefold() in name.casefold() and (
+            staff is None or context.asks_another_thing):
+        staff, staff_text = rules.staff, rules.staff_text  # "I'm Anna", "I'm Tom" while times are offered: the customer
     return replace(
         rules,
         intent=intent,
@@ -39,10 +44,10 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
         service=service,
         service_text=rules.service_text if service == rules.service else _first(vocab.services.get(service)),
         staff=staff,
-        staff_text=_written(model.staff_text, text) or rules.staff_text or _first(vocab.staff.get(staff)),
+        staff_text=staff_text,
         any_staff=model.any_staff or rules.any_staff,
         date=when.date, time=when.time, start=when.start, end=when.end,
-        name=_written(model.name, text) or rules.name,
+        name=name,
         email=_written(model.email, text) or rules.email,
         phone=_written(model.phone, text) or rules.phone,
         number=number if number is not None else rules.number,

@@ -94,3 +94,39 @@ def test_numbers(text: str, expecting: str | None, number: int | None, time: str
     r = read(text, ctx(expecting=expecting))
     assert r.number == number
     assert (r.time.strftime("%H:%M") if r.time else None) == time
+
+
+@pytest.mark.parametrize("text, staff, written, name", [
+    ("Anna Schmidt", None, None, "Anna Schmidt"),  # the customer's own name, not a provider we lack
+    ("Sara Klein", None, None, "Sara Klein"),  # no misspelled "Sarah" either
+    ("Tom Becker", None, None, "Tom Becker"),  # a full name that starts like a staff member's
+    ("I'm Tom", None, None, "Tom"),
+    ("ich bin Anna", None, None, "Anna"),
+    ("Uwe Kraus.", None, None, "Uwe Kraus"),
+    ("mit Maria bitte", None, "Maria", None),  # named as the one to do it: a person we don't have
+    ("with Tom instead", "tom", "Tom", None),
+    ("Tom", "tom", "Tom", None),
+    ("the one with Sara", "sarah", "Sara", None),
+    ("Tom Becker here, with Sarah please", "sarah", "Sarah", None),
+    ("Keine Ahnung", None, None, None),
+    ("Andere Uhrzeit", None, None, None),
+    ("None Of These", None, None, None),
+    ("Beard Trim", None, None, None),
+])
+@pytest.mark.parametrize("expecting", ["choice", "when", "confirm"])
+def test_a_name_said_when_the_bot_asked_about_a_time(text: str, staff: str | None, written: str | None,
+                                                     name: str | None, expecting: str) -> None:
+    r = read(text, ctx(expecting=expecting))
+    assert (r.staff, r.staff_text, r.name) == (staff, written, name)
+
+
+@pytest.mark.parametrize("text, staff, written", [
+    ("Anna Schmidt", None, "Anna Schmidt"),  # asked who: a name we don't know is a provider we lack
+    ("Sara Klein", "sarah", "Sara"),
+    ("Tom Becker", "tom", "Tom"),
+])
+@pytest.mark.parametrize("expecting", [None, "staff"])
+def test_a_name_said_when_the_bot_asked_who_or_nothing(text: str, staff: str | None, written: str,
+                                                       expecting: str | None) -> None:
+    r = read(text, ctx(expecting=expecting))
+    assert (r.staff, r.staff_text) == (staff, written)

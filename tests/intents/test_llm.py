@@ -147,3 +147,13 @@ def test_a_topic_without_info_is_dropped(fake_openai):
     fake_openai.answer(reading("book", service="haircut", topic="parking", when_text="tomorrow at 10"))
     got = reader(fake_openai)("haircut tomorrow at 10", CTX)
     assert (got.intent, got.topic) == ("book", None)
+
+
+def test_the_customers_own_name_is_no_staff_member_while_times_are_offered(fake_openai):
+    choosing = replace(CTX, expecting="choice")
+    fake_openai.answer(reading("other", staff="tom", staff_text="Tom", name="Tom"))
+    got = reader(fake_openai)("I'm Tom", choosing)
+    assert (got.staff, got.staff_text, got.name) == (None, None, "Tom")
+    fake_openai.answer(reading("availability", staff_text="Anna Schmidt", name="Anna Schmidt"))
+    got = reader(fake_openai)("Anna Schmidt", choosing)
+    assert (got.staff, got.staff_text, got.name) == (None, None, "Anna Schmidt")
