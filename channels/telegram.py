@@ -128,6 +128,14 @@ def _event_user(update: Update) -> tuple[int | None, int | None, str | None]:
     return (user.id if user else None), chat, (user.language_code if user else None)
 
 
+def _private(update: Update) -> bool:
+    """Was the update sent in a private chat with the bot (where the bot answers)?"""
+    if update.message is not None:
+        return update.message.chat.type == "private"
+    query = update.callback_query
+    return query is not None and query.message is not None and query.message.chat.type == "private"
+
+
 class TelegramOutput:
     """The output side: a Reply becomes a message, its options an inline keyboard."""
 
@@ -316,8 +324,13 @@ class TelegramChannel:
         if problem is not None:
             log.warning("telegram update refused: %s", problem)
             return False
-        user, _, _ = _event_user(update)
-        key = f"{CHANNEL}:{user if user is not None else '-'}"
+        user, chat, _ = _event_user(update)
+        # a customer's own chat is their key; what they write in a group counts apart from it (its own order and
+        # rate limit); an update without a sender (a channel post) is nobody's, so no two share a rate limit
+        if user is None:
+            key = f"{CHANNEL}:-update-{update.update_id}"
+        else:
+            key = f"{CHANNEL}:{user}" if chat in (user, None) else f"{CHANNEL}:{user}@{chat}"
         payload = raw if raw is not None else update.model_dump(mode="json", by_alias=True, exclude_none=True)
         if not await store(self.inbox, CHANNEL, f"{self.bot.id}:{update.update_id}", key, payload):
             log.info("telegram update %s was already received; ignored", update.update_id)
@@ -396,7 +409,8 @@ class TelegramChannel:
         if update.callback_query is not None:
             await self._answer(update.callback_query)
         notice = []
-        if chat is not None and entry.position == self.inbox.limit.messages + 1:
+        # only in the customer's private chat: a group the bot ignores hears nothing from it
+        if chat is not None and chat == user and _private(update) and entry.position == self.inbox.limit.messages + 1:
             lang = await self.core.language(entry.user_key, hint_lang(code))
             notice = [Reply(say(self.core, lang, "slow_down"))]
         log.info("telegram: a customer is over the rate limit; message %s not handled", entry.message_id)

@@ -6,9 +6,12 @@ import asyncio
 import copy
 
 import aiohttp
+import sqlalchemy as sa
 import pytest
 from channel_kit import free_port, settings_for, settle, within
 from fake_telegram import FakeTelegram
+
+from bot.inbox.store import inbound_messages
 
 ANNA = 424242
 BOOK = "book a haircut with Sarah tomorrow at 10"
@@ -179,6 +182,31 @@ async def test_a_flood_gets_one_polite_answer(sqlite_engine, fake_telegram, run_
         texts = [m.text for m in fake_telegram.chat(ANNA)]
         assert len(texts) == 4
         assert "faster than I can answer" in texts[-1]
+
+
+async def test_a_flood_in_a_group_the_bot_ignores_gets_no_answer_there_or_anywhere(sqlite_engine, fake_telegram,
+                                                                                    run_bot):
+    settings = settings_for(fake_telegram, rate_limit_messages=3, rate_limit_seconds=60)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        for _ in range(8):
+            await fake_telegram.send_in(-100555, ANNA, "hello everyone")
+        await settle(server, fake_telegram)
+        assert fake_telegram.chat(-100555) == [] and fake_telegram.chat(ANNA) == []
+        await fake_telegram.send(ANNA, "hello")  # her own chat with the bot is answered as always
+        [hi] = await fake_telegram.wait_for(ANNA, 1)
+        assert hi.text.startswith("Hi!")
+
+
+async def test_updates_without_a_sender_do_not_share_one_rate_limit(sqlite_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, rate_limit_messages=2, rate_limit_seconds=60)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        for n in range(4):  # channel posts: no sender
+            await fake_telegram.deliver({"update_id": 90_000 + n, "channel_post": {
+                "message_id": n + 1, "date": 1, "text": "news", "chat": {"id": -100777, "type": "channel"}}})
+        await settle(server, fake_telegram)
+        async with sqlite_engine.connect() as conn:
+            statuses = list((await conn.execute(sa.select(inbound_messages.c.status))).scalars())
+        assert statuses and "limited" not in statuses
 
 
 async def test_healthz_reports_ready(sqlite_engine, fake_telegram, run_bot):
