@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chat conversations bench bench-reminders bench-turns score clean
+.PHONY: run test chat conversations bench bench-parse bench-reminders bench-turns score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ conversations: $(STAMP)
 score: $(STAMP)
 	$(BIN)/python ../shared/nlu-dev/score.py --cmd "$(BIN)/booking-bot parse --jsonl"
 
+## bench: every benchmark (reader, full turns, reminders, availability; SQLite and PostgreSQL) and one table
 bench: $(STAMP)
+	$(BIN)/python bench/all.py
+
+bench-parse: $(STAMP)
 	$(BIN)/python bench/parse_throughput.py
 
 bench-reminders: $(STAMP)

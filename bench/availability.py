@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import random
@@ -257,6 +258,7 @@ async def main() -> int:
     p.add_argument("--bookings", type=int, default=DEFAULTS["bookings"])
     p.add_argument("--repeat", type=int, default=DEFAULTS["repeat"])
     p.add_argument("--smoke", action="store_true", help="2 staff, 7 days, 50 bookings, 1 repeat (never recorded)")
+    p.add_argument("--json", type=Path, default=None, help="also write the medians here (for bench/all.py)")
     rec = p.add_mutually_exclusive_group()
     rec.add_argument("--record", action="store_true", help="write bench/RESULTS.md even at other sizes")
     rec.add_argument("--no-record", action="store_true", help="only print")
@@ -287,6 +289,9 @@ async def main() -> int:
         return 1
     sub = section(result, args)
     print(sub)
+    if args.json:
+        args.json.write_text(json.dumps({"database": result["db"], **{f"{k}_ms": v for k, v in result["ms"].items()}}),
+                             encoding="utf-8")
     default_size = not args.smoke and all(getattr(args, k) == v for k, v in DEFAULTS.items())
     if args.record or (default_size and not args.no_record):
         write_results(sub)

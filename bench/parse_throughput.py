@@ -2,7 +2,7 @@
 how long `booking-bot parse` takes to start, and how much memory it takes. Writes the numbers, with the
 machine and the commit, into the "## parse" section of bench/RESULTS.md.
 
-    .venv/bin/python bench/parse_throughput.py                        # what `make bench` runs; recorded
+    .venv/bin/python bench/parse_throughput.py                        # what `make bench-parse` runs; recorded
     .venv/bin/python bench/parse_throughput.py --rounds 1 --runs 1 --limit 50   # smoke run, not recorded
 
 Not a test: the numbers depend on the machine and on whatever else it is doing. Only a run at the
@@ -204,7 +204,7 @@ def report(rates: dict[str, list[float]], starts: dict[str, tuple[list[float], l
     med = {name: statistics.median(values) for name, values in rates.items()}
     lines = [
         "## parse\n",
-        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench` (`bench/parse_throughput.py`) "
+        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench-parse` (`bench/parse_throughput.py`) "
         f"at {revision()} on {machine()}; load average {load:.2f} when it started (where other work shares the "
         "machine, the CPU columns are the steadier measure).\n",
         "Every measure ran beside its reference in the same run, the two taking turns (see the script's docstring).\n",
@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N messages")
     ap.add_argument("--rounds", type=int, default=ROUNDS, help=f"throughput rounds (default {ROUNDS})")
     ap.add_argument("--runs", type=int, default=RUNS, help=f"start-up runs of each command (default {RUNS})")
+    ap.add_argument("--json", type=Path, default=None, help="also write the medians here (for bench/all.py)")
     rec = ap.add_mutually_exclusive_group()
     rec.add_argument("--record", action="store_true", help="write bench/RESULTS.md even at other sizes")
     rec.add_argument("--no-record", action="store_true", help="only print")
@@ -272,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     starts = startup(args.runs)
     section = report(rates, starts, len(lines), source, args.rounds, args.runs, load)
     print(section)
+    if args.json:
+        args.json.write_text(json.dumps({"read_per_s": statistics.median(rates["read"]),
+                                         "reference_per_s": statistics.median(rates["ref read"])}), encoding="utf-8")
     default_size = args.limit is None and args.rounds == ROUNDS and args.runs == RUNS
     if args.record or (default_size and not args.no_record):
         write_results(section)

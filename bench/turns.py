@@ -928,11 +928,23 @@ def write_results(sub: str) -> None:
 
 
 def summary(r: Result) -> dict:
-    """What a user would notice, per phase: did every customer get every reply, in order."""
+    """What a user would notice, per phase: did every customer get every reply, in order; and the headline
+    numbers (`headline`) that `bench/all.py` puts in its one table."""
+    f, b, st = r.fast, r.bare, r.steady
+    headline = {
+        "database": r.database, "turns_per_s": f.turn_rate(), "turns_per_s_steady": f.steady_rate(),
+        "half_capacity_rate": st.offered_rate, "e2e_p50_ms": 1000 * pct(st.e2e(), .5),
+        "e2e_p99_ms": 1000 * pct(st.e2e(), .99), "ack_per_s": f.ack_rate(), "bare_ack_per_s": b.ack_rate(),
+        "ack_p99_ms": 1000 * pct(f.ack(), .99), "bare_ack_p99_ms": 1000 * pct(b.ack(), .99),
+        "backlog_max": max((n for _, n in r.overload.backlog), default=0),
+        "rss_idle_mib": r.rss_idle, "rss_after_mib": r.rss_after, "cpu_ms_per_turn": 1000 * f.cpu_seconds / max(
+            1, len(f.done_times())),
+    }
     return {p.name: {"customers": len(p.customers), "complete": p.complete(), "as_expected": p.as_expected(r.shape),
                      "missing_replies": p.missing(), "non_200": p.non_200()}
             for p in (r.fast, r.steady, r.overload)} | {
-        "bare": {"non_200": r.bare.non_200()}, "log_errors": r.log_errors, "exit_code": r.exit_code}
+        "bare": {"non_200": b.non_200()}, "log_errors": r.log_errors, "exit_code": r.exit_code,
+        "headline": headline}
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""`make bench` still runs: the reader's benchmark at tiny sizes, not recorded (benchmarks are never timed here)."""
+"""`make bench-parse` still runs: the reader's benchmark at tiny sizes, not recorded (benchmarks are never timed here)."""
 
 from __future__ import annotations
 
