@@ -10,7 +10,6 @@ keyboard whose buttons carry `OfferCallback(offer, index)`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from typing import Any
@@ -48,6 +47,7 @@ from bot.messages import Attachment, Inbound, Reply
 from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
+from .bodies import Refused, load_json, read_body
 from .common import hint_lang, say, store
 from .errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
 from .operator_chat import OperatorChat
@@ -182,23 +182,7 @@ class TelegramOutput:
 
 # --- what a webhook update may carry -----------------------------------------------------------
 
-MAX_DEPTH = 100  # JSON nesting a webhook body may have; Telegram's updates stay under 20
 ID_LIMIT = 2**53  # Telegram's ids (updates, users, chats) fit in 53 bits
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
-def nests_deeper(value: Any, limit: int) -> bool:
-    """Does parsed JSON nest deeper than `limit` levels? (Walked level by level, without recursion.)"""
-    level: list[Any] = [value]
-    for _ in range(limit):
-        level = [child for item in level if isinstance(item, (dict, list))
-                 for child in (item.values() if isinstance(item, dict) else item)]
-        if not level:
-            return False
-    return True
 
 
 def without_nul(value: Any) -> Any:
@@ -345,20 +329,11 @@ class TelegramChannel:
             return _refuse(request, 401, "wrong or missing secret token")
         if request.content_type != "application/json":
             return _refuse(request, 415, "not JSON")
-        limit = request.client_max_size
         try:
-            if (request.content_length or 0) > limit:
-                raise web.HTTPRequestEntityTooLarge(limit, request.content_length or 0)
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            return _refuse(request, 413, f"body over {limit} bytes")
-        except web.RequestPayloadError:  # e.g. a Content-Encoding it is not in
-            return _refuse(request, 400, "body cannot be decoded")
-        try:  # a parser recurses: nesting past the recursion limit is a RecursionError
-            raw = json.loads(body, parse_constant=_no_constant)
-        except (ValueError, RecursionError):  # UnicodeDecodeError, NaN and over-long integers too
-            return _refuse(request, 400, "not JSON")
-        if not isinstance(raw, dict) or nests_deeper(raw, MAX_DEPTH):
+            raw = load_json(await read_body(request), "JSON")
+        except Refused as refused:
+            return _refuse(request, refused.status, refused.why)
+        if not isinstance(raw, dict):
             return _refuse(request, 400, "not a Telegram update")
         raw = without_nul(raw)  # PostgreSQL's text cannot hold NUL; Telegram never sends one
         try:

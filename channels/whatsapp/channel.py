@@ -46,6 +46,7 @@ from bot.messages import Inbound, Reply
 from bot.outbox import Outbox, Outgoing, Sender
 from bot.settings import Settings
 
+from ..bodies import Refused, read_body
 from ..common import say, store
 from ..errors import ChannelStartError, ErrorRule, RetryLater, SendResult, Undeliverable, map_errors
 from .store import Contacts, DeliveryLog
@@ -236,15 +237,6 @@ _ALGORITHMS = {HMAC_SHA1, HMAC_SHA256}
 _UTF8 = {"utf-8", "utf8"}
 
 
-class Refused(Exception):
-    """A webhook request not taken: the HTTP status it is answered with, and why (never its content)."""
-
-    def __init__(self, status: int, why: str) -> None:
-        super().__init__(why)
-        self.status = status
-        self.why = why
-
-
 def refuse(request: web.Request, refused: Refused) -> web.Response:
     """One line in the log, without the request's content, and the 4xx answer."""
     log.warning("whatsapp webhook %s refused (%d): %s; from %s", request.path, refused.status, refused.why,
@@ -258,15 +250,7 @@ async def read_form(request: web.Request) -> MultiDict[str]:
     charset = (request.charset or "utf-8").lower()
     if request.content_type != "application/x-www-form-urlencoded" or charset not in _UTF8:
         raise Refused(415, "not a UTF-8 form (application/x-www-form-urlencoded)")
-    limit = request.client_max_size
-    if (request.content_length or 0) > limit:
-        raise Refused(413, f"body over {limit} bytes")
-    try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise Refused(413, f"body over {limit} bytes") from None
-    except web.RequestPayloadError:  # e.g. a Content-Encoding it is not in
-        raise Refused(400, "body cannot be decoded") from None
+    body = await read_body(request)
     try:
         pairs = parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True, errors="strict",
                           max_num_fields=MAX_FORM_FIELDS)
