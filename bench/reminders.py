@@ -18,13 +18,14 @@ What it builds, and why:
   (going through `backend.create` would time the booking engine's overlap checks, not the scheduler,
   and 100,000 non-overlapping slots do not fit one salon's calendar anyway). Each booking has its own
   customer (`telegram:<n>`), so every send loads a different booking and conversation: no cache
-  helps, as on a real morning when many customers are reminded. The rows are what `_send` needs:
+  helps, as on a real morning when many customers are reminded. The rows are what a send needs:
   an active booking whose start matches `booking_start`, so none is dropped as moved or cancelled.
 - `--planned` rows in `reminders`, kind "reminder" (the 24-hour one, distinct `dedupe` per booking),
   also bulk-inserted: `--due` of them due exactly at the clock's "now", the rest spread over 60 days
   from tomorrow (so none falls due while the benchmark runs). No change-log entries are written, so
-  nothing is re-planned; the timed part is `send_due()` alone (claim a batch with a lease, load the booking, render the notice and save the
-  conversation's offer, send, mark sent), which is what `tick()` spends its time on at such a peak.
+  nothing is re-planned; the timed part is `send_due()` alone (per batch: claim it with a lease, load its
+  bookings, load its conversations, render the notices and save the offers, send, mark the rows), which is
+  what `tick()` spends its time on at such a peak.
 - A fake "telegram" sender that counts, notes the wall time of each send and samples RSS every
   1,000 sends.
 - The clock is a VirtualClock standing still while the rows are made, then running at wall speed
@@ -32,9 +33,9 @@ What it builds, and why:
   see it. So leases, the grace period and `sent_at` behave as in production, and the delay of a
   message is both its wall time after the start and `sent_at - due_at` in the table (cross-checked).
 At the end it checks the table: exactly `--due` rows sent and the rest still planned. Each of `--runs`
-runs uses a fresh database; the median one is reported. One process sends one message at a time and
-the fake channel takes no time, so the numbers are the scheduler's and the database's own cost: a real
-channel's latency (and rate limit) comes on top of every send.
+runs uses a fresh database; the median one is reported. One process sends, a few messages at once
+(`SENDS_AT_ONCE`), and the fake channel takes no time, so the numbers are the scheduler's and the
+database's own cost: a real channel's latency (and rate limit) comes on top, overlapped a few at a time.
 """
 
 from __future__ import annotations
@@ -276,11 +277,15 @@ async def measure(app: App, url: str, planned: int, due: int) -> Result:
     channel = FakeChannel()
     scheduler = build_scheduler(app, {"telegram": channel})
     phases = Phases()
-    phases.wrap(scheduler, "claim", "claim a batch (lease)")
-    phases.wrap(app.backend, "get", "load the booking")
-    phases.wrap(app.store, "load", "load the conversation")
-    phases.wrap(app.store, "save", "save the conversation (offer)")
-    phases.wrap(scheduler, "_mark", "mark sent")
+    # one after another within a batch, so their times never overlap (the sends inside one step do)
+    phases.wrap(scheduler.store, "claim", "claim a batch (lease)")
+    phases.wrap(scheduler, "_bookings", "load the batch's bookings (a get each, a few at once)")
+    phases.wrap(app.store, "load_many", "load the batch's conversations")
+    phases.wrap(app.store, "save_many", "save the conversations' offers")
+    phases.wrap(app.store, "load", "load a conversation again (a turn saved it meanwhile)")
+    phases.wrap(app.store, "save", "save a conversation again (a turn saved it meanwhile)")
+    phases.wrap(scheduler, "_deliver", "send (fake channel, a few at once)")
+    phases.wrap(scheduler.store, "finish", "mark the batch's rows (one transaction)")
     gc.collect()
     rss_before, peak_before = rss_mib(), peak_rss_mib()
     channel.rss.append((0, rss_before))
@@ -323,13 +328,15 @@ def machine() -> str:
 
 
 def revision() -> str:
-    """The commit measured, and whether scheduler/ or bot/ differ from it in the working tree."""
+    """The commit measured, and which of scheduler/, bot/, booking_client/, storage/ differ from it in the
+    working tree."""
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout
 
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = sorted({line[3:].split("/")[0] + "/" for line in
-                    git("status", "--porcelain", "--", "scheduler", "bot", "booking_client").splitlines()})
+    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    # porcelain lines are "XY path": the status is two columns wide, often starting with a space
+    status = git("status", "--porcelain", "--", "scheduler", "bot", "booking_client", "storage")
+    dirty = sorted({line[3:].split("/")[0] + "/" for line in status.splitlines()})
     return f"commit {head}" + (f" (with uncommitted changes in {', '.join(dirty)})" if dirty else "")
 
 
@@ -359,7 +366,7 @@ def section(r: Result, rates: list[float]) -> str:
     phase_rows = "".join(
         f"| {label} | {r.phases.calls[label]:,} | {s:.2f} s | {s / r.send_seconds:.0%} |\n"
         for label, s in sorted(r.phases.seconds.items(), key=lambda kv: -kv[1]))
-    phase_rows += (f"| rest (rendering, fake send, scheduler's own work) | | {r.send_seconds - total:.2f} s | "
+    phase_rows += (f"| rest (rendering the notices, the scheduler's own work) | | {r.send_seconds - total:.2f} s | "
                    f"{(r.send_seconds - total) / r.send_seconds:.0%} |\n")
     return (
         f"### {r.database.split(' (')[0].split()[0]}\n\n"
@@ -382,8 +389,7 @@ def section(r: Result, rates: list[float]) -> str:
         f"| table afterwards | {', '.join(f'{v:,} {k}' for k, v in sorted(r.counts.items()))} |\n"
         f"| a tick's `send_due()` afterwards, nothing due, {r.planned - r.due:,} rows planned (median of 20) | "
         f"{r.idle_tick_ms:.1f} ms |\n\n"
-        "Where the sending time went (wall time inside each call; the dialogue's notice is the two "
-        "conversation calls plus rendering):\n\n"
+        "Where the sending time went (wall time inside each step; rendering the notices is in the rest):\n\n"
         "| step | calls | time | share |\n| --- | --- | --- | --- |\n"
         f"{phase_rows}\n"
     )

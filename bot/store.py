@@ -208,6 +208,53 @@ class ConversationStore:
         async with self._reads.connect() as conn:
             return [_progress(row) for row in await conn.execute(query)]
 
+    # --- many conversations at once (a batch of messages the bot starts) -----------------------
+
+    async def load_many(self, keys: Iterable[str]) -> dict[str, tuple[State, str | None]]:
+        """A batch's worth of customers' states in one query, each with the text it was stored as (None: no
+        conversation yet), by which `save_many` tells whether a turn saved it meanwhile."""
+        keys = list(dict.fromkeys(keys))
+        query = sa.select(conversations.c.key, conversations.c.state).where(conversations.c.key.in_(keys))
+        async with self._reads.connect() as conn:
+            stored = {row.key: row.state for row in await conn.execute(query)}
+        return {key: (_decode(stored[key]) if key in stored else State(), stored.get(key)) for key in keys}
+
+    async def save_many(self, loaded: dict[str, tuple[State, str | None]], now: datetime) -> list[str]:
+        """Save states read with `load_many`, in one transaction, except those a turn saved since they were
+        read (the customer wrote, the team closed a handoff): those are left as they are and their keys
+        returned. For messages the bot starts, which change no handoff (`save` writes those)."""
+        if any(state.handoff_log for state, _ in loaded.values()):
+            raise ValueError("save_many writes no handoff news; save the state with `save`")
+        c = conversations.c
+        keys = sorted(loaded)  # rows locked in one order, so two batches never wait for each other in a circle
+        async with self._engine.begin() as conn:
+            locked = sa.select(c.key, c.state).where(c.key.in_(keys)).order_by(c.key).with_for_update()
+            current = {row.key: row.state for row in await conn.execute(locked)}
+            unchanged = {key: loaded[key][0] for key in keys if current.get(key) == loaded[key][1]}
+            await self._update_many(conn, {key: s for key, s in unchanged.items() if key in current}, now)
+            added = await self._add_many(conn, {key: s for key, s in unchanged.items() if key not in current}, now)
+        return [key for key in keys if key not in unchanged or (key not in current and key not in added)]
+
+    async def _update_many(self, conn: AsyncConnection, states: dict[str, State], now: datetime) -> None:
+        """Write customers' conversations that are there already, in one statement run for all of them."""
+        if not states:
+            return
+        c = conversations.c
+        await conn.execute(
+            conversations.update().where(c.key == sa.bindparam("k")).values(
+                state=sa.bindparam("s"), updated_at=sa.bindparam("u", type_=c.updated_at.type), flow=sa.bindparam("f")),
+            [{"k": key, "s": state.model_dump_json(), "u": now, "f": state.flow} for key, state in states.items()])
+
+    async def _add_many(self, conn: AsyncConnection, states: dict[str, State], now: datetime) -> set[str]:
+        """Add new customers' conversations; returns the keys added (a turn may have added one meanwhile:
+        then that turn's state stays)."""
+        if not states:
+            return set()
+        rows = [{"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
+                for key, state in states.items()]
+        stmt = self._insert(conversations).values(rows).on_conflict_do_nothing(index_elements=[conversations.c.key])
+        return set((await conn.execute(stmt.returning(conversations.c.key))).scalars())
+
 
 def _decode(text: str) -> State:
     try:

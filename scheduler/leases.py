@@ -4,12 +4,17 @@ A row is `planned` until a process claims it (`sending`, with a lease token and 
 limit); the claim takes `FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite's `BEGIN
 IMMEDIATE` serializes claims). Marking needs the token, so a process whose lease ran
 out cannot overwrite what another process did since. A lapsed lease is claimable again.
+
+A loop either sends row by row (`send_due`: each row marked as soon as it is sent) or hands
+whole batches over (`send_batches`) and writes every row's result in one transaction
+(`finish`), which is what makes thousands of reminders due at once cheap.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +22,30 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage
+
+
+@dataclass(frozen=True)
+class Finished:
+    """What became of one claimed row, written back with the rest of its batch (`LeasedRows.finish`)."""
+
+    row_id: int
+    status: str  # sent | failed | cancelled | planned (to be tried again, or handed back untried)
+    note: str | None = None  # None keeps the row's note as it is
+    sent_at: datetime | None = None
+    not_before: datetime | None = None  # a retry: when the row may be tried again
+    untried: bool = False  # handed back without a try (its lease was running out): the try is not counted
+
+    @classmethod
+    def retry(cls, row_id: int, not_before: datetime, note: str) -> Finished:
+        return cls(row_id, "planned", note, not_before=not_before)
+
+    @classmethod
+    def release(cls, row_id: int) -> Finished:
+        return cls(row_id, "planned", untried=True)
+
+
+BatchSender = Callable[[Sequence[Any], str, datetime], Awaitable[int]]
+"""(claimed rows, lease token, when to stop starting sends) -> how many were sent."""
 
 
 class LeasedRows:
@@ -100,6 +129,64 @@ class LeasedRows:
             await conn.execute(t.update().where(t.c.id.in_(row_ids), t.c.lease_token == token)
                                .values(status="planned", lease_token=None, lease_until=None,
                                        attempts=t.c.attempts - 1))
+
+    # --- whole batches ---------------------------------------------------------------------------
+
+    async def send_batches(self, now: Callable[[], datetime], send: BatchSender, *, lease: timedelta, limit: int,
+                           grace: timedelta | None = None) -> int:
+        """Claim due rows batch by batch and hand each whole batch to `send` with its lease token and the
+        moment to stop starting sends (a quarter of the lease before it runs out: a peer may claim the rows
+        then, and must not resend them); sums what was sent."""
+        sent = 0
+        while True:
+            token, rows = await self.claim(now(), lease=lease, limit=limit, grace=grace)
+            if not rows:
+                return sent
+            sent += await send(rows, token, rows[0].lease_until - lease / 4)
+            if len(rows) < limit:
+                return sent
+
+    async def finish(self, token: str, finished: Sequence[Finished]) -> set[int]:
+        """Write what became of claimed rows, all in one transaction; returns the ids written. A row whose
+        lease was lost meanwhile belongs to another process now and is left as it is."""
+        if not finished:
+            return set()
+        t = self.table
+        async with self.engine.begin() as conn:
+            held = set((await conn.execute(
+                sa.select(t.c.id).where(t.c.id.in_([f.row_id for f in finished]), t.c.lease_token == token)
+                .order_by(t.c.id).with_for_update())).scalars())
+            mine = [f for f in finished if f.row_id in held]
+            for statement, params in self._finishing(token, mine):
+                if params:
+                    await conn.execute(statement, params)
+        return held
+
+    def _finishing(self, token: str, finished: Sequence[Finished]) -> list[tuple[Any, list[dict[str, Any]]]]:
+        """The three statements `finish` runs, each for many rows at once: done (sent, failed, cancelled),
+        to be tried again later, handed back untried (the same changes as `mark`, `retry` and `release`)."""
+        t = self.table
+        mine = sa.and_(t.c.id == sa.bindparam("f_id"), t.c.lease_token == token)
+        done = t.update().where(mine).values(
+            status=sa.bindparam("f_status"), lease_token=None,
+            note=sa.func.coalesce(sa.bindparam("f_note", type_=t.c.note.type), t.c.note),
+            sent_at=sa.func.coalesce(sa.bindparam("f_sent_at", type_=t.c.sent_at.type), t.c.sent_at))
+        again = t.update().where(mine).values(status="planned", lease_token=None,
+                                               not_before=sa.bindparam("f_not_before", type_=t.c.not_before.type),
+                                               note=sa.bindparam("f_note", type_=t.c.note.type))
+        back = t.update().where(mine).values(status="planned", lease_token=None, lease_until=None,
+                                              attempts=t.c.attempts - 1)
+
+        def note(f: Finished) -> str | None:
+            return None if f.note is None else f.note[:300]
+
+        return [
+            (done, [{"f_id": f.row_id, "f_status": f.status, "f_note": note(f), "f_sent_at": f.sent_at}
+                    for f in finished if f.status != "planned"]),
+            (again, [{"f_id": f.row_id, "f_not_before": f.not_before, "f_note": note(f)}
+                     for f in finished if f.status == "planned" and not f.untried]),
+            (back, [{"f_id": f.row_id} for f in finished if f.untried]),
+        ]
 
 
 def backoff(attempts: int) -> timedelta:

@@ -5,22 +5,28 @@ every few seconds. A row is claimed before it is sent and marked after, so a pro
 dies mid-send leaves a row another process claims once the lease expires, and a healthy
 peer never sends it twice. Everything else comes in through narrow ports: the backend's
 change feed, the conversations' progress, the dialogue's notices, the channels' senders.
+
+A claimed batch costs a few round trips, not a few per message: its bookings are read a few
+at a time, its conversations read and saved together with the notices' offers, its messages
+sent several at once (each customer's one after another), and every row's result written
+in one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, lists_all
 from bot.clock import Clock
 from bot.formats import formats_for
+from bot.messages import Reply
 
-from .leases import backoff
+from .leases import Finished, backoff
 from .plan import Planned, Rules, plan_booking, plan_no_show
 from .ports import Conversations, Notices, Sender, Ticking
 from .store import ReminderStore
@@ -32,6 +38,14 @@ RECONCILE_LIMIT = 200
 NUDGE_LOOKBACK = timedelta(days=1)
 NUDGE_SLACK = timedelta(minutes=1)  # a turn saved while the last tick read is seen by the next one
 NUDGE_CHANGES = 10_000  # conversations read per tick at most (a few seconds' changes never come near it)
+SENDS_AT_ONCE = 4
+"""Messages of a batch on their way at once, so a channel's latency overlaps instead of adding up; a few,
+as the platforms take only so many a second (Telegram about 30) and answer more with "retry later"."""
+READS_AT_ONCE = 4
+"""Bookings of a batch read from the booking system at once."""
+
+T = TypeVar("T")
+Going = tuple[Any, Booking | None, Reply]  # a claimed row that goes out, its booking, its notice
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,7 @@ class Timing:
     batch: int = BATCH
     reconcile_every: timedelta | None = None  # for booking systems whose changes may be missed (lost webhooks)
     reconcile_days: int = 14  # how far ahead a reconciliation looks for bookings made elsewhere
+    sends_at_once: int = SENDS_AT_ONCE
 
 
 STOP_TIMEOUT = 10.0
@@ -88,6 +103,7 @@ class ReminderScheduler:
         self.lease = timing.lease
         self.nudge_after = timing.nudge_after
         self.batch = timing.batch
+        self.sends_at_once = timing.sends_at_once
         self.timing = timing
         self._reconciled_at: datetime | None = None
         self._nudges_checked_at: datetime | None = None  # the moment the last tick planned nudges up to
@@ -254,34 +270,99 @@ class ReminderScheduler:
         return await self.store.claim(self.now(), grace=self.grace, lease=self.lease, limit=limit or self.batch)
 
     async def send_due(self) -> int:
-        return await self.store.send_due(self.now, self._send, lease=self.lease, limit=self.batch, grace=self.grace)
+        """Send what is due, batch by batch (`_send_batch`); returns how many were sent."""
+        return await self.store.send_batches(self.now, self._send_batch, lease=self.lease, limit=self.batch,
+                                             grace=self.grace)
 
-    async def _send(self, row: Any, token: str) -> int:
-        booking = None
-        if row.booking_id:
+    async def _send_batch(self, rows: Sequence[Any], token: str, stop_at: datetime) -> int:
+        """Read what the batch needs, send what still goes out, then write every row's result in one
+        transaction — also when the tick is stopped halfway, so what went out is never sent again."""
+        results: dict[int, Finished] = {}
+        try:
+            await self._deliver(await self._prepare(rows, results), stop_at, results)
+        finally:
+            sent = await asyncio.shield(self._finish(token, rows, results))
+        return sent
+
+    async def _prepare(self, rows: Sequence[Any], results: dict[int, Finished]) -> list[Going]:
+        """The rows that go out, each with its booking and its notice (the dialogue makes the batch's notices
+        together); the result of each row held back goes into `results`."""
+        bookings = await self._bookings(rows)
+        going = []
+        for row in rows:
+            booking = bookings[row.booking_id] if row.booking_id else None
+            held = await self._held_back(row, booking)
+            if held is None:
+                going.append((row, booking))
+            else:
+                results[row.id] = held
+        replies = await self._notices([(row.user_key, row.kind, booking) for row, booking in going])
+        return [(row, booking, reply) for (row, booking), reply in zip(going, replies, strict=True)]
+
+    async def _bookings(self, rows: Sequence[Any]) -> dict[str, Booking | None]:
+        """The bookings the batch is about, a few read at once (None: gone from the booking system)."""
+        async def read(booking_id: str) -> Booking | None:
             try:
-                booking = await self.backend.get(row.booking_id)
+                return await self.backend.get(booking_id)
             except NotFound:
-                return await self._mark(row, token, "cancelled", "booking no longer exists")
-            why_not = _still_wanted(row, booking)
+                return None
+
+        ids = list(dict.fromkeys(row.booking_id for row in rows if row.booking_id))
+        found = await _at_most(READS_AT_ONCE, [lambda i=i: read(i) for i in ids])
+        return dict(zip(ids, found, strict=True))
+
+    async def _held_back(self, row: Any, booking: Booking | None) -> Finished | None:
+        """Why a row does not go out, as its result — its booking is gone or changed, the customer carried on
+        before a nudge, its channel is not running — or None."""
+        if row.booking_id:
+            why_not = "booking no longer exists" if booking is None else _still_wanted(row, booking)
             if why_not:
-                return await self._mark(row, token, "cancelled", why_not)
+                return Finished(row.id, "cancelled", why_not)
         elif row.kind == "nudge":
             progress = await self.conversations.progress(row.user_key)
             if not progress.unfinished_booking or _nudge_dedupe(row.user_key, progress.turns) != row.dedupe:
-                return await self._mark(row, token, "cancelled", "the customer carried on or stopped")
+                return Finished(row.id, "cancelled", "the customer carried on or stopped")
+        channel = row.user_key.partition(":")[0]
+        if channel not in self.senders:
+            return Finished(row.id, "failed", f"no {channel} channel is running")
+        return None
+
+    async def _notices(self, wanted: list[tuple[str, str, Booking | None]]) -> list[Reply]:
+        """The messages' texts and quick actions, each made the conversation's offer: all in one go where the
+        dialogue can (`notice_many`), else one by one."""
+        many = getattr(self.notices, "notice_many", None)
+        if many is None or not wanted:
+            return [await self.notices.notice(key, kind, booking) for key, kind, booking in wanted]
+        return await many(wanted)
+
+    async def _deliver(self, going: Sequence[Going], stop_at: datetime, results: dict[int, Finished]) -> None:
+        """Send at most `sends_at_once` at a time; each customer's messages one after another, in due order,
+        so a customer's two reminders never race. Results go into `results` as they come."""
+        gate = asyncio.Semaphore(self.sends_at_once)
+        customers: dict[str, list[Going]] = {}
+        for item in going:
+            customers.setdefault(item[0].user_key, []).append(item)
+
+        async def in_order(items: list[Going]) -> None:
+            for row, booking, reply in items:
+                async with gate:
+                    results[row.id] = await self._deliver_one(row, booking, reply, stop_at)
+
+        await _at_most(len(customers) or 1, [lambda items=items: in_order(items) for items in customers.values()])
+
+    async def _deliver_one(self, row: Any, booking: Booking | None, reply: Reply, stop_at: datetime) -> Finished:
+        """Send one message: sent, refused (failed, with the channel's reason), or to be tried again later;
+        handed back untried once the lease is running out (a peer may claim it then)."""
+        if self.now() >= stop_at:
+            return Finished.release(row.id)
         channel, _, user = row.user_key.partition(":")
-        sender = self.senders.get(channel)
-        if sender is None:
-            return await self._mark(row, token, "failed", f"no {channel} channel is running")
-        reply = await self.notices.notice(row.user_key, row.kind, booking)
         try:
-            outcome = _outcome(await sender(row.kind, user, reply, self._variables(booking)))
+            outcome = _outcome(await self.senders[channel](row.kind, user, reply, self._variables(booking)))
         except Exception as exc:  # network or server trouble: try again later
-            return await self._retry(row, token, f"{type(exc).__name__}: {exc}")
+            return self._retry(row, f"{type(exc).__name__}: {exc}")
         if outcome.sent:
-            return await self._mark(row, token, "sent", None)
-        return await self._mark(row, token, "failed", outcome.reason)
+            return Finished(row.id, "sent", sent_at=self.now())
+        return Finished(row.id, "failed", outcome.reason)
 
     def _variables(self, booking: Booking | None) -> dict[str, str]:
         """Template variables for WhatsApp outside the 24-hour window: 1 name, 2 service, 3 time."""
@@ -291,27 +372,49 @@ class ReminderScheduler:
         return {"1": booking.contact.name or "", "2": biz.service(booking.service).display("en"),
                 "3": self.en.when(booking.start.astimezone(biz.tz))}
 
-    async def _mark(self, row: Any, token: str, status: str, note: str | None) -> int:
-        sent_at = self.now() if status == "sent" else None
-        if not await self.store.mark(row.id, token, status, note, sent_at):
-            log.warning("reminders: %s for %s was %s after its lease ran out", row.kind, row.user_key, status)
-            return 0
-        if status != "sent":
-            log.info("reminders: %s %s for %s: %s", row.kind, status, row.user_key, note)
-        return int(status == "sent")
-
-    async def _retry(self, row: Any, token: str, error: str) -> int:
+    def _retry(self, row: Any, error: str) -> Finished:
+        """Try a failed send again after a backoff, or give up after `max_attempts` tries."""
         if row.attempts >= self.max_attempts:  # `attempts` already counts this try
             log.warning("reminders: %s for %s failed for good after %d tries: %s", row.kind, row.user_key,
                         row.attempts, error)
-            return await self._mark(row, token, "failed", f"gave up after {row.attempts} tries: {error}")
-        await self.store.retry(row.id, token, self.now() + backoff(row.attempts), f"try {row.attempts} failed: {error}")
-        return 0
+            return Finished(row.id, "failed", f"gave up after {row.attempts} tries: {error}")
+        return Finished.retry(row.id, self.now() + backoff(row.attempts), f"try {row.attempts} failed: {error}")
+
+    async def _finish(self, token: str, rows: Sequence[Any], results: dict[int, Finished]) -> int:
+        """Write the batch's results in one transaction and say what did not go out; returns how many were sent.
+        A row without a result (its send was under way when the tick was stopped) stays leased."""
+        written = await self.store.finish(token, list(results.values()))
+        for row in rows:
+            result = results.get(row.id)
+            if result is None or result.untried:
+                continue
+            if row.id not in written:
+                log.warning("reminders: %s for %s was %s after its lease ran out", row.kind, row.user_key,
+                            result.status)
+            elif result.status not in ("sent", "planned"):
+                log.info("reminders: %s %s for %s: %s", row.kind, result.status, row.user_key, result.note)
+        return sum(r.status == "sent" and r.row_id in written for r in results.values())
 
     # --- the operator's view ---------------------------------------------------------------------
 
     async def listing(self) -> list[Any]:
         return await self.store.listing()
+
+
+async def _at_most(limit: int, calls: Iterable[Callable[[], Awaitable[T]]]) -> list[T]:
+    """Run the calls, at most `limit` at once; their results in order. The first error cancels the rest."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(call: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await call()
+
+    tasks = [asyncio.ensure_future(one(call)) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 def _nudge_dedupe(key: str, turns: int) -> str:

@@ -145,6 +145,29 @@ class Dialogue:
         _follow_language(state, text, reading, self.texts.languages)
         return reading
 
+    async def notice_many(self, wanted: list[tuple[str, str, Booking | None]]) -> list[Reply]:
+        """`notice` for a batch of (key, kind, booking): the conversations read in one query and saved in one
+        transaction. A customer's messages are made in the order given, so the last one's options are the
+        offer on the table. A conversation a turn saved meanwhile is not overwritten: its messages are made
+        again, one by one, on the state as it is now."""
+        if not hasattr(self.store, "load_many"):  # a store that reads one conversation at a time
+            return [await self.notice(key, kind, booking) for key, kind, booking in wanted]
+        loaded = await self.store.load_many(key for key, _, _ in wanted)
+        replies = [self._notice_on(loaded[key][0], key, kind, booking) for key, kind, booking in wanted]
+        redo = set(await self.store.save_many(loaded, self.clock.now()))
+        for i, (key, kind, booking) in enumerate(wanted):
+            if key in redo:
+                replies[i] = await self.notice(key, kind, booking)
+        return replies
+
+    def _notice_on(self, state: State, key: str, kind: str, booking: Booking | None) -> Reply:
+        """A notice's reply, its options made the offer of `state` (saving it is the caller's)."""
+        channel, _, user = key.partition(":")
+        reply = notice(self._turn(Inbound(channel, user), state), kind, booking)
+        if kind == "nudge":
+            state.nudged_turn = state.turns
+        return reply
+
 
 def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[str, ...]) -> None:
     """Answer in the language the customer writes in, once they write a few words of it, if the business speaks it."""

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from booking_client import BookingRequest, BookingStatus, Contact
@@ -314,3 +315,103 @@ async def test_many_customers_mid_booking_are_each_nudged(sqlite_engine):
         await sched.tick()  # a tick every few seconds while customers come and go
     await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
     assert sorted(user for kind, user, *_ in phone.got) == [str(2000 + n) for n in range(30)]
+
+
+WAIT = 10  # seconds a test waits for a send it expects before failing (instead of hanging)
+
+
+class HeldPhone(Phone):
+    """A channel where the first message to one customer waits until the test lets it through."""
+
+    def __init__(self, slow_user: str, others: int) -> None:
+        super().__init__()
+        self.slow_user = slow_user
+        self.others = others  # messages to the other customers the test waits for
+        self.holding = asyncio.Event()
+        self.others_through = asyncio.Event()
+        self.let_through = asyncio.Event()
+
+    async def __call__(self, kind, user, reply, variables):
+        if user == self.slow_user and not self.holding.is_set():
+            self.holding.set()
+            await self.let_through.wait()
+        sent = await super().__call__(kind, user, reply, variables)
+        if sum(u != self.slow_user for _, u, *_ in self.got) == self.others:
+            self.others_through.set()
+        return sent
+
+
+async def book_at(app, user: str, *starts: datetime) -> None:
+    for n, start in enumerate(starts):
+        await app.backend.create(BookingRequest("haircut", "tom", start, Contact(ref=f"telegram:{user}", name="Anna")),
+                                 f"{user}-{n}")
+
+
+async def test_a_slow_customer_holds_up_nobody_and_gets_their_two_reminders_in_order(db_engine):
+    clock = VirtualClock(MONDAY_9)
+    app = await build_app(Settings(_env_file=None), clock=clock, engine=db_engine)
+    phone = HeldPhone("1001", others=4)
+    sched = build_scheduler(app, {"telegram": phone})
+    await book_at(app, "1001", datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN),
+                  datetime(2026, 11, 25, 11, 0, tzinfo=BERLIN))
+    for n in range(4):
+        await book_at(app, str(2000 + n), datetime(2026, 11, 25, 12, 0, tzinfo=BERLIN) + timedelta(minutes=30 * n))
+    await sched.sync()
+    clock.set(datetime(2026, 11, 24, 13, 30, tzinfo=BERLIN))  # every 24-hour reminder is due, in one batch
+    sched.grace = timedelta(days=1)
+    sending = asyncio.create_task(sched.send_due())
+    async with asyncio.timeout(WAIT):
+        await phone.holding.wait()
+        await phone.others_through.wait()  # the others went out while the first message to 1001 was on its way
+    assert [user for _, user, *_ in phone.got] == ["2000", "2001", "2002", "2003"], "1001's second waits its turn"
+    phone.let_through.set()
+    assert await sending == 6
+    assert [text.split(" is on ")[1][:17] for _, user, text, _ in phone.got if user == "1001"] == \
+        ["Wed 25 Nov, 10:00", "Wed 25 Nov, 11:00"]
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="1", lang="en"))  # "I'll be there"
+    assert replies[-1].text == "Great, see you on Wed 25 Nov, 11:00!", "the last reminder's buttons are answered"
+
+
+async def test_a_customer_writing_while_their_reminder_is_made_keeps_their_conversation(db_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(db_engine, clock)
+    await book_in_chat(app)  # Thursday at 10
+    await sched.tick()
+    clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    read_conversations = app.store.load_many
+
+    async def customer_writes_meanwhile(keys):
+        loaded = await read_conversations(keys)
+        await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a beard trim", lang="en"))
+        return loaded
+
+    app.store.load_many = customer_writes_meanwhile
+    await sched.tick()
+    app.store.load_many = read_conversations
+    assert phone.kinds() == ["reminder"]
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="tomorrow at 11", lang="en"))
+    assert replies[-1].text.startswith("Shall I book Beard trim with Tom on Thu 26 Nov, 11:00"), \
+        "the booking the customer started while the reminder was made goes on"
+
+
+async def test_a_tick_stopped_halfway_records_what_went_out_so_nothing_is_sent_twice(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app = await build_app(Settings(_env_file=None), clock=clock, engine=sqlite_engine)
+    phone = HeldPhone("1002", others=1)
+    sched = build_scheduler(app, {"telegram": phone})
+    await book_at(app, "1001", datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    await book_at(app, "1002", datetime(2026, 11, 25, 10, 30, tzinfo=BERLIN))
+    await sched.sync()
+    clock.set(datetime(2026, 11, 24, 10, 30, tzinfo=BERLIN))
+    sending = asyncio.create_task(sched.send_due())
+    async with asyncio.timeout(WAIT):
+        await phone.holding.wait()
+        await phone.others_through.wait()
+    sending.cancel()  # shut down while 1002's reminder is on its way
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    assert [s for k, s, _ in await statuses(app) if k == "reminder"][:2] == ["sent", "sending"]
+    clock.advance(timedelta(minutes=3))  # the lease on 1002's runs out; the next start sends it, and only it
+    app2, phone2, sched2 = await make(sqlite_engine, clock)
+    await sched2.tick()
+    assert [(kind, user) for kind, user, *_ in phone2.got] == [("reminder", "1002")]
