@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import os
 import platform
 import re
@@ -279,7 +280,7 @@ async def measure(app: App, url: str, planned: int, due: int) -> Result:
     phases = Phases()
     # one after another within a batch, so their times never overlap (the sends inside one step do)
     phases.wrap(scheduler.store, "claim", "claim a batch (lease)")
-    phases.wrap(scheduler, "_bookings", "load the batch's bookings (a get each, a few at once)")
+    phases.wrap(scheduler, "_bookings", "load the batch's bookings (one read: the engine's get_many)")
     phases.wrap(app.store, "load_many", "load the batch's conversations")
     phases.wrap(app.store, "save_many", "save the conversations' offers")
     phases.wrap(app.store, "load", "load a conversation again (a turn saved it meanwhile)")
@@ -434,6 +435,7 @@ def main() -> int:
     rec = ap.add_mutually_exclusive_group()
     rec.add_argument("--record", action="store_true", help="write bench/RESULTS.md even at other sizes")
     rec.add_argument("--no-record", action="store_true", help="only print")
+    ap.add_argument("--json", type=Path, default=None, help="also write the median run's numbers here (bench/all.py)")
     args = ap.parse_args()
     if not 0 < args.due <= args.planned:
         ap.error("need 0 < --due <= --planned")
@@ -451,6 +453,11 @@ def main() -> int:
     sub = section(result, [r.sent / r.send_seconds for r in results])
     print(sub)
     print(f"ok: {result.counts.get('sent', 0):,} sent, {result.counts.get('planned', 0):,} still planned")
+    if args.json:
+        args.json.write_text(json.dumps({"due": args.due, "seconds": result.send_seconds,
+                                         "per_s": result.sent / result.send_seconds,
+                                         "rss_before_mib": result.rss_before, "rss_after_mib": result.rss_after}),
+                             encoding="utf-8")
     default_size = (args.planned, args.due) == (100_000, 10_000)
     if args.record or (default_size and not args.no_record):
         write_results(sub)

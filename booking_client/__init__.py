@@ -6,11 +6,13 @@ from .backend import (
     ListsAll,
     Now,
     OperatorMarks,
+    ReadsMany,
     SelfCheck,
     SlotHolds,
     change_feed,
     lists_all,
     operator_marks,
+    reads_many,
     self_check,
     slot_holds,
 )
@@ -31,6 +33,6 @@ from .types import Booking, BookingRequest, BookingStatus, Capability, Contact, 
 __all__ = [
     "BackendUnavailable", "Booking", "BookingBackend", "BookingError", "BookingRequest", "BookingStatus",
     "Business", "BusinessFileError", "Capability", "ChangeFeed", "Closure", "Contact", "InvalidRequest", "NeedsAnswers", "NotAccepted",
-    "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "SelfCheck", "Service", "Slot", "SlotHolds", "SlotTaken", "Staff",
-    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "self_check", "slot_holds",
+    "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "ReadsMany", "SelfCheck", "Service", "Slot", "SlotHolds", "SlotTaken", "Staff",
+    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "reads_many", "self_check", "slot_holds",
 ]

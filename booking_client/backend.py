@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -79,6 +79,13 @@ class ListsAll(Protocol):
         """Every booking (any status) starting in [start, end), by start."""
 
 
+class ReadsMany(Protocol):
+    """`Capability.GET_MANY`: several bookings in one call (the reminders read a batch's bookings together)."""
+
+    async def get_many(self, booking_ids: Sequence[str]) -> dict[str, Booking]:
+        """The bookings with these ids, by id; an unknown id is simply missing."""
+
+
 class SlotHolds(Protocol):
     """`Capability.SLOT_HOLD`: a slot held for a few minutes while the customer confirms, so the slot
     offered is the slot booked."""
@@ -110,6 +117,11 @@ def operator_marks(backend: BookingBackend) -> OperatorMarks | None:
 def lists_all(backend: BookingBackend) -> ListsAll | None:
     """The backend as a lister of every booking, if it declares that."""
     return backend if Capability.LIST_ALL in backend.capabilities else None  # type: ignore[return-value]
+
+
+def reads_many(backend: BookingBackend) -> ReadsMany | None:
+    """The backend as a reader of several bookings at once, if it declares that."""
+    return backend if Capability.GET_MANY in backend.capabilities else None  # type: ignore[return-value]
 
 
 def self_check(backend: BookingBackend) -> SelfCheck | None:

@@ -39,6 +39,7 @@ class Capability(str, enum.Enum):
     LIST_ALL = "list_all"  # can list every booking of the business (`ListsAll`)
     SLOT_HOLD = "slot_hold"  # can hold a slot while the customer confirms (`SlotHolds`)
     SELF_CHECK = "self_check"  # can check its credentials and configuration at start (`SelfCheck`)
+    GET_MANY = "get_many"  # can read several bookings in one call (`ReadsMany`)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, lists_all
+from booking_client import (
+    Booking,
+    BookingBackend,
+    BookingStatus,
+    Business,
+    NotFound,
+    change_feed,
+    lists_all,
+    reads_many,
+)
 from bot.clock import Clock
 from bot.formats import formats_for
 from bot.messages import Reply
@@ -308,8 +317,11 @@ class ReminderScheduler:
                 return None
 
         ids = list(dict.fromkeys(row.booking_id for row in rows if row.booking_id))
-        found = await _at_most(READS_AT_ONCE, [lambda i=i: read(i) for i in ids])
-        return dict(zip(ids, found, strict=True))
+        many = reads_many(self.backend)
+        if many is not None:  # one read for the batch where the booking system offers it
+            found = await many.get_many(ids)
+            return {i: found.get(i) for i in ids}
+        return dict(zip(ids, await _at_most(READS_AT_ONCE, [lambda i=i: read(i) for i in ids]), strict=True))
 
     async def _held_back(self, row: Any, booking: Booking | None) -> Finished | None:
         """Why a row does not go out, as its result — its booking is gone or changed, the customer carried on

@@ -382,3 +382,14 @@ def test_a_time_can_be_booked_exactly_when_it_is_offered(business_with, now, qua
         if earliest <= moment <= latest
     }
     assert (schedule.rule_violation(business, svc, person, start, now) is None) == (start in offered)
+
+
+async def test_several_bookings_are_read_in_one_call(either, demo):
+    tuesday = date(2026, 6, 2)
+    first = await either.create(ask(at(demo, tuesday, 10)), "first")
+    second = await either.create(ask(at(demo, tuesday, 11)), "second")
+    await either.cancel(second.id)
+    found = await either.get_many([first.id, second.id, "no-such-booking", first.id])
+    assert set(found) == {first.id, second.id}
+    assert found[first.id] == await either.get(first.id) and found[second.id].status == BookingStatus.CANCELLED
+    assert await either.get_many([]) == {}
