@@ -148,7 +148,7 @@ def _mailer(settings: Settings) -> Mailer | None:
 
 
 def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBackend | None = None, *,
-                    also: Sequence[Any] = ()) -> ReminderScheduler:
+                    also: Sequence[Any] = (), checks: Mapping[str, Any] | None = None) -> ReminderScheduler:
     """The reminder loop on its narrow ports: its store, the backend (and its change feed), the
     conversations' progress, the dialogue's notices, the channels' senders, the clock; `also`: loops
     on the same trigger (the notifications)."""
@@ -166,7 +166,7 @@ def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBacken
                     reconcile_every=None if s.booking_backend == "local" else optional_duration(s.reconcile_every))
     backend = backend or app.backend
     return ReminderScheduler(ReminderStore(app.engine), backend, app.store, app.dialogue, senders, app.clock,
-                             app.business, timing, also=also)
+                             app.business, timing, also=also, checks=checks)
 
 
 def build_notifier(app: App, senders: Mapping[str, Any], *, operator_chat: Any = None,
@@ -338,7 +338,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
         await server.stop(timeout=1)
         await app.aclose()
         return 2
-    reminders = build_scheduler(app, server.senders, also=[notifier])
+    reminders = build_scheduler(app, server.senders, also=[notifier], checks=server.checks)
     reminders.start(settings.reminder_poll_seconds)
     print(f"booking-bot: {app.business.name} is running", flush=True)
     print(f"  {describe_backend(app)}", flush=True)

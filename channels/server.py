@@ -111,6 +111,12 @@ class Server:
         return {name: channel.notify for name, channel in self.channels.items()}
 
     @property
+    def checks(self):
+        """channel name -> sent_check(key, reply, since): channels that can tell whether a message went out."""
+        return {name: check for name, channel in self.channels.items()
+                if (check := getattr(channel, "sent_check", None)) is not None}
+
+    @property
     def turns_in_flight(self) -> int:
         return sum(c.conveyor.busy for c in self.channels.values())
 

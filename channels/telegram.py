@@ -229,6 +229,7 @@ class TelegramChannel:
                        session=session or AiohttpSession(api=api_server(settings.telegram_api_base)))
         self.output = TelegramOutput(self.bot)
         self.notify = self.output.notify
+        self.sent_check = None  # Telegram cannot tell whether a message went out
         self.dispatcher = Dispatcher()
         self.operator: OperatorChat | None = None  # the business's operator chat, first: never a customer's
         if settings.operator_telegram_chat_id is not None:

@@ -24,6 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import storage
 
 
+IN_DOUBT = "in doubt: a send was under way when the lease ran out"
+"""The note of a claimed row that may already have gone out (see `LeasedRows.claim`)."""
+
+
 @dataclass(frozen=True)
 class Finished:
     """What became of one claimed row, written back with the rest of its batch (`LeasedRows.finish`)."""
@@ -79,6 +83,9 @@ class LeasedRows:
                 .limit(limit).with_for_update(skip_locked=True))).scalars().all()
             if not ids:
                 return token, []
+            # a row still `sending` had a send under way when its lease ran out (the process died): it may
+            # have gone out; the note tells the sender to find out before it sends again
+            await conn.execute(r.update().where(r.c.id.in_(ids), r.c.status == "sending").values(note=IN_DOUBT))
             await conn.execute(r.update().where(r.c.id.in_(ids)).values(
                 status="sending", lease_until=now + lease, lease_token=token, attempts=r.c.attempts + 1))
             rows = (await conn.execute(sa.select(r).where(r.c.id.in_(ids)).order_by(r.c.not_before, r.c.id))).all()

@@ -31,6 +31,10 @@ Sender = Callable[[str, str, Reply, dict[str, str]], Awaitable[Any]]
 """(kind, channel user id, reply, template variables) -> a result with `.sent` and `.reason` (or a bool);
 raises to be tried again later."""
 
+SentCheck = Callable[[str, Reply, datetime], Awaitable[str | None]]
+"""(customer key, message, since) -> the platform's id if that message already went out to them since then
+(a channel that can tell, e.g. WhatsApp through Twilio's Messages list), else None; raises if it cannot tell."""
+
 
 class Handoffs(Protocol):
     """The conversation store's handoffs: what happened in them, and closing those whose time ran out."""

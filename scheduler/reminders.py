@@ -35,9 +35,9 @@ from bot.clock import Clock
 from bot.formats import formats_for
 from bot.messages import Reply
 
-from .leases import Finished, backoff
+from .leases import IN_DOUBT, Finished, backoff
 from .plan import Planned, Rules, plan_booking, plan_no_show
-from .ports import Conversations, Notices, Sender, Ticking
+from .ports import Conversations, Notices, Sender, SentCheck, Ticking
 from .store import ReminderStore
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,9 @@ class ReminderScheduler:
     def __init__(self, store: ReminderStore, backend: BookingBackend, conversations: Conversations,
                  notices: Notices, senders: Mapping[str, Sender], clock: Clock, business: Business,
                  timing: Timing, *,
-                 also: Sequence[Ticking] = ()) -> None:
+                 also: Sequence[Ticking] = (), checks: Mapping[str, SentCheck] | None = None) -> None:
         self.store = store
+        self.checks = dict(checks or {})  # channel name -> whether a message already went out (WhatsApp)
         self.backend = backend
         self.feed = change_feed(backend)
         self.conversations = conversations
@@ -368,12 +369,19 @@ class ReminderScheduler:
         if self.now() >= stop_at:
             return Finished.release(row.id)
         channel, _, user = row.user_key.partition(":")
+        if row.note == IN_DOUBT and (check := self.checks.get(channel)) is not None:
+            try:  # the send under way when the process died may have gone out: not twice
+                if await check(row.user_key, reply, row.not_before - timedelta(seconds=5)) is not None:
+                    return Finished(row.id, "sent", "had gone out before the lease ran out", sent_at=self.now())
+            except Exception as exc:  # cannot tell: try again later rather than send it twice
+                return self._retry(row, f"could not check whether it went out: {type(exc).__name__}")
         try:
             outcome = _outcome(await self.senders[channel](row.kind, user, reply, self._variables(booking)))
         except Exception as exc:  # network or server trouble: try again later
             return self._retry(row, f"{type(exc).__name__}: {exc}")
         if outcome.sent:
-            return Finished(row.id, "sent", sent_at=self.now())
+            checked = "sent after a restart: it had not gone out" if row.note == IN_DOUBT else None
+            return Finished(row.id, "sent", checked, sent_at=self.now())
         return Finished(row.id, "failed", outcome.reason)
 
     def _variables(self, booking: Booking | None) -> dict[str, str]:

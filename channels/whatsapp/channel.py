@@ -20,7 +20,7 @@ import base64
 import json
 import logging
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -177,8 +177,13 @@ class WhatsAppOutput:
     async def sent_before(self, item: Outgoing) -> str | None:
         """The Twilio SID of `item` if it went out before a restart: the customer's messages since it was
         written, matched on the text."""
-        body, since = render(item.reply), item.created_at - timedelta(seconds=5)
-        to = "whatsapp:" + item.user_key.split(":", 1)[1]
+        return await self.sent_reply_before(item.user_key, item.reply, item.created_at - timedelta(seconds=5))
+
+    async def sent_reply_before(self, key: str, reply: Reply, since: datetime) -> str | None:
+        """The Twilio SID of a message with this reply's text sent to the customer since `since`, else None
+        (a template's text cannot be matched: one sent outside the 24-hour window is not found)."""
+        body = render(reply)
+        to = "whatsapp:" + key.split(":", 1)[1]
         with map_errors(SEND_ERRORS):
             # Twilio filters by the day sent (as its documentation gives it); the time is compared here
             found = await self.client.messages.list_async(to=to, from_=self.sender,
@@ -281,6 +286,7 @@ class WhatsAppChannel:
         self.send_text = self.output.send_text
         self.send_template = self.output.send_template
         self.notify = self.output.notify
+        self.sent_check = self.output.sent_reply_before  # a message the bot starts: did it go out already?
         self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before)
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
         inbox.when_new(CHANNEL, self.conveyor.kick)

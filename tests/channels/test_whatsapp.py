@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from channel_kit import PUBLIC, settings_for, settle, within
 from fake_twilio import FakeTwilio
@@ -256,3 +257,39 @@ async def test_a_reply_twilio_refuses_is_recorded_with_the_reason(sqlite_engine,
         rows = await server.channels["whatsapp"].delivery_log.list(f"whatsapp:{ANNA}")
         assert [(r["kind"], r["status"]) for r in rows] == [("reply", "failed")]
         assert "20503" in rows[0]["detail"]
+
+
+async def test_a_reminder_under_way_when_the_process_died_is_not_sent_twice(sqlite_engine, fake_twilio, run_bot,
+                                                                             clock):
+    from datetime import datetime, timedelta
+
+    from bot.main import build_scheduler
+
+    class Crash(Exception):
+        """The process dies after the send, before the result is written."""
+
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        await say(fake_twilio, BOOK, 1)
+        await say(fake_twilio, "Anna Schmidt", 2)
+        await say(fake_twilio, "1", 3)
+        dying = build_scheduler(app, server.senders, checks=server.checks)
+        await dying.tick()
+        clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=app.business.tz))  # inside the 24-hour window
+        fake_twilio.now += 23 * 3600
+
+        async def crash(*args, **kwargs):
+            raise Crash
+
+        dying.store.finish = crash
+        with pytest.raises(Crash):
+            await dying.tick()
+        [reminder] = [m for m in fake_twilio.to(ANNA) if m.body.startswith("Reminder")]  # it went out
+        clock.advance(timedelta(minutes=3))  # the dead process's lease has run out
+        fake_twilio.now += 180
+        restarted = build_scheduler(app, server.senders, checks=server.checks)
+        assert await restarted.tick() == 1
+        assert [m.body for m in fake_twilio.to(ANNA)].count(reminder.body) == 1, "not sent a second time"
+        assert fake_twilio.lookups, "Twilio was asked whether it had gone out"
+        [row] = [r for r in await restarted.store.listing() if r.kind == "reminder" and r.status == "sent"]
+        assert row.note == "had gone out before the lease ran out"
