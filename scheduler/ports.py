@@ -17,6 +17,8 @@ class Notices(Protocol):
 
     async def notice(self, key: str, kind: str, booking: Booking | None) -> Reply: ...
 
+    async def notice_many(self, wanted: list[tuple[str, str, Booking | None]]) -> list[Reply]: ...
+
 
 class Conversations(Protocol):
     """Where customers' conversations stand (the conversation store answers; the state stays its own)."""

@@ -341,12 +341,8 @@ class ReminderScheduler:
         return None
 
     async def _notices(self, wanted: list[tuple[str, str, Booking | None]]) -> list[Reply]:
-        """The messages' texts and quick actions, each made the conversation's offer: all in one go where the
-        dialogue can (`notice_many`), else one by one."""
-        many = getattr(self.notices, "notice_many", None)
-        if many is None or not wanted:
-            return [await self.notices.notice(key, kind, booking) for key, kind, booking in wanted]
-        return await many(wanted)
+        """The messages' texts and quick actions, each made the conversation's offer, all in one go."""
+        return await self.notices.notice_many(wanted) if wanted else []
 
     async def _deliver(self, going: Sequence[Going], stop_at: datetime, results: dict[int, Finished]) -> None:
         """Send at most `sends_at_once` at a time; each customer's messages one after another, in due order,

@@ -45,6 +45,10 @@ class Conversations(Protocol):
 
     async def save(self, key: str, state: State, now: datetime, also: Iterable[Any] = ()) -> None: ...
 
+    async def load_many(self, keys: Iterable[str]) -> dict[str, tuple[State, str | None]]: ...
+
+    async def save_many(self, loaded: dict[str, tuple[State, str | None]], now: datetime) -> list[str]: ...
+
 
 class Dialogue:
     """Turns one inbound message plus the stored state into replies (and backend calls)."""
@@ -150,8 +154,6 @@ class Dialogue:
         transaction. A customer's messages are made in the order given, so the last one's options are the
         offer on the table. A conversation a turn saved meanwhile is not overwritten: its messages are made
         again, one by one, on the state as it is now."""
-        if not hasattr(self.store, "load_many"):  # a store that reads one conversation at a time
-            return [await self.notice(key, kind, booking) for key, kind, booking in wanted]
         loaded = await self.store.load_many(key for key, _, _ in wanted)
         replies = [self._notice_on(loaded[key][0], key, kind, booking) for key, kind, booking in wanted]
         redo = set(await self.store.save_many(loaded, self.clock.now()))

@@ -43,6 +43,17 @@ class MemoryConversations:
         assert not list(also), "a memory store has no transaction for other components' writes"
         self.rows[key] = state.model_dump_json()
 
+    async def load_many(self, keys) -> dict[str, tuple[State, str | None]]:
+        return {key: (await self.load(key), self.rows.get(key)) for key in keys}
+
+    async def save_many(self, loaded, now: datetime) -> list[str]:
+        """Like the real store: a conversation saved since it was loaded is not overwritten (returned instead)."""
+        redo = [key for key, (_, seen) in loaded.items() if self.rows.get(key) != seen]
+        for key, (state, _) in loaded.items():
+            if key not in redo:
+                self.rows[key] = state.model_dump_json()
+        return redo
+
 
 @dataclass
 class MemoryBackend:
