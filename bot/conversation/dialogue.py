@@ -176,6 +176,8 @@ def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[st
     if state.step in (Step.ASK_NAME, Step.ASK_EMAIL):
         return  # names and addresses say nothing about the customer's language
     words = re.findall(r"[^\W\d_]{2,}", EMAIL.sub(" ", text))
+    if reading.name and set(words) <= set(re.findall(r"[^\W\d_]{2,}", reading.name)):
+        return  # a name alone ("Anna Schmidt") is in no language
     if reading.lang in spoken and reading.lang != state.lang and len(words) >= 2:
         state.lang = reading.lang
 
