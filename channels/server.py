@@ -26,6 +26,7 @@ from .errors import ChannelStartError
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_EVERY = 3600.0  # seconds between clean-ups of old de-duplication keys
+OWED_EVERY = 15.0  # seconds between looks for replies a platform asked to send later
 STOP_TIMEOUT = 30.0  # how long a stop waits for turns in flight
 HEALTH_TIMEOUT = 3.0  # seconds GET /healthz waits for the database before it says degraded
 MAX_BODY = 1024 * 1024
@@ -104,6 +105,7 @@ class Server:
         self.state = "starting"
         self._runner: web.AppRunner | None = None
         self._housekeeping: asyncio.Task[None] | None = None
+        self._owed: asyncio.Task[None] | None = None
 
     @property
     def senders(self):
@@ -142,6 +144,7 @@ class Server:
         for channel in self.channels.values():
             await channel.start()
         self._housekeeping = asyncio.create_task(self._forget_old_keys(), name="inbox-housekeeping")
+        self._owed = asyncio.create_task(self._send_owed_now_and_then(), name="outbox-retries")
         self.state = "ready"
 
     def describe(self) -> list[str]:
@@ -174,9 +177,10 @@ class Server:
     async def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Stop taking messages, finish the turns in flight, then close the connections."""
         self.state = "stopping"
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
-            await asyncio.gather(self._housekeeping, return_exceptions=True)
+        for task in (self._housekeeping, self._owed):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         for channel in self.channels.values():
             await channel.stop_receiving()
         if self._runner is not None:
@@ -189,6 +193,21 @@ class Server:
         for channel in self.channels.values():
             await channel.close()
         self.state = "stopped"
+
+    async def send_owed(self) -> None:
+        """Hand each customer who is still owed a reply (a platform asked to try later) to their channel's
+        conveyor, which sends it in order once its time has come."""
+        if self.outbox is None:
+            return
+        for name, channel in self.channels.items():
+            for key in await self.outbox.waiting_users(name):
+                channel.conveyor.kick(key, owed=True)
+
+    async def _send_owed_now_and_then(self) -> None:
+        while True:
+            await asyncio.sleep(OWED_EVERY)
+            with contextlib.suppress(SQLAlchemyError, OSError):
+                await self.send_owed()
 
     async def _forget_old_keys(self) -> None:
         while True:

@@ -160,10 +160,11 @@ class TelegramOutput:
             log.warning("telegram: %s not sent: %s", attachment.filename, exc)
 
     async def send_owed(self, item: Outgoing) -> SendResult:
-        """A reply or notice from the outbox, to the customer's private chat (its id is theirs)."""
+        """A reply or notice from the outbox, to the customer's private chat (its id is theirs); `RetryLater`
+        (Telegram down or asking to slow down) is raised for the outbox to try again later."""
         try:
             await self.send_reply(int(item.user_key.split(":", 1)[1]), item.reply)
-        except (RetryLater, Undeliverable) as exc:
+        except Undeliverable as exc:
             log.warning("telegram: %s message %s not sent: %s", item.kind, item.id, exc)
             return SendResult(False, reason=str(exc))
         return SendResult(True)
@@ -237,7 +238,7 @@ class TelegramChannel:
             self.dispatcher.include_router(self.operator.router())
         self.dispatcher.include_router(self._router())
         # Telegram cannot tell whether a message went out, so one owed at a crash may arrive twice
-        self.sender = Sender(outbox, self.output.send_owed)
+        self.sender = Sender(outbox, self.output.send_owed, retry_later=(RetryLater,))
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
         inbox.when_new(CHANNEL, self.conveyor.kick)
         self._finished: set[int] = set()  # entries whose turn finished them in its own transaction

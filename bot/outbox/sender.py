@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, Protocol
 
 from .store import Outbox, Outgoing
@@ -33,17 +34,31 @@ Lookup = Callable[[Outgoing], Awaitable[str | None]]
 """The platform's id of this message if it already went out, else None (raises if it cannot tell)."""
 
 
+MAX_ATTEMPTS = 6
+"""Tries a platform may answer "try again later" before the message is given up (about 16 minutes)."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th refused try: 30 s, doubling, at most 8 minutes."""
+    return min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(minutes=8))
+
+
 class Sender:
     """Sends one channel's owed messages, customer by customer, oldest first."""
 
-    def __init__(self, outbox: Outbox, send: Send, lookup: Lookup | None = None) -> None:
+    def __init__(self, outbox: Outbox, send: Send, lookup: Lookup | None = None, *,
+                 retry_later: tuple[type[BaseException], ...] = ()) -> None:
         self.outbox = outbox
         self.send = send
         self.lookup = lookup
+        self.retry_later = retry_later  # the channel's "the platform cannot take it now" errors
 
     async def deliver(self, user_key: str) -> bool:
-        """Send what the customer is owed; False if something is left for later (a lookup that could not tell)."""
+        """Send what the customer is owed, in order; False if something is left for later (the platform asked
+        to wait, or a lookup could not tell): the rest waits behind it, so the order holds."""
         for item in await self.outbox.unsent(user_key):
+            if item.not_before is not None and item.not_before > self.outbox.clock.now():
+                return False
             if not item.fresh and self.lookup is not None:
                 try:
                     ref = await self.lookup(item)
@@ -58,6 +73,14 @@ class Sender:
             self.outbox.tried(item)
             try:
                 result = await self.send(item)
+            except self.retry_later as exc:
+                if item.attempts + 1 < MAX_ATTEMPTS:
+                    why = f"try {item.attempts + 1} refused for now: {exc}"
+                    await self.outbox.later(item, self.outbox.clock.now() + backoff(item.attempts + 1), why)
+                    log.warning("%s message %s: %s; trying again later", item.kind, item.id, exc)
+                    return False
+                await self.outbox.settle(item, failed=f"gave up after {MAX_ATTEMPTS} tries: {exc}")
+                continue
             except Exception:
                 log.exception("sending %s message %s failed", item.kind, item.id)
                 await self.outbox.settle(item, failed="the channel failed while sending")

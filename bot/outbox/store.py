@@ -38,7 +38,9 @@ outgoing_messages = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False),  # reply | notice | opt_out | opt_in
     sa.Column("body", sa.Text(), nullable=False),  # the neutral reply as JSON; each channel renders it
     sa.Column("status", sa.String(12), nullable=False),  # pending | sent | failed
-    sa.Column("note", sa.String(300), nullable=True),  # why it could not be sent
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),  # tries the platform refused for now
+    sa.Column("not_before", storage.UTCDateTime(), nullable=True),  # after such a try: when to try again
+    sa.Column("note", sa.String(300), nullable=True),  # why it could not be sent (yet)
     sa.Column("sent_ref", sa.String(100), nullable=True),  # the platform's message id
     sa.Column("created_at", storage.UTCDateTime(), nullable=False),
     sa.Column("sent_at", storage.UTCDateTime(), nullable=True),
@@ -67,6 +69,8 @@ class Outgoing:
     reply: Reply
     created_at: datetime
     fresh: bool  # written by this process and not tried yet: certainly not sent before
+    attempts: int = 0  # tries the platform refused for now ("try again later")
+    not_before: datetime | None = None  # not to be tried again before this
 
 
 class Outbox:
@@ -97,12 +101,18 @@ class Outbox:
     async def unsent(self, user_key: str) -> list[Outgoing]:
         """The customer's messages not sent yet, oldest first."""
         c = outgoing_messages.c
-        query = (sa.select(c.id, c.key, c.user_key, c.kind, c.body, c.created_at)
+        query = (sa.select(c.id, c.key, c.user_key, c.kind, c.body, c.created_at, c.attempts, c.not_before)
                  .where(c.user_key == user_key, c.status == "pending").order_by(c.id))
         async with self.reads.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [Outgoing(r.id, r.key, r.user_key, r.kind, _decode(r.body), r.created_at, r.key in self._fresh)
-                for r in rows]
+        return [Outgoing(r.id, r.key, r.user_key, r.kind, _decode(r.body), r.created_at, r.key in self._fresh,
+                         r.attempts, r.not_before) for r in rows]
+
+    async def later(self, item: Outgoing, not_before: datetime, why: str) -> None:
+        """The platform asked to try again later: count the try and say when (the row stays owed)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(sa.update(outgoing_messages).where(outgoing_messages.c.id == item.id).values(
+                attempts=item.attempts + 1, not_before=not_before, note=why[:300]))
 
     async def settle(self, item: Outgoing, *, ref: str | None = None, failed: str | None = None,
                      also: Iterable[storage.Write] = ()) -> None:

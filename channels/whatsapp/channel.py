@@ -170,9 +170,10 @@ class WhatsAppOutput:
 
     async def send_owed(self, item: Outgoing) -> SendResult:
         """A reply or notice from the outbox. Whether the customer may be written to was decided in the
-        turn that wrote it (the confirmation of a STOP goes out although they just opted out)."""
-        return await self._create(item.user_key, item.kind, False, checked=True, deferred=True,
-                                  body=render(item.reply))
+        turn that wrote it (the confirmation of a STOP goes out although they just opted out); `RetryLater`
+        (Twilio down or throttling) is raised for the outbox to try again later."""
+        return await self._create(item.user_key, item.kind, True, checked=True, deferred=True,
+                                  body=render(item.reply))  # RetryLater propagates: the outbox tries again
 
     async def sent_before(self, item: Outgoing) -> str | None:
         """The Twilio SID of `item` if it went out before a restart: the customer's messages since it was
@@ -287,7 +288,7 @@ class WhatsAppChannel:
         self.send_template = self.output.send_template
         self.notify = self.output.notify
         self.sent_check = self.output.sent_reply_before  # a message the bot starts: did it go out already?
-        self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before)
+        self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before, retry_later=(RetryLater,))
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
         inbox.when_new(CHANNEL, self.conveyor.kick)
 

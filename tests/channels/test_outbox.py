@@ -142,3 +142,52 @@ async def test_telegram_replies_not_sent_before_a_crash_are_sent_at_the_next_sta
         await settle(server, fake_telegram)
     assert len(fake_telegram.chat(TG_ANNA)) == 1
     assert await owed(db_engine) == []
+
+
+async def test_a_reply_twilio_could_not_take_is_sent_once_it_can_in_order(db_engine, fake_twilio, run_bot, clock):
+    from datetime import timedelta
+
+    async with run_bot(settings_for(twilio=fake_twilio), db_engine) as (server, app):
+        wire(fake_twilio, server)
+        fake_twilio.outage = 1  # Twilio answers the first send 503
+        await fake_twilio.send(ANNA, BOOK)
+        await settle(server)
+        assert fake_twilio.to(ANNA) == [] and len(await owed(db_engine)) == 1
+        await fake_twilio.send(ANNA, "Anna Schmidt")  # her next message waits behind the owed reply
+        await settle(server)
+        assert fake_twilio.to(ANNA) == [], "nothing overtakes the owed reply"
+        clock.advance(timedelta(seconds=31))
+        await server.send_owed()
+        await settle(server)
+        bodies = [m.body for m in fake_twilio.to(ANNA)]
+        assert len(bodies) == 2 and "What name" in bodies[0] and "Shall I book" in bodies[1]
+        assert await owed(db_engine) == []
+
+
+async def test_a_reply_the_platform_keeps_refusing_is_given_up_with_the_reason(sqlite_engine, clock):
+    from datetime import timedelta
+
+    import storage
+    from bot.messages import Reply
+    from bot.outbox import Sender, migrate
+    from bot.outbox.sender import MAX_ATTEMPTS
+
+    class Busy(Exception):
+        """The platform asks to try again later."""
+
+    async def send(item):
+        tries.append(clock.now())
+        raise Busy("slow down")
+
+    await migrate(sqlite_engine)
+    outbox, tries = Outbox(sqlite_engine, clock), []
+    await storage.commit(sqlite_engine, [outbox.adding("telegram:5", "telegram:1:1", [Reply("Hi!")])])
+    sender = Sender(outbox, send, retry_later=(Busy,))
+    results = []
+    for _ in range(MAX_ATTEMPTS + 2):
+        results.append(await sender.deliver("telegram:5"))
+        clock.advance(timedelta(minutes=9))  # past the longest wait
+    assert len(tries) == MAX_ATTEMPTS and results[:MAX_ATTEMPTS - 1] == [False] * (MAX_ATTEMPTS - 1)
+    [row] = await outbox.listing("telegram:5")
+    assert row["status"] == "failed" and row["note"] == f"gave up after {MAX_ATTEMPTS} tries: slow down"
+    assert await sender.deliver("telegram:5") is True, "nothing is owed any more"

@@ -247,16 +247,16 @@ async def test_a_reminder_during_a_twilio_outage_is_tried_again_and_arrives_once
         assert sum(m.body.startswith("Reminder:") for m in got if m.body) == 1
 
 
-async def test_a_reply_twilio_refuses_is_recorded_with_the_reason(sqlite_engine, fake_twilio, run_bot):
+async def test_a_reply_twilio_cannot_take_now_stays_owed_with_the_reason(sqlite_engine, fake_twilio, run_bot):
     async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
         wire(fake_twilio, server)
         fake_twilio.outage = 1
         status, _, _ = await fake_twilio.send(ANNA, "hello")
         assert status == 200
         await settle(server)
-        rows = await server.channels["whatsapp"].delivery_log.list(f"whatsapp:{ANNA}")
-        assert [(r["kind"], r["status"]) for r in rows] == [("reply", "failed")]
-        assert "20503" in rows[0]["detail"]
+        [row] = await server.channels["whatsapp"].outbox.listing(f"whatsapp:{ANNA}")
+        assert row["status"] == "pending" and row["attempts"] == 1 and "20503" in row["note"]
+        assert await server.channels["whatsapp"].delivery_log.list(f"whatsapp:{ANNA}") == []
 
 
 async def test_a_reminder_under_way_when_the_process_died_is_not_sent_twice(sqlite_engine, fake_twilio, run_bot,
