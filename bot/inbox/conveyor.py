@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from .store import Entry, Inbox
@@ -37,7 +38,11 @@ class Conveyor:
         self.inbox = inbox
         self.handler = handler
         self.deliver = deliver
-        self._workers: dict[str, asyncio.Task[None]] = {}
+        # Customers wait their turn in a queue worked by at most `inbox.parallel` workers, not as a task each:
+        # a flood of ten thousand customers costs ten thousand queue entries, not ten thousand coroutines.
+        self._queue: deque[str] = deque()
+        self._active: set[str] = set()  # customers queued or being worked on
+        self._workers: set[asyncio.Task[None]] = set()
         self._again: set[str] = set()
         self._owed: set[str] = set()  # customers who may be owed messages from before (a restart, a failed check)
 
@@ -46,11 +51,20 @@ class Conveyor:
         may also be owed replies an earlier run did not send (at start-up)."""
         if owed:
             self._owed.add(user_key)
-        if user_key in self._workers:
-            self._again.add(user_key)  # the running worker looks once more before it ends
+        if user_key in self._active:
+            self._again.add(user_key)  # the worker on it looks once more before it lets go
             return
-        task = asyncio.create_task(self._work(user_key), name=f"conveyor:{user_key}")
-        self._workers[user_key] = task
+        self._active.add(user_key)
+        self._queue.append(user_key)
+        if sum(not worker.done() for worker in self._workers) < self.inbox.parallel:  # a finished one is gone
+            task = asyncio.create_task(self._work_queue(), name="conveyor")
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+
+    async def _work_queue(self) -> None:
+        """Take customers from the queue, oldest first, until it is empty."""
+        while self._queue:
+            await self._work(self._queue.popleft())
 
     async def _work(self, user_key: str) -> None:
         try:
@@ -65,9 +79,9 @@ class Conveyor:
                 if user_key not in self._again:
                     break
         except Exception:
-            log.exception("could not work through the messages of %s", user_key)
+            log.exception("could not work through a customer's messages")
         finally:
-            self._workers.pop(user_key, None)
+            self._active.discard(user_key)
 
     async def _handle(self, entry: Entry) -> None:
         try:
@@ -96,14 +110,15 @@ class Conveyor:
 
     @property
     def busy(self) -> int:
-        return len(self._workers)
+        """Customers with a turn running or waiting."""
+        return len(self._active)
 
     async def drain(self, timeout: float = 30.0) -> bool:
-        """Wait for the turns in flight to finish; False if some did not within `timeout`."""
+        """Wait for the turns in flight and queued to finish; False if some did not within `timeout`."""
         deadline = asyncio.get_running_loop().time() + timeout
         while self._workers:
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
                 return False
-            await asyncio.wait(list(self._workers.values()), timeout=left)
+            await asyncio.wait(list(self._workers), timeout=left)
         return True

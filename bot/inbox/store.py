@@ -98,6 +98,7 @@ class Inbox:
         self.clock = clock
         self.limit = limit or RateLimit()
         self._insert = storage.insert_for(engine)
+        self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
         self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick

@@ -177,3 +177,25 @@ async def test_whether_a_message_could_be_stored_is_known_without_storing_one(tm
     finally:
         for engine in (writable, setup, *read_only):
             await engine.dispose()
+
+
+async def test_a_flood_of_customers_waits_in_a_queue_not_as_a_task_each(sqlite_engine):
+    await migrate(sqlite_engine)
+    inbox = Inbox(sqlite_engine, VirtualClock(START), parallel=3)
+    handled, most = [], 0
+
+    async def handler(entry):
+        nonlocal most
+        most = max(most, len([t for t in asyncio.all_tasks() if t.get_name().startswith("conveyor")]))
+        handled.append(entry.user_key)
+
+    conveyor = Conveyor(inbox, handler)
+    for n in range(200):
+        await inbox.record("whatsapp", f"SM{n}", f"whatsapp:+49151{n:04d}", {})
+    for n in range(200):
+        conveyor.kick(f"whatsapp:+49151{n:04d}")
+    assert conveyor.busy == 200  # customers waiting or being handled, as /healthz shows them
+    assert await conveyor.drain(20)
+    assert sorted(handled) == sorted(f"whatsapp:+49151{n:04d}" for n in range(200))
+    assert most <= 3, "never more workers than turns may run at once"
+    assert conveyor.busy == 0
