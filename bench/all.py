@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from recording import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -100,8 +100,8 @@ def main() -> int:
     for measure_, target, result in rows:
         print(f"| {measure_} | {target} | {result} |")
     print()
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}; {'quick sizes, not recorded' if args.quick else 'default sizes, each section recorded in bench/RESULTS.md'}")
+    sizes_said = "quick sizes, not recorded" if args.quick else "default sizes, each section recorded in bench/RESULTS.md"
+    print(f"{machine()}; {sizes_said}")
     return 0 if all("failed" not in r for _, _, r in rows) else 1
 
 

@@ -28,12 +28,9 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
-import re
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +43,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from recording import machine, revision, write_subsection  # noqa: E402
+
+MEASURED = ("booking_client/local", "storage", "bench/availability.py")  # what a change in the working tree makes the numbers not the commit's
 
 from booking_client import BookingRequest, Contact  # noqa: E402
 from booking_client.business import parse_business  # noqa: E402
@@ -168,27 +168,6 @@ async def measure(url: str, args: argparse.Namespace, schema: str | None) -> dic
         await engine.dispose()
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        if m:
-            cpu = m.group(1).strip()
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def revision() -> str:
-    """The commit measured, and whether the engine or this script differ from it in the working tree."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "booking_client/local", "storage", "bench/availability.py")
-    return f"commit {head}" + (" (with uncommitted changes in the engine)" if dirty else "")
-
-
 def section(r: dict, args: argparse.Namespace) -> str:
     ms, lo_hi = r["ms"], r["range"]
 
@@ -198,7 +177,7 @@ def section(r: dict, args: argparse.Namespace) -> str:
     title = "### PostgreSQL" if r["db"].startswith("PostgreSQL") else "### SQLite"
     return (
         f"{title}\n\n"
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} with `bench/availability.py` at {revision()} on {machine()}; "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} with `bench/availability.py` at {revision(*MEASURED)} on {machine()}; "
         f"{r['db']}; load average {os.getloadavg()[0]:.2f} at the end. {args.days} days, {args.staff} staff, "
         f"{args.bookings:,} bookings ({r['busy']:,} of them in range), {r['slots']:,} free slots in the answer; "
         f"median of {args.repeat} rounds (slowest and fastest in brackets).\n\n"
@@ -228,25 +207,6 @@ INTRO = (
     "again just before the runs below, at load average 3. At commit 0a5cdf6 (each start checked against the "
     "whole busy list, on another machine): 652 ms and 694 ms.\n\n"
 )
-
-
-def write_results(sub: str) -> None:
-    """Replace this database's part of "## availability" (writing the section anew if it has none); leave the rest."""
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    m = re.compile(r"^## availability\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE).search(text)
-    title = sub.split("\n", 1)[0]
-    parts = {}
-    if m is not None:
-        for other in re.finditer(r"^### .*?(?=^### |\Z)", m.group(0), re.DOTALL | re.MULTILINE):
-            parts[other.group(0).split("\n", 1)[0]] = other.group(0).rstrip("\n") + "\n"
-    parts[title] = sub
-    body = INTRO + "\n".join(parts[t] for t in ("### SQLite", "### PostgreSQL") if t in parts)
-    if m is None:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        text = text[:m.start()] + body.rstrip("\n") + "\n" + ("\n" if text[m.end():] else "") + text[m.end():]
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 async def main() -> int:
@@ -294,7 +254,7 @@ async def main() -> int:
                              encoding="utf-8")
     default_size = not args.smoke and all(getattr(args, k) == v for k, v in DEFAULTS.items())
     if args.record or (default_size and not args.no_record):
-        write_results(sub)
+        write_subsection("availability", INTRO, sub)
         print("recorded in bench/RESULTS.md")
     return 0
 

@@ -29,7 +29,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -42,6 +41,9 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from recording import machine, revision, write_section  # noqa: E402
+
+MEASURED = ("intents", "bot")  # what a change in the working tree makes the numbers not the commit's
 
 from bot.parse_setup import business_words  # noqa: E402
 from intents import Context, Reading, read  # noqa: E402
@@ -172,40 +174,13 @@ def _peak_rss(cmd: list[str], stdin: str) -> float:
 # --- reporting ----------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    try:
-        m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        cpu = m.group(1).strip() if m else cpu
-        m = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text())
-        memory = f", {int(m.group(1)) / 2**20:.1f} GiB RAM" if m else ""
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"{cpu}, {os.cpu_count()} logical CPUs ({usable} usable){memory}, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}")
-
-
-def revision() -> str:
-    """The commit measured, and whether the reader or the CLI differ from it in the working tree."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    status = subprocess.run(["git", "status", "--porcelain", "--", "intents", "bot"], cwd=ROOT, capture_output=True,
-                            text=True, check=False).stdout
-    dirty = sorted({line[3:].split("/")[0] + "/" for line in status.splitlines()})
-    return f"commit {head}" + (f" (with uncommitted changes in {', '.join(dirty)})" if dirty else "")
-
-
 def report(rates: dict[str, list[float]], starts: dict[str, tuple[list[float], list[float], list[float]]],
            count: int, source: str, rounds: int, runs: int, load: float) -> str:
     med = {name: statistics.median(values) for name, values in rates.items()}
     lines = [
         "## parse\n",
         f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench-parse` (`bench/parse_throughput.py`) "
-        f"at {revision()} on {machine()}; load average {load:.2f} when it started (where other work shares the "
+        f"at {revision(*MEASURED)} on {machine()}; load average {load:.2f} when it started (where other work shares the "
         "machine, the CPU columns are the steadier measure).\n",
         "Every measure ran beside its reference in the same run, the two taking turns (see the script's docstring).\n",
         f"Throughput on one core: {count:,} messages from {source}, median of {rounds} rounds (in brackets: "
@@ -247,14 +222,6 @@ def report(rates: dict[str, list[float]], starts: dict[str, tuple[list[float], l
     return "\n".join(lines)
 
 
-def write_results(section: str) -> None:
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"^## parse\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--messages", type=Path, default=DEFAULT_SET, help="JSON lines with text, now, tz (and lang)")
@@ -278,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                                          "reference_per_s": statistics.median(rates["ref read"])}), encoding="utf-8")
     default_size = args.limit is None and args.rounds == ROUNDS and args.runs == RUNS
     if args.record or (default_size and not args.no_record):
-        write_results(section)
+        write_section("parse", section)
         print("recorded in bench/RESULTS.md")
     return 0
 

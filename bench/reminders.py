@@ -45,12 +45,9 @@ import asyncio
 import gc
 import json
 import os
-import platform
-import re
 import resource
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +59,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from recording import machine, revision, write_subsection  # noqa: E402
+
+MEASURED = ("scheduler", "bot", "booking_client", "storage", "bench/reminders.py")  # what a change in the working tree makes the numbers not the commit's
 
 import sqlalchemy as sa
 
@@ -317,30 +317,6 @@ async def measure(app: App, url: str, planned: int, due: int) -> Result:
 # --- reporting ------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        if m:
-            cpu = m.group(1).strip()
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def revision() -> str:
-    """The commit measured, and which of scheduler/, bot/, booking_client/, storage/ differ from it in the
-    working tree."""
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout
-
-    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    # porcelain lines are "XY path": the status is two columns wide, often starting with a space
-    status = git("status", "--porcelain", "--", "scheduler", "bot", "booking_client", "storage")
-    dirty = sorted({line[3:].split("/")[0] + "/" for line in status.splitlines()})
-    return f"commit {head}" + (f" (with uncommitted changes in {', '.join(dirty)})" if dirty else "")
-
-
 def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
@@ -371,7 +347,7 @@ def section(r: Result, rates: list[float]) -> str:
                    f"{(r.send_seconds - total) / r.send_seconds:.0%} |\n")
     return (
         f"### {r.database.split(' (')[0].split()[0]}\n\n"
-        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `bench/reminders.py` at {revision()} on {machine()}; "
+        f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `bench/reminders.py` at {revision(*MEASURED)} on {machine()}; "
         f"{r.database}.\n\n"
         "| measure | result |\n| --- | --- |\n"
         f"| runs | {len(rates)}, each on a fresh database; the figures below are the median run's |\n"
@@ -406,23 +382,6 @@ INTRO = (
     "The delay is measured from the moment the rows fall due, as if a tick started exactly then; a real "
     "bot adds up to one poll interval (`REMINDER_POLL_SECONDS`, 5 s by default).\n\n"
 )
-
-
-def write_results(sub: str) -> None:
-    """Replace this database's subsection of "## reminders" (adding the section if missing); leave the rest."""
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section_re = re.compile(r"^## reminders\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    m = section_re.search(text)
-    if m is None:
-        text = text.rstrip("\n") + "\n\n" + INTRO + sub
-    else:
-        body = m.group(0)
-        title = sub.split("\n", 1)[0]
-        sub_re = re.compile(rf"^{re.escape(title)}\n.*?(?=^### |^## |\Z)", re.DOTALL | re.MULTILINE)
-        body = sub_re.sub(lambda _: sub, body) if sub_re.search(body) else body.rstrip("\n") + "\n\n" + sub
-        text = text[:m.start()] + body + text[m.end():]
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -460,7 +419,7 @@ def main() -> int:
                              encoding="utf-8")
     default_size = (args.planned, args.due) == (100_000, 10_000)
     if args.record or (default_size and not args.no_record):
-        write_results(sub)
+        write_subsection("reminders", INTRO, sub)
         print("recorded in bench/RESULTS.md")
     return 0
 

@@ -47,12 +47,10 @@ import asyncio
 import json
 import math
 import os
-import platform
 import re
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -68,6 +66,9 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "channels"))
+from recording import machine, revision, write_subsection  # noqa: E402
+
+MEASURED = ("bot", "channels", "intents", "booking_client", "scheduler", "storage")  # what a change in the working tree makes the numbers not the commit's
 
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
@@ -767,26 +768,6 @@ async def run(s: Settings) -> Result:
 # --- reporting ------------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    m = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-    if m:
-        cpu = m.group(1).strip()
-    return (f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
-
-
-def revision() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout
-
-    head = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    dirty = sorted({line[3:].split("/")[0] + "/" for line in git(
-        "status", "--porcelain", "--", "bot", "channels", "intents", "booking_client", "scheduler", "storage"
-    ).splitlines()})
-    return f"commit {head}" + (f" (with uncommitted changes in {', '.join(dirty)})" if dirty else "")
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1e3:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1e3:.1f} ms"
 
@@ -892,7 +873,7 @@ def profile_text(profiles: dict[str, dict] | None, seconds: float) -> str:
 def section(r: Result) -> str:
     title = "### " + r.database.split()[0]
     return (f"{title}\n\n"
-            f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `bench/turns.py` at {revision()} on {machine()}; "
+            f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `bench/turns.py` at {revision(*MEASURED)} on {machine()}; "
             f"{r.database}; load average before the run {r.load_before}.\n\n"
             + table(r) + "\n" + profile_text(r.profile, r.settings.profile))
 
@@ -908,23 +889,6 @@ INTRO = (
     "    .venv/bin/python bench/turns.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test\n"
     "    .venv/bin/python bench/turns.py --profile 20   # with a py-spy profile of the bot\n\n"
 )
-
-
-def write_results(sub: str) -> None:
-    """Replace this database's subsection of "## turns" (adding the section at the end if missing)."""
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section_re = re.compile(r"^## turns\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    m = section_re.search(text)
-    if m is None:
-        text = text.rstrip("\n") + "\n\n" + INTRO + sub
-    else:
-        body = m.group(0)
-        title = sub.split("\n", 1)[0]
-        sub_re = re.compile(rf"^{re.escape(title)}\n.*?(?=^### |^## |\Z)", re.DOTALL | re.MULTILINE)
-        body = sub_re.sub(lambda _: sub, body) if sub_re.search(body) else body.rstrip("\n") + "\n\n" + sub
-        text = text[:m.start()] + body + text[m.end():]
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def summary(r: Result) -> dict:
@@ -980,7 +944,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(summary(r), indent=2), encoding="utf-8")
     if args.record or not (args.smoke or args.no_record or args.customers < 500):
-        write_results(sub)
+        write_subsection("turns", INTRO, sub)
         print("recorded in bench/RESULTS.md")
     lost = sum(p.missing() + p.non_200() for p in (r.fast, r.steady, r.overload))
     return 1 if lost else 0
