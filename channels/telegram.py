@@ -241,7 +241,6 @@ class TelegramChannel:
         self.sender = Sender(outbox, self.output.send_owed, retry_later=(RetryLater,))
         self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
         inbox.when_new(CHANNEL, self.conveyor.kick)
-        self._finished: set[int] = set()  # entries whose turn finished them in its own transaction
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value() if secret is not None else ""
@@ -374,11 +373,9 @@ class TelegramChannel:
         update = Update.model_validate(entry.payload, context={"bot": self.bot})
         if entry.position > self.inbox.limit.messages:
             return await self._too_many(update, entry)
-        await self.dispatcher.feed_update(self.bot, update, entry=entry)
-        if entry.id in self._finished:
-            self._finished.discard(entry.id)
-            return FINISHED
-        return None
+        # a handler that ran a turn returns FINISHED (the turn's transaction marked the entry handled)
+        handled = await self.dispatcher.feed_update(self.bot, update, entry=entry)
+        return FINISHED if handled == FINISHED else None
 
     async def _too_many(self, update: Update, entry: Entry) -> str:
         """A flood: the first message over the limit gets one polite answer, the rest nothing."""
@@ -415,36 +412,37 @@ class TelegramChannel:
         router.callback_query.register(self.on_unknown_button)
         return router
 
-    async def on_command(self, message: Message, command: CommandObject, event_update: Update, entry: Entry) -> None:
+    async def on_command(self, message: Message, command: CommandObject, event_update: Update, entry: Entry) -> str:
         assert message.from_user is not None
         hint = hint_lang(message.from_user.language_code)
         lang = await self.core.language(f"{CHANNEL}:{message.from_user.id}", hint)
         text = COMMANDS.get(lang, COMMANDS["en"])[command.command.lower()]
         if command.args:
             text = command.args if command.command.lower() != "book" else f"{text} {command.args}"
-        await self.turn(self._inbound(message, event_update, text=text), entry)
+        return await self.turn(self._inbound(message, event_update, text=text), entry)
 
-    async def on_message(self, message: Message, event_update: Update, entry: Entry) -> None:
+    async def on_message(self, message: Message, event_update: Update, entry: Entry) -> str | None:
         if message.from_user is None:
-            return
+            return None
         text = message.text or message.caption or ""
-        await self.turn(self._inbound(message, event_update, text=text), entry)
+        return await self.turn(self._inbound(message, event_update, text=text), entry)
 
     async def on_button(self, query: CallbackQuery, callback_data: OfferCallback, event_update: Update,
-                        entry: Entry) -> None:
+                        entry: Entry) -> str | None:
         await self._answer(query)
         await self._drop_keyboard(query)
         if query.message is None:
-            return
+            return None
         inbound = self._inbound(query, event_update, choice=f"{callback_data.offer}:{callback_data.index}")
-        await self.turn(inbound, entry)
+        return await self.turn(inbound, entry)
 
-    async def on_unknown_button(self, query: CallbackQuery, event_update: Update, entry: Entry) -> None:
+    async def on_unknown_button(self, query: CallbackQuery, event_update: Update, entry: Entry) -> str | None:
         """A button whose data we cannot read (an older version of the bot): treat it as stale."""
         await self._answer(query)
         await self._drop_keyboard(query)
-        if query.message is not None:
-            await self.turn(self._inbound(query, event_update, choice="stale:-1"), entry)
+        if query.message is None:
+            return None
+        return await self.turn(self._inbound(query, event_update, choice="stale:-1"), entry)
 
     def _inbound(self, event: Message | CallbackQuery, update: Update, *, text: str = "",
                  choice: str | None = None) -> Inbound:
@@ -471,9 +469,9 @@ class TelegramChannel:
 
     # --- one turn: the dialogue between the input and the output side -------------------------
 
-    async def turn(self, inbound: Inbound, entry: Entry) -> None:
+    async def turn(self, inbound: Inbound, entry: Entry) -> str:
         """One message to the dialogue: the new state, its replies owed and the message marked handled in
-        one transaction (the conveyor then sends the replies to the customer's private chat)."""
+        one transaction (the conveyor then sends the replies to the customer's private chat); FINISHED."""
         key, cause = inbound.key, self._cause(entry)
         try:
             await self.core.dialogue.handle(inbound, also=lambda replies: [
@@ -483,7 +481,7 @@ class TelegramChannel:
             failed = [Reply(say(self.core, await self.core.language(key, inbound.lang), "failed"))]
             await storage.commit(self.inbox.engine, [self.outbox.adding(key, cause, failed, kind="notice"),
                                                      self.inbox.finishing(entry, "failed")])
-        self._finished.add(entry.id)
+        return FINISHED
 
     @staticmethod
     def _cause(entry: Entry) -> str:
