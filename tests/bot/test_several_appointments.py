@@ -172,7 +172,9 @@ async def test_several_people_without_a_time_are_asked_when():
     assert "I'll look for 2 appointments: 2 × Haircut" in text
     text = await chat.say("tomorrow at 10")
     assert "Almost done" in text
-    assert "Haircut with Sarah, Tue 24 Nov, 10:00" in await chat.say("Anna")
+    text = await chat.say("Anna")
+    assert "these 2 appointments" in text  # as many as promised when it asked
+    assert "Haircut with Sarah, Tue 24 Nov, 10:00" in text and "Haircut with Tom, Tue 24 Nov, 10:00" in text
 
 
 async def test_a_stored_state_from_before_several_appointments_still_loads():
