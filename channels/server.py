@@ -69,6 +69,7 @@ class OneLineServerLog(logging.LoggerAdapter):
 class Channel(Protocol):
     name: str
     conveyor: Conveyor
+    sent_check: Callable[..., Awaitable[str | None]] | None  # did a message already go out? (None: cannot tell)
 
     def mount(self, web_app: web.Application) -> None: ...
     async def start(self) -> None: ...
@@ -116,7 +117,7 @@ class Server:
     def checks(self):
         """channel name -> sent_check(key, reply, since): channels that can tell whether a message went out."""
         return {name: check for name, channel in self.channels.items()
-                if (check := getattr(channel, "sent_check", None)) is not None}
+                if (check := channel.sent_check) is not None}
 
     @property
     def turns_in_flight(self) -> int:
