@@ -4,7 +4,8 @@ On a SQLite file, writes go through ONE connection: writers of this process wait
 the pool's queue (woken the moment the previous transaction ends) instead of each holding a
 connection and sleeping in SQLite's busy handler with back-off while the lock sits free.
 Transactions that only read (`reads`) have a pool of their own and, under WAL, never wait for
-the writer.
+the writer. SQLite's statements run on the event loop's thread (`storage.inline`), not on a thread
+per connection.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from . import inline
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another process's write to finish before giving up: below the
@@ -64,8 +68,10 @@ class _SQLiteEngine(AsyncEngine):
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
-    connect_args = kwargs.pop("connect_args", {})
-    connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    [database], options = SQLiteDialect_pysqlite().create_connect_args(url)  # the URL's file, uri=, ...
+    options.update(kwargs.pop("connect_args", {}))
+    patience = options.pop("timeout", BUSY_TIMEOUT_MS / 1000)
+    kwargs["async_creator"] = inline.connector(database, options, patience)
     if is_memory(url):
         # Every checkout must reach the same in-memory database. SQLAlchemy's default
         # StaticPool hands ONE connection to every coroutine at once, so two concurrent
@@ -74,14 +80,14 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("poolclass", AsyncAdaptedQueuePool)
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+        engine = create_async_engine(url, **kwargs)
         _serialize_sqlite_writers(engine, wal=False)
         return engine
     writer_options = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
                       "pool_timeout": WRITER_WAIT_S, **kwargs}
-    engine = _SQLiteEngine(create_async_engine(url, connect_args=dict(connect_args), **writer_options).sync_engine)
+    engine = _SQLiteEngine(create_async_engine(url, **writer_options).sync_engine)
     _serialize_sqlite_writers(engine, wal=True)
-    reader = create_async_engine(url, connect_args=dict(connect_args), **kwargs)
+    reader = create_async_engine(url, **kwargs)
     _serialize_sqlite_writers(reader, wal=True, read_only=True)
     _readers[engine.sync_engine] = reader
     return engine
@@ -98,9 +104,9 @@ def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool, read_only: bool
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # stop the driver from emitting BEGIN
+        # opened without the driver's own BEGIN, and without SQLite's busy handler, which would stop the
+        # event loop: storage.inline waits for a busy database with asyncio.sleep instead
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if wal:
             # Readers do not block the writer and vice versa; NORMAL is safe under WAL.
