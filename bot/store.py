@@ -103,8 +103,7 @@ class ConversationStore:
         """The state, and what happened to its handoff this turn (`state.handoff_log`), in one transaction;
         `also`: other components' writes that belong to the same turn (its replies, its message handled)."""
         async with self._engine.begin() as conn:
-            for write in also:
-                await write(conn)
+            after = await storage.writing(conn, also)
             await self._write_handoff(conn, key, state, now)
             values = {"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
             stmt = self._insert(conversations).values(**values)
@@ -113,6 +112,7 @@ class ConversationStore:
                 set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow},
             )
             await conn.execute(stmt)
+        storage.committed(after)
 
     async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:
         log, state.handoff_log = state.handoff_log, []

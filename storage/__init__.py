@@ -7,7 +7,7 @@ history; this package only holds what they share, so no component borrows anothe
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
 from .types import UTCDateTime, greatest, insert_for
-from .unit import Write, commit
+from .unit import AfterCommit, Write, commit, committed, writing
 
-__all__ = ["MIGRATION_LOCK", "UTCDateTime", "Write", "commit", "greatest", "insert_for", "is_memory", "make_engine",
-           "migrate", "reads", "run_alembic_env"]
+__all__ = ["MIGRATION_LOCK", "AfterCommit", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
+           "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]

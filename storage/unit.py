@@ -6,12 +6,32 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-Write = Callable[[AsyncConnection], Awaitable[None]]
-"""A component's part of a shared transaction: its own statements, on the connection it is handed."""
+AfterCommit = Callable[[], None]
+"""What a component does once its rows are committed (e.g. keep them in memory), never before."""
+
+Write = Callable[[AsyncConnection], Awaitable[AfterCommit | None]]
+"""A component's part of a shared transaction: its own statements, on the connection it is handed; it may
+return what to do once the transaction has committed."""
+
+
+async def writing(conn: AsyncConnection, writes: Iterable[Write]) -> list[AfterCommit]:
+    """Run every write on `conn` (inside the caller's transaction); what each wants done after the commit."""
+    after = []
+    for write in writes:
+        then = await write(conn)
+        if then is not None:
+            after.append(then)
+    return after
+
+
+def committed(after: Iterable[AfterCommit]) -> None:
+    """The transaction committed: do what the writes asked for."""
+    for then in after:
+        then()
 
 
 async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     """Run every write in one transaction: all of them happen, or none."""
     async with engine.begin() as conn:
-        for write in writes:
-            await write(conn)
+        after = await writing(conn, writes)
+    committed(after)

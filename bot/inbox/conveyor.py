@@ -30,8 +30,9 @@ class Conveyor:
     `handler(entry)` returns the status to finish the entry with ("done" if None), or
     `FINISHED` when its turn's transaction already did. An exception is logged and the entry
     finished as "failed", so one bad message never blocks the customer's next ones. After each
-    entry, `deliver(user_key)` sends what the turn left in the outbox, before the customer's
-    next message is handled.
+    entry, `deliver(user_key, everything)` sends what the turn left in the outbox, before the customer's
+    next message is handled: everything they are owed while earlier messages may still be owed (found at
+    start-up, or a delivery that could not finish), else just what the turn wrote.
     """
 
     def __init__(self, inbox: Inbox, handler: Handler, deliver: Deliver | None = None) -> None:
@@ -73,7 +74,8 @@ class Conveyor:
                 async with self.inbox.user_lock(user_key):
                     if user_key in self._owed:
                         await self._deliver(user_key)
-                    while (entry := await self.inbox.next_for(user_key)) is not None:
+                    # what is waiting now; a message recorded meanwhile kicks again (`_again`)
+                    for entry in await self.inbox.waiting_for(user_key):
                         await self._handle(entry)
                         await self._deliver(user_key)
                 if user_key not in self._again:
@@ -99,9 +101,10 @@ class Conveyor:
         """Send what the customer is owed; if some of it must wait, try again at their next message."""
         if self.deliver is None:
             return
+        everything = user_key in self._owed
         self._owed.discard(user_key)
         try:
-            complete = await self.deliver(user_key)
+            complete = await self.deliver(user_key, everything)
         except Exception:
             log.exception("sending the messages a customer is owed failed")
             complete = False

@@ -58,6 +58,9 @@ _LOCK_NAMESPACE = 0x626F74  # "bot": first key of pg_advisory_xact_lock(int, int
 GROUP_MAX = 500
 """Most messages written in one insert (well inside every driver's limit on parameters)."""
 
+WAITING_MAX = 20
+"""Most of one customer's waiting messages fetched at once (the rest in the next round)."""
+
 PARALLEL_TURNS = 5
 """Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
 connection for its lock and uses another for the turn, so this stays well inside the pool."""
@@ -110,7 +113,7 @@ class Inbox:
         The webhook waits for this and nothing else. Messages arriving while an insert is under way
         are written together in the next one (group commit): each caller is answered only once the
         transaction holding its row has committed, so an acknowledged message is never lost. Where
-        the message stands in the customer's rate window is worked out when it is handled (`next_for`).
+        the message stands in the customer's rate window is worked out when it is handled (`waiting_for`).
         """
         row = {"channel": channel, "message_id": message_id, "user_key": user_key, "payload": json.dumps(payload),
                "status": "pending", "received_at": self.clock.now()}
@@ -202,23 +205,30 @@ class Inbox:
 
     async def next_for(self, user_key: str) -> Entry | None:
         """The customer's oldest message not handled yet."""
+        entries = await self.waiting_for(user_key, 1)
+        return entries[0] if entries else None
+
+    async def waiting_for(self, user_key: str, most: int = WAITING_MAX) -> list[Entry]:
+        """The customer's messages not handled yet, oldest first (at most `most`), in one read."""
         c = inbound_messages.c
         async with self.reads.connect() as conn:
-            row = (await conn.execute(
+            rows = (await conn.execute(
                 sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
-                .where(c.user_key == user_key, c.status == "pending").order_by(c.id).limit(1)
-            )).first()
-            if row is None:
-                return None
-            position = (await conn.execute(
-                sa.select(sa.func.count()).select_from(inbound_messages).where(
-                    c.user_key == user_key,
-                    c.received_at > row.received_at - timedelta(seconds=self.limit.seconds),
-                    c.id <= row.id,
-                )
-            )).scalar_one()
-        return Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload), row.received_at,
-                     position)
+                .where(c.user_key == user_key, c.status == "pending").order_by(c.id).limit(most)
+            )).all()
+            return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
+                          row.received_at, await self._position(conn, row)) for row in rows]
+
+    async def _position(self, conn: AsyncConnection, row: Any) -> int:
+        """How many messages the customer sent within the rate window up to this one, this one included."""
+        c = inbound_messages.c
+        return (await conn.execute(
+            sa.select(sa.func.count()).select_from(inbound_messages).where(
+                c.user_key == row.user_key,
+                c.received_at > row.received_at - timedelta(seconds=self.limit.seconds),
+                c.id <= row.id,
+            )
+        )).scalar_one()
 
     async def finish(self, entry: Entry, status: str = "done") -> None:
         """Mark a message handled and drop its payload (the key stays, for de-duplication)."""

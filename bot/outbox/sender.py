@@ -53,10 +53,12 @@ class Sender:
         self.lookup = lookup
         self.retry_later = retry_later  # the channel's "the platform cannot take it now" errors
 
-    async def deliver(self, user_key: str) -> bool:
+    async def deliver(self, user_key: str, everything: bool = True) -> bool:
         """Send what the customer is owed, in order; False if something is left for later (the platform asked
-        to wait, or a lookup could not tell): the rest waits behind it, so the order holds."""
-        for item in await self.outbox.unsent(user_key):
+        to wait, or a lookup could not tell): the rest waits behind it, so the order holds. Unless
+        `everything`, only what this process committed for them since the last delivery is sent, without
+        reading the table: for a customer known to be owed nothing older (the caller keeps track)."""
+        for item in await self.outbox.unsent(user_key) if everything else self.outbox.new(user_key):
             if item.not_before is not None and item.not_before > self.outbox.clock.now():
                 return False
             if not item.fresh and self.lookup is not None:

@@ -58,7 +58,7 @@ async def migrate(engine: AsyncEngine) -> None:
     await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Outgoing:
     """One message owed to a customer."""
 
@@ -82,27 +82,46 @@ class Outbox:
         self.clock = clock
         self._insert = storage.insert_for(engine)
         self._fresh: set[str] = set()  # keys this process wrote and has not tried to send yet
+        self._new: dict[str, list[Outgoing]] = {}  # per customer: rows this process committed and has not handed out
 
     def adding(self, user_key: str, cause: str, replies: Sequence[Reply], kind: str = "reply") -> storage.Write:
-        """The rows for `replies`, caused by `cause` (e.g. 'whatsapp:SM…'), for the turn's transaction."""
+        """The rows for `replies`, caused by `cause` (e.g. 'whatsapp:SM…'), for the turn's transaction. Once it
+        has committed, they are also kept in memory for `new` (sent without being read back)."""
 
-        async def write(conn: AsyncConnection) -> None:
+        async def write(conn: AsyncConnection) -> storage.AfterCommit | None:
             if not replies:
-                return
+                return None
             now = self.clock.now()
-            rows = [{"key": f"{cause}:{n}", "user_key": user_key, "kind": kind, "body": _encode(reply),
-                     "status": "pending", "created_at": now} for n, reply in enumerate(replies, 1)]
-            stmt = (self._insert(outgoing_messages).values(rows)
-                    .on_conflict_do_nothing(index_elements=["key"]).returning(outgoing_messages.c.key))
-            self._fresh.update((await conn.execute(stmt)).scalars())
+            rows = {f"{cause}:{n}": reply for n, reply in enumerate(replies, 1)}
+            stmt = (self._insert(outgoing_messages)
+                    .values([{"key": key, "user_key": user_key, "kind": kind, "body": _encode(reply),
+                              "status": "pending", "created_at": now} for key, reply in rows.items()])
+                    .on_conflict_do_nothing(index_elements=["key"])
+                    .returning(outgoing_messages.c.id, outgoing_messages.c.key))
+            # a key written before (the same message handled again after a crash) returns no row: that one is
+            # owed from the earlier run, and found where such rows are (`unsent`)
+            written = sorted(Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True)
+                             for r in await conn.execute(stmt))
+
+            def keep() -> None:
+                self._fresh.update(item.key for item in written)
+                self._new.setdefault(user_key, []).extend(written)
+
+            return keep
 
         return write
 
+    def new(self, user_key: str) -> list[Outgoing]:
+        """The customer's messages this process committed since it last handed them out, oldest first: once a
+        customer is owed nothing older (every earlier message was sent or settled), that is all they are owed."""
+        return self._new.pop(user_key, [])
+
     async def unsent(self, user_key: str) -> list[Outgoing]:
-        """The customer's messages not sent yet, oldest first."""
+        """The customer's messages not sent yet, oldest first, as the table has them."""
         c = outgoing_messages.c
         query = (sa.select(c.id, c.key, c.user_key, c.kind, c.body, c.created_at, c.attempts, c.not_before)
                  .where(c.user_key == user_key, c.status == "pending").order_by(c.id))
+        self._new.pop(user_key, None)  # the table holds those too
         async with self.reads.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [Outgoing(r.id, r.key, r.user_key, r.kind, _decode(r.body), r.created_at, r.key in self._fresh,
@@ -124,8 +143,8 @@ class Outbox:
                                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
         async with self.engine.begin() as conn:
             await conn.execute(sa.update(outgoing_messages).where(c.id == item.id).values(**values))
-            for write in also:
-                await write(conn)
+            after = await storage.writing(conn, also)
+        storage.committed(after)
 
     def tried(self, item: Outgoing) -> None:
         """A send of `item` has begun: from now on it may have gone out."""
