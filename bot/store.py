@@ -93,10 +93,17 @@ class ConversationStore:
         self._engine = engine
         self._reads = storage.reads(engine)  # reads never wait for the write lock
         self._insert = storage.insert_for(engine)
+        # built once: every turn reads and writes its conversation
+        c = conversations.c
+        self._load = sa.select(c.state).where(c.key == sa.bindparam("conversation"))
+        stmt = self._insert(conversations).values(key=sa.bindparam("conversation"), state=sa.bindparam("new_state"),
+                                                  updated_at=sa.bindparam("updated"), flow=sa.bindparam("new_flow"))
+        self._save = stmt.on_conflict_do_update(index_elements=[c.key], set_={
+            "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow})
 
     async def load(self, key: str) -> State:
         async with self._reads.connect() as conn:
-            row = (await conn.execute(sa.select(conversations.c.state).where(conversations.c.key == key))).first()
+            row = (await conn.execute(self._load, {"conversation": key})).first()
         return State() if row is None else _decode(row.state)
 
     async def save(self, key: str, state: State, now: datetime, also: Iterable[storage.Write] = ()) -> None:
@@ -105,13 +112,8 @@ class ConversationStore:
         async with self._engine.begin() as conn:
             after = await storage.writing(conn, also)
             await self._write_handoff(conn, key, state, now)
-            values = {"key": key, "state": state.model_dump_json(), "updated_at": now, "flow": state.flow}
-            stmt = self._insert(conversations).values(**values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[conversations.c.key],
-                set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow},
-            )
-            await conn.execute(stmt)
+            await conn.execute(self._save, {"conversation": key, "new_state": state.model_dump_json(),
+                                            "updated": now, "new_flow": state.flow})
         storage.committed(after)
 
     async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:

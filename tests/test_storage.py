@@ -73,3 +73,60 @@ async def test_a_database_error_does_not_carry_what_the_customer_wrote(tmp_path)
         assert "4111" not in str(failed.value) and "UNIQUE" in str(failed.value)
     finally:
         await engine.dispose()
+
+
+async def test_a_second_writer_of_the_same_file_waits_without_stopping_the_process(tmp_path):
+    """Two engines on one file (two components, or a tool beside the bot): while one holds the write lock, the
+    other's write waits for it, and everything else the process does goes on meanwhile."""
+    path = tmp_path / "x.db"
+    first, second = make_engine(f"sqlite+aiosqlite:///{path}"), make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with first.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+        writer_started, ticks = asyncio.Event(), []
+
+        async def second_write() -> None:
+            writer_started.set()
+            async with second.begin() as conn:  # waits for `first` to let go of the lock
+                await conn.execute(sa.text("INSERT INTO visits VALUES (2)"))
+
+        async with first.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+            waiting = asyncio.create_task(second_write())
+            await writer_started.wait()
+            for n in range(5):  # the event loop keeps running while the second writer waits
+                ticks.append(n)
+                await asyncio.sleep(0.01)
+            assert not waiting.done()
+        await asyncio.wait_for(waiting, 5)
+        assert ticks == [0, 1, 2, 3, 4]
+        async with reads(first).connect() as conn:
+            assert sorted((await conn.execute(sa.text("SELECT n FROM visits"))).scalars()) == [1, 2]
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_a_write_gives_up_when_the_lock_is_held_past_its_patience(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "x.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}", connect_args={"timeout": 0.3})
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+        other = sqlite3.connect(path, isolation_level=None)  # another program holds the write lock
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(sa.exc.OperationalError, match="locked"):
+                async with engine.begin() as conn:
+                    await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+            assert 0.3 <= asyncio.get_running_loop().time() - started < 2
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        async with engine.begin() as conn:  # the lock is free again: the same engine writes at once
+            await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+    finally:
+        await engine.dispose()

@@ -101,6 +101,21 @@ class Inbox:
         self.clock = clock
         self.limit = limit or RateLimit()
         self._insert = storage.insert_for(engine)
+        # built once: every message is recorded, fetched, placed in its rate window and finished
+        c = inbound_messages.c
+        self._record = (self._insert(inbound_messages)
+                        .values({name: sa.bindparam(f"p_{name}") for name in
+                                 ("channel", "message_id", "user_key", "payload", "status", "received_at")})
+                        .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                        .returning(c.channel, c.message_id))
+        self._waiting_for = (sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
+                             .where(c.user_key == sa.bindparam("customer"), c.status == "pending")
+                             .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
+        self._position = (sa.select(sa.func.count()).select_from(inbound_messages)
+                          .where(c.user_key == sa.bindparam("customer"), c.received_at > sa.bindparam("since"),
+                                 c.id <= sa.bindparam("upto")))
+        self._finishing = sa.update(inbound_messages).where(c.id == sa.bindparam("row")).values(
+            status=sa.bindparam("p_status"), payload="{}", finished_at=sa.bindparam("p_finished_at"))
         self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
@@ -183,12 +198,9 @@ class Inbox:
 
     async def _insert_rows(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
         """Insert the rows not there yet; the (channel, message id) of those that were new."""
-        c = inbound_messages.c
-        stmt = (self._insert(inbound_messages).values(rows)
-                .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-                .returning(c.channel, c.message_id))
+        params = [{f"p_{name}": value for name, value in row.items()} for row in rows]
         async with self.engine.begin() as conn:
-            return {(r.channel, r.message_id) for r in await conn.execute(stmt)}
+            return {(r.channel, r.message_id) for r in await conn.execute(self._record, params)}
 
     async def can_record(self) -> None:
         """Raises if a message could not be stored now (a database that is read-only, locked or gone): a row
@@ -210,25 +222,16 @@ class Inbox:
 
     async def waiting_for(self, user_key: str, most: int = WAITING_MAX) -> list[Entry]:
         """The customer's messages not handled yet, oldest first (at most `most`), in one read."""
-        c = inbound_messages.c
         async with self.reads.connect() as conn:
-            rows = (await conn.execute(
-                sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
-                .where(c.user_key == user_key, c.status == "pending").order_by(c.id).limit(most)
-            )).all()
+            rows = (await conn.execute(self._waiting_for, {"customer": user_key, "most": most})).all()
             return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
-                          row.received_at, await self._position(conn, row)) for row in rows]
+                          row.received_at, await self._place(conn, row)) for row in rows]
 
-    async def _position(self, conn: AsyncConnection, row: Any) -> int:
+    async def _place(self, conn: AsyncConnection, row: Any) -> int:
         """How many messages the customer sent within the rate window up to this one, this one included."""
-        c = inbound_messages.c
-        return (await conn.execute(
-            sa.select(sa.func.count()).select_from(inbound_messages).where(
-                c.user_key == row.user_key,
-                c.received_at > row.received_at - timedelta(seconds=self.limit.seconds),
-                c.id <= row.id,
-            )
-        )).scalar_one()
+        since = row.received_at - timedelta(seconds=self.limit.seconds)
+        return (await conn.execute(self._position, {"customer": row.user_key, "since": since, "upto": row.id})
+                ).scalar_one()
 
     async def finish(self, entry: Entry, status: str = "done") -> None:
         """Mark a message handled and drop its payload (the key stays, for de-duplication)."""
@@ -238,10 +241,7 @@ class Inbox:
         """`finish`, as part of a turn's own transaction (with its new state and its replies)."""
 
         async def write(conn: AsyncConnection) -> None:
-            await conn.execute(
-                sa.update(inbound_messages).where(inbound_messages.c.id == entry.id)
-                .values(status=status, payload="{}", finished_at=self.clock.now())
-            )
+            await conn.execute(self._finishing, {"row": entry.id, "p_status": status, "p_finished_at": self.clock.now()})
 
         return write
 

@@ -6,6 +6,7 @@ marked), then a new bot started on the same database, as the process manager wou
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from channel_kit import settings_for, settle
 from test_whatsapp import ANNA, BOOK, say, wire
@@ -30,7 +31,7 @@ async def test_whatsapp_replies_not_sent_before_a_crash_are_sent_at_the_next_sta
         wire(fake_twilio, server)
         assert "What name" in await say(fake_twilio, BOOK, 1)
 
-        async def crash_before_sending(user_key):
+        async def crash_before_sending(user_key, everything):
             raise Crash
 
         server.channels["whatsapp"].conveyor.deliver = crash_before_sending
@@ -80,7 +81,7 @@ async def test_a_message_is_not_handled_again_once_its_replies_are_written(db_en
         await say(fake_twilio, BOOK, 1)
         await say(fake_twilio, "Anna Schmidt", 2)
 
-        async def crash_before_sending(user_key):
+        async def crash_before_sending(user_key, everything):
             raise Crash
 
         server.channels["whatsapp"].conveyor.deliver = crash_before_sending
@@ -129,7 +130,7 @@ async def test_when_the_turn_cannot_be_saved_nothing_of_it_is_kept(db_engine, fa
 async def test_telegram_replies_not_sent_before_a_crash_are_sent_at_the_next_start(db_engine, fake_telegram,
                                                                                    run_bot):
     async with run_bot(settings_for(fake_telegram), db_engine) as (server, app):
-        async def crash_before_sending(user_key):
+        async def crash_before_sending(user_key, everything):
             raise Crash
 
         server.channels["telegram"].conveyor.deliver = crash_before_sending
@@ -191,3 +192,28 @@ async def test_a_reply_the_platform_keeps_refusing_is_given_up_with_the_reason(s
     [row] = await outbox.listing("telegram:5")
     assert row["status"] == "failed" and row["note"] == f"gave up after {MAX_ATTEMPTS} tries: slow down"
     assert await sender.deliver("telegram:5") is True, "nothing is owed any more"
+
+
+async def test_a_turns_replies_are_handed_to_the_sender_once_and_only_once_committed(sqlite_engine, clock):
+    import storage
+    from bot.messages import Reply
+    from bot.outbox import Sender, migrate
+
+    await migrate(sqlite_engine)
+    outbox, sent = Outbox(sqlite_engine, clock), []
+
+    async def send(item):
+        sent.append(item.reply.text)
+        return type("Result", (), {"sent": True, "id": f"SM{len(sent)}", "reason": None, "records": ()})()
+
+    sender = Sender(outbox, send)
+    with pytest.raises(RuntimeError):
+        async with sqlite_engine.begin() as conn:  # the turn's transaction fails after its replies were written
+            await storage.writing(conn, [outbox.adding("telegram:5", "telegram:1", [Reply("Lost")])])
+            raise RuntimeError("the state could not be saved")
+    assert await sender.deliver("telegram:5", everything=False) is True and sent == []
+    await storage.commit(sqlite_engine, [outbox.adding("telegram:5", "telegram:2", [Reply("One"), Reply("Two")])])
+    assert await sender.deliver("telegram:5", everything=False) is True and sent == ["One", "Two"]
+    assert await sender.deliver("telegram:5", everything=False) is True and sent == ["One", "Two"]
+    assert await sender.deliver("telegram:5") is True and sent == ["One", "Two"], "the table owes nothing either"
+    assert [row["status"] for row in await outbox.listing("telegram:5")] == ["sent", "sent"]
