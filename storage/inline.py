@@ -150,6 +150,18 @@ class Connection:
             self._conn.close()
 
 
+def begin_now(connection: Any, statement: str) -> bool:
+    """Start a transaction with `statement` right on the driver if the database lets it at once (no other
+    connection holds the lock it needs); False if not, or if `connection` is not one of ours."""
+    if not isinstance(connection, Connection) or connection._connection is None:
+        return False
+    try:
+        connection._conn.execute(statement)
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def connector(database: str, options: dict[str, Any], patience: float) -> Callable[[], Awaitable[Connection]]:
     """The `async_creator` for an engine: opens `database` with the dialect's `options` (uri, ...), without
     SQLite's busy handler and without the driver's own BEGIN; waits for a busy database up to `patience` s."""
