@@ -1,7 +1,7 @@
 """Every benchmark in one run and one table: `make bench`.
 
 Runs, one after the other so none disturbs another: the reader (`parse_throughput.py`), full turns
-through `booking-bot run` on SQLite and on PostgreSQL (`turns.py`), 10,000 reminders due at once
+through `booking-bot run` on SQLite and on PostgreSQL, one process and two (`turns.py`), 10,000 reminders due at once
 (`reminders.py`, SQLite and PostgreSQL) and availability on a busy calendar (`availability.py`, SQLite
 and PostgreSQL). Each script measures beside its own reference in the same run and records its
 section of `bench/RESULTS.md` at its default sizes; this script collects their headline numbers
@@ -88,6 +88,14 @@ def main() -> int:
                          "failed" if reminders is None else
                          f"{reminders['seconds']:,.1f} s ({reminders['per_s']:,.0f}/s), RSS "
                          f"{reminders['rss_before_mib']:.0f} -> {reminders['rss_after_mib']:.0f} MiB"))
+            if db == "PostgreSQL":  # scaled out: two processes on one database, each webhook to the next
+                several = measure("turns", "turns.py", [*extra, "--processes", "2"])
+                rows.append((f"{db}, 2 processes: full turns/s overall / steady; every reply sent, in order",
+                             "more than one process", "failed" if several is None else
+                             f"{several['headline']['turns_per_s']:,.1f} / "
+                             f"{several['headline']['turns_per_s_steady']:,.1f} "
+                             f"({several['headline']['cpu_ms_per_turn']:.1f} ms CPU a turn); "
+                             f"{'yes' if all_delivered(several) else 'NO'}"))
             availability = measure("availability", "availability.py", extra)
             rows.append((f"{db}: availability, 60 days, 10 staff, 20,000 bookings, nothing changed since the last "
                          "question (a fresh engine's first; reading the bookings only)",

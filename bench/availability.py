@@ -159,7 +159,7 @@ async def measure(url: str, args: argparse.Namespace, schema: str | None) -> dic
                 version = (await conn.exec_driver_sql("SHOW server_version")).scalar_one()
             db = f"PostgreSQL {version.split()[0]} ({sa.engine.make_url(url).host}, asyncpg)"
         else:
-            db = f"SQLite {sqlite3.sqlite_version} (file in a temp dir, WAL, aiosqlite)"
+            db = f"SQLite {sqlite3.sqlite_version} (file in a temp dir, WAL, statements on the event loop's thread)"
         return {"ms": {k: statistics.median(v) for k, v in times.items()},
                 "range": {k: (min(v), max(v)) for k, v in times.items()},
                 "slots": len(slots), "busy": len(busy), "db": db}

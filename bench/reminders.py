@@ -221,7 +221,7 @@ async def describe_db(app: App, url: str) -> str:
             version = (await conn.exec_driver_sql("SHOW server_version")).scalar_one()
         host = sa.engine.make_url(url).host
         return f"PostgreSQL {version.split()[0]} ({host}, asyncpg)"
-    return f"SQLite {sqlite3.sqlite_version} (file in {tempfile.gettempdir()}, WAL, synchronous=NORMAL, aiosqlite)"
+    return f"SQLite {sqlite3.sqlite_version} (file in {tempfile.gettempdir()}, WAL, synchronous=NORMAL, statements on the event loop's thread)"
 
 
 # --- the run --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ numbers, with the machine, into the "## turns" section of bench/RESULTS.md.
     .venv/bin/python bench/turns.py                     # SQLite file in a temp dir
     .venv/bin/python bench/turns.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/turns.py --profile 20        # and a py-spy profile of the bot under load
+    .venv/bin/python bench/turns.py --database-url postgresql+asyncpg://… --processes 2   # scaled out
     .venv/bin/python bench/turns.py --smoke             # tiny sizes, not recorded
 
 Phases, one after another against the same bot:
@@ -26,6 +27,9 @@ Phases, one after another against the same bot:
 - overload: offered above capacity (default twice it) for a while: acknowledgement latency, the backlog
   (messages acknowledged but not answered yet) over time, how long it takes to drain, /healthz meanwhile,
   and whether every customer still got every reply in order.
+With --processes N (PostgreSQL), N bots share the database and each webhook goes to the next one, as a
+round-robin load balancer would send them: a customer's messages land on different processes, and still have
+to be answered in order (CPU is the bots' together; memory the largest one's; /healthz the first one's).
 With --profile, py-spy (if installed in the venv; not a dependency) records the bot twice for that long:
 from the start of the as-fast-as-possible phase (webhooks pouring in) and from its last acknowledgement
 (turns only); each time one profile of the samples holding the GIL (where the CPU goes) and one of all
@@ -160,6 +164,7 @@ class Load:
         self.next_customer = 0
         self.connections = connections
         self.session: aiohttp.ClientSession | None = None
+        self.turn = 0  # the last bot process a webhook went to
 
     async def __aenter__(self) -> Load:
         self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self.connections))
@@ -187,10 +192,15 @@ class Load:
             out.append(customer)
         return out
 
-    async def post(self, url: str, msg: Message, start: float | None = None) -> None:
+    async def post(self, url: str | list[str], msg: Message, start: float | None = None) -> None:
+        """Send one webhook; to several bot processes, each request to the next (a round-robin load balancer:
+        a customer's messages land on different processes)."""
         assert self.session is not None
         if msg.step:
             await msg.customer.messages[msg.step - 1].done.wait()  # the customer's order, as Twilio keeps it
+        if isinstance(url, list):
+            self.turn += 1
+            url = url[self.turn % len(url)]
         msg.start = time.perf_counter() if start is None else start
         try:
             async with self.session.post(url, data=msg.body, headers=msg.headers) as response:
@@ -201,7 +211,7 @@ class Load:
         msg.acked = time.perf_counter()
         msg.done.set()
 
-    async def as_fast_as_possible(self, url: str, messages: list[Message]) -> None:
+    async def as_fast_as_possible(self, url: str | list[str], messages: list[Message]) -> None:
         queue = iter(messages)
 
         async def worker() -> None:
@@ -210,7 +220,7 @@ class Load:
 
         await asyncio.gather(*(worker() for _ in range(self.connections)))
 
-    async def at_rate(self, url: str, messages: list[Message], rate: float) -> float:
+    async def at_rate(self, url: str | list[str], messages: list[Message], rate: float) -> float:
         """Offer `messages` at `rate`/s from their scheduled times; returns how far the sender fell behind (s)."""
         tasks, lag = [], 0.0
         t0 = time.perf_counter() + 0.05
@@ -358,10 +368,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pids: int | list[int]) -> float:
+    """User + system CPU time of a process (or several together), all their threads."""
+    total = 0.0
+    for pid in [pids] if isinstance(pids, int) else pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def rss_mib(pid: int, field_name: str = "VmRSS") -> float:
@@ -427,7 +440,7 @@ class Database:
 
     async def __aenter__(self) -> Database:
         if self.admin_url is None:
-            self.describe = f"SQLite {sqlite3.sqlite_version} (file in a temp dir, aiosqlite)"
+            self.describe = f"SQLite {sqlite3.sqlite_version} (file in a temp dir, statements on the event loop's thread)"
             return self
         import asyncpg
         from sqlalchemy.engine import make_url
@@ -618,6 +631,7 @@ class Settings:
     overload_duration: float
     profile: float
     smoke: bool
+    processes: int = 1
 
 
 @dataclass
@@ -666,7 +680,7 @@ async def calibrate(load: Load, url: str) -> tuple[list[int], list[str], list[tu
     return expected, [words(b) for _, b in customer.replies], seen
 
 
-async def phase_fast(load: Load, url: str, pid: int, prefix: int, n: int, expected: list[int],
+async def phase_fast(load: Load, url: list[str], pid: list[int], prefix: int, n: int, expected: list[int],
                      on_acked: Callable[[], Awaitable[None]]) -> Phase:
     customers = load.customers(prefix, n)
     phase = Phase("as fast as possible", customers, round_robin(customers), expected)
@@ -679,7 +693,7 @@ async def phase_fast(load: Load, url: str, pid: int, prefix: int, n: int, expect
     return phase
 
 
-async def phase_rate(load: Load, url: str, bot_url: str, pid: int, prefix: int, rate: float, duration: float,
+async def phase_rate(load: Load, url: list[str], bot_url: str, pid: list[int], prefix: int, rate: float, duration: float,
                      most: int, expected: list[int], name: str) -> Phase:
     n = max(1, min(most, math.ceil(rate * duration / len(SCRIPT))))
     customers = load.customers(prefix, n)
@@ -702,20 +716,23 @@ async def run(s: Settings) -> Result:
         tmp = Path(tmp_name)
         fake = FakeTwilio()
         await fake.start()
-        bot_port, bare_port = free_port(), free_port()
-        bot_url, bare_url = f"http://127.0.0.1:{bot_port}", f"http://127.0.0.1:{bare_port}"
+        bot_ports, bare_port = [free_port() for _ in range(s.processes)], free_port()
+        bot_urls, bare_url = [f"http://127.0.0.1:{port}" for port in bot_ports], f"http://127.0.0.1:{bare_port}"
+        bot_url, inbound = bot_urls[0], [url + INBOUND for url in bot_urls]  # /healthz: the first process's
         async with Database(s.database_url, tmp) as db:
-            bare, bot = await asyncio.gather(
-                start_child([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
-                            dict(os.environ), tmp, "ready", tmp / "bare.log"),
-                start_child([str(BOT), "run"], bot_env(db.url, fake.base, bot_port), tmp, "is running",
-                            tmp / "bot.log"))
+            bare = await start_child([sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(bare_port)],
+                                     dict(os.environ), tmp, "ready", tmp / "bare.log")
+            bots = []  # one after another: the first one migrates the database
+            for n, port in enumerate(bot_ports):
+                bots.append(await start_child([str(BOT), "run"], bot_env(db.url, fake.base, port), tmp, "is running",
+                                              tmp / f"bot-{n}.log"))
+            bot, pids = bots[0], [b.pid for b in bots]
             profile = None
             try:
                 await asyncio.sleep(0.2 if s.smoke else 1.0)  # let the start-up settle (first reminder tick)
-                rss_idle = rss_mib(bot.pid)
+                rss_idle = max(rss_mib(pid) for pid in pids)
                 async with Load(fake, s.connections) as load:
-                    expected, shape, seen = await calibrate(load, bot_url + INBOUND)
+                    expected, shape, seen = await calibrate(load, inbound)
                     print("calibration: " + "; ".join(f"{t!r} -> {r}" for t, _, r in seen), flush=True)
                     warm = load.customers(8, min(s.customers, 50))  # the bare handler's warm-up, not measured
                     await load.as_fast_as_possible(bare_url + INBOUND, round_robin(warm))
@@ -727,7 +744,7 @@ async def run(s: Settings) -> Result:
                     profiler = Profiler(s.profile, bot.pid, tmp)
                     before = await db.counters()
                     await profiler.start("flood")
-                    fast = await phase_fast(load, bot_url + INBOUND, bot.pid, 1, s.customers, expected,
+                    fast = await phase_fast(load, inbound, pids, 1, s.customers, expected,
                                             on_acked=lambda: profiler.start("turns"))
                     profile = await profiler.results()
                     after = await db.counters()
@@ -738,22 +755,22 @@ async def run(s: Settings) -> Result:
 
                     capacity = max(fast.steady_rate(), 1.0)
                     rate = s.rate or max(1.0, round(capacity / 2))
-                    steady = await phase_rate(load, bot_url + INBOUND, bot_url, bot.pid, 2, rate, s.duration,
+                    steady = await phase_rate(load, inbound, bot_url, pids, 2, rate, s.duration,
                                               s.customers, expected, f"at {rate:g}/s")
                     print(f"at {rate:g}/s: e2e p50 {pct(steady.e2e(), .5) * 1e3:.0f} ms, "
                           f"p99 {pct(steady.e2e(), .99) * 1e3:.0f} ms", flush=True)
                     over_rate = s.overload_rate or max(2.0, round(capacity * 2))
-                    overload = await phase_rate(load, bot_url + INBOUND, bot_url, bot.pid, 3, over_rate,
+                    overload = await phase_rate(load, inbound, bot_url, pids, 3, over_rate,
                                                 s.overload_duration, s.customers, expected,
                                                 f"overload at {over_rate:g}/s")
                     print(f"overload at {over_rate:g}/s: backlog max {max(b for _, b in overload.backlog)}", flush=True)
-                rss_after = rss_mib(bot.pid)
-                rss_peak = rss_mib(bot.pid, "VmHWM")
+                rss_after = max(rss_mib(pid) for pid in pids)
+                rss_peak = max(rss_mib(pid, "VmHWM") for pid in pids)
             finally:
-                code = await stop_child(bot)
+                code = max([await stop_child(b) for b in bots], key=abs)
                 await stop_child(bare)
                 await fake.stop()
-            log = (tmp / "bot.log").read_text(errors="replace")
+            log = "".join((tmp / f"bot-{n}.log").read_text(errors="replace") for n in range(s.processes))
             log_errors = sum(1 for line in log.splitlines() if " ERROR " in line or "Traceback" in line)
             skipped_ticks = log.count("skipped: maximum number of running instances reached")
             if log_errors:
@@ -871,7 +888,7 @@ def profile_text(profiles: dict[str, dict] | None, seconds: float) -> str:
 
 
 def section(r: Result) -> str:
-    title = "### " + r.database.split()[0]
+    title = "### " + r.database.split()[0] + (f", {r.settings.processes} processes" if r.settings.processes > 1 else "")
     return (f"{title}\n\n"
             f"Run {datetime.now().strftime('%Y-%m-%d %H:%M')} with `bench/turns.py` at {revision(*MEASURED)} on {machine()}; "
             f"{r.database}; load average before the run {r.load_before}.\n\n"
@@ -887,7 +904,9 @@ INTRO = (
     "Reproduce with\n\n"
     "    make bench-turns\n"
     "    .venv/bin/python bench/turns.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test\n"
-    "    .venv/bin/python bench/turns.py --profile 20   # with a py-spy profile of the bot\n\n"
+    "    .venv/bin/python bench/turns.py --profile 20   # with a py-spy profile of the bot\n"
+    "    .venv/bin/python bench/turns.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test "
+    "--processes 2\n\n"
 )
 
 
@@ -926,18 +945,22 @@ def main() -> int:
     ap.add_argument("--overload-duration", type=float, default=15.0, help="seconds of overload (default 15)")
     ap.add_argument("--profile", type=float, default=0.0, metavar="SECONDS",
                     help="profile the bot with py-spy (if installed in the venv) for this long under load")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="bot processes on one PostgreSQL database, each webhook to the next (default 1)")
     ap.add_argument("--smoke", action="store_true", help="tiny sizes (5 customers, 2 connections), not recorded")
     ap.add_argument("--json", type=Path, default=None, help="also write per-phase delivery counts here")
     rec = ap.add_mutually_exclusive_group()
     rec.add_argument("--record", action="store_true", help="write bench/RESULTS.md even at other sizes")
     rec.add_argument("--no-record", action="store_true", help="only print")
     args = ap.parse_args()
+    if args.processes > 1 and not args.database_url:
+        ap.error("--processes needs --database-url (PostgreSQL): SQLite serves one process")
     if args.smoke:
         args.customers, args.connections, args.profile = 5, 2, 0.0
         args.rate, args.duration = args.rate or 20.0, 2.0
         args.overload_rate, args.overload_duration = args.overload_rate or 40.0, 1.0
     s = Settings(args.database_url, args.customers, args.connections, args.rate, args.duration, args.overload_rate,
-                 args.overload_duration, args.profile, args.smoke)
+                 args.overload_duration, args.profile, args.smoke, args.processes)
     r = asyncio.run(run(s))
     sub = section(r)
     print(sub)

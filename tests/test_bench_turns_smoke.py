@@ -11,11 +11,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_customer_of_the_turn_benchmark_gets_every_reply_in_order(tmp_path):
+    check_smoke_run(tmp_path, [])
+
+
+def test_two_bot_processes_behind_a_round_robin_balancer_answer_every_customer_in_order(tmp_path, fresh_pg_url):
+    """Each webhook goes to the other process than the one before, so every customer's messages are split
+    between two processes sharing one PostgreSQL database: still every reply, once, in order."""
+    check_smoke_run(tmp_path, ["--database-url", fresh_pg_url, "--processes", "2"])
+
+
+def check_smoke_run(tmp_path: Path, extra: list[str]) -> None:
     results = ROOT / "bench" / "RESULTS.md"
     before = results.read_text(encoding="utf-8")
     summary = tmp_path / "summary.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "turns.py"), "--smoke", "--json", str(summary)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "turns.py"), "--smoke", "--json", str(summary),
+                           *extra], capture_output=True, text=True, cwd=ROOT, timeout=180, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     seen = json.loads(summary.read_text(encoding="utf-8"))
     phases = {name: p for name, p in seen.items() if isinstance(p, dict) and "customers" in p}
