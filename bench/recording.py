@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
-ORDER = ("### SQLite", "### PostgreSQL")  # the subsections of a section, in this order (others after them)
+ORDER = ("### SQLite", "### PostgreSQL", "### PostgreSQL, 2 processes")  # the subsections of a section, in this order (others after them)
 
 
 def machine() -> str:
