@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+import storage
 from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed
 from bot.clock import Clock
 from bot.messages import Reply
@@ -122,6 +123,11 @@ class Notifier:
     async def plan_bookings(self) -> None:
         if self.feed is None:
             return
+        async with storage.alone(self.store.engine, "notifications: booking feed") as mine:
+            if mine:  # else another process is following the feed right now, for every process
+                await self._follow_feed()
+
+    async def _follow_feed(self) -> None:
         cursor = await read_cursor(self.store.engine, BOOKING_FEED) or 0
         while changes := await self.feed.changes_since(cursor, PAGE):
             for change in changes:

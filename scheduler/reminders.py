@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import storage
 from booking_client import (
     Booking,
     BookingBackend,
@@ -187,6 +188,11 @@ class ReminderScheduler:
         A backend without a feed has its bookings planned only as the chat makes them (nothing here)."""
         if self.feed is None:
             return
+        async with storage.alone(self.store.engine, "reminders: booking feed") as mine:
+            if mine:  # else another process is following the feed right now, for every process
+                await self._follow_feed()
+
+    async def _follow_feed(self) -> None:
         cursor = await self.store.cursor()
         while True:
             changes = await self.feed.changes_since(cursor)

@@ -4,10 +4,11 @@ Each component owns its tables (declared next to its repository) and its own Ale
 history; this package only holds what they share, so no component borrows another's.
 """
 
+from .alone import alone
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
 from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, commit, committed, writing
 
-__all__ = ["MIGRATION_LOCK", "AfterCommit", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
+__all__ = ["MIGRATION_LOCK", "AfterCommit", "alone", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
            "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]

@@ -415,3 +415,23 @@ async def test_a_tick_stopped_halfway_records_what_went_out_so_nothing_is_sent_t
     app2, phone2, sched2 = await make(sqlite_engine, clock)
     await sched2.tick()
     assert [(kind, user) for kind, user, *_ in phone2.got] == [("reminder", "1002")]
+
+
+async def test_while_one_process_follows_the_booking_feed_another_leaves_it_to_it(pg_engine):
+    """Several processes on one database: the bookings' changes are read and planned by one of them at a time,
+    not by each (the rows would come out the same, the work would be done once per process)."""
+    import storage
+
+    clock = VirtualClock(MONDAY_9)
+    app, _, _ = await make(pg_engine, clock)
+    await app.backend.create(BookingRequest("haircut", "sarah", datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN),
+                                            Contact(ref="telegram:1")), "k1")
+    _, _, other = await make(pg_engine, clock)
+    async with storage.alone(pg_engine, "reminders: booking feed") as mine:  # the first process, mid-way
+        assert mine
+        async with storage.alone(pg_engine, "reminders: booking feed") as also_mine:
+            assert not also_mine, "a second process does not get it meanwhile"
+        await other.sync()
+        assert await statuses(app) == [], "the second process left the feed to the first"
+    await other.sync()  # the first one is done (or gone): the next tick of any process follows the feed
+    assert [kind for kind, *_ in await statuses(app)] == ["reminder", "reminder", "follow_up"]
