@@ -14,11 +14,24 @@ ALONE_LOCKS = 0x616C6F6E  # "alon": the first key of pg_try_advisory_xact_lock(i
 @contextlib.asynccontextmanager
 async def alone(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
     """True inside the block for the one process doing `name` now, False for the others meanwhile (they skip
-    it: the one doing it does it for all). On PostgreSQL a transaction-level advisory lock on a connection of its
-    own, released when the block ends, or when the process dies; SQLite serves one process: always True."""
+    it: the one doing it does it for all). On PostgreSQL a session-level advisory lock on a connection of its
+    own, released when the block ends, or when the process dies; SQLite serves one process: always True.
+
+    The connection holds no transaction meanwhile: an open one would keep every row version the turns write
+    from being cleaned up for as long as the work lasts (turns slowed by hundreds of milliseconds under load)."""
     if engine.dialect.name != "postgresql":
         yield True
         return
-    async with engine.begin() as conn:
-        key = sa.func.hashtext(name)
-        yield bool((await conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(ALONE_LOCKS, key)))).scalar_one())
+    key = sa.func.hashtext(name)
+    async with engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        mine = bool((await conn.execute(sa.select(sa.func.pg_try_advisory_lock(ALONE_LOCKS, key)))).scalar_one())
+        try:
+            yield mine
+        finally:
+            if mine:
+                try:
+                    await conn.execute(sa.select(sa.func.pg_advisory_unlock(ALONE_LOCKS, key)))
+                except BaseException:
+                    await conn.invalidate()  # never back into the pool still holding the lock
+                    raise

@@ -130,3 +130,23 @@ async def test_a_write_gives_up_when_the_lock_is_held_past_its_patience(tmp_path
             await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
     finally:
         await engine.dispose()
+
+
+async def test_a_postgres_connection_that_died_while_idle_is_replaced_unnoticed(pg_engine, monkeypatch):
+    """The database restarted (or a proxy dropped the connection) while the pool held it: the next request
+    still works, on a new connection, instead of failing once per stale connection."""
+    import storage.engine
+
+    monkeypatch.setattr(storage.engine, "IDLE_PING_S", 0.0)  # any idle time counts, so no test waits for it
+    backend_pid = sa.select(sa.func.pg_backend_pid())
+    async with pg_engine.connect() as conn:
+        before = (await conn.execute(backend_pid)).scalar_one()
+    admin = make_engine(pg_engine.url.render_as_string(hide_password=False))
+    try:
+        async with admin.connect() as conn:
+            assert (await conn.execute(sa.select(sa.func.pg_terminate_backend(before)))).scalar_one()
+    finally:
+        await admin.dispose()
+    async with pg_engine.connect() as conn:
+        after = (await conn.execute(backend_pid)).scalar_one()
+    assert after != before
