@@ -199,12 +199,12 @@ class ReminderScheduler:
             if not changes:
                 return
             for change in changes:
+                cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
                 try:
                     booking = await self.backend.get(change.booking_id)
                 except NotFound:
-                    continue
+                    continue  # nothing to plan; its rows, if any, are dropped by `reconcile`
                 await self.replan(booking, change.at)
-                cursor = max(cursor, change.cursor)
             await self.store.save_cursor(cursor)
 
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:

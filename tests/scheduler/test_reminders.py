@@ -435,3 +435,29 @@ async def test_while_one_process_follows_the_booking_feed_another_leaves_it_to_i
         assert await statuses(app) == [], "the second process left the feed to the first"
     await other.sync()  # the first one is done (or gone): the next tick of any process follows the feed
     assert [kind for kind, *_ in await statuses(app)] == ["reminder", "reminder", "follow_up"]
+
+
+async def test_a_booking_gone_from_the_booking_system_does_not_stop_the_reminders(sqlite_engine):
+    """The feed names a booking the booking system no longer has (deleted there): it is passed over, once, and
+    the bookings after it still get their reminders."""
+    from booking_client import NotFound
+
+    clock = VirtualClock(MONDAY_9)
+    app, _, sched = await make(sqlite_engine, clock)
+    gone = await app.backend.create(BookingRequest("haircut", "sarah", datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN),
+                                                   Contact(ref="telegram:1")), "k1")
+    get, asked = sched.backend.get, Counter()
+
+    async def deleted_there(booking_id):
+        asked[booking_id] += 1
+        if booking_id == gone.id:
+            raise NotFound(booking_id)
+        return await get(booking_id)
+
+    sched.backend.get = deleted_there
+    await asyncio.wait_for(sched.sync(), 5)  # returns: the feed moved past the booking that is gone
+    await app.backend.create(BookingRequest("haircut", "tom", datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN),
+                                            Contact(ref="telegram:2")), "k2")
+    await asyncio.wait_for(sched.sync(), 5)
+    assert asked[gone.id] == 1, "the booking that is gone was looked up once, not again at every tick"
+    assert [kind for kind, *_ in await statuses(app)] == ["reminder", "reminder", "follow_up"]
