@@ -9,8 +9,8 @@ builds a core object, so the rest of the code only sees the narrow parts it is g
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import signal
 import sqlite3
 import sys

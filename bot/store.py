@@ -96,8 +96,7 @@ class ConversationStore:
         # built once: every turn reads and writes its conversation
         c = conversations.c
         self._load = sa.select(c.state).where(c.key == sa.bindparam("conversation"))
-        stmt = self._insert(conversations).values(key=sa.bindparam("conversation"), state=sa.bindparam("new_state"),
-                                                  updated_at=sa.bindparam("updated"), flow=sa.bindparam("new_flow"))
+        stmt = self._insert(conversations)  # the columns' values come with each run
         self._save = stmt.on_conflict_do_update(index_elements=[c.key], set_={
             "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow})
 
@@ -112,8 +111,8 @@ class ConversationStore:
         async with self._engine.begin() as conn:
             after = await storage.writing(conn, also)
             await self._write_handoff(conn, key, state, now)
-            await conn.execute(self._save, {"conversation": key, "new_state": state.model_dump_json(),
-                                            "updated": now, "new_flow": state.flow})
+            await conn.execute(self._save, {"key": key, "state": state.model_dump_json(), "updated_at": now,
+                                            "flow": state.flow})
         storage.committed(after)
 
     async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:

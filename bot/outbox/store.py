@@ -58,7 +58,7 @@ async def migrate(engine: AsyncEngine) -> None:
     await storage.migrate(engine, Path(__file__).with_name("migrations"), VERSION_TABLE, metadata)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Outgoing:
     """One message owed to a customer."""
 
@@ -83,15 +83,10 @@ class Outbox:
         self._insert = storage.insert_for(engine)
         self._fresh: set[str] = set()  # keys this process wrote and has not tried to send yet
         self._new: dict[str, list[Outgoing]] = {}  # per customer: rows this process committed and has not handed out
-        # built once: every turn adds, and every send settles, rows
+        # built once: every turn adds, and every send settles, rows (the columns' values come with each run)
         c = outgoing_messages.c
-        self._add = (self._insert(outgoing_messages)
-                     .values({name: sa.bindparam(f"p_{name}")
-                              for name in ("key", "user_key", "kind", "body", "status", "created_at")})
-                     .on_conflict_do_nothing(index_elements=["key"]).returning(c.id, c.key))
-        self._settle = sa.update(outgoing_messages).where(c.id == sa.bindparam("row")).values(
-            status=sa.bindparam("p_status"), sent_ref=sa.bindparam("p_ref"), note=sa.bindparam("p_note"),
-            sent_at=sa.bindparam("p_sent_at"))
+        self._add = self._insert(outgoing_messages).on_conflict_do_nothing(index_elements=["key"]).returning(c.id, c.key)
+        self._settle = sa.update(outgoing_messages).where(c.id == sa.bindparam("row"))
 
     def adding(self, user_key: str, cause: str, replies: Sequence[Reply], kind: str = "reply") -> storage.Write:
         """The rows for `replies`, caused by `cause` (e.g. 'whatsapp:SM…'), for the turn's transaction. Once it
@@ -102,12 +97,12 @@ class Outbox:
                 return None
             now = self.clock.now()
             rows = {f"{cause}:{n}": reply for n, reply in enumerate(replies, 1)}
-            params = [{"p_key": key, "p_user_key": user_key, "p_kind": kind, "p_body": _encode(reply),
-                       "p_status": "pending", "p_created_at": now} for key, reply in rows.items()]
+            params = [{"key": key, "user_key": user_key, "kind": kind, "body": _encode(reply), "status": "pending",
+                       "created_at": now} for key, reply in rows.items()]
             # a key written before (the same message handled again after a crash) returns no row: that one is
             # owed from the earlier run, and found where such rows are (`unsent`)
-            written = sorted(Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True)
-                             for r in await conn.execute(self._add, params))
+            written = sorted((Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True)
+                              for r in await conn.execute(self._add, params)), key=lambda item: item.id)
 
             def keep() -> None:
                 self._fresh.update(item.key for item in written)
@@ -144,8 +139,8 @@ class Outbox:
         """Mark a message sent (with the platform's id), or failed with the reason; `also`: the channel's own
         rows about the send, in the same transaction."""
         self._fresh.discard(item.key)
-        values = {"row": item.id, "p_status": "failed" if failed else "sent", "p_ref": ref,
-                  "p_note": failed[:300] if failed else None, "p_sent_at": self.clock.now()}
+        values = {"row": item.id, "status": "failed" if failed else "sent", "sent_ref": ref,
+                  "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
         async with self.engine.begin() as conn:
             await conn.execute(self._settle, values)
             after = await storage.writing(conn, also)

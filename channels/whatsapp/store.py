@@ -59,21 +59,19 @@ class Contacts:
         self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self._insert = storage.insert_for(engine)
-        # built once: every turn writes and reads a contact
-        self._seeing = self._upsert_statement("last_inbound_at")
-        self._opting = self._upsert_statement("opted_out")
+        # built once: every turn writes and reads a contact (an upsert per column it changes)
+        self._upserts = {column: self._upsert_statement(column) for column in ("last_inbound_at", "opted_out")}
         c = channel_contacts.c
         self._get = sa.select(c.last_inbound_at, c.opted_out).where(c.key == sa.bindparam("contact"))
 
     def _upsert_statement(self, column: str) -> Any:
-        stmt = self._insert(channel_contacts).values(
-            key=sa.bindparam("contact"), changed_at=sa.bindparam("changed"), **{column: sa.bindparam("value")})
+        stmt = self._insert(channel_contacts)  # the columns' values come with each run
         return stmt.on_conflict_do_update(index_elements=["key"], set_={
             column: stmt.excluded[column], "changed_at": stmt.excluded.changed_at})
 
-    def _upsert(self, stmt: Any, key: str, value: Any) -> storage.Write:
+    def _upsert(self, key: str, column: str, value: Any) -> storage.Write:
         async def write(conn: AsyncConnection) -> None:
-            await conn.execute(stmt, {"contact": key, "value": value, "changed": self.clock.now()})
+            await conn.execute(self._upserts[column], {"key": key, column: value, "changed_at": self.clock.now()})
 
         return write
 
@@ -82,14 +80,14 @@ class Contacts:
 
     def seeing(self, key: str, at: datetime | None = None) -> storage.Write:
         """`saw_inbound`, as part of the turn's transaction."""
-        return self._upsert(self._seeing, key, at or self.clock.now())
+        return self._upsert(key, "last_inbound_at", at or self.clock.now())
 
     async def set_opted_out(self, key: str, opted_out: bool) -> None:
         await storage.commit(self.engine, [self.opting(key, opted_out)])
 
     def opting(self, key: str, opted_out: bool) -> storage.Write:
         """`set_opted_out`, as part of the turn's transaction."""
-        return self._upsert(self._opting, key, opted_out)
+        return self._upsert(key, "opted_out", opted_out)
 
     async def get(self, key: str) -> tuple[datetime | None, bool]:
         """(last inbound time, opted out) for the customer."""
@@ -108,9 +106,8 @@ class DeliveryLog:
         self.reads = storage.reads(engine)  # reads never wait for the write lock
         self.clock = clock
         self._insert = storage.insert_for(engine)
-        # built once: every reply sent is recorded
-        names = ("channel", "user_key", "kind", "provider_id", "status", "detail", "created_at", "updated_at")
-        self._record = self._insert(outbound_messages).values({name: sa.bindparam(f"p_{name}") for name in names})
+        # built once: every reply sent is recorded (the columns' values come with each run)
+        self._record = self._insert(outbound_messages)
         self._record_sent = self._record.on_conflict_do_update(  # a status callback may have arrived first
             index_elements=["provider_id"],
             set_={"user_key": self._record.excluded.user_key, "kind": self._record.excluded.kind})
@@ -127,8 +124,7 @@ class DeliveryLog:
             now = self.clock.now()
             values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
                           detail=detail, created_at=now, updated_at=now)
-            await conn.execute(self._record if provider_id is None else self._record_sent,
-                               {f"p_{name}": value for name, value in values.items()})
+            await conn.execute(self._record if provider_id is None else self._record_sent, values)
 
         return write
 
