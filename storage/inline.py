@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 SQLITE_BUSY = 5
@@ -127,9 +127,6 @@ class Connection:
 
     def cursor(self) -> Cursor:
         return Cursor(self, self._conn.cursor())
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
-        return await self.cursor().execute(sql, parameters)
 
     async def commit(self) -> None:
         await self.patiently(self._conn.commit)
