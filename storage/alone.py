@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-ALONE_LOCKS = 0x616C6F6E  # "alon": the first key of pg_try_advisory_xact_lock(int, int) for `alone`
+ALONE_LOCKS = 0x616C6F6E  # "alon": the first key of pg_try_advisory_lock(int, int) for `alone`
 
 
 @contextlib.asynccontextmanager

@@ -15,10 +15,10 @@ import weakref
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from . import inline
@@ -158,9 +158,9 @@ IDLE_PING_S = 0.5
 
 def _ping_after_idle(engine: AsyncEngine) -> None:
     """Survive a database restart between requests without a round trip on every check-out (`pool_pre_ping`
-    cost about a third of a turn's CPU): a connection that sat idle is pinged first, and one that fails the ping
-    is replaced. One in busy use has just shown that it works; if the server went away under it, the error
-    invalidates the whole pool, as it would with pre-ping."""
+    was half of a turn's transactions): a connection that sat idle is pinged first, and one that fails the ping
+    is replaced. One in busy use has just shown that it works; a request under way when the server goes away
+    fails, with pre-ping or without."""
 
     @event.listens_for(engine.sync_engine, "checkin")
     def _checked_in(_dbapi_connection: Any, record: Any) -> None:
