@@ -13,6 +13,7 @@ the state that opened, used or closed it, so the two never disagree.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ import storage
 from .conversation.state import HandoffEntry, State
 
 VERSION_TABLE = "bot_store_version"
+
+DECODE_LOT = 100
+"""Conversation states decoded between two pauses when many are read at once (see `progress_of`)."""
+
 metadata = sa.MetaData()
 
 conversations = sa.Table(
@@ -207,7 +212,13 @@ class ConversationStore:
                  .where(sa.or_(touched, c.key.in_(also)) if also else touched)
                  .order_by(c.updated_at.desc()).limit(limit))
         async with self._reads.connect() as conn:
-            return [_progress(row) for row in await conn.execute(query)]
+            rows = (await conn.execute(query)).all()
+        found = []
+        for n, row in enumerate(rows, 1):
+            found.append(_progress(row))
+            if n % DECODE_LOT == 0:
+                await asyncio.sleep(0)  # a busy tick's thousand states are decoded with turns going on in between
+        return found
 
     # --- many conversations at once (a batch of messages the bot starts) -----------------------
 

@@ -11,6 +11,7 @@ with, when, the customer's name and how to reach them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -131,6 +132,7 @@ class Notifier:
         cursor = await read_cursor(self.store.engine, BOOKING_FEED) or 0
         while changes := await self.feed.changes_since(cursor, PAGE):
             for change in changes:
+                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
                 try:
                     booking = await self.backend.get(change.booking_id)
                 except NotFound:

@@ -200,6 +200,7 @@ class ReminderScheduler:
                 return
             for change in changes:
                 cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
+                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
                 try:
                     booking = await self.backend.get(change.booking_id)
                 except NotFound:
@@ -224,6 +225,7 @@ class ReminderScheduler:
         self._reconciled_at = self.now()
         seen = 0
         for booking_id in await self.store.planned_bookings(limit):
+            await asyncio.sleep(0)  # turns go on in between
             try:
                 booking = await self.backend.get(booking_id)
             except NotFound:

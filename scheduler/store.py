@@ -9,10 +9,11 @@ for another. Own Alembic history: `scheduler/migrations`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -60,6 +61,16 @@ scheduler_cursor = sa.Table(
 _FEED = "bookings"
 _PLANNED_NUDGE = sa.and_(reminders.c.kind == "nudge", reminders.c.status == "planned")
 
+NUDGE_LOT = 100
+"""Customers whose nudges are planned in one transaction."""
+
+T = TypeVar("T")
+
+
+def _lots(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
 
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the scheduler's tables up to date."""
@@ -93,6 +104,11 @@ class ReminderStore(LeasedRows):
 
     def __init__(self, engine: AsyncEngine) -> None:
         super().__init__(engine, reminders)
+        r = reminders.c
+        # built once: a tick may plan hundreds of nudges, each dropping the customer's nudge for an earlier silence
+        self._drop_other_nudge = reminders.delete().where(_PLANNED_NUDGE, r.user_key == sa.bindparam("customer"),
+                                                          r.dedupe != sa.bindparam("keep"))
+        self._add_planned = self._insert(reminders).on_conflict_do_nothing(index_elements=[r.dedupe])
 
     # --- the change-feed cursor -------------------------------------------------------------
 
@@ -141,22 +157,31 @@ class ReminderStore(LeasedRows):
             return list((await conn.execute(sa.select(reminders.c.user_key).where(_PLANNED_NUDGE))).scalars())
 
     async def plan_nudges(self, wanted: Sequence[tuple[str, Planned]], settled: Sequence[str], now: datetime) -> None:
-        """One planned nudge per customer in `wanted` (replacing one for an earlier silence); none for `settled`."""
-        async with self.engine.begin() as conn:
-            if settled:
-                await conn.execute(reminders.delete().where(_PLANNED_NUDGE, reminders.c.user_key.in_(settled)))
-            for key, p in wanted:
-                await conn.execute(reminders.delete().where(_PLANNED_NUDGE, reminders.c.user_key == key,
-                                                            reminders.c.dedupe != p.dedupe))
-                await self._add(conn, p, now, key)
+        """One planned nudge per customer in `wanted` (replacing one for an earlier silence); none for `settled`.
+
+        A few hundred customers at a time, each lot in a transaction of its own with a pause between them: on
+        SQLite a transaction runs on the event loop's thread, and one for a busy tick's thousand conversations
+        would hold up every turn (and the write lock) for its whole length."""
+        r = reminders.c
+        for lot in _lots(settled, NUDGE_LOT * 5):
+            async with self.engine.begin() as conn:
+                await conn.execute(reminders.delete().where(_PLANNED_NUDGE, r.user_key.in_(lot)))
+            await asyncio.sleep(0)
+        for lot in _lots(wanted, NUDGE_LOT):
+            async with self.engine.begin() as conn:
+                await conn.execute(self._drop_other_nudge, [{"customer": key, "keep": p.dedupe} for key, p in lot])
+                await conn.execute(self._add_planned, [self._row(p, now, key) for key, p in lot])
+            await asyncio.sleep(0)
+
+    @staticmethod
+    def _row(p: Planned, now: datetime, user_key: str, booking: Booking | None = None) -> dict[str, Any]:
+        return {"dedupe": p.dedupe, "kind": p.kind, "booking_id": booking.id if booking else None,
+                "user_key": user_key, "due_at": p.due_at, "not_before": p.due_at, "status": p.status, "note": p.note,
+                "booking_start": booking.start if booking else None, "created_at": now}
 
     async def _add(self, conn: AsyncConnection, p: Planned, now: datetime, user_key: str,
                    booking: Booking | None = None) -> None:
-        await conn.execute(self._insert(reminders).values(
-            dedupe=p.dedupe, kind=p.kind, booking_id=booking.id if booking else None, user_key=user_key,
-            due_at=p.due_at, not_before=p.due_at, status=p.status, note=p.note,
-            booking_start=booking.start if booking else None, created_at=now,
-        ).on_conflict_do_nothing(index_elements=[reminders.c.dedupe]))
+        await conn.execute(self._add_planned, self._row(p, now, user_key, booking))
 
     # --- the operator's view -------------------------------------------------------------------
 

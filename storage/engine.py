@@ -5,7 +5,7 @@ the pool's queue (woken the moment the previous transaction ends) instead of eac
 connection and sleeping in SQLite's busy handler with back-off while the lock sits free.
 Transactions that only read (`reads`) have a pool of their own and, under WAL, never wait for
 the writer. SQLite's statements run on the event loop's thread (`storage.inline`), not on a thread
-per connection.
+per connection; the WAL is checkpointed on a thread of its own (`storage.checkpoint`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from . import inline
+from .checkpoint import BACKSTOP_PAGES, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another process's write to finish before giving up: below the
@@ -31,6 +32,7 @@ WRITER_WAIT_S = 10.0
 """How long a write waits for this process's one SQLite writer connection (the same patience)."""
 
 _readers: weakref.WeakKeyDictionary[Any, AsyncEngine] = weakref.WeakKeyDictionary()
+_checkpointers: weakref.WeakKeyDictionary[Any, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
@@ -64,9 +66,12 @@ class _SQLiteEngine(AsyncEngine):
 
     async def dispose(self, close: bool = True) -> None:
         reader = _readers.get(self.sync_engine)
+        checkpointer = _checkpointers.get(self.sync_engine)
         await super().dispose(close)
         if reader is not None:
             await reader.dispose(close)
+        if checkpointer is not None and close:
+            checkpointer.stop()
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
@@ -88,14 +93,18 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     writer_options = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
                       "pool_timeout": WRITER_WAIT_S, **kwargs}
     engine = _SQLiteEngine(create_async_engine(url, **writer_options).sync_engine)
-    _serialize_sqlite_writers(engine, wal=True)
+    checkpointer = Checkpointer(database, options)
+    _checkpointers[engine.sync_engine] = checkpointer
+    weakref.finalize(engine.sync_engine, checkpointer.stop_soon)  # an engine dropped without dispose()
+    _serialize_sqlite_writers(engine, wal=True, checkpointer=checkpointer)
     reader = create_async_engine(url, **kwargs)
     _serialize_sqlite_writers(reader, wal=True, read_only=True)
     _readers[engine.sync_engine] = reader
     return engine
 
 
-def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool, read_only: bool = False) -> None:
+def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool, read_only: bool = False,
+                              checkpointer: Checkpointer | None = None) -> None:
     """The SQLAlchemy-documented recipe: we issue BEGIN IMMEDIATE ourselves.
 
     pysqlite's own deferred BEGIN lets two writers both read, then fail with
@@ -114,6 +123,9 @@ def _serialize_sqlite_writers(engine: AsyncEngine, *, wal: bool, read_only: bool
             # Readers do not block the writer and vice versa; NORMAL is safe under WAL.
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+        if checkpointer is not None:  # the writer: its commits leave checkpoints to the thread
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
+            checkpointer.start()
         if read_only:
             cursor.execute("PRAGMA query_only = ON")  # a write through `reads` fails at once, loudly
         cursor.close()

@@ -317,6 +317,24 @@ async def test_many_customers_mid_booking_are_each_nudged(sqlite_engine):
     assert sorted(user for kind, user, *_ in phone.got) == [str(2000 + n) for n in range(30)]
 
 
+async def test_a_tick_with_hundreds_of_customers_to_nudge_lets_another_customer_be_answered_meanwhile(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await sched.tick()
+    for n in range(210):
+        await app.dialogue.handle(Inbound("telegram", str(4000 + n), text="I'd like a beard trim", lang="en"))
+    clock.set(clock.now() + timedelta(seconds=5))
+    tick = asyncio.create_task(sched.tick())  # reads 210 conversations and plans a nudge for each
+    answered_meanwhile = 0
+    while not tick.done():  # another customer writes whenever the event loop is free
+        replies = await app.dialogue.handle(Inbound("telegram", "3000", text="when are you open?", lang="en"))
+        answered_meanwhile += not tick.done() and "Mon" in replies[0].text
+        await asyncio.sleep(0)
+    assert answered_meanwhile >= 4  # the tick pauses after each hundred conversations read and planned
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert sorted(user for kind, user, *_ in phone.got) == [str(4000 + n) for n in range(210)]
+
+
 WAIT = 10  # seconds a test waits for a send it expects before failing (instead of hanging)
 
 
