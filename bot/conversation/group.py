@@ -422,7 +422,8 @@ def _finish(turn: Turn, made: list[Booking]) -> None:
         for i, b in enumerate(made, 1):
             link = add_to_calendar_link(b, turn.business, turn.lang, texts=turn.texts)
             lines.append(turn.t("several_add_to_calendar", number=i, link=link))
-    files = [replace(receipt.calendar(turn, b), filename=f"appointment-{i}.ics") for i, b in enumerate(made, 1)]
+    files = [replace(receipt.calendar(turn, b), filename=f"appointment-{i}.ics") for i, b in enumerate(made, 1)
+             if turn.msg.channel in receipt.FILE_CHANNELS]
     turn.end(*lines, attachments=files)
 
 

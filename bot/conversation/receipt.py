@@ -1,6 +1,6 @@
 """What a booked, moved, cancelled or requested reply carries besides its sentence.
 
-The appointment as a calendar file (each channel sends it where it can), an "add to calendar"
+The appointment as a calendar file on the chats that send files, an "add to calendar"
 link on the chats that show links, and "a confirmation is on its way" only when one will be
 sent: confirmations by email are on and the booking has the customer's address.
 """
@@ -15,6 +15,9 @@ from .turn import Turn
 
 CALENDAR_FILE = "appointment.ics"
 LINK_CHANNELS = frozenset({"telegram", "whatsapp"})  # chats that show a link; the console prints the file's name
+FILE_CHANNELS = frozenset({"telegram", "console"})
+"""Where a reply's files go along: Telegram sends them, the console names them. WhatsApp would need each file at a
+public address of its own, so there the calendar link stands in for it and no file is made."""
 
 
 def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) -> None:
@@ -25,7 +28,8 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     if not cancelled and turn.msg.channel in LINK_CHANNELS:
         link = add_to_calendar_link(booking, turn.business, turn.lang, texts=turn.texts)
         lines.append(turn.t("add_to_calendar", link=link))
-    turn.end(*lines, attachments=(calendar(turn, booking, cancelled=cancelled),))
+    files = (calendar(turn, booking, cancelled=cancelled),) if turn.msg.channel in FILE_CHANNELS else ()
+    turn.end(*lines, attachments=files)
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:

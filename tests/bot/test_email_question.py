@@ -92,6 +92,16 @@ async def test_the_booked_reply_carries_the_calendar_file_and_on_chats_a_link():
     assert b"METHOD:REQUEST" in attachment.data and b"TZID=Europe/Berlin" in attachment.data
 
 
+async def test_on_whatsapp_the_link_stands_in_for_the_file_it_could_not_carry():
+    c = chat(email_confirmations=False)
+    for text in ("haircut with Sarah on Tuesday at 10", "Anna"):
+        await say_as(c, "whatsapp", text)
+    booked = await say_as(c, "whatsapp", "yes")
+    assert "Add it to your calendar: https://calendar.google.com/calendar/render?action=TEMPLATE" in booked
+    [reply] = c.last
+    assert reply.attachments == ()  # WhatsApp sends no file without a public address for it
+
+
 def test_a_state_stored_before_no_email_existed_loads_with_the_question_still_open():
     stored = ('{"lang":"en","step":"ask_email","draft":{},"pending":{"service":"haircut","staff":"sarah",'
               '"start":"2026-11-24T09:00:00Z","key":"k"},"name":"Leo","email":null,"turns":6}')

@@ -90,6 +90,20 @@ async def test_forged_or_unsigned_requests_are_refused(sqlite_engine, fake_twili
             assert (await conn.execute(sa.select(sa.func.count()).select_from(inbound_messages))).scalar_one() == 0
 
 
+async def test_a_signature_over_the_url_with_its_port_is_accepted_too(sqlite_engine, fake_twilio, run_bot):
+    """Twilio signs the public URL as configured, sometimes with the scheme's port written out."""
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        scheme, host = PUBLIC.split("://")
+        with_port = f"{scheme}://{host}:{443 if scheme == 'https' else 80}/whatsapp/inbound"
+        for url, text in ((PUBLIC + "/whatsapp/inbound", "hello"), (with_port, "what are your opening hours?")):
+            params = fake_twilio.inbound_params(ANNA, text)
+            headers = fake_twilio.sign(url, params)
+            assert (await fake_twilio.send(ANNA, text, sid=params["MessageSid"], headers=headers))[0] == 200
+        await fake_twilio.wait_for(ANNA, 2)
+        assert "Mon" in fake_twilio.to(ANNA)[-1].body
+
+
 async def test_hmac_sha256_signatures_with_a_shared_key(sqlite_engine, fake_twilio, run_bot):
     settings = settings_for(twilio=fake_twilio, twilio_webhook_signing_keys="webhooks_sharedkey_1=k3y-s3cret")
     async with run_bot(settings, sqlite_engine) as (server, app):
