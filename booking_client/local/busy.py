@@ -24,7 +24,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..types import BookingStatus
 from .models import BookingEventRow, BookingRow
@@ -39,7 +39,7 @@ RELOAD_AFTER = timedelta(days=1)
 """Read everything again once the kept bookings start this far in the past: drops bookings that have
 ended, and bounds how long a change that bypassed the engine (a restore, a hand edit) goes unnoticed."""
 
-Reader = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+Reader = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
 
 class BusyCache:
@@ -56,20 +56,20 @@ class BusyCache:
     async def busy_times(self, read: Reader, staff: Iterable[str], since: datetime) -> dict[str, BusyTimes]:
         """Each staff member's busy times as of now, correct for any time from `since` on."""
         async with self._lock:
-            async with read() as session:
-                await self._refresh(session, since)
+            async with read() as conn:
+                await self._refresh(conn, since)
             return {person: self._times_for(person) for person in staff}
 
     def clear(self) -> None:
         """Forget everything: the next question reads all bookings again."""
         self._seq = None
 
-    async def _refresh(self, session: AsyncSession, since: datetime) -> None:
-        newest = await session.scalar(select(func.coalesce(func.max(BookingEventRow.seq), 0)))
+    async def _refresh(self, conn: AsyncConnection, since: datetime) -> None:
+        newest = await conn.scalar(select(func.coalesce(func.max(BookingEventRow.seq), 0)))
         if self._seq is None or self._floor is None or newest < self._seq or not (
             self._floor <= since < self._floor + RELOAD_AFTER
         ):
-            await self._load(session, newest, since)  # first use, the log went back (a restore), or the clock moved
+            await self._load(conn, newest, since)  # first use, the log went back (a restore), or the clock moved
         elif newest > self._seq:
             query = (
                 select(BookingEventRow.seq, BookingEventRow.booking_id)
@@ -77,33 +77,33 @@ class BusyCache:
                 .order_by(BookingEventRow.seq)
                 .limit(MAX_CHANGES + 1)
             )
-            entries = (await session.execute(query)).all()
+            entries = (await conn.execute(query)).all()
             if len(entries) > MAX_CHANGES:
-                await self._load(session, newest, self._floor)
+                await self._load(conn, newest, self._floor)
             else:
-                await self._apply(session, {booking for _, booking in entries})
+                await self._apply(conn, {booking for _, booking in entries})
                 self._seq = max([newest, *(seq for seq, _ in entries)])
 
-    async def _load(self, session: AsyncSession, seq: int, floor: datetime) -> None:
+    async def _load(self, conn: AsyncConnection, seq: int, floor: datetime) -> None:
         """Read every active booking that blocks time after `floor`; `seq` must have been read before."""
         query = select(BookingRow.id, BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until).where(
             BookingRow.status.in_(ACTIVE), BookingRow.blocked_until > floor
         )
         self._seq = None  # stays unusable if the read fails half-way
         self._busy, self._staff_of, self._times = {}, {}, {}
-        for booking, staff, start, until in await session.execute(query):
+        for booking, staff, start, until in await conn.execute(query):
             self._busy.setdefault(staff, {})[booking] = Busy(start, until)
             self._staff_of[booking] = staff
         self._seq, self._floor = seq, floor
 
-    async def _apply(self, session: AsyncSession, bookings: set[str]) -> None:
+    async def _apply(self, conn: AsyncConnection, bookings: set[str]) -> None:
         """Replace what is kept for `bookings` by their rows as they are now."""
         if not bookings:
             return
         query = select(
             BookingRow.id, BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until, BookingRow.status
         ).where(BookingRow.id.in_(bookings))
-        rows = (await session.execute(query)).all()
+        rows = (await conn.execute(query)).all()
         for booking in bookings:
             staff = self._staff_of.pop(booking, None)
             if staff is not None:

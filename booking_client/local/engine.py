@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage import reads
 
@@ -27,6 +28,7 @@ from .models import BookingEventRow, BookingRow, StaffLockRow
 
 ACTIVE = tuple(s.value for s in BookingStatus if s.active)
 OPERATOR_MARKS = frozenset({BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
+BOOKINGS = BookingRow.__table__
 
 # Held from writing a change-log entry until commit, so entries commit in cursor order
 # on PostgreSQL (sequence numbers alone can commit out of order and be skipped by a reader).
@@ -53,8 +55,10 @@ class LocalBackend:
         self.business = business
         self._engine = engine
         self._now = now
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._reading = async_sessionmaker(reads(engine), expire_on_commit=False)  # never waits for a writer
+        # built once: every booking adds its row and a change-log entry
+        self._add_booking = insert(BOOKINGS)
+        self._add_event = insert(BookingEventRow.__table__)
+        self._reads = reads(engine)  # never waits for a writer
         self._postgres = engine.dialect.name == "postgresql"
         self._busy_times = BusyCache()
 
@@ -96,78 +100,74 @@ class LocalBackend:
         key = idempotency_key or None
         with map_exceptions():
             try:
-                async with self._sessions.begin() as session:
-                    await self._lock_staff(session, person.id)
-                    if key is not None and (row := await self._by_key(session, key)) is not None:
-                        return _booking(row)
-                    start = await self._check_bookable(session, svc, person, request.start)
-                    row = self._new_row(request, svc, start, key)
-                    session.add(row)
-                    await self._log(session, row.id, ChangeKind.CREATED)
-                    return _booking(row)
+                async with self._engine.begin() as conn:
+                    await self._lock_staff(conn, person.id)
+                    if key is not None and (row := await self._by_key(conn, key)) is not None:
+                        return _booking(row._mapping)
+                    start = await self._check_bookable(conn, svc, person, request.start)
+                    values = self._new_row(request, svc, start, key)
+                    await conn.execute(self._add_booking, values)
+                    await self._log(conn, values["id"], ChangeKind.CREATED)
+                    return _booking(values)
             except IntegrityError:
                 # Two requests with one key for different staff do not share a lock; the
                 # unique key lets only one in, and the other returns that one.
                 if key is None:
                     raise
-                async with self._sessions.begin() as session:
-                    row = await self._by_key(session, key)
+                async with self._read() as conn:
+                    row = await self._by_key(conn, key)
                 if row is None:
                     raise
-                return _booking(row)
+                return _booking(row._mapping)
 
     async def get(self, booking_id: str) -> Booking:
         """One booking by id; NotFound for an unknown id."""
-        async with self._read() as session:
-            return _booking(await self._row(session, booking_id))
+        async with self._read() as conn:
+            return _booking((await self._row(conn, booking_id))._mapping)
 
     async def get_many(self, booking_ids: Sequence[str]) -> dict[str, Booking]:
         """The bookings with these ids, by id, in one read per 500 ids; unknown ids are missing."""
         ids = list(dict.fromkeys(booking_ids))
         found: dict[str, Booking] = {}
-        async with self._read() as session:
+        async with self._read() as conn:
             for at in range(0, len(ids), 500):
-                rows = await session.scalars(select(BookingRow).where(BookingRow.id.in_(ids[at:at + 500])))
-                found.update((row.id, _booking(row)) for row in rows)
+                rows = await conn.execute(select(BOOKINGS).where(BOOKINGS.c.id.in_(ids[at:at + 500])))
+                found.update((row.id, _booking(row._mapping)) for row in rows)
         return found
 
     async def list_for_contact(self, contact: Contact, *, include_past: bool = False) -> list[Booking]:
         """The contact's bookings, earliest first; by default only active ones that have not ended."""
-        query = select(BookingRow).where(BookingRow.contact_ref == contact.ref)
+        b = BOOKINGS.c
+        query = select(BOOKINGS).where(b.contact_ref == contact.ref)
         if not include_past:
-            query = query.where(BookingRow.status.in_(ACTIVE), BookingRow.end_at > self._clock())
-        async with self._read() as session:
-            rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.id))
-            return [_booking(row) for row in rows]
+            query = query.where(b.status.in_(ACTIVE), b.end_at > self._clock())
+        async with self._read() as conn:
+            rows = await conn.execute(query.order_by(b.start_at, b.id))
+            return [_booking(row._mapping) for row in rows]
 
     async def cancel(self, booking_id: str, reason: str | None = None) -> Booking:
         """Cancel an active booking; its time frees up at once."""
-        async with self._transaction() as session:
-            row = await self._row(session, booking_id, for_update=True)
+        async with self._transaction() as conn:
+            row = await self._row(conn, booking_id, for_update=True)
             if not BookingStatus(row.status).active:
                 raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be cancelled")
-            row.status = BookingStatus.CANCELLED.value
-            row.cancel_reason = reason
-            row.updated_at = self._clock()
-            await self._log(session, row.id, ChangeKind.CANCELLED)
-            return _booking(row)
+            return await self._change(conn, row, ChangeKind.CANCELLED, status=BookingStatus.CANCELLED.value,
+                                      cancel_reason=reason)
 
     async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
         """Move an active booking (same id, same staff) to a free, bookable new start."""
-        async with self._transaction() as session:
-            staff_id = (await self._row(session, booking_id)).staff
-            await self._lock_staff(session, staff_id)
-            row = await self._row(session, booking_id, for_update=True)
+        async with self._transaction() as conn:
+            staff_id = (await self._row(conn, booking_id)).staff
+            await self._lock_staff(conn, staff_id)
+            row = await self._row(conn, booking_id, for_update=True)
             if not BookingStatus(row.status).active:
                 raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be moved")
             svc = self._service(row.service)
             person = self._person(row.staff, svc)
-            start = await self._check_bookable(session, svc, person, new_start, moving=row.id)
-            row.start_at, row.end_at, row.blocked_until = start, start + svc.duration, start + svc.duration + svc.buffer_after
-            row.status = BookingStatus.RESCHEDULED.value
-            row.updated_at = self._clock()
-            await self._log(session, row.id, ChangeKind.RESCHEDULED)
-            return _booking(row)
+            start = await self._check_bookable(conn, svc, person, new_start, moving=row.id)
+            return await self._change(conn, row, ChangeKind.RESCHEDULED, start_at=start, end_at=start + svc.duration,
+                                      blocked_until=start + svc.duration + svc.buffer_after,
+                                      status=BookingStatus.RESCHEDULED.value)
 
     async def aclose(self) -> None:
         """Nothing to release: the engine is shared with the bot's store, and its owner disposes it."""
@@ -179,31 +179,30 @@ class LocalBackend:
         status = BookingStatus(status)
         if status not in OPERATOR_MARKS:
             raise InvalidRequest(f"a booking can only be marked completed or no_show, not {status.value}")
-        async with self._transaction() as session:
-            row = await self._row(session, booking_id, for_update=True)
+        async with self._transaction() as conn:
+            row = await self._row(conn, booking_id, for_update=True)
             if row.status == BookingStatus.CANCELLED.value:
                 raise InvalidRequest(f"booking {booking_id} is cancelled and cannot be marked {status.value}")
-            row.status = status.value
-            row.updated_at = self._clock()
-            await self._log(session, row.id, ChangeKind.STATUS)
-            return _booking(row)
+            return await self._change(conn, row, ChangeKind.STATUS, status=status.value)
 
     async def list_all(self, start: datetime | None = None, end: datetime | None = None) -> list[Booking]:
         """Every booking (any status) starting in [start, end), by start then staff: the operator's view."""
-        query = select(BookingRow)
+        b = BOOKINGS.c
+        query = select(BOOKINGS)
         if start is not None:
-            query = query.where(BookingRow.start_at >= _require_aware(start, "start"))
+            query = query.where(b.start_at >= _require_aware(start, "start"))
         if end is not None:
-            query = query.where(BookingRow.start_at < _require_aware(end, "end"))
-        async with self._read() as session:
-            rows = await session.scalars(query.order_by(BookingRow.start_at, BookingRow.staff, BookingRow.id))
-            return [_booking(row) for row in rows]
+            query = query.where(b.start_at < _require_aware(end, "end"))
+        async with self._read() as conn:
+            rows = await conn.execute(query.order_by(b.start_at, b.staff, b.id))
+            return [_booking(row._mapping) for row in rows]
 
     async def changes_since(self, cursor: int = 0, limit: int = 500) -> list[BookingChange]:
         """Change-log entries after `cursor`, oldest first; continue from the last one's cursor."""
-        query = select(BookingEventRow).where(BookingEventRow.seq > cursor).order_by(BookingEventRow.seq).limit(limit)
-        async with self._read() as session:
-            rows = await session.scalars(query)
+        e = BookingEventRow.__table__.c
+        query = select(e.seq, e.booking_id, e.kind, e.at).where(e.seq > cursor).order_by(e.seq).limit(limit)
+        async with self._read() as conn:
+            rows = await conn.execute(query)
             return [BookingChange(r.seq, r.booking_id, ChangeKind(r.kind), r.at) for r in rows]
 
     # --- inside -----------------------------------------------------------------
@@ -212,17 +211,18 @@ class LocalBackend:
         return utc_now(self._now)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
         with map_exceptions():
-            async with self._sessions.begin() as session:
-                yield session
+            async with self._engine.begin() as conn:
+                yield conn
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncSession]:
-        """A transaction that only reads: on SQLite it takes no write lock."""
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction that only reads, on the tables themselves (rows, not ORM objects: a read is the most
+        frequent thing the engine does); on SQLite it takes no write lock."""
         with map_exceptions():
-            async with self._reading.begin() as session:
-                yield session
+            async with self._reads.connect() as conn:
+                yield conn
 
     def _service(self, service_id: str) -> Service:
         return known_service(self.business, service_id)
@@ -231,21 +231,21 @@ class LocalBackend:
         return known_person(self.business, staff_id, service)
 
     async def _check_bookable(
-        self, session: AsyncSession, svc: Service, person: Staff, start: datetime, *, moving: str | None = None
+        self, conn: AsyncConnection, svc: Service, person: Staff, start: datetime, *, moving: str | None = None
     ) -> datetime:
         """The UTC start if `person` may take `svc` then and is free; the booking being moved does not count."""
         problem = schedule.rule_violation(self.business, svc, person, start, self._clock())
         if problem is not None:
             raise InvalidRequest(problem)
         start = start.astimezone(UTC)
-        busy = await self._busy(session, {person.id}, start, start + svc.duration + svc.buffer_after, exclude=moving)
+        busy = await self._busy(conn, {person.id}, start, start + svc.duration + svc.buffer_after, exclude=moving)
         if schedule.overlaps(start, svc, busy.get(person.id, [])):
             local = self.business.local(start)
             raise SlotTaken(f"{person.name} is already booked at {local:%Y-%m-%d %H:%M}")
         return start
 
     async def _busy(
-        self, session: AsyncSession, staff: set[str], start: datetime, end: datetime, *, exclude: str | None = None
+        self, conn: AsyncConnection, staff: set[str], start: datetime, end: datetime, *, exclude: str | None = None
     ) -> dict[str, list[schedule.Busy]]:
         """Active bookings per staff member that block any time in [start, end)."""
         query = select(BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until).where(
@@ -257,58 +257,51 @@ class LocalBackend:
         if exclude is not None:
             query = query.where(BookingRow.id != exclude)
         busy: dict[str, list[schedule.Busy]] = {}
-        for staff_id, begins, until in await session.execute(query):
+        for staff_id, begins, until in await conn.execute(query):
             busy.setdefault(staff_id, []).append(schedule.Busy(begins, until))
         return busy
 
-    async def _lock_staff(self, session: AsyncSession, staff_id: str) -> None:
+    async def _lock_staff(self, conn: AsyncConnection, staff_id: str) -> None:
         """Serialize writers per staff member until this transaction ends."""
         if not self._postgres:
             return  # SQLite: BEGIN IMMEDIATE already made this the only writer
-        await session.execute(pg_insert(StaffLockRow).values(staff_id=staff_id).on_conflict_do_nothing())
-        await session.execute(select(StaffLockRow.staff_id).where(StaffLockRow.staff_id == staff_id).with_for_update())
+        await conn.execute(pg_insert(StaffLockRow).values(staff_id=staff_id).on_conflict_do_nothing())
+        await conn.execute(select(StaffLockRow.staff_id).where(StaffLockRow.staff_id == staff_id).with_for_update())
 
-    async def _row(self, session: AsyncSession, booking_id: str, *, for_update: bool = False) -> BookingRow:
-        query = select(BookingRow).where(BookingRow.id == booking_id)
+    async def _row(self, conn: AsyncConnection, booking_id: str, *, for_update: bool = False) -> Row[Any]:
+        query = select(BOOKINGS).where(BOOKINGS.c.id == booking_id)
         if for_update:
             query = query.with_for_update()
-        row = await session.scalar(query)
+        row = (await conn.execute(query)).first()
         if row is None:
             raise NotFound(f"no booking with id {booking_id!r}")
         return row
 
-    async def _by_key(self, session: AsyncSession, key: str) -> BookingRow | None:
-        return await session.scalar(select(BookingRow).where(BookingRow.idempotency_key == key))
+    async def _by_key(self, conn: AsyncConnection, key: str) -> Row[Any] | None:
+        return (await conn.execute(select(BOOKINGS).where(BOOKINGS.c.idempotency_key == key))).first()
 
-    def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> BookingRow:
+    def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> dict[str, Any]:
         now = self._clock()
         contact = request.contact
-        return BookingRow(
-            id=str(uuid.uuid4()),
-            service=svc.id,
-            staff=request.staff,
-            start_at=start,
-            end_at=start + svc.duration,
-            blocked_until=start + svc.duration + svc.buffer_after,
-            status=BookingStatus.CONFIRMED.value,
-            contact_ref=contact.ref,
-            contact_name=contact.name,
-            contact_email=contact.email,
-            contact_phone=contact.phone,
-            channel=request.channel,
-            notes=request.notes,
-            idempotency_key=key,
-            created_at=now,
-            updated_at=now,
-        )
+        return {"id": str(uuid.uuid4()), "service": svc.id, "staff": request.staff, "start_at": start,
+                "end_at": start + svc.duration, "blocked_until": start + svc.duration + svc.buffer_after,
+                "status": BookingStatus.CONFIRMED.value, "contact_ref": contact.ref, "contact_name": contact.name,
+                "contact_email": contact.email, "contact_phone": contact.phone, "channel": request.channel,
+                "notes": request.notes, "cancel_reason": None, "idempotency_key": key, "created_at": now,
+                "updated_at": now}
 
-    async def _log(self, session: AsyncSession, booking_id: str, kind: ChangeKind) -> None:
+    async def _change(self, conn: AsyncConnection, row: Row[Any], kind: ChangeKind, **values: Any) -> Booking:
+        """Write `values` into the booking's row (and the time of the change), log it; the booking as it is now."""
+        values["updated_at"] = self._clock()
+        await conn.execute(BOOKINGS.update().where(BOOKINGS.c.id == row.id).values(**values))
+        await self._log(conn, row.id, kind)
+        return _booking({**row._mapping, **values})
+
+    async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind) -> None:
         """Append to the change log as the transaction's last write."""
-        await session.flush()
         if self._postgres:
-            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_EVENT_LOCK})
-        session.add(BookingEventRow(booking_id=booking_id, kind=kind.value, at=self._clock()))
-        await session.flush()
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_EVENT_LOCK})
+        await conn.execute(self._add_event, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
 
 
 def _require_aware(moment: datetime, what: str) -> datetime:
@@ -321,18 +314,19 @@ def _status_text(status: str) -> str:
     return "already cancelled" if status == BookingStatus.CANCELLED.value else status.replace("_", "-")
 
 
-def _booking(row: BookingRow) -> Booking:
+def _booking(row: Mapping[str, Any]) -> Booking:
+    """The booking a row of the table holds (its columns by name)."""
     return Booking(
-        id=row.id,
-        service=row.service,
-        staff=row.staff,
-        start=row.start_at,
-        end=row.end_at,
-        status=BookingStatus(row.status),
-        contact=Contact(row.contact_ref, row.contact_name, row.contact_email, row.contact_phone),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        cancel_reason=row.cancel_reason,
-        notes=row.notes,
-        extra={"channel": row.channel, "blocked_until": row.blocked_until},
+        id=row["id"],
+        service=row["service"],
+        staff=row["staff"],
+        start=row["start_at"],
+        end=row["end_at"],
+        status=BookingStatus(row["status"]),
+        contact=Contact(row["contact_ref"], row["contact_name"], row["contact_email"], row["contact_phone"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        cancel_reason=row["cancel_reason"],
+        notes=row["notes"],
+        extra={"channel": row["channel"], "blocked_until": row["blocked_until"]},
     )
