@@ -100,14 +100,13 @@ class ConversationStore:
         self._insert = storage.insert_for(engine)
         # built once: every turn reads and writes its conversation
         c = conversations.c
-        self._load = sa.select(c.state).where(c.key == sa.bindparam("conversation"))
+        self._load = storage.Query(engine, sa.select(c.state).where(c.key == sa.bindparam("conversation")))
         stmt = self._insert(conversations)  # the columns' values come with each run
         self._save = stmt.on_conflict_do_update(index_elements=[c.key], set_={
             "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow})
 
     async def load(self, key: str) -> State:
-        async with self._reads.connect() as conn:
-            row = (await conn.execute(self._load, {"conversation": key})).first()
+        row = await self._load.first({"conversation": key})
         return State() if row is None else _decode(row.state)
 
     async def save(self, key: str, state: State, now: datetime, also: Iterable[storage.Write] = ()) -> None:

@@ -21,7 +21,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from . import inline
+from . import direct, inline
+from .readers import READ_ONLY, read_engines, reads
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
 
 BUSY_TIMEOUT_MS = 10_000
@@ -31,7 +32,6 @@ BUSY_TIMEOUT_MS = 10_000
 WRITER_WAIT_S = 10.0
 """How long a write waits for this process's one SQLite writer connection (the same patience)."""
 
-_readers: weakref.WeakKeyDictionary[Any, AsyncEngine] = weakref.WeakKeyDictionary()
 _checkpointers: weakref.WeakKeyDictionary[Any, Checkpointer] = weakref.WeakKeyDictionary()
 
 
@@ -65,13 +65,14 @@ class _SQLiteEngine(AsyncEngine):
     __slots__ = ()
 
     async def dispose(self, close: bool = True) -> None:
-        reader = _readers.get(self.sync_engine)
+        reader = read_engines.get(self.sync_engine)
         checkpointer = _checkpointers.get(self.sync_engine)
         await super().dispose(close)
         if reader is not None:
             await reader.dispose(close)
         if checkpointer is not None and close:
             checkpointer.stop()
+        direct.close(self)
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
@@ -96,10 +97,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     checkpointer = Checkpointer(database, options)
     _checkpointers[engine.sync_engine] = checkpointer
     weakref.finalize(engine.sync_engine, checkpointer.stop_soon)  # an engine dropped without dispose()
+    direct.register(engine, database, options, patience)  # the hot reads, straight on the driver
     _serialize_sqlite_writers(engine, wal=True, checkpointer=checkpointer)
     reader = create_async_engine(url, **kwargs)
     _serialize_sqlite_writers(reader, wal=True, read_only=True)
-    _readers[engine.sync_engine] = reader
+    read_engines[engine.sync_engine] = reader
     return engine
 
 
@@ -155,18 +157,6 @@ def _begin(dbapi_connection: Any, statement: str) -> None:
             cursor.execute(statement)
         finally:
             cursor.close()
-
-
-READ_ONLY = "booking_bot_read_only"
-
-
-def reads(engine: AsyncEngine) -> AsyncEngine:
-    """The engine for transactions that only read. On a SQLite file: connections of their own that start
-    without taking the write lock (and refuse to write), so a turn's reads never queue behind another
-    turn's writes; in memory: the one connection, without the write lock. On PostgreSQL: the engine itself."""
-    sync = engine.sync_engine
-    reader = _readers.get(getattr(sync, "_proxied", sync))  # an engine with options shares its root's pools
-    return reader if reader is not None else engine.execution_options(**{READ_ONLY: True})
 
 
 def _postgres_engine(url: URL, schema: str | None, **kwargs: Any) -> AsyncEngine:

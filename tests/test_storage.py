@@ -199,3 +199,54 @@ async def test_an_engine_used_again_after_dispose_gets_its_checkpoints_back(tmp_
                 await asyncio.sleep(0.05)
     finally:
         await engine.dispose()
+
+
+async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(tmp_path):
+    """storage.Query runs on SQLite's driver for a file: the same rows, aware UTC times, None kept, counts."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storage import Query, UTCDateTime
+
+    metadata = sa.MetaData()
+    visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True), sa.Column("who", sa.Text),
+                      sa.Column("at", UTCDateTime(), nullable=True))
+    berlin_noon = datetime(2026, 12, 3, 12, 0, tzinfo=timezone(timedelta(hours=1)))
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            await conn.execute(sa.insert(visits), [{"n": 1, "who": "Anna", "at": berlin_noon},
+                                                   {"n": 2, "who": None, "at": None}])
+        query = sa.select(visits.c.n, visits.c.who, visits.c.at).where(visits.c.n <= sa.bindparam("upto"))
+        async with reads(engine).connect() as conn:
+            expected = (await conn.execute(query, {"upto": 2})).all()
+        rows = await Query(engine, query.order_by(visits.c.n)).all({"upto": 2})
+        assert [tuple(r) for r in rows] == [tuple(r) for r in expected]
+        assert rows[0].at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC) and rows[0].at.tzinfo is UTC
+        assert rows[0]._mapping == {"n": 1, "who": "Anna", "at": rows[0].at} and rows[1].who is None
+        before = Query(engine, sa.select(sa.func.count()).select_from(visits).where(visits.c.at < sa.bindparam("t")))
+        assert await before.scalar({"t": berlin_noon + timedelta(minutes=1)}) == 1
+        assert await Query(engine, query).first({"upto": 0}) is None
+        # an IN list changes the statement's text with each call: that one goes through SQLAlchemy
+        listed = Query(engine, sa.select(visits.c.n).where(visits.c.who.in_(["Anna", "Ben"])))
+        assert [r.n for r in await listed.all()] == [1]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_what_was_asked(tmp_path):
+    from storage import Query
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("CREATE TABLE visits (who TEXT)"))
+        gone = sa.table("visits", sa.column("who"))
+        query = Query(engine, sa.select(gone.c.who).where(gone.c.who == sa.bindparam("who")))
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("DROP TABLE visits"))
+        with pytest.raises(sa.exc.OperationalError, match="no such table") as failed:
+            await query.all({"who": "Anna Schmidt"})
+        assert "Anna Schmidt" not in str(failed.value)
+    finally:
+        await engine.dispose()

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, text
+from sqlalchemy import Row, bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage import reads
+from storage import Query, reads
 
 from ..backend import Now
 from ..business import Business, Service, Staff
@@ -59,6 +59,7 @@ class LocalBackend:
         self._add_booking = insert(BOOKINGS)
         self._add_event = insert(BookingEventRow.__table__)
         self._reads = reads(engine)  # never waits for a writer
+        self._get = Query(engine, select(BOOKINGS).where(BOOKINGS.c.id == bindparam("booking")))  # the feeds' read
         self._postgres = engine.dialect.name == "postgresql"
         self._busy_times = BusyCache()
 
@@ -122,8 +123,11 @@ class LocalBackend:
 
     async def get(self, booking_id: str) -> Booking:
         """One booking by id; NotFound for an unknown id."""
-        async with self._read() as conn:
-            return _booking((await self._row(conn, booking_id))._mapping)
+        with map_exceptions():
+            row = await self._get.first({"booking": booking_id})
+        if row is None:
+            raise NotFound(f"no booking with id {booking_id!r}")
+        return _booking(row._mapping)
 
     async def get_many(self, booking_ids: Sequence[str]) -> dict[str, Booking]:
         """The bookings with these ids, by id, in one read per 500 ids; unknown ids are missing."""

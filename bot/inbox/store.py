@@ -107,12 +107,13 @@ class Inbox:
         self._record = (self._insert(inbound_messages)
                         .on_conflict_do_nothing(index_elements=["channel", "message_id"])
                         .returning(c.channel, c.message_id))
-        self._waiting_for = (sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
-                             .where(c.user_key == sa.bindparam("customer"), c.status == "pending")
-                             .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
-        self._position = (sa.select(sa.func.count()).select_from(inbound_messages)
-                          .where(c.user_key == sa.bindparam("customer"), c.received_at > sa.bindparam("since"),
-                                 c.id <= sa.bindparam("upto")))
+        self._waiting_for = storage.Query(engine, sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload,
+                                                            c.received_at)
+                                          .where(c.user_key == sa.bindparam("customer"), c.status == "pending")
+                                          .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
+        self._position = storage.Query(engine, sa.select(sa.func.count()).select_from(inbound_messages)
+                                       .where(c.user_key == sa.bindparam("customer"),
+                                              c.received_at > sa.bindparam("since"), c.id <= sa.bindparam("upto")))
         self._finishing = sa.update(inbound_messages).where(c.id == sa.bindparam("row")).values(payload="{}")
         self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
@@ -219,16 +220,15 @@ class Inbox:
 
     async def waiting_for(self, user_key: str, most: int = WAITING_MAX) -> list[Entry]:
         """The customer's messages not handled yet, oldest first (at most `most`), in one read."""
-        async with self.reads.connect() as conn:
-            rows = (await conn.execute(self._waiting_for, {"customer": user_key, "most": most})).all()
-            return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
-                          row.received_at, await self._place(conn, row)) for row in rows]
+        rows = await self._waiting_for.all({"customer": user_key, "most": most})
+        return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
+                      row.received_at, await self._place(row)) for row in rows]
 
-    async def _place(self, conn: AsyncConnection, row: Any) -> int:
-        """How many messages the customer sent within the rate window up to this one, this one included."""
+    async def _place(self, row: Any) -> int:
+        """How many messages the customer sent within the rate window up to this one, this one included (the rows
+        up to it were all there when it was read)."""
         since = row.received_at - timedelta(seconds=self.limit.seconds)
-        return (await conn.execute(self._position, {"customer": row.user_key, "since": since, "upto": row.id})
-                ).scalar_one()
+        return await self._position.scalar({"customer": row.user_key, "since": since, "upto": row.id})
 
     async def finish(self, entry: Entry, status: str = "done") -> None:
         """Mark a message handled and drop its payload (the key stays, for de-duplication)."""

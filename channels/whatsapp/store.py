@@ -62,7 +62,7 @@ class Contacts:
         # built once: every turn writes and reads a contact (an upsert per column it changes)
         self._upserts = {column: self._upsert_statement(column) for column in ("last_inbound_at", "opted_out")}
         c = channel_contacts.c
-        self._get = sa.select(c.last_inbound_at, c.opted_out).where(c.key == sa.bindparam("contact"))
+        self._get = storage.Query(engine, sa.select(c.last_inbound_at, c.opted_out).where(c.key == sa.bindparam("contact")))
 
     def _upsert_statement(self, column: str) -> Any:
         stmt = self._insert(channel_contacts)  # the columns' values come with each run
@@ -91,8 +91,7 @@ class Contacts:
 
     async def get(self, key: str) -> tuple[datetime | None, bool]:
         """(last inbound time, opted out) for the customer."""
-        async with self.reads.connect() as conn:
-            row = (await conn.execute(self._get, {"contact": key})).first()
+        row = await self._get.first({"contact": key})
         if row is None:
             return None, False
         return row.last_inbound_at, bool(row.opted_out)

@@ -1,0 +1,145 @@
+"""The reads every turn makes, run straight on SQLite's driver instead of through SQLAlchemy's async layer.
+
+A one-row read transaction through an AsyncEngine costs some 250 µs of CPU (greenlet hand-offs, a pooled
+connection checked out and in, an execution context, a result object) against under 10 µs for the same SELECT
+on `sqlite3` (bench/RESULTS.md, "Where the time goes"). A turn reads its waiting messages, its contact, its
+conversation and the booking engine's change log: a sixth of its CPU went to that layer alone.
+
+`Query` wraps one prebuilt SELECT. On a SQLite file it is compiled once, by SQLAlchemy, into the statement
+text and the bind and result processors of its columns (so a `UTCDateTime` reads and writes exactly as it does
+through SQLAlchemy), and runs on a read-only connection of its own (`query_only`, WAL: it never waits for the
+writer) on the event loop's thread, like `storage.inline`. Anywhere else (PostgreSQL, an in-memory database,
+a statement with expanding IN lists) it runs through the engine's `reads`, as before. Either way the rows
+carry their columns as attributes and `_mapping`, as SQLAlchemy's rows do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import weakref
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from . import inline
+from .readers import reads
+
+_connections: weakref.WeakKeyDictionary[Any, _ReadConnection] = weakref.WeakKeyDictionary()
+
+
+class _ReadConnection:
+    """One read-only `sqlite3` connection to a database file, opened at first use, closed with its engine."""
+
+    def __init__(self, database: str, options: Mapping[str, Any], patience: float) -> None:
+        self.database = database
+        self.uri = bool(options.get("uri", False))
+        self.patience = patience
+        self._conn: inline.Connection | None = None
+
+    def get(self) -> inline.Connection:
+        if self._conn is None:
+            raw = sqlite3.connect(self.database, uri=self.uri, timeout=0, isolation_level=None,
+                                  check_same_thread=False)
+            raw.execute("PRAGMA query_only = ON")
+            self._conn = inline.Connection(raw, self.patience)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.stop()
+            self._conn = None
+
+
+def register(engine: AsyncEngine, database: str, options: Mapping[str, Any], patience: float) -> None:
+    """Let `Query` read `engine`'s SQLite file directly (called by `make_engine` for a file)."""
+    _connections[engine.sync_engine] = _ReadConnection(database, options, patience)
+
+
+def close(engine: AsyncEngine) -> None:
+    """Close the direct read connection of `engine`, if it has one (its `dispose`)."""
+    reader = _connections.get(engine.sync_engine)
+    if reader is not None:
+        reader.close()
+
+
+class Query:
+    """One prebuilt SELECT for `engine`, run with parameters by name: `all`, `first`, `scalar`."""
+
+    def __init__(self, engine: AsyncEngine, statement: sa.Select[Any]) -> None:
+        self.engine = engine
+        self.statement = statement
+        self._reader = _connections.get(engine.sync_engine)
+        self._plan = _Plan(engine, statement) if self._reader is not None else None
+        if self._plan is not None and not self._plan.usable:
+            self._plan = None
+
+    async def all(self, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row."""
+        if self._plan is None:
+            async with reads(self.engine).connect() as conn:
+                return list((await conn.execute(self.statement, dict(params or {}))).all())
+        assert self._reader is not None
+        return await self._plan.run(self._reader.get(), params or {})
+
+    async def first(self, params: Mapping[str, Any] | None = None) -> Any | None:
+        """The first row, or None."""
+        rows = await self.all(params)
+        return rows[0] if rows else None
+
+    async def scalar(self, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row (None without one)."""
+        row = await self.first(params)
+        return None if row is None else row[0]
+
+
+class _Plan:
+    """A SELECT compiled once for the engine's SQLite dialect: its text, and how to bind and read each value."""
+
+    def __init__(self, engine: AsyncEngine, statement: sa.Select[Any]) -> None:
+        dialect = engine.sync_engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        # expanding IN lists and literal renders change the text per call: those go through SQLAlchemy
+        self.usable = dialect.paramstyle == "qmark" and not compiled.literal_execute_params and \
+            not getattr(compiled, "post_compile_params", ()) and "POSTCOMPILE" not in compiled.string
+        self.sql = compiled.string
+        self.compiled = compiled
+        self.names = tuple(compiled.positiontup or ())
+        self.binds: list[Callable[[Any], Any] | None] = [
+            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names]
+        columns = list(statement.selected_columns)
+        self.results: list[Callable[[Any], Any] | None] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        self.row = _row_type([column.key or f"column_{n}" for n, column in enumerate(columns)])
+
+    async def run(self, conn: inline.Connection, params: Mapping[str, Any]) -> list[Any]:
+        values = self.compiled.construct_params(dict(params))
+        bound = tuple(value if bind is None or value is None else bind(value)
+                      for bind, value in zip(self.binds, [values[name] for name in self.names], strict=True))
+        try:
+            cursor = await conn.patiently(conn._conn.execute, self.sql, bound)
+            rows = cursor.fetchall()
+        except sqlite3.Error as exc:  # reported as SQLAlchemy would, without the parameters (customers' text)
+            raise sa.exc.DBAPIError.instance(self.sql, None, exc, sqlite3.Error, hide_parameters=True) from exc
+        processors, make = self.results, self.row
+        if not any(processors):
+            return [make(*r) for r in rows]
+        return [make(*(value if (p := processors[n]) is None else p(value) for n, value in enumerate(r)))
+                for r in rows]
+
+
+def _row_type(keys: list[str]) -> type:
+    base = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
+
+    class Row(base):  # type: ignore[valid-type, misc]
+        """A row with its columns as attributes, and `_mapping` as SQLAlchemy's rows have it."""
+
+        __slots__ = ()
+
+        @property
+        def _mapping(self) -> dict[str, Any]:
+            return self._asdict()
+
+    return Row
