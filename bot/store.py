@@ -102,8 +102,8 @@ class ConversationStore:
         c = conversations.c
         self._load = storage.Query(engine, sa.select(c.state).where(c.key == sa.bindparam("conversation")))
         stmt = self._insert(conversations)  # the columns' values come with each run
-        self._save = stmt.on_conflict_do_update(index_elements=[c.key], set_={
-            "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow})
+        self._save = storage.Change(engine, stmt.on_conflict_do_update(index_elements=[c.key], set_={
+            "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow}))
 
     async def load(self, key: str) -> State:
         row = await self._load.first({"conversation": key})
@@ -115,8 +115,8 @@ class ConversationStore:
         async with self._engine.begin() as conn:
             after = await storage.writing(conn, also)
             await self._write_handoff(conn, key, state, now)
-            await conn.execute(self._save, {"key": key, "state": state.model_dump_json(), "updated_at": now,
-                                            "flow": state.flow})
+            await self._save.run(conn, {"key": key, "state": state.model_dump_json(), "updated_at": now,
+                                        "flow": state.flow})
         storage.committed(after)
 
     async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:

@@ -5,11 +5,11 @@ history; this package only holds what they share, so no component borrows anothe
 """
 
 from .alone import alone
-from .direct import Query
+from .direct import Change, Query
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
 from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, commit, committed, writing
 
-__all__ = ["MIGRATION_LOCK", "AfterCommit", "Query", "alone", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
+__all__ = ["MIGRATION_LOCK", "AfterCommit", "Change", "Query", "alone", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
            "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]

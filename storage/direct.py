@@ -1,4 +1,4 @@
-"""The reads every turn makes, run straight on SQLite's driver instead of through SQLAlchemy's async layer.
+"""The statements every turn runs, straight on SQLite's driver instead of through SQLAlchemy's async layer.
 
 A one-row read transaction through an AsyncEngine costs some 250 µs of CPU (greenlet hand-offs, a pooled
 connection checked out and in, an execution context, a result object) against under 10 µs for the same SELECT
@@ -11,6 +11,10 @@ through SQLAlchemy), and runs on a read-only connection of its own (`query_only`
 writer) on the event loop's thread, like `storage.inline`. Anywhere else (PostgreSQL, an in-memory database,
 a statement with expanding IN lists) it runs through the engine's `reads`, as before. Either way the rows
 carry their columns as attributes and `_mapping`, as SQLAlchemy's rows do.
+
+`Change` does the same for a prebuilt INSERT, UPDATE or DELETE inside a transaction begun through SQLAlchemy:
+the transaction (BEGIN IMMEDIATE, COMMIT, a rollback on error) stays SQLAlchemy's, only the statements in it
+skip the layer, on the same connection.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,21 +99,58 @@ class Query:
         return None if row is None else row[0]
 
 
+class Change:
+    """One prebuilt INSERT, UPDATE or DELETE (RETURNING allowed) for `engine`, run inside a transaction the caller
+    began on it: `await change.run(conn, params)` with one set of parameters or a list of them; returns the rows
+    RETURNING gives. On a SQLite file the statement runs on the transaction's own driver connection (the one
+    writer), compiled once for each set of columns given; a statement SQLAlchemy would complete in Python (a
+    column default, an expanding list) and any other engine go through `conn.execute`, as before."""
+
+    def __init__(self, engine: AsyncEngine, statement: Any) -> None:
+        self.engine = engine
+        self.statement = statement
+        self._direct = engine.sync_engine in _connections
+        self._plans: dict[frozenset[str], _Plan | None] = {}
+
+    async def run(self, conn: Any, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Any]:
+        many = [params] if isinstance(params, Mapping) else list(params)
+        if not many:
+            return []
+        plan = self._plan(frozenset(many[0])) if self._direct else None
+        if plan is None or any(frozenset(p) != plan.keys for p in many):
+            result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
+            return list(result.all()) if result.returns_rows else []
+        driver = conn.sync_connection.connection.driver_connection  # the writer, inside the caller's transaction
+        rows: list[Any] = []
+        for one in many:
+            rows.extend(await plan.run(driver, one))
+        return rows
+
+    def _plan(self, keys: frozenset[str]) -> _Plan | None:
+        if keys not in self._plans:
+            plan = _Plan(self.engine, self.statement, keys)
+            self._plans[keys] = plan if plan.usable else None
+        return self._plans[keys]
+
+
 class _Plan:
     """A SELECT compiled once for the engine's SQLite dialect: its text, and how to bind and read each value."""
 
-    def __init__(self, engine: AsyncEngine, statement: sa.Select[Any]) -> None:
+    def __init__(self, engine: AsyncEngine, statement: Any, keys: frozenset[str] | None = None) -> None:
         dialect = engine.sync_engine.dialect
-        compiled = statement.compile(dialect=dialect)
-        # expanding IN lists and literal renders change the text per call: those go through SQLAlchemy
+        compiled = statement.compile(dialect=dialect, column_keys=sorted(keys) if keys is not None else None)
+        # expanding IN lists and literal renders change the text per call, and a column default or onupdate is
+        # computed in Python by SQLAlchemy's execution: those go through SQLAlchemy
         self.usable = dialect.paramstyle == "qmark" and not compiled.literal_execute_params and \
-            not getattr(compiled, "post_compile_params", ()) and "POSTCOMPILE" not in compiled.string
+            not getattr(compiled, "post_compile_params", ()) and "POSTCOMPILE" not in compiled.string and \
+            not compiled.insert_prefetch and not compiled.update_prefetch
+        self.keys = keys
         self.sql = compiled.string
         self.compiled = compiled
         self.names = tuple(compiled.positiontup or ())
         self.binds: list[Callable[[Any], Any] | None] = [
             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names]
-        columns = list(statement.selected_columns)
+        columns = list(statement.exported_columns if keys is not None else statement.selected_columns)
         self.results: list[Callable[[Any], Any] | None] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
         self.row = _row_type([column.key or f"column_{n}" for n, column in enumerate(columns)])

@@ -250,3 +250,36 @@ async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_wha
         assert "Anna Schmidt" not in str(failed.value)
     finally:
         await engine.dispose()
+
+
+async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(tmp_path):
+    """storage.Change on a SQLite file: RETURNING rows, an upsert's conflict, and an error that rolls back everything
+    the transaction wrote (reported as SQLAlchemy's IntegrityError)."""
+    from storage import Change, insert_for
+
+    metadata = sa.MetaData()
+    visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
+                      sa.Column("who", sa.Text, unique=True, nullable=False),
+                      sa.Column("kind", sa.Text, nullable=False, default="walk-in"))  # a default SQLAlchemy fills in
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        add = Change(engine, insert_for(engine)(visits).on_conflict_do_nothing(index_elements=["who"])
+                     .returning(visits.c.n, visits.c.who))
+        async with engine.begin() as conn:
+            added = await add.run(conn, [{"who": "Anna", "kind": "booked"}, {"who": "Ben", "kind": "booked"},
+                                         {"who": "Anna", "kind": "booked"}])
+        assert [(r.n, r.who) for r in added] == [(1, "Anna"), (2, "Ben")]  # the repeated one returns nothing
+        plain = Change(engine, sa.insert(visits))
+        with pytest.raises(sa.exc.IntegrityError):
+            async with engine.begin() as conn:
+                await plain.run(conn, {"who": "Cleo", "kind": "booked"})
+                await plain.run(conn, {"who": "Ben", "kind": "booked"})  # taken: the whole transaction goes
+        async with engine.begin() as conn:
+            await plain.run(conn, {"who": "Dana"})  # without `kind`: SQLAlchemy's default applies
+        async with reads(engine).connect() as conn:
+            rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
+        assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]
+    finally:
+        await engine.dispose()

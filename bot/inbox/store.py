@@ -104,9 +104,9 @@ class Inbox:
         # built once: every message is recorded, fetched, placed in its rate window and finished (an insert or
         # update takes its columns' values from the parameters it is run with)
         c = inbound_messages.c
-        self._record = (self._insert(inbound_messages)
-                        .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-                        .returning(c.channel, c.message_id))
+        self._record = storage.Change(engine, self._insert(inbound_messages)
+                                      .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                                      .returning(c.channel, c.message_id))
         self._waiting_for = storage.Query(engine, sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload,
                                                             c.received_at)
                                           .where(c.user_key == sa.bindparam("customer"), c.status == "pending")
@@ -114,7 +114,8 @@ class Inbox:
         self._position = storage.Query(engine, sa.select(sa.func.count()).select_from(inbound_messages)
                                        .where(c.user_key == sa.bindparam("customer"),
                                               c.received_at > sa.bindparam("since"), c.id <= sa.bindparam("upto")))
-        self._finishing = sa.update(inbound_messages).where(c.id == sa.bindparam("row")).values(payload="{}")
+        self._finishing = storage.Change(engine, sa.update(inbound_messages).where(c.id == sa.bindparam("row"))
+                                         .values(payload="{}"))
         self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
@@ -198,7 +199,7 @@ class Inbox:
     async def _insert_rows(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
         """Insert the rows not there yet; the (channel, message id) of those that were new."""
         async with self.engine.begin() as conn:
-            return {(r.channel, r.message_id) for r in await conn.execute(self._record, rows)}
+            return {(r.channel, r.message_id) for r in await self._record.run(conn, rows)}
 
     async def can_record(self) -> None:
         """Raises if a message could not be stored now (a database that is read-only, locked or gone): a row
@@ -238,7 +239,7 @@ class Inbox:
         """`finish`, as part of a turn's own transaction (with its new state and its replies)."""
 
         async def write(conn: AsyncConnection) -> None:
-            await conn.execute(self._finishing, {"row": entry.id, "status": status, "finished_at": self.clock.now()})
+            await self._finishing.run(conn, {"row": entry.id, "status": status, "finished_at": self.clock.now()})
 
         return write
 

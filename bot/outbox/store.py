@@ -85,8 +85,9 @@ class Outbox:
         self._new: dict[str, list[Outgoing]] = {}  # per customer: rows this process committed and has not handed out
         # built once: every turn adds, and every send settles, rows (the columns' values come with each run)
         c = outgoing_messages.c
-        self._add = self._insert(outgoing_messages).on_conflict_do_nothing(index_elements=["key"]).returning(c.id, c.key)
-        self._settle = sa.update(outgoing_messages).where(c.id == sa.bindparam("row"))
+        self._add = storage.Change(engine, self._insert(outgoing_messages).on_conflict_do_nothing(index_elements=["key"])
+                                   .returning(c.id, c.key))
+        self._settle = storage.Change(engine, sa.update(outgoing_messages).where(c.id == sa.bindparam("row")))
 
     def adding(self, user_key: str, cause: str, replies: Sequence[Reply], kind: str = "reply") -> storage.Write:
         """The rows for `replies`, caused by `cause` (e.g. 'whatsapp:SM…'), for the turn's transaction. Once it
@@ -102,7 +103,7 @@ class Outbox:
             # a key written before (the same message handled again after a crash) returns no row: that one is
             # owed from the earlier run, and found where such rows are (`unsent`)
             written = sorted((Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True)
-                              for r in await conn.execute(self._add, params)), key=lambda item: item.id)
+                              for r in await self._add.run(conn, params)), key=lambda item: item.id)
 
             def keep() -> None:
                 self._fresh.update(item.key for item in written)
@@ -142,7 +143,7 @@ class Outbox:
         values = {"row": item.id, "status": "failed" if failed else "sent", "sent_ref": ref,
                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
         async with self.engine.begin() as conn:
-            await conn.execute(self._settle, values)
+            await self._settle.run(conn, values)
             after = await storage.writing(conn, also)
         storage.committed(after)
 

@@ -60,7 +60,8 @@ class Contacts:
         self.clock = clock
         self._insert = storage.insert_for(engine)
         # built once: every turn writes and reads a contact (an upsert per column it changes)
-        self._upserts = {column: self._upsert_statement(column) for column in ("last_inbound_at", "opted_out")}
+        self._upserts = {column: storage.Change(engine, self._upsert_statement(column))
+                         for column in ("last_inbound_at", "opted_out")}
         c = channel_contacts.c
         self._get = storage.Query(engine, sa.select(c.last_inbound_at, c.opted_out).where(c.key == sa.bindparam("contact")))
 
@@ -71,7 +72,7 @@ class Contacts:
 
     def _upsert(self, key: str, column: str, value: Any) -> storage.Write:
         async def write(conn: AsyncConnection) -> None:
-            await conn.execute(self._upserts[column], {"key": key, column: value, "changed_at": self.clock.now()})
+            await self._upserts[column].run(conn, {"key": key, column: value, "changed_at": self.clock.now()})
 
         return write
 
@@ -106,10 +107,10 @@ class DeliveryLog:
         self.clock = clock
         self._insert = storage.insert_for(engine)
         # built once: every reply sent is recorded (the columns' values come with each run)
-        self._record = self._insert(outbound_messages)
-        self._record_sent = self._record.on_conflict_do_update(  # a status callback may have arrived first
-            index_elements=["provider_id"],
-            set_={"user_key": self._record.excluded.user_key, "kind": self._record.excluded.kind})
+        record = self._insert(outbound_messages)
+        self._record = storage.Change(engine, record)
+        self._record_sent = storage.Change(engine, record.on_conflict_do_update(  # a status callback may come first
+            index_elements=["provider_id"], set_={"user_key": record.excluded.user_key, "kind": record.excluded.kind}))
 
     async def sent(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
                    detail: str | None = None) -> None:
@@ -123,7 +124,7 @@ class DeliveryLog:
             now = self.clock.now()
             values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
                           detail=detail, created_at=now, updated_at=now)
-            await conn.execute(self._record if provider_id is None else self._record_sent, values)
+            await (self._record if provider_id is None else self._record_sent).run(conn, values)
 
         return write
 
