@@ -10,6 +10,14 @@ import sqlalchemy as sa
 from storage import make_engine, reads
 
 
+@pytest.fixture
+async def file_engine(tmp_path):
+    """An engine on a fresh SQLite file (the direct paths of storage.direct are taken only for a file)."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    yield engine
+    await engine.dispose()
+
+
 async def test_a_read_does_not_wait_for_a_write_under_way(tmp_path):
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", connect_args={"timeout": 5})
     try:
@@ -165,43 +173,37 @@ def _rows_in_database_file(path) -> int:
         conn.close()
 
 
-async def test_the_write_ahead_log_reaches_the_database_file_without_a_commit_copying_it(tmp_path):
+async def _until_in_the_database_file(path, rows: int) -> None:
+    """Wait (at most 10 s) until the database file itself holds `rows` rows: the checkpoint thread copies the log
+    into it within a second or so."""
+    async with asyncio.timeout(10):
+        while _rows_in_database_file(path) < rows:
+            await asyncio.sleep(0.05)
+
+
+async def test_the_write_ahead_log_reaches_the_database_file_without_a_commit_copying_it(file_engine, tmp_path):
     from storage.checkpoint import BACKSTOP_PAGES
 
-    path = tmp_path / "x.db"
-    engine = make_engine(f"sqlite+aiosqlite:///{path}")
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
-            # a commit copies the log into the file only past the backstop, far beyond these few pages
-            assert (await conn.exec_driver_sql("PRAGMA wal_autocheckpoint")).scalar_one() == BACKSTOP_PAGES
-        for n in range(50):
-            async with engine.begin() as conn:
-                await conn.execute(sa.text("INSERT INTO visits VALUES (:n)"), {"n": n})
-        async with asyncio.timeout(10):  # the checkpoint thread copies them within a second or so
-            while _rows_in_database_file(path) < 50:
-                await asyncio.sleep(0.05)
-    finally:
-        await engine.dispose()
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+        # a commit copies the log into the file only past the backstop, far beyond these few pages
+        assert (await conn.exec_driver_sql("PRAGMA wal_autocheckpoint")).scalar_one() == BACKSTOP_PAGES
+    for n in range(50):
+        async with file_engine.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO visits VALUES (:n)"), {"n": n})
+    await _until_in_the_database_file(tmp_path / "x.db", 50)
 
 
-async def test_an_engine_used_again_after_dispose_gets_its_checkpoints_back(tmp_path):
-    path = tmp_path / "x.db"
-    engine = make_engine(f"sqlite+aiosqlite:///{path}")
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
-        await engine.dispose()
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
-        async with asyncio.timeout(10):
-            while _rows_in_database_file(path) < 1:
-                await asyncio.sleep(0.05)
-    finally:
-        await engine.dispose()
+async def test_an_engine_used_again_after_dispose_gets_its_checkpoints_back(file_engine, tmp_path):
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+    await file_engine.dispose()
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+    await _until_in_the_database_file(tmp_path / "x.db", 1)
 
 
-async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(tmp_path):
+async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(file_engine):
     """storage.Query runs on SQLite's driver for a file: the same rows, aware UTC times, None kept, counts."""
     from datetime import UTC, datetime, timedelta, timezone
 
@@ -211,48 +213,37 @@ async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(tmp_path):
     visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True), sa.Column("who", sa.Text),
                       sa.Column("at", UTCDateTime(), nullable=True))
     berlin_noon = datetime(2026, 12, 3, 12, 0, tzinfo=timezone(timedelta(hours=1)))
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
-            await conn.execute(sa.insert(visits), [{"n": 1, "who": "Anna", "at": berlin_noon},
-                                                   {"n": 2, "who": None, "at": None}])
-        query = sa.select(visits.c.n, visits.c.who, visits.c.at).where(visits.c.n <= sa.bindparam("upto"))
-        async with reads(engine).connect() as conn:
-            expected = (await conn.execute(query, {"upto": 2})).all()
-        rows = await Query(engine, query.order_by(visits.c.n)).all({"upto": 2})
-        assert [tuple(r) for r in rows] == [tuple(r) for r in expected]
-        assert rows[0].at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC) and rows[0].at.tzinfo is UTC
-        assert rows[0]._mapping == {"n": 1, "who": "Anna", "at": rows[0].at} and rows[1].who is None
-        before = Query(engine, sa.select(sa.func.count()).select_from(visits).where(visits.c.at < sa.bindparam("t")))
-        assert await before.scalar({"t": berlin_noon + timedelta(minutes=1)}) == 1
-        assert await Query(engine, query).first({"upto": 0}) is None
-        # an IN list changes the statement's text with each call: that one goes through SQLAlchemy
-        listed = Query(engine, sa.select(visits.c.n).where(visits.c.who.in_(["Anna", "Ben"])))
-        assert [r.n for r in await listed.all()] == [1]
-    finally:
-        await engine.dispose()
+    engine = file_engine
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(sa.insert(visits), [{"n": 1, "who": "Anna", "at": berlin_noon},
+                                               {"n": 2, "who": None, "at": None}])
+    query = sa.select(visits.c.n, visits.c.who, visits.c.at).where(visits.c.n <= sa.bindparam("upto"))
+    async with reads(engine).connect() as conn:
+        expected = (await conn.execute(query, {"upto": 2})).all()
+    rows = await Query(engine, query.order_by(visits.c.n)).all({"upto": 2})
+    assert [tuple(r) for r in rows] == [tuple(r) for r in expected]
+    assert rows[0].at == datetime(2026, 12, 3, 11, 0, tzinfo=UTC) and rows[0].at.tzinfo is UTC
+    assert rows[0]._mapping == {"n": 1, "who": "Anna", "at": rows[0].at} and rows[1].who is None
+    before = Query(engine, sa.select(sa.func.count()).select_from(visits).where(visits.c.at < sa.bindparam("t")))
+    assert await before.scalar({"t": berlin_noon + timedelta(minutes=1)}) == 1
+    assert await Query(engine, query).first({"upto": 0}) is None
+    # an IN list changes the statement's text with each call: that one goes through SQLAlchemy
+    listed = Query(engine, sa.select(visits.c.n).where(visits.c.who.in_(["Anna", "Ben"])))
+    assert [r.n for r in await listed.all()] == [1]
 
 
-async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_what_was_asked(tmp_path):
+async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_what_was_asked(file_engine):
     from storage import Query
 
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("CREATE TABLE visits (who TEXT)"))
-        gone = sa.table("visits", sa.column("who"))
-        query = Query(engine, sa.select(gone.c.who).where(gone.c.who == sa.bindparam("who")))
-        async with engine.begin() as conn:
-            await conn.execute(sa.text("DROP TABLE visits"))
-        with pytest.raises(sa.exc.OperationalError, match="no such table") as failed:
-            await query.all({"who": "Anna Schmidt"})
-        assert "Anna Schmidt" not in str(failed.value)
-    finally:
-        await engine.dispose()
+    gone = sa.table("visits", sa.column("who"))
+    query = Query(file_engine, sa.select(gone.c.who).where(gone.c.who == sa.bindparam("who")))  # no such table
+    with pytest.raises(sa.exc.OperationalError, match="no such table") as failed:
+        await query.all({"who": "Anna Schmidt"})
+    assert "Anna Schmidt" not in str(failed.value)
 
 
-async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(tmp_path):
+async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(file_engine):
     """storage.Change on a SQLite file: RETURNING rows, an upsert's conflict, and an error that rolls back everything
     the transaction wrote (reported as SQLAlchemy's IntegrityError)."""
     from storage import Change, insert_for
@@ -261,25 +252,22 @@ async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sq
     visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
                       sa.Column("who", sa.Text, unique=True, nullable=False),
                       sa.Column("kind", sa.Text, nullable=False, default="walk-in"))  # a default SQLAlchemy fills in
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
-    try:
+    engine = file_engine
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    add = Change(engine, insert_for(engine)(visits).on_conflict_do_nothing(index_elements=["who"])
+                 .returning(visits.c.n, visits.c.who))
+    async with engine.begin() as conn:
+        added = await add.run(conn, [{"who": "Anna", "kind": "booked"}, {"who": "Ben", "kind": "booked"},
+                                     {"who": "Anna", "kind": "booked"}])
+    assert [(r.n, r.who) for r in added] == [(1, "Anna"), (2, "Ben")]  # the repeated one returns nothing
+    plain = Change(engine, sa.insert(visits))
+    with pytest.raises(sa.exc.IntegrityError):
         async with engine.begin() as conn:
-            await conn.run_sync(metadata.create_all)
-        add = Change(engine, insert_for(engine)(visits).on_conflict_do_nothing(index_elements=["who"])
-                     .returning(visits.c.n, visits.c.who))
-        async with engine.begin() as conn:
-            added = await add.run(conn, [{"who": "Anna", "kind": "booked"}, {"who": "Ben", "kind": "booked"},
-                                         {"who": "Anna", "kind": "booked"}])
-        assert [(r.n, r.who) for r in added] == [(1, "Anna"), (2, "Ben")]  # the repeated one returns nothing
-        plain = Change(engine, sa.insert(visits))
-        with pytest.raises(sa.exc.IntegrityError):
-            async with engine.begin() as conn:
-                await plain.run(conn, {"who": "Cleo", "kind": "booked"})
-                await plain.run(conn, {"who": "Ben", "kind": "booked"})  # taken: the whole transaction goes
-        async with engine.begin() as conn:
-            await plain.run(conn, {"who": "Dana"})  # without `kind`: SQLAlchemy's default applies
-        async with reads(engine).connect() as conn:
-            rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
-        assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]
-    finally:
-        await engine.dispose()
+            await plain.run(conn, {"who": "Cleo", "kind": "booked"})
+            await plain.run(conn, {"who": "Ben", "kind": "booked"})  # taken: the whole transaction goes
+    async with engine.begin() as conn:
+        await plain.run(conn, {"who": "Dana"})  # without `kind`: SQLAlchemy's default applies
+    async with reads(engine).connect() as conn:
+        rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
+    assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]

@@ -321,8 +321,9 @@ async def test_a_tick_with_hundreds_of_customers_to_nudge_lets_another_customer_
     clock = VirtualClock(MONDAY_9)
     app, phone, sched = await make(sqlite_engine, clock)
     await sched.tick()
-    for n in range(210):
-        await app.dialogue.handle(Inbound("telegram", str(4000 + n), text="I'd like a beard trim", lang="en"))
+    customers = [str(4000 + n) for n in range(210)]
+    await asyncio.gather(*(app.dialogue.handle(Inbound("telegram", user, text="beard trim please", lang="en"))
+                           for user in customers))  # each left mid-booking
     clock.set(clock.now() + timedelta(seconds=5))
     tick = asyncio.create_task(sched.tick())  # reads 210 conversations and plans a nudge for each
     answered_meanwhile = 0
@@ -332,7 +333,7 @@ async def test_a_tick_with_hundreds_of_customers_to_nudge_lets_another_customer_
         await asyncio.sleep(0)
     assert answered_meanwhile >= 4  # the tick pauses after each hundred conversations read and planned
     await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
-    assert sorted(user for kind, user, *_ in phone.got) == [str(4000 + n) for n in range(210)]
+    assert sorted(user for kind, user, *_ in phone.got) == customers
 
 
 WAIT = 10  # seconds a test waits for a send it expects before failing (instead of hanging)
