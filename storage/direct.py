@@ -116,7 +116,9 @@ class Change:
         many = [params] if isinstance(params, Mapping) else list(params)
         if not many:
             return []
-        plan = self._plan(frozenset(many[0])) if self._direct else None
+        # a connection with no transaction begun goes through SQLAlchemy, which begins one (the driver would
+        # commit the statement on its own at once)
+        plan = self._plan(frozenset(many[0])) if self._direct and conn.in_transaction() else None
         if plan is None or any(frozenset(p) != plan.keys for p in many):
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []

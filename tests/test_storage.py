@@ -271,3 +271,17 @@ async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sq
     async with reads(engine).connect() as conn:
         rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
     assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]
+
+
+async def test_a_prepared_change_on_a_connection_without_a_transaction_gets_one(file_engine):
+    """A change run before anything began a transaction joins the one SQLAlchemy begins, so a rollback takes it."""
+    from storage import Change
+
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE visits (who TEXT)"))
+    add = Change(file_engine, sa.insert(sa.table("visits", sa.column("who"))))
+    async with file_engine.connect() as conn:
+        await add.run(conn, {"who": "Anna"})
+        await conn.rollback()
+    async with reads(file_engine).connect() as conn:
+        assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 0
