@@ -23,6 +23,8 @@ import argparse
 import asyncio
 import sys
 
+import aiohttp
+
 from fake_telegram import FakeTelegram
 from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
 
@@ -105,7 +107,11 @@ async def main() -> int:
                 print("no such button", flush=True)
                 continue
         elif command == "wa":
-            status, _, _ = await twilio.send(WA_USER, text)
+            try:
+                status, _, _ = await twilio.send(WA_USER, text)
+            except aiohttp.ClientConnectionError:
+                print(f"the bot is not listening at {twilio.webhook_url} (start it first)", flush=True)
+                continue
             if status != 200:
                 print(f"the bot answered Twilio's webhook with HTTP {status}", flush=True)
         elif command == "sleep":
