@@ -159,7 +159,7 @@ class ReminderStore(LeasedRows):
     async def plan_nudges(self, wanted: Sequence[tuple[str, Planned]], settled: Sequence[str], now: datetime) -> None:
         """One planned nudge per customer in `wanted` (replacing one for an earlier silence); none for `settled`.
 
-        A few hundred customers at a time, each lot in a transaction of its own with a pause between them: on
+        A hundred customers at a time, each lot in a transaction of its own with a pause between them: on
         SQLite a transaction runs on the event loop's thread, and one for a busy tick's thousand conversations
         would hold up every turn (and the write lock) for its whole length."""
         r = reminders.c

@@ -11,5 +11,5 @@ from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
 from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, commit, committed, writing
 
-__all__ = ["MIGRATION_LOCK", "AfterCommit", "Change", "Query", "alone", "UTCDateTime", "Write", "commit", "committed", "greatest", "insert_for",
-           "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]
+__all__ = ["MIGRATION_LOCK", "AfterCommit", "Change", "Query", "UTCDateTime", "Write", "alone", "commit", "committed",
+           "greatest", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]

@@ -5,8 +5,8 @@ event loop's thread (`storage.inline`) that commit stops every conversation for 
 15-20 ms stalls under load (bench/RESULTS.md, "turns"). Here a thread with a connection of its own runs a
 PASSIVE checkpoint every `EVERY_S` seconds while the database is written (every `IDLE_EVERY_S` while it is
 not): it neither waits for nor blocks the writer or a reader, and SQLite's calls release the GIL while they
-copy and sync. The writer keeps its own automatic checkpoint
-as a backstop at `BACKSTOP_PAGES`, for a WAL that grows faster than the thread copies it.
+copy and sync. The writer keeps its own automatic checkpoint as a backstop at `BACKSTOP_PAGES`, for a WAL
+that grows faster than the thread copies it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import logging
 import sqlite3
 import threading
 from typing import Any
+
+from .inline import open_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ class Checkpointer:
 
     def __init__(self, database: str, options: dict[str, Any]) -> None:
         self.database = database
-        self.uri = bool(options.get("uri", False))
+        self.options = options
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -68,8 +70,7 @@ class Checkpointer:
     def _run(self) -> None:
         stopped = self._stopped  # this thread's own: a later start gets a new one
         try:
-            conn = sqlite3.connect(self.database, uri=self.uri, timeout=0, isolation_level=None,
-                                   check_same_thread=False)
+            conn = open_sqlite(self.database, self.options)
         except sqlite3.Error as exc:  # the writer's backstop still checkpoints
             log.warning("SQLite checkpoints stay with the writer: %s", exc)
             return

@@ -39,14 +39,13 @@ class _ReadConnection:
 
     def __init__(self, database: str, options: Mapping[str, Any], patience: float) -> None:
         self.database = database
-        self.uri = bool(options.get("uri", False))
+        self.options = options
         self.patience = patience
         self._conn: inline.Connection | None = None
 
     def get(self) -> inline.Connection:
         if self._conn is None:
-            raw = sqlite3.connect(self.database, uri=self.uri, timeout=0, isolation_level=None,
-                                  check_same_thread=False)
+            raw = inline.open_sqlite(self.database, self.options)
             raw.execute("PRAGMA query_only = ON")
             self._conn = inline.Connection(raw, self.patience)
         return self._conn
@@ -136,7 +135,8 @@ class Change:
 
 
 class _Plan:
-    """A SELECT compiled once for the engine's SQLite dialect: its text, and how to bind and read each value."""
+    """A statement compiled once for the engine's SQLite dialect (a DML one for the set of columns `keys`): its
+    text, and how to bind and read each value."""
 
     def __init__(self, engine: AsyncEngine, statement: Any, keys: frozenset[str] | None = None) -> None:
         dialect = engine.sync_engine.dialect

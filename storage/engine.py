@@ -97,7 +97,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     checkpointer = Checkpointer(database, options)
     _checkpointers[engine.sync_engine] = checkpointer
     weakref.finalize(engine.sync_engine, checkpointer.stop_soon)  # an engine dropped without dispose()
-    direct.register(engine, database, options, patience)  # the hot reads, straight on the driver
+    direct.register(engine, database, options, patience)  # the statements every turn runs, straight on the driver
     _serialize_sqlite_writers(engine, wal=True, checkpointer=checkpointer)
     reader = create_async_engine(url, **kwargs)
     _serialize_sqlite_writers(reader, wal=True, read_only=True)

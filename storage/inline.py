@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 SQLITE_BUSY = 5
@@ -159,12 +159,17 @@ def begin_now(connection: Any, statement: str) -> bool:
     return True
 
 
+def open_sqlite(database: str, options: Mapping[str, Any]) -> sqlite3.Connection:
+    """`database` opened with the dialect's `options` (uri, ...), without SQLite's busy handler (which would stop
+    the event loop) and without the driver's own BEGIN, usable from any thread: how every connection of ours opens."""
+    return sqlite3.connect(database, **{**options, "timeout": 0, "isolation_level": None, "check_same_thread": False})
+
+
 def connector(database: str, options: dict[str, Any], patience: float) -> Callable[[], Awaitable[Connection]]:
-    """The `async_creator` for an engine: opens `database` with the dialect's `options` (uri, ...), without
-    SQLite's busy handler and without the driver's own BEGIN; waits for a busy database up to `patience` s."""
-    options = {**options, "timeout": 0, "isolation_level": None, "check_same_thread": False}
+    """The `async_creator` for an engine: opens `database` (`open_sqlite`); waits for a busy database up to
+    `patience` s."""
 
     async def connect() -> Connection:
-        return Connection(sqlite3.connect(database, **options), patience)
+        return Connection(open_sqlite(database, options), patience)
 
     return connect

@@ -85,8 +85,8 @@ class Outbox:
         self._new: dict[str, list[Outgoing]] = {}  # per customer: rows this process committed and has not handed out
         # built once: every turn adds, and every send settles, rows (the columns' values come with each run)
         c = outgoing_messages.c
-        self._add = storage.Change(engine, self._insert(outgoing_messages).on_conflict_do_nothing(index_elements=["key"])
-                                   .returning(c.id, c.key))
+        self._add = storage.Change(engine, self._insert(outgoing_messages)
+                                   .on_conflict_do_nothing(index_elements=["key"]).returning(c.id, c.key))
         self._settle = storage.Change(engine, sa.update(outgoing_messages).where(c.id == sa.bindparam("row")))
 
     def adding(self, user_key: str, cause: str, replies: Sequence[Reply], kind: str = "reply") -> storage.Write:

@@ -63,7 +63,8 @@ class Contacts:
         self._upserts = {column: storage.Change(engine, self._upsert_statement(column))
                          for column in ("last_inbound_at", "opted_out")}
         c = channel_contacts.c
-        self._get = storage.Query(engine, sa.select(c.last_inbound_at, c.opted_out).where(c.key == sa.bindparam("contact")))
+        self._get = storage.Query(engine, sa.select(c.last_inbound_at, c.opted_out)
+                                  .where(c.key == sa.bindparam("contact")))
 
     def _upsert_statement(self, column: str) -> Any:
         stmt = self._insert(channel_contacts)  # the columns' values come with each run
