@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .language import FUNCTION_WORDS
 from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS
@@ -49,6 +49,7 @@ class _Matcher:
             words = [umlaut_pattern(w) for w in key.split()]
             alts.append("(" + r"[\s-]*".join(words) + suffix + ")")
         self.rx = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])") if alts else None
+        self.needles = _needles(key for key, _ in entries)
         # single words long enough to fuzz safely: "colour"->"color", "sara"->"sarah", "harcut"
         self.fuzzy: dict[str, list[tuple[str, str]]] = {}
         for key, cid in sorted({(key.replace(" ", ""), cid) for key, cid in entries if len(key.replace(" ", "")) >= 4}):
@@ -76,27 +77,43 @@ class _Matcher:
 
     def exact(self, original: str, low: str) -> Match | None:
         """The first name said as written (one regex search), with the user's own words."""
+        if self.needles is not None and not any(needle in low for needle in self.needles):
+            return None  # most messages name no service: a few substring tests instead of the whole alternation
         m = self.rx.search(low) if self.rx is not None else None
         if m is None:
             return None
         return Match(self.ids[m.lastindex - 1], original[m.start():m.end()], m.start())
 
-    def fuzz(self, tokens: list[tuple[str, int]], allow: set[int] | None = None) -> Match | None:
-        if not self.fuzzy:
-            return None
+    def fuzz(self, tokens: list[tuple[str, int]], allow: set[int] | None = None, min_len: int = 0) -> Match | None:
+        """The first token of at least `min_len` letters (and in `allow`, when given), alone or run together
+        with the next one, that is a name misspelled."""
+        fuzzy = self.fuzzy
+        last = len(tokens) - 1
         for i, (tok, pos) in enumerate(tokens):
-            if allow is not None and i not in allow:
-                continue
-            candidates = [(tok, 1)]
-            if i + 1 < len(tokens):
-                candidates.append((tok + tokens[i + 1][0], 2))
-            for cand, width in candidates:
-                if len(cand) < 4 or cand in _COMMON:
-                    continue
-                cid = self._closest(cand)
-                if cid is not None:
-                    return Match(cid, "", pos)
+            if tok[0] not in fuzzy or len(tok) < min_len or allow is not None and i not in allow:
+                continue  # no name starts with the token's letter (the pair of words starts with it too)
+            for cand in (tok, tok + tokens[i + 1][0]) if i < last else (tok,):
+                if len(cand) >= 4 and cand not in _COMMON:
+                    cid = self._closest(cand)
+                    if cid is not None:
+                        return Match(cid, "", pos)
         return None
+
+
+_UMLAUTS = re.compile("[äöüß]")
+
+
+def _needles(keys: Iterable[str]) -> tuple[str, ...] | None:
+    """For each name, a piece of it that every match of the name contains as written: its longest run of
+    letters without an umlaut (the pattern also takes "ae", "a" for "ä"). None when a name has no such piece.
+    A piece that contains another is left out: the shorter one is in the text whenever the longer one is."""
+    pieces = set()
+    for key in keys:
+        piece = max((run for word in key.split() for run in _UMLAUTS.split(word.lower())), key=len, default="")
+        if not piece:
+            return None
+        pieces.add(piece)
+    return tuple(sorted(p for p in pieces if not any(q != p and q in p for q in pieces)))
 
 
 _MATCHERS: dict[int, tuple[Vocabulary, _Matcher, _Matcher]] = {}
@@ -131,8 +148,7 @@ def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = Fal
     tokens = _tokens(low)
     if not tokens or len(tokens) > 60:
         return None
-    allow = None if lenient else {i for i, (t, _) in enumerate(tokens) if len(t) >= 5}
-    fm = services.fuzz(tokens, allow)
+    fm = services.fuzz(tokens, min_len=0 if lenient else 5)
     if fm is None:
         return None
     return Match(fm.id, _word_at(original, fm.start, 2 if " " in original[fm.start:fm.start + 40] else 1), fm.start)
@@ -386,16 +402,17 @@ def any_staff(low: str) -> bool:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 _PHONE = re.compile(r"(?<![\w.:/-])(?:\+|00|\()?\d[\d ()/.-]{5,}\d(?![\w:])")
+_DIGIT = re.compile(r"\d")
 _NOT_PHONE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$|^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 
 
 def find_email(original: str) -> str | None:
-    m = _EMAIL.search(original)
+    m = _EMAIL.search(original) if "@" in original else None  # the pattern needs the "@": most messages have none
     return m.group(0).rstrip(".") if m else None
 
 
 def find_phone(original: str) -> str | None:
-    for m in _PHONE.finditer(original):
+    for m in _PHONE.finditer(original) if _DIGIT.search(original) else ():  # a quick look first: a number has digits
         raw = m.group(0).strip()
         digits = sum(c.isdigit() for c in raw)
         if digits < 7 or digits > 15 or _NOT_PHONE.match(raw):
