@@ -94,7 +94,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     has_digit = DIGIT.search(text) is not None
     holiday = not words.isdisjoint(HOLIDAY_NAMES) or (
         not words.isdisjoint(HOLIDAY_FIRST_WORDS) and not words.isdisjoint(HOLIDAY_TAILS))
-    soon = SOON_WORD.search(text) is not None
+    soon = "möglich" in text and SOON_WORD.search(text) is not None  # each of the words has it
     if not has_digit and not holiday and words.isdisjoint(GATE_ANY) and not soon:
         return When(unclear=unclear_day) if unclear_day else NOTHING
     tz = now.tzinfo

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date as Date
 from typing import Callable
 
-from .vocabulary import MASK
+from .vocabulary import MASK, Lazy, case_sensitive, plain
 
 
 @dataclass
@@ -60,9 +60,12 @@ class Scan:
         self.minutes_ahead: int | None = None
         self.minutes_long: int | None = None  # "for 30 minutes": how long, from the clock time said
         self.exact_pass = False  # set while the calendar-date pass runs
+        self.plain = plain(text)  # no capitals: the passes may use their faster case-sensitive patterns
 
-    def take(self, rx: re.Pattern[str], fn: Callable[[re.Match[str]], bool | None]) -> None:
+    def take(self, rx: re.Pattern[str] | Lazy, fn: Callable[[re.Match[str]], bool | None]) -> None:
         """Run `fn` on every match; mask the match when `fn` accepts it."""
+        if self.plain:  # masking keeps the text plain: the mask is all it writes
+            rx = case_sensitive(rx)
         spans = []
         for m in rx.finditer(self.w):
             if fn(m) is not False:
