@@ -181,8 +181,8 @@ def _repaired(match: re.Match[str]) -> str:
 
 def repair_typos(text: str) -> str:
     """Replace misspelled key words in an already `clean` text."""
-    get = _REPAIRED.get
-    if all(get(t) == t for t in _TOKEN.findall(text)):
+    tokens = _TOKEN.findall(text)
+    if list(map(_REPAIRED.get, tokens)) == tokens:
         return text  # every word already known to be fine
     return _TOKEN.sub(_repaired, text)
 
@@ -201,12 +201,19 @@ _DAY_ABBR = {
     "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag", "sa": "samstag",
     "so": "sonntag",
 }
-_CUED_ABBR = r"mon|sat|sun|mo|di|mi|do|fr|sa|so"
+_CUED_ABBR = "|".join(_DAY_ABBR)
 _DAY_CUE = r"on|next|this|by|until|till|am|nächsten|naechsten|kommenden|diesen|dieser|ab|bis|jeden|nächster|naechster"
 _ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_CUED_ABBR})\.? (?=(?:um |at |gegen |ab )?\d)")
 
 
+# Every match has a space before the abbreviation, or a digit after it: most messages have neither.
+_SPACE_ABBR = tuple(" " + abbr for abbr in _DAY_ABBR)
+_DIGIT = re.compile(r"\d")
+
+
 def _expand_days(text: str) -> str:
+    if not any(s in text for s in _SPACE_ABBR) and _DIGIT.search(text) is None:
+        return text
     return _ABBR_CUED.sub(
         lambda m: f"{m.group(1)} {_DAY_ABBR[m.group(2)]}" if m.group(1) else f"{_DAY_ABBR[m.group(3)]} ", text)
 
@@ -218,7 +225,9 @@ def normalize(text: str) -> tuple[str, str]:
     if "tag" in n or "mittwoch" in n or "morgen" in n or "heute" in n or "sonnabend" in n:
         n = _DAY_PART_COMPOUND.sub(r"\1 \2", n)  # "Dienstagnachmittag" -> "dienstag nachmittag"
     n = _expand_days(n)
-    return c, _SPACES.sub(" ", n).strip()
+    if "  " in n or not (n.isascii() and n.isprintable()):  # else a single " " is the only white space there is
+        n = _SPACES.sub(" ", n)
+    return c, n.strip()
 
 
 def umlaut_pattern(word: str) -> str:
