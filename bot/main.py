@@ -27,6 +27,7 @@ import intents
 from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business, self_check
 from booking_client.journal import JournaledBackend
 from booking_client.local import migrate as migrate_engine
+import storage
 from storage import make_engine
 
 from . import inbox as inbox_module
@@ -89,6 +90,7 @@ class App:
 
     async def aclose(self) -> None:
         await self.backend.aclose()
+        await storage.idle(self.engine)  # a batch of writes under way ends before its connection closes
         await self.engine.dispose()
 
 

@@ -112,12 +112,22 @@ class ConversationStore:
     async def save(self, key: str, state: State, now: datetime, also: Iterable[storage.Write] = ()) -> None:
         """The state, and what happened to its handoff this turn (`state.handoff_log`), in one transaction;
         `also`: other components' writes that belong to the same turn (its replies, its message handled)."""
-        async with self._engine.begin() as conn:
-            after = await storage.writing(conn, also)
+        await storage.commit(self._engine, [*also, self._saving(key, state, now)])
+
+    def _saving(self, key: str, state: State, now: datetime) -> storage.Write:
+        # what the handoff part changes in `state` is put back first: a write may run again after a rollback
+        log, handoff = list(state.handoff_log), state.handoff
+        handoff_id = handoff.id if handoff is not None else None
+
+        async def write(conn: AsyncConnection) -> None:
+            state.handoff_log, state.handoff = list(log), handoff
+            if handoff is not None:
+                handoff.id = handoff_id
             await self._write_handoff(conn, key, state, now)
             await self._save.run(conn, {"key": key, "state": state.model_dump_json(), "updated_at": now,
                                         "flow": state.flow})
-        storage.committed(after)
+
+        return write
 
     async def _write_handoff(self, conn: AsyncConnection, key: str, state: State, now: datetime) -> None:
         log, state.handoff_log = state.handoff_log, []

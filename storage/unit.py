@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 AfterCommit = Callable[[], None]
 """What a component does once its rows are committed (e.g. keep them in memory), never before."""
 
 Write = Callable[[AsyncConnection], Awaitable[AfterCommit | None]]
 """A component's part of a shared transaction: its own statements, on the connection it is handed; it may
-return what to do once the transaction has committed."""
+return what to do once the transaction has committed. It may be run again after a rollback (`storage.group`),
+so it changes nothing outside the transaction before then."""
 
 
 async def writing(conn: AsyncConnection, writes: Iterable[Write]) -> list[AfterCommit]:
@@ -28,10 +29,3 @@ def committed(after: Iterable[AfterCommit]) -> None:
     """The transaction committed: do what the writes asked for."""
     for then in after:
         then()
-
-
-async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
-    """Run every write in one transaction: all of them happen, or none."""
-    async with engine.begin() as conn:
-        after = await writing(conn, writes)
-    committed(after)

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from storage import make_engine, reads
+from storage import commit, make_engine, reads
 
 
 @pytest.fixture
@@ -285,3 +285,84 @@ async def test_a_prepared_change_on_a_connection_without_a_transaction_gets_one(
         await conn.rollback()
     async with reads(file_engine).connect() as conn:
         assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 0
+
+
+# --- group commit: writes of callers that commit at the same moment share one transaction ----------------
+
+_visits = sa.Table("group_visits", sa.MetaData(), sa.Column("customer", sa.String, primary_key=True))
+
+
+@pytest.fixture
+async def writer(db_engine):
+    """Each database in turn (a SQLite file, a PostgreSQL schema of its own), with the visits table."""
+    async with db_engine.begin() as conn:
+        await conn.run_sync(_visits.metadata.create_all)
+    return db_engine
+
+
+def _visit(customer: str, done: list[str] | None = None):
+    """A write that records a visit and, once committed, notes it in `done`."""
+
+    async def write(conn):
+        await conn.execute(_visits.insert().values(customer=customer))
+        return None if done is None else (lambda: done.append(customer))
+
+    return write
+
+
+async def _visitors(engine) -> set[str]:
+    async with reads(engine).connect() as conn:
+        return set((await conn.execute(sa.select(_visits.c.customer))).scalars())
+
+
+async def test_callers_committing_together_share_a_transaction_and_each_returns_once_its_rows_are_in(writer):
+    commits = []
+
+    def committed(conn) -> None:
+        commits.append(conn)
+
+    sa.event.listen(writer.sync_engine, "commit", committed)
+    done: list[str] = []
+
+    async def one(customer: str) -> set[str]:
+        await commit(writer, [_visit(customer, done)])
+        return await _visitors(writer)  # what a reader sees the moment the caller hears "committed"
+
+    try:
+        seen = await asyncio.gather(*(one(f"c{n}") for n in range(20)))
+    finally:
+        sa.event.remove(writer.sync_engine, "commit", committed)
+    assert all(f"c{n}" in seen[n] for n in range(20))
+    assert sorted(done) == sorted(f"c{n}" for n in range(20))  # every caller's after-commit ran
+    assert len(commits) == 1
+
+
+async def test_a_caller_whose_writes_fail_does_not_take_the_others_with_it(writer):
+    done: list[str] = []
+    await commit(writer, [_visit("anna")])
+    results = await asyncio.gather(commit(writer, [_visit("ben", done)]),
+                                   commit(writer, [_visit("carla", done), _visit("anna", done)]),  # anna is there
+                                   commit(writer, [_visit("dora", done)]), return_exceptions=True)
+    assert results[0] is None and results[2] is None
+    assert isinstance(results[1], sa.exc.IntegrityError)
+    assert await _visitors(writer) == {"anna", "ben", "dora"}  # carla's visit went with her failed transaction
+    assert sorted(done) == ["ben", "dora"]
+
+
+async def test_a_caller_that_goes_away_before_its_batch_begins_writes_nothing(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_visits.metadata.create_all)
+        async with engine.begin():  # the one writer is busy: the batch waits for it
+            first = asyncio.ensure_future(commit(engine, [_visit("anna")]))
+            second = asyncio.ensure_future(commit(engine, [_visit("ben")]))
+            for _ in range(3):
+                await asyncio.sleep(0)
+            second.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await second
+        await first
+        assert await _visitors(engine) == {"anna"}
+    finally:
+        await engine.dispose()

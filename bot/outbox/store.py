@@ -142,10 +142,10 @@ class Outbox:
         self._fresh.discard(item.key)
         values = {"row": item.id, "status": "failed" if failed else "sent", "sent_ref": ref,
                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
-        async with self.engine.begin() as conn:
+        async def write(conn: AsyncConnection) -> None:
             await self._settle.run(conn, values)
-            after = await storage.writing(conn, also)
-        storage.committed(after)
+
+        await storage.commit(self.engine, [write, *also])
 
     def tried(self, item: Outgoing) -> None:
         """A send of `item` has begun: from now on it may have gone out."""
