@@ -71,7 +71,9 @@ TRIGGERED_AT = lazy_rx(TRIGGERED.pattern.replace(r"\b(?P<trig>", r"(?<![\w@])(?=
 PART_NUMBER = rx(
     rf"\b(?P<part>{PART})\s+(?:at\s+|um\s+|around\s+|gegen\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\b(?![.:]\d)(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage))"
     rf"|\b(?P<h2>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m2>[0-5]\d))?\s+(?:in the|in der|am|at|this|heute|in)?\s*(?P<part2>{PART})\b")
-AFTER_DATE = rx(rf"{MASK}+\s*,?\s*(?:at\s+|um\s+)?(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?![\d.:/])(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage|people|personen))")
+# A match takes a run of the mask whole (what follows it is never the mask), so it only starts where a run does
+# and never gives any back: without the lookbehind and the possessive "++", a run of n masked characters cost n².
+AFTER_DATE = rx(rf"(?<!{MASK}){MASK}++\s*,?\s*(?:at\s+|um\s+)?(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?![\d.:/])(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage|people|personen))")
 PART_ALONE = rx(rf"\b(?:in the\s+|am\s+|in der\s+|the\s+|this\s+|at\s+|zur\s+)?({PART})\b")
 BARE_TIME = rx(rf"^\s*(?:{AT}\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\s*[.!?]*\s*$")
 
