@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .language import FUNCTION_WORDS
-from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS
+from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS, any_of
 from .normalize import clean, umlaut_pattern
 from .party import find_party  # noqa: F401  (how many people: read with the other entities)
 from .types import Vocabulary
@@ -77,7 +77,7 @@ class _Matcher:
 
     def exact(self, original: str, low: str) -> Match | None:
         """The first name said as written (one regex search), with the user's own words."""
-        if self.needles is not None and not any(needle in low for needle in self.needles):
+        if self.needles is not None and self.needles.search(low) is None:
             return None  # most messages name no service: a few substring tests instead of the whole alternation
         m = self.rx.search(low) if self.rx is not None else None
         if m is None:
@@ -103,7 +103,7 @@ class _Matcher:
 _UMLAUTS = re.compile("[äöüß]")
 
 
-def _needles(keys: Iterable[str]) -> tuple[str, ...] | None:
+def _needles(keys: Iterable[str]) -> re.Pattern[str] | None:
     """For each name, a piece of it that every match of the name contains as written: its longest run of
     letters without an umlaut (the pattern also takes "ae", "a" for "ä"). None when a name has no such piece.
     A piece that contains another is left out: the shorter one is in the text whenever the longer one is."""
@@ -113,7 +113,7 @@ def _needles(keys: Iterable[str]) -> tuple[str, ...] | None:
         if not piece:
             return None
         pieces.add(piece)
-    return tuple(sorted(p for p in pieces if not any(q != p and q in p for q in pieces)))
+    return any_of(sorted(p for p in pieces if not any(q != p and q in p for q in pieces)))
 
 
 _MATCHERS: dict[int, tuple[Vocabulary, _Matcher, _Matcher]] = {}
@@ -394,8 +394,13 @@ _ANY_STAFF = re.compile(
     r"|ist mir egal|mir egal|first available|whoever is (?:free|available))\b")
 
 
+# Every phrase above has one of these: a few substring tests spare most messages the search.
+_ANY_STAFF_PIECES = any_of(("any", "whoever", "no preference", "doesn", "does not", "don", "either ", "egal", "irgend",
+                            "beliebig", "keine pr", "wer ", "first available"))
+
+
 def any_staff(low: str) -> bool:
-    return _ANY_STAFF.search(low) is not None
+    return _ANY_STAFF_PIECES.search(low) is not None and _ANY_STAFF.search(low) is not None
 
 
 # --- contact details ---------------------------------------------------------------------------
@@ -431,14 +436,14 @@ _NAME_EXPLICIT = re.compile(
     r"(?i:\b(?:my name is|my name's|mein name ist|ich heiße|ich heisse|call me)\s+)"
     r"(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})")
 # Every cue of the two patterns above contains one of these.
-_NAME_CUES = ("name", "i am", "i'm", "im ", "this is", "call me", "ich hei", "hier ", "ich bin")
+_NAME_CUES = any_of(("name", "i am", "i'm", "im ", "this is", "call me", "ich hei", "hier ", "ich bin"))
 _BARE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3})\s*[.!]?\s*$")
 
 
 def find_name(original: str, expecting_name: bool) -> str | None:
     """The customer's own name: "I'm Anna Schmidt", "ich heiße ...", or a bare answer when asked."""
     low = original.lower()
-    cued = any(cue in low for cue in _NAME_CUES)
+    cued = _NAME_CUES.search(low) is not None
     for rx in (_NAME_EXPLICIT, _NAME_AFTER) if cued else ():
         m = rx.search(original)
         if m:

@@ -71,6 +71,12 @@ def alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
 
 
+def any_of(strings: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds any of `strings` as written, anywhere: the quick look before a costlier one. The
+    regex engine scans for their first letters in C, about twice as fast as testing the strings one by one."""
+    return re.compile("|".join(re.escape(s) for s in strings))
+
+
 def cue(*fragments: str) -> re.Pattern[str]:
     """Compile regex fragments into one word-bounded pattern, with umlaut spellings expanded.
 

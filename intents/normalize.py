@@ -207,12 +207,12 @@ _ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_CUED_ABBR})\.
 
 
 # Every match has a space before the abbreviation, or a digit after it: most messages have neither.
-_SPACE_ABBR = tuple(" " + abbr for abbr in _DAY_ABBR)
+_SPACE_ABBR = re.compile("|".join(" " + abbr for abbr in _DAY_ABBR))
 _DIGIT = re.compile(r"\d")
 
 
 def _expand_days(text: str) -> str:
-    if not any(s in text for s in _SPACE_ABBR) and _DIGIT.search(text) is None:
+    if _SPACE_ABBR.search(text) is None and _DIGIT.search(text) is None:
         return text
     return _ABBR_CUED.sub(
         lambda m: f"{m.group(1)} {_DAY_ABBR[m.group(2)]}" if m.group(1) else f"{_DAY_ABBR[m.group(3)]} ", text)

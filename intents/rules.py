@@ -56,6 +56,8 @@ _FOREIGN = cue(*lexicon.FOREIGN)
 _WORD = re.compile(r"[\wäöüß']+")
 _SALON_WORDS = (r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _APPT_WORD = cue(lexicon.APPT, *_SALON_WORDS)
+# Every negation _NEGATED_ACTION starts with has one of these (a substring test is cheaper than the search).
+_NEGATION_PIECES = lexicon.any_of(("not", "don", "didn", "never", "no need", "no longer", "nicht", "kein"))
 _NEGATED_ACTION = re.compile(
     r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
     r"(?:cancel|book|reschedule|move|make|schedule|set up|absagen|stornieren|buchen|verschieben|vereinbaren)\b"
@@ -154,15 +156,15 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     aff_lead = _AFFIRM_LEAD.match(n) is not None
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
     appt_context = _APPT_WORD.search(n) is not None or has_service
-    negated = _NEGATED_ACTION.search(n) is not None
+    negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
     if topic == "parking" and _ASKS.match(n):
         return "info"  # "is there a car park?": a question about this business, though "car" is another domain's word
     # "don't add the event, book the appointment": the event is off the table
-    rest = _DECLINED_OTHER.sub(" ", n) if any(noun in n for noun in _DECLINED_NOUNS) else n
+    rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
     if _OTHER_STRONG.search(rest):
         return "other"
-    booking_noun = any(stem in n for stem in _BOOKING_STEMS)
+    booking_noun = _BOOKING_STEM.search(n) is not None
     words = _WORD.findall(rest)
     if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n):
         return "cancel"  # "get rid of my 2 pm reservation", "the booking is no longer needed"
@@ -435,6 +437,7 @@ _PROVIDER_SEARCH = re.compile(
     r"\b(?:an?|some|any|good|new|nearby)\s+(?:\w+\s+)?(?:doctor|dentist|therapist|salon|practitioner|counselor|specialist|psychologist"
     r"|psychiatrist|dermatologist|gynecologist|ophthalmologist|ent|barber|stylist|hairdresser|clinic|place)s?\b")
 _DECLINED_NOUNS = ("event", "calendar", "taxi", "cab", "ride")
+_DECLINED_NOUN = lexicon.any_of(_DECLINED_NOUNS)
 _DECLINED_OTHER = re.compile(
     r"\b(?:don'?t|do not|not|skip(?:ping)?|no)\s+(?:[\w']+\s+){0,4}?(?:" + "|".join(_DECLINED_NOUNS) + r")s?\b")
 _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast", r"taxi", r"cab", r"uber", r"lyft", r"calendar", r"netflix", r"spotify",
@@ -496,6 +499,7 @@ _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
 # Cheap first look for the reservation rules below: all of them need one of these word stems.
 _BOOKING_STEMS = ("appoint", "appt", "book", "reserv", "visit", "session", "slot", "table", "termin", "buchung",
                   "sitzung")
+_BOOKING_STEM = lexicon.any_of(_BOOKING_STEMS)
 _RESERVED = r"(?:" + lexicon.APPT + r"|table(?: reservation)?|reserved)"
 _CANCEL_RESERVATION = re.compile(
     r"\b(?:cancel\w*|get rid of|trash|undo|nix|forget(?: about)?|abandon|repeal|scrap|void|revoke|release|unreserve"

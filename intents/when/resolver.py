@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS
+from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, any_of
 from .clock_passes import read_clocks, read_parts
 from .clock_patterns import BARE_TIME, MINUTE_WORDS
 from .combine import combine
@@ -59,7 +59,8 @@ GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
 GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
-NOISE_CUES = ("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option")
+NOISE_CUE = any_of(("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option"))
+PEOPLE_WORD = any_of(PEOPLE_WORDS)
 DAY_ABBREVIATIONS = {
     "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday", "thur": "thursday",
     "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
@@ -100,9 +101,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     tz = now.tzinfo
     today = now.date()
     s = Scan(text, today, lang)
-    if has_digit or any(cue in text for cue in NOISE_CUES):
+    if has_digit or NOISE_CUE.search(text):
         s.take(NOISE, lambda m: True)
-    if any(word in text for word in PEOPLE_WORDS):
+    if PEOPLE_WORD.search(text):
         s.take(PEOPLE, lambda m: True)
     if bare_number_is_time:
         m = BARE_TIME.match(s.w)
