@@ -74,6 +74,7 @@ class Query:
     def __init__(self, engine: AsyncEngine, statement: sa.Select[Any]) -> None:
         self.engine = engine
         self.statement = statement
+        self._reads = reads(engine)
         self._reader = _connections.get(engine.sync_engine)
         self._plan = _Plan(engine, statement) if self._reader is not None else None
         if self._plan is not None and not self._plan.usable:
@@ -82,7 +83,7 @@ class Query:
     async def all(self, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row."""
         if self._plan is None:
-            async with reads(self.engine).connect() as conn:
+            async with self._reads.connect() as conn:
                 return list((await conn.execute(self.statement, dict(params or {}))).all())
         assert self._reader is not None
         return await self._plan.run(self._reader.get(), params or {})

@@ -17,7 +17,14 @@ READ_ONLY = "booking_bot_read_only"
 def reads(engine: AsyncEngine) -> AsyncEngine:
     """The engine for transactions that only read. On a SQLite file: connections of their own that start
     without taking the write lock (and refuse to write), so a turn's reads never queue behind another
-    turn's writes; in memory: the one connection, without the write lock. On PostgreSQL: the engine itself."""
+    turn's writes; in memory: the one connection, without the write lock. On PostgreSQL: the engine itself, each
+    statement on its own (autocommit)."""
     sync = engine.sync_engine
     reader = read_engines.get(getattr(sync, "_proxied", sync))  # an engine with options shares its root's pools
-    return reader if reader is not None else engine.execution_options(**{READ_ONLY: True})
+    if reader is not None:
+        return reader
+    if engine.dialect.name == "postgresql":
+        # one statement, one round trip: without the BEGIN and ROLLBACK around it (under READ COMMITTED each
+        # statement of a transaction sees the database afresh anyway, so a read loses nothing by it)
+        return engine.execution_options(**{READ_ONLY: True}, isolation_level="AUTOCOMMIT")
+    return engine.execution_options(**{READ_ONLY: True})
