@@ -7,7 +7,7 @@ written around them (parts of the day, am/pm, "after"/"before" cues) in English 
 from __future__ import annotations
 
 import re
-from re import _constants, _parser  # to check a pattern's characters (`case_sensitive`)
+from re import _compiler, _constants, _parser  # to check a pattern's characters (`case_sensitive`)
 
 from ..lexicon import DE_MONTHS, EN_MONTHS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, alternation
 
@@ -45,10 +45,6 @@ AT = (r"(?:at|@|um|gegen|around|about|approx\.?|approximately|circa|ca\.?|(?<!lo
 MASK = "§"
 
 
-def rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 class Lazy:
     """A case-insensitive regex compiled on first use: patterns for rare forms cost no start-up time."""
 
@@ -80,6 +76,14 @@ def lazy_rx(pattern: str) -> Lazy:
     return Lazy(pattern)
 
 
+def rx(pattern: str) -> Lazy:
+    """A case-insensitive regex whose case-sensitive twin, which nearly every text is read with
+    (`case_sensitive`), is compiled now; the pattern itself is compiled where a text needs it."""
+    lazy = Lazy(pattern)
+    case_sensitive(lazy)
+    return lazy
+
+
 # --- the same patterns without IGNORECASE, for text that has no capitals ------------------------
 # The patterns ignore case, but the text they read is nearly always lower case already, and a
 # case-sensitive pattern runs two to five times faster. Where neither the text nor the pattern has a
@@ -102,10 +106,15 @@ def case_sensitive(pattern: re.Pattern[str] | Lazy) -> re.Pattern[str] | Lazy:
     """`pattern` compiled without IGNORECASE when that reads `plain` text exactly alike, else `pattern`."""
     hit = _CASE_SENSITIVE.get(id(pattern))
     if hit is None or hit[0] is not pattern:
-        compiled = pattern.compiled() if isinstance(pattern, Lazy) else pattern
-        same = not compiled.flags & re.IGNORECASE or not _folds(_parser.parse(compiled.pattern, compiled.flags))
-        hit = _CASE_SENSITIVE[id(pattern)] = (
-            pattern, re.compile(compiled.pattern, compiled.flags & ~re.IGNORECASE) if same else pattern)
+        # a Lazy one ignores case, and need not be compiled for that unless some text is not plain
+        source, flags = (pattern.pattern, re.IGNORECASE) if isinstance(pattern, Lazy) else (pattern.pattern, pattern.flags)
+        twin = pattern
+        if flags & re.IGNORECASE:
+            flags &= ~re.IGNORECASE
+            parsed = _parser.parse(source, flags)
+            if not _folds(parsed):
+                twin = _compiler.compile(parsed, flags)  # what re.compile does, but for the parse already done
+        hit = _CASE_SENSITIVE[id(pattern)] = (pattern, twin)
     return hit[1]
 
 
