@@ -154,11 +154,11 @@ def run_jsonl(stdin: IO[str], stdout: IO[str], vocabulary: Vocabulary | None = N
               default_tz: str | None = None, reader: Reader = read) -> int:
     """Read JSON lines from `stdin`, write one JSON line per non-blank input line. Returns 0."""
     vocabulary = vocabulary or Vocabulary()
-    dumps = json.dumps
+    dumps = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(..., ensure_ascii=False) builds per call
     for line in stdin:
         if not line.strip():
             continue
-        stdout.write(dumps(parse_line(line, vocabulary, default_tz, reader), ensure_ascii=False) + "\n")
+        stdout.write(dumps(parse_line(line, vocabulary, default_tz, reader)) + "\n")
         stdout.flush()
     return 0
 
