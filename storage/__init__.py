@@ -8,9 +8,9 @@ from .alone import alone
 from .direct import Change, Query
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
-from .group import commit, idle
+from .group import commit, idle, submit
 from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, committed, writing
 
 __all__ = ["MIGRATION_LOCK", "AfterCommit", "Change", "Query", "UTCDateTime", "Write", "alone", "commit", "committed",
-           "greatest", "idle", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "writing"]
+           "greatest", "idle", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "submit", "writing"]

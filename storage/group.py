@@ -44,12 +44,13 @@ class Group:
         self._waiting: list[_Caller] = []
         self._task: asyncio.Task[None] | None = None
 
+    def submit(self, writes: Iterable[Write]) -> asyncio.Future[None]:
+        """`commit` without waiting for it: the future ends once the writes are committed, or with their error."""
+        return self._add(writes).done
+
     async def commit(self, writes: Iterable[Write]) -> None:
         """Run `writes` in one transaction (shared with other callers'); return once it has committed."""
-        caller = _Caller(list(writes), asyncio.get_running_loop().create_future())
-        self._waiting.append(caller)
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="group-commit")
+        caller = self._add(writes)
         try:
             await asyncio.shield(caller.done)  # a caller that goes away does not take the others' batch with it
         except asyncio.CancelledError:
@@ -58,6 +59,13 @@ class Group:
             else:  # its batch goes on; nobody is left to hear how it ended
                 caller.done.add_done_callback(lambda done: done.cancelled() or done.exception())
             raise
+
+    def _add(self, writes: Iterable[Write]) -> _Caller:
+        caller = _Caller(list(writes), asyncio.get_running_loop().create_future())
+        self._waiting.append(caller)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="group-commit")
+        return caller
 
     async def idle(self) -> None:
         """Wait until every batch begun has ended (before the engine is disposed)."""
@@ -130,6 +138,11 @@ async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     """Run every write in one transaction: all of them happen, or none; the transaction may hold other
     callers' writes too (each caller's all or none)."""
     await group_of(engine).commit(writes)
+
+
+def submit(engine: AsyncEngine, writes: Iterable[Write]) -> asyncio.Future[None]:
+    """`commit` without waiting: the future ends once the writes are committed, or with their error."""
+    return group_of(engine).submit(writes)
 
 
 async def idle(engine: AsyncEngine) -> None:

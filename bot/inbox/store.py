@@ -119,23 +119,24 @@ class Inbox:
         self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
+        self._submitted = False  # an insert of the waiting rows is in the group commit's queue
         self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick
-        self._writer: asyncio.Task[None] | None = None
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
         """Store a new message durably; False if this (channel, message id) was seen before.
 
-        The webhook waits for this and nothing else. Messages arriving while an insert is under way
-        are written together in the next one (group commit): each caller is answered only once the
-        transaction holding its row has committed, so an acknowledged message is never lost. Where
-        the message stands in the customer's rate window is worked out when it is handled (`waiting_for`).
+        The webhook waits for this and nothing else. Messages arriving together are written in one
+        insert, in the transaction the turns finishing at that moment commit in too (`storage.group`):
+        each caller is answered only once the transaction holding its row has committed, so an
+        acknowledged message is never lost. Where the message stands in the customer's rate window is
+        worked out when it is handled (`waiting_for`).
         """
         row = {"channel": channel, "message_id": message_id, "user_key": user_key, "payload": json.dumps(payload),
                "status": "pending", "received_at": self.clock.now()}
         stored = asyncio.get_running_loop().create_future()
         self._waiting.append((row, stored))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_waiting(), name="inbox-group-commit")
+        if not self._submitted:
+            self._submit()
         new = await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
         if new:
             self._grew(1)
@@ -174,32 +175,49 @@ class Inbox:
         self._grew(pending)
         return pending
 
-    async def _write_waiting(self) -> None:
-        """Insert what is waiting, as many rows per transaction as arrived meanwhile, until none is left."""
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:GROUP_MAX], self._waiting[GROUP_MAX:]
-                try:
-                    new = await self._insert_rows([row for row, _ in batch])
-                except Exception as exc:  # the database refused: every caller of this batch hears it
-                    for _, stored in batch:
-                        if not stored.done():
-                            stored.set_exception(exc)
-                    continue
-                for row, stored in batch:
-                    ident = (row["channel"], row["message_id"])
-                    if ident in new and (kick := self._on_new.get(row["channel"])) is not None:
-                        kick(row["user_key"])  # even if the webhook that brought it stopped waiting
-                    if not stored.done():
-                        stored.set_result(ident in new)
-                    new.discard(ident)  # a second copy in the same batch was seen before
-        finally:
-            self._writer = None
+    def _submit(self) -> None:
+        """Queue one insert for the group commit; when it runs it takes the rows waiting by then (at most
+        `GROUP_MAX`: the rest go in an insert of their own), and if it runs again after a rollback, the same ones."""
+        taken: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []
 
-    async def _insert_rows(self, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        def take() -> None:
+            taken.extend(self._waiting[:GROUP_MAX])
+            del self._waiting[:len(taken)]
+            self._submitted = False
+            if self._waiting:
+                self._submit()
+
+        async def write(conn: AsyncConnection) -> storage.AfterCommit:
+            if not taken:
+                take()
+            new = await self._insert_rows(conn, [row for row, _ in taken])
+            return lambda: self._stored(taken, new)
+
+        def ended(done: asyncio.Future[None]) -> None:
+            if done.exception() is None:
+                return
+            if not taken:  # the transaction never began: the rows it was for hear why
+                take()
+            for _, stored in taken:  # the database refused: every caller of these rows hears it
+                if not stored.done():
+                    stored.set_exception(done.exception())
+
+        self._submitted = True
+        storage.submit(self.engine, [write]).add_done_callback(ended)
+
+    def _stored(self, rows: list[tuple[dict[str, Any], asyncio.Future[bool]]], new: set[tuple[str, str]]) -> None:
+        """The rows are committed: answer their callers, and hand the new ones to their channels' conveyors."""
+        for row, stored in rows:
+            ident = (row["channel"], row["message_id"])
+            if ident in new and (kick := self._on_new.get(row["channel"])) is not None:
+                kick(row["user_key"])  # even if the webhook that brought it stopped waiting
+            if not stored.done():
+                stored.set_result(ident in new)
+            new.discard(ident)  # a second copy in the same batch was seen before
+
+    async def _insert_rows(self, conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
         """Insert the rows not there yet; the (channel, message id) of those that were new."""
-        async with self.engine.begin() as conn:
-            return {(r.channel, r.message_id) for r in await self._record.run(conn, rows)}
+        return {(r.channel, r.message_id) for r in await self._record.run(conn, rows)}
 
     async def can_record(self) -> None:
         """Raises if a message could not be stored now (a database that is read-only, locked or gone): a row

@@ -32,9 +32,9 @@ async def test_messages_arriving_together_are_stored_together_each_answered_once
     inserts = []
     insert_rows = inbox._insert_rows
 
-    async def counted(rows):
+    async def counted(conn, rows):
         inserts.append(len(rows))
-        return await insert_rows(rows)
+        return await insert_rows(conn, rows)
 
     inbox._insert_rows = counted
     sids = [f"SM{n:04d}" for n in range(60)] + ["SM0007", "SM0030"]  # two redeliveries among them
@@ -54,7 +54,7 @@ async def test_when_the_database_refuses_every_waiting_webhook_hears_it(sqlite_e
     await migrate(sqlite_engine)
     inbox = Inbox(sqlite_engine, VirtualClock(START))
 
-    async def refused(rows):
+    async def refused(conn, rows):
         raise sa.exc.OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
 
     inbox._insert_rows = refused
@@ -199,3 +199,26 @@ async def test_a_flood_of_customers_waits_in_a_queue_not_as_a_task_each(sqlite_e
     assert sorted(handled) == sorted(f"whatsapp:+49151{n:04d}" for n in range(200))
     assert most <= 3, "never more workers than turns may run at once"
     assert conveyor.busy == 0
+
+
+async def test_messages_and_the_turns_finishing_with_them_share_one_transaction(db_engine):
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    await inbox.record("whatsapp", "SM0001", "whatsapp:+491511", {"body": "hi"})
+    entry = await inbox.next_for("whatsapp:+491511")
+    commits = []
+
+    def committed(conn) -> None:
+        commits.append(conn)
+
+    sa.event.listen(db_engine.sync_engine, "commit", committed)
+    try:  # a turn finishing while two new messages come in
+        stored = await asyncio.gather(inbox.record("whatsapp", "SM0002", "whatsapp:+491512", {"body": "hello"}),
+                                      storage.commit(db_engine, [inbox.finishing(entry)]),
+                                      inbox.record("whatsapp", "SM0003", "whatsapp:+491513", {"body": "hallo"}))
+    finally:
+        sa.event.remove(db_engine.sync_engine, "commit", committed)
+    assert stored == [True, None, True]
+    assert len(commits) == 1
+    assert await inbox.next_for("whatsapp:+491511") is None  # handled
+    assert (await inbox.next_for("whatsapp:+491513")).payload == {"body": "hallo"}
