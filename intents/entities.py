@@ -78,7 +78,7 @@ class _Matcher:
     def exact(self, original: str, low: str) -> Match | None:
         """The first name said as written (one regex search), with the user's own words."""
         if self.needles is not None and self.needles.search(low) is None:
-            return None  # most messages name no service: a few substring tests instead of the whole alternation
+            return None  # most messages name no service: a quick look for the pieces instead of the whole alternation
         m = self.rx.search(low) if self.rx is not None else None
         if m is None:
             return None
@@ -394,7 +394,7 @@ _ANY_STAFF = re.compile(
     r"|ist mir egal|mir egal|first available|whoever is (?:free|available))\b")
 
 
-# Every phrase above has one of these: a few substring tests spare most messages the search.
+# Every phrase above has one of these: one quick look for them spares most messages the search.
 _ANY_STAFF_PIECES = any_of(("any", "whoever", "no preference", "doesn", "does not", "don", "either ", "egal", "irgend",
                             "beliebig", "keine pr", "wer ", "first available"))
 

@@ -56,7 +56,7 @@ _FOREIGN = cue(*lexicon.FOREIGN)
 _WORD = re.compile(r"[\wäöüß']+")
 _SALON_WORDS = (r"haircut", r"hair", r"salon", r"friseur", r"frisör")
 _APPT_WORD = cue(lexicon.APPT, *_SALON_WORDS)
-# Every negation _NEGATED_ACTION starts with has one of these (a substring test is cheaper than the search).
+# Every negation _NEGATED_ACTION starts with has one of these (looking for them is cheaper than the search).
 _NEGATION_PIECES = lexicon.any_of(("not", "don", "didn", "never", "no need", "no longer", "nicht", "kein"))
 _NEGATED_ACTION = re.compile(
     r"\b(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)? (?:termin )?)\s+(?:[\w']+\s+){0,3}?"
