@@ -107,11 +107,11 @@ def case_sensitive(pattern: re.Pattern[str] | Lazy) -> re.Pattern[str] | Lazy:
     hit = _CASE_SENSITIVE.get(id(pattern))
     if hit is None or hit[0] is not pattern:
         # a Lazy one ignores case, and need not be compiled for that unless some text is not plain
-        source, flags = (pattern.pattern, re.IGNORECASE) if isinstance(pattern, Lazy) else (pattern.pattern, pattern.flags)
+        flags = re.IGNORECASE if isinstance(pattern, Lazy) else pattern.flags
         twin = pattern
         if flags & re.IGNORECASE:
             flags &= ~re.IGNORECASE
-            parsed = _parser.parse(source, flags)
+            parsed = _parser.parse(pattern.pattern, flags)
             if not _folds(parsed):
                 twin = _compiler.compile(parsed, flags)  # what re.compile does, but for the parse already done
         hit = _CASE_SENSITIVE[id(pattern)] = (pattern, twin)
