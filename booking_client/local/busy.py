@@ -19,7 +19,7 @@ staff member's lock, so a stale cache could at worst offer a taken time, never d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
@@ -53,12 +53,21 @@ class BusyCache:
         self._times: dict[str, BusyTimes] = {}  # built from `_busy` when first asked after a change
         self._lock = asyncio.Lock()  # one refresh at a time: two interleaved could apply an older row last
 
-    async def busy_times(self, read: Reader, staff: Iterable[str], since: datetime) -> dict[str, BusyTimes]:
-        """Each staff member's busy times as of now, correct for any time from `since` on."""
+    async def busy_times(self, read: Reader, staff: Iterable[str], since: datetime,
+                         newest: Callable[[], Awaitable[int]] | None = None) -> dict[str, BusyTimes]:
+        """Each staff member's busy times as of now, correct for any time from `since` on. `newest`: the newest
+        log entry's number by a read of its own (a prepared one), which settles the usual case, nothing
+        changed, without a transaction."""
         async with self._lock:
-            async with read() as conn:
-                await self._refresh(conn, since)
+            if newest is None or not self._current(await newest(), since):
+                async with read() as conn:
+                    await self._refresh(conn, since)
             return {person: self._times_for(person) for person in staff}
+
+    def _current(self, newest: int, since: datetime) -> bool:
+        """True if what is kept is as of log entry `newest` and covers `since`."""
+        return self._seq is not None and self._floor is not None and newest == self._seq and \
+            self._floor <= since < self._floor + RELOAD_AFTER
 
     def clear(self) -> None:
         """Forget everything: the next question reads all bookings again."""
