@@ -12,9 +12,10 @@ writer) on the event loop's thread, like `storage.inline`. Anywhere else (Postgr
 a statement with expanding IN lists) it runs through the engine's `reads`, as before. Either way the rows
 carry their columns as attributes and `_mapping`, as SQLAlchemy's rows do.
 
-`Change` does the same for a prebuilt INSERT, UPDATE or DELETE inside a transaction begun through SQLAlchemy:
-the transaction (BEGIN IMMEDIATE, COMMIT, a rollback on error) stays SQLAlchemy's, only the statements in it
-skip the layer, on the same connection.
+`Change` does the same for a prebuilt INSERT, UPDATE or DELETE inside a write transaction, on the same
+connection. `transaction` begins and ends such a transaction on the writer's driver too (BEGIN IMMEDIATE and
+COMMIT through SQLAlchemy cost 105 µs against 59 µs with only the check-out and check-in left to it); a statement
+run through SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
 """
 
 from __future__ import annotations
@@ -22,16 +23,18 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import inline
 from .readers import reads
 
 _connections: weakref.WeakKeyDictionary[Any, _ReadConnection] = weakref.WeakKeyDictionary()
+_begun: set[int] = set()  # the connections (ids of their SQLAlchemy Connection) in a `transaction` begun on the driver
 
 
 class _ReadConnection:
@@ -118,7 +121,8 @@ class Change:
             return []
         # a connection with no transaction begun goes through SQLAlchemy, which begins one (the driver would
         # commit the statement on its own at once)
-        plan = self._plan(frozenset(many[0])) if self._direct and conn.in_transaction() else None
+        in_transaction = conn.in_transaction() or id(conn.sync_connection) in _begun
+        plan = self._plan(frozenset(many[0])) if self._direct and in_transaction else None
         if plan is None or any(frozenset(p) != plan.keys for p in many):
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []
@@ -133,6 +137,46 @@ class Change:
             plan = _Plan(self.engine, self.statement, keys)
             self._plans[keys] = plan if plan.usable else None
         return self._plans[keys]
+
+
+@asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A write transaction on `engine`, committed if the block ends normally and rolled back if it raises. On a
+    SQLite file it is begun and ended on the writer's driver; elsewhere it is `engine.begin()`."""
+    if engine.sync_engine not in _connections:
+        async with engine.begin() as conn:
+            yield conn
+        return
+    async with engine.connect() as conn:  # the one writer, in its turn
+        driver = conn.sync_connection.connection.driver_connection
+        await _on_driver(driver, "BEGIN IMMEDIATE", driver._conn.execute, "BEGIN IMMEDIATE")
+        _begun.add(id(conn.sync_connection))
+        try:
+            yield conn
+        except BaseException:
+            _begun.discard(id(conn.sync_connection))
+            if conn.in_transaction():  # a statement through SQLAlchemy joined it: SQLAlchemy ends it
+                await conn.rollback()
+            else:
+                driver._conn.rollback()
+            raise
+        _begun.discard(id(conn.sync_connection))
+        if conn.in_transaction():
+            await conn.commit()
+            return
+        try:
+            await _on_driver(driver, "COMMIT", driver._conn.commit)
+        except BaseException:
+            driver._conn.rollback()
+            raise
+
+
+async def _on_driver(driver: inline.Connection, sql: str, call: Callable[..., Any], *args: Any) -> Any:
+    """`call(*args)` on the driver, waiting for a busy database; its error reported as SQLAlchemy would."""
+    try:
+        return await driver.patiently(call, *args)
+    except sqlite3.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, sqlite3.Error, hide_parameters=True) from exc
 
 
 class _Plan:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from .direct import transaction
 from .unit import AfterCommit, Write, committed, writing
 
 BATCH_MAX = 100
@@ -77,7 +78,7 @@ class Group:
             while self._waiting:
                 batch: list[_Caller] = []
                 try:
-                    async with self.engine.begin() as conn:
+                    async with transaction(self.engine) as conn:
                         # taken once the transaction has begun: whoever came while it waited for the writer joins
                         batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
                         after = [await writing(conn, caller.writes) for caller in batch]
@@ -100,7 +101,7 @@ class Group:
         """Each caller's writes in a transaction of their own: only those that fail by themselves fail."""
         for caller in batch:
             try:
-                async with self.engine.begin() as conn:
+                async with transaction(self.engine) as conn:
                     after = await writing(conn, caller.writes)
             except Exception as exc:
                 _fail(caller, exc)

@@ -152,6 +152,8 @@ def begin_now(connection: Any, statement: str) -> bool:
     connection holds the lock it needs); False if not, or if `connection` is not one of ours."""
     if not isinstance(connection, Connection) or connection._connection is None:
         return False
+    if connection._conn.in_transaction:  # begun on the driver (`storage.direct.transaction`): SQLAlchemy joins it
+        return True
     try:
         connection._conn.execute(statement)
     except sqlite3.Error:

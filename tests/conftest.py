@@ -6,6 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from booking_client.local import migrate
 from bot.logmask import mask
-from storage import make_engine
+from storage import group, make_engine
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -113,3 +114,17 @@ def _postgres_missing(exc: BaseException) -> None:
 def db_engine(request) -> AsyncEngine:
     """Each migrated database in turn: the test runs once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue({"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param])
+
+
+@pytest.fixture
+def group_transactions(monkeypatch) -> list[AsyncEngine]:
+    """The engine of every transaction the group commit (`storage.group`) begins while the test runs, in order."""
+    begun: list[AsyncEngine] = []
+    real = group.transaction
+
+    def counted(engine: AsyncEngine) -> Any:
+        begun.append(engine)
+        return real(engine)
+
+    monkeypatch.setattr(group, "transaction", counted)
+    return begun

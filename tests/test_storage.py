@@ -7,7 +7,7 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from storage import commit, make_engine, reads
+from storage import Change, commit, make_engine, reads
 
 
 @pytest.fixture
@@ -315,26 +315,18 @@ async def _visitors(engine) -> set[str]:
         return set((await conn.execute(sa.select(_visits.c.customer))).scalars())
 
 
-async def test_callers_committing_together_share_a_transaction_and_each_returns_once_its_rows_are_in(writer):
-    commits = []
-
-    def committed(conn) -> None:
-        commits.append(conn)
-
-    sa.event.listen(writer.sync_engine, "commit", committed)
+async def test_callers_committing_together_share_a_transaction_and_each_returns_once_its_rows_are_in(
+        writer, group_transactions):
     done: list[str] = []
 
     async def one(customer: str) -> set[str]:
         await commit(writer, [_visit(customer, done)])
         return await _visitors(writer)  # what a reader sees the moment the caller hears "committed"
 
-    try:
-        seen = await asyncio.gather(*(one(f"c{n}") for n in range(20)))
-    finally:
-        sa.event.remove(writer.sync_engine, "commit", committed)
+    seen = await asyncio.gather(*(one(f"c{n}") for n in range(20)))
     assert all(f"c{n}" in seen[n] for n in range(20))
     assert sorted(done) == sorted(f"c{n}" for n in range(20))  # every caller's after-commit ran
-    assert len(commits) == 1
+    assert group_transactions == [writer]
 
 
 async def test_a_caller_whose_writes_fail_does_not_take_the_others_with_it(writer):
@@ -366,3 +358,26 @@ async def test_a_caller_that_goes_away_before_its_batch_begins_writes_nothing(tm
         assert await _visitors(engine) == {"anna"}
     finally:
         await engine.dispose()
+
+
+async def test_a_transaction_begun_on_the_driver_holds_prepared_and_sqlalchemy_statements_alike(file_engine):
+    from storage.direct import transaction
+
+    async with file_engine.begin() as conn:
+        await conn.run_sync(_visits.metadata.create_all)
+    prepared = Change(file_engine, _visits.insert())
+    with pytest.raises(RuntimeError):
+        async with transaction(file_engine) as conn:
+            await prepared.run(conn, {"customer": "anna"})
+            await conn.execute(_visits.insert().values(customer="ben"))  # through SQLAlchemy: joins the transaction
+            raise RuntimeError("the turn failed")
+    assert await _visitors(file_engine) == set()  # both rolled back
+    async with transaction(file_engine) as conn:
+        await prepared.run(conn, {"customer": "anna"})
+    async with transaction(file_engine) as conn:
+        await prepared.run(conn, {"customer": "carla"})
+        await conn.execute(_visits.insert().values(customer="ben"))
+    assert await _visitors(file_engine) == {"anna", "ben", "carla"}
+    async with file_engine.begin() as conn:  # the writer is free again for SQLAlchemy's own transactions
+        await conn.execute(_visits.delete().where(_visits.c.customer == "ben"))
+    assert await _visitors(file_engine) == {"anna", "carla"}

@@ -201,24 +201,17 @@ async def test_a_flood_of_customers_waits_in_a_queue_not_as_a_task_each(sqlite_e
     assert conveyor.busy == 0
 
 
-async def test_messages_and_the_turns_finishing_with_them_share_one_transaction(db_engine):
+async def test_messages_and_the_turns_finishing_with_them_share_one_transaction(db_engine, group_transactions):
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
     await inbox.record("whatsapp", "SM0001", "whatsapp:+491511", {"body": "hi"})
     entry = await inbox.next_for("whatsapp:+491511")
-    commits = []
-
-    def committed(conn) -> None:
-        commits.append(conn)
-
-    sa.event.listen(db_engine.sync_engine, "commit", committed)
-    try:  # a turn finishing while two new messages come in
-        stored = await asyncio.gather(inbox.record("whatsapp", "SM0002", "whatsapp:+491512", {"body": "hello"}),
-                                      storage.commit(db_engine, [inbox.finishing(entry)]),
-                                      inbox.record("whatsapp", "SM0003", "whatsapp:+491513", {"body": "hallo"}))
-    finally:
-        sa.event.remove(db_engine.sync_engine, "commit", committed)
+    group_transactions.clear()
+    # a turn finishing while two new messages come in
+    stored = await asyncio.gather(inbox.record("whatsapp", "SM0002", "whatsapp:+491512", {"body": "hello"}),
+                                  storage.commit(db_engine, [inbox.finishing(entry)]),
+                                  inbox.record("whatsapp", "SM0003", "whatsapp:+491513", {"body": "hallo"}))
     assert stored == [True, None, True]
-    assert len(commits) == 1
+    assert group_transactions == [db_engine]
     assert await inbox.next_for("whatsapp:+491511") is None  # handled
     assert (await inbox.next_for("whatsapp:+491513")).payload == {"body": "hallo"}
