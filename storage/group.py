@@ -41,7 +41,8 @@ class Group:
     """The group commit of one engine (`group_of`)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+        # the engine only while a batch runs: kept for good, it would keep its own entry in `_groups` alive
+        self._engine = weakref.ref(engine)
         self._waiting: list[_Caller] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -65,7 +66,9 @@ class Group:
         caller = _Caller(list(writes), asyncio.get_running_loop().create_future())
         self._waiting.append(caller)
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="group-commit")
+            engine = self._engine()
+            assert engine is not None, "a group commit outlived its engine"
+            self._task = asyncio.create_task(self._run(engine), name="group-commit")
         return caller
 
     async def idle(self) -> None:
@@ -73,12 +76,12 @@ class Group:
         while self._task is not None:
             await asyncio.shield(self._task)
 
-    async def _run(self) -> None:
+    async def _run(self, engine: AsyncEngine) -> None:
         try:
             while self._waiting:
                 batch: list[_Caller] = []
                 try:
-                    async with transaction(self.engine) as conn:
+                    async with transaction(engine) as conn:
                         # taken once the transaction has begun: whoever came while it waited for the writer joins
                         batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
                         after = [await writing(conn, caller.writes) for caller in batch]
@@ -90,18 +93,18 @@ class Group:
                     elif len(batch) == 1:
                         _fail(batch[0], exc)
                     else:
-                        await self._alone(batch)
+                        await self._alone(engine, batch)
                     continue
                 for caller, then in zip(batch, after, strict=True):
                     _done(caller, then)
         finally:
             self._task = None
 
-    async def _alone(self, batch: list[_Caller]) -> None:
+    async def _alone(self, engine: AsyncEngine, batch: list[_Caller]) -> None:
         """Each caller's writes in a transaction of their own: only those that fail by themselves fail."""
         for caller in batch:
             try:
-                async with transaction(self.engine) as conn:
+                async with transaction(engine) as conn:
                     after = await writing(conn, caller.writes)
             except Exception as exc:
                 _fail(caller, exc)
