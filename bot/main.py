@@ -24,10 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import intents
+import storage
 from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business, self_check
 from booking_client.journal import JournaledBackend
 from booking_client.local import migrate as migrate_engine
-import storage
 from storage import make_engine
 
 from . import inbox as inbox_module

@@ -150,25 +150,22 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     async with engine.connect() as conn:  # the one writer, in its turn
         driver = conn.sync_connection.connection.driver_connection
         await _on_driver(driver, "BEGIN IMMEDIATE", driver._conn.execute, "BEGIN IMMEDIATE")
-        _begun.add(id(conn.sync_connection))
+        key = id(conn.sync_connection)
+        _begun.add(key)
         try:
             yield conn
+            if conn.in_transaction():  # a statement through SQLAlchemy joined the transaction: SQLAlchemy ends it
+                await conn.commit()
+            else:
+                await _on_driver(driver, "COMMIT", driver._conn.commit)
         except BaseException:
-            _begun.discard(id(conn.sync_connection))
-            if conn.in_transaction():  # a statement through SQLAlchemy joined it: SQLAlchemy ends it
+            if conn.in_transaction():
                 await conn.rollback()
             else:
                 driver._conn.rollback()
             raise
-        _begun.discard(id(conn.sync_connection))
-        if conn.in_transaction():
-            await conn.commit()
-            return
-        try:
-            await _on_driver(driver, "COMMIT", driver._conn.commit)
-        except BaseException:
-            driver._conn.rollback()
-            raise
+        finally:
+            _begun.discard(key)
 
 
 async def _on_driver(driver: inline.Connection, sql: str, call: Callable[..., Any], *args: Any) -> Any:

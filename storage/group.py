@@ -83,12 +83,11 @@ class Group:
                 try:
                     async with transaction(engine) as conn:
                         # taken once the transaction has begun: whoever came while it waited for the writer joins
-                        batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
+                        batch = self._take()
                         after = [await writing(conn, caller.writes) for caller in batch]
                 except Exception as exc:
                     if not batch:  # no transaction to be had: the callers it was for hear why
-                        batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
-                        for caller in batch:
+                        for caller in self._take():
                             _fail(caller, exc)
                     elif len(batch) == 1:
                         _fail(batch[0], exc)
@@ -99,6 +98,10 @@ class Group:
                     _done(caller, then)
         finally:
             self._task = None
+
+    def _take(self) -> list[_Caller]:
+        batch, self._waiting = self._waiting[:BATCH_MAX], self._waiting[BATCH_MAX:]
+        return batch
 
     async def _alone(self, engine: AsyncEngine, batch: list[_Caller]) -> None:
         """Each caller's writes in a transaction of their own: only those that fail by themselves fail."""

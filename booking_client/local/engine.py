@@ -64,9 +64,9 @@ class LocalBackend:
         b = BOOKINGS.c
         theirs = select(BOOKINGS).where(b.contact_ref == bindparam("contact")).order_by(b.start_at, b.id)
         self._theirs = Query(engine, theirs)
-        self._newest = Query(engine, select(func.coalesce(func.max(BookingEventRow.seq), 0)))  # availability's look
         self._theirs_ahead = Query(engine, theirs.where(or_(*(b.status == status for status in ACTIVE)),
                                                         b.end_at > bindparam("now")))
+        self._newest = Query(engine, select(func.coalesce(func.max(BookingEventRow.seq), 0)))  # availability's look
         self._postgres = engine.dialect.name == "postgresql"
         self._busy_times = BusyCache()
 

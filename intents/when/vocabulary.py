@@ -7,7 +7,10 @@ written around them (parts of the day, am/pm, "after"/"before" cues) in English 
 from __future__ import annotations
 
 import re
-from re import _compiler, _constants, _parser  # to check a pattern's characters (`case_sensitive`)
+try:  # CPython's own parser and compiler, to check a pattern's characters (`case_sensitive`)
+    from re import _compiler, _constants, _parser
+except ImportError:  # a Python without them: every pattern runs as written
+    _parser = None  # type: ignore[assignment]
 
 from ..lexicon import DE_MONTHS, EN_MONTHS, NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, alternation
 
@@ -109,7 +112,7 @@ def case_sensitive(pattern: re.Pattern[str] | Lazy) -> re.Pattern[str] | Lazy:
         # a Lazy one ignores case, and need not be compiled for that unless some text is not plain
         flags = re.IGNORECASE if isinstance(pattern, Lazy) else pattern.flags
         twin = pattern
-        if flags & re.IGNORECASE:
+        if flags & re.IGNORECASE and _parser is not None:
             flags &= ~re.IGNORECASE
             parsed = _parser.parse(pattern.pattern, flags)
             if not _folds(parsed):
