@@ -32,7 +32,9 @@ class Conveyor:
     finished as "failed", so one bad message never blocks the customer's next ones. After each
     entry, `deliver(user_key, everything)` sends what the turn left in the outbox, before the customer's
     next message is handled: everything they are owed while earlier messages may still be owed (found at
-    start-up, or a delivery that could not finish), else just what the turn wrote.
+    start-up, or a delivery that could not finish), else just what the turn wrote. Before each entry the
+    turn gives way, for a moment at most, to the webhooks being stored (`Inbox.after_arrivals`): in a burst
+    the platforms hear their answers first.
     """
 
     def __init__(self, inbox: Inbox, handler: Handler, deliver: Deliver | None = None) -> None:
@@ -76,6 +78,7 @@ class Conveyor:
                         await self._deliver(user_key)
                     # what is waiting now; a message recorded meanwhile kicks again (`_again`)
                     for entry in await self.inbox.waiting_for(user_key):
+                        await self.inbox.after_arrivals()  # webhooks being stored are answered first
                         await self._handle(entry)
                         await self._deliver(user_key)
                 if user_key not in self._again:

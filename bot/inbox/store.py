@@ -61,6 +61,11 @@ GROUP_MAX = 500
 WAITING_MAX = 20
 """Most of one customer's waiting messages fetched at once (the rest in the next round)."""
 
+ARRIVALS_FIRST = 0.02
+"""Seconds a turn waits, at most, for the webhooks being stored at that moment: in a burst the platforms hear
+their answers first (Twilio and Telegram give up after 15 s, and Twilio never delivers again after a 200), and
+the turns follow, many to a transaction. Bounded, so turns still go on while a burst lasts."""
+
 PARALLEL_TURNS = 5
 """Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
 connection for its lock and uses another for the turn, so this stays well inside the pool."""
@@ -121,6 +126,10 @@ class Inbox:
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
         self._submitted = False  # an insert of the waiting rows is in the group commit's queue
         self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick
+        self.arriving = 0  # messages being recorded right now (their webhooks wait for the commit)
+        self.arrivals_first = ARRIVALS_FIRST  # seconds a turn gives way to them at most
+        self._quiet = asyncio.Event()  # set while none is
+        self._quiet.set()
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
         """Store a new message durably; False if this (channel, message id) was seen before.
@@ -137,10 +146,24 @@ class Inbox:
         self._waiting.append((row, stored))
         if not self._submitted:
             self._submit()
-        new = await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
+        self.arriving += 1
+        self._quiet.clear()
+        try:
+            new = await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
+        finally:
+            self.arriving -= 1
+            if not self.arriving:
+                self._quiet.set()
         if new:
             self._grew(1)
         return new
+
+    async def after_arrivals(self) -> None:
+        """Let the messages being recorded now go first: return once none is, or after `arrivals_first` seconds."""
+        if self.arriving:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.arrivals_first):
+                    await self._quiet.wait()
 
     def when_new(self, channel: str, kick: Callable[[str], None]) -> None:
         """Call `kick(user_key)` for each new message of `channel` once it is stored (its conveyor's `kick`)."""

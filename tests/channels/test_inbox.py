@@ -215,3 +215,80 @@ async def test_messages_and_the_turns_finishing_with_them_share_one_transaction(
     assert group_transactions == [db_engine]
     assert await inbox.next_for("whatsapp:+491511") is None  # handled
     assert (await inbox.next_for("whatsapp:+491513")).payload == {"body": "hallo"}
+
+
+async def _held_insert(inbox: Inbox, held_id: str) -> tuple[asyncio.Event, asyncio.Event]:
+    """Make the insert holding message `held_id` wait for `release` (its webhook waits meanwhile)."""
+    begun, release = asyncio.Event(), asyncio.Event()
+    insert_rows = inbox._insert_rows
+
+    async def held(conn, rows):
+        if any(row["message_id"] == held_id for row in rows):
+            begun.set()
+            await release.wait()
+        return await insert_rows(conn, rows)
+
+    inbox._insert_rows = held
+    return begun, release
+
+
+async def test_webhooks_being_stored_are_answered_before_a_turn_runs(db_engine):
+    """In a burst the platforms hear their answers first: a turn waits while messages are being stored."""
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    inbox.arrivals_first = 30.0  # far longer than the test: only the stored message lets the turn go
+    turns: list[tuple[str, bool, int]] = []  # message, whether SM2's insert was let go by then, messages being stored
+    handled = asyncio.Event()
+
+    async def handler(entry):
+        turns.append((entry.message_id, release.is_set(), inbox.arriving))
+        handled.set()
+
+    conveyor = Conveyor(inbox, handler)
+    begun, release = await _held_insert(inbox, "SM2")
+    assert await inbox.record("whatsapp", "SM1", "whatsapp:+4915100000001", {})
+    second = asyncio.create_task(inbox.record("whatsapp", "SM2", "whatsapp:+4915100000002", {}))
+    await begun.wait()
+    fetched = asyncio.Event()
+    waiting_for = inbox.waiting_for
+
+    async def fetching(user_key, most=20):
+        entries = await waiting_for(user_key, most)
+        fetched.set()  # next, without the wait, the turn would run at once
+        return entries
+
+    inbox.waiting_for = fetching
+    conveyor.kick("whatsapp:+4915100000001")  # SM1's turn, while SM2 is being stored
+    await fetched.wait()
+    assert inbox.arriving == 1 and turns == []
+    release.set()
+    assert await second
+    async with asyncio.timeout(10):
+        await handled.wait()
+    assert turns[0] == ("SM1", True, 0)  # not before SM2 was stored and its webhook answered
+    assert await conveyor.drain(10)
+
+
+async def test_a_turn_gives_way_to_webhooks_only_for_a_moment(db_engine):
+    """However long a burst lasts, turns still run: each waits `arrivals_first` at most."""
+    await migrate(db_engine)
+    inbox = Inbox(db_engine, VirtualClock(START))
+    inbox.arrivals_first = 0.05
+    handled = asyncio.Event()
+
+    async def handler(entry):
+        handled.set()
+
+    conveyor = Conveyor(inbox, handler)
+    begun, release = await _held_insert(inbox, "SM2")
+    await inbox.record("whatsapp", "SM1", "whatsapp:+4915100000001", {})
+    second = asyncio.create_task(inbox.record("whatsapp", "SM2", "whatsapp:+4915100000002", {}))
+    await begun.wait()
+    conveyor.kick("whatsapp:+4915100000001")
+    async with asyncio.timeout(10):
+        await handled.wait()  # while SM2 is still being stored
+    assert inbox.arriving == 1 and not second.done()
+    release.set()
+    assert await second
+    assert inbox.arriving == 0
+    assert await conveyor.drain(10)
