@@ -39,3 +39,21 @@ def check_smoke_run(tmp_path: Path, extra: list[str]) -> None:
     for row in ("webhook ack, bare aiohttp handler", "full turns/s", "overload: backlog", "bot RSS"):
         assert row in proc.stdout
     assert results.read_text(encoding="utf-8") == before, "a smoke run is never recorded"
+
+
+def test_the_back_to_back_comparison_runs_a_revision_against_the_working_tree(tmp_path):
+    """`bench/compare.py` still runs: the committed tree (a worktree of HEAD) against the working tree, one tiny
+    round, every reply awaited; it prints a median row for each and records nothing."""
+    results = ROOT / "bench" / "RESULTS.md"
+    before = results.read_text(encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "compare.py"), "--rounds", "1", "--customers", "3",
+                           "--connections", "5", "HEAD", "."],
+                          capture_output=True, text=True, cwd=ROOT, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rows = [line.split(" | ") for line in proc.stdout.splitlines() if line.startswith("| HEAD") or line.startswith("| .")]
+    assert [row[0] for row in rows] == ["| HEAD", "| ."], proc.stdout
+    for row in rows:
+        assert float(row[1]) > 0 and int(row[3].replace(",", "")) > 0, row  # acknowledged, and turns answered
+    trees = subprocess.run(["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True, check=True)
+    assert "bench-compare-" not in trees.stdout, "a worktree was left behind"
+    assert results.read_text(encoding="utf-8") == before
