@@ -30,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from . import inline
+from . import inline, pgreads
 from .readers import reads
 
 _connections: weakref.WeakKeyDictionary[Any, _ReadConnection] = weakref.WeakKeyDictionary()
@@ -79,7 +79,8 @@ class Query:
         self.statement = statement
         self._reads = reads(engine)
         self._reader = _connections.get(engine.sync_engine)
-        self._plan = _Plan(engine, statement) if self._reader is not None else None
+        self._pool = pgreads.pool_of(engine)  # PostgreSQL: prepared on asyncpg directly
+        self._plan = _Plan(engine, statement) if self._reader is not None or self._pool is not None else None
         if self._plan is not None and not self._plan.usable:
             self._plan = None
 
@@ -88,6 +89,8 @@ class Query:
         if self._plan is None:
             async with self._reads.connect() as conn:
                 return list((await conn.execute(self.statement, dict(params or {}))).all())
+        if self._pool is not None:
+            return self._plan.rows(await pgreads.fetch(self._pool, self._plan.sql, self._plan.bind(params or {})))
         assert self._reader is not None
         return await self._plan.run(self._reader.get(), params or {})
 
@@ -185,7 +188,7 @@ class _Plan:
         compiled = statement.compile(dialect=dialect, column_keys=sorted(keys) if keys is not None else None)
         # expanding IN lists and literal renders change the text per call, and a column default or onupdate is
         # computed in Python by SQLAlchemy's execution: those go through SQLAlchemy
-        self.usable = dialect.paramstyle == "qmark" and not compiled.literal_execute_params and \
+        self.usable = dialect.paramstyle in ("qmark", "numeric_dollar") and not compiled.literal_execute_params and \
             not getattr(compiled, "post_compile_params", ()) and "POSTCOMPILE" not in compiled.string and \
             not compiled.insert_prefetch and not compiled.update_prefetch
         self.keys = keys
@@ -198,16 +201,26 @@ class _Plan:
         self.results: list[Callable[[Any], Any] | None] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
         self.row = _row_type([column.key or f"column_{n}" for n, column in enumerate(columns)])
+        if dialect.name == "postgresql":  # SQLAlchemy gives asyncpg's connections codecs for JSON: such reads stay its
+            types = [compiled.binds[name].type for name in self.names] + [column.type for column in columns]
+            self.usable = self.usable and not any(isinstance(t, sa.JSON) for t in types)
+
+    def bind(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The parameters by position, each as the driver takes it."""
+        values = self.compiled.construct_params(dict(params))
+        return tuple(value if bind is None or value is None else bind(value)
+                     for bind, value in zip(self.binds, [values[name] for name in self.names], strict=True))
 
     async def run(self, conn: inline.Connection, params: Mapping[str, Any]) -> list[Any]:
-        values = self.compiled.construct_params(dict(params))
-        bound = tuple(value if bind is None or value is None else bind(value)
-                      for bind, value in zip(self.binds, [values[name] for name in self.names], strict=True))
         try:
-            cursor = await conn.patiently(conn._conn.execute, self.sql, bound)
+            cursor = await conn.patiently(conn._conn.execute, self.sql, self.bind(params))
             rows = cursor.fetchall()
         except sqlite3.Error as exc:  # reported as SQLAlchemy would, without the parameters (customers' text)
             raise sa.exc.DBAPIError.instance(self.sql, None, exc, sqlite3.Error, hide_parameters=True) from exc
+        return self.rows(rows)
+
+    def rows(self, rows: Sequence[Any]) -> list[Any]:
+        """The driver's rows as rows with attributes, each value as SQLAlchemy would have read it."""
         processors, make = self.results, self.row
         if not any(processors):
             return [make(*r) for r in rows]

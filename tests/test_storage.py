@@ -205,6 +205,23 @@ async def test_an_engine_used_again_after_dispose_gets_its_checkpoints_back(file
 
 async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(file_engine):
     """storage.Query runs on SQLite's driver for a file: the same rows, aware UTC times, None kept, counts."""
+    await _reads_as_sqlalchemy_does(file_engine)
+
+
+async def test_a_prepared_read_on_postgres_gives_what_sqlalchemy_gives(pg_engine):
+    """storage.Query runs on asyncpg directly on PostgreSQL, as a prepared statement: the same rows and values."""
+    from storage import Query
+
+    await _reads_as_sqlalchemy_does(pg_engine)
+    notes = sa.Table("notes", sa.MetaData(), sa.Column("n", sa.Integer, primary_key=True), sa.Column("data", sa.JSON))
+    async with pg_engine.begin() as conn:
+        await conn.run_sync(notes.metadata.create_all)
+        await conn.execute(sa.insert(notes), [{"n": 1, "data": {"lang": "de"}}])
+    # a JSON column is decoded by the codecs SQLAlchemy gives asyncpg's connections: such a read stays with it
+    assert [tuple(r) for r in await Query(pg_engine, sa.select(notes.c.n, notes.c.data)).all()] == [(1, {"lang": "de"})]
+
+
+async def _reads_as_sqlalchemy_does(engine) -> None:
     from datetime import UTC, datetime, timedelta, timezone
 
     from storage import Query, UTCDateTime
@@ -213,7 +230,6 @@ async def test_a_prepared_read_on_a_file_gives_what_sqlalchemy_gives(file_engine
     visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True), sa.Column("who", sa.Text),
                       sa.Column("at", UTCDateTime(), nullable=True))
     berlin_noon = datetime(2026, 12, 3, 12, 0, tzinfo=timezone(timedelta(hours=1)))
-    engine = file_engine
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
         await conn.execute(sa.insert(visits), [{"n": 1, "who": "Anna", "at": berlin_noon},
@@ -241,6 +257,33 @@ async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_wha
     with pytest.raises(sa.exc.OperationalError, match="no such table") as failed:
         await query.all({"who": "Anna Schmidt"})
     assert "Anna Schmidt" not in str(failed.value)
+
+
+async def test_a_prepared_read_on_postgres_that_fails_says_so_without_what_was_asked(pg_engine):
+    from storage import Query
+
+    gone = sa.table("visits", sa.column("who"))
+    query = Query(pg_engine, sa.select(gone.c.who).where(gone.c.who == sa.bindparam("who")))  # no such table
+    with pytest.raises(sa.exc.DBAPIError, match="does not exist") as failed:
+        await query.all({"who": "Anna Schmidt"})
+    assert "Anna Schmidt" not in str(failed.value)
+
+
+async def test_a_prepared_read_on_postgres_survives_its_connection_dying(pg_engine):
+    """The server restarted (or a proxy dropped the connection) while the read pool held it: the next read still
+    works, on a new connection."""
+    from storage import Query
+
+    backend_pid = Query(pg_engine, sa.select(sa.func.pg_backend_pid()))
+    before = await backend_pid.scalar()
+    admin = make_engine(pg_engine.url.render_as_string(hide_password=False))
+    try:
+        async with admin.connect() as conn:
+            assert (await conn.execute(sa.select(sa.func.pg_terminate_backend(before)))).scalar_one()
+    finally:
+        await admin.dispose()
+    after = await backend_pid.scalar()
+    assert after is not None and after != before
 
 
 async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(file_engine):

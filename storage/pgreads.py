@@ -1,0 +1,108 @@
+"""PostgreSQL's prebuilt reads (`storage.Query`) on asyncpg directly, each a prepared statement.
+
+Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on an asyncpg pool of its own,
+where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md, "PostgreSQL's
+reads"). A turn on PostgreSQL reads its waiting messages, their place in the rate window, its contact, its
+conversation and the booking engine's change log. Each read is one statement in autocommit, as `storage.reads` gives
+them, so it sees what is committed and nothing else, as before.
+
+The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
+the first read and closes with the engine's `dispose`. A read that finds its connection gone (the server
+restarted) is tried once more on a fresh one; every other failure is raised as SQLAlchemy's error, without the
+parameters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MAX_CONNECTIONS = 10
+"""Connections of the read pool at most (a read holds one for a single round trip)."""
+
+_pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
+
+
+class ReadPool:
+    """An asyncpg pool for one engine's prebuilt reads, opened at first use."""
+
+    def __init__(self, connect: dict[str, Any]) -> None:
+        self.connect = connect
+        self._pool: Any = None
+        self._opening: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def get(self) -> Any:
+        loop = asyncio.get_running_loop()
+        if self._pool is None or self._loop is not loop:  # an engine outliving its event loop gets a new pool
+            if self._opening is None or self._loop is not loop:
+                self._opening, self._pool, self._loop = asyncio.Lock(), None, loop
+            async with self._opening:
+                if self._pool is None:
+                    import asyncpg
+
+                    self._pool = await asyncpg.create_pool(min_size=0, max_size=MAX_CONNECTIONS, **self.connect)
+        return self._pool
+
+    def terminate(self) -> None:
+        """Close the connections at once, without waiting (the engine is gone, maybe its event loop too)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                pool.terminate()
+            except RuntimeError:  # its event loop is closed: so are its connections' transports
+                pass
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None and self._loop is asyncio.get_running_loop():
+            await pool.close()
+
+
+def register(engine: AsyncEngine, connect_args: dict[str, Any]) -> None:
+    """Let `Query` read `engine`'s PostgreSQL database on asyncpg directly (called by `make_engine`)."""
+    import asyncpg
+
+    _, params = engine.dialect.create_connect_args(engine.url)
+    accepted = inspect.signature(asyncpg.connect).parameters  # SQLAlchemy's own options (a statement cache size) stay out
+    connect = {k: v for k, v in {**params, **connect_args}.items() if k in accepted}
+    pool = _pools[engine.sync_engine] = ReadPool(connect)
+    weakref.finalize(engine.sync_engine, pool.terminate)  # an engine dropped without dispose() leaves no connection
+
+
+def pool_of(engine: AsyncEngine) -> ReadPool | None:
+    """The read pool of `engine` (or of the engine it was derived from with options), if it has one."""
+    sync = engine.sync_engine
+    return _pools.get(getattr(sync, "_proxied", sync))
+
+
+async def close(engine: AsyncEngine) -> None:
+    """Close `engine`'s read pool, if it has one (its `dispose`)."""
+    pool = _pools.get(engine.sync_engine)
+    if pool is not None:
+        await pool.close()
+
+
+async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
+    """The rows of one prepared read; SQLAlchemy's errors, and one more try on a fresh connection if the one it had
+    was gone."""
+    import asyncpg
+
+    for attempt in (1, 2):
+        try:
+            return await (await pool.get()).fetch(sql, *args)
+        except (asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError,
+                asyncpg.AdminShutdownError) as exc:
+            if attempt == 2:
+                raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
+        except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
+            raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
+        except asyncpg.PostgresError as exc:
+            raise sa.exc.DBAPIError(sql, None, exc, hide_parameters=True) from exc
+    raise AssertionError("unreachable")
