@@ -4,7 +4,7 @@ Each component owns its tables (declared next to its repository) and its own Ale
 history; this package only holds what they share, so no component borrows another's.
 """
 
-from .alone import alone
+from .alone import alone, in_turn
 from .direct import Change, Query
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, migrate, run_alembic_env
@@ -13,4 +13,4 @@ from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, committed, writing
 
 __all__ = ["MIGRATION_LOCK", "AfterCommit", "Change", "Query", "UTCDateTime", "Write", "alone", "commit", "committed",
-           "greatest", "idle", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "submit", "writing"]
+           "greatest", "idle", "in_turn", "insert_for", "is_memory", "make_engine", "migrate", "reads", "run_alembic_env", "submit", "writing"]

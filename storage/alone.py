@@ -1,4 +1,5 @@
-"""Work that one process at a time is enough for, across several processes on one PostgreSQL database."""
+"""Work that one process at a time is enough for, or must take turns at, across several processes on one
+PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from . import pgreads
 
 ALONE_LOCKS = 0x616C6F6E  # "alon": the first key of pg_try_advisory_lock(int, int) for `alone`
 
@@ -35,3 +38,21 @@ async def alone(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
                 except BaseException:
                     await conn.invalidate()  # never back into the pool still holding the lock
                     raise
+
+
+@contextlib.asynccontextmanager
+async def in_turn(engine: AsyncEngine, namespace: int, name: str) -> AsyncIterator[None]:
+    """Inside the block, the one holder of `name` (in `namespace`) across the processes on this database; the
+    others wait for it. On PostgreSQL a transaction-level advisory lock, on asyncpg directly where the engine has
+    a pool for that (`storage.pgreads`), else through SQLAlchemy; SQLite serves one process: nothing to wait for."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    pool = pgreads.pool_of(engine)
+    if pool is not None:
+        async with pgreads.locked(pool, namespace, name):
+            yield
+        return
+    async with engine.begin() as conn:
+        await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(namespace, sa.func.hashtext(name))))
+        yield

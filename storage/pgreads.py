@@ -1,10 +1,14 @@
-"""PostgreSQL's prebuilt reads (`storage.Query`) on asyncpg directly, each a prepared statement.
+"""PostgreSQL's prebuilt reads (`storage.Query`) and the per-customer lock, on asyncpg directly, each statement prepared.
 
 Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on an asyncpg pool of its own,
 where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md, "PostgreSQL's
 reads"). A turn on PostgreSQL reads its waiting messages, their place in the rate window, its contact, its
 conversation and the booking engine's change log. Each read is one statement in autocommit, as `storage.reads` gives
 them, so it sees what is committed and nothing else, as before.
+
+The lock a turn holds so that one process at a time works through a customer's messages
+(`storage.in_turn`) is a transaction on a connection of the same pool: BEGIN, the advisory lock and COMMIT cost
+about a third of what they cost through SQLAlchemy.
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
 the first read and closes with the engine's `dispose`. A read that finds its connection gone (the server
@@ -15,16 +19,20 @@ parameters.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import weakref
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MAX_CONNECTIONS = 10
-"""Connections of the read pool at most (a read holds one for a single round trip)."""
+MAX_CONNECTIONS = 15
+"""Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (five
+turns at once, `bot.inbox.PARALLEL_TURNS`)."""
+
+_LOCK = "SELECT pg_advisory_xact_lock($1, hashtext($2))"
 
 _pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
 
@@ -97,8 +105,7 @@ async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
     for attempt in (1, 2):
         try:
             return await (await pool.get()).fetch(sql, *args)
-        except (asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError,
-                asyncpg.AdminShutdownError) as exc:
+        except _gone() as exc:
             if attempt == 2:
                 raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
         except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
@@ -106,3 +113,44 @@ async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
         except asyncpg.PostgresError as exc:
             raise sa.exc.DBAPIError(sql, None, exc, hide_parameters=True) from exc
     raise AssertionError("unreachable")
+
+
+def _gone() -> tuple[type[BaseException], ...]:
+    """asyncpg's errors for a connection that no longer exists (the server restarted, a proxy dropped it)."""
+    import asyncpg
+
+    return asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError
+
+
+@contextlib.asynccontextmanager
+async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[None]:
+    """Inside the block, the transaction-level advisory lock (`namespace`, hashtext(`name`)): other holders of it,
+    in any process, wait. It ends with the block (a COMMIT of nothing) or with the connection."""
+    import asyncpg
+
+    failures = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+    for attempt in (1, 2):
+        connections = await pool.get()
+        conn = None
+        try:
+            conn = await connections.acquire()
+            transaction = conn.transaction()
+            await transaction.start()
+            await conn.execute(_LOCK, namespace, name)
+            break
+        except BaseException as exc:
+            if conn is not None:
+                await connections.release(conn)
+            if isinstance(exc, _gone()) and attempt == 1:
+                continue  # a connection the server dropped while it sat in the pool: once more, on a new one
+            if isinstance(exc, failures):
+                raise sa.exc.OperationalError(_LOCK, None, exc, hide_parameters=True) from exc
+            raise
+    try:
+        yield
+    finally:
+        try:
+            with contextlib.suppress(*failures):  # nothing was written in it: however it ends, the lock ends too
+                await transaction.commit()
+        finally:
+            await connections.release(conn)

@@ -424,3 +424,53 @@ async def test_a_transaction_begun_on_the_driver_holds_prepared_and_sqlalchemy_s
     async with file_engine.begin() as conn:  # the writer is free again for SQLAlchemy's own transactions
         await conn.execute(_visits.delete().where(_visits.c.customer == "ben"))
     assert await _visitors(file_engine) == {"anna", "carla"}
+
+
+async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it_and_only_for_that(pg_engine):
+    """`in_turn` (the conveyor's per-customer lock): a second process wanting the same customer waits until the
+    first lets go; another customer is not held up; a lock's connection that died meanwhile is replaced."""
+    from storage import in_turn
+
+    name = f"bb-other-{id(pg_engine)}"
+    other_process = make_engine(pg_engine.url.render_as_string(hide_password=False),
+                                connect_args={"server_settings": {"application_name": name}})
+    order: list[str] = []
+    first_in, let_go = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with in_turn(pg_engine, 7, "whatsapp:+4915100000001"):
+            order.append("first in")
+            first_in.set()
+            await let_go.wait()
+            order.append("first out")
+
+    async def second(customer: str, label: str) -> None:
+        await first_in.wait()
+        async with in_turn(other_process, 7, customer):
+            order.append(label)
+
+    async def waiting_for_a_lock() -> int:
+        async with pg_engine.connect() as conn:
+            return (await conn.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                               "AND NOT granted"))).scalar_one()
+
+    try:
+        holder = asyncio.create_task(first())
+        await asyncio.wait_for(second("whatsapp:+4915100000002", "another customer"), 10)
+        waiter = asyncio.create_task(second("whatsapp:+4915100000001", "second in"))
+        async with asyncio.timeout(10):
+            while not await waiting_for_a_lock():
+                await asyncio.sleep(0.01)
+        assert order == ["first in", "another customer"]
+        let_go.set()
+        await asyncio.wait_for(asyncio.gather(holder, waiter), 10)
+        assert order == ["first in", "another customer", "first out", "second in"]
+        async with pg_engine.connect() as conn:  # every connection of the other process dies while idle
+            killed = await conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                                "WHERE application_name = :name"), {"name": name})
+            assert len(killed.all()) >= 1
+        async with asyncio.timeout(10), in_turn(other_process, 7, "whatsapp:+4915100000001"):
+            order.append("after a restart")
+        assert order[-1] == "after a restart"
+    finally:
+        await other_process.dispose()

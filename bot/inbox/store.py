@@ -308,11 +308,5 @@ class Inbox:
     async def user_lock(self, user_key: str) -> AsyncIterator[None]:
         """A turn slot, and across processes on PostgreSQL one worker per customer at a time
         (a transaction-level advisory lock, released when the transaction ends)."""
-        async with self._slots:
-            if self.engine.dialect.name != "postgresql":
-                yield
-                return
-            async with self.engine.begin() as conn:
-                key = sa.func.hashtext(user_key)
-                await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_NAMESPACE, key)))
-                yield
+        async with self._slots, storage.in_turn(self.engine, _LOCK_NAMESPACE, user_key):
+            yield
