@@ -11,8 +11,8 @@ The lock a turn holds so that one process at a time works through a customer's m
 about a third of what they cost through SQLAlchemy.
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
-the first read and closes with the engine's `dispose`. A read that finds its connection gone (the server
-restarted) is tried once more on a fresh one; every other failure is raised as SQLAlchemy's error, without the
+the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone
+(the server restarted) has every connection of the pool replaced and is tried once more; every other failure is raised as SQLAlchemy's error, without the
 parameters.
 """
 
@@ -103,11 +103,13 @@ async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
     import asyncpg
 
     for attempt in (1, 2):
+        connections = await pool.get()
         try:
-            return await (await pool.get()).fetch(sql, *args)
+            return await connections.fetch(sql, *args)
         except _gone() as exc:
             if attempt == 2:
                 raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
+            await connections.expire_connections()  # the server restarted: every connection it had is gone
         except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
             raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
         except asyncpg.PostgresError as exc:
@@ -116,10 +118,12 @@ async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
 
 
 def _gone() -> tuple[type[BaseException], ...]:
-    """asyncpg's errors for a connection that no longer exists (the server restarted, a proxy dropped it)."""
+    """asyncpg's errors for a connection that no longer exists or no longer works (the server restarted, a proxy
+    dropped it): worth one more try on another."""
     import asyncpg
 
-    return asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError
+    return (asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+            asyncpg.InterfaceError, asyncpg.InternalClientError, ConnectionError)
 
 
 @contextlib.asynccontextmanager
@@ -140,9 +144,12 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
             break
         except BaseException as exc:
             if conn is not None:
+                if isinstance(exc, _gone()):
+                    conn.terminate()  # the pool opens a new one in its place
                 await connections.release(conn)
             if isinstance(exc, _gone()) and attempt == 1:
-                continue  # a connection the server dropped while it sat in the pool: once more, on a new one
+                await connections.expire_connections()  # the server restarted: the others are gone too
+                continue  # once more, on a new connection
             if isinstance(exc, failures):
                 raise sa.exc.OperationalError(_LOCK, None, exc, hide_parameters=True) from exc
             raise
