@@ -1,4 +1,4 @@
-"""The statements every turn runs, straight on SQLite's driver instead of through SQLAlchemy's async layer.
+"""The statements every turn runs, straight on the driver (SQLite's, asyncpg) instead of through SQLAlchemy's async layer.
 
 A one-row read transaction through an AsyncEngine costs some 250 µs of CPU (greenlet hand-offs, a pooled
 connection checked out and in, an execution context, a result object) against under 10 µs for the same SELECT
@@ -8,12 +8,13 @@ conversation and the booking engine's change log: a sixth of its CPU went to tha
 `Query` wraps one prebuilt SELECT. On a SQLite file it is compiled once, by SQLAlchemy, into the statement
 text and the bind and result processors of its columns (so a `UTCDateTime` reads and writes exactly as it does
 through SQLAlchemy), and runs on a read-only connection of its own (`query_only`, WAL: it never waits for the
-writer) on the event loop's thread, like `storage.inline`. Anywhere else (PostgreSQL, an in-memory database,
-a statement with expanding IN lists) it runs through the engine's `reads`, as before. Either way the rows
-carry their columns as attributes and `_mapping`, as SQLAlchemy's rows do.
+writer) on the event loop's thread, like `storage.inline`. On PostgreSQL it is a prepared statement on an asyncpg
+pool of its own (`storage.pgreads`). Anywhere else (an in-memory database, a statement with expanding IN lists, on
+PostgreSQL a JSON column) it runs through the engine's `reads`, as before. Either way the rows carry their columns
+as attributes and `_mapping`, as SQLAlchemy's rows do.
 
 `Change` does the same for a prebuilt INSERT, UPDATE or DELETE inside a write transaction, on the same
-connection. `transaction` begins and ends such a transaction on the writer's driver too (BEGIN IMMEDIATE and
+connection; on PostgreSQL on the asyncpg connection under SQLAlchemy's transaction (`_on_asyncpg`). `transaction` begins and ends such a transaction on the writer's driver too (BEGIN IMMEDIATE and
 COMMIT through SQLAlchemy cost 105 µs against 59 µs with only the check-out and check-in left to it); a statement
 run through SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
 """
@@ -109,13 +110,15 @@ class Change:
     """One prebuilt INSERT, UPDATE or DELETE (RETURNING allowed) for `engine`, run inside a transaction the caller
     began on it: `await change.run(conn, params)` with one set of parameters or a list of them; returns the rows
     RETURNING gives. On a SQLite file the statement runs on the transaction's own driver connection (the one
-    writer), compiled once for each set of columns given; a statement SQLAlchemy would complete in Python (a
-    column default, an expanding list) and any other engine go through `conn.execute`, as before."""
+    writer), on PostgreSQL as a prepared statement on the transaction's asyncpg connection, compiled once for each
+    set of columns given; a statement SQLAlchemy would complete in Python (a column default, an expanding list) and
+    any other engine go through `conn.execute`, as before."""
 
     def __init__(self, engine: AsyncEngine, statement: Any) -> None:
         self.engine = engine
         self.statement = statement
-        self._direct = engine.sync_engine in _connections
+        self._postgres = pgreads.pool_of(engine) is not None and _asyncpg_adapter_known()
+        self._direct = engine.sync_engine in _connections or self._postgres
         self._plans: dict[frozenset[str], _Plan | None] = {}
 
     async def run(self, conn: Any, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Any]:
@@ -129,6 +132,8 @@ class Change:
         if plan is None or any(frozenset(p) != plan.keys for p in many):
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []
+        if self._postgres:
+            return await _on_asyncpg(conn, plan, many)
         driver = conn.sync_connection.connection.driver_connection  # the writer, inside the caller's transaction
         rows: list[Any] = []
         for one in many:
@@ -140,6 +145,39 @@ class Change:
             plan = _Plan(self.engine, self.statement, keys)
             self._plans[keys] = plan if plan.usable else None
         return self._plans[keys]
+
+
+def _asyncpg_adapter_known() -> bool:
+    """Whether SQLAlchemy's asyncpg adapter has the parts `_on_asyncpg` relies on (they are not its public API: a
+    version without them leaves the changes to SQLAlchemy, as before)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
+
+    slots = {name for cls in adapter.__mro__ for name in getattr(cls, "__slots__", ())}
+    return all(hasattr(adapter, name) for name in ("_start_transaction", "_handle_exception")) and \
+        {"_execute_mutex", "_transaction", "_connection"} <= slots
+
+
+async def _on_asyncpg(conn: AsyncConnection, plan: _Plan, many: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """`plan` for each set of parameters, prepared on the asyncpg connection of the caller's transaction. Under the
+    adapter's own lock, and after it has begun the transaction it begins at its first statement (BEGIN only then),
+    exactly as a statement through SQLAlchemy would; an error is raised as SQLAlchemy raises it."""
+    adapted = conn.sync_connection.connection.dbapi_connection  # SQLAlchemy's asyncpg adapter
+    rows: list[Any] = []
+    async with adapted._execute_mutex:
+        try:
+            if adapted._transaction is None:
+                await adapted._start_transaction()  # a no-op in autocommit, as for SQLAlchemy's own statements
+            for one in many:
+                rows.extend(await adapted._connection.fetch(plan.sql, *plan.bind(one)))
+        except Exception as exc:
+            dbapi = conn.sync_engine.dialect.loaded_dbapi
+            try:
+                adapted._handle_exception(exc)  # raises the driver's error as the adapter's DB-API error
+            except dbapi.Error as translated:
+                raise sa.exc.DBAPIError.instance(plan.sql, None, translated, dbapi.Error,
+                                                 hide_parameters=True) from exc
+            raise
+    return plan.rows(rows)
 
 
 @asynccontextmanager
@@ -201,6 +239,9 @@ class _Plan:
         self.results: list[Callable[[Any], Any] | None] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
         self.row = _row_type([column.key or f"column_{n}" for n, column in enumerate(columns)])
+        # an INSERT SQLAlchemy gives a RETURNING of its own (the new primary key, on PostgreSQL) returns no rows to
+        # its caller, as through SQLAlchemy
+        self.silent = not columns and bool(getattr(compiled, "effective_returning", None))
         if dialect.name == "postgresql":  # SQLAlchemy gives asyncpg's connections codecs for JSON: such reads stay its
             types = [compiled.binds[name].type for name in self.names] + [column.type for column in columns]
             self.usable = self.usable and not any(isinstance(t, sa.JSON) for t in types)
@@ -222,6 +263,8 @@ class _Plan:
     def rows(self, rows: Sequence[Any]) -> list[Any]:
         """The driver's rows as rows with attributes, each value as SQLAlchemy would have read it."""
         processors, make = self.results, self.row
+        if self.silent:
+            return []
         if not any(processors):
             return [make(*r) for r in rows]
         return [make(*(value if (p := processors[n]) is None else p(value) for n, value in enumerate(r)))

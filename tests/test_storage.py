@@ -279,16 +279,17 @@ async def test_a_prepared_read_on_postgres_survives_its_connection_dying(pg_engi
     assert after is not None and after != before
 
 
-async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(file_engine):
-    """storage.Change on a SQLite file: RETURNING rows, an upsert's conflict, and an error that rolls back everything
-    the transaction wrote (reported as SQLAlchemy's IntegrityError)."""
+async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sqlalchemy_would(db_engine):
+    """storage.Change on a SQLite file (its driver) and on PostgreSQL (asyncpg, in SQLAlchemy's transaction):
+    RETURNING rows, an upsert's conflict, and an error that rolls back everything the transaction wrote (reported as
+    SQLAlchemy's IntegrityError)."""
     from storage import Change, insert_for
 
     metadata = sa.MetaData()
     visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
                       sa.Column("who", sa.Text, unique=True, nullable=False),
                       sa.Column("kind", sa.Text, nullable=False, default="walk-in"))  # a default SQLAlchemy fills in
-    engine = file_engine
+    engine = db_engine
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     add = Change(engine, insert_for(engine)(visits).on_conflict_do_nothing(index_elements=["who"])
@@ -298,10 +299,11 @@ async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sq
                                      {"who": "Anna", "kind": "booked"}])
     assert [(r.n, r.who) for r in added] == [(1, "Anna"), (2, "Ben")]  # the repeated one returns nothing
     plain = Change(engine, sa.insert(visits))
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(sa.exc.IntegrityError, match="visits") as failed:
         async with engine.begin() as conn:
             await plain.run(conn, {"who": "Cleo", "kind": "booked"})
             await plain.run(conn, {"who": "Ben", "kind": "booked"})  # taken: the whole transaction goes
+    assert "Cleo" not in str(failed.value)
     async with engine.begin() as conn:
         await plain.run(conn, {"who": "Dana"})  # without `kind`: SQLAlchemy's default applies
     async with reads(engine).connect() as conn:
@@ -309,18 +311,24 @@ async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sq
     assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]
 
 
-async def test_a_prepared_change_on_a_connection_without_a_transaction_gets_one(file_engine):
-    """A change run before anything began a transaction joins the one SQLAlchemy begins, so a rollback takes it."""
+async def test_a_prepared_change_on_a_connection_without_a_transaction_gets_one(db_engine):
+    """A change run before anything began a transaction joins the one SQLAlchemy begins, so a rollback takes it;
+    on PostgreSQL also when it is the transaction's first statement (the driver's BEGIN comes only then)."""
     from storage import Change
 
-    async with file_engine.begin() as conn:
+    async with db_engine.begin() as conn:
         await conn.execute(sa.text("CREATE TABLE visits (who TEXT)"))
-    add = Change(file_engine, sa.insert(sa.table("visits", sa.column("who"))))
-    async with file_engine.connect() as conn:
+    add = Change(db_engine, sa.insert(sa.table("visits", sa.column("who"))))
+    async with db_engine.connect() as conn:
         await add.run(conn, {"who": "Anna"})
         await conn.rollback()
-    async with reads(file_engine).connect() as conn:
-        assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 0
+    async with db_engine.begin() as conn:
+        await add.run(conn, {"who": "Ben"})
+        await conn.rollback()
+    async with db_engine.begin() as conn:
+        await add.run(conn, {"who": "Cleo"})  # committed as the block ends
+    async with reads(db_engine).connect() as conn:
+        assert (await conn.execute(sa.text("SELECT who FROM visits"))).scalars().all() == ["Cleo"]
 
 
 # --- group commit: writes of callers that commit at the same moment share one transaction ----------------
@@ -424,14 +432,17 @@ async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it
     first lets go; another customer is not held up; a lock's connection that died meanwhile is replaced."""
     from storage import in_turn
 
+    import random
+
     name = f"bb-other-{id(pg_engine)}"
+    space = random.randrange(1, 2**31)  # advisory locks are the database's: another test run keeps to its own
     other_process = make_engine(pg_engine.url.render_as_string(hide_password=False),
                                 connect_args={"server_settings": {"application_name": name}})
     order: list[str] = []
     first_in, let_go = asyncio.Event(), asyncio.Event()
 
     async def first() -> None:
-        async with in_turn(pg_engine, 7, "whatsapp:+4915100000001"):
+        async with in_turn(pg_engine, space, "whatsapp:+4915100000001"):
             order.append("first in")
             first_in.set()
             await let_go.wait()
@@ -439,13 +450,15 @@ async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it
 
     async def second(customer: str, label: str) -> None:
         await first_in.wait()
-        async with in_turn(other_process, 7, customer):
+        async with in_turn(other_process, space, customer):
             order.append(label)
 
     async def waiting_for_a_lock() -> int:
         async with pg_engine.connect() as conn:
-            return (await conn.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                                               "AND NOT granted"))).scalar_one()
+            return (await conn.execute(sa.text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :space AND NOT granted "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+                {"space": space})).scalar_one()
 
     try:
         holder = asyncio.create_task(first())
@@ -465,7 +478,7 @@ async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it
             killed = await conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                                 "WHERE application_name = :name"), {"name": name})
             assert len(killed.all()) >= 3
-        async with asyncio.timeout(10), in_turn(other_process, 7, "whatsapp:+4915100000001"):
+        async with asyncio.timeout(10), in_turn(other_process, space, "whatsapp:+4915100000001"):
             order.append("after a restart")
         assert order[-1] == "after a restart"
     finally:
