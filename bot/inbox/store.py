@@ -126,7 +126,7 @@ class Inbox:
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
         self._submitted = False  # an insert of the waiting rows is in the group commit's queue
         self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick
-        self.arriving = 0  # messages being recorded right now (their webhooks wait for the commit)
+        self.arriving = 0  # messages being recorded right now: handed to the group commit, not committed yet
         self.arrivals_first = ARRIVALS_FIRST  # seconds a turn gives way to them at most
         self._quiet = asyncio.Event()  # set while none is
         self._quiet.set()
@@ -146,17 +146,20 @@ class Inbox:
         self._waiting.append((row, stored))
         if not self._submitted:
             self._submit()
-        self.arriving += 1
+        self.arriving += 1  # until its insert has committed or failed (`_landed`)
         self._quiet.clear()
-        try:
-            new = await asyncio.shield(stored)  # a caller that goes away does not take the others' insert with it
-        finally:
-            self.arriving -= 1
-            if not self.arriving:
-                self._quiet.set()
+        new = await stored  # a caller that goes away cancels only this future: the insert goes on for the others
         if new:
             self._grew(1)
         return new
+
+    def _landed(self, rows: int) -> None:
+        """`rows` messages being recorded are committed (or failed): turns waiting for them may go once none is left.
+        Counted here, not when each webhook's coroutine resumes, so the turn a commit kicks off does not wait for the
+        very webhook that brought its message."""
+        self.arriving = max(0, self.arriving - rows)
+        if not self.arriving:
+            self._quiet.set()
 
     async def after_arrivals(self) -> None:
         """Let the messages being recorded now go first: return once none is, or after `arrivals_first` seconds."""
@@ -224,19 +227,26 @@ class Inbox:
             for _, stored in taken:  # the database refused: every caller of these rows hears it
                 if not stored.done():
                     stored.set_exception(done.exception())
+            self._landed(len(taken))
 
         self._submitted = True
         storage.submit(self.engine, [write]).add_done_callback(ended)
 
     def _stored(self, rows: list[tuple[dict[str, Any], asyncio.Future[bool]]], new: set[tuple[str, str]]) -> None:
-        """The rows are committed: answer their callers, and hand the new ones to their channels' conveyors."""
+        """The rows are committed: answer their callers first, so their webhooks are answered before the turns this
+        starts or lets go run, then hand the new ones to their channels' conveyors."""
+        fresh = []
         for row, stored in rows:
             ident = (row["channel"], row["message_id"])
-            if ident in new and (kick := self._on_new.get(row["channel"])) is not None:
-                kick(row["user_key"])  # even if the webhook that brought it stopped waiting
             if not stored.done():
                 stored.set_result(ident in new)
-            new.discard(ident)  # a second copy in the same batch was seen before
+            if ident in new:
+                fresh.append(row)
+                new.discard(ident)  # a second copy in the same batch was seen before
+        for row in fresh:
+            if (kick := self._on_new.get(row["channel"])) is not None:
+                kick(row["user_key"])  # even if the webhook that brought it stopped waiting
+        self._landed(len(rows))
 
     async def _insert_rows(self, conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
         """Insert the rows not there yet; the (channel, message id) of those that were new."""

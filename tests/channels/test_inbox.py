@@ -237,11 +237,11 @@ async def test_webhooks_being_stored_are_answered_before_a_turn_runs(db_engine):
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
     inbox.arrivals_first = 30.0  # far longer than the test: only the stored message lets the turn go
-    turns: list[tuple[str, bool, int]] = []  # message, whether SM2's insert was let go by then, messages being stored
+    turns: list[tuple[str, bool, int, bool]] = []  # message; SM2's insert let go, messages being stored, SM2 answered
     handled = asyncio.Event()
 
     async def handler(entry):
-        turns.append((entry.message_id, release.is_set(), inbox.arriving))
+        turns.append((entry.message_id, release.is_set(), inbox.arriving, second.done()))
         handled.set()
 
     conveyor = Conveyor(inbox, handler)
@@ -265,7 +265,7 @@ async def test_webhooks_being_stored_are_answered_before_a_turn_runs(db_engine):
     assert await second
     async with asyncio.timeout(10):
         await handled.wait()
-    assert turns[0] == ("SM1", True, 0)  # not before SM2 was stored and its webhook answered
+    assert turns[0] == ("SM1", True, 0, True)  # not before SM2 was stored and its webhook answered
     assert await conveyor.drain(10)
 
 
