@@ -1,19 +1,19 @@
-"""PostgreSQL's prebuilt reads (`storage.Query`) and the per-customer lock, on asyncpg directly, each statement prepared.
+"""PostgreSQL's prebuilt reads (`storage.Query`) and a turn's per-customer lock, on asyncpg directly, prepared.
 
 Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on an asyncpg pool of its own,
 where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md, "PostgreSQL's
-reads"). A turn on PostgreSQL reads its waiting messages, their place in the rate window, its contact, its
-conversation and the booking engine's change log. Each read is one statement in autocommit, as `storage.reads` gives
-them, so it sees what is committed and nothing else, as before.
+reads and the turn's lock on asyncpg directly"). A turn on PostgreSQL reads its waiting messages, their place in the
+rate window, its contact, its conversation and the booking engine's change log. Each read is one statement in
+autocommit, as `storage.reads` gives them, so it sees what is committed and nothing else, as before.
 
-The lock a turn holds so that one process at a time works through a customer's messages
-(`storage.in_turn`) is a transaction on a connection of the same pool: BEGIN, the advisory lock and COMMIT cost
-about a third of what they cost through SQLAlchemy.
+The lock a turn holds so that one process at a time works through a customer's messages (`storage.in_turn`) is a
+transaction on a connection of the same pool: BEGIN, the advisory lock and COMMIT without SQLAlchemy's layer. (The
+writes run on the asyncpg connection of SQLAlchemy's own transaction: `storage.direct`.)
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
-the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone
-(the server restarted) has every connection of the pool replaced and is tried once more; every other failure is raised as SQLAlchemy's error, without the
-parameters.
+the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone (the server
+restarted) has every connection of the pool replaced and is tried once more; every other failure is raised as
+SQLAlchemy's error, without the parameters.
 """
 
 from __future__ import annotations
