@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from . import pgreads
+from . import postgres
 
 ALONE_LOCKS = 0x616C6F6E  # "alon": the first key of pg_try_advisory_lock(int, int) for `alone`
 
@@ -44,13 +44,13 @@ async def alone(engine: AsyncEngine, name: str) -> AsyncIterator[bool]:
 async def in_turn(engine: AsyncEngine, namespace: int, name: str) -> AsyncIterator[None]:
     """Inside the block, the one holder of `name` (in `namespace`) across the processes on this database; the
     others wait for it. On PostgreSQL a transaction-level advisory lock, on asyncpg directly where the engine has
-    a pool for that (`storage.pgreads`), else through SQLAlchemy; SQLite serves one process: nothing to wait for."""
+    a pool for that (`storage.postgres`), else through SQLAlchemy; SQLite serves one process: nothing to wait for."""
     if engine.dialect.name != "postgresql":
         yield
         return
-    pool = pgreads.pool_of(engine)
+    pool = postgres.pool_of(engine)
     if pool is not None:
-        async with pgreads.locked(pool, namespace, name):
+        async with postgres.locked(pool, namespace, name):
             yield
         return
     async with engine.begin() as conn:

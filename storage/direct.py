@@ -1,4 +1,4 @@
-"""The statements every turn runs, straight on the driver (SQLite's, asyncpg) instead of through SQLAlchemy's async layer.
+"""The statements every turn runs, straight on the driver (SQLite's, asyncpg) instead of through SQLAlchemy's layer.
 
 A one-row read transaction through an AsyncEngine costs some 250 µs of CPU (greenlet hand-offs, a pooled
 connection checked out and in, an execution context, a result object) against under 10 µs for the same SELECT
@@ -9,14 +9,15 @@ conversation and the booking engine's change log: a sixth of its CPU went to tha
 text and the bind and result processors of its columns (so a `UTCDateTime` reads and writes exactly as it does
 through SQLAlchemy), and runs on a read-only connection of its own (`query_only`, WAL: it never waits for the
 writer) on the event loop's thread, like `storage.inline`. On PostgreSQL it is a prepared statement on an asyncpg
-pool of its own (`storage.pgreads`). Anywhere else (an in-memory database, a statement with expanding IN lists, on
+pool of its own (`storage.postgres`). Anywhere else (an in-memory database, a statement with expanding IN lists, on
 PostgreSQL a JSON column) it runs through the engine's `reads`, as before. Either way the rows carry their columns
 as attributes and `_mapping`, as SQLAlchemy's rows do.
 
 `Change` does the same for a prebuilt INSERT, UPDATE or DELETE inside a write transaction, on the same
-connection; on PostgreSQL on the asyncpg connection under SQLAlchemy's transaction (`_on_asyncpg`). `transaction` begins and ends such a transaction on the writer's driver too (BEGIN IMMEDIATE and
-COMMIT through SQLAlchemy cost 105 µs against 59 µs with only the check-out and check-in left to it); a statement
-run through SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
+connection (on PostgreSQL the asyncpg connection of SQLAlchemy's transaction, `storage.postgres.change`).
+`transaction` begins and ends such a transaction on SQLite's writer driver too (BEGIN IMMEDIATE and COMMIT through
+SQLAlchemy cost 105 µs against 59 µs with only the check-out and check-in left to it); a statement run through
+SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from . import inline, pgreads
+from . import inline, postgres
 from .readers import reads
 
 _connections: weakref.WeakKeyDictionary[Any, _ReadConnection] = weakref.WeakKeyDictionary()
@@ -80,7 +81,7 @@ class Query:
         self.statement = statement
         self._reads = reads(engine)
         self._reader = _connections.get(engine.sync_engine)
-        self._pool = pgreads.pool_of(engine)  # PostgreSQL: prepared on asyncpg directly
+        self._pool = postgres.pool_of(engine)  # PostgreSQL: prepared on asyncpg directly
         self._plan = _Plan(engine, statement) if self._reader is not None or self._pool is not None else None
         if self._plan is not None and not self._plan.usable:
             self._plan = None
@@ -91,7 +92,7 @@ class Query:
             async with self._reads.connect() as conn:
                 return list((await conn.execute(self.statement, dict(params or {}))).all())
         if self._pool is not None:
-            return self._plan.rows(await pgreads.fetch(self._pool, self._plan.sql, self._plan.bind(params or {})))
+            return self._plan.rows(await postgres.fetch(self._pool, self._plan.sql, self._plan.bind(params or {})))
         assert self._reader is not None
         return await self._plan.run(self._reader.get(), params or {})
 
@@ -117,7 +118,7 @@ class Change:
     def __init__(self, engine: AsyncEngine, statement: Any) -> None:
         self.engine = engine
         self.statement = statement
-        self._postgres = pgreads.pool_of(engine) is not None and _asyncpg_adapter_known()
+        self._postgres = postgres.pool_of(engine) is not None and postgres.adapter_known()
         self._direct = engine.sync_engine in _connections or self._postgres
         self._plans: dict[frozenset[str], _Plan | None] = {}
 
@@ -133,7 +134,7 @@ class Change:
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []
         if self._postgres:
-            return await _on_asyncpg(conn, plan, many)
+            return plan.rows(await postgres.change(conn, plan.sql, [plan.bind(one) for one in many]))
         driver = conn.sync_connection.connection.driver_connection  # the writer, inside the caller's transaction
         rows: list[Any] = []
         for one in many:
@@ -145,39 +146,6 @@ class Change:
             plan = _Plan(self.engine, self.statement, keys)
             self._plans[keys] = plan if plan.usable else None
         return self._plans[keys]
-
-
-def _asyncpg_adapter_known() -> bool:
-    """Whether SQLAlchemy's asyncpg adapter has the parts `_on_asyncpg` relies on (they are not its public API: a
-    version without them leaves the changes to SQLAlchemy, as before)."""
-    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
-
-    slots = {name for cls in adapter.__mro__ for name in getattr(cls, "__slots__", ())}
-    return all(hasattr(adapter, name) for name in ("_start_transaction", "_handle_exception")) and \
-        {"_execute_mutex", "_transaction", "_connection"} <= slots
-
-
-async def _on_asyncpg(conn: AsyncConnection, plan: _Plan, many: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """`plan` for each set of parameters, prepared on the asyncpg connection of the caller's transaction. Under the
-    adapter's own lock, and after it has begun the transaction it begins at its first statement (BEGIN only then),
-    exactly as a statement through SQLAlchemy would; an error is raised as SQLAlchemy raises it."""
-    adapted = conn.sync_connection.connection.dbapi_connection  # SQLAlchemy's asyncpg adapter
-    rows: list[Any] = []
-    async with adapted._execute_mutex:
-        try:
-            if adapted._transaction is None:
-                await adapted._start_transaction()  # a no-op in autocommit, as for SQLAlchemy's own statements
-            for one in many:
-                rows.extend(await adapted._connection.fetch(plan.sql, *plan.bind(one)))
-        except Exception as exc:
-            dbapi = conn.sync_engine.dialect.loaded_dbapi
-            try:
-                adapted._handle_exception(exc)  # raises the driver's error as the adapter's DB-API error
-            except dbapi.Error as translated:
-                raise sa.exc.DBAPIError.instance(plan.sql, None, translated, dbapi.Error,
-                                                 hide_parameters=True) from exc
-            raise
-    return plan.rows(rows)
 
 
 @asynccontextmanager
@@ -218,8 +186,8 @@ async def _on_driver(driver: inline.Connection, sql: str, call: Callable[..., An
 
 
 class _Plan:
-    """A statement compiled once for the engine's SQLite dialect (a DML one for the set of columns `keys`): its
-    text, and how to bind and read each value."""
+    """A statement compiled once for the engine's dialect, SQLite's or asyncpg's (a DML one for the set of columns
+    `keys`): its text, and how to bind and read each value."""
 
     def __init__(self, engine: AsyncEngine, statement: Any, keys: frozenset[str] | None = None) -> None:
         dialect = engine.sync_engine.dialect

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from . import direct, inline, pgreads
+from . import direct, inline, postgres
 from .readers import READ_ONLY, read_engines, reads
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
 
@@ -167,12 +167,12 @@ def _postgres_engine(url: URL, schema: str | None, **kwargs: Any) -> AsyncEngine
         connect_args["server_settings"] = settings
     engine = _PostgresEngine(create_async_engine(url, connect_args=connect_args, **kwargs).sync_engine)
     _ping_after_idle(engine)
-    pgreads.register(engine, connect_args)  # the reads every turn makes, prepared on asyncpg directly
+    postgres.register(engine, connect_args)  # the reads every turn makes, prepared on asyncpg directly
     return engine
 
 
 class _PostgresEngine(AsyncEngine):
-    """An engine whose prebuilt reads have an asyncpg pool of their own (`storage.pgreads`); disposing it closes
+    """An engine whose prebuilt reads have an asyncpg pool of their own (`storage.postgres`); disposing it closes
     that too."""
 
     __slots__ = ()
@@ -180,7 +180,7 @@ class _PostgresEngine(AsyncEngine):
     async def dispose(self, close: bool = True) -> None:
         await super().dispose(close)
         if close:
-            await pgreads.close(self)
+            await postgres.close(self)
 
 
 IDLE_PING_S = 0.5

@@ -1,32 +1,33 @@
-"""PostgreSQL's prebuilt reads (`storage.Query`) and a turn's per-customer lock, on asyncpg directly, prepared.
+"""PostgreSQL's prebuilt statements on asyncpg directly, each prepared: reads, a turn's per-customer lock, changes.
 
 Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on an asyncpg pool of its own,
 where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md, "PostgreSQL's
 reads and the turn's lock on asyncpg directly"). A turn on PostgreSQL reads its waiting messages, their place in the
-rate window, its contact, its conversation and the booking engine's change log. Each read is one statement in
-autocommit, as `storage.reads` gives them, so it sees what is committed and nothing else, as before.
+rate window, its contact, its conversation and the booking engine's change log (`fetch`). Each read is one statement
+in autocommit, as `storage.reads` gives them, so it sees what is committed and nothing else, as before.
 
 The lock a turn holds so that one process at a time works through a customer's messages (`storage.in_turn`) is a
-transaction on a connection of the same pool: BEGIN, the advisory lock and COMMIT without SQLAlchemy's layer. (The
-writes run on the asyncpg connection of SQLAlchemy's own transaction: `storage.direct`.)
+transaction on a connection of the same pool (`locked`): BEGIN, the advisory lock and COMMIT without SQLAlchemy's
+layer. A turn's writes (`storage.Change`) run on the asyncpg connection of SQLAlchemy's own transaction (`change`).
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
 the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone (the server
-restarted) has every connection of the pool replaced and is tried once more; every other failure is raised as
-SQLAlchemy's error, without the parameters.
+restarted) has every connection of the pool replaced and is tried once more; every failure is raised as SQLAlchemy's
+error, without the parameters.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import weakref
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MAX_CONNECTIONS = 15
 """Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (five
@@ -38,7 +39,7 @@ _pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
 
 
 class ReadPool:
-    """An asyncpg pool for one engine's prebuilt reads, opened at first use."""
+    """An asyncpg pool for one engine's prebuilt reads and turn locks, opened at first use."""
 
     def __init__(self, connect: dict[str, Any]) -> None:
         self.connect = connect
@@ -98,23 +99,30 @@ async def close(engine: AsyncEngine) -> None:
 
 
 async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
-    """The rows of one prepared read; SQLAlchemy's errors, and one more try on a fresh connection if the one it had
+    """The rows of one prepared read; SQLAlchemy's errors, and one more try on fresh connections if the one it had
     was gone."""
-    import asyncpg
-
     for attempt in (1, 2):
         connections = await pool.get()
         try:
             return await connections.fetch(sql, *args)
-        except _gone() as exc:
-            if attempt == 2:
-                raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
-            await connections.expire_connections()  # the server restarted: every connection it had is gone
-        except (OSError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
-            raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
-        except asyncpg.PostgresError as exc:
-            raise sa.exc.DBAPIError(sql, None, exc, hide_parameters=True) from exc
+        except Exception as exc:
+            if isinstance(exc, _gone()) and attempt == 1:
+                await connections.expire_connections()  # the server restarted: every connection it had is gone
+                continue
+            _raise_translated(sql, exc)
     raise AssertionError("unreachable")
+
+
+def _raise_translated(sql: str, exc: BaseException) -> NoReturn:
+    """Raise asyncpg's error (being handled) as SQLAlchemy's: a lost or refused connection an OperationalError, the
+    server's refusal a DBAPIError, neither with the parameters; anything else as it is."""
+    import asyncpg
+
+    if isinstance(exc, (*_gone(), OSError)):
+        raise sa.exc.OperationalError(sql, None, exc, hide_parameters=True) from exc
+    if isinstance(exc, asyncpg.PostgresError):
+        raise sa.exc.DBAPIError(sql, None, exc, hide_parameters=True) from exc
+    raise exc
 
 
 def _gone() -> tuple[type[BaseException], ...]:
@@ -132,7 +140,6 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
     in any process, wait. It ends with the block (a COMMIT of nothing) or with the connection."""
     import asyncpg
 
-    failures = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
     for attempt in (1, 2):
         connections = await pool.get()
         conn = None
@@ -150,14 +157,46 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
             if isinstance(exc, _gone()) and attempt == 1:
                 await connections.expire_connections()  # the server restarted: the others are gone too
                 continue  # once more, on a new connection
-            if isinstance(exc, failures):
-                raise sa.exc.OperationalError(_LOCK, None, exc, hide_parameters=True) from exc
-            raise
+            _raise_translated(_LOCK, exc)
     try:
         yield
     finally:
         try:
-            with contextlib.suppress(*failures):  # nothing was written in it: however it ends, the lock ends too
+            # nothing was written in it: however it ends, the lock ends too
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 await transaction.commit()
         finally:
             await connections.release(conn)
+
+
+@functools.cache
+def adapter_known() -> bool:
+    """Whether SQLAlchemy's asyncpg adapter has the parts `change` relies on (they are not its public API: a version
+    without them leaves the changes to SQLAlchemy, as before)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
+
+    slots = {name for cls in adapter.__mro__ for name in getattr(cls, "__slots__", ())}
+    return all(hasattr(adapter, name) for name in ("_start_transaction", "_handle_exception")) and \
+        {"_execute_mutex", "_transaction", "_connection"} <= slots
+
+
+async def change(conn: AsyncConnection, sql: str, bound: Sequence[Sequence[Any]]) -> list[Any]:
+    """One prepared change for each set of bound parameters, on the asyncpg connection of the caller's transaction:
+    under the adapter's own lock, and after it has begun the transaction it begins at its first statement (BEGIN
+    only then), exactly as a statement through SQLAlchemy would. An error is raised as SQLAlchemy raises it."""
+    adapted = conn.sync_connection.connection.dbapi_connection  # SQLAlchemy's asyncpg adapter
+    rows: list[Any] = []
+    async with adapted._execute_mutex:
+        try:
+            if adapted._transaction is None:
+                await adapted._start_transaction()  # a no-op in autocommit, as for SQLAlchemy's own statements
+            for args in bound:
+                rows.extend(await adapted._connection.fetch(sql, *args))
+        except Exception as exc:
+            dbapi = conn.sync_engine.dialect.loaded_dbapi
+            try:
+                adapted._handle_exception(exc)  # raises the driver's error as the adapter's DB-API error
+            except dbapi.Error as translated:
+                raise sa.exc.DBAPIError.instance(sql, None, translated, dbapi.Error, hide_parameters=True) from exc
+            raise
+    return rows
