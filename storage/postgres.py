@@ -152,8 +152,10 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
         except BaseException as exc:
             if conn is not None:
                 if isinstance(exc, _gone()):
-                    conn.terminate()  # the pool opens a new one in its place
-                await connections.release(conn)
+                    # the pool opens a new one in its place; one it already saw close was handed back by the pool
+                    with contextlib.suppress(asyncpg.InterfaceError):
+                        conn.terminate()
+                await connections.release(conn)  # a no-op for one handed back
             if isinstance(exc, _gone()) and attempt == 1:
                 await connections.expire_connections()  # the server restarted: the others are gone too
                 continue  # once more, on a new connection
