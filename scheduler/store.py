@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage
 from booking_client import Booking
@@ -109,6 +109,13 @@ class ReminderStore(LeasedRows):
         self._drop_other_nudge = reminders.delete().where(_PLANNED_NUDGE, r.user_key == sa.bindparam("customer"),
                                                           r.dedupe != sa.bindparam("keep"))
         self._add_planned = self._insert(reminders).on_conflict_do_nothing(index_elements=[r.dedupe])
+        # every booking made, moved or cancelled replans its reminders: on the driver, inside its transaction
+        stale = sa.and_(r.booking_id == sa.bindparam("booking"), r.status == "planned",
+                        sa.or_(r.kind == "reminder", r.kind == "follow_up"))
+        self._drop_stale = storage.Change(engine, reminders.update().where(stale))
+        self._drop_moved = storage.Change(engine, reminders.update().where(
+            stale, r.booking_start != sa.bindparam("start")))
+        self._plan_one = storage.Change(engine, self._add_planned)
 
     # --- the change-feed cursor -------------------------------------------------------------
 
@@ -124,16 +131,14 @@ class ReminderStore(LeasedRows):
                      drop_why: str | None = None, moved: bool = False) -> None:
         """In one transaction: drop the booking's planned reminders and follow-ups (`drop_why`), or only
         those for another start (`moved`), then add `planned` (rows already there stay as they are)."""
-        stale = sa.and_(reminders.c.booking_id == booking.id, reminders.c.status == "planned",
-                        reminders.c.kind.in_(("reminder", "follow_up")))
-        async with self.engine.begin() as conn:
+        async with storage.transaction(self.engine) as conn:
             if drop_why is not None:
-                await conn.execute(reminders.update().where(stale).values(status="cancelled", note=drop_why))
+                await self._drop_stale.run(conn, {"booking": booking.id, "status": "cancelled", "note": drop_why})
             elif moved:
-                await conn.execute(reminders.update().where(stale, reminders.c.booking_start != booking.start)
-                                   .values(status="cancelled", note="booking moved"))
+                await self._drop_moved.run(conn, {"booking": booking.id, "start": booking.start,
+                                                  "status": "cancelled", "note": "booking moved"})
             for p in planned:
-                await self._add(conn, p, now, booking.contact.ref, booking)
+                await self._plan_one.run(conn, self._row(p, now, booking.contact.ref, booking))
 
     async def planned_bookings(self, limit: int) -> list[str]:
         """Bookings with a reminder or follow-up still to send, soonest first."""
@@ -178,10 +183,6 @@ class ReminderStore(LeasedRows):
         return {"dedupe": p.dedupe, "kind": p.kind, "booking_id": booking.id if booking else None,
                 "user_key": user_key, "due_at": p.due_at, "not_before": p.due_at, "status": p.status, "note": p.note,
                 "booking_start": booking.start if booking else None, "created_at": now}
-
-    async def _add(self, conn: AsyncConnection, p: Planned, now: datetime, user_key: str,
-                   booking: Booking | None = None) -> None:
-        await conn.execute(self._add_planned, self._row(p, now, user_key, booking))
 
     # --- the operator's view -------------------------------------------------------------------
 

@@ -108,9 +108,10 @@ class Query:
 
 
 class Change:
-    """One prebuilt INSERT, UPDATE or DELETE (RETURNING allowed) for `engine`, run inside a transaction the caller
+    """One prebuilt INSERT, UPDATE or DELETE (RETURNING allowed) for `engine`, or a SELECT that must see the
+    transaction (a row locked FOR UPDATE, a re-check under the writer's lock), run inside a transaction the caller
     began on it: `await change.run(conn, params)` with one set of parameters or a list of them; returns the rows
-    RETURNING gives. On a SQLite file the statement runs on the transaction's own driver connection (the one
+    RETURNING (or the SELECT) gives. On a SQLite file the statement runs on the transaction's own driver connection (the one
     writer), on PostgreSQL as a prepared statement on the transaction's asyncpg connection, compiled once for each
     set of columns given; a statement SQLAlchemy would complete in Python (a column default, an expanding list) and
     any other engine go through `conn.execute`, as before."""

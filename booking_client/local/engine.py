@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, or_, select, text
+from sqlalchemy import Row, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from storage import Query, reads
+from storage import Change, Query, reads, transaction
 
 from ..backend import Now
 from ..business import Business, Service, Staff
@@ -55,13 +55,24 @@ class LocalBackend:
         self.business = business
         self._engine = engine
         self._now = now
-        # built once: every booking adds its row and a change-log entry
-        self._add_booking = insert(BOOKINGS)
-        self._add_event = insert(BookingEventRow.__table__)
+        # built once, and run on the driver inside the write's transaction (storage.Change): every booking adds its
+        # row and a change-log entry after reading the staff member's busy times under the writer's lock; a cancel
+        # or a move reads the booking's row locked and updates it
+        b = BOOKINGS.c
+        self._add_booking = Change(engine, insert(BOOKINGS))
+        self._add_event = Change(engine, insert(BookingEventRow.__table__))
+        self._by_id = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")))
+        self._by_id_locked = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")).with_for_update())
+        self._by_idempotency_key = Change(engine, select(BOOKINGS).where(b.idempotency_key == bindparam("key")))
+        self._update = Change(engine, update(BOOKINGS).where(b.id == bindparam("booking")))
+        blocking = select(b.staff, b.start_at, b.blocked_until).where(
+            b.staff == bindparam("staff"), or_(*(b.status == status for status in ACTIVE)),
+            b.start_at < bindparam("end"), b.blocked_until > bindparam("start"))
+        self._blocking = Change(engine, blocking)
+        self._blocking_others = Change(engine, blocking.where(b.id != bindparam("exclude")))
         self._reads = reads(engine)  # never waits for a writer
         self._get = Query(engine, select(BOOKINGS).where(BOOKINGS.c.id == bindparam("booking")))  # the feeds' read
         # a contact's bookings: read in most conversations (status by equalities: a prepared read takes no IN list)
-        b = BOOKINGS.c
         theirs = select(BOOKINGS).where(b.contact_ref == bindparam("contact")).order_by(b.start_at, b.id)
         self._theirs = Query(engine, theirs)
         self._theirs_ahead = Query(engine, theirs.where(or_(*(b.status == status for status in ACTIVE)),
@@ -110,13 +121,13 @@ class LocalBackend:
         key = idempotency_key or None
         with map_exceptions():
             try:
-                async with self._engine.begin() as conn:
+                async with transaction(self._engine) as conn:
                     await self._lock_staff(conn, person.id)
                     if key is not None and (row := await self._by_key(conn, key)) is not None:
                         return _booking(row._mapping)
                     start = await self._check_bookable(conn, svc, person, request.start)
                     values = self._new_row(request, svc, start, key)
-                    await conn.execute(self._add_booking, values)
+                    await self._add_booking.run(conn, values)
                     await self._log(conn, values["id"], ChangeKind.CREATED)
                     return _booking(values)
             except IntegrityError:
@@ -225,7 +236,7 @@ class LocalBackend:
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncConnection]:
         with map_exceptions():
-            async with self._engine.begin() as conn:
+            async with transaction(self._engine) as conn:
                 yield conn
 
     @asynccontextmanager
@@ -250,28 +261,22 @@ class LocalBackend:
         if problem is not None:
             raise InvalidRequest(problem)
         start = start.astimezone(UTC)
-        busy = await self._busy(conn, {person.id}, start, start + svc.duration + svc.buffer_after, exclude=moving)
-        if schedule.overlaps(start, svc, busy.get(person.id, [])):
+        busy = await self._busy(conn, person.id, start, start + svc.duration + svc.buffer_after, exclude=moving)
+        if schedule.overlaps(start, svc, busy):
             local = self.business.local(start)
             raise SlotTaken(f"{person.name} is already booked at {local:%Y-%m-%d %H:%M}")
         return start
 
     async def _busy(
-        self, conn: AsyncConnection, staff: set[str], start: datetime, end: datetime, *, exclude: str | None = None
-    ) -> dict[str, list[schedule.Busy]]:
-        """Active bookings per staff member that block any time in [start, end)."""
-        query = select(BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until).where(
-            BookingRow.staff.in_(staff),
-            BookingRow.status.in_(ACTIVE),
-            BookingRow.start_at < end,
-            BookingRow.blocked_until > start,
-        )
-        if exclude is not None:
-            query = query.where(BookingRow.id != exclude)
-        busy: dict[str, list[schedule.Busy]] = {}
-        for staff_id, begins, until in await conn.execute(query):
-            busy.setdefault(staff_id, []).append(schedule.Busy(begins, until))
-        return busy
+        self, conn: AsyncConnection, staff: str, start: datetime, end: datetime, *, exclude: str | None = None
+    ) -> list[schedule.Busy]:
+        """The staff member's active bookings that block any time in [start, end), as the transaction sees them."""
+        params = {"staff": staff, "start": start, "end": end}
+        if exclude is None:
+            rows = await self._blocking.run(conn, params)
+        else:
+            rows = await self._blocking_others.run(conn, {**params, "exclude": exclude})
+        return [schedule.Busy(row.start_at, row.blocked_until) for row in rows]
 
     async def _lock_staff(self, conn: AsyncConnection, staff_id: str) -> None:
         """Serialize writers per staff member until this transaction ends."""
@@ -281,16 +286,14 @@ class LocalBackend:
         await conn.execute(select(StaffLockRow.staff_id).where(StaffLockRow.staff_id == staff_id).with_for_update())
 
     async def _row(self, conn: AsyncConnection, booking_id: str, *, for_update: bool = False) -> Row[Any]:
-        query = select(BOOKINGS).where(BOOKINGS.c.id == booking_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await conn.execute(query)).first()
-        if row is None:
+        rows = await (self._by_id_locked if for_update else self._by_id).run(conn, {"booking": booking_id})
+        if not rows:
             raise NotFound(f"no booking with id {booking_id!r}")
-        return row
+        return rows[0]
 
     async def _by_key(self, conn: AsyncConnection, key: str) -> Row[Any] | None:
-        return (await conn.execute(select(BOOKINGS).where(BOOKINGS.c.idempotency_key == key))).first()
+        rows = await self._by_idempotency_key.run(conn, {"key": key})
+        return rows[0] if rows else None
 
     def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> dict[str, Any]:
         now = self._clock()
@@ -305,7 +308,7 @@ class LocalBackend:
     async def _change(self, conn: AsyncConnection, row: Row[Any], kind: ChangeKind, **values: Any) -> Booking:
         """Write `values` into the booking's row (and the time of the change), log it; the booking as it is now."""
         values["updated_at"] = self._clock()
-        await conn.execute(BOOKINGS.update().where(BOOKINGS.c.id == row.id).values(**values))
+        await self._update.run(conn, {**values, "booking": row.id})
         await self._log(conn, row.id, kind)
         return _booking({**row._mapping, **values})
 
@@ -313,7 +316,7 @@ class LocalBackend:
         """Append to the change log as the transaction's last write."""
         if self._postgres:
             await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_EVENT_LOCK})
-        await conn.execute(self._add_event, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
+        await self._add_event.run(conn, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
 
 
 def _require_aware(moment: datetime, what: str) -> datetime:
