@@ -254,6 +254,30 @@ async def _reads_as_sqlalchemy_does(engine) -> None:
     assert [r.n for r in await listed.all()] == [1]
 
 
+async def test_a_prepared_statement_takes_values_written_into_it_and_names_a_missing_one(db_engine):
+    """A value the statement carries itself (a comparison with a constant), a parameter given by name, one left out:
+    read and written as through SQLAlchemy, and a missing one reported by SQLAlchemy's own error."""
+    from storage import Change, Query
+
+    metadata = sa.MetaData()
+    visits = sa.Table("visits", metadata, sa.Column("n", sa.Integer, primary_key=True),
+                      sa.Column("who", sa.Text), sa.Column("kind", sa.Text))
+    async with db_engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    add = Change(db_engine, sa.insert(visits))
+    rename = Change(db_engine, sa.update(visits).where(visits.c.kind == "walk-in", visits.c.n == sa.bindparam("row")))
+    async with db_engine.begin() as conn:
+        await add.run(conn, [{"n": 1, "who": "Anna", "kind": "walk-in"}, {"n": 2, "who": "Ben", "kind": "booked"}])
+        await rename.run(conn, [{"row": 1, "who": "Anna S."}, {"row": 2, "who": "Ben B."}])  # Ben is no walk-in
+    walk_ins = Query(db_engine, sa.select(visits.c.who).where(visits.c.kind == "walk-in",
+                                                              visits.c.n <= sa.bindparam("upto")).order_by(visits.c.n))
+    assert [r.who for r in await walk_ins.all({"upto": 5})] == ["Anna S."]
+    everyone = Query(db_engine, sa.select(visits.c.who).where(visits.c.n <= sa.bindparam("upto")).order_by(visits.c.n))
+    assert [r.who for r in await everyone.all({"upto": 5})] == ["Anna S.", "Ben"]
+    with pytest.raises(sa.exc.InvalidRequestError, match="upto"):
+        await walk_ins.all({})
+
+
 async def test_a_prepared_read_that_fails_says_so_as_sqlalchemy_does_without_what_was_asked(db_engine):
     """On SQLite's driver and on asyncpg's pool alike."""
     from storage import Query

@@ -87,10 +87,10 @@ async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
     if problem:
         return Nothing((problem,))
     local_day = turn.local(exact).date()
-    tz = turn.business.tz
-    day_slots = await turn.backend.availability(
-        at(local_day, time(0), tz), at(local_day + timedelta(days=1), time(0), tz), want.service, want.staff)
-    match = [s for s in day_slots if s.start == exact]
+    # only the slots starting at that very moment (every backend answers "starts in [start, end)"): a whole day's
+    # would be built and thrown away
+    match = [s for s in await turn.backend.availability(exact, exact + timedelta(minutes=1), want.service, want.staff)
+             if s.start == exact]
     if match:
         return Free(match[0])
     return await alternatives(turn, want, exact, why=why_not(turn, want, exact, local_day))
