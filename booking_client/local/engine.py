@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import BigInteger, Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -79,6 +79,11 @@ class LocalBackend:
                                                         b.end_at > bindparam("now")))
         self._newest = Query(engine, select(func.coalesce(func.max(BookingEventRow.seq), 0)))  # availability's look
         self._postgres = engine.dialect.name == "postgresql"
+        if self._postgres:  # a writer's locks: its staff member's row, and the change log's order (`_log`)
+            self._add_staff = Change(engine, pg_insert(StaffLockRow.__table__).on_conflict_do_nothing())
+            self._lock_staff_row = Change(engine, select(StaffLockRow.staff_id).where(
+                StaffLockRow.staff_id == bindparam("staff")).with_for_update())
+            self._lock_log = Change(engine, select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))))
         self._busy_times = BusyCache()
 
     # --- the protocol -----------------------------------------------------------
@@ -282,8 +287,8 @@ class LocalBackend:
         """Serialize writers per staff member until this transaction ends."""
         if not self._postgres:
             return  # SQLite: BEGIN IMMEDIATE already made this the only writer
-        await conn.execute(pg_insert(StaffLockRow).values(staff_id=staff_id).on_conflict_do_nothing())
-        await conn.execute(select(StaffLockRow.staff_id).where(StaffLockRow.staff_id == staff_id).with_for_update())
+        await self._add_staff.run(conn, {"staff_id": staff_id})
+        await self._lock_staff_row.run(conn, {"staff": staff_id})
 
     async def _row(self, conn: AsyncConnection, booking_id: str, *, for_update: bool = False) -> Row[Any]:
         rows = await (self._by_id_locked if for_update else self._by_id).run(conn, {"booking": booking_id})
@@ -315,7 +320,7 @@ class LocalBackend:
     async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind) -> None:
         """Append to the change log as the transaction's last write."""
         if self._postgres:
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_EVENT_LOCK})
+            await self._lock_log.run(conn, {"key": _PG_EVENT_LOCK})
         await self._add_event.run(conn, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
 
 

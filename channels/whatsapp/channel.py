@@ -90,6 +90,17 @@ class ApiBaseHttpClient(AsyncTwilioHttpClient):
         return await super().request(method, url, params=params, data=data, headers=headers, auth=None,
                                      timeout=timeout, allow_redirects=allow_redirects)
 
+    # The SDK formats every header of every request and response into log lines before its logger decides to drop
+    # them (its loggers stay at WARNING, `bot.logmask`): 9 µs of CPU a message sent, for nothing. Formatted as before
+    # where INFO is on.
+    def log_request(self, kwargs: dict[str, Any]) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_request(kwargs)
+
+    def log_response(self, status_code: int, response: Any) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_response(status_code, response)
+
 
 def render(reply: Reply) -> str:
     """Text, then the options as a numbered list to answer with the number or the words."""
