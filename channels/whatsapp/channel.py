@@ -22,7 +22,7 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 from multidict import MultiDict
@@ -87,6 +87,9 @@ class ApiBaseHttpClient(AsyncTwilioHttpClient):
         if auth is not None:  # as a header: aiohttp deprecates its BasicAuth object
             token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
             headers = {**(headers or {}), "Authorization": f"Basic {token}"}
+        if isinstance(data, dict):  # the form encoded as aiohttp would, without building its FormData each time
+            data = urlencode(data, doseq=True).encode()
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
         return await super().request(method, url, params=params, data=data, headers=headers, auth=None,
                                      timeout=timeout, allow_redirects=allow_redirects)
 
