@@ -397,6 +397,25 @@ async def test_callers_committing_together_share_a_transaction_and_each_returns_
     assert group_transactions == [writer]
 
 
+async def test_a_long_queue_of_commits_lets_other_work_in_between_its_transactions(writer):
+    """Callers beyond one transaction's share are committed in the next ones, and between two of them the event loop
+    serves whatever else waits (a webhook to read): on SQLite a transaction never pauses by itself."""
+    from storage.group import BATCH_MAX
+
+    done: list[str] = []
+    callers = [asyncio.ensure_future(commit(writer, [_visit(f"c{n}", done)])) for n in range(3 * BATCH_MAX)]
+    seen: list[int] = []
+
+    async def meanwhile() -> None:
+        while not done:
+            await asyncio.sleep(0)
+        seen.append(len(done))  # how many were committed when it next got the loop
+
+    await asyncio.gather(meanwhile(), *callers)
+    assert len(done) == 3 * BATCH_MAX
+    assert seen[0] < 3 * BATCH_MAX  # it ran before the last transaction
+
+
 async def test_a_caller_whose_writes_fail_does_not_take_the_others_with_it(writer):
     done: list[str] = []
     await commit(writer, [_visit("anna")])
