@@ -9,8 +9,10 @@ next question after it commits.
 
 Why reading the log in order misses nothing: on PostgreSQL writers hold a lock from taking their
 entry's number until commit, so entries become visible in number order (see `LocalBackend._log`);
-on SQLite one transaction reads one snapshot. The booking rows are read after the log entries, so
-what is kept is never older than the entries already applied.
+on SQLite one writer at a time commits them in number order. The booking rows are read after the log
+entries, so what is kept is never older than the entries already applied; a row read newer than that
+(changed again meanwhile) is read once more when its next entry is. So catching up on a few entries
+needs no transaction: prepared reads of the entries and of each booking they name (`storage.Query`).
 
 The cache decides only what is offered. Booking and moving still check the database under the
 staff member's lock, so a stale cache could at worst offer a taken time, never double-book it.
@@ -20,11 +22,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import Query
 
 from ..types import BookingStatus
 from .models import BookingEventRow, BookingRow
@@ -45,7 +50,12 @@ Reader = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 class BusyCache:
     """Active bookings blocking time from `floor` on, per staff member, as of change-log entry `seq`."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
+        e, b = BookingEventRow.__table__.c, BookingRow.__table__.c
+        self._entries_after = Query(engine, select(e.seq, e.booking_id).where(e.seq > bindparam("after"))
+                                    .order_by(e.seq).limit(MAX_CHANGES + 1))
+        self._booking = Query(engine, select(b.id, b.staff, b.start_at, b.blocked_until, b.status)
+                              .where(b.id == bindparam("booking")))
         self._seq: int | None = None  # the last log entry applied; None until the first load
         self._floor: datetime | None = None  # bookings that ended by then were left out
         self._busy: dict[str, dict[str, Busy]] = {}  # staff -> booking id -> blocked time
@@ -59,10 +69,31 @@ class BusyCache:
         log entry's number by a read of its own (a prepared one), which settles the usual case, nothing
         changed, without a transaction."""
         async with self._lock:
-            if newest is None or not self._current(await newest(), since):
+            if newest is None:
                 async with read() as conn:
                     await self._refresh(conn, since)
+            else:
+                seq = await newest()
+                if not self._current(seq, since) and not await self._caught_up(seq, since):
+                    async with read() as conn:
+                        await self._refresh(conn, since)
             return {person: self._times_for(person) for person in staff}
+
+    async def _caught_up(self, newest: int, since: datetime) -> bool:
+        """Apply the log entries up to `newest` booking by booking, with prepared reads; False where everything
+        must be read again instead (nothing kept yet, the log went back, the clock moved, too many changes)."""
+        if self._seq is None or self._floor is None or newest < self._seq or not (
+            self._floor <= since < self._floor + RELOAD_AFTER
+        ):
+            return False
+        entries = await self._entries_after.all({"after": self._seq})
+        if len(entries) > MAX_CHANGES:
+            return False
+        changed = list(dict.fromkeys(entry.booking_id for entry in entries))
+        rows = [row for booking in changed if (row := await self._booking.first({"booking": booking})) is not None]
+        self._replace(set(changed), rows)
+        self._seq = max([newest, *(entry.seq for entry in entries)])
+        return True
 
     def _current(self, newest: int, since: datetime) -> bool:
         """True if what is kept is as of log entry `newest` and covers `since`."""
@@ -112,7 +143,10 @@ class BusyCache:
         query = select(
             BookingRow.id, BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until, BookingRow.status
         ).where(BookingRow.id.in_(bookings))
-        rows = (await conn.execute(query)).all()
+        self._replace(bookings, (await conn.execute(query)).all())
+
+    def _replace(self, bookings: set[str], rows: Iterable[Any]) -> None:
+        """Forget what was kept for `bookings`; keep `rows` (id, staff, start, until, status) that are active."""
         for booking in bookings:
             staff = self._staff_of.pop(booking, None)
             if staff is not None:

@@ -84,7 +84,7 @@ class LocalBackend:
             self._lock_staff_row = Change(engine, select(StaffLockRow.staff_id).where(
                 StaffLockRow.staff_id == bindparam("staff")).with_for_update())
             self._lock_log = Change(engine, select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))))
-        self._busy_times = BusyCache()
+        self._busy_times = BusyCache(engine)
 
     # --- the protocol -----------------------------------------------------------
 
