@@ -111,10 +111,10 @@ class Change:
     """One prebuilt INSERT, UPDATE or DELETE (RETURNING allowed) for `engine`, or a SELECT that must see the
     transaction (a row locked FOR UPDATE, a re-check under the writer's lock), run inside a transaction the caller
     began on it: `await change.run(conn, params)` with one set of parameters or a list of them; returns the rows
-    RETURNING (or the SELECT) gives. On a SQLite file the statement runs on the transaction's own driver connection (the one
-    writer), on PostgreSQL as a prepared statement on the transaction's asyncpg connection, compiled once for each
-    set of columns given; a statement SQLAlchemy would complete in Python (a column default, an expanding list) and
-    any other engine go through `conn.execute`, as before."""
+    RETURNING (or the SELECT) gives. On a SQLite file the statement runs on the transaction's own driver connection
+    (the one writer), on PostgreSQL as a prepared statement on the transaction's asyncpg connection, compiled once
+    for each set of columns given; a statement SQLAlchemy would complete in Python (a column default, an expanding
+    list) and any other engine go through `conn.execute`, as before."""
 
     def __init__(self, engine: AsyncEngine, statement: Any) -> None:
         self.engine = engine
@@ -228,8 +228,8 @@ class _Plan:
                     given.append(params[key])
                 elif name in params:
                     given.append(params[name])
-                elif required:  # SQLAlchemy's own error names the missing parameter
-                    self.compiled.construct_params(dict(params))
+                elif required:  # SQLAlchemy's own error names the missing parameter (or it finds the value)
+                    given.append(self.compiled.construct_params(dict(params))[name])
                 else:
                     given.append(fixed)
         return tuple(value if bind is None or value is None else bind(value)
@@ -258,7 +258,8 @@ def _lookups(compiled: Any, names: Sequence[str]) -> list[tuple[str, str, bool, 
     """Where each positional parameter's value comes from, as `construct_params` finds it: the caller's value by the
     parameter's key or its name, else the value written into the statement; worked out once, so a run skips that
     walk over every parameter (about 2 % of a turn's CPU). None where it is not that simple (a value computed
-    when run, escaped names, values SQLAlchemy collected from a text clause): `construct_params` then does it every time."""
+    when run, escaped names, values SQLAlchemy collected from a text clause): `construct_params` then does it every
+    time."""
     if compiled.escaped_bind_names or getattr(compiled, "_collected_params", None):
         return None
     by_name = {name: bindparam for bindparam, name in compiled.bind_names.items()}
