@@ -142,6 +142,25 @@ class Change:
             rows.extend(await plan.run(driver, one))
         return rows
 
+    @property
+    def stands_alone(self) -> bool:
+        """Whether `run_alone` may be used: on PostgreSQL, where a batch committed on its own costs one round trip
+        instead of a transaction's BEGIN, statements and COMMIT (on SQLite the one writer's transactions are the
+        cheap way, shared by the group commit)."""
+        return self._postgres
+
+    async def run_alone(self, params: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """Every set of parameters, as one atomic batch committed on its own, outside any caller's transaction (only
+        where `stands_alone`); the rows RETURNING gives."""
+        many = list(params)
+        plan = self._plan(frozenset(many[0])) if many else None
+        if plan is None or any(frozenset(p) != plan.keys for p in many):
+            async with transaction(self.engine) as conn:
+                return await self.run(conn, many)
+        pool = postgres.pool_of(self.engine)
+        assert pool is not None
+        return plan.rows(await postgres.fetch_many(pool, plan.sql, [plan.bind(one) for one in many]))
+
     def _plan(self, keys: frozenset[str]) -> _Plan | None:
         if keys not in self._plans:
             plan = _Plan(self.engine, self.statement, keys)

@@ -8,7 +8,8 @@ in autocommit, as `storage.reads` gives them, so it sees what is committed and n
 
 The lock a turn holds so that one process at a time works through a customer's messages (`storage.in_turn`) is a
 transaction on a connection of the same pool (`locked`): BEGIN, the advisory lock and COMMIT without SQLAlchemy's
-layer. A turn's writes (`storage.Change`) run on the asyncpg connection of SQLAlchemy's own transaction (`change`).
+layer. A turn's writes (`storage.Change`) run on the asyncpg connection of SQLAlchemy's own transaction (`change`);
+a change that needs no transaction to share (the webhooks' rows) runs on the pool as one atomic batch (`fetch_many`).
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
 the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone (the server
@@ -140,6 +141,18 @@ def _gone() -> tuple[type[BaseException], ...]:
 
     return (asyncpg.ConnectionDoesNotExistError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
             asyncpg.InterfaceError, asyncpg.InternalClientError, ConnectionError)
+
+
+async def fetch_many(pool: ReadPool, sql: str, bound: Sequence[Sequence[Any]]) -> list[Any]:
+    """One prepared change run for each set of parameters as a single atomic batch in autocommit (asyncpg pipelines
+    it, committed as one implicit transaction): the rows RETURNING gives. Not tried again on a lost connection, since
+    it may have committed before the connection went."""
+    connections = await pool.get()
+    try:
+        async with connections.acquire() as conn:
+            return await conn.fetchmany(sql, bound)
+    except Exception as exc:
+        _raise_translated(sql, exc)
 
 
 @contextlib.asynccontextmanager

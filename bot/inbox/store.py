@@ -137,14 +137,15 @@ class Inbox:
         self.arrivals_first = ARRIVALS_FIRST  # seconds a turn gives way to them at most
         self._quiet = asyncio.Event()  # set while none is
         self._quiet.set()
+        self._alone: set[asyncio.Task[None]] = set()  # inserts on their own under way (PostgreSQL), kept referenced
 
     async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
         """Store a new message durably; False if this (channel, message id) was seen before.
 
-        The webhook waits for this and nothing else. Messages arriving together are written in one
-        insert, in the transaction the turns finishing at that moment commit in too (`storage.group`):
-        each caller is answered only once the transaction holding its row has committed, so an
-        acknowledged message is never lost. Where the message stands in the customer's rate window is
+        The webhook waits for this and nothing else. Messages arriving together are written in one batch: on
+        SQLite in the transaction the turns finishing at that moment commit in too (`storage.group`), on PostgreSQL
+        as one atomic batch of its own (a round trip, `storage.Change.run_alone`). Each caller is answered only once
+        its row has committed, so an acknowledged message is never lost. Where the message stands in the customer's rate window is
         worked out when it is handled (`waiting_for`).
         """
         row = {"channel": channel, "message_id": message_id, "user_key": user_key, "payload": json.dumps(payload),
@@ -227,16 +228,28 @@ class Inbox:
             return lambda: self._stored(taken, new)
 
         def ended(done: asyncio.Future[None]) -> None:
-            if done.exception() is None:
+            failure = asyncio.CancelledError() if done.cancelled() else done.exception()
+            if failure is None:
                 return
             if not taken:  # the transaction never began: the rows it was for hear why
                 take()
             for _, stored in taken:  # the database refused: every caller of these rows hears it
                 if not stored.done():
-                    stored.set_exception(done.exception())
+                    stored.set_exception(failure)
             self._landed(len(taken))
 
+        async def alone() -> None:
+            take()
+            new = await self._insert_rows(None, [row for row, _ in taken])
+            self._stored(taken, new)
+
         self._submitted = True
+        if self._record.stands_alone:  # PostgreSQL: the rows as one batch committed on its own, a round trip
+            task = asyncio.get_running_loop().create_task(alone())
+            self._alone.add(task)
+            task.add_done_callback(self._alone.discard)
+            task.add_done_callback(ended)
+            return
         storage.submit(self.engine, [write]).add_done_callback(ended)
 
     def _stored(self, rows: list[tuple[dict[str, Any], asyncio.Future[bool]]], new: set[tuple[str, str]]) -> None:
@@ -255,9 +268,11 @@ class Inbox:
                 kick(row["user_key"])  # even if the webhook that brought it stopped waiting
         self._landed(len(rows))
 
-    async def _insert_rows(self, conn: AsyncConnection, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
-        """Insert the rows not there yet; the (channel, message id) of those that were new."""
-        return {(r.channel, r.message_id) for r in await self._record.run(conn, rows)}
+    async def _insert_rows(self, conn: AsyncConnection | None, rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        """Insert the rows not there yet (in `conn`'s transaction, or without one: committed on their own); the
+        (channel, message id) of those that were new."""
+        inserted = await (self._record.run(conn, rows) if conn is not None else self._record.run_alone(rows))
+        return {(r.channel, r.message_id) for r in inserted}
 
     async def can_record(self) -> None:
         """Raises if a message could not be stored now (a database that is read-only, locked or gone): a row
