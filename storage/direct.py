@@ -130,8 +130,8 @@ class Change:
         # a connection with no transaction begun goes through SQLAlchemy, which begins one (the driver would
         # commit the statement on its own at once)
         in_transaction = conn.in_transaction() or id(conn.sync_connection) in _begun
-        plan = self._plan(frozenset(many[0])) if self._direct and in_transaction else None
-        if plan is None or any(frozenset(p) != plan.keys for p in many):
+        plan = self._plan_for(many) if self._direct and in_transaction else None
+        if plan is None:
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []
         if self._postgres:
@@ -153,13 +153,20 @@ class Change:
         """Every set of parameters, as one atomic batch committed on its own, outside any caller's transaction (only
         where `stands_alone`); the rows RETURNING gives."""
         many = list(params)
-        plan = self._plan(frozenset(many[0])) if many else None
-        if plan is None or any(frozenset(p) != plan.keys for p in many):
+        if not many:
+            return []
+        plan = self._plan_for(many)
+        if plan is None:
             async with transaction(self.engine) as conn:
                 return await self.run(conn, many)
         pool = postgres.pool_of(self.engine)
         assert pool is not None
         return plan.rows(await postgres.fetch_many(pool, plan.sql, [plan.bind(one) for one in many]))
+
+    def _plan_for(self, many: Sequence[Mapping[str, Any]]) -> _Plan | None:
+        """The compiled statement for these sets of parameters, if they all give the same columns and it is usable."""
+        plan = self._plan(frozenset(many[0]))
+        return plan if plan is not None and all(frozenset(p) == plan.keys for p in many) else None
 
     def _plan(self, keys: frozenset[str]) -> _Plan | None:
         if keys not in self._plans:

@@ -40,7 +40,8 @@ _pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
 
 
 class ReadPool:
-    """An asyncpg pool for one engine's prebuilt reads and turn locks, opened at first use."""
+    """An asyncpg pool for one engine's prebuilt reads, turn locks and changes committed on their own, opened at
+    first use."""
 
     def __init__(self, connect: dict[str, Any]) -> None:
         self.connect = connect
@@ -88,7 +89,8 @@ def register(engine: AsyncEngine, connect_args: dict[str, Any]) -> None:
     import asyncpg
 
     _, params = engine.dialect.create_connect_args(engine.url)
-    accepted = inspect.signature(asyncpg.connect).parameters  # SQLAlchemy's own options (a statement cache size) stay out
+    # SQLAlchemy's own options (a statement cache size) stay out
+    accepted = inspect.signature(asyncpg.connect).parameters
     connect = {k: v for k, v in {**params, **connect_args}.items() if k in accepted}
     pool = _pools[engine.sync_engine] = ReadPool(connect)
     weakref.finalize(engine.sync_engine, pool.terminate)  # an engine dropped without dispose() leaves no connection

@@ -145,8 +145,8 @@ class Inbox:
         The webhook waits for this and nothing else. Messages arriving together are written in one batch: on
         SQLite in the transaction the turns finishing at that moment commit in too (`storage.group`), on PostgreSQL
         as one atomic batch of its own (a round trip, `storage.Change.run_alone`). Each caller is answered only once
-        its row has committed, so an acknowledged message is never lost. Where the message stands in the customer's rate window is
-        worked out when it is handled (`waiting_for`).
+        its row has committed, so an acknowledged message is never lost. Where the message stands in the customer's
+        rate window is worked out when it is handled (`waiting_for`).
         """
         row = {"channel": channel, "message_id": message_id, "user_key": user_key, "payload": json.dumps(payload),
                "status": "pending", "received_at": self.clock.now()}
