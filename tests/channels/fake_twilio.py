@@ -60,6 +60,7 @@ class FakeTwilio:
     last_inbound: dict[str, float] = field(default_factory=dict)  # customer -> when they last wrote (fake's clock)
     now: float = field(default_factory=time.time)
     outage: int = 0  # answer this many Messages.create calls with 503, as a Twilio incident does
+    problems: bool = False  # errors as RFC 9457 problem documents (Twilio's newer APIs) instead of {code, message}
     lookups: list[dict[str, str]] = field(default_factory=list)  # queries of the Messages list
     # set `hold` to keep Messages.create requests waiting (`held` is set when one arrives); `accept_held`:
     # whether a held message counts as sent (Twilio took it, the answer was lost) or not (the request was)
@@ -93,23 +94,26 @@ class FakeTwilio:
         expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         return request.headers.get("Authorization") == expected and request.match_info["sid"] == self.account_sid
 
+    def _error(self, status: int, code: int, message: str) -> web.Response:
+        return (_problem if self.problems else _error)(status, code, message)
+
     async def _account(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return _error(401, 20003, "Authenticate")
+            return self._error(401, 20003, "Authenticate")
         return web.json_response({"sid": self.account_sid, "friendly_name": "Demo Salon", "status": "active",
                                   "type": "Full", "owner_account_sid": self.account_sid})
 
     async def _create_message(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return _error(401, 20003, "Authenticate")
+            return self._error(401, 20003, "Authenticate")
         form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         self.requests.append(form)
         if self.outage:
             self.outage -= 1
-            return _error(503, 20503, "Service Unavailable")
+            return self._error(503, 20503, "Service Unavailable")
         to, from_ = form.get("To", ""), form.get("From", "")
         if not to.startswith("whatsapp:+") or from_ != SENDER:
-            return _error(400, 21211, f"Invalid 'To' Phone Number: {to}")
+            return self._error(400, 21211, f"Invalid 'To' Phone Number: {to}")
         body, content_sid = form.get("Body"), form.get("ContentSid")
         variables = None
         if content_sid:
@@ -117,11 +121,11 @@ class FakeTwilio:
                 variables = json.loads(form.get("ContentVariables", "{}"))
                 assert isinstance(variables, dict)
             except (ValueError, AssertionError):
-                return _error(400, 21656, "The ContentVariables Parameter is invalid")
+                return self._error(400, 21656, "The ContentVariables Parameter is invalid")
         elif not body:
-            return _error(400, 21602, "Message body is required")
+            return self._error(400, 21602, "Message body is required")
         elif self.now - self.last_inbound.get(to, float("-inf")) > WINDOW_SECONDS:
-            return _error(400, 63016, "Failed to send freeform message because you are outside the allowed window. "
+            return self._error(400, 63016, "Failed to send freeform message because you are outside the allowed window. "
                                       "If you are using WhatsApp, please use a Message Template.")
         sid = f"SM{next(self._sids):032x}"
         message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.now)
@@ -132,7 +136,7 @@ class FakeTwilio:
             self.held.set()
             await hold.wait()
             if not self.accept_held:
-                return _error(503, 20503, "Service Unavailable")
+                return self._error(503, 20503, "Service Unavailable")
             return web.json_response(_message_json(self.account_sid, message), status=201)
         await self._record(message)
         return web.json_response(_message_json(self.account_sid, message), status=201)
@@ -144,7 +148,7 @@ class FakeTwilio:
 
     async def _list_messages(self, request: web.Request) -> web.Response:
         if not self._authorized(request):
-            return _error(401, 20003, "Authenticate")
+            return self._error(401, 20003, "Authenticate")
         query = request.query
         self.lookups.append(dict(query))
         found = [m for m in reversed(self.messages)
@@ -233,6 +237,12 @@ def _message_json(account: str, m: Message) -> dict[str, Any]:
 
 def _rfc2822(at: float) -> str:
     return format_datetime(datetime.fromtimestamp(at, UTC))
+
+
+def _problem(status: int, code: int, message: str) -> web.Response:
+    return web.json_response({"type": f"https://www.twilio.com/docs/errors/{code}", "title": message, "status": status,
+                              "code": code, "detail": message}, status=status,
+                             content_type="application/problem+json")
 
 
 def _error(status: int, code: int, message: str) -> web.Response:

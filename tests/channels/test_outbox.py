@@ -145,9 +145,12 @@ async def test_telegram_replies_not_sent_before_a_crash_are_sent_at_the_next_sta
     assert await owed(db_engine) == []
 
 
-async def test_a_reply_twilio_could_not_take_is_sent_once_it_can_in_order(db_engine, fake_twilio, run_bot, clock):
+@pytest.mark.parametrize("problems", [False, True], ids=["twilio-error", "rfc9457-problem"])
+async def test_a_reply_twilio_could_not_take_is_sent_once_it_can_in_order(db_engine, fake_twilio, run_bot, clock,
+                                                                          problems):
     from datetime import timedelta
 
+    fake_twilio.problems = problems  # however Twilio words its 503, the reply is owed, not lost
     async with run_bot(settings_for(twilio=fake_twilio), db_engine) as (server, app):
         wire(fake_twilio, server)
         fake_twilio.outage = 1  # Twilio answers the first send 503
