@@ -125,8 +125,8 @@ class FakeTwilio:
         elif not body:
             return self._error(400, 21602, "Message body is required")
         elif self.now - self.last_inbound.get(to, float("-inf")) > WINDOW_SECONDS:
-            return self._error(400, 63016, "Failed to send freeform message because you are outside the allowed window. "
-                                      "If you are using WhatsApp, please use a Message Template.")
+            return self._error(400, 63016, "Failed to send freeform message because you are outside the allowed "
+                                           "window. If you are using WhatsApp, please use a Message Template.")
         sid = f"SM{next(self._sids):032x}"
         message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.now)
         if self.hold is not None:
