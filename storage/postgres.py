@@ -7,9 +7,10 @@ rate window, its contact, its conversation and the booking engine's change log (
 in autocommit, as `storage.reads` gives them, so it sees what is committed and nothing else, as before.
 
 The lock a turn holds so that one process at a time works through a customer's messages (`storage.in_turn`) is a
-transaction on a connection of the same pool (`locked`): BEGIN, the advisory lock and COMMIT without SQLAlchemy's
-layer. A turn's writes (`storage.Change`) run on the asyncpg connection of SQLAlchemy's own transaction (`change`);
-a change that needs no transaction to share (the webhooks' rows) runs on the pool as one atomic batch (`fetch_many`).
+transaction on a connection of the same pool (`locked`): BEGIN with the advisory lock in one round trip, then COMMIT,
+without SQLAlchemy's layer. A turn's writes (`storage.Change`) run on the asyncpg connection of SQLAlchemy's own
+transaction (`change`); a change that needs no transaction to share (the webhooks' rows) runs on the pool as one
+atomic batch (`fetch_many`).
 
 The pool connects as the engine does (its URL and `connect_args`: the schema's search_path, a timeout), opens at
 the first read and closes with the engine's `dispose`. A read (or a lock) that finds its connection gone (the server
@@ -34,7 +35,9 @@ MAX_CONNECTIONS = 15
 """Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (five
 turns at once, `bot.inbox.PARALLEL_TURNS`)."""
 
-_LOCK = "SELECT pg_advisory_xact_lock($1, hashtext($2))"
+_LOCK = "BEGIN; SELECT pg_advisory_xact_lock({namespace}, hashtext({name}))"
+"""The turn's lock, begun with its transaction in one round trip (a simple query: its values are written into it,
+`_literal`); BEGIN on its own, then the lock, was a round trip more for every turn."""
 
 _pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
 
@@ -163,14 +166,13 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
     in any process, wait. It ends with the block (a COMMIT of nothing) or with the connection."""
     import asyncpg
 
+    statement = _LOCK.format(namespace=int(namespace), name=_literal(name))
     for attempt in (1, 2):
         connections = await pool.get()
         conn = None
         try:
             conn = await connections.acquire()
-            transaction = conn.transaction()
-            await transaction.start()
-            await conn.execute(_LOCK, namespace, name)
+            await conn.execute(statement)
             break
         except BaseException as exc:
             if conn is not None:
@@ -189,9 +191,18 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
         try:
             # nothing was written in it: however it ends, the lock ends too
             with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                await transaction.commit()
+                await conn.execute("COMMIT")
         finally:
             await connections.release(conn)
+
+
+def _literal(text: str) -> str:
+    """`text` as a PostgreSQL string constant, dollar-quoted: nothing inside it is escaped or special, and its tag is
+    one that does not occur in it (PostgreSQL's text holds no NUL, the only character that could not be quoted)."""
+    tag = "k"
+    while f"${tag}$" in text or text.endswith(f"${tag}"):
+        tag += "k"
+    return f"${tag}${text}${tag}$"
 
 
 @functools.cache

@@ -470,6 +470,25 @@ async def test_a_transaction_begun_on_the_driver_holds_prepared_and_sqlalchemy_s
     assert await _visitors(file_engine) == {"anna", "carla"}
 
 
+@pytest.mark.parametrize("customer", ["whatsapp:+4915100000001", "x$k", "$k$", "k$k", "$kk$k", "a'b; COMMIT",
+                                      "back\\slash", "Jürgen 😀", ""])
+async def test_a_customers_turn_on_postgres_is_locked_under_their_exact_key(pg_engine, customer):
+    """The turn's lock is begun with its transaction in one round trip, the key written into the statement: whatever
+    the key holds, the lock taken is the one for exactly that key (as `hashtext` of it bound as a parameter gives)."""
+    import random
+
+    from storage import in_turn
+
+    space = random.randrange(1, 2**31)
+    probe = sa.text("SELECT pg_try_advisory_xact_lock(:space, hashtext(:name))")
+    async with in_turn(pg_engine, space, customer):
+        async with pg_engine.connect() as conn:
+            assert (await conn.execute(probe, {"space": space, "name": customer})).scalar_one() is False
+            assert (await conn.execute(probe, {"space": space, "name": customer + "."})).scalar_one() is True
+    async with pg_engine.connect() as conn:  # let go with the turn
+        assert (await conn.execute(probe, {"space": space, "name": customer})).scalar_one() is True
+
+
 async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it_and_only_for_that(pg_engine):
     """`in_turn` (the conveyor's per-customer lock): a second process wanting the same customer waits until the
     first lets go; another customer is not held up; a lock's connection that died meanwhile is replaced."""
