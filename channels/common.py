@@ -6,7 +6,6 @@ overrides apply to them as to every other text.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -45,8 +44,7 @@ async def store(inbox: Inbox, channel: str, message_id: str, user_key: str, payl
                     channel, inbox.backlog)
         raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER}, text="busy, deliver again later")
     try:
-        async with asyncio.timeout(STORE_PATIENCE):
-            return await inbox.record(channel, message_id, user_key, payload)
+        return await inbox.record(channel, message_id, user_key, payload, patience=STORE_PATIENCE)
     except (SQLAlchemyError, OSError, TimeoutError) as exc:
         log.warning("%s message not stored (%s: the database cannot take it now); answered 503 for it to be "
                     "delivered again", channel, type(exc).__name__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,9 +139,15 @@ class Inbox:
         self._quiet = asyncio.Event()  # set while none is
         self._quiet.set()
         self._alone: set[asyncio.Task[None]] = set()  # inserts on their own under way (PostgreSQL), kept referenced
+        # callers of `record` with a patience, oldest first (each deadline later than the one before, for one patience)
+        self._deadlines: deque[tuple[float, asyncio.Future[bool]]] = deque()
+        self._watchdog: asyncio.TimerHandle | None = None
 
-    async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any]) -> bool:
-        """Store a new message durably; False if this (channel, message id) was seen before.
+    async def record(self, channel: str, message_id: str, user_key: str, payload: dict[str, Any], *,
+                     patience: float | None = None) -> bool:
+        """Store a new message durably; False if this (channel, message id) was seen before. With `patience`,
+        `TimeoutError` once that many seconds passed without an answer (the row may still be stored later: a
+        platform then delivers it again and hears it was there).
 
         The webhook waits for this and nothing else. Messages arriving together are written in one batch: on
         SQLite in the transaction the turns finishing at that moment commit in too (`storage.group`), on PostgreSQL
@@ -156,10 +163,33 @@ class Inbox:
             self._submit()
         self.arriving += 1  # until its insert has committed or failed (`_landed`)
         self._quiet.clear()
+        if patience is not None:
+            self._expect(stored, patience)
         new = await stored  # a caller that goes away cancels only this future: the insert goes on for the others
         if new:
             self._grew(1)
         return new
+
+    def _expect(self, stored: asyncio.Future[bool], patience: float) -> None:
+        """Give up on `stored` after `patience` seconds: one timer for every caller waiting, the oldest deadline's, not
+        one per webhook (each armed and cancelled in the event loop's heap: a tenth of an acknowledgement's CPU)."""
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][1].done():  # answered: most of them, in order
+            deadlines.popleft()
+        loop = asyncio.get_running_loop()
+        deadlines.append((loop.time() + patience, stored))
+        if self._watchdog is None:
+            self._watchdog = loop.call_at(deadlines[0][0], self._expire)
+
+    def _expire(self) -> None:
+        """The oldest deadline has come: every caller whose deadline passed and who is still waiting hears it."""
+        loop = asyncio.get_running_loop()
+        deadlines, now = self._deadlines, loop.time()
+        while deadlines and (deadlines[0][0] <= now or deadlines[0][1].done()):
+            _, stored = deadlines.popleft()
+            if not stored.done():
+                stored.set_exception(TimeoutError())
+        self._watchdog = loop.call_at(deadlines[0][0], self._expire) if deadlines else None
 
     def _landed(self, rows: int) -> None:
         """`rows` messages being recorded are committed (or failed): turns waiting for them may go once none is left.

@@ -65,6 +65,33 @@ async def test_when_the_database_refuses_every_waiting_webhook_hears_it(sqlite_e
     assert await inbox.record("whatsapp", "SM1", "whatsapp:+49151", {})
 
 
+async def test_webhooks_that_cannot_wait_longer_hear_so_and_the_message_is_still_kept(sqlite_engine):
+    """A caller with a patience hears `TimeoutError` once it has passed (the platform gets a 503 and delivers again);
+    callers without one keep waiting; the rows are stored once the database can take them, so the redelivery of a
+    message that timed out finds it there."""
+    await migrate(sqlite_engine)
+    inbox = Inbox(sqlite_engine, VirtualClock(START))
+    stuck = asyncio.Event()
+    insert_rows = inbox._insert_rows
+
+    async def slow(conn, rows):
+        await stuck.wait()  # the database cannot take them yet
+        return await insert_rows(conn, rows)
+
+    inbox._insert_rows = slow
+    hurried = [asyncio.create_task(inbox.record("whatsapp", f"SM{n}", "whatsapp:+49151", {}, patience=0.05))
+               for n in range(3)]
+    patient = asyncio.create_task(inbox.record("whatsapp", "SM9", "whatsapp:+49151", {}))
+    later = asyncio.create_task(inbox.record("whatsapp", "SM4", "whatsapp:+49151", {}, patience=0.1))
+    done, _ = await asyncio.wait(hurried + [later], timeout=5)
+    assert len(done) == 4 and all(isinstance(t.exception(), TimeoutError) for t in done)
+    assert not patient.done()
+    stuck.set()
+    assert await asyncio.wait_for(patient, 5) is True
+    assert await inbox.record("whatsapp", "SM4", "whatsapp:+49151", {}) is False, "stored although it timed out"
+    assert await inbox.record("whatsapp", "SM5", "whatsapp:+49151", {}, patience=5) is True
+
+
 async def test_each_customer_in_order_and_customers_side_by_side(db_engine):
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
