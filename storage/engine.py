@@ -21,7 +21,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from . import direct, inline, postgres
+from . import direct, inline, postgres, writer
 from .readers import READ_ONLY, read_engines, reads
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
 
@@ -63,10 +63,14 @@ class _SQLiteEngine(AsyncEngine):
     disposes both."""
 
     __slots__ = ()
+    _connection_cls = writer.KeptConnection  # its one writer connection is kept, not checked out every time
 
     async def dispose(self, close: bool = True) -> None:
         reader = read_engines.get(self.sync_engine)
         checkpointer = _checkpointers.get(self.sync_engine)
+        kept = writer.writer_of(self.sync_engine)
+        if kept is not None:
+            await kept.close()
         await super().dispose(close)
         if reader is not None:
             await reader.dispose(close)
@@ -94,6 +98,7 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     writer_options = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
                       "pool_timeout": WRITER_WAIT_S, **kwargs}
     engine = _SQLiteEngine(create_async_engine(url, **writer_options).sync_engine)
+    writer.register(engine.sync_engine, WRITER_WAIT_S)
     checkpointer = Checkpointer(database, options)
     _checkpointers[engine.sync_engine] = checkpointer
     weakref.finalize(engine.sync_engine, checkpointer.stop_soon)  # an engine dropped without dispose()

@@ -122,6 +122,11 @@ class Connection:
                 pause = min(pause * 2, LONGEST_PAUSE_S)
 
     @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the driver."""
+        return self._connection is not None and self._conn.in_transaction
+
+    @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 

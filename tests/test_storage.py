@@ -54,6 +54,47 @@ async def test_writes_still_take_turns(tmp_path):
         await engine.dispose()
 
 
+async def test_the_kept_writer_is_left_clean_by_each_holder_and_waited_for_in_order(file_engine, monkeypatch):
+    """The SQLite writer's one connection is kept between transactions: what a holder leaves begun (through
+    SQLAlchemy or on the driver) is rolled back when it lets go, holders take turns in the order they asked, one that
+    waits too long hears the pool's TimeoutError, and a connection found broken is replaced."""
+    import storage.writer
+    from storage.direct import transaction
+
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE visits (n INTEGER)"))
+    async with file_engine.connect() as conn:  # begun by SQLAlchemy, never committed
+        await conn.execute(sa.text("INSERT INTO visits VALUES (1)"))
+    async with file_engine.connect() as conn:  # begun on the driver, never ended
+        assert not conn.in_transaction(), "the last holder's transaction is over"
+        conn.sync_connection.connection.driver_connection._conn.execute("BEGIN IMMEDIATE")
+        conn.sync_connection.connection.driver_connection._conn.execute("INSERT INTO visits VALUES (2)")
+    order: list[int] = []
+
+    async def add(n: int) -> None:
+        async with transaction(file_engine) as conn:
+            order.append(n)
+            await conn.execute(sa.text("INSERT INTO visits VALUES (:n)"), {"n": n})
+            await asyncio.sleep(0)  # others queue meanwhile
+
+    await asyncio.gather(*(add(n) for n in range(10, 15)))
+    assert order == [10, 11, 12, 13, 14]
+    async with reads(file_engine).connect() as conn:
+        assert sorted((await conn.execute(sa.text("SELECT n FROM visits"))).scalars()) == [10, 11, 12, 13, 14]
+
+    monkeypatch.setattr(storage.writer.writer_of(file_engine.sync_engine), "wait_s", 0.05)
+    async with file_engine.connect():
+        with pytest.raises(sa.exc.TimeoutError):
+            async with file_engine.connect():
+                pass
+    async with file_engine.connect() as conn:
+        await conn.invalidate()  # SQLAlchemy found it broken
+    async with file_engine.begin() as conn:
+        await conn.execute(sa.text("INSERT INTO visits VALUES (15)"))
+    async with reads(file_engine).connect() as conn:
+        assert (await conn.execute(sa.text("SELECT count(*) FROM visits"))).scalar_one() == 6
+
+
 async def test_a_write_through_the_readers_is_refused_at_once(tmp_path):
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
     try:
