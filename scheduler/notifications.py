@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import storage
-from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed
+from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, reads_many
 from bot.clock import Clock
 from bot.messages import Reply
 from bot.replies import Texts
@@ -129,19 +129,41 @@ class Notifier:
                 await self._follow_feed()
 
     async def _follow_feed(self) -> None:
+        """Each page of changes: the bookings read at once, then what each change tells whom. With nobody to tell
+        (no operator target, no confirmation emails) the cursor only moves on: a target configured later hears of
+        the changes from then on, not of the ones before."""
         cursor = await read_cursor(self.store.engine, BOOKING_FEED) or 0
         while changes := await self.feed.changes_since(cursor, PAGE):
+            bookings = await self._bookings([change.booking_id for change in changes]) if self._told else {}
             for change in changes:
-                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
-                try:
-                    booking = await self.backend.get(change.booking_id)
-                except NotFound:
+                booking = bookings.get(change.booking_id)
+                if booking is None:  # gone, or nobody to tell
                     continue
+                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
                 kind = booking_kind(getattr(change, "kind", None), booking)
                 if kind is not None:
                     await self.store.plan(await self._about_booking(kind, booking, change.cursor), self.clock.now())
             cursor = changes[-1].cursor
             await save_cursor(self.store.engine, BOOKING_FEED, cursor)
+
+    @property
+    def _told(self) -> bool:
+        """Whether anybody hears of booking changes: the business, or customers by confirmation email."""
+        return bool(self.targets.operators) or bool(self.targets.mailer and self.targets.compose)
+
+    async def _bookings(self, ids: Sequence[str]) -> dict[str, Booking]:
+        """The bookings named, in one read where the booking system offers it (one gone is left out)."""
+        ids = list(dict.fromkeys(ids))
+        many = reads_many(self.backend)
+        if many is not None:
+            return await many.get_many(ids)
+        found = {}
+        for booking_id in ids:
+            try:
+                found[booking_id] = await self.backend.get(booking_id)
+            except NotFound:
+                continue
+        return found
 
     async def _about_booking(self, kind: str, booking: Booking, cursor: int) -> list[Notification]:
         previous = await self.store.previous_start(booking.id) if kind == "moved" else None

@@ -74,7 +74,10 @@ class NotificationStore(LeasedRows):
         super().__init__(engine, notifications)
 
     async def plan(self, planned: Iterable[Notification], now: datetime) -> None:
-        """Add each notification unless its dedupe key is there already, in one transaction."""
+        """Add each notification unless its dedupe key is there already, in one transaction (none for none)."""
+        planned = list(planned)
+        if not planned:
+            return
         async with self.engine.begin() as conn:
             for n in planned:
                 await conn.execute(self._insert(notifications).values(

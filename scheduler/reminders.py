@@ -44,6 +44,9 @@ from .store import ReminderStore
 log = logging.getLogger(__name__)
 
 BATCH = 200
+REPLAN_LOT = 50
+"""Changed bookings replanned in one transaction: on SQLite it runs on the event loop's thread, so a page of
+hundreds would hold up the turns for its whole length."""
 RECONCILE_LIMIT = 200
 NUDGE_LOOKBACK = timedelta(days=1)
 NUDGE_SLACK = timedelta(minutes=1)  # a turn saved while the last tick read is seen by the next one
@@ -193,31 +196,37 @@ class ReminderScheduler:
                 await self._follow_feed()
 
     async def _follow_feed(self) -> None:
+        """Each page of changes: the bookings read at once, and replanned a lot at a time in one transaction (the
+        turns go on between two lots)."""
         cursor = await self.store.cursor()
         while True:
             changes = await self.feed.changes_since(cursor)
             if not changes:
                 return
-            for change in changes:
-                cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
+            bookings = await self._bookings(changes)
+            for lot in range(0, len(changes), REPLAN_LOT):
+                writes = []
+                for change in changes[lot:lot + REPLAN_LOT]:
+                    cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
+                    booking = bookings.get(change.booking_id)
+                    if booking is not None:  # else nothing to plan; its rows, if any, are dropped by `reconcile`
+                        writes.append(self._replanning(booking, change.at))
                 await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
-                try:
-                    booking = await self.backend.get(change.booking_id)
-                except NotFound:
-                    continue  # nothing to plan; its rows, if any, are dropped by `reconcile`
-                await self.replan(booking, change.at)
+                await storage.commit(self.store.engine, writes)
             await self.store.save_cursor(cursor)
 
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:
         """Make the rows match the booking as it is now (idempotent)."""
+        await storage.commit(self.store.engine, [self._replanning(booking, made_at)])
+
+    def _replanning(self, booking: Booking, made_at: datetime | None = None) -> storage.Write:
         now = self.now()
         made_at = made_at or booking.updated_at or booking.created_at
         if booking.status.active:
-            await self.store.replan(booking, plan_booking(booking, self.rules, now, made_at), now, moved=True)
-            return
+            return self.store.replanning(booking, plan_booking(booking, self.rules, now, made_at), now, moved=True)
         why = "booking cancelled" if booking.status is BookingStatus.CANCELLED else f"booking {booking.status.value}"
         drop = None if booking.status is BookingStatus.COMPLETED else why
-        await self.store.replan(booking, plan_no_show(booking, self.rules, now), now, drop_why=drop)
+        return self.store.replanning(booking, plan_no_show(booking, self.rules, now), now, drop_why=drop)
 
     async def reconcile(self, limit: int = RECONCILE_LIMIT) -> int:
         """Repair what a lost webhook missed: re-read the bookings that have messages planned, and the
@@ -318,7 +327,8 @@ class ReminderScheduler:
         return [(row, booking, reply) for (row, booking), reply in zip(going, replies, strict=True)]
 
     async def _bookings(self, rows: Sequence[Any]) -> dict[str, Booking | None]:
-        """The bookings the batch is about, a few read at once (None: gone from the booking system)."""
+        """The bookings the batch (or the page of changes) is about, a few read at once (None: gone from the
+        booking system)."""
         async def read(booking_id: str) -> Booking | None:
             try:
                 return await self.backend.get(booking_id)

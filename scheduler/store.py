@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage
 from booking_client import Booking
@@ -131,7 +131,14 @@ class ReminderStore(LeasedRows):
                      drop_why: str | None = None, moved: bool = False) -> None:
         """In one transaction: drop the booking's planned reminders and follow-ups (`drop_why`), or only
         those for another start (`moved`), then add `planned` (rows already there stay as they are)."""
-        async with storage.transaction(self.engine) as conn:
+        await storage.commit(self.engine, [self.replanning(booking, planned, now, drop_why=drop_why, moved=moved)])
+
+    def replanning(self, booking: Booking, planned: Iterable[Planned], now: datetime, *,
+                   drop_why: str | None = None, moved: bool = False) -> storage.Write:
+        """`replan` as a write of a transaction shared with others (the bookings of one page of the change feed)."""
+        planned = list(planned)
+
+        async def write(conn: AsyncConnection) -> None:
             if drop_why is not None:
                 await self._drop_stale.run(conn, {"booking": booking.id, "status": "cancelled", "note": drop_why})
             elif moved:
@@ -139,6 +146,8 @@ class ReminderStore(LeasedRows):
                                                   "status": "cancelled", "note": "booking moved"})
             for p in planned:
                 await self._plan_one.run(conn, self._row(p, now, booking.contact.ref, booking))
+
+        return write
 
     async def planned_bookings(self, limit: int) -> list[str]:
         """Bookings with a reminder or follow-up still to send, soonest first."""

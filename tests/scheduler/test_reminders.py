@@ -465,7 +465,7 @@ async def test_a_booking_gone_from_the_booking_system_does_not_stop_the_reminder
     app, _, sched = await make(sqlite_engine, clock)
     gone = await app.backend.create(BookingRequest("haircut", "sarah", datetime(2026, 11, 25, 9, 0, tzinfo=BERLIN),
                                                    Contact(ref="telegram:1")), "k1")
-    get, asked = sched.backend.get, Counter()
+    get, get_many, asked = sched.backend.get, sched.backend.get_many, Counter()
 
     async def deleted_there(booking_id):
         asked[booking_id] += 1
@@ -473,7 +473,11 @@ async def test_a_booking_gone_from_the_booking_system_does_not_stop_the_reminder
             raise NotFound(booking_id)
         return await get(booking_id)
 
-    sched.backend.get = deleted_there
+    async def many_deleted_there(booking_ids):  # the feed's page is read at once
+        asked.update(booking_ids)
+        return {i: b for i, b in (await get_many(booking_ids)).items() if i != gone.id}
+
+    sched.backend.get, sched.backend.get_many = deleted_there, many_deleted_there
     await asyncio.wait_for(sched.sync(), 5)  # returns: the feed moved past the booking that is gone
     await app.backend.create(BookingRequest("haircut", "tom", datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN),
                                             Contact(ref="telegram:2")), "k2")
