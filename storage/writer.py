@@ -30,18 +30,18 @@ class Writer:
         self.wait_s = wait_s
         self.lock = asyncio.Lock()
         self.kept: Connection | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def take(self, sync_engine: Any) -> Connection:
         """Wait for the writer (at most `wait_s`), then the kept connection, opened at the first use."""
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:  # an engine outliving its event loop: the queue is the new loop's
-            self._loop, self.lock = loop, asyncio.Lock()
-        try:
-            async with asyncio.timeout(self.wait_s):
-                await self.lock.acquire()
-        except TimeoutError:
-            raise exc.TimeoutError(f"the database's writer was busy for {self.wait_s:g} s") from None
+        lock = self.lock
+        if lock.locked() or getattr(lock, "_waiters", None):  # held, or promised to the next in line: wait
+            try:
+                async with asyncio.timeout(self.wait_s):
+                    await lock.acquire()
+            except TimeoutError:
+                raise exc.TimeoutError(f"the database's writer was busy for {self.wait_s:g} s") from None
+        else:  # free: taken at once, without arming a timer (most transactions find it so)
+            await lock.acquire()
         try:
             kept = self.kept
             if kept is None or kept.closed or kept.invalidated:

@@ -176,20 +176,19 @@ class Inbox:
         deadlines = self._deadlines
         while deadlines and deadlines[0][1].done():  # answered: most of them, in order
             deadlines.popleft()
-        loop = asyncio.get_running_loop()
+        loop = stored.get_loop()
         deadlines.append((loop.time() + patience, stored))
         if self._watchdog is None:
-            self._watchdog = loop.call_at(deadlines[0][0], self._expire)
+            self._watchdog = loop.call_at(deadlines[0][0], self._expire, loop)
 
-    def _expire(self) -> None:
+    def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
         """The oldest deadline has come: every caller whose deadline passed and who is still waiting hears it."""
-        loop = asyncio.get_running_loop()
         deadlines, now = self._deadlines, loop.time()
         while deadlines and (deadlines[0][0] <= now or deadlines[0][1].done()):
             _, stored = deadlines.popleft()
             if not stored.done():
                 stored.set_exception(TimeoutError())
-        self._watchdog = loop.call_at(deadlines[0][0], self._expire) if deadlines else None
+        self._watchdog = loop.call_at(deadlines[0][0], self._expire, loop) if deadlines else None
 
     def _landed(self, rows: int) -> None:
         """`rows` messages being recorded are committed (or failed): turns waiting for them may go once none is left.
