@@ -24,7 +24,7 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 from multidict import MultiDict
@@ -285,11 +285,34 @@ async def read_form(request: web.Request) -> MultiDict[str]:
         raise Refused(415, "not a UTF-8 form (application/x-www-form-urlencoded)")
     body = await read_body(request)
     try:
-        pairs = parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True, errors="strict",
-                          max_num_fields=MAX_FORM_FIELDS)
+        pairs = form_fields(body.decode())
     except ValueError:  # invalid UTF-8 (raw or %-escaped), a field without '=', too many fields
         raise Refused(400, "not a well-formed form") from None
     return MultiDict(pairs)
+
+
+def form_fields(text: str) -> list[tuple[str, str]]:
+    """`urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict",
+    max_num_fields=MAX_FORM_FIELDS)`, with the same answers and the same ValueErrors (a test compares them), in half
+    its time: a field that needs no unescaping (most of a webhook's) is taken as it is."""
+    if not text:
+        return []
+    fields = text.split("&")
+    if len(fields) > MAX_FORM_FIELDS:
+        raise ValueError("Max number of fields exceeded")
+    pairs = []
+    for field in fields:
+        name, equals, value = field.partition("=")
+        if not equals:
+            raise ValueError(f"bad query field: {field[:40]!r}")
+        pairs.append((_unescaped(name), _unescaped(value)))
+    return pairs
+
+
+def _unescaped(text: str) -> str:
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text, errors="strict") if "%" in text else text
 
 
 def _signed(secret: str, url: str, params: MultiDict[str], signature: str, algorithm: str) -> bool:

@@ -68,6 +68,39 @@ async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio
         assert len(await bookings(app)) == 1
 
 
+def test_a_webhook_form_is_read_exactly_as_the_standard_library_reads_it():
+    """The channel's own reading of a form gives what `parse_qsl` gives with the same strictness: the same fields, or
+    a ValueError for the same forms (a field without '=', an empty field, bad escapes, invalid UTF-8, too many)."""
+    import random
+    from urllib.parse import parse_qsl, quote_plus
+
+    from channels.whatsapp.channel import MAX_FORM_FIELDS, form_fields
+
+    def reference(text):
+        try:
+            return parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict",
+                             max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:
+            return ValueError
+
+    def ours(text):
+        try:
+            return form_fields(text)
+        except ValueError:
+            return ValueError
+
+    rng = random.Random(11)
+    pieces = ["a", "Body", "=", "&", "+", "%", "%2", "%2B", "%3a", "%C3%A4", "%FF", "%E2%82", "ä", "😀", " ", ";", ""]
+    cases = ["", "&", "=", "a", "a=", "=b", "a=b&", "&a=b", "a=b&&c=d", "a=%zz", "a=%", "a=1=2",
+             "&".join(f"f{n}=v" for n in range(MAX_FORM_FIELDS)),
+             "&".join(f"f{n}=v" for n in range(MAX_FORM_FIELDS + 1)),
+             "&".join(f"{quote_plus(k)}={quote_plus(v)}" for k, v in FakeTwilio().inbound_params(
+                 "+4915100000001", "Grüße & 50% off? 😀 a+b=c").items())]
+    cases += ["".join(rng.choices(pieces, k=rng.randint(1, 14))) for _ in range(2000)]
+    for text in cases:
+        assert ours(text) == reference(text), text
+
+
 @pytest.mark.parametrize("algorithm", ["HMAC_SHA1", "HMAC_SHA256", "hmac_sha256"])
 def test_a_webhook_signature_is_worked_out_exactly_as_the_twilio_sdk_does(algorithm):
     """The channel's own signing of a form gives what the SDK's RequestValidator gives, for forms with repeated
