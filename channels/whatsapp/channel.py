@@ -24,7 +24,7 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote_plus, unquote, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 from multidict import MultiDict
@@ -88,7 +88,7 @@ class ApiBaseHttpClient(AsyncTwilioHttpClient):
             token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
             headers = {**(headers or {}), "Authorization": f"Basic {token}"}
         if isinstance(data, dict):  # the form encoded as aiohttp would, without building its FormData each time
-            data = urlencode(data, doseq=True).encode()
+            data = encoded_form(data)
             headers = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
         return await super().request(method, url, params=params, data=data, headers=headers, auth=None,
                                      timeout=timeout, allow_redirects=allow_redirects)
@@ -103,6 +103,24 @@ class ApiBaseHttpClient(AsyncTwilioHttpClient):
     def log_response(self, status_code: int, response: Any) -> None:
         if self.logger.isEnabledFor(logging.INFO):
             super().log_response(status_code, response)
+
+
+def encoded_form(data: dict[str, Any]) -> bytes:
+    """`urlencode(data, doseq=True).encode()`, with each text escaped once and then remembered: the sender, the status
+    callback and the field names are the same in every message, a customer's number in each of theirs, and
+    `quote_plus` walks its text character by character (2 % of a turn's CPU)."""
+    if not all(isinstance(value, str) for value in data.values()):
+        return urlencode(data, doseq=True).encode()
+    return "&".join(_escaped(str(name)) + "=" + _escaped(value) for name, value in data.items()).encode()
+
+
+def _escaped(text: str) -> str:
+    return _escaped_kept(text) if len(text) <= 512 else quote_plus(text)
+
+
+@functools.lru_cache(maxsize=2048)
+def _escaped_kept(text: str) -> str:
+    return quote_plus(text)
 
 
 def render(reply: Reply) -> str:

@@ -68,6 +68,21 @@ async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio
         assert len(await bookings(app)) == 1
 
 
+def test_a_message_to_twilio_is_encoded_exactly_as_the_standard_library_encodes_it():
+    """The form the channel sends Twilio is the bytes `urlencode(data, doseq=True)` gives, for texts it remembers
+    and for those it does not (long ones), and for values that are not text (a list of media URLs)."""
+    from urllib.parse import urlencode
+
+    from channels.whatsapp.channel import encoded_form
+
+    forms = [{"To": "whatsapp:+4915100000001", "From": "whatsapp:+14155238886", "Body": "Grüße & 50% off? 😀 a+b=c"},
+             {"To": "whatsapp:+4915100000001", "Body": "x" * 600 + " ü&=+"}, {}, {"Body": ""},
+             {"ContentSid": "HX123", "ContentVariables": '{"1": "Fri 29 Jan, 17:30"}'},
+             {"To": "whatsapp:+4915100000001", "MediaUrl": ["https://a.example/1.png", "https://a.example/2 b.png"]}]
+    for form in forms * 2:  # the second time from what it remembered
+        assert encoded_form(form) == urlencode(form, doseq=True).encode(), form
+
+
 def test_a_webhook_form_is_read_exactly_as_the_standard_library_reads_it():
     """The channel's own reading of a form gives what `parse_qsl` gives with the same strictness: the same fields, or
     a ValueError for the same forms (a field without '=', an empty field, bad escapes, invalid UTF-8, too many)."""
