@@ -146,17 +146,20 @@ class BusyCache:
         self._replace(bookings, (await conn.execute(query)).all())
 
     def _replace(self, bookings: set[str], rows: Iterable[Any]) -> None:
-        """Forget what was kept for `bookings`; keep `rows` (id, staff, start, until, status) that are active."""
+        """Forget what was kept for `bookings`; keep `rows` (id, staff, start, until, status) that are active. The
+        staff members' sorted busy times already built are updated in place, not built again."""
         for booking in bookings:
             staff = self._staff_of.pop(booking, None)
             if staff is not None:
-                self._busy[staff].pop(booking, None)
-                self._times.pop(staff, None)
+                gone = self._busy[staff].pop(booking, None)
+                if gone is not None and (times := self._times.get(staff)) is not None:
+                    times.remove(gone)
         for booking, staff, start, until, status in rows:
             if status in ACTIVE:
-                self._busy.setdefault(staff, {})[booking] = Busy(start, until)
+                busy = self._busy.setdefault(staff, {})[booking] = Busy(start, until)
                 self._staff_of[booking] = staff
-                self._times.pop(staff, None)
+                if (times := self._times.get(staff)) is not None:
+                    times.add(busy)
 
     def _times_for(self, staff: str) -> BusyTimes:
         times = self._times.get(staff)

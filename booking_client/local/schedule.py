@@ -6,10 +6,12 @@ a booking share one definition of "bookable" and cannot disagree.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
+from operator import attrgetter
 
 from ..business import Business, Service, Staff
 
@@ -79,6 +81,9 @@ def overlaps(start: datetime, service: Service, busy: Iterable[Busy]) -> bool:
     return any(start < b.until and b.start < until for b in busy)
 
 
+_start = attrgetter("start")
+
+
 class BusyTimes:
     """One staff member's busy intervals, sorted, so each "is this start free?" is a binary search.
 
@@ -87,11 +92,33 @@ class BusyTimes:
     """
 
     def __init__(self, busy: Iterable[Busy]) -> None:
-        ordered = sorted(busy, key=lambda b: b.start)
+        ordered = sorted(busy, key=_start)
         self._starts = [b.start for b in ordered]
-        self._reach: list[datetime] = []  # the latest end among the intervals up to each index
-        for b in ordered:
-            self._reach.append(max(b.until, self._reach[-1]) if self._reach else b.until)
+        self._ends = [b.until for b in ordered]
+        self._reach: list[datetime] = list(accumulate(self._ends, max))  # the latest end up to each index
+
+    def add(self, busy: Busy) -> None:
+        """One more interval, kept in order (a booking made: no sorting of all of them again)."""
+        i = bisect_right(self._starts, busy.start)
+        self._starts.insert(i, busy.start)
+        self._ends.insert(i, busy.until)
+        self._reach_from(i)
+
+    def remove(self, busy: Busy) -> None:
+        """One interval less (a booking cancelled or moved away); one that is not there is ignored."""
+        i = bisect_left(self._starts, busy.start)
+        while i < len(self._starts) and self._starts[i] == busy.start:
+            if self._ends[i] == busy.until:
+                del self._starts[i], self._ends[i]
+                self._reach_from(i)
+                return
+            i += 1
+
+    def _reach_from(self, i: int) -> None:
+        before = [self._reach[i - 1]] if i else []
+        self._reach[i:] = accumulate(before + self._ends[i:], max)
+        if before:
+            del self._reach[i]  # the one before, repeated as accumulate's start
 
     def blocks(self, start: datetime, until: datetime) -> bool:
         """True when [start, until) meets any of the intervals."""

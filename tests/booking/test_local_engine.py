@@ -393,3 +393,33 @@ async def test_several_bookings_are_read_in_one_call(either, demo):
     assert set(found) == {first.id, second.id}
     assert found[first.id] == await either.get(first.id) and found[second.id].status == BookingStatus.CANCELLED
     assert await either.get_many([]) == {}
+
+
+def test_busy_times_kept_up_to_date_in_place_answer_as_if_built_anew():
+    """A staff member's sorted busy times, updated booking by booking (made, cancelled, moved), answer every "is this
+    free?" exactly as the same times sorted from scratch do, overlaps and shared starts included."""
+    import random
+
+    from booking_client.local.schedule import Busy, BusyTimes
+
+    rng = random.Random(3)
+    base = datetime(2026, 12, 7, 8, tzinfo=UTC)
+
+    def some() -> Busy:
+        start = base + timedelta(minutes=15 * rng.randint(0, 80))
+        return Busy(start, start + timedelta(minutes=15 * rng.randint(1, 8)))
+
+    kept: list[Busy] = [some() for _ in range(30)]
+    times = BusyTimes(kept)
+    for _ in range(400):
+        if kept and rng.random() < 0.45:
+            gone = kept.pop(rng.randrange(len(kept)))
+            times.remove(gone)
+        else:
+            kept.append(new := some())
+            times.add(new)
+        times.remove(Busy(base - timedelta(days=1), base))  # one that is not there changes nothing
+        fresh = BusyTimes(kept)
+        for _ in range(20):
+            probe = some()
+            assert times.blocks(probe.start, probe.until) == fresh.blocks(probe.start, probe.until)
