@@ -102,23 +102,28 @@ class BusyTimes:
         i = bisect_right(self._starts, busy.start)
         self._starts.insert(i, busy.start)
         self._ends.insert(i, busy.until)
-        self._reach_from(i)
+        reach = self._reach
+        latest = busy.until if not i or busy.until > reach[i - 1] else reach[i - 1]
+        reach.insert(i, latest)
+        j = i + 1
+        while j < len(reach) and reach[j] < latest:  # the later ones' latest end, up to where it already is later
+            reach[j] = latest
+            j += 1
 
     def remove(self, busy: Busy) -> None:
         """One interval less (a booking cancelled or moved away); one that is not there is ignored."""
         i = bisect_left(self._starts, busy.start)
         while i < len(self._starts) and self._starts[i] == busy.start:
             if self._ends[i] == busy.until:
-                del self._starts[i], self._ends[i]
-                self._reach_from(i)
+                del self._starts[i], self._ends[i], self._reach[i]
+                reach, ends = self._reach, self._ends
+                for j in range(i, len(reach)):  # the latest ends again, up to where they come out as they were
+                    latest = ends[j] if not j or ends[j] > reach[j - 1] else reach[j - 1]
+                    if reach[j] == latest:
+                        break
+                    reach[j] = latest
                 return
             i += 1
-
-    def _reach_from(self, i: int) -> None:
-        before = [self._reach[i - 1]] if i else []
-        self._reach[i:] = accumulate(before + self._ends[i:], max)
-        if before:
-            del self._reach[i]  # the one before, repeated as accumulate's start
 
     def blocks(self, start: datetime, until: datetime) -> bool:
         """True when [start, until) meets any of the intervals."""
