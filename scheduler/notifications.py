@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 BOOKING_FEED = "notify_bookings"
 HANDOFF_FEED = "notify_handoffs"
 PAGE = 500
+READ_LOT = 50
+"""Changed bookings read at once: a page of hundreds built in one go would hold up the turns for its length."""
 CHAT_CHANNELS = ("telegram", "whatsapp", "console")  # bookings made in a chat (others confirm their own)
 CONFIRMED_CHANGES = ("booked", "moved", "cancelled", "requested")
 
@@ -134,7 +136,10 @@ class Notifier:
         the changes from then on, not of the ones before."""
         cursor = await read_cursor(self.store.engine, BOOKING_FEED) or 0
         while changes := await self.feed.changes_since(cursor, PAGE):
-            bookings = await self._bookings([change.booking_id for change in changes]) if self._told else {}
+            bookings: dict[str, Booking] = {}
+            for lot in range(0, len(changes), READ_LOT) if self._told else ():  # the turns go on between two lots
+                await asyncio.sleep(0)
+                bookings.update(await self._bookings([change.booking_id for change in changes[lot:lot + READ_LOT]]))
             for change in changes:
                 booking = bookings.get(change.booking_id)
                 if booking is None:  # gone, or nobody to tell

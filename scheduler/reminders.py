@@ -196,22 +196,23 @@ class ReminderScheduler:
                 await self._follow_feed()
 
     async def _follow_feed(self) -> None:
-        """Each page of changes: the bookings read at once, and replanned a lot at a time in one transaction (the
+        """Each page of changes a lot at a time: the lot's bookings in one read, replanned in one transaction (the
         turns go on between two lots)."""
         cursor = await self.store.cursor()
         while True:
             changes = await self.feed.changes_since(cursor)
             if not changes:
                 return
-            bookings = await self._bookings(changes)
             for lot in range(0, len(changes), REPLAN_LOT):
+                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
+                some = changes[lot:lot + REPLAN_LOT]
+                bookings = await self._bookings(some)
                 writes = []
-                for change in changes[lot:lot + REPLAN_LOT]:
+                for change in some:
                     cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
                     booking = bookings.get(change.booking_id)
                     if booking is not None:  # else nothing to plan; its rows, if any, are dropped by `reconcile`
                         writes.append(self._replanning(booking, change.at))
-                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
                 await storage.commit(self.store.engine, writes)
             await self.store.save_cursor(cursor)
 
