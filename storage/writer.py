@@ -1,12 +1,12 @@
 """A SQLite file's one writer connection, kept open between transactions and handed out in turn.
 
-Each write transaction checked SQLAlchemy's connection out of its pool of one and back in: a `Connection` built,
-two greenlet hand-offs, the pool's events and its reset — 73 µs of CPU of a one-row transaction's 131 µs
-(bench/RESULTS.md, "The writer kept"). The writer engine's connections (`engine.connect()`, `engine.begin()`,
-`storage.transaction`) are now handed the same `Connection`, kept checked out from the first use to `dispose`, one
-holder at a time, in the order they asked, as the pool's queue did; a holder that waits longer than the pool let it
-hears the pool's `TimeoutError`. Whatever a holder leaves begun is rolled back when it lets go, as the pool's reset
-did, and a connection SQLAlchemy found broken is replaced at the next turn.
+Checking SQLAlchemy's connection out of its pool of one and back in for every write transaction builds a
+`Connection` and costs two greenlet hand-offs, the pool's events and its reset: 73 µs of CPU of a one-row
+transaction's 131 µs (bench/RESULTS.md, "The writer kept"). So the writer engine's connections (`engine.connect()`,
+`engine.begin()`, `storage.transaction`) are all the same `Connection`, checked out from the first use to `dispose`,
+one holder at a time, in the order they asked, as in the pool's queue; a holder that waits longer than the pool
+would let it hears the pool's `TimeoutError`. Whatever a holder leaves begun is rolled back when it lets go, as the
+pool's reset would, and a connection SQLAlchemy found broken is replaced for the next holder.
 """
 
 from __future__ import annotations
