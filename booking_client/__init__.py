@@ -12,6 +12,7 @@ from .backend import (
     change_feed,
     lists_all,
     operator_marks,
+    read_bookings,
     reads_many,
     self_check,
     slot_holds,
@@ -34,5 +35,5 @@ __all__ = [
     "BackendUnavailable", "Booking", "BookingBackend", "BookingError", "BookingRequest", "BookingStatus",
     "Business", "BusinessFileError", "Capability", "ChangeFeed", "Closure", "Contact", "InvalidRequest", "NeedsAnswers", "NotAccepted",
     "ListsAll", "NotFound", "NotSupported", "Now", "OperatorMarks", "ReadsMany", "SelfCheck", "Service", "Slot", "SlotHolds", "SlotTaken", "Staff",
-    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "reads_many", "self_check", "slot_holds",
+    "WeeklyHours", "change_feed", "lists_all", "load_business", "map_status", "operator_marks", "parse_business", "read_bookings", "reads_many", "self_check", "slot_holds",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from .errors import NotFound
 from .types import Booking, BookingRequest, BookingStatus, Capability, Contact, Slot
 
 Now = Callable[[], datetime]
@@ -122,6 +124,33 @@ def lists_all(backend: BookingBackend) -> ListsAll | None:
 def reads_many(backend: BookingBackend) -> ReadsMany | None:
     """The backend as a reader of several bookings at once, if it declares that."""
     return backend if Capability.GET_MANY in backend.capabilities else None  # type: ignore[return-value]
+
+
+async def read_bookings(backend: BookingBackend, booking_ids: Iterable[str], *,
+                        at_once: int = 4) -> dict[str, Booking]:
+    """The bookings with these ids, by id (one gone from the booking system is missing): in one call where the backend
+    reads several at once (`ReadsMany`), else one `get` each, at most `at_once` at a time. The first other error is
+    raised, and the reads still under way are cancelled."""
+    ids = list(dict.fromkeys(booking_ids))
+    many = reads_many(backend)
+    if many is not None:
+        return await many.get_many(ids)
+    gate = asyncio.Semaphore(at_once)
+
+    async def one(booking_id: str) -> Booking | None:
+        async with gate:
+            try:
+                return await backend.get(booking_id)
+            except NotFound:
+                return None
+
+    tasks = [asyncio.ensure_future(one(booking_id)) for booking_id in ids]
+    try:
+        found = await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+    return {booking_id: booking for booking_id, booking in zip(ids, found, strict=True) if booking is not None}
 
 
 def self_check(backend: BookingBackend) -> SelfCheck | None:

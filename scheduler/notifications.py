@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import storage
-from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, reads_many
+from booking_client import Booking, BookingBackend, BookingStatus, Business, NotFound, change_feed, read_bookings
 from bot.clock import Clock
 from bot.messages import Reply
 from bot.replies import Texts
@@ -139,7 +139,7 @@ class Notifier:
             bookings: dict[str, Booking] = {}
             for lot in range(0, len(changes), READ_LOT) if self._told else ():  # the turns go on between two lots
                 await asyncio.sleep(0)
-                bookings.update(await self._bookings([change.booking_id for change in changes[lot:lot + READ_LOT]]))
+                bookings.update(await read_bookings(self.backend, [c.booking_id for c in changes[lot:lot + READ_LOT]]))
             for change in changes:
                 booking = bookings.get(change.booking_id)
                 if booking is None:  # gone, or nobody to tell
@@ -155,20 +155,6 @@ class Notifier:
     def _told(self) -> bool:
         """Whether anybody hears of booking changes: the business, or customers by confirmation email."""
         return bool(self.targets.operators) or bool(self.targets.mailer and self.targets.compose)
-
-    async def _bookings(self, ids: Sequence[str]) -> dict[str, Booking]:
-        """The bookings named, in one read where the booking system offers it (one gone is left out)."""
-        ids = list(dict.fromkeys(ids))
-        many = reads_many(self.backend)
-        if many is not None:
-            return await many.get_many(ids)
-        found = {}
-        for booking_id in ids:
-            try:
-                found[booking_id] = await self.backend.get(booking_id)
-            except NotFound:
-                continue
-        return found
 
     async def _about_booking(self, kind: str, booking: Booking, cursor: int) -> list[Notification]:
         previous = await self.store.previous_start(booking.id) if kind == "moved" else None

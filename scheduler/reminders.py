@@ -30,7 +30,7 @@ from booking_client import (
     NotFound,
     change_feed,
     lists_all,
-    reads_many,
+    read_bookings,
 )
 from bot.clock import Clock
 from bot.formats import formats_for
@@ -330,18 +330,9 @@ class ReminderScheduler:
     async def _bookings(self, rows: Sequence[Any]) -> dict[str, Booking | None]:
         """The bookings the batch (or the page of changes) is about, a few read at once (None: gone from the
         booking system)."""
-        async def read(booking_id: str) -> Booking | None:
-            try:
-                return await self.backend.get(booking_id)
-            except NotFound:
-                return None
-
         ids = list(dict.fromkeys(row.booking_id for row in rows if row.booking_id))
-        many = reads_many(self.backend)
-        if many is not None:  # one read for the batch where the booking system offers it
-            found = await many.get_many(ids)
-            return {i: found.get(i) for i in ids}
-        return dict(zip(ids, await _at_most(READS_AT_ONCE, [lambda i=i: read(i) for i in ids]), strict=True))
+        found = await read_bookings(self.backend, ids, at_once=READS_AT_ONCE)
+        return {i: found.get(i) for i in ids}
 
     async def _held_back(self, row: Any, booking: Booking | None) -> Finished | None:
         """Why a row does not go out, as its result — its booking is gone or changed, the customer carried on
