@@ -46,6 +46,8 @@ ended, and bounds how long a change that bypassed the engine (a restore, a hand 
 
 Reader = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 
+_NEWEST = select(func.coalesce(func.max(BookingEventRow.seq), 0))  # read before the bookings, in their transaction
+
 
 class BusyCache:
     """Active bookings blocking time from `floor` on, per staff member, as of change-log entry `seq`."""
@@ -64,19 +66,16 @@ class BusyCache:
         self._lock = asyncio.Lock()  # one refresh at a time: two interleaved could apply an older row last
 
     async def busy_times(self, read: Reader, staff: Iterable[str], since: datetime,
-                         newest: Callable[[], Awaitable[int]] | None = None) -> dict[str, BusyTimes]:
+                         newest: Callable[[], Awaitable[int]]) -> dict[str, BusyTimes]:
         """Each staff member's busy times as of now, correct for any time from `since` on. `newest`: the newest
         log entry's number by a read of its own (a prepared one), which settles the usual case, nothing
-        changed, without a transaction."""
+        changed, without a transaction; a few changes are caught up on booking by booking, and anything else
+        reads every booking again in a transaction of `read`."""
         async with self._lock:
-            if newest is None:
+            seq = await newest()
+            if not self._current(seq, since) and not await self._caught_up(seq, since):
                 async with read() as conn:
-                    await self._refresh(conn, since)
-            else:
-                seq = await newest()
-                if not self._current(seq, since) and not await self._caught_up(seq, since):
-                    async with read() as conn:
-                        await self._refresh(conn, since)
+                    await self._load(conn, await conn.scalar(_NEWEST), since)
             return {person: self._times_for(person) for person in staff}
 
     async def _caught_up(self, newest: int, since: datetime) -> bool:
@@ -104,26 +103,6 @@ class BusyCache:
         """Forget everything: the next question reads all bookings again."""
         self._seq = None
 
-    async def _refresh(self, conn: AsyncConnection, since: datetime) -> None:
-        newest = await conn.scalar(select(func.coalesce(func.max(BookingEventRow.seq), 0)))
-        if self._seq is None or self._floor is None or newest < self._seq or not (
-            self._floor <= since < self._floor + RELOAD_AFTER
-        ):
-            await self._load(conn, newest, since)  # first use, the log went back (a restore), or the clock moved
-        elif newest > self._seq:
-            query = (
-                select(BookingEventRow.seq, BookingEventRow.booking_id)
-                .where(BookingEventRow.seq > self._seq)
-                .order_by(BookingEventRow.seq)
-                .limit(MAX_CHANGES + 1)
-            )
-            entries = (await conn.execute(query)).all()
-            if len(entries) > MAX_CHANGES:
-                await self._load(conn, newest, self._floor)
-            else:
-                await self._apply(conn, {booking for _, booking in entries})
-                self._seq = max([newest, *(seq for seq, _ in entries)])
-
     async def _load(self, conn: AsyncConnection, seq: int, floor: datetime) -> None:
         """Read every active booking that blocks time after `floor`; `seq` must have been read before."""
         query = select(BookingRow.id, BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until).where(
@@ -135,15 +114,6 @@ class BusyCache:
             self._busy.setdefault(staff, {})[booking] = Busy(start, until)
             self._staff_of[booking] = staff
         self._seq, self._floor = seq, floor
-
-    async def _apply(self, conn: AsyncConnection, bookings: set[str]) -> None:
-        """Replace what is kept for `bookings` by their rows as they are now."""
-        if not bookings:
-            return
-        query = select(
-            BookingRow.id, BookingRow.staff, BookingRow.start_at, BookingRow.blocked_until, BookingRow.status
-        ).where(BookingRow.id.in_(bookings))
-        self._replace(bookings, (await conn.execute(query)).all())
 
     def _replace(self, bookings: set[str], rows: Iterable[Any]) -> None:
         """Forget what was kept for `bookings`; keep `rows` (id, staff, start, until, status) that are active. The
