@@ -104,6 +104,14 @@ class ConversationStore:
         stmt = self._insert(conversations)  # the columns' values come with each run
         self._save = storage.Change(engine, stmt.on_conflict_do_update(index_elements=[c.key], set_={
             "state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at, "flow": stmt.excluded.flow}))
+        # built once: every reminder tick reads the conversations touched since the one before
+        since, most = sa.bindparam("since", type_=c.updated_at.type), sa.bindparam("most", type_=sa.Integer())
+        self._booking_since = storage.Query(engine, sa.select(c.key, c.state, c.updated_at)
+                                            .where(c.flow == "book", c.updated_at > since)
+                                            .order_by(c.updated_at.desc()).limit(most))
+        self._elsewhere_since = storage.Query(engine, sa.select(c.key)
+                                              .where(sa.or_(c.flow.is_(None), c.flow != "book"), c.updated_at > since)
+                                              .order_by(c.updated_at.desc()).limit(most))
 
     async def load(self, key: str) -> State:
         row = await self._load.first({"conversation": key})
@@ -210,24 +218,30 @@ class ConversationStore:
                                       .where(conversations.c.key == key))).first()
         return _progress(row) if row else Progress(key, False, 0, None, datetime.min)
 
-    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000, *,
-                          any_flow: bool = False) -> list[Progress]:
-        """Conversations with a booking under way touched after `since` (with `any_flow`, every conversation
-        touched after it), plus the customers in `also`, most recent first (an index on flow keeps this cheap)."""
+    async def progress_of(self, since: datetime, also: Iterable[str] = (), limit: int = 2000) -> list[Progress]:
+        """Conversations with a booking under way touched after `since`, plus the customers in `also`, most recent
+        first (an index on flow keeps this cheap)."""
         c = conversations.c
         also = list(also)
-        touched = c.updated_at > since if any_flow else sa.and_(c.flow == "book", c.updated_at > since)
-        query = (sa.select(c.key, c.state, c.updated_at)
-                 .where(sa.or_(touched, c.key.in_(also)) if also else touched)
-                 .order_by(c.updated_at.desc()).limit(limit))
-        async with self._reads.connect() as conn:
-            rows = (await conn.execute(query)).all()
+        if also:
+            query = (sa.select(c.key, c.state, c.updated_at)
+                     .where(sa.or_(sa.and_(c.flow == "book", c.updated_at > since), c.key.in_(also)))
+                     .order_by(c.updated_at.desc()).limit(limit))
+            async with self._reads.connect() as conn:
+                rows = (await conn.execute(query)).all()
+        else:
+            rows = await self._booking_since.all({"since": since, "most": limit})
         found = []
         for n, row in enumerate(rows, 1):
             found.append(_progress(row))
             if n % DECODE_LOT == 0:
                 await asyncio.sleep(0)  # a busy tick's thousand states are decoded with turns going on in between
         return found
+
+    async def without_booking_since(self, since: datetime, limit: int = 2000) -> list[str]:
+        """The customers whose conversation was touched after `since` and has no booking under way (in another
+        flow, or in none), most recent first. Their states are not read: nothing in them is worth a nudge."""
+        return [row.key for row in await self._elsewhere_since.all({"since": since, "most": limit})]
 
     # --- many conversations at once (a batch of messages the bot starts) -----------------------
 

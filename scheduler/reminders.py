@@ -264,17 +264,20 @@ class ReminderScheduler:
             return
         now = self.now()
         checked = self._nudges_checked_at
+        settled: list[str] = []
         if checked is None or now < checked:  # the first tick, or a clock set back (the console)
             progress = await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=await self.store.nudge_keys(),
                                                              limit=NUDGE_CHANGES)
         else:
-            progress = await self.conversations.progress_of(checked - NUDGE_SLACK, limit=NUDGE_CHANGES,
-                                                             any_flow=True)
-            if len(progress) >= NUDGE_CHANGES:
+            # the conversations out of a booking are only named: reading (and decoding) every state touched was
+            # most of a busy tick, and held up the turns meanwhile
+            progress = await self.conversations.progress_of(checked - NUDGE_SLACK, limit=NUDGE_CHANGES)
+            settled = await self.conversations.without_booking_since(checked - NUDGE_SLACK, limit=NUDGE_CHANGES)
+            if max(len(progress), len(settled)) >= NUDGE_CHANGES:
                 log.warning("reminders: over %d conversations changed since the last tick; looking again next tick",
                             NUDGE_CHANGES)
                 now = checked  # not marked as checked: the next tick reads this stretch again
-        wanted, settled = [], []
+        wanted = []
         for p in progress:
             if not p.unfinished_booking:
                 settled.append(p.key)
