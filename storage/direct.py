@@ -22,6 +22,7 @@ SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import weakref
 from collections import namedtuple
@@ -173,6 +174,51 @@ class Change:
             plan = _Plan(self.engine, self.statement, keys)
             self._plans[keys] = plan if plan.usable else None
         return self._plans[keys]
+
+
+class Statement:
+    """One prebuilt change with one set of parameters, as a `Write`: run inside a transaction like any other, or, by
+    `storage.commit` on PostgreSQL, together with the other statements of a commit in a single statement (`folded`)."""
+
+    __slots__ = ("change", "params")
+
+    def __init__(self, change: Change, params: Mapping[str, Any]) -> None:
+        self.change = change
+        self.params = params
+
+    async def __call__(self, conn: AsyncConnection) -> None:
+        await self.change.run(conn, self.params)
+
+
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+def folded(writes: Sequence[Any]) -> tuple[AsyncEngine, str, tuple[Any, ...]] | None:
+    """Several `Statement`s on PostgreSQL as one statement of data-modifying CTEs, with its parameters: committed on
+    its own it is atomic, as their transaction would be, in one round trip instead of BEGIN, each statement and
+    COMMIT. None where that would not be the same: anything but a statement, another database, a change that
+    returns rows to its caller, a change SQLAlchemy completes in Python, or two changes to one table (a statement's
+    parts all see the rows as they were before it, so a row changed twice would be changed once)."""
+    if len(writes) < 2 or not all(type(w) is Statement for w in writes):
+        return None
+    engine = writes[0].change.engine
+    tables, parts, args = set(), [], []
+    for n, write in enumerate(writes):
+        change = write.change
+        table = getattr(change.statement, "table", None)
+        if change.engine is not engine or not change._postgres or table is None or table in tables:
+            return None
+        tables.add(table)
+        plan = change._plan_for([write.params])
+        if plan is None or not plan.silent and plan.row._fields:
+            return None
+        numbers = [int(m) for m in _PARAMETER.findall(plan.sql)]
+        if sorted(set(numbers)) != list(range(1, len(plan.names) + 1)):  # a "$" elsewhere in its text: not ours
+            return None
+        offset = len(args)
+        parts.append(f"s{n} AS ({_PARAMETER.sub(lambda m: f'${int(m[1]) + offset}', plan.sql)})")
+        args.extend(plan.bind(write.params))
+    return engine, f"WITH {', '.join(parts)} SELECT 1", tuple(args)
 
 
 @asynccontextmanager

@@ -22,7 +22,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .direct import transaction
+from . import postgres
+from .direct import folded, transaction
 from .unit import AfterCommit, Write, committed, writing
 
 BATCH_MAX = 100
@@ -143,7 +144,13 @@ def group_of(engine: AsyncEngine) -> Group:
 
 async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     """Run every write in one transaction: all of them happen, or none; the transaction may hold other
-    callers' writes too (each caller's all or none)."""
+    callers' writes too (each caller's all or none). On PostgreSQL, prebuilt statements that can be one statement
+    (`direct.folded`: a reply's mark and its delivery record) are run as one, in a round trip of their own."""
+    writes = list(writes)
+    together = folded(writes)
+    if together is not None:
+        await postgres.execute_once(*together)
+        return
     await group_of(engine).commit(writes)
 
 

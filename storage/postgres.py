@@ -160,6 +160,30 @@ async def fetch_many(pool: ReadPool, sql: str, bound: Sequence[Sequence[Any]]) -
         _raise_translated(sql, exc)
 
 
+async def execute_once(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> None:
+    """One prepared statement in autocommit on `engine`'s pool, atomic on its own; not tried again on a lost
+    connection, since it may have committed before the connection went. Its error is raised as one through
+    SQLAlchemy would be (an IntegrityError for a unique key taken), without the parameters."""
+    pool = pool_of(engine)
+    assert pool is not None, "only for an engine with a pool of its own (PostgreSQL)"
+    connections = await pool.get()
+    try:
+        await connections.fetch(sql, *args)
+    except Exception as exc:
+        from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
+
+        dbapi = engine.sync_engine.dialect.loaded_dbapi
+        translate = getattr(adapter, "_handle_exception_no_connection", None)
+        if translate is not None and not isinstance(exc, _gone()):
+            try:
+                translate(dbapi, exc)  # raises the driver's error as the adapter's DB-API error
+            except dbapi.Error as translated:
+                raise sa.exc.DBAPIError.instance(sql, None, translated, dbapi.Error, hide_parameters=True) from exc
+            except Exception:
+                pass
+        _raise_translated(sql, exc)
+
+
 @contextlib.asynccontextmanager
 async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[None]:
     """Inside the block, the transaction-level advisory lock (`namespace`, hashtext(`name`)): other holders of it,

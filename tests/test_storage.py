@@ -586,3 +586,43 @@ async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it
         assert order[-1] == "after a restart"
     finally:
         await other_process.dispose()
+
+
+# --- prebuilt statements committed together -----------------------------------------------------------------------
+
+async def test_prebuilt_statements_on_two_tables_commit_together_all_or_nothing(db_engine, group_transactions):
+    """A reply's mark and its delivery record are two prebuilt statements on two tables: committed together both
+    are in, and when one fails neither is (on PostgreSQL they are one statement, with no transaction of the group
+    commit; on SQLite they share one), the error naming no value."""
+    from storage import Statement, insert_for
+
+    metadata = sa.MetaData()
+    replies = sa.Table("replies", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("status", sa.Text, nullable=False))
+    deliveries = sa.Table("deliveries", metadata, sa.Column("ref", sa.Text, primary_key=True),
+                          sa.Column("status", sa.Text, nullable=False))
+    async with db_engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(replies.insert(), [{"id": 1, "status": "pending"}, {"id": 2, "status": "pending"}])
+    mark = Change(db_engine, replies.update().where(replies.c.id == sa.bindparam("row")))
+    record = insert_for(db_engine)(deliveries)
+    upsert = Change(db_engine, record.on_conflict_do_update(index_elements=["ref"],
+                                                             set_={"status": record.excluded.status}))
+    plain = Change(db_engine, sa.insert(deliveries))
+
+    await commit(db_engine, [Statement(mark, {"row": 1, "status": "sent"}),
+                             Statement(upsert, {"ref": "SM1", "status": "queued"})])
+    with pytest.raises(sa.exc.IntegrityError) as failed:  # SM1 is there: the mark of reply 2 goes with it
+        await commit(db_engine, [Statement(mark, {"row": 2, "status": "sent"}),
+                                 Statement(plain, {"ref": "SM1", "status": "secret words"})])
+    assert "secret words" not in str(failed.value)
+    # two changes to one table are never one statement: the second sees the first
+    await commit(db_engine, [Statement(upsert, {"ref": "SM2", "status": "queued"}),
+                             Statement(upsert, {"ref": "SM2", "status": "delivered"})])
+    async with reads(db_engine).connect() as conn:
+        assert (await conn.execute(sa.select(replies.c.id, replies.c.status).order_by(replies.c.id))).all() == [
+            (1, "sent"), (2, "pending")]
+        assert dict((await conn.execute(sa.select(deliveries.c.ref, deliveries.c.status))).all()) == {
+            "SM1": "queued", "SM2": "delivered"}
+    on_postgres = db_engine.dialect.name == "postgresql"
+    assert len(group_transactions) == (1 if on_postgres else 3)  # only the two changes to one table, there

@@ -142,11 +142,7 @@ class Outbox:
         self._fresh.discard(item.key)
         values = {"row": item.id, "status": "failed" if failed else "sent", "sent_ref": ref,
                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
-
-        async def write(conn: AsyncConnection) -> None:
-            await self._settle.run(conn, values)
-
-        await storage.commit(self.engine, [write, *also])
+        await storage.commit(self.engine, [storage.Statement(self._settle, values), *also])
 
     def tried(self, item: Outgoing) -> None:
         """A send of `item` has begun: from now on it may have gone out."""

@@ -120,14 +120,10 @@ class DeliveryLog:
     def recording(self, channel: str, user_key: str, kind: str, provider_id: str | None, status: str,
                   detail: str | None = None) -> storage.Write:
         """`sent`, as part of another transaction (the outbox marking the reply sent)."""
-
-        async def write(conn: AsyncConnection) -> None:
-            now = self.clock.now()
-            values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
-                          detail=detail, created_at=now, updated_at=now)
-            await (self._record if provider_id is None else self._record_sent).run(conn, values)
-
-        return write
+        now = self.clock.now()
+        values = dict(channel=channel, user_key=user_key, kind=kind, provider_id=provider_id, status=status,
+                      detail=detail, created_at=now, updated_at=now)
+        return storage.Statement(self._record if provider_id is None else self._record_sent, values)
 
     async def status(self, channel: str, provider_id: str, status: str, detail: str | None = None) -> None:
         """Record a delivery status report (Twilio status callback) for a message we sent."""
