@@ -148,10 +148,15 @@ async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     (`direct.folded`: a reply's mark and its delivery record) are run as one, in a round trip of their own."""
     writes = list(writes)
     together = folded(writes)
-    if together is not None:
-        await postgres.execute_once(*together)
+    if together is None:
+        await group_of(engine).commit(writes)
         return
-    await group_of(engine).commit(writes)
+    running = asyncio.ensure_future(postgres.execute_once(*together))
+    try:
+        await asyncio.shield(running)  # as in a batch: a caller that goes away leaves its statement to finish
+    except asyncio.CancelledError:
+        running.add_done_callback(lambda done: done.cancelled() or done.exception())
+        raise
 
 
 def submit(engine: AsyncEngine, writes: Iterable[Write]) -> asyncio.Future[None]:
