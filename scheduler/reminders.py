@@ -269,8 +269,8 @@ class ReminderScheduler:
             progress = await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=await self.store.nudge_keys(),
                                                              limit=NUDGE_CHANGES)
         else:
-            # the conversations out of a booking are only named: reading (and decoding) every state touched was
-            # most of a busy tick, and held up the turns meanwhile
+            # the conversations out of a booking are only named: nothing in their states is worth a nudge, so
+            # they are not read and decoded
             progress = await self.conversations.progress_of(checked - NUDGE_SLACK, limit=NUDGE_CHANGES)
             settled = await self.conversations.without_booking_since(checked - NUDGE_SLACK, limit=NUDGE_CHANGES)
             if max(len(progress), len(settled)) >= NUDGE_CHANGES:

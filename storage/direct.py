@@ -22,6 +22,7 @@ SQLAlchemy inside it joins it, and SQLAlchemy then ends it.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import weakref
@@ -199,26 +200,37 @@ def folded(writes: Sequence[Any]) -> tuple[AsyncEngine, str, tuple[Any, ...]] | 
     COMMIT. None where that would not be the same: anything but a statement, another database, a change that
     returns rows to its caller, a change SQLAlchemy completes in Python, or two changes to one table (a statement's
     parts all see the rows as they were before it, so a row changed twice would be changed once)."""
-    if len(writes) < 2 or not all(type(w) is Statement for w in writes):
+    if len(writes) < 2 or not all(type(w) is Statement and w.change._postgres for w in writes):
         return None
     engine = writes[0].change.engine
-    tables, parts, args = set(), [], []
-    for n, write in enumerate(writes):
+    tables, plans = set(), []
+    for write in writes:
         change = write.change
         table = getattr(change.statement, "table", None)
-        if change.engine is not engine or not change._postgres or table is None or table in tables:
+        plan = change._plan_for([write.params])
+        if change.engine is not engine or table is None or table in tables or plan is None or \
+                not plan.silent and plan.row._fields:
             return None
         tables.add(table)
-        plan = change._plan_for([write.params])
-        if plan is None or not plan.silent and plan.row._fields:
+        plans.append(plan)
+    sql = _folded_text(tuple(plans))
+    if sql is None:
+        return None
+    return engine, sql, tuple(value for write, plan in zip(writes, plans) for value in plan.bind(write.params))
+
+
+@functools.lru_cache(maxsize=64)
+def _folded_text(plans: tuple[_Plan, ...]) -> str | None:
+    """The one statement for these compiled changes, their parameters numbered on (built once per combination: a
+    reply's mark and its delivery record are nearly always the same two)."""
+    parts, offset = [], 0
+    for n, plan in enumerate(plans):
+        numbers = {int(m) for m in _PARAMETER.findall(plan.sql)}
+        if numbers != set(range(1, len(plan.names) + 1)):  # a "$" elsewhere in its text: not ours to renumber
             return None
-        numbers = [int(m) for m in _PARAMETER.findall(plan.sql)]
-        if sorted(set(numbers)) != list(range(1, len(plan.names) + 1)):  # a "$" elsewhere in its text: not ours
-            return None
-        offset = len(args)
-        parts.append(f"s{n} AS ({_PARAMETER.sub(lambda m: f'${int(m[1]) + offset}', plan.sql)})")
-        args.extend(plan.bind(write.params))
-    return engine, f"WITH {', '.join(parts)} SELECT 1", tuple(args)
+        parts.append(f"s{n} AS ({_PARAMETER.sub(lambda m, at=offset: f'${int(m[1]) + at}', plan.sql)})")
+        offset += len(plan.names)
+    return f"WITH {', '.join(parts)} SELECT 1"
 
 
 @asynccontextmanager

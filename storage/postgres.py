@@ -170,18 +170,15 @@ async def execute_once(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> No
     try:
         await connections.fetch(sql, *args)
     except Exception as exc:
+        if isinstance(exc, (*_gone(), OSError)):  # the connection, not the statement: an OperationalError
+            _raise_translated(sql, exc)
         from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
 
         dbapi = engine.sync_engine.dialect.loaded_dbapi
-        translate = getattr(adapter, "_handle_exception_no_connection", None)
-        if translate is not None and not isinstance(exc, _gone()):
-            try:
-                translate(dbapi, exc)  # raises the driver's error as the adapter's DB-API error
-            except dbapi.Error as translated:
-                raise sa.exc.DBAPIError.instance(sql, None, translated, dbapi.Error, hide_parameters=True) from exc
-            except Exception:
-                pass
-        _raise_translated(sql, exc)
+        try:
+            adapter._handle_exception_no_connection(dbapi, exc)  # raises it as the adapter's DB-API error
+        except dbapi.Error as translated:
+            raise sa.exc.DBAPIError.instance(sql, None, translated, dbapi.Error, hide_parameters=True) from exc
 
 
 @contextlib.asynccontextmanager
@@ -231,12 +228,13 @@ def _literal(text: str) -> str:
 
 @functools.cache
 def adapter_known() -> bool:
-    """Whether SQLAlchemy's asyncpg adapter has the parts `change` relies on (they are not its public API: a version
-    without them leaves the changes to SQLAlchemy, as before)."""
+    """Whether SQLAlchemy's asyncpg adapter has the parts `change` and `execute_once` rely on (they are not its public
+    API: a version without them leaves the changes to SQLAlchemy, as before)."""
     from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection as adapter
 
     slots = {name for cls in adapter.__mro__ for name in getattr(cls, "__slots__", ())}
-    return all(hasattr(adapter, name) for name in ("_start_transaction", "_handle_exception")) and \
+    return all(hasattr(adapter, name) for name in ("_start_transaction", "_handle_exception",
+                                                    "_handle_exception_no_connection")) and \
         {"_execute_mutex", "_transaction", "_connection"} <= slots
 
 
