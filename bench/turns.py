@@ -51,6 +51,7 @@ import asyncio
 import json
 import math
 import os
+import random
 import re
 import signal
 import socket
@@ -363,9 +364,16 @@ async def sample(phase: Phase, load: Load, bot_url: str, stop: asyncio.Event, ev
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the range outgoing connections take theirs from (32768 and up on Linux): a port from
+    bind(0) could be taken by a connection the other processes open before the bot listens on it."""
+    while True:
+        port = random.randrange(20000, 32768)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def cpu_seconds(pids: int | list[int]) -> float:

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ from bot.scripted import run_file
 from bot.settings import Settings
 from conftest import no_wait
 from fake_calcom import EVENT_TYPE_IDS, STAFF_EVENT_TYPE_IDS, FakeCalcom
+from local_ports import free_port
 from scheduler.store import reminders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,12 +98,6 @@ async def statuses(engine) -> list[tuple[str, str]]:
     async with engine.connect() as conn:
         rows = await conn.execute(sa.select(reminders.c.kind, reminders.c.status).order_by(reminders.c.due_at))
         return [tuple(r) for r in rows]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def test_a_booking_cancelled_in_cal_com_drops_its_reminders_and_a_forged_webhook_is_refused(

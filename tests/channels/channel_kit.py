@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fake_telegram import FakeTelegram
 from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
+from local_ports import free_port
 
 from bot.settings import Settings
 from channels.server import Server
@@ -18,12 +18,6 @@ from channels.server import Server
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 PUBLIC = "https://bot.example.com"  # what Twilio calls: not where the bot listens (behind a proxy)
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def settings_for(telegram: FakeTelegram | None = None, twilio: FakeTwilio | None = None, **extra: Any) -> Settings:
