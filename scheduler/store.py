@@ -48,6 +48,7 @@ reminders = sa.Table(
     sa.Column("sent_at", storage.UTCDateTime(), nullable=True),
     sa.Index("ix_reminders_status_not_before", "status", "not_before"),
     sa.Index("ix_reminders_booking", "booking_id"),
+    sa.Index("ix_reminders_kind_status_user", "kind", "status", "user_key"),  # a customer's planned nudge
 )
 
 # How far the scheduler has read the booking backend's change feed.
