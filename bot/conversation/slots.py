@@ -181,31 +181,43 @@ async def nearest(turn: Turn, target: datetime, service: str, staff: str | None)
 
     First the closest ones on the asked day (at least half an hour apart, so they are
     real choices), then the same time of day on the following days, then earlier days.
+    Each of those three is asked of the backend only while places are left: the asked day
+    usually fills them, and a fortnight's free times cost a turn on a busy calendar seven
+    times what the day's do (bench/RESULTS.md).
     """
     tz = turn.business.tz
     day = turn.local(target).date()
-    window_start = max(turn.now(), at(day - timedelta(days=SEARCH_DAYS), time(0), tz))
-    window_end = at(day + timedelta(days=SEARCH_DAYS + 1), time(0), tz)
-    slots = _one_per_start(await turn.backend.availability(window_start, window_end, service, staff), staff)
-    by_day: dict[date, list[Slot]] = {}
-    for s in slots:
-        by_day.setdefault(turn.local(s.start).date(), []).append(s)
-
-    def closest(day_slots: list[Slot], moment: datetime) -> list[Slot]:
-        return sorted(day_slots, key=lambda s: (abs((s.start - moment).total_seconds()), s.start))
-
+    day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
     picked: list[Slot] = []
-    for s in closest(by_day.pop(day, []), target):
+    for s in _closest(await _free(turn, day_start, day_end, service, staff), target):
         if all(abs((s.start - p.start).total_seconds()) >= 1800 for p in picked):
             picked.append(s)
         if len(picked) == ALTERNATIVES:
-            break
-    for other in sorted(by_day, key=lambda d: (d < day, abs((d - day).days))):
-        if len(picked) == ALTERNATIVES:
-            break
-        same_time = datetime.combine(other, turn.local(target).timetz().replace(tzinfo=None), tzinfo=tz)
-        picked.append(closest(by_day[other], same_time)[0])
+            return sorted(picked, key=lambda s: s.start)
+    wall = turn.local(target).timetz().replace(tzinfo=None)
+    later = (day_end, at(day + timedelta(days=SEARCH_DAYS + 1), time(0), tz), False)
+    earlier = (at(day - timedelta(days=SEARCH_DAYS), time(0), tz), day_start, True)
+    for start, end, backwards in (later, earlier):
+        by_day: dict[date, list[Slot]] = {}
+        for s in await _free(turn, start, end, service, staff):
+            by_day.setdefault(turn.local(s.start).date(), []).append(s)
+        for other in sorted(by_day, reverse=backwards):  # the closest days first
+            if len(picked) == ALTERNATIVES:
+                return sorted(picked, key=lambda s: s.start)
+            picked.append(_closest(by_day[other], datetime.combine(other, wall, tzinfo=tz))[0])
     return sorted(picked, key=lambda s: s.start)
+
+
+async def _free(turn: Turn, start: datetime, end: datetime, service: str, staff: str | None) -> list[Slot]:
+    """The backend's free slots in [start, end) from now on, one per start (none asked for a past range)."""
+    start = max(start, turn.now())
+    if start >= end:
+        return []
+    return _one_per_start(await turn.backend.availability(start, end, service, staff), staff)
+
+
+def _closest(slots: list[Slot], moment: datetime) -> list[Slot]:
+    return sorted(slots, key=lambda s: (abs((s.start - moment).total_seconds()), s.start))
 
 
 def slot_options(turn: Turn, slots: Sequence[Slot], fixed_staff: str | None) -> list[Option]:

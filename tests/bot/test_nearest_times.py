@@ -1,0 +1,62 @@
+"""A time that is not free: the nearest free ones instead, from the asked day, then the days after, then before."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from dialogue_kit import BERLIN, Chat, at
+
+
+def book_whole_days(chat: Chat, first: date, last: date) -> None:
+    """Every hour of every weekday from `first` to `last`, for both people who cut hair."""
+    day = first
+    while day <= last:
+        for hour in range(9, 18):
+            for staff in ("sarah", "tom"):
+                chat.backend.add("haircut", staff, datetime.combine(day, time(hour), BERLIN), ref="telegram:9")
+        day += timedelta(days=1)
+
+
+def times(chat: Chat) -> list[str]:
+    """The times offered, without who is free then ("Thu 26 Nov, 15:00 (Sarah)")."""
+    return [label.split(" (")[0] for label in chat.labels() if "Nov" in label or "Dec" in label]
+
+
+def asked_spans(chat: Chat) -> list[timedelta]:
+    """How long a stretch of the calendar each availability question covered."""
+    spans: list[timedelta] = []
+    ask = chat.backend.availability
+
+    async def counting(start, end, service, staff=None):
+        spans.append(end - start)
+        return await ask(start, end, service, staff)
+
+    chat.backend.availability = counting  # type: ignore[method-assign]
+    return spans
+
+
+async def test_a_taken_time_offers_free_times_of_the_same_day_and_asks_about_that_day_only():
+    chat = Chat()
+    for staff in ("sarah", "tom"):
+        chat.backend.add("haircut", staff, at(25, 15), ref="telegram:9")
+    spans = asked_spans(chat)
+    text = await chat.say("haircut on Wednesday at 3pm")
+    assert "isn't free" in text
+    assert times(chat) == ["Wed 25 Nov, 13:00", "Wed 25 Nov, 14:00", "Wed 25 Nov, 16:00"]
+    assert max(spans) <= timedelta(days=1), "the booking system was asked about more than the asked day"
+
+
+async def test_a_full_day_offers_the_same_time_on_the_next_working_days():
+    chat = Chat()
+    book_whole_days(chat, date(2026, 11, 25), date(2026, 11, 25))
+    text = await chat.say("haircut on Wednesday at 3pm")
+    assert "isn't free" in text
+    assert times(chat) == ["Thu 26 Nov, 15:00", "Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00"]
+
+
+async def test_a_full_week_after_the_asked_day_offers_the_days_before_it_closest_first():
+    chat = Chat()
+    book_whole_days(chat, date(2026, 12, 2), date(2026, 12, 9))
+    text = await chat.say("haircut on Wednesday 2 December at 3pm")
+    assert "isn't free" in text
+    assert times(chat) == ["Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00", "Tue 1 Dec, 15:00"]
