@@ -128,6 +128,9 @@ def add_turns(rows: list[tuple[str, str, str]], db: str, t: dict | None) -> None
          f"{h('ack_p99_ms'):,.0f} ms (bare {h('bare_ack_p99_ms'):,.0f} ms)"),
         (f"{db}: overload: backlog at most; every reply sent, in order", "bounded, nothing lost",
          f"{h('backlog_max'):,} messages; {'yes' if all_delivered(t) else 'NO'}"),
+        *([(f"{db}: the machine's own cost of a steady rate: pure Python back to back / on a timer at that rate", "",
+             f"{ref[0]:,.0f} / {ref[1]:,.0f} µs (x{ref[1] / ref[0]:.2f})")]
+          if (ref := t["headline"].get("reference_us")) else []),
         (f"{db}: bot RSS idle / after the run", "≤ 250 MB idle",
          f"{h('rss_idle_mib'):.0f} / {h('rss_after_mib'):.0f} MiB"),
     ]

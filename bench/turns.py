@@ -29,6 +29,10 @@ Phases, one after another against the same bot:
 - overload: offered above capacity (default twice it) for a while: acknowledgement latency, the backlog
   (messages acknowledged but not answered yet) over time, how long it takes to drain, /healthz meanwhile,
   and whether every customer still got every reply in order.
+Then, with the bot idle, a reference for the machine itself: the CPU of one turn-sized piece of pure Python done
+back to back and done on a timer at the fixed rate (a process of its own). On a shared 2-CPU machine the same work
+costs more when it wakes for each message than in a flood (cold caches, the other CPU's load), and so does a turn:
+the flood's capacity overstates what a steady rate can have.
 With --processes N (PostgreSQL), N bots share the database and each webhook goes to the next one, as a
 round-robin load balancer would send them: a customer's messages land on different processes, and still have
 to be answered in order (CPU is the bots' together; memory the largest one's; /healthz the first one's).
@@ -408,6 +412,49 @@ async def serve_bare(port: int) -> None:
     await asyncio.Event().wait()
 
 
+def reference_work() -> int:
+    """A turn-sized piece of pure Python: a state-like dict to JSON and back, and a regex over it."""
+    state = {f"k{i}": [i, str(i), {"a": i}] for i in range(300)}
+    text = json.dumps(state)
+    return len(json.loads(text)) + len(re.findall(r"k\d+", text))
+
+
+async def paced_reference(rate: float, n: int) -> None:
+    """The machine's own cost of a steady rate: CPU per piece of `reference_work` back to back, then each on a timer
+    at `rate`/s as the bot wakes for each message; prints both in µs as JSON."""
+    start = time.process_time()
+    for _ in range(n):
+        reference_work()
+    flood = (time.process_time() - start) / n
+    loop, done = asyncio.get_running_loop(), asyncio.Event()
+    count = [0]
+
+    def one() -> None:
+        reference_work()
+        count[0] += 1
+        if count[0] == n:
+            done.set()
+
+    t0, start = loop.time(), time.process_time()
+    for i in range(n):
+        loop.call_at(t0 + i / rate, one)
+    await done.wait()
+    paced = (time.process_time() - start) / n
+    print(json.dumps({"flood_us": flood * 1e6, "paced_us": paced * 1e6}), flush=True)
+
+
+async def measure_paced_reference(rate: float, n: int) -> tuple[float, float] | None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(Path(__file__).resolve()), "--paced-reference", f"{rate:g}", str(n),
+        stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    try:
+        found = json.loads(out.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+    return found["flood_us"], found["paced_us"]
+
+
 async def start_child(cmd: list[str], env: dict[str, str], cwd: Path, ready: str, log: Path
                       ) -> asyncio.subprocess.Process:
     proc = await asyncio.create_subprocess_exec(*cmd, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
@@ -664,6 +711,7 @@ class Result:
     profile: dict[str, dict] | None
     load_before: str
     steadies: list[Phase]  # every fixed-rate run, in order
+    reference: tuple[float, float] | None = None  # µs of CPU per piece of reference work: back to back, paced
 
 
 async def calibrate(load: Load, url: str) -> tuple[list[int], list[str], list[tuple[str, int, str]]]:
@@ -781,6 +829,7 @@ async def run(s: Settings) -> Result:
                                                 f"overload at {over_rate:g}/s")
                     print(f"overload at {over_rate:g}/s: backlog max {max(b for _, b in overload.backlog)}", flush=True)
                 rss_after = max(rss_mib(pid) for pid in pids)
+                reference = await measure_paced_reference(rate, 200 if s.smoke else 1000)
                 rss_peak = max(rss_mib(pid, "VmHWM") for pid in pids)
             finally:
                 code = max([await stop_child(b) for b in bots], key=abs)
@@ -795,7 +844,7 @@ async def run(s: Settings) -> Result:
                 print(f"the bot logged {log_errors} ERROR lines or tracebacks; its log is kept in {kept}",
                       file=sys.stderr)
             return Result(db.describe, s, seen, bare_phase, fast, steady, overload, rss_idle, rss_after, rss_peak,
-                          log_errors, skipped_ticks, code, shape, profile, load_before, steadies)
+                          log_errors, skipped_ticks, code, shape, profile, load_before, steadies, reference)
 
 
 def median_run(runs: list[Phase]) -> Phase:
@@ -861,6 +910,10 @@ def rows(r: Result) -> list[tuple[str, str]]:
          f"{sum(p.as_expected(r.shape) for p in phases):,} / {sum(len(p.customers) for p in phases):,} customers; "
          f"{sum(p.missing() for p in phases):,} replies missing, "
          f"{sum(p.non_200() for p in (b, *phases)):,} webhooks not answered 200"),
+        *([("machine reference: CPU of one turn-sized piece of pure Python (JSON and a regex) back to back, and each "
+            f"on a timer at the fixed rate, with the bot idle", f"{r.reference[0]:,.0f} µs / {r.reference[1]:,.0f} µs "
+            f"(x{r.reference[1] / r.reference[0]:.2f}): what a steady rate costs on this machine by itself")]
+          if r.reference else []),
         ("bot RSS: idle after start / after the run / peak",
          f"{r.rss_idle:.0f} MiB / {r.rss_after:.0f} MiB / {r.rss_peak:.0f} MiB"),
         ("bot's log: ERROR lines or tracebacks; reminder ticks skipped (the previous one still running); "
@@ -946,6 +999,7 @@ def summary(r: Result) -> dict:
         "e2e_p99_ms": 1000 * pct(st.e2e(), .99), "ack_per_s": f.ack_rate(), "bare_ack_per_s": b.ack_rate(),
         "ack_p99_ms": 1000 * pct(f.ack(), .99), "bare_ack_p99_ms": 1000 * pct(b.ack(), .99),
         "e2e_p99_ms_runs": [1000 * pct(p.e2e(), .99) for p in r.steadies],
+        "reference_us": list(r.reference) if r.reference else None,
         "backlog_max": max((n for _, n in r.overload.backlog), default=0),
         "rss_idle_mib": r.rss_idle, "rss_after_mib": r.rss_after, "cpu_ms_per_turn": 1000 * f.cpu_seconds / max(
             1, len(f.done_times())),
@@ -960,6 +1014,9 @@ def summary(r: Result) -> dict:
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--serve-bare":
         asyncio.run(serve_bare(int(sys.argv[2])))
+        return 0
+    if len(sys.argv) == 4 and sys.argv[1] == "--paced-reference":
+        asyncio.run(paced_reference(float(sys.argv[2]), int(sys.argv[3])))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url", default=None,
