@@ -123,6 +123,9 @@ class ConversationStore:
         await storage.commit(self._engine, [*also, self._saving(key, state, now)])
 
     def _saving(self, key: str, state: State, now: datetime) -> storage.Write:
+        if state.handoff is None and not state.handoff_log:  # nearly every turn: one statement (folded on PostgreSQL)
+            return storage.Statement(self._save, {"key": key, "state": state.model_dump_json(), "updated_at": now,
+                                                  "flow": state.flow})
         # what the handoff part changes in `state` is put back first: a write may run again after a rollback
         log, handoff = list(state.handoff_log), state.handoff
         handoff_id = handoff.id if handoff is not None else None

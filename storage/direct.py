@@ -178,51 +178,90 @@ class Change:
 
 
 class Statement:
-    """One prebuilt change with one set of parameters, as a `Write`: run inside a transaction like any other, or, by
-    `storage.commit` on PostgreSQL, together with the other statements of a commit in a single statement (`folded`)."""
+    """One prebuilt change with its parameters (one set, or a list of them), as a `Write`: run inside a transaction
+    like any other, or, by `storage.commit` on PostgreSQL, together with the other statements of a commit in a single
+    statement (`folded`). `then` gets the rows RETURNING gives, once they are written, and returns what is to follow
+    the commit (e.g. keeping the new rows in memory), as a `Write` may."""
 
-    __slots__ = ("change", "params")
+    __slots__ = ("change", "params", "then")
 
-    def __init__(self, change: Change, params: Mapping[str, Any]) -> None:
+    def __init__(self, change: Change, params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+                 then: Callable[[list[Any]], Callable[[], None] | None] | None = None) -> None:
         self.change = change
         self.params = params
+        self.then = then
 
-    async def __call__(self, conn: AsyncConnection) -> None:
-        await self.change.run(conn, self.params)
+    async def __call__(self, conn: AsyncConnection) -> Callable[[], None] | None:
+        rows = await self.change.run(conn, self.params)
+        return self.then(rows) if self.then is not None else None
+
+
+async def nothing(conn: AsyncConnection) -> None:
+    """A `Write` that writes nothing (a turn with no replies): left out when statements are folded."""
+
+
+class Folded:
+    """Statements folded into one (`folded`): its text and parameters, and where the rows it returns go."""
+
+    __slots__ = ("engine", "sql", "args", "returning", "plan")
+
+    def __init__(self, engine: AsyncEngine, sql: str, args: tuple[Any, ...], returning: Statement | None,
+                 plan: _Plan | None) -> None:
+        self.engine = engine
+        self.sql = sql
+        self.args = args
+        self.returning = returning  # the one statement whose rows come back, if any
+        self.plan = plan  # its compiled form, which reads them as SQLAlchemy would
+
+    def after(self, records: Sequence[Any]) -> list[Callable[[], None]]:
+        """What is to follow the commit, given the rows the statement returned."""
+        if self.returning is None or self.returning.then is None or self.plan is None:
+            return []
+        then = self.returning.then(self.plan.rows(records))
+        return [then] if then is not None else []
 
 
 _PARAMETER = re.compile(r"\$(\d+)")
 
 
-def folded(writes: Sequence[Any]) -> tuple[AsyncEngine, str, tuple[Any, ...]] | None:
+def folded(writes: Sequence[Any]) -> Folded | None:
     """Several `Statement`s on PostgreSQL as one statement of data-modifying CTEs, with its parameters: committed on
     its own it is atomic, as their transaction would be, in one round trip instead of BEGIN, each statement and
-    COMMIT. None where that would not be the same: anything but a statement, another database, a change that
-    returns rows to its caller, a change SQLAlchemy completes in Python, or two changes to one table (a statement's
-    parts all see the rows as they were before it, so a row changed twice would be changed once)."""
+    COMMIT (a turn's new state, its replies, its message handled and its customer's last message: 6 round trips
+    in 1). The rows of at most one of them come back (its `then`: the replies' new ids). None where that would not
+    be the same: anything but a statement, another database, a change whose rows nobody takes, a change SQLAlchemy
+    completes in Python, a list of parameters, or two changes to one table (a statement's parts all see the rows as
+    they were before it, so a row changed twice would be changed once)."""
+    writes = [w for w in writes if w is not nothing]
     if len(writes) < 2 or not all(type(w) is Statement and w.change._postgres for w in writes):
         return None
     engine = writes[0].change.engine
-    tables, plans = set(), []
-    for write in writes:
+    tables, plans, returning = set(), [], None
+    for n, write in enumerate(writes):
         change = write.change
         table = getattr(change.statement, "table", None)
-        plan = change._plan_for([write.params])
-        if change.engine is not engine or table is None or table in tables or plan is None or \
-                not plan.silent and plan.row._fields:
+        plan = change._plan_for([write.params]) if isinstance(write.params, Mapping) else None
+        if change.engine is not engine or table is None or table in tables or plan is None:
             return None
+        if not plan.silent and plan.row._fields:  # it returns rows: only to a `then`, and only one of them
+            if write.then is None or returning is not None:
+                return None
+            returning = n
         tables.add(table)
         plans.append(plan)
-    sql = _folded_text(tuple(plans))
+    sql = _folded_text(tuple(plans), returning)
     if sql is None:
         return None
-    return engine, sql, tuple(value for write, plan in zip(writes, plans) for value in plan.bind(write.params))
+    args = tuple(value for write, plan in zip(writes, plans) for value in plan.bind(write.params))
+    return Folded(engine, sql, args, None if returning is None else writes[returning],
+                  None if returning is None else plans[returning])
 
 
 @functools.lru_cache(maxsize=64)
-def _folded_text(plans: tuple[_Plan, ...]) -> str | None:
-    """The one statement for these compiled changes, their parameters numbered on (built once per combination: a
-    reply's mark and its delivery record are nearly always the same two)."""
+def _folded_text(plans: tuple[_Plan, ...], returning: int | None = None) -> str | None:
+    """The one statement for these compiled changes, their parameters numbered on, ending in a SELECT of the rows the
+    `returning`-th gives (built once per combination: a turn's changes, a reply's mark and its delivery record, are
+    nearly always the same few)."""
     parts, offset = [], 0
     for n, plan in enumerate(plans):
         numbers = {int(m) for m in _PARAMETER.findall(plan.sql)}
@@ -230,7 +269,7 @@ def _folded_text(plans: tuple[_Plan, ...]) -> str | None:
             return None
         parts.append(f"s{n} AS ({_PARAMETER.sub(lambda m, at=offset: f'${int(m[1]) + at}', plan.sql)})")
         offset += len(plan.names)
-    return f"WITH {', '.join(parts)} SELECT 1"
+    return f"WITH {', '.join(parts)} SELECT " + ("1" if returning is None else f"* FROM s{returning}")
 
 
 @asynccontextmanager

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import postgres
-from .direct import folded, transaction
+from .direct import Folded, folded, transaction
 from .unit import AfterCommit, Write, committed, writing
 
 BATCH_MAX = 100
@@ -145,18 +145,26 @@ def group_of(engine: AsyncEngine) -> Group:
 async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     """Run every write in one transaction: all of them happen, or none; the transaction may hold other
     callers' writes too (each caller's all or none). On PostgreSQL, prebuilt statements that can be one statement
-    (`direct.folded`: a reply's mark and its delivery record) are run as one, in a round trip of their own."""
+    (`direct.folded`: a turn's changes, a reply's mark and its delivery record) are run as one, in a round trip of
+    their own."""
     writes = list(writes)
     together = folded(writes)
     if together is None:
         await group_of(engine).commit(writes)
         return
-    running = asyncio.ensure_future(postgres.execute_once(*together))
+    running = asyncio.ensure_future(_commit_folded(together))
     try:
         await asyncio.shield(running)  # as in a batch: a caller that goes away leaves its statement to finish
     except asyncio.CancelledError:
         running.add_done_callback(lambda done: done.cancelled() or done.exception())
         raise
+
+
+async def _commit_folded(together: Folded) -> None:
+    """The folded statement, then what its writes want done once it committed (as a batch does for its callers,
+    whether or not they are still waiting)."""
+    records = await postgres.execute_once(together.engine, together.sql, together.args)
+    committed(together.after(records))
 
 
 def submit(engine: AsyncEngine, writes: Iterable[Write]) -> asyncio.Future[None]:

@@ -160,15 +160,15 @@ async def fetch_many(pool: ReadPool, sql: str, bound: Sequence[Sequence[Any]]) -
         _raise_translated(sql, exc)
 
 
-async def execute_once(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> None:
-    """One prepared statement in autocommit on `engine`'s pool, atomic on its own; not tried again on a lost
-    connection, since it may have committed before the connection went. Its error is raised as one through
-    SQLAlchemy would be (an IntegrityError for a unique key taken), without the parameters."""
+async def execute_once(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> list[Any]:
+    """One prepared statement in autocommit on `engine`'s pool, atomic on its own; the records it returns. Not tried
+    again on a lost connection, since it may have committed before the connection went. Its error is raised as one
+    through SQLAlchemy would be (an IntegrityError for a unique key taken), without the parameters."""
     pool = pool_of(engine)
     assert pool is not None, "only for an engine with a pool of its own (PostgreSQL)"
     connections = await pool.get()
     try:
-        await connections.fetch(sql, *args)
+        return list(await connections.fetch(sql, *args))
     except Exception as exc:
         if isinstance(exc, (*_gone(), OSError)):  # the connection, not the statement: an OperationalError
             _raise_translated(sql, exc)

@@ -626,3 +626,45 @@ async def test_prebuilt_statements_on_two_tables_commit_together_all_or_nothing(
             "SM1": "queued", "SM2": "delivered"}
     on_postgres = db_engine.dialect.name == "postgresql"
     assert len(group_transactions) == (1 if on_postgres else 3)  # only the two changes to one table, there
+
+
+async def test_new_rows_kept_after_the_commit_come_back_from_the_one_statement_with_the_others(db_engine,
+                                                                                              group_transactions):
+    """A turn's replies are kept in memory once committed, with the ids their rows got: on PostgreSQL they come back
+    from the one statement that also marks the message handled (no transaction of the group commit). A key written
+    before gives no row back; when another change fails, nothing is written and nothing is kept."""
+    from storage import Statement, insert_for, nothing
+
+    metadata = sa.MetaData()
+    outgoing = sa.Table("outgoing", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                        sa.Column("key", sa.Text, nullable=False, unique=True), sa.Column("body", sa.Text))
+    inbound = sa.Table("inbound", metadata, sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+                       sa.Column("status", sa.Text, nullable=False))
+    async with db_engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(inbound.insert(), [{"id": 1, "status": "pending"}, {"id": 2, "status": "pending"}])
+    add = Change(db_engine, insert_for(db_engine)(outgoing).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(outgoing.c.id, outgoing.c.key))
+    handled = Change(db_engine, inbound.update().where(inbound.c.id == sa.bindparam("row")))
+    again = Change(db_engine, sa.insert(inbound))
+    kept: list[tuple[int, str]] = []
+
+    def keep(rows: list) -> object:
+        return lambda: kept.extend((row.id, row.key) for row in rows)
+
+    await commit(db_engine, [Statement(add, {"key": "SM1:1", "body": "Hi!"}, then=keep), nothing,
+                             Statement(handled, {"row": 1, "status": "done"})])
+    [(first_id, key)] = kept
+    assert key == "SM1:1" and first_id > 0
+    await commit(db_engine, [Statement(add, {"key": "SM1:1", "body": "Hi!"}, then=keep),  # handled again
+                             Statement(handled, {"row": 2, "status": "done"})])
+    assert kept == [(first_id, "SM1:1")], "a reply written before is owed from before, not kept twice"
+    with pytest.raises(sa.exc.IntegrityError):
+        await commit(db_engine, [Statement(add, {"key": "SM2:1", "body": "secret words"}, then=keep),
+                                 Statement(again, {"id": 1, "status": "pending"})])
+    assert kept == [(first_id, "SM1:1")]
+    async with reads(db_engine).connect() as conn:
+        assert (await conn.execute(sa.select(outgoing.c.key))).scalars().all() == ["SM1:1"]
+        assert (await conn.execute(sa.select(inbound.c.status).order_by(inbound.c.id))).scalars().all() == [
+            "done", "done"]
+    assert len(group_transactions) == (0 if db_engine.dialect.name == "postgresql" else 3)

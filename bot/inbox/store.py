@@ -340,10 +340,7 @@ class Inbox:
     def finishing(self, entry: Entry, status: str = "done") -> storage.Write:
         """`finish`, as part of a turn's own transaction (with its new state and its replies)."""
 
-        async def write(conn: AsyncConnection) -> None:
-            await self._finishing.run(conn, {"row": entry.id, "status": status, "finished_at": self.clock.now()})
-
-        return write
+        return storage.Statement(self._finishing, {"row": entry.id, "status": status, "finished_at": self.clock.now()})
 
     async def waiting_users(self, channel: str) -> list[str]:
         """Customers with messages recorded but not handled (e.g. the process stopped mid-turn)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage
 
@@ -93,17 +93,18 @@ class Outbox:
         """The rows for `replies`, caused by `cause` (e.g. 'whatsapp:SM…'), for the turn's transaction. Once it
         has committed, they are also kept in memory for `new` (sent without being read back)."""
 
-        async def write(conn: AsyncConnection) -> storage.AfterCommit | None:
-            if not replies:
-                return None
-            now = self.clock.now()
-            rows = {f"{cause}:{n}": reply for n, reply in enumerate(replies, 1)}
-            params = [{"key": key, "user_key": user_key, "kind": kind, "body": _encode(reply), "status": "pending",
-                       "created_at": now} for key, reply in rows.items()]
+        if not replies:
+            return storage.nothing
+        now = self.clock.now()
+        rows = {f"{cause}:{n}": reply for n, reply in enumerate(replies, 1)}
+        params = [{"key": key, "user_key": user_key, "kind": kind, "body": _encode(reply), "status": "pending",
+                   "created_at": now} for key, reply in rows.items()]
+
+        def added(new: list[Any]) -> storage.AfterCommit:
             # a key written before (the same message handled again after a crash) returns no row: that one is
             # owed from the earlier run, and found where such rows are (`unsent`)
-            written = sorted((Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True)
-                              for r in await self._add.run(conn, params)), key=lambda item: item.id)
+            written = sorted((Outgoing(r.id, r.key, user_key, kind, rows[r.key], now, True) for r in new),
+                             key=lambda item: item.id)
 
             def keep() -> None:
                 self._fresh.update(item.key for item in written)
@@ -111,7 +112,8 @@ class Outbox:
 
             return keep
 
-        return write
+        # one reply (nearly every turn) is one row: on PostgreSQL it can be folded into the turn's one statement
+        return storage.Statement(self._add, params[0] if len(params) == 1 else params, then=added)
 
     def new(self, user_key: str) -> list[Outgoing]:
         """The customer's messages this process committed since it last handed them out, oldest first: once a

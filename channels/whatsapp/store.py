@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import storage
 from bot.clock import Clock
@@ -72,10 +72,7 @@ class Contacts:
             column: stmt.excluded[column], "changed_at": stmt.excluded.changed_at})
 
     def _upsert(self, key: str, column: str, value: Any) -> storage.Write:
-        async def write(conn: AsyncConnection) -> None:
-            await self._upserts[column].run(conn, {"key": key, column: value, "changed_at": self.clock.now()})
-
-        return write
+        return storage.Statement(self._upserts[column], {"key": key, column: value, "changed_at": self.clock.now()})
 
     async def saw_inbound(self, key: str, at: datetime | None = None) -> None:
         await storage.commit(self.engine, [self.seeing(key, at)])
