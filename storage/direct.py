@@ -124,6 +124,7 @@ class Change:
         self._postgres = postgres.pool_of(engine) is not None and postgres.adapter_known()
         self._direct = engine.sync_engine in _connections or self._postgres
         self._plans: dict[frozenset[str], _Plan | None] = {}
+        self._rows_plans: dict[tuple[frozenset[str], int], _Plan | None] = {}  # multi-row INSERTs, for `folded`
 
     async def run(self, conn: Any, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Any]:
         many = [params] if isinstance(params, Mapping) else list(params)
@@ -169,6 +170,34 @@ class Change:
         """The compiled statement for these sets of parameters, if they all give the same columns and it is usable."""
         plan = self._plan(frozenset(many[0]))
         return plan if plan is not None and all(frozenset(p) == plan.keys for p in many) else None
+
+    def folding(self, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tuple[_Plan, Mapping[str, Any]] | None:
+        """The compiled statement and the parameters to fold it with (`folded`): one set as it is; a few rows of an
+        INSERT as one INSERT of them all (compiled once per set of columns and number of rows); else None."""
+        many = [params] if isinstance(params, Mapping) else list(params)
+        if len(many) == 1:
+            plan = self._plan_for(many)
+            return None if plan is None else (plan, many[0])
+        keys = frozenset(many[0]) if many else frozenset()
+        if not isinstance(self.statement, sa.Insert) or not 1 < len(many) <= FOLDED_ROWS or \
+                any(frozenset(p) != keys for p in many):
+            return None
+        if (keys, len(many)) not in self._rows_plans:
+            self._rows_plans[keys, len(many)] = self._rows_plan(keys, len(many))
+        plan = self._rows_plans[keys, len(many)]
+        if plan is None:
+            return None
+        return plan, {f"{key}__{n}": value for n, one in enumerate(many) for key, value in one.items()}
+
+    def _rows_plan(self, keys: frozenset[str], rows: int) -> _Plan | None:
+        table = self.statement.table
+        try:
+            statement = self.statement.values([{key: sa.bindparam(f"{key}__{n}", type_=table.c[key].type)
+                                                for key in sorted(keys)} for n in range(rows)])
+        except (sa.exc.ArgumentError, sa.exc.InvalidRequestError, KeyError):  # values of its own already, say
+            return None
+        plan = _Plan(self.engine, statement, frozenset(f"{key}__{n}" for key in keys for n in range(rows)))
+        return plan if plan.usable else None
 
     def _plan(self, keys: frozenset[str]) -> _Plan | None:
         if keys not in self._plans:
@@ -223,6 +252,9 @@ class Folded:
 
 _PARAMETER = re.compile(r"\$(\d+)")
 
+FOLDED_ROWS = 10
+"""Rows of one INSERT folded at most (a turn's replies); more go through a transaction of the group commit."""
+
 
 def folded(writes: Sequence[Any]) -> Folded | None:
     """Several `Statement`s on PostgreSQL as one statement of data-modifying CTEs, with its parameters: committed on
@@ -230,29 +262,31 @@ def folded(writes: Sequence[Any]) -> Folded | None:
     COMMIT (a turn's new state, its replies, its message handled and its customer's last message: 6 round trips
     in 1). The rows of at most one of them come back (its `then`: the replies' new ids). None where that would not
     be the same: anything but a statement, another database, a change whose rows nobody takes, a change SQLAlchemy
-    completes in Python, a list of parameters, or two changes to one table (a statement's parts all see the rows as
+    completes in Python, a list of parameters other than a few rows to insert, or two changes to one table (a statement's parts all see the rows as
     they were before it, so a row changed twice would be changed once)."""
     writes = [w for w in writes if w is not nothing]
     if len(writes) < 2 or not all(type(w) is Statement and w.change._postgres for w in writes):
         return None
     engine = writes[0].change.engine
-    tables, plans, returning = set(), [], None
+    tables, plans, given, returning = set(), [], [], None
     for n, write in enumerate(writes):
         change = write.change
         table = getattr(change.statement, "table", None)
-        plan = change._plan_for([write.params]) if isinstance(write.params, Mapping) else None
-        if change.engine is not engine or table is None or table in tables or plan is None:
+        found = change.folding(write.params)
+        if change.engine is not engine or table is None or table in tables or found is None:
             return None
+        plan, params = found
         if not plan.silent and plan.row._fields:  # it returns rows: only to a `then`, and only one of them
             if write.then is None or returning is not None:
                 return None
             returning = n
         tables.add(table)
         plans.append(plan)
+        given.append(params)
     sql = _folded_text(tuple(plans), returning)
     if sql is None:
         return None
-    args = tuple(value for write, plan in zip(writes, plans) for value in plan.bind(write.params))
+    args = tuple(value for params, plan in zip(given, plans) for value in plan.bind(params))
     return Folded(engine, sql, args, None if returning is None else writes[returning],
                   None if returning is None else plans[returning])
 

@@ -112,8 +112,8 @@ class Outbox:
 
             return keep
 
-        # one reply (nearly every turn) is one row: on PostgreSQL it can be folded into the turn's one statement
-        return storage.Statement(self._add, params[0] if len(params) == 1 else params, then=added)
+        # on PostgreSQL folded into the turn's one statement, the rows' new ids coming back from it
+        return storage.Statement(self._add, params, then=added)
 
     def new(self, user_key: str) -> list[Outgoing]:
         """The customer's messages this process committed since it last handed them out, oldest first: once a
