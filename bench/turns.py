@@ -57,10 +57,8 @@ import asyncio
 import json
 import math
 import os
-import random
 import re
 import signal
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -77,6 +75,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "channels"))
+sys.path.insert(0, str(ROOT / "tests"))
 from recording import machine, revision, write_subsection  # noqa: E402
 
 MEASURED = ("bot", "channels", "intents", "booking_client", "scheduler", "storage")  # what a change in the working tree makes the numbers not the commit's
@@ -84,6 +83,7 @@ MEASURED = ("bot", "channels", "intents", "booking_client", "scheduler", "storag
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 from fake_twilio import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio  # noqa: E402
+from local_ports import free_port  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 BOT = Path(sys.executable).with_name("booking-bot")
@@ -367,19 +367,6 @@ async def sample(phase: Phase, load: Load, bot_url: str, stop: asyncio.Event, ev
 
 
 # --- the processes ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """A free port below the range outgoing connections take theirs from (32768 and up on Linux): a port from
-    bind(0) could be taken by a connection the other processes open before the bot listens on it."""
-    while True:
-        port = random.randrange(20000, 32768)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
 
 
 def cpu_seconds(pids: int | list[int]) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
+
 from dialogue_kit import BERLIN, Chat, at
 
 
@@ -46,17 +48,15 @@ async def test_a_taken_time_offers_free_times_of_the_same_day_and_asks_about_tha
     assert max(spans) <= timedelta(days=1), "the booking system was asked about more than the asked day"
 
 
-async def test_a_full_day_offers_the_same_time_on_the_next_working_days():
+@pytest.mark.parametrize("full, asked, offered", [
+    ((date(2026, 11, 25), date(2026, 11, 25)), "Wednesday",  # that day full: the same time on the days after
+     ["Thu 26 Nov, 15:00", "Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00"]),
+    ((date(2026, 12, 2), date(2026, 12, 9)), "Wednesday 2 December",  # the week after full too: the days before
+     ["Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00", "Tue 1 Dec, 15:00"]),
+])
+async def test_a_full_day_offers_the_same_time_on_the_closest_other_days(full, asked, offered):
     chat = Chat()
-    book_whole_days(chat, date(2026, 11, 25), date(2026, 11, 25))
-    text = await chat.say("haircut on Wednesday at 3pm")
+    book_whole_days(chat, *full)
+    text = await chat.say(f"haircut on {asked} at 3pm")
     assert "isn't free" in text
-    assert times(chat) == ["Thu 26 Nov, 15:00", "Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00"]
-
-
-async def test_a_full_week_after_the_asked_day_offers_the_days_before_it_closest_first():
-    chat = Chat()
-    book_whole_days(chat, date(2026, 12, 2), date(2026, 12, 9))
-    text = await chat.say("haircut on Wednesday 2 December at 3pm")
-    assert "isn't free" in text
-    assert times(chat) == ["Fri 27 Nov, 15:00", "Mon 30 Nov, 15:00", "Tue 1 Dec, 15:00"]
+    assert times(chat) == offered
