@@ -207,13 +207,13 @@ class ReminderScheduler:
                 await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
                 some = changes[lot:lot + REPLAN_LOT]
                 bookings = await self._bookings(some)
-                writes = []
+                replans = []
                 for change in some:
                     cursor = max(cursor, change.cursor)  # past it even if the booking is gone: else read again forever
                     booking = bookings.get(change.booking_id)
                     if booking is not None:  # else nothing to plan; its rows, if any, are dropped by `reconcile`
-                        writes.append(self._replanning(booking, change.at))
-                await storage.commit(self.store.engine, writes)
+                        replans.append(self._replan_of(booking, change.at))
+                await storage.commit(self.store.engine, [self.store.replanning_lot(replans, self.now())])
             await self.store.save_cursor(cursor)
 
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:
@@ -221,13 +221,18 @@ class ReminderScheduler:
         await storage.commit(self.store.engine, [self._replanning(booking, made_at)])
 
     def _replanning(self, booking: Booking, made_at: datetime | None = None) -> storage.Write:
+        return self.store.replanning_lot([self._replan_of(booking, made_at)], self.now())
+
+    def _replan_of(self, booking: Booking, made_at: datetime | None = None
+                   ) -> tuple[Booking, list[Planned], str | None, bool]:
+        """What the booking's rows should be now: (booking, the messages to plan, why the others go, moved)."""
         now = self.now()
         made_at = made_at or booking.updated_at or booking.created_at
         if booking.status.active:
-            return self.store.replanning(booking, plan_booking(booking, self.rules, now, made_at), now, moved=True)
+            return booking, plan_booking(booking, self.rules, now, made_at), None, True
         why = "booking cancelled" if booking.status is BookingStatus.CANCELLED else f"booking {booking.status.value}"
         drop = None if booking.status is BookingStatus.COMPLETED else why
-        return self.store.replanning(booking, plan_no_show(booking, self.rules, now), now, drop_why=drop)
+        return booking, plan_no_show(booking, self.rules, now), drop, False
 
     async def reconcile(self, limit: int = RECONCILE_LIMIT) -> int:
         """Repair what a lost webhook missed: re-read the bookings that have messages planned, and the

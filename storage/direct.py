@@ -140,6 +140,9 @@ class Change:
         if self._postgres:
             return plan.rows(await postgres.change(conn, plan.sql, [plan.bind(one) for one in many]))
         driver = conn.sync_connection.connection.driver_connection  # the writer, inside the caller's transaction
+        if len(many) > 1 and not plan.row._fields and not plan.silent:  # no RETURNING: the driver loops (executemany)
+            await plan.run_many(driver, many)
+            return []
         rows: list[Any] = []
         for one in many:
             rows.extend(await plan.run(driver, one))
@@ -399,6 +402,13 @@ class _Plan:
         except sqlite3.Error as exc:  # reported as SQLAlchemy would, without the parameters (customers' text)
             raise sa.exc.DBAPIError.instance(self.sql, None, exc, sqlite3.Error, hide_parameters=True) from exc
         return self.rows(rows)
+
+    async def run_many(self, conn: inline.Connection, many: Sequence[Mapping[str, Any]]) -> None:
+        """The statement once for each set of parameters, in one call of the driver's (its rows, if any, unread)."""
+        try:
+            await conn.patiently(conn._conn.executemany, self.sql, [self.bind(one) for one in many])
+        except sqlite3.Error as exc:  # reported as SQLAlchemy would, without the parameters (customers' text)
+            raise sa.exc.DBAPIError.instance(self.sql, None, exc, sqlite3.Error, hide_parameters=True) from exc
 
     def rows(self, rows: Sequence[Any]) -> list[Any]:
         """The driver's rows as rows with attributes, each value as SQLAlchemy would have read it."""

@@ -485,3 +485,26 @@ async def test_a_booking_gone_from_the_booking_system_does_not_stop_the_reminder
     await asyncio.wait_for(sched.sync(), 5)
     assert asked[gone.id] == 1, "the booking that is gone was looked up once, not again at every tick"
     assert [kind for kind, *_ in await statuses(app)] == ["reminder", "reminder", "follow_up"]
+
+
+async def test_bookings_made_moved_and_cancelled_between_two_ticks_each_get_what_they_should(db_engine):
+    """The tick replans the bookings that changed since the one before together, each kind of change in one go: a
+    booking made gets its reminders, one moved gets them for its new time only, one cancelled gets none."""
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(db_engine, clock)
+    await sched.tick()
+
+    def request(staff, day, hour, phone_number):
+        return BookingRequest("haircut", staff, datetime(2026, 11, day, hour, 0, tzinfo=BERLIN),
+                              Contact(ref=f"whatsapp:{phone_number}", name="Kim"))
+
+    await app.backend.create(request("sarah", 26, 10, "+4915100000001"), "made")
+    moved = await app.backend.create(request("tom", 26, 11, "+4915100000002"), "moved")
+    gone = await app.backend.create(request("sarah", 26, 12, "+4915100000003"), "gone")
+    await app.backend.reschedule(moved.id, datetime(2026, 11, 26, 16, 0, tzinfo=BERLIN))
+    await app.backend.cancel(gone.id)
+    await walk(clock, sched, datetime(2026, 11, 27, 9, 0, tzinfo=BERLIN))
+    got = Counter((kind, user) for kind, user, *_ in phone.got)
+    assert got == {("reminder", "+4915100000001"): 2, ("follow_up", "+4915100000001"): 1,
+                   ("reminder", "+4915100000002"): 2, ("follow_up", "+4915100000002"): 1}
+    assert all("16:00" in text for kind, user, text, _ in phone.got if kind == "reminder" and user.endswith("2"))
