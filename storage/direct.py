@@ -174,7 +174,8 @@ class Change:
         plan = self._plan(frozenset(many[0]))
         return plan if plan is not None and all(frozenset(p) == plan.keys for p in many) else None
 
-    def folding(self, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tuple[_Plan, Mapping[str, Any]] | None:
+    def folding(self, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+                ) -> tuple[_Plan, Mapping[str, Any]] | None:
         """The compiled statement and the parameters to fold it with (`folded`): one set as it is; a few rows of an
         INSERT as one INSERT of them all (compiled once per set of columns and number of rows); else None."""
         many = [params] if isinstance(params, Mapping) else list(params)
@@ -265,8 +266,8 @@ def folded(writes: Sequence[Any]) -> Folded | None:
     COMMIT (a turn's new state, its replies, its message handled and its customer's last message: 6 round trips
     in 1). The rows of at most one of them come back (its `then`: the replies' new ids). None where that would not
     be the same: anything but a statement, another database, a change whose rows nobody takes, a change SQLAlchemy
-    completes in Python, a list of parameters other than a few rows to insert, or two changes to one table (a statement's parts all see the rows as
-    they were before it, so a row changed twice would be changed once)."""
+    completes in Python, a list of parameters other than a few rows to insert, or two changes to one table (a
+    statement's parts all see the rows as they were before it, so a row changed twice would be changed once)."""
     writes = [w for w in writes if w is not nothing]
     if len(writes) < 2 or not all(type(w) is Statement and w.change._postgres for w in writes):
         return None
@@ -404,7 +405,7 @@ class _Plan:
         return self.rows(rows)
 
     async def run_many(self, conn: inline.Connection, many: Sequence[Mapping[str, Any]]) -> None:
-        """The statement once for each set of parameters, in one call of the driver's (its rows, if any, unread)."""
+        """The statement (one that returns no rows) once for each set of parameters, in one call of the driver's."""
         try:
             await conn.patiently(conn._conn.executemany, self.sql, [self.bind(one) for one in many])
         except sqlite3.Error as exc:  # reported as SQLAlchemy would, without the parameters (customers' text)
