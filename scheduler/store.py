@@ -144,7 +144,8 @@ class ReminderStore(LeasedRows):
         """`replan` for each (booking, planned, drop_why, moved) of a lot (the bookings of a page of the change feed),
         as one write: each kind of statement once with every booking's parameters, not four statements a booking
         (the drops come first: each only touches its own booking's rows, so the order between bookings is free)."""
-        stale = [{"booking": booking.id, "status": "cancelled", "note": why} for booking, _, why, _ in lot if why]
+        stale = [{"booking": booking.id, "status": "cancelled", "note": why} for booking, _, why, _ in lot
+                 if why is not None]
         moved = [{"booking": booking.id, "start": booking.start, "status": "cancelled", "note": "booking moved"}
                  for booking, _, why, move in lot if why is None and move]
         rows = [self._row(p, now, booking.contact.ref, booking) for booking, planned, _, _ in lot for p in planned]

@@ -190,20 +190,20 @@ async def nearest(turn: Turn, target: datetime, service: str, staff: str | None)
     day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
     picked: list[Slot] = []
     for s in _closest(await _free(turn, day_start, day_end, service, staff), target):
+        if len(picked) == ALTERNATIVES:
+            break
         if all(abs((s.start - p.start).total_seconds()) >= 1800 for p in picked):
             picked.append(s)
-        if len(picked) == ALTERNATIVES:
-            return sorted(picked, key=lambda s: s.start)
     wall = turn.local(target).timetz().replace(tzinfo=None)
     later = (day_end, at(day + timedelta(days=SEARCH_DAYS + 1), time(0), tz), False)
     earlier = (at(day - timedelta(days=SEARCH_DAYS), time(0), tz), day_start, True)
     for start, end, backwards in (later, earlier):
+        if len(picked) == ALTERNATIVES:  # full: the backend is not asked about more days
+            break
         by_day: dict[date, list[Slot]] = {}
         for s in await _free(turn, start, end, service, staff):
             by_day.setdefault(turn.local(s.start).date(), []).append(s)
-        for other in sorted(by_day, reverse=backwards):  # the closest days first
-            if len(picked) == ALTERNATIVES:
-                return sorted(picked, key=lambda s: s.start)
+        for other in sorted(by_day, reverse=backwards)[:ALTERNATIVES - len(picked)]:  # the closest days first
             picked.append(_closest(by_day[other], datetime.combine(other, wall, tzinfo=tz))[0])
     return sorted(picked, key=lambda s: s.start)
 
