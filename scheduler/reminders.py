@@ -121,6 +121,9 @@ class ReminderScheduler:
         self.timing = timing
         self._reconciled_at: datetime | None = None
         self._nudges_checked_at: datetime | None = None  # the moment the last tick planned nudges up to
+        # customer -> the nudge the last ticks planned (or SETTLED: none) for the conversation as they read it;
+        # a conversation read again unchanged (the next tick's look back overlaps) is not planned again
+        self._nudge_plans: dict[str, object] = {}
         self._job = None
         self._ticking = asyncio.Lock()  # held while a tick runs, so stopping can wait for it
         self._stopping = False
@@ -270,7 +273,9 @@ class ReminderScheduler:
         now = self.now()
         checked = self._nudges_checked_at
         settled: list[str] = []
+        planned = self._nudge_plans
         if checked is None or now < checked:  # the first tick, or a clock set back (the console)
+            planned = {}
             progress = await self.conversations.progress_of(now - NUDGE_LOOKBACK, also=await self.store.nudge_keys(),
                                                              limit=NUDGE_CHANGES)
         else:
@@ -291,8 +296,14 @@ class ReminderScheduler:
                 if self.rules.quiet and self.rules.quiet.contains(due, self.rules.tz):
                     due = self.rules.quiet.first_allowed_after(due, self.rules.tz)
                 wanted.append((p.key, Planned("nudge", _nudge_dedupe(p.key, p.turns), due, "planned")))
+        # what this tick read is what the next one's look back can read again (the rest has aged out of it)
+        now_planned: dict[str, object] = {key: SETTLED for key in settled}
+        now_planned.update(wanted)
+        wanted = [(key, nudge) for key, nudge in wanted if planned.get(key) != nudge]
+        settled = [key for key in settled if planned.get(key) is not SETTLED]
         if wanted or settled:
             await self.store.plan_nudges(wanted, settled, self.now())
+        self._nudge_plans = now_planned
         self._nudges_checked_at = now
 
     # --- sending -----------------------------------------------------------------------------
@@ -449,6 +460,10 @@ async def _at_most(limit: int, calls: Iterable[Callable[[], Awaitable[T]]]) -> l
     finally:
         for task in tasks:
             task.cancel()
+
+
+SETTLED = object()
+"""A customer with no booking under way: no nudge planned."""
 
 
 def _nudge_dedupe(key: str, turns: int) -> str:

@@ -305,6 +305,46 @@ async def test_after_the_first_tick_nudges_follow_what_changed(db_engine):
     assert [user for kind, user, *_ in phone.got] == ["1001"]  # 1002's planned nudge went with the booking
 
 
+async def test_a_customer_who_leaves_the_booking_in_the_same_moment_as_a_tick_is_not_nudged(db_engine):
+    clock = VirtualClock(MONDAY_9)  # a clock that stands still, as the console's does between two commands
+    app, phone, sched = await make(db_engine, clock)
+    await sched.tick()
+    await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a beard trim", lang="en"))
+    await sched.tick()  # a nudge planned for the silence after this message
+    await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a haircut instead", lang="en"))
+    await sched.tick()  # the same moment, a newer silence: the nudge follows it
+    await app.dialogue.handle(Inbound("telegram", "1001", text="stop", lang="en"))
+    await sched.tick()  # still the same moment: the booking is off, and so is the nudge
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert phone.got == []
+
+
+async def test_ticks_plan_each_conversation_once_though_their_look_backs_overlap(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await sched.tick()
+    written: list[tuple[list[str], list[str]]] = []
+    plan = sched.store.plan_nudges
+
+    async def spy(wanted, settled, now):
+        written.append(([key for key, _ in wanted], list(settled)))
+        await plan(wanted, settled, now)
+
+    sched.store.plan_nudges = spy
+    await app.dialogue.handle(Inbound("telegram", "1001", text="I'd like a beard trim", lang="en"))
+    await app.dialogue.handle(Inbound("telegram", "1002", text="when are you open?", lang="en"))
+    for _ in range(3):  # a tick every five seconds, each looking back over the last minute
+        clock.set(clock.now() + timedelta(seconds=5))
+        await sched.tick()
+    assert written == [(["telegram:1001"], ["telegram:1002"])]  # once, not at every tick
+    await app.dialogue.handle(Inbound("telegram", "1001", text="Sarah", lang="en"))
+    clock.set(clock.now() + timedelta(seconds=5))
+    await sched.tick()
+    assert written[1:] == [(["telegram:1001"], [])]  # the newer silence replaces the nudge; 1002 is left alone
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=5))
+    assert [(kind, user) for kind, user, *_ in phone.got] == [("nudge", "1001")]
+
+
 async def test_many_customers_mid_booking_are_each_nudged(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
     app, phone, sched = await make(sqlite_engine, clock)
