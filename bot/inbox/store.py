@@ -75,13 +75,8 @@ their answers first (Twilio and Telegram give up after 15 s, and Twilio never de
 the turns follow, many to a transaction. Bounded, so turns still go on while a burst lasts."""
 
 PARALLEL_TURNS = 5
-"""Customers handled at the same moment (per process) on PostgreSQL. Each holds one pooled
+"""Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
 connection for its lock and uses another for the turn, so this stays well inside the pool."""
-
-PARALLEL_TURNS_SQLITE = 10
-"""The same on SQLite. There a turn spends much of its time waiting for the commit it shares with the
-other writes of that moment (one writer); with more turns under way, more of them share each commit,
-and a burst of costlier steps (a booking, a cancel) holds up fewer of the others."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,7 @@ class Inbox:
     """The `inbound_messages` table: record, fetch in order, finish, forget."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None,
-                 parallel: int | None = None, max_backlog: int = 0) -> None:
+                 parallel: int = PARALLEL_TURNS, max_backlog: int = 0) -> None:
         self.engine = engine
         self.max_backlog = max_backlog  # messages waiting to be handled before new ones are turned away (0: never)
         self.backlog = 0  # messages recorded (or found pending at start) and not handled yet by this process
@@ -134,8 +129,6 @@ class Inbox:
                                               c.received_at > sa.bindparam("since"), c.id <= sa.bindparam("upto")))
         self._finishing = storage.Change(engine, sa.update(inbound_messages).where(c.id == sa.bindparam("row"))
                                          .values(payload="{}"))
-        if parallel is None:
-            parallel = PARALLEL_TURNS_SQLITE if engine.dialect.name == "sqlite" else PARALLEL_TURNS
         self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
         self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert

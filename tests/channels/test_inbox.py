@@ -13,6 +13,7 @@ from bot.clock import VirtualClock
 from bot.inbox import Conveyor, Inbox, RateLimit
 from bot.inbox import migrate
 from bot.inbox.store import inbound_messages
+from bot.inbox.store import PARALLEL_TURNS
 import storage
 
 
@@ -166,7 +167,7 @@ async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engi
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
     done = []
-    all_slots_busy = asyncio.Barrier(inbox.parallel)  # 40 customers: rounds of every turn slot at once
+    all_slots_busy = asyncio.Barrier(PARALLEL_TURNS)  # 40 customers: 8 rounds of every turn slot at once
 
     async def handler(entry):
         # a turn uses the database, too (its reads: on SQLite writes take turns on one connection)
