@@ -59,15 +59,26 @@ class Conveyor:
             return
         self._active.add(user_key)
         self._queue.append(user_key)
-        if sum(not worker.done() for worker in self._workers) < self.inbox.parallel:  # a finished one is gone
+        self._top_up()
+
+    def _running(self) -> int:
+        return sum(not worker.done() for worker in self._workers)  # a finished one is gone
+
+    def _top_up(self) -> None:
+        """As many workers as the inbox has places for now (`Inbox.places`), none more than customers queued."""
+        for _ in range(min(self.inbox.places - self._running(), len(self._queue))):
             task = asyncio.create_task(self._work_queue(), name="conveyor")
             self._workers.add(task)
             task.add_done_callback(self._workers.discard)
 
     async def _work_queue(self) -> None:
-        """Take customers from the queue, oldest first, until it is empty."""
+        """Take customers from the queue, oldest first, until it is empty; stop early when there are fewer places
+        than workers (webhooks are being stored), and add workers when there are more."""
         while self._queue:
             await self._work(self._queue.popleft())
+            if self._running() > self.inbox.places:
+                return
+            self._top_up()
 
     async def _work(self, user_key: str) -> None:
         try:

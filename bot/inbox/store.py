@@ -78,6 +78,12 @@ PARALLEL_TURNS = 5
 """Customers handled at the same moment (per process). On PostgreSQL each holds one pooled
 connection for its lock and uses another for the turn, so this stays well inside the pool."""
 
+PARALLEL_TURNS_QUIET_SQLITE = 10
+"""On SQLite, customers handled at the same moment while no webhook is being stored. A turn there spends much of
+its time waiting for the commit it shares with the other writes of that moment (one writer): with more turns under
+way, more share each commit, and a few costlier steps (a booking, a cancel) hold up fewer of the others. While
+webhooks are being stored it is `PARALLEL_TURNS` again, so their answers keep their share of the event loop."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -104,7 +110,7 @@ class Inbox:
     """The `inbound_messages` table: record, fetch in order, finish, forget."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, limit: RateLimit | None = None,
-                 parallel: int = PARALLEL_TURNS, max_backlog: int = 0) -> None:
+                 parallel: int | None = None, max_backlog: int = 0) -> None:
         self.engine = engine
         self.max_backlog = max_backlog  # messages waiting to be handled before new ones are turned away (0: never)
         self.backlog = 0  # messages recorded (or found pending at start) and not handled yet by this process
@@ -129,8 +135,11 @@ class Inbox:
                                               c.received_at > sa.bindparam("since"), c.id <= sa.bindparam("upto")))
         self._finishing = storage.Change(engine, sa.update(inbound_messages).where(c.id == sa.bindparam("row"))
                                          .values(payload="{}"))
-        self.parallel = parallel  # customers handled at the same moment, by each channel's conveyor
-        self._slots = asyncio.Semaphore(parallel)  # shared by every channel's conveyor
+        # customers handled at the same moment while webhooks are being stored, and while none is (`places`)
+        quiet = PARALLEL_TURNS_QUIET_SQLITE if engine.dialect.name == "sqlite" else PARALLEL_TURNS
+        self.parallel = PARALLEL_TURNS if parallel is None else parallel
+        self.parallel_quiet = quiet if parallel is None else parallel
+        self._slots = asyncio.Semaphore(self.parallel_quiet)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
         self._submitted = False  # an insert of the waiting rows is in the group commit's queue
         self._on_new: dict[str, Callable[[str], None]] = {}  # channel -> its conveyor's kick
@@ -197,6 +206,11 @@ class Inbox:
         self.arriving = max(0, self.arriving - rows)
         if not self.arriving:
             self._quiet.set()
+
+    @property
+    def places(self) -> int:
+        """Customers to handle at the same moment now: fewer while webhooks are being stored."""
+        return self.parallel if self.arriving else self.parallel_quiet
 
     async def after_arrivals(self) -> None:
         """Let the messages being recorded now go first: return once none is, or after `arrivals_first` seconds."""

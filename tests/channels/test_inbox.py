@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from channel_kit import START
 
 from bot.clock import VirtualClock
-from bot.inbox import Conveyor, Inbox, RateLimit
+from bot.inbox import FINISHED, Conveyor, Inbox, RateLimit
 from bot.inbox import migrate
 from bot.inbox.store import inbound_messages
-from bot.inbox.store import PARALLEL_TURNS
 import storage
 
 
@@ -167,7 +166,7 @@ async def test_many_customers_at_once_do_not_exhaust_the_connection_pool(db_engi
     await migrate(db_engine)
     inbox = Inbox(db_engine, VirtualClock(START))
     done = []
-    all_slots_busy = asyncio.Barrier(PARALLEL_TURNS)  # 40 customers: 8 rounds of every turn slot at once
+    all_slots_busy = asyncio.Barrier(inbox.parallel_quiet)  # 40 customers: rounds of every turn slot at once
 
     async def handler(entry):
         # a turn uses the database, too (its reads: on SQLite writes take turns on one connection)
@@ -204,6 +203,49 @@ async def test_whether_a_message_could_be_stored_is_known_without_storing_one(tm
     finally:
         for engine in (writable, setup, *read_only):
             await engine.dispose()
+
+
+async def test_on_sqlite_more_customers_are_handled_at_once_while_no_webhook_is_being_stored(sqlite_engine):
+    await migrate(sqlite_engine)
+    inbox = Inbox(sqlite_engine, VirtualClock(START))
+    assert (inbox.parallel, inbox.parallel_quiet) == (5, 10)
+    customers = [f"whatsapp:+49151{n:04d}" for n in range(15)]
+    for n, customer in enumerate(customers):
+        await inbox.record("whatsapp", f"SM{n}", customer, {})
+    running, started = 0, 0
+    five_running, release = asyncio.Event(), asyncio.Event()
+    ten_at_once = asyncio.Barrier(10)
+
+    async def handler(entry):
+        nonlocal running, started
+        running += 1
+        started += 1
+        if started <= 5:  # the first five hold on while a webhook is being stored
+            if running == 5:
+                five_running.set()
+            await release.wait()
+        else:  # the next ten only get through together
+            async with asyncio.timeout(10):
+                await ten_at_once.wait()
+        running -= 1
+        return FINISHED
+
+    conveyor = Conveyor(inbox, handler)
+    async with sqlite_engine.begin() as conn:  # holds the writer: the next webhook's row waits to be stored
+        await conn.execute(sa.text("SELECT 1"))
+        arriving = asyncio.create_task(inbox.record("whatsapp", "SM-late", "whatsapp:+4915199999", {}))
+        while not inbox.arriving:
+            await asyncio.sleep(0)
+        for customer in customers:
+            conveyor.kick(customer)
+        await five_running.wait()
+        for _ in range(20):
+            await asyncio.sleep(0)  # every chance for a sixth turn to start
+        assert running == 5
+    assert await arriving  # stored: nothing is arriving any more
+    release.set()
+    assert await conveyor.drain(20)  # the ten after them ran at once, or their barrier timed out
+    assert started == 15
 
 
 async def test_a_flood_of_customers_waits_in_a_queue_not_as_a_task_each(sqlite_engine):
