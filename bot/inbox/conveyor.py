@@ -41,7 +41,7 @@ class Conveyor:
         self.inbox = inbox
         self.handler = handler
         self.deliver = deliver
-        # Customers wait their turn in a queue worked by at most `inbox.parallel` workers, not as a task each:
+        # Customers wait their turn in a queue worked by at most `inbox.places` workers, not as a task each:
         # a flood of ten thousand customers costs ten thousand queue entries, not ten thousand coroutines.
         self._queue: deque[str] = deque()
         self._active: set[str] = set()  # customers queued or being worked on
