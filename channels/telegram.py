@@ -142,13 +142,14 @@ class TelegramOutput:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send_reply(self, chat_id: int | str, reply: Reply) -> None:
-        """A reply in a conversation, then its files as documents (the appointment's .ics);
-        errors are the channel's (`RetryLater`, `Undeliverable`)."""
+    async def send_reply(self, chat_id: int | str, reply: Reply) -> str:
+        """A reply in a conversation, then its files as documents (the appointment's .ics); returns Telegram's
+        id of the text's message. Errors are the channel's (`RetryLater`, `Undeliverable`)."""
         with map_errors(SEND_ERRORS):
-            await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+            sent = await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
         for attachment in reply.attachments:
             await self._send_file(chat_id, attachment)
+        return str(sent.message_id)
 
     async def _send_file(self, chat_id: int | str, attachment: Attachment) -> None:
         """A file after the text; the text said what matters, so a file that fails is logged, not retried
@@ -163,22 +164,22 @@ class TelegramOutput:
         """A reply or notice from the outbox, to the customer's private chat (its id is theirs); `RetryLater`
         (Telegram down or asking to slow down) is raised for the outbox to try again later."""
         try:
-            await self.send_reply(int(item.user_key.split(":", 1)[1]), item.reply)
+            ref = await self.send_reply(int(item.user_key.split(":", 1)[1]), item.reply)
         except Undeliverable as exc:
             log.warning("telegram: %s message %s not sent: %s", item.kind, item.id, exc)
             return SendResult(False, reason=str(exc))
-        return SendResult(True)
+        return SendResult(True, id=ref)
 
     async def notify(self, kind: str, user: str, text: str | Reply, variables: dict[str, str] | None = None
                      ) -> SendResult:
         """A message we start (reminder, follow-up): Telegram has no window; quick actions as buttons.
         `RetryLater` propagates, so the reminder loop tries again later."""
         try:
-            await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
+            ref = await self.send_reply(int(user), text if isinstance(text, Reply) else Reply(text))
         except Undeliverable as exc:
             log.warning("telegram: %s to %s:%s not sent: %s", kind, CHANNEL, user, exc)
             return SendResult(False, reason=str(exc))
-        return SendResult(True)
+        return SendResult(True, id=ref)
 
 
 # --- what a webhook update may carry -----------------------------------------------------------

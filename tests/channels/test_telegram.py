@@ -12,6 +12,7 @@ from channel_kit import free_port, settings_for, settle, within
 from fake_telegram import FakeTelegram
 
 from bot.inbox.store import inbound_messages
+from bot.outbox.store import outgoing_messages
 
 ANNA = 424242
 BOOK = "book a haircut with Sarah tomorrow at 10"
@@ -59,6 +60,12 @@ async def test_a_whole_booking_over_long_polling(db_engine, fake_telegram, run_b
         await fake_telegram.send(ANNA, "/mybookings")
         chat = await fake_telegram.wait_for(ANNA, 4)
         assert "Haircut with Sarah on Tue 24 Nov, 10:00" in chat[-1].text
+        await settle(server, fake_telegram)
+        # each reply keeps the id Telegram gave its message (what the operator looks up a message by)
+        async with app.engine.connect() as conn:
+            refs = (await conn.execute(sa.select(outgoing_messages.c.sent_ref)
+                                       .order_by(outgoing_messages.c.id))).scalars().all()
+        assert refs == [str(message.message_id) for message in chat]
 
 
 async def test_commands_and_the_customers_language(sqlite_engine, fake_telegram, run_bot):
