@@ -221,10 +221,8 @@ class ReminderScheduler:
 
     async def replan(self, booking: Booking, made_at: datetime | None = None) -> None:
         """Make the rows match the booking as it is now (idempotent)."""
-        await storage.commit(self.store.engine, [self._replanning(booking, made_at)])
-
-    def _replanning(self, booking: Booking, made_at: datetime | None = None) -> storage.Write:
-        return self.store.replanning_lot([self._replan_of(booking, made_at)], self.now())
+        await storage.commit(self.store.engine, [self.store.replanning_lot([self._replan_of(booking, made_at)],
+                                                                          self.now())])
 
     def _replan_of(self, booking: Booking, made_at: datetime | None = None
                    ) -> tuple[Booking, list[Planned], str | None, bool]:

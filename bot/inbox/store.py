@@ -85,19 +85,15 @@ way, more share each commit, and a few costlier steps (a booking, a cancel) hold
 webhooks are being stored it is `PARALLEL_TURNS` again, so their answers keep their share of the event loop."""
 
 
-def _waiting_placed(engine: AsyncEngine) -> storage.Query:
-    """PostgreSQL: a customer's waiting messages, each with how many messages the customer sent within the
-    rate window up to it (`Inbox._place`), counted in the same statement."""
+def _place_in_window() -> sa.Label[int]:
+    """For PostgreSQL's read of the waiting messages: how many messages the customer sent within the rate window
+    up to each one (`Inbox._place`), counted in the same statement."""
     c, earlier = inbound_messages.c, inbound_messages.alias("earlier")
     window = sa.bindparam("window", type_=sa.Interval())
-    place = (sa.select(sa.func.count()).select_from(earlier)
-             .where(earlier.c.user_key == c.user_key, earlier.c.received_at > c.received_at - window,
-                    earlier.c.id <= c.id)
-             .scalar_subquery())
-    return storage.Query(engine, sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at,
-                                           place.label("place"))
-                         .where(c.user_key == sa.bindparam("customer"), c.status == PENDING)
-                         .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
+    return (sa.select(sa.func.count()).select_from(earlier)
+            .where(earlier.c.user_key == c.user_key, earlier.c.received_at > c.received_at - window,
+                   earlier.c.id <= c.id)
+            .scalar_subquery().label("place"))
 
 
 @dataclass(frozen=True)
@@ -141,14 +137,16 @@ class Inbox:
         self._record = storage.Change(engine, self._insert(inbound_messages)
                                       .on_conflict_do_nothing(index_elements=["channel", "message_id"])
                                       .returning(c.channel, c.message_id))
-        self._waiting_for = storage.Query(engine, sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload,
-                                                            c.received_at)
-                                          .where(c.user_key == sa.bindparam("customer"), c.status == PENDING)
-                                          .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
+        waiting = (sa.select(c.id, c.channel, c.message_id, c.user_key, c.payload, c.received_at)
+                   .where(c.user_key == sa.bindparam("customer"), c.status == PENDING)
+                   .order_by(c.id).limit(sa.bindparam("most", type_=sa.Integer())))
+        # on PostgreSQL each message's place in the rate window comes with it (a round trip fewer a message)
+        self._places_too = engine.dialect.name == "postgresql"
+        self._waiting_for = storage.Query(engine, waiting.add_columns(_place_in_window()) if self._places_too
+                                          else waiting)
         self._position = storage.Query(engine, sa.select(sa.func.count()).select_from(inbound_messages)
                                        .where(c.user_key == sa.bindparam("customer"),
                                               c.received_at > sa.bindparam("since"), c.id <= sa.bindparam("upto")))
-        self._waiting_placed = _waiting_placed(engine) if engine.dialect.name == "postgresql" else None
         self._finishing = storage.Change(engine, sa.update(inbound_messages).where(c.id == sa.bindparam("row"))
                                          .values(payload="{}"))
         # customers handled at the same moment while webhooks are being stored, and while none is (`places`)
@@ -354,14 +352,13 @@ class Inbox:
     async def waiting_for(self, user_key: str, most: int = WAITING_MAX) -> list[Entry]:
         """The customer's messages not handled yet, oldest first (at most `most`), in one read; on PostgreSQL
         with each one's place in the rate window in the same round trip."""
-        if self._waiting_placed is not None:
-            rows = await self._waiting_placed.all({"customer": user_key, "most": most,
-                                                   "window": timedelta(seconds=self.limit.seconds)})
-            return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
-                          row.received_at, row.place) for row in rows]
-        rows = await self._waiting_for.all({"customer": user_key, "most": most})
-        return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload),
-                      row.received_at, await self._place(row)) for row in rows]
+        params: dict[str, Any] = {"customer": user_key, "most": most}
+        if self._places_too:
+            params["window"] = timedelta(seconds=self.limit.seconds)
+        rows = await self._waiting_for.all(params)
+        places = [row.place for row in rows] if self._places_too else [await self._place(row) for row in rows]
+        return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload), row.received_at,
+                      place) for row, place in zip(rows, places)]
 
     async def _place(self, row: Any) -> int:
         """How many messages the customer sent within the rate window up to this one, this one included (the rows
