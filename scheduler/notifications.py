@@ -157,7 +157,11 @@ class Notifier:
         return bool(self.targets.operators) or bool(self.targets.mailer and self.targets.compose)
 
     async def _about_booking(self, kind: str, booking: Booking, cursor: int) -> list[Notification]:
-        previous = await self.store.previous_start(booking.id) if kind == "moved" else None
+        # where the booking stood when its last notification went out: a move and a cancellation are told
+        # against that, since a move followed by more changes within one tick is not told on its own
+        previous = await self.store.previous_start(booking.id) if kind in ("moved", "cancelled") else None
+        if kind == "moved" and previous == booking.start:
+            return []  # booked and moved, or moved there and back, since the last tick: nobody has news
         body = self._booking_text(kind, booking, previous)
         common = dict(kind=kind, booking_id=booking.id, booking_start=booking.start, user_key=booking.contact.ref)
         out = [Notification(f"{target}:{kind}:{booking.id}:{cursor}", "business", target, body=body,
@@ -178,8 +182,8 @@ class Notifier:
                       staff=_name(lambda: biz.person(booking.staff).name, booking.staff),
                       when=when(booking.start.astimezone(biz.tz)),
                       customer=self._customer(booking.contact.name, booking.contact.ref, booking.contact.email))
-        if kind == "moved" and previous is not None and previous != booking.start:
-            return self._t("notify_moved_from", previous=when(previous.astimezone(biz.tz)), **values)
+        if kind in ("moved", "cancelled") and previous is not None and previous != booking.start:
+            return self._t(f"notify_{kind}_from", previous=when(previous.astimezone(biz.tz)), **values)
         return self._t(f"notify_{kind}", **values)
 
     def _customer(self, name: str | None, ref: str, email: str | None = None) -> str:

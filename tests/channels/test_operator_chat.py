@@ -65,6 +65,31 @@ async def test_the_team_hears_of_a_booking_a_move_a_cancellation_and_a_no_show_o
         assert fake_telegram.chat(ANNA)[-1].text.startswith("Done!"), "the customer's chat is not the team's"
 
 
+async def test_changes_between_two_ticks_are_told_against_what_the_team_last_heard(db_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, db_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await book_in_chat(fake_telegram, app)
+        await notifier.tick()
+        [booking] = await app.backend.list_all()
+        # moved and cancelled before the next tick: the team never heard of Thursday, and still has Tuesday
+        await app.backend.reschedule(booking.id, datetime(2026, 11, 26, 15, 0, tzinfo=BERLIN))
+        await app.backend.cancel(booking.id)
+        # booked and moved before the next tick: the booking is told where it is now, once
+        walk_in = await app.backend.create(BookingRequest(
+            "beard", "tom", datetime(2026, 11, 23, 11, 0, tzinfo=BERLIN),
+            Contact(ref="whatsapp:+4915100000001", name="Jonas")), "desk-1")
+        await app.backend.reschedule(walk_in.id, datetime(2026, 11, 23, 12, 0, tzinfo=BERLIN))
+        assert await notifier.tick() == 2
+        assert await notifier.tick() == 0
+        texts = [m.text for m in await fake_telegram.wait_for(TEAM, 3)]
+        assert texts[1:] == [
+            "Booking cancelled: Haircut with Sarah on Tue 24 Nov, 10:00 (moved to Thu 26 Nov, 15:00 just before).\n"
+            "Customer: Anna Schmidt, Telegram, anna@example.com",
+            "New booking: Beard trim with Tom on Mon 23 Nov, 12:00.\nCustomer: Jonas, WhatsApp +4915100000001",
+        ]
+
+
 @pytest.mark.parametrize("lang, first, ask, waiting, opened, back", [
     ("en", "how much is a haircut?", "I want to talk to a person", "are you there?", "I've let the team at Demo Salon know",
      "The conversation with the team at Demo Salon is closed"),
