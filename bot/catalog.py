@@ -183,6 +183,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- confirmations: email and calendar file ---
         "ask_email_plain": "Thanks, {name}. Would you like to leave an email address with the booking? (or say \"no email\")",
         "no_email_ok": "OK, no email.",
+        "ask_email_address": "Sure. What is the email address?",
         "confirmation_on_its_way": "A confirmation is on its way to {email}.",
         "add_to_calendar": "Add it to your calendar: {link}",
         "calendar_summary": "{service} with {staff} at {business}",
@@ -408,6 +409,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- confirmations: email and calendar file ---
         "ask_email_plain": "Danke, {name}. Möchten Sie eine E-Mail-Adresse zur Buchung angeben? (oder sagen Sie „keine E-Mail“)",
         "no_email_ok": "Gut, ohne E-Mail.",
+        "ask_email_address": "Gern. Wie lautet die E-Mail-Adresse?",
         "confirmation_on_its_way": "Eine Bestätigung ist unterwegs an {email}.",
         "add_to_calendar": "In Ihren Kalender eintragen: {link}",
         "calendar_summary": "{service} bei {staff} – {business}",

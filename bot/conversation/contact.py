@@ -86,6 +86,9 @@ async def take_email(turn: Turn, said: Said) -> None:
     elif found is None and declines_email(said.text):
         turn.state.no_email = True  # "no email", "I don't have one", "keine", "ohne": booked without one
         turn.note(turn.t("no_email_ok"))
+    elif found is None and said.reading.intent == "affirm":
+        turn.ask(Step.ASK_EMAIL, turn.t("ask_email_address"))  # "yes" to "would you like to leave one?"
+        return
     else:
         turn.say(turn.t("bad_email"))
         return
