@@ -287,6 +287,8 @@ class Phase:
     health: list[tuple[float, float, int]] = field(default_factory=list)  # (t, latency s, turns_in_flight)
     sent_until: float = 0.0
     cpu_seconds: float = float("nan")  # the bot's CPU time (all threads, user + system) during the phase
+    harness_cpu_seconds: float = float("nan")  # this process's: the load generator and the fake Twilio
+    machine_busy: float = float("nan")  # cores busy on the whole machine on average (bot, harness, database, kernel)
     db_counts: tuple[int, int] | None = None  # PostgreSQL: transactions and rows written during the phase
 
     @property
@@ -367,6 +369,27 @@ async def sample(phase: Phase, load: Load, bot_url: str, stop: asyncio.Event, ev
 
 
 # --- the processes ------------------------------------------------------------------------------
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU of the machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle and waiting for I/O
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class Usage:
+    """CPU used from now until `stop`: the bot's, this process's (the harness), and the machine's."""
+
+    def __init__(self, pids: int | list[int]) -> None:
+        self.pids = pids
+        self.bot, self.harness, self.machine = cpu_seconds(pids), time.process_time(), machine_ticks()
+
+    def stop(self, phase: Phase) -> None:
+        busy, total = machine_ticks()
+        phase.cpu_seconds = cpu_seconds(self.pids) - self.bot
+        phase.harness_cpu_seconds = time.process_time() - self.harness
+        phase.machine_busy = (busy - self.machine[0]) / max(1, total - self.machine[1]) * (os.cpu_count() or 1)
 
 
 def cpu_seconds(pids: int | list[int]) -> float:
@@ -731,12 +754,12 @@ async def phase_fast(load: Load, url: list[str], pid: list[int], prefix: int, n:
                      on_acked: Callable[[], Awaitable[None]]) -> Phase:
     customers = load.customers(prefix, n)
     phase = Phase("as fast as possible", customers, round_robin(customers), expected)
-    cpu = cpu_seconds(pid)
+    usage = Usage(pid)
     await load.as_fast_as_possible(url, phase.messages)
     phase.sent_until = max(m.acked for m in phase.messages)
     await on_acked()
     await load.wait_for_replies(customers, expected)
-    phase.cpu_seconds = cpu_seconds(pid) - cpu
+    usage.stop(phase)
     return phase
 
 
@@ -746,12 +769,12 @@ async def phase_rate(load: Load, url: list[str], bot_url: str, pid: list[int], p
     customers = load.customers(prefix, n)
     phase = Phase(name, customers, round_robin(customers), expected, offered_rate=rate)
     stop = asyncio.Event()
-    cpu = cpu_seconds(pid)
+    usage = Usage(pid)
     sampler = asyncio.create_task(sample(phase, load, bot_url, stop))
     phase.sender_lag = await load.at_rate(url, phase.messages, rate)
     phase.sent_until = max(m.start for m in phase.messages)
     await load.wait_for_replies(customers, expected)
-    phase.cpu_seconds = cpu_seconds(pid) - cpu
+    usage.stop(phase)
     stop.set()
     await sampler
     return phase
@@ -870,13 +893,16 @@ def rows(r: Result) -> list[tuple[str, str]]:
         ("  same run: e2e p50 / p99, last reply after the last ack",
          f"{ms(pct(f.e2e(), .5))} / {ms(pct(f.e2e(), .99))}, {f.drain_seconds():,.1f} s"),
         ("  same run: the bot's CPU (all threads) per turn, and cores busy on average", cpu_row(f)),
+        ("  same run: the load generator and the fake Twilio (one process): CPU per turn; the machine's cores busy on "
+         "average; the most turns/s its cores could give at the bot's and the harness's CPU a turn", harness_row(f)),
         *([("  same run: PostgreSQL transactions and rows written per turn (pg_stat_database, webhook included)",
             f"{f.db_counts[0] / len(f.messages):.1f} transactions, {f.db_counts[1] / len(f.messages):.1f} rows")]
           if f.db_counts else []),
         (f"fixed rate: {st.offered_rate:g} msgs/s offered ({len(st.customers)} customers, "
          f"{len(st.messages):,} messages)",
          f"{st.turn_rate():,.1f} turns/s; e2e p50 / p99 / max {ms(pct(st.e2e(), .5))} / {ms(pct(st.e2e(), .99))} / "
-         f"{ms(max(st.e2e(), default=float('nan')))}; ack p99 {ms(pct(st.ack(), .99))}; CPU {cpu_row(st)}"
+         f"{ms(max(st.e2e(), default=float('nan')))}; ack p99 {ms(pct(st.ack(), .99))}; CPU {cpu_row(st)}; "
+         f"harness and machine {harness_row(st)}"
          + (f" (the run with the median p99 of {len(p99s)})" if len(p99s) > 1 else "")),
         *([("  fixed rate: e2e p99 of each run, in order; lowest / median / highest",
             ", ".join(ms(pct(p.e2e(), .99)) for p in r.steadies) + f"; {ms(p99s[0])} / "
@@ -915,6 +941,16 @@ def cpu_row(p: Phase) -> str:
         return "n/a"
     return (f"{p.cpu_seconds / len(done) * 1e3:.1f} ms per turn, "
             f"{p.cpu_seconds / (done[-1] - p.t0):.2f} cores")
+
+
+def harness_row(p: Phase) -> str:
+    done = p.done_times()
+    if not done or math.isnan(p.machine_busy):
+        return "n/a"
+    cores = os.cpu_count() or 1
+    ceiling = cores * len(done) / max(p.cpu_seconds + p.harness_cpu_seconds, 1e-9)  # every core busy, none idle
+    return (f"{p.harness_cpu_seconds / len(done) * 1e3:.1f} ms per turn; {p.machine_busy:.2f} of {cores} cores; "
+            f"{ceiling:,.0f} turns/s")
 
 
 def backlog_growth(p: Phase) -> float:
@@ -990,6 +1026,8 @@ def summary(r: Result) -> dict:
         "backlog_max": max((n for _, n in r.overload.backlog), default=0),
         "rss_idle_mib": r.rss_idle, "rss_after_mib": r.rss_after, "cpu_ms_per_turn": 1000 * f.cpu_seconds / max(
             1, len(f.done_times())),
+        "harness_cpu_ms_per_turn": 1000 * f.harness_cpu_seconds / max(1, len(f.done_times())),
+        "machine_busy_cores": f.machine_busy,
     }
     return {p.name: {"customers": len(p.customers), "complete": p.complete(), "as_expected": p.as_expected(r.shape),
                      "missing_replies": p.missing(), "non_200": p.non_200()}
