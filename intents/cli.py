@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+import datetime as dt
 from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -117,9 +118,17 @@ def reading_json(case_id: object, r: Reading) -> dict:
     extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
-             "party": r.party}
+             "party": r.party, "daily": daily_text(r.daily)}
     out.update((k, v) for k, v in extra.items() if v)
     return out
+
+
+def daily_text(daily: tuple[dt.time, dt.time] | None) -> str | None:
+    """ "08:00-12:00", "16:00-24:00": the hours of each day a period is narrowed to."""
+    if daily is None:
+        return None
+    until = "24:00" if daily[1] == dt.time.max else daily[1].strftime("%H:%M")
+    return f"{daily[0].strftime('%H:%M')}-{until}"
 
 
 def parse_line(line: str, vocabulary: Vocabulary, default_tz: str | None = None, reader: Reader = read) -> dict:
@@ -185,6 +194,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("time", r.time.strftime("%H:%M") if r.time else None),
         ("from", r.start.isoformat(timespec="minutes") if r.start else None),
         ("until", r.end.isoformat(timespec="minutes") if r.end else None),
+        ("each day", daily_text(r.daily)),
         ("name", r.name), ("email", r.email), ("phone", r.phone),
         ("number", str(r.number) if r.number is not None else None),
         ("shift", f"{int(r.shift.total_seconds() // 60):+d} min" if r.shift else None),

@@ -135,7 +135,7 @@ def _read(text: str, context: Context) -> Reading:
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=entities.find_services(low, service, vocab), party=entities.find_party(norm),
-        date=when.date, time=when.time, start=when.start, end=when.end, unclear=when.unclear,
+        date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         name=name, email=email, phone=phone, number=number,
         topic=topic if intent in ("info", "affirm") else None,
     )

@@ -83,6 +83,7 @@ class Reading:
     time: dt.time | None = None
     start: datetime | None = None  # a period the user asked about (aware)
     end: datetime | None = None
+    daily: tuple[dt.time, dt.time] | None = None  # within the period, each day only from..before these local times
     name: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -159,13 +159,14 @@ async def new_time(turn: Turn, said: Said) -> None:
         earliest(turn, d)
     elif r.unclear and not (r.date or r.start):
         # the time said with it (or the one being confirmed) waits for the day
-        d.date, d.time, d.start, d.end = None, r.time or (d.time if pending is not None else None), None, None
+        d.date, d.time, d.start, d.end, d.daily = None, r.time or (d.time if pending is not None else None), None, None, None
         turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=r.unclear))
         return
     elif r.has_when:
         d.earliest = False
         keep = d.time if state.step is Step.ASK_NEW_TIME and keeps_time(d, r) else r.time
-        when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=keep, start=r.start, end=r.end)
+        when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=keep, start=r.start, end=r.end,
+                       daily=r.daily)
         if pending is not None:
             correct(d, when)
         else:
@@ -204,7 +205,7 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
     if moved is None and d.shift_minutes is not None:  # said before the customer picked which booking
         moved = Reading(intent="reschedule", lang=turn.lang, shift=timedelta(minutes=d.shift_minutes))
     state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
-                        end=d.end)
+                        end=d.end, daily=d.daily)
     if moved is not None:
         relative.apply(turn, moved, booking.start)
     elif reading is not None and reading.earliest and not reading.has_when:

@@ -34,7 +34,8 @@ from ..calendar import add_to_calendar_link
 from ..messages import Option
 from .events import Said
 from .payloads import SlotChoice
-from .slots import MAX_OPTIONS, SEARCH_DAYS, Wanted, asked_time, at, guard_time, period_text, why_not
+from .slots import (MAX_OPTIONS, SEARCH_DAYS, Daily, Wanted, asked_time, at, guard_time, in_daily, period_text,
+                    why_not)
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -122,7 +123,7 @@ async def settle(turn: Turn) -> bool:
     asked = asked_time(turn, d)
     if isinstance(asked, datetime):
         return await _at(turn, wanted_items, asked)
-    await _within(turn, wanted_items, *asked)
+    await _within(turn, wanted_items, *asked, daily=d.daily)
     return False
 
 
@@ -145,19 +146,21 @@ async def _at(turn: Turn, wanted_items: list[Item], exact: datetime) -> bool:
     return False
 
 
-async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: datetime) -> None:
+async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: datetime,
+                  daily: Daily | None = None) -> None:
     problem = guard_time(turn, start, end)
     if problem:
         _ask_another_time(turn, problem)
         return
     free = await _free(turn, wanted_items, max(start, turn.now()), end)
-    plans = _plans_among(turn, wanted_items, free.starts(wanted_items[0][0]), free, spaced=False)
+    starts = [s for s in free.starts(wanted_items[0][0]) if in_daily(turn, s, daily)]
+    plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
+    period = period_text(turn, start, end, daily)
     if plans:
-        turn.ask(Step.PICK_SLOT, turn.t("several_free_times", count=len(wanted_items),
-                                        period=period_text(turn, start, end)),
+        turn.ask(Step.PICK_SLOT, turn.t("several_free_times", count=len(wanted_items), period=period),
                  turn.t("pick_one"), options=plan_options(turn, _spread(plans, MAX_OPTIONS)))
         return
-    why = turn.t("several_no_free_times", count=len(wanted_items), period=period_text(turn, start, end))
+    why = turn.t("several_no_free_times", count=len(wanted_items), period=period)
     await _offer_near(turn, wanted_items, end, why)
 
 
@@ -405,7 +408,7 @@ async def _undo(turn: Turn, made: list[Booking], failed: Pending, exc: BookingEr
     first = turn.local(min(p.start for p in turn.state.group))
     turn.state.group, turn.state.pending = [], None
     d = turn.state.draft
-    d.date, d.time, d.start, d.end = first.date(), first.time().replace(tzinfo=None), None, None
+    d.date, d.time, d.start, d.end, d.daily = first.date(), first.time().replace(tzinfo=None), None, None, None
     if await settle(turn):  # the same time again, from fresh free times: other staff may be free
         ask(turn)
 

@@ -20,6 +20,8 @@ from .turn import Turn
 MAX_OPTIONS = 6  # free times listed for a period
 ALTERNATIVES = 3  # nearest free times offered when the asked one is not free
 SEARCH_DAYS = 7
+Daily = tuple[time, time]
+"""The hours each day of a period is narrowed to, from..before ("any morning next week": 08:00..12:00)."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ async def search(turn: Turn, d: Draft) -> Found:
     asked = asked_time(turn, d)
     if isinstance(asked, datetime):
         return await _exact(turn, want, asked)
-    return await _period(turn, want, *asked, earliest=d.earliest)
+    return await _period(turn, want, *asked, earliest=d.earliest, daily=d.daily)
 
 
 def asked_time(turn: Turn, d: Draft) -> datetime | tuple[datetime, datetime]:
@@ -96,15 +98,16 @@ async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
     return await alternatives(turn, want, exact, why=why_not(turn, want, exact, local_day))
 
 
-async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, earliest: bool = False) -> Found:
+async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, earliest: bool = False,
+                  daily: Daily | None = None) -> Found:
     problem = guard_time(turn, start, end)
     if problem:
         return Nothing((problem,))
     slots = await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff)
-    slots = _one_per_start(slots, want.staff)
+    slots = [s for s in _one_per_start(slots, want.staff) if in_daily(turn, s.start, daily)]
     slots = slots[:ALTERNATIVES] if earliest else _spread(slots, MAX_OPTIONS)  # "the earliest": the first ones
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
-                 period=period_text(turn, start, end))
+                 period=period_text(turn, start, end, daily))
     if slots:
         return Offer((turn.t("earliest_times" if earliest else "free_times", **names), turn.t("pick_one")),
                      tuple(slots))
@@ -235,11 +238,17 @@ def with_staff(turn: Turn, staff: str | None) -> str:
     return (" with " if turn.lang == "en" else " bei ") + turn.staff_name(staff)
 
 
-def period_text(turn: Turn, start: datetime, end: datetime) -> str:
-    """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", or a range."""
+def in_daily(turn: Turn, moment: datetime, daily: Daily | None) -> bool:
+    """Whether a start is within the hours each day of the period is narrowed to ("mornings"), if it is."""
+    return daily is None or daily[0] <= turn.local(moment).time() < daily[1]
+
+
+def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None) -> str:
+    """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", or a range
+    ("Mon 14 – Sun 20 Dec", with the hours of each day where they are narrowed: ", 08:00–12:00")."""
     first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
     if first != last:
-        return turn.formats.days(first, last)
+        return turn.formats.days(first, last) + (", " + daily_text(turn, daily) if daily else "")
     day = ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
     from_midnight, to_midnight = turn.local(start).time() == time(0), turn.local(end).time() == time(0)
     if from_midnight and not to_midnight:  # "anything earlier?"
@@ -249,6 +258,19 @@ def period_text(turn: Turn, start: datetime, end: datetime) -> str:
         return f"after {turn.formats.clock_time(turn.local(start))} {day}" if turn.lang == "en" else \
             f"{day} nach {turn.formats.clock_time(turn.local(start))}"
     return day
+
+
+def daily_text(turn: Turn, daily: Daily) -> str:
+    """ "08:00–12:00", "after 16:00", "before 11:00", "at 15:00" (German: "nach", "vor", "um")."""
+    fmt, de = turn.formats, turn.lang == "de"
+    lo, hi = daily
+    if hi == time.max:
+        return ("nach " if de else "after ") + fmt.clock_time(lo)
+    if lo == time.min:
+        return ("vor " if de else "before ") + fmt.clock_time(hi)
+    if (hi.hour * 60 + hi.minute) - (lo.hour * 60 + lo.minute) <= 1:
+        return ("um " if de else "at ") + fmt.clock_time(lo)
+    return fmt.spans([daily])
 
 
 # --- small pure helpers -------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class Draft(BaseModel):
     time: dt.time | None = None
     start: datetime | None = None  # a period asked about
     end: datetime | None = None
+    daily: tuple[dt.time, dt.time] | None = None  # within the period, each day only from..before these ("mornings")
     shift_minutes: int | None = None  # "move it an hour later", said before it was known which booking
     earliest: bool = False  # "whatever's the earliest you have": the first free times, not a spread of them
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
@@ -69,7 +70,7 @@ class Draft(BaseModel):
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
 
     def forget_when(self) -> None:
-        self.date = self.time = self.start = self.end = None
+        self.date = self.time = self.start = self.end = self.daily = None
         self.earliest = False
         self.unclear = None
 

@@ -44,22 +44,26 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
             base = d or next_day_for(now, h1, c1.minute)
             start = local(tz, base, h1, c1.minute)
             return When(date=d, time=t1, start=start, end=start + timedelta(minutes=s.minutes_long))
+        between = between_hours(c1, c2, part, hours) if kind == "between" and c2 is not None else None
+        if d is None and s.ranges and (r := s.ranges[0]).last >= max(r.first, today):
+            # "next week after 4", "next week at 3": the week is the period; the hours narrow each day of it
+            first = max(r.first, today)
+            if kind == "at":
+                daily = (t1, clock(h1 * 60 + c1.minute + 1))
+            elif kind == "after":
+                daily = (t1, Time.max)
+            elif kind == "between":
+                spans = c2 is not None and between is not None and between[1] > between[0]
+                daily = (Time(between[0] % 24, c1.minute), clock(between[1] * 60 + c2.minute)) if spans else None
+            else:
+                daily = (Time.min, t1)
+            return When(time=t1 if kind in ("at", "after") else None, start=local(tz, first, 0),
+                        end=local(tz, r.last + timedelta(days=1), 0), daily=daily)
         if kind == "at":
             return When(date=d, time=t1)
-        if d is None and s.ranges:
-            # "next week after 4": the week is the period; the hour only narrows each day of it
-            r = s.ranges[0]
-            first = max(r.first, today)
-            if r.last >= first:
-                return When(time=t1 if kind == "after" else None, start=local(tz, first, 0),
-                            end=local(tz, r.last + timedelta(days=1), 0))
         base = d or next_day_for(now, h1, c1.minute)
-        if kind == "between" and c2 is not None:
-            h2 = hour24(c2, part if c2.meridiem is None and c1.meridiem is None else None, hours)
-            if c2.meridiem and c1.meridiem is None and not c1.exact24 and c1.hour <= 12:
-                h1 = c1.hour if c1.hour == 12 else (c1.hour + 12 if c2.meridiem == "pm" and c1.hour + 12 <= h2 else c1.hour)
-            if h2 <= h1 and h2 + 12 <= 24 and not c2.exact24:
-                h2 += 12
+        if between is not None:
+            h1, h2 = between
             if h2 <= h1:
                 return When(date=d, time=Time(h1 % 24, c1.minute))
             return When(date=d, start=local(tz, base, h1, c1.minute), end=local(tz, base, h2, c2.minute))
@@ -85,12 +89,32 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
         if part is not None and r.first == r.last:
             lo, hi = PARTS[part]
             return When(start=local(tz, first, lo), end=local(tz, first, hi))
-        return When(start=local(tz, first, 0), end=local(tz, r.last + timedelta(days=1), 0))
+        daily = None
+        if part is not None:  # "any afternoon next week": each day of the week, in the afternoon
+            lo, hi = PARTS[part]
+            daily = (Time(lo), clock(hi * 60))
+        return When(start=local(tz, first, 0), end=local(tz, r.last + timedelta(days=1), 0), daily=daily)
     if part is not None:
         lo, hi = PARTS[part]
         base = today if now.hour < hi else today + timedelta(days=1)
         return When(start=local(tz, base, lo), end=local(tz, base, hi))
     return NOTHING
+
+
+def between_hours(c1: Clock, c2: Clock, part: str | None, hours: tuple[int, int] | None) -> tuple[int, int]:
+    """The hours (24-hour, the second up to 24) of "between 2 and 4"; not a span unless the second is the later."""
+    h1 = hour24(c1, part, hours)
+    h2 = hour24(c2, part if c2.meridiem is None and c1.meridiem is None else None, hours)
+    if c2.meridiem and c1.meridiem is None and not c1.exact24 and c1.hour <= 12:
+        h1 = c1.hour if c1.hour == 12 else (c1.hour + 12 if c2.meridiem == "pm" and c1.hour + 12 <= h2 else c1.hour)
+    if h2 <= h1 and h2 + 12 <= 24 and not c2.exact24:
+        h2 += 12
+    return h1, h2
+
+
+def clock(minutes: int) -> Time:
+    """The wall time `minutes` after midnight; midnight at the end of the day is the day's last moment."""
+    return Time.max if minutes >= 24 * 60 else Time(minutes // 60, minutes % 60)
 
 
 def pick_day(s: Scan, text: str) -> Day | None:

@@ -16,6 +16,7 @@ class When:
     time: Time | None = None
     start: datetime | None = None
     end: datetime | None = None
+    daily: tuple[Time, Time] | None = None  # a period of days, each only from..before these local times ("mornings")
     unclear: str | None = None  # a word that looks like a day but could not be read ("thuesday"): ask, never guess
 
 

@@ -266,3 +266,25 @@ def test_german_ordinal_words_and_holidays(text, expected):
 ])
 def test_a_month_on_its_own_is_the_whole_month(text, start):
     assert _period(text, OCT)[0] == start
+
+
+@pytest.mark.parametrize("text, lang, hours", [
+    ("any afternoon next week?", "en", ("12:00", "17:00")),
+    ("a haircut next week in the morning", "en", ("08:00", "12:00")),
+    ("next week after 4pm", "en", ("16:00", "24:00")),
+    ("next week before 11", "en", ("00:00", "11:00")),
+    ("next week at 3pm", "en", ("15:00", "15:01")),
+    ("nächste Woche zwischen 14 und 16 Uhr", "de", ("14:00", "16:00")),
+    ("nächste Woche vormittags", "de", ("08:00", "12:00")),
+    ("am Wochenende nachmittags", "de", ("12:00", "17:00")),
+])
+def test_hours_said_with_a_period_of_days_narrow_each_day_of_it(text, lang, hours) -> None:
+    r = read(text, ctx(JUNE, lang))
+    assert r.start is not None and (r.end - r.start).days >= 2, "the days stay the period"
+    until = "24:00" if r.daily[1].hour == 23 and r.daily[1].minute == 59 else r.daily[1].strftime("%H:%M")
+    assert (r.daily[0].strftime("%H:%M"), until) == hours
+
+
+@pytest.mark.parametrize("text", ["tomorrow afternoon", "next week", "on Friday between 2 and 4", "next week between 4 and 2"])
+def test_a_single_day_or_a_bare_period_has_no_hours_of_each_day(text) -> None:
+    assert read(text, ctx(JUNE, "en")).daily is None
