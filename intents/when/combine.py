@@ -4,6 +4,7 @@ time is a point, a lower or upper bound, or a range, in the customer's time zone
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date as Date
 from datetime import datetime, timedelta, timezone
 from datetime import time as Time
@@ -12,7 +13,7 @@ from .clock_patterns import AFTER_WORD, BEFORE_WORD, RANGE_GAP, RELATION_BEFORE
 from .date_patterns import TARGET_BEFORE
 from .result import NOTHING, When
 from .vocabulary import WEEKDAY, lazy_rx
-from .scan import Clock, Day, Scan
+from .scan import Clock, Day, Days, Scan
 
 PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the day
     "morning": (8, 12), "noon": (11, 14), "afternoon": (12, 17), "evening": (17, 21), "night": (19, 24),
@@ -25,6 +26,8 @@ PM_PARTS = {"afternoon", "evening", "night"}
 def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:
     today = now.date()
     day = pick_day(s, text)
+    if day is not None and day.weekday and s.ranges:
+        day = in_week(day, s.ranges[0])
     part = day.part if day and day.part else None
     if part is None and s.parts:
         part = s.parts[0].name
@@ -115,6 +118,13 @@ def between_hours(c1: Clock, c2: Clock, part: str | None, hours: tuple[int, int]
 def clock(minutes: int) -> Time:
     """The wall time `minutes` after midnight; midnight at the end of the day is the day's last moment."""
     return Time.max if minutes >= 24 * 60 else Time(minutes // 60, minutes % 60)
+
+
+def in_week(day: Day, r: Days) -> Day:
+    """A bare weekday said with one whole week ("übernächste Woche Dienstag"): that week's, not the coming one."""
+    if (r.last - r.first).days == 6 and r.first.weekday() == 0 and not r.first <= day.day <= r.last:
+        return replace(day, day=r.first + timedelta(days=day.day.weekday()))
+    return day
 
 
 def pick_day(s: Scan, text: str) -> Day | None:

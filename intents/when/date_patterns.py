@@ -113,7 +113,8 @@ PERIODS = rx(
     r"|last|past|previous|the last|the past|the previous|letzte|letzten|vergangene|vergangenen|vorige|vorigen)?\s*(week|woche)\b"
     r"|\b(?:(next|this|coming|nächstes|naechstes|kommendes|dieses|am|übers|ueber(?:s| das)|on the|over the)\s+)?(weekend|wochenende)\b"
     r"|\b(?:(?:at|by|towards|around|to)\s+)?(?:the\s+)?(end|beginning|start|middle|mid)\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week)\b"
-    r"|\b(ende|anfang|mitte)\s+(?:des\s+|dieses\s+|der\s+)?(nächsten\s+|naechsten\s+|kommenden\s+)?(monats|monat|woche)\b"
+    r"|\b(ende|anfang|mitte)\s+(?:des\s+|dieses\s+|der\s+)?(nächsten\s+|naechsten\s+|kommenden\s+|nächster\s+|naechster\s+"
+    r"|kommender\s+)?(monats|monat|woche)\b"
     r"|\b(monatsende|monatsanfang|wochenende)\b"
     r"|\b(early|late|later)\s+(next|this)\s+(week|month)\b"
     r"|\b(next|this|nächsten|naechsten|diesen|kommenden)\s+(month|monat)\b")

@@ -116,7 +116,7 @@ def read_weekdays(s: Scan) -> None:
         else:
             # bare, "on", "next", "coming", "nächsten": the first such day after today
             d = coming_weekday(today, wd, False)
-        return s.add_day(pos, d)
+        return s.add_day(pos, d, weekday=not week and lead in ("", "on", "am"))
 
     s.take(WEEK_WEEKDAY, lambda m: resolve(m.start(), m.group(2), "", m.group(1)))
     s.take(WEEKDAY_RELATIVE, lambda m: resolve(m.start(), m.group(2), m.group(1), m.group(3)))

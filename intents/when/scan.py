@@ -20,6 +20,7 @@ class Day:
     day: Date
     part: str | None = None  # a part of day carried by the word itself ("tonight", "morgen früh")
     exact: bool = False  # said as a calendar date ("the 6th", "7.3."), not a weekday or "tomorrow"
+    weekday: bool = False  # said as a weekday ("Tuesday"), which a week said with it may place
 
 
 @dataclass
@@ -76,8 +77,8 @@ class Scan:
                 chars[a:b] = MASK * (b - a)
             self.w = "".join(chars)
 
-    def add_day(self, pos: int, d: Date | None, part: str | None = None) -> bool:
+    def add_day(self, pos: int, d: Date | None, part: str | None = None, *, weekday: bool = False) -> bool:
         if d is None:
             return False
-        self.days.append(Day(pos, d, part, exact=self.exact_pass))
+        self.days.append(Day(pos, d, part, exact=self.exact_pass, weekday=weekday))
         return True

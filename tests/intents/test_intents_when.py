@@ -288,3 +288,28 @@ def test_hours_said_with_a_period_of_days_narrow_each_day_of_it(text, lang, hour
 @pytest.mark.parametrize("text", ["tomorrow afternoon", "next week", "on Friday between 2 and 4", "next week between 4 and 2"])
 def test_a_single_day_or_a_bare_period_has_no_hours_of_each_day(text) -> None:
     assert read(text, ctx(JUNE, "en")).daily is None
+
+
+DEC9 = "2026-12-09T10:00"  # Wednesday
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("übernächste Woche Dienstag", "de", "2026-12-22"),
+    ("Dienstag übernächste Woche", "de", "2026-12-22"),
+    ("übernächste Woche am Dienstag um 10", "de", "2026-12-22"),
+    ("the week after next on Tuesday", "en", "2026-12-22"),
+    ("Tuesday the week after next", "en", "2026-12-22"),
+    ("next week Tuesday", "en", "2026-12-15"),
+    ("Tuesday or next week", "en", "2026-12-15"),
+])
+def test_a_weekday_said_with_a_week_is_that_weeks(text, lang, expected) -> None:
+    assert _day(text, DEC9, lang) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Anfang nächster Woche", ("2026-12-14T00:00:00+01:00", "2026-12-17T00:00:00+01:00")),
+    ("Ende nächster Woche", ("2026-12-18T00:00:00+01:00", "2026-12-21T00:00:00+01:00")),
+    ("Mitte kommender Woche", ("2026-12-15T00:00:00+01:00", "2026-12-20T00:00:00+01:00")),
+])
+def test_the_start_middle_and_end_of_next_week_in_the_genitive(text, expected) -> None:
+    assert _period(text, DEC9, "de") == expected
