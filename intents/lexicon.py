@@ -196,12 +196,13 @@ RESCHEDULE = (
 # Asking what is already booked: "booked" here does not mean booking something new.
 LIST_BOOKED = (
     r"(?:do|have) i (?:have|got) (?:anything|something|any(?:thing)?) (?:booked|scheduled|coming up|reserved)",
-    r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
+    r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book(?:ed)?",
+    r"what do i have (?:booked|reserved)", r"what(?:'s| is) booked for me", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
     r"was (?:habe|hab) ich gebucht",
 )
 LIST = (
     r"(?:my|our|the|all|any|upcoming|future|next) (?:upcoming |current |existing |future |next )?" + APPT,
-    r"what (?:appointments?|bookings?|reservations?) (?:do|have) i", r"do i have (?:an?y? )?(?:upcoming )?" + APPT,
+    r"(?:what|which) (?:appointments?|bookings?|reservations?) (?:do|have|did) i", r"do i have (?:an?y? )?(?:upcoming )?" + APPT,
     r"when(?:'s| is| was) my " + APPT,
  r"what time is my " + APPT, r"show (?:me )?my", r"list (?:my|all)",
     r"meine (?:nächsten |anstehenden |aktuellen )?(?:termine?|buchungen|reservierungen)",

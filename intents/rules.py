@@ -66,8 +66,14 @@ _NEGATED_ACTION = re.compile(
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
+# what "cancel the ..." may name and still mean the customer's booking: "cancel the second one", "die nächste"
+# (words that are the booking, words that point at one of them and must be followed by one, or by nothing)
+_OWN_OBJECTS = (frozenset(("it", "that", "this", "one", "booking", "visit", "reservation", "ones")),
+                frozenset(("next", "other", "earlier", "later", "both", "all", "nächste", "andere", "beide", "alle",
+                           *lexicon.CHOICE_ORDINALS)))
 _OBJECT_OTHER = re.compile(
-    r"(?:cancel|absagen|stornieren|kündigen|canceln|delete|löschen)\s+(?:my|the|our|mein(?:en|e)?|das|die|den)\s+(?P<obj>[\w-]+)")
+    r"(?:cancel|absagen|stornieren|kündigen|canceln|delete|löschen)\s+(?:my|the|our|mein(?:en|e)?|das|die|den)\s+(?P<obj>[\w-]+)"
+    r"(?:\s+(?P<then>[\w-]+))?")
 
 
 def read(text: str, context: Context) -> Reading:
@@ -184,8 +190,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "info"  # "can I cancel for free?" asks about the rule, it cancels nothing
     if _CANCEL.search(n) and not negated:
         obj = _OBJECT_OTHER.search(n)
-        if obj and not _APPT_WORD.search(obj.group("obj")) and not has_service and obj.group("obj") not in (
-                "it", "that", "this", "one", "booking", "visit", "reservation"):
+        if obj and not has_service and not _own_object(obj.group("obj"), obj.group("then")):
             return "other"
         return "cancel"
     if _RESCHEDULE.search(n) and not negated and (
@@ -277,6 +282,14 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if _DENY.search(n):
         return "deny"
     return "other"
+
+
+def _own_object(word: str, then: str | None) -> bool:
+    """Whether "cancel the <word> <then>" can name the customer's booking: "the appointment", "the second one", not
+    "my last request" or "the car rental"."""
+    if _APPT_WORD.search(word) or word in _OWN_OBJECTS[0]:
+        return True
+    return word in _OWN_OBJECTS[1] and (then is None or then in _OWN_OBJECTS[0] or _APPT_WORD.search(then) is not None)
 
 
 def _chooses_offered(n: str) -> bool:

@@ -38,6 +38,13 @@ CASES = [
     ("do I have an appointment?", "list"),
     ("Welche Termine habe ich?", "list"),
     ("Wann habe ich meinen nächsten Termin?", "list"),
+    ("what do I have booked?", "list"),
+    ("what have I booked?", "list"),
+    ("which appointments do I have?", "list"),
+    ("cancel the second one", "cancel"),
+    ("die zweite absagen", "cancel"),
+    ("cancel the next haircut", "cancel"),
+    ("cancel my last request, i know the answer", "other"),  # the assistant's last command, not a booking
     # availability
     ("what's free on Friday afternoon?", "availability"),
     ("any slots tomorrow?", "availability"),
