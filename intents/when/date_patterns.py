@@ -89,13 +89,14 @@ IN_N = rx(
     rf"\b(?:in|within|innerhalb von)\s+(?:a\s+|an\s+|one\s+|einer\s+|einem\s+|1\s+)?(\d{{1,3}}|{NUMBER_WORD}|a couple of|a few|couple|paar|ein paar)?\s*"
     r"(days?|weeks?|fortnight|months?|hours?|mins?|minutes?|tag|tagen|woche|wochen|monat|monaten|stunden?|minuten?)\b"
     r"|\b(\d{1,3}|a|an|one|two|three|four|five|six)\s+(days?|weeks?)\s+(?:from\s+(?:now|today)|later)\b"
-    r"|\b(?:a\s+)?week\s+(?:from\s+)?today\b|\bheute\s+in\s+(?:einer|1)\s+woche\b")
+    r"|\b(?:a\s+)?week\s+(?:from\s+)?today\b|\bheute\s+in\s+(?:einer|1)\s+woche\b"
+    r"|\b(?:tomorrow|today)\s+week\b|\ba\s+week\s+(?:from\s+)?tomorrow\b|\bmorgen\s+in\s+(?:einer|1)\s+woche\b")
 
 # Weekdays and weeks
 _NEXT = r"(?:next|coming|the coming|the next|upcoming|nächsten|nächster|nächste|naechsten|kommenden|kommender|kommende)"
 _THIS = r"(?:this|diesen|dieser|diese|this coming)"
 WEEKDAY_RELATIVE = rx(
-    rf"\b(?:(on|am|this|{_THIS}|{_NEXT}|übernächsten|uebernächsten)\s+)?({WEEKDAY})s?\b"
+    rf"\b(?:(on|am|this|{_THIS}|{_NEXT}|übernächsten|uebernächsten|a week on|a week from|a week)\s+)?({WEEKDAY})s?\b"
     rf"(?:\s*,?\s*(?:(?:of|in|der)\s+)?(next week|the week after|the following week|this week|week after next|week|nächste woche"
     rf"|nächsten woche|naechsten woche|kommenden woche"
     rf"|naechste woche|nächster woche|kommende woche|kommender woche|diese woche|dieser woche|in einer woche|in zwei wochen"

@@ -58,6 +58,8 @@ def read_relative_days(s: Scan, words: frozenset[str] | set[str] | None = None, 
 
     def in_n(m: re.Match[str]) -> bool:
         t = m.group(0).lower()
+        if "tomorrow" in t or "morgen" in t:  # "tomorrow week", "a week tomorrow": a week from tomorrow
+            return s.add_day(m.start(), today + timedelta(days=8))
         if "today" in t or "heute" in t:
             return s.add_day(m.start(), today + timedelta(days=7))
         count_txt = m.group(1) or m.group(3)
@@ -109,7 +111,7 @@ def read_weekdays(s: Scan) -> None:
             d = coming_weekday(today, wd, False) + timedelta(days=7)
         elif week in ("in zwei wochen", "in 2 wochen", "in two weeks", "in 2 weeks"):
             d = coming_weekday(today, wd, False) + timedelta(days=14)
-        elif lead.startswith(("übernächst", "uebernächst")):
+        elif lead.startswith(("übernächst", "uebernächst", "a week")):  # "a week on Friday": the Friday after next
             d = coming_weekday(today, wd, False) + timedelta(days=7)
         elif lead in ("this", "diesen", "dieser", "diese", "this coming"):
             d = coming_weekday(today, wd, True)

@@ -313,3 +313,16 @@ def test_a_weekday_said_with_a_week_is_that_weeks(text, lang, expected) -> None:
 ])
 def test_the_start_middle_and_end_of_next_week_in_the_genitive(text, expected) -> None:
     assert _period(text, DEC9, "de") == expected
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("a week on Friday", "en", "2026-12-18"),  # British: the Friday after the coming one
+    ("a week from Friday", "en", "2026-12-18"),
+    ("tomorrow week", "en", "2026-12-17"),
+    ("a week tomorrow", "en", "2026-12-17"),
+    ("morgen in einer Woche", "de", "2026-12-17"),
+    ("a week from today", "en", "2026-12-16"),
+    ("Monday week", "en", "2026-12-21"),
+])
+def test_a_week_on_from_a_day(text, lang, expected) -> None:
+    assert _day(text, DEC9, lang) == expected
