@@ -66,11 +66,11 @@ _NEGATED_ACTION = re.compile(
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
-# what "cancel the ..." may name and still mean the customer's booking: "cancel the second one", "die nächste"
-# (words that are the booking, words that point at one of them and must be followed by one, or by nothing)
-_OWN_OBJECTS = (frozenset(("it", "that", "this", "one", "booking", "visit", "reservation", "ones")),
-                frozenset(("next", "other", "earlier", "later", "both", "all", "nächste", "andere", "beide", "alle",
-                           *lexicon.CHOICE_ORDINALS)))
+# What "cancel the ..." may name and still mean the customer's booking: a word for the booking itself, or a word
+# that points at one of them ("the second one", "die nächste") followed by such a word or by nothing.
+_BOOKING_ITSELF = frozenset(("it", "that", "this", "one", "ones", "booking", "visit", "reservation"))
+_POINTING = frozenset(("next", "other", "earlier", "later", "both", "all", "nächste", "andere", "beide", "alle",
+                       *lexicon.CHOICE_ORDINALS))
 _OBJECT_OTHER = re.compile(
     r"(?:cancel|absagen|stornieren|kündigen|canceln|delete|löschen)\s+(?:my|the|our|mein(?:en|e)?|das|die|den)\s+(?P<obj>[\w-]+)"
     r"(?:\s+(?P<then>[\w-]+))?")
@@ -287,9 +287,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
 def _own_object(word: str, then: str | None) -> bool:
     """Whether "cancel the <word> <then>" can name the customer's booking: "the appointment", "the second one", not
     "my last request" or "the car rental"."""
-    if _APPT_WORD.search(word) or word in _OWN_OBJECTS[0]:
+    if _APPT_WORD.search(word) or word in _BOOKING_ITSELF:
         return True
-    return word in _OWN_OBJECTS[1] and (then is None or then in _OWN_OBJECTS[0] or _APPT_WORD.search(then) is not None)
+    return word in _POINTING and (then is None or then in _BOOKING_ITSELF or _APPT_WORD.search(then) is not None)
 
 
 def _chooses_offered(n: str) -> bool:
