@@ -44,9 +44,10 @@ FROM_DAY = lazy_rx(
     rf"|\b(today|tomorrow|heute|morgen|übermorgen)\s+in\s+({_COUNT})\s+(tagen|wochen?|days?|weeks?)\b")
 # "3 Fridays from now", "2 Thursdays back"
 WEEKDAYS_AWAY = lazy_rx(rf"\b({_COUNT})\s+({WEEKDAY})s?\s+(from now|from today|hence|ago|back|before)\b")
-# "Mittwoch in 2 Wochen", "Wednesday two weeks ago", "Mittwoch vor zwei Wochen"
+# "Mittwoch in 2 Wochen", "Wednesday two weeks ago", "Mittwoch vor zwei Wochen", "in two weeks on Wednesday"
 WEEKDAY_WEEKS = lazy_rx(rf"\b({WEEKDAY})\s+(?:(in|vor)\s+({_COUNT})\s+(?:wochen|woche|weeks?)\b"
-                   rf"|({_COUNT})\s+weeks?\s+(ago|from now|hence)\b)")
+                   rf"|({_COUNT})\s+weeks?\s+(ago|from now|hence)\b)"
+                   rf"|\bin\s+({_COUNT})\s+(?:wochen|woche|weeks?)\s*,?\s+(?:on|am)\s+({WEEKDAY})\b")
 # "last Tuesday", "letzten Sonntag", "Sunday from last week", "last week's Sunday", "Sonntag der letzten Woche"
 LAST_WEEKDAY = lazy_rx(
     rf"\b(?:last|past|previous|letzten|letzter|letzte|vergangenen|vorigen)\s+({WEEKDAY})\b(?!\s+(?:of|in|im)\b)"
@@ -197,8 +198,8 @@ def _read_offsets(s: Scan, run: tuple[bool, ...]) -> None:
         return s.add_day(m.start(), today - timedelta(days=back + 7 * (n - 1)))
 
     def weekday_weeks(m: re.Match[str]) -> bool:
-        wd = WEEKDAYS[m.group(1).lower()]
-        n = _count(m.group(3) or m.group(4))
+        wd = WEEKDAYS[(m.group(1) or m.group(7)).lower()]
+        n = _count(m.group(3) or m.group(4) or m.group(6))
         if n is None:
             return False
         if (m.group(2) or "").lower() == "vor" or (m.group(5) or "").lower() == "ago":

@@ -308,6 +308,9 @@ DEC9 = "2026-12-09T10:00"  # Wednesday
     ("morgen in einer Woche", "de", "2026-12-17"),
     ("a week from today", "en", "2026-12-16"),
     ("Monday week", "en", "2026-12-21"),
+    ("in 2 weeks on Tuesday", "en", "2026-12-29"),  # as "Tuesday in two weeks": the coming Tuesday, two weeks on
+    ("in zwei Wochen am Dienstag", "de", "2026-12-29"),
+    ("Dienstag in zwei Wochen", "de", "2026-12-29"),
 ])
 def test_a_day_said_with_a_week_is_that_weeks_or_a_week_later(text, lang, expected) -> None:
     assert _day(text, DEC9, lang) == expected
