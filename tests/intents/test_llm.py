@@ -43,6 +43,14 @@ def test_a_long_tail_message_is_read_by_the_model_and_its_times_by_the_resolver(
     assert '"intent"' in got.raw
 
 
+def test_hours_the_model_finds_with_a_week_narrow_each_day_of_it(fake_openai):
+    text = "could my son come in for a cut some afternoon next week, he finishes school at 1"
+    fake_openai.answer(reading("book", service="haircut", when_text="some afternoon next week"))
+    got = reader(fake_openai)(text, CTX)
+    assert (got.start.date().isoformat(), got.end.date().isoformat()) == ("2026-11-30", "2026-12-07")
+    assert [t.hour for t in got.daily] == [12, 17]
+
+
 def test_the_model_is_told_the_business_the_date_and_the_question_and_nothing_more(fake_openai):
     fake_openai.answer(reading("affirm", option_number=2))
     ctx = Context(now=MONDAY_9, vocabulary=VOCAB, expecting="choice", offered=("Tue 10:00", "Tue 11:00"))
