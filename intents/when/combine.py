@@ -121,9 +121,12 @@ def clock(minutes: int) -> Time:
 
 
 def in_week(day: Day, r: Days) -> Day:
-    """A bare weekday said with one whole week ("übernächste Woche Dienstag"): that week's, not the coming one."""
-    if (r.last - r.first).days == 6 and r.first.weekday() == 0 and not r.first <= day.day <= r.last:
-        return replace(day, day=r.first + timedelta(days=day.day.weekday()))
+    """A bare weekday said with a week or a few days ("übernächste Woche Dienstag", "Friday at the end of the
+    month"): the one among those days, not the coming one."""
+    if (r.last - r.first).days <= 6 and not r.first <= day.day <= r.last:
+        for offset in range((r.last - r.first).days + 1):
+            if (r.first + timedelta(days=offset)).weekday() == day.day.weekday():
+                return replace(day, day=r.first + timedelta(days=offset))
     return day
 
 

@@ -301,6 +301,8 @@ DEC9 = "2026-12-09T10:00"  # Wednesday
     ("Tuesday the week after next", "en", "2026-12-22"),
     ("next week Tuesday", "en", "2026-12-15"),
     ("Tuesday or next week", "en", "2026-12-15"),
+    ("Friday at the end of the month", "en", "2026-12-25"),
+    ("Tuesday early next week", "en", "2026-12-15"),
     ("a week on Friday", "en", "2026-12-18"),  # British: the Friday after the coming one
     ("a week from Friday", "en", "2026-12-18"),
     ("tomorrow week", "en", "2026-12-17"),
