@@ -6,9 +6,9 @@ caller can zip inputs and outputs. Output is flushed line by line for interactiv
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
-import datetime as dt
 from datetime import datetime
 from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -76,7 +76,7 @@ def keeps_time(d: Draft, r: Reading) -> bool:
 def pin(turn: Turn, start: datetime) -> None:
     """The draft's day and time become the one being confirmed, so a correction changes only what it names."""
     d, local = turn.state.draft, turn.local(start)
-    d.date, d.time, d.start, d.end, d.daily = local.date(), local.time().replace(tzinfo=None), None, None, None
+    d.set_when(local.date(), local.time().replace(tzinfo=None))
 
 
 def correct(d: Draft, r: Reading) -> None:
@@ -204,11 +204,10 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.unclear = r.unclear
     if r.has_when:
         if r.date or r.start:
-            draft.date, draft.time, draft.start, draft.end, draft.daily = r.date, r.time, r.start, r.end, r.daily
+            draft.set_when(r.date, r.time, r.start, r.end, r.daily)
             draft.unclear = None
         elif r.time:
-            draft.time = r.time
-            draft.start = draft.end = draft.daily = None
+            draft.set_when(draft.date, r.time)
 
 
 async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:

@@ -159,8 +159,7 @@ async def new_time(turn: Turn, said: Said) -> None:
         earliest(turn, d)
     elif r.unclear and not (r.date or r.start):
         # the time said with it (or the one being confirmed) waits for the day
-        kept = r.time or (d.time if pending is not None else None)
-        d.date, d.time, d.start, d.end, d.daily = None, kept, None, None, None
+        d.set_when(time=r.time or (d.time if pending is not None else None))
         turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=r.unclear))
         return
     elif r.has_when:

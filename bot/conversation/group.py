@@ -153,7 +153,9 @@ async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: da
         _ask_another_time(turn, problem)
         return
     free = await _free(turn, wanted_items, max(start, turn.now()), end)
-    starts = [s for s in free.starts(wanted_items[0][0]) if in_daily(turn, s, daily)]
+    starts = free.starts(wanted_items[0][0])
+    if daily is not None:
+        starts = [s for s in starts if in_daily(turn, s, daily)]
     plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
     period = period_text(turn, start, end, daily)
     if plans:
@@ -408,7 +410,7 @@ async def _undo(turn: Turn, made: list[Booking], failed: Pending, exc: BookingEr
     first = turn.local(min(p.start for p in turn.state.group))
     turn.state.group, turn.state.pending = [], None
     d = turn.state.draft
-    d.date, d.time, d.start, d.end, d.daily = first.date(), first.time().replace(tzinfo=None), None, None, None
+    d.set_when(first.date(), first.time().replace(tzinfo=None))
     if await settle(turn):  # the same time again, from fresh free times: other staff may be free
         ask(turn)
 

@@ -34,7 +34,7 @@ def apply(turn: Turn, r: Reading, anchor: datetime | None) -> bool:
     if moved is None:
         return False
     d = turn.state.draft
-    d.date, d.time, d.start, d.end, d.daily = moved.date, moved.time, moved.start, moved.end, None
+    d.set_when(moved.date, moved.time, moved.start, moved.end)
     return True
 
 

@@ -104,7 +104,9 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
     if problem:
         return Nothing((problem,))
     slots = await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff)
-    slots = [s for s in _one_per_start(slots, want.staff) if in_daily(turn, s.start, daily)]
+    slots = _one_per_start(slots, want.staff)
+    if daily is not None:
+        slots = [s for s in slots if in_daily(turn, s.start, daily)]
     slots = slots[:ALTERNATIVES] if earliest else _spread(slots, MAX_OPTIONS)  # "the earliest": the first ones
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
                  period=period_text(turn, start, end, daily))
@@ -238,9 +240,9 @@ def with_staff(turn: Turn, staff: str | None) -> str:
     return (" with " if turn.lang == "en" else " bei ") + turn.staff_name(staff)
 
 
-def in_daily(turn: Turn, moment: datetime, daily: Daily | None) -> bool:
-    """Whether a start is within the hours each day of the period is narrowed to ("mornings"), if it is."""
-    return daily is None or daily[0] <= turn.local(moment).time() < daily[1]
+def in_daily(turn: Turn, moment: datetime, daily: Daily) -> bool:
+    """Whether a start is within the hours each day of the period is narrowed to ("mornings")."""
+    return daily[0] <= turn.local(moment).time() < daily[1]
 
 
 def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None) -> str:

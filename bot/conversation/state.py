@@ -69,8 +69,13 @@ class Draft(BaseModel):
     party: int | None = None  # how many people, when more than the customer ("me and my son")
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
 
+    def set_when(self, date: dt.date | None = None, time: dt.time | None = None, start: datetime | None = None,
+                 end: datetime | None = None, daily: tuple[dt.time, dt.time] | None = None) -> None:
+        """What was asked for, as a whole (what is not given is not asked): a day and time, or a period."""
+        self.date, self.time, self.start, self.end, self.daily = date, time, start, end, daily
+
     def forget_when(self) -> None:
-        self.date = self.time = self.start = self.end = self.daily = None
+        self.set_when()
         self.earliest = False
         self.unclear = None
 

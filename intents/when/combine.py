@@ -55,9 +55,11 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
                 daily = (t1, clock(h1 * 60 + c1.minute + 1))
             elif kind == "after":
                 daily = (t1, Time.max)
+            elif between is not None and c2 is not None:
+                h1, h2 = between
+                daily = (Time(h1 % 24, c1.minute), clock(h2 * 60 + c2.minute)) if h2 > h1 else None
             elif kind == "between":
-                spans = c2 is not None and between is not None and between[1] > between[0]
-                daily = (Time(between[0] % 24, c1.minute), clock(between[1] * 60 + c2.minute)) if spans else None
+                daily = None
             else:
                 daily = (Time.min, t1)
             return When(time=t1 if kind in ("at", "after") else None, start=local(tz, first, 0),
