@@ -575,6 +575,7 @@ def py_spy() -> Path | None:
 WINDOWS = {
     "flood": "while the webhooks pour in (from the start of the as-fast-as-possible phase)",
     "turns": "after the last webhook was acknowledged (the bot working through the backlog of turns only)",
+    "steady": "at the fixed rate (from the start of its first run)",
 }
 
 
@@ -826,13 +827,19 @@ async def run(s: Settings) -> Result:
                     capacity = max(fast.steady_rate(), 1.0)
                     rate = s.rate or max(1.0, round(capacity / 2))
                     steadies = []
-                    for k in range(s.repeats):  # customers of their own each run: +49152…, +491520…, +491521…
+                    paced_profiler = Profiler(min(s.profile, s.duration), bot.pid, tmp)
+                    for k in range(s.repeats):
+                        if k == 0:
+                            await paced_profiler.start("steady")  # customers of their own each run: +49152…, +491520…, +491521…
                         steadies.append(await phase_rate(load, inbound, bot_url, pids, 2 if k == 0 else 19 + k, rate,
                                                          s.duration, s.customers, expected,
                                                          f"at {rate:g}/s" + (f", run {k + 1}" if k else "")))
                         print(f"{steadies[-1].name}: e2e p50 {pct(steadies[-1].e2e(), .5) * 1e3:.0f} ms, "
                               f"p99 {pct(steadies[-1].e2e(), .99) * 1e3:.0f} ms", flush=True)
                     steady = median_run(steadies)
+                    paced = await paced_profiler.results()
+                    if paced:
+                        profile = {**(profile or {}), **paced}
                     over_rate = s.overload_rate or max(2.0, round(capacity * 2))
                     overload = await phase_rate(load, inbound, bot_url, pids, 3, over_rate,
                                                 s.overload_duration, s.customers, expected,
