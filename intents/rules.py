@@ -128,7 +128,8 @@ def _read(text: str, context: Context) -> Reading:
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
                      has_service=service is not None, expecting=expecting,
                      has_contact=bool(email or phone or name), topic=topic,
-                     exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())))
+                     exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())),
+                     only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
     unlisted = _unlisted(norm, topic)
     if intent == "cancel" and service is None and staff is None:
         unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
@@ -148,7 +149,8 @@ def _read(text: str, context: Context) -> Reading:
 
 
 def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_staff: bool, has_service: bool,
-            expecting: str | None, has_contact: bool, topic: str | None = None, exact_service: bool = False) -> Intent:
+            expecting: str | None, has_contact: bool, topic: str | None = None, exact_service: bool = False,
+            only_services: bool = False) -> Intent:
     if not n or not any(ch.isalnum() for ch in n):
         return "other"
     if "thank" in n or "danke" in n:
@@ -204,7 +206,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     book_strong = _BOOK_STRONG.search(n) is not None
     book_weak = book_strong or _BOOK_WEAK.search(n) is not None
     avail = _AVAIL.search(n) is not None
-    if _SEE_YOU.search(n) and not book_weak and not avail:
+    if _SEE_YOU.search(n) and not book_weak and not avail and not has_service:
         return "bye"  # "see you Tuesday then!"
     if topic and not aff_lead and not deny_lead and (not book_strong or _ASKS.match(n)) and (
             topic == "hours" or not has_when or not book_weak):
@@ -264,8 +266,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "book"
     if book_weak:
         return "availability"
-    if has_service and _WANT.search(n):
-        return "book"
+    if has_service and (_WANT.search(n) or only_services):
+        return "book"  # "a haircut please"; "haircut and beard", "Färben": services named and nothing else
     if known_staff:
         return "book"
     if has_staff:
@@ -414,7 +416,9 @@ _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?
               r"i(?:'ll| will) take (?:this|that|it|them)", r"nehme? (?:den|die|das)", r"den nehme ich", r"die nehme ich")
 _FREE_WORD = re.compile(r"\b(?:free|available|open|frei\w*|verfügbar\w*|offen)\b")
 _NOT_THAT = re.compile(r"\b(?:not|nicht)\s+(?:this|that|the|den|die|das|diesen?)\b")
-_SEE_YOU = cue(r"see (?:you|ya)", r"bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
+# "bis Mittwoch" says goodbye, "Montag bis Mittwoch" names days (a weekday ends in "tag" or "woch")
+_SEE_YOU = cue(r"see (?:you|ya)",
+               r"(?<!tag )(?<!woch )bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
 # Answers that accept without asking for anything new: "confirmed", "you've booked it correctly".

@@ -78,6 +78,9 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
             mins = int(amount) if amount.isdigit() else None
         if mins is None or mins >= 60:
             return False
+        if amount.isdigit() and direction not in ("past", "after", "from") and not m.group(4) and h > mins \
+                and s.w[:m.start()].rstrip(" ,").endswith(MASK):
+            return False  # "tomorrow 10 to 12": from ten to twelve that day; "10 to 4" is 15:50
         ap = meridiem(m.group(4))
         if ap or hour_txt in ("noon", "midday", "midnight") or h >= 13:
             # "a quarter past 3pm", "15 to noon": the hour is certain, so the minutes count from it
@@ -182,9 +185,12 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
             s.w = s.w[:hm.start()] + MASK * (hm.end() - hm.start()) + s.w[hm.end():]
     if durations and s.clocks:
         s.take(DURATION, duration)
-    # a bare number right after a date ("tomorrow 3", "morgen 10") is a time
+    # a bare number right after a date ("tomorrow 3", "morgen 10") is a time, and may begin a range ("Saturday 10-12")
+    found = len(s.clocks)
     s.take(AFTER_DATE, lambda m: add(m, int(m.group("h")), int(m.group("m") or 0), None,
                                      int(m.group("h")) >= 13 or m.group("h").startswith("0")))
+    if len(s.clocks) > found:
+        s.take(RANGE_TAIL, lambda m: add_bare(s, m))
 
 
 def add_bare(s: Scan, m: re.Match[str]) -> bool:

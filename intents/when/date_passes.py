@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from ..lexicon import WEEKDAYS
 from .date_patterns import (
     DAY_DAY_MONTH, DAY_MONTH, DAY_RANGE, DE_DAY, DE_ORDINAL_DATE, DE_ORDINALS, DOTTED_FULL, DOTTED_ON, DOTTED_RANGE, ISO,
-    MONTH_DAY, MONTH_DAY_RANGE, OF_MONTH, ORDINAL_DAY, ORDINAL_RANGE, SLASHED, SLASHED_RANGE, WEEK_OF, WEEKDAY_RANGE,
+    MONTH_DAY, MONTH_DAY_RANGE, OF_MONTH, ORDINAL_DAY, ORDINAL_RANGE, SLASHED, SLASHED_RANGE, WEEK_OF,
 )
 from .dates import (
-    add_months, coming_weekday, full_year, future_day_month, future_day_of_month, safe_date, week_monday,
+    add_months, full_year, future_day_month, future_day_of_month, safe_date, week_monday,
 )
 from .holidays import HOLIDAY, holiday_day
 from .scan import Days, Scan
@@ -105,12 +104,6 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
         s.ranges.append(Days(m.start(), first, last))
         return True
 
-    def weekday_range(m: re.Match[str]) -> bool:
-        a = coming_weekday(today, WEEKDAYS[m.group(1).lower()], True)
-        b = coming_weekday(a, WEEKDAYS[m.group(2).lower()], True)
-        s.ranges.append(Days(m.start(), a, b))
-        return True
-
     def day_month(m: re.Match[str]) -> bool:
         d = ordinal(m.group(1))
         month = MONTHS[m.group(2).lower()]
@@ -193,7 +186,6 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
     s.take(DAY_RANGE, day_range)
     if dotted_ranges:
         s.take(ORDINAL_RANGE, day_range)
-    s.take(WEEKDAY_RANGE, weekday_range)
     s.take(DOTTED_FULL, dotted)
     s.take(DOTTED_ON, dotted)
     s.take(SLASHED, slashed)

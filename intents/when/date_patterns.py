@@ -54,8 +54,6 @@ WEEK_OF = lazy_rx(r"\b(?:the\s+)?(?:week of|woche vom|woche des)\s+(?=§)")
 # "12/24 - 12/26" (month first in English, day first in German)
 SLASHED_RANGE = lazy_rx(
     r"(?<![\d/])(\d{1,2})/(\d{1,2})\s*(?:-|–|to|till|until|thru|through|bis)\s*(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
-WEEKDAY_RANGE = lazy_rx(
-    rf"\b(?:between|from|zwischen|von)\s+({WEEKDAY})\s+(?:and|to|till|until|through|thru|-|bis|und)\s+({WEEKDAY})\b")
 DAY_MONTH = rx(
     rf"\b(?:the\s+|am\s+|den\s+|dem\s+)?({DAY_NUMBER})\.?\s*(?:of\s+|-)?({MONTH})\b\.?(?:,?\s*(\d{{4}}))?")
 MONTH_DAY = rx(
@@ -65,8 +63,8 @@ OF_MONTH = lazy_rx(
     rf"\b(?:the\s+|am\s+|den\s+)?({DAY_NUMBER})\.?\s+(?:day\s+)?(?:of\s+)?(this|the|next|the next|coming|dieses|des|nächsten|naechsten"
     rf"|kommenden|previous|the previous|last|the last|letzten|vorigen|des letzten|des vorigen|des nächsten)\s+"
     rf"(?:month|monats)\b")
-ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor))"
-                 rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor|street|st\b|avenue|ave\b|road|rd\b|blvd|boulevard|place|lane|ln\b|drive|dr\b|grade|birthday|anniversary|century))")
+ORDINAL_DAY = rx(rf"\b(?:on|for|by|until|till|from)\s+the\s+({ORDINAL_WORD})\b(?!\s*(?:one|option|choice|slot|time|of|floor|week))"
+                 rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)\b(?!\s*(?:one|option|choice|slot|time|floor|week|street|st\b|avenue|ave\b|road|rd\b|blvd|boulevard|place|lane|ln\b|drive|dr\b|grade|birthday|anniversary|century))")
 DE_DAY = rx(r"\b(?:am|den|zum|bis zum|ab dem|ab|vom)\s+(\d{1,2})(?:\.|s?te[nr]?\b)(?!\d)(?!\s*(?:uhr|\d))")
 # German ordinal words as typed without ß or umlauts too ("dreissigster", "fuenfter")
 DE_ORDINALS: dict[str, int] = {
@@ -106,6 +104,10 @@ WEEK_WEEKDAY = lazy_rx(
 
 # "end of March", "early April", "Mitte Mai", "Anfang April"
 MONTH_PART = lazy_rx(rf"\b(end|beginning|start|middle|mid|early|late|ende|anfang|mitte)\s*(?:of\s+|-\s*)?({MONTH})\b")
+# "the first week of January", "die letzte Woche im März", "in der ersten Januarwoche": seven days of that month
+WEEK_OF_MONTH = lazy_rx(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last|final|erste[nrs]?|zweite[nrs]?|dritte[nrs]?|vierte[nrs]?"
+    rf"|letzte[nrs]?)\s+(?:(?:week|woche)\s+(?:of|in|im|des|vom)\s+({MONTH})\b|({MONTH})woche\b)")
 # "in December", "im Dezember": the whole month (a day in it is read by the date pass first)
 IN_MONTH = lazy_rx(rf"\b(?:in|im|during|for|sometime in|irgendwann im)\s+({MONTH})\b(?!\s*\d)")
 PERIODS = rx(

@@ -8,13 +8,20 @@ import re
 from datetime import date as Date
 from datetime import timedelta
 
-from .date_patterns import IN_MONTH, MONTH_PART, PERIODS
+from ..lexicon import DE_MONTHS
+from .date_patterns import IN_MONTH, MONTH_PART, PERIODS, WEEK_OF_MONTH
 from .dates import add_months, month_last, week_monday
 from .scan import Days, Scan
 from .vocabulary import MONTHS
 
+# "Januarwoche": the word the week of a month is said in German, one word
+MONTH_WEEKS = frozenset(month + "woche" for month in DE_MONTHS)
+WEEK_NUMBERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+                "erste": 1, "zweite": 2, "dritte": 3, "vierte": 4}
 
-def read_periods(s: Scan) -> None:
+
+def read_periods(s: Scan, months: bool = True) -> None:
+    """Weeks, weekends, the edges of a week or month; with `months` (a month is named) a week of a month too."""
     today = s.today
     monday = week_monday(today)
 
@@ -63,7 +70,23 @@ def read_periods(s: Scan) -> None:
             return False
         return True
 
+    if months:
+        s.take(WEEK_OF_MONTH, lambda m: week_of_month(s, m))  # first: "the last week of March" is not last week
     s.take(PERIODS, period)
+
+
+def week_of_month(s: Scan, m: re.Match[str]) -> bool:
+    """"the second week of January": its days 8 to 14; "the last week": its last seven days."""
+    which, month = m.group(1).lower(), MONTHS[(m.group(2) or m.group(3)).lower()]
+    n = WEEK_NUMBERS.get(which.rstrip("nrs") if which.startswith(("erst", "zweit", "dritt", "viert")) else which)
+    for year in (s.today.year, s.today.year + 1):
+        last_day = month_last(Date(year, month, 1))
+        first, last = (last_day - timedelta(days=6), last_day) if n is None else \
+            (Date(year, month, 7 * n - 6), Date(year, month, 7 * n))
+        if last >= s.today:
+            s.ranges.append(Days(m.start(), max(first, s.today), last))
+            return True
+    return False
 
 
 def read_months(s: Scan) -> None:

@@ -21,9 +21,11 @@ from .holidays import TAILS as HOLIDAY_TAILS
 from .holidays import WEAK as HOLIDAY_FIRST_WORDS
 from .nth_passes import GATE as NTH_WORDS
 from .nth_passes import read_nth_in_month
+from .join_passes import WORDS as JOIN_WORDS
+from .join_passes import join_days, read_between_years
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
-from .period_passes import read_months, read_periods
+from .period_passes import MONTH_WEEKS, read_months, read_periods
 from .relative_passes import read_relative_days, read_weekdays
 from .result import NOTHING, When
 from .scan import Clock, Scan
@@ -57,7 +59,7 @@ GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mid mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
 GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
-GATE_ANY = OFFSET_ANY | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+GATE_ANY = OFFSET_ANY | MONTH_WEEKS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
 NOISE_CUE = any_of(("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option"))
 PEOPLE_WORD = any_of(PEOPLE_WORDS)
@@ -134,10 +136,14 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         read_relative_days(s, words, soon)
     if not words.isdisjoint(GATE_WEEKDAY):
         read_weekdays(s)
-    if not words.isdisjoint(GATE_PERIODS):
-        read_periods(s)
+    if not words.isdisjoint(GATE_PERIODS) or not words.isdisjoint(MONTH_WEEKS):
+        read_periods(s, months=not words.isdisjoint(GATE_MONTHS) or not words.isdisjoint(MONTH_WEEKS))
     if not words.isdisjoint(GATE_MONTHS) and not words.isdisjoint(GATE_MONTH_CUES):
         read_months(s)
+    if "jahren" in words and "zwischen" in words:
+        read_between_years(s)
+    if len(s.days) > 1 and (not words.isdisjoint(JOIN_WORDS) or "-" in text or "–" in text):
+        join_days(s, text)
     if has_digit or not words.isdisjoint(GATE_CLOCKS):
         minute_words = not words.isdisjoint(MINUTE_TOKENS)
         read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from intents import read
@@ -326,3 +328,61 @@ def test_a_day_said_with_a_week_is_that_weeks_or_a_week_later(text, lang, expect
 def test_the_start_middle_and_end_of_next_week_in_the_genitive(text, expected) -> None:
     assert _period(text, DEC9, "de") == expected
 
+
+
+@pytest.mark.parametrize("text, lang, first, last", [
+    ("between Monday and Wednesday", "en", "2026-12-14", "2026-12-16"),
+    ("haircut Monday to Wednesday", "en", "2026-12-14", "2026-12-16"),
+    ("Monday to Wednesday next week", "en", "2026-12-14", "2026-12-16"),
+    ("Friday to Monday", "en", "2026-12-11", "2026-12-14"),
+    ("Friday or Saturday", "en", "2026-12-11", "2026-12-12"),
+    ("Monday or Tuesday afternoon", "en", "2026-12-14", "2026-12-15"),
+    ("can you move it to Monday or Tuesday?", "en", "2026-12-14", "2026-12-15"),
+    ("between Christmas and New Year", "en", "2026-12-25", "2027-01-01"),
+    ("between Monday and the 15th", "en", "2026-12-14", "2026-12-15"),
+    ("Montag bis Mittwoch", "de", "2026-12-14", "2026-12-16"),
+    ("zwischen Montag und Mittwoch nächste Woche", "de", "2026-12-14", "2026-12-16"),
+    ("Montag oder Dienstag nachmittags", "de", "2026-12-14", "2026-12-15"),
+    ("zwischen Weihnachten und Neujahr", "de", "2026-12-25", "2027-01-01"),
+    ("zwischen den Jahren", "de", "2026-12-27", "2026-12-30"),
+    ("the first week of January", "en", "2027-01-01", "2027-01-07"),
+    ("haircut in the 3rd week of December", "en", "2026-12-15", "2026-12-21"),
+    ("the last week of March", "en", "2027-03-25", "2027-03-31"),
+    ("in der ersten Januarwoche", "de", "2027-01-01", "2027-01-07"),
+    ("die zweite Woche im Januar", "de", "2027-01-08", "2027-01-14"),
+    ("letzte Woche im Dezember", "de", "2026-12-25", "2026-12-31"),
+])
+def test_two_days_said_together_and_a_week_of_a_month_are_the_days_from_first_to_last(text, lang, first, last) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.date is None and r.start is not None and r.end is not None
+    assert (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Monday or Thursday", "en", "2026-12-14"),  # not the days between: the first, as before
+    ("move my appointment from Tuesday to Thursday", "en", "2026-12-17"),  # where it goes: after that Tuesday
+    ("can you move it from Tuesday to Thursday at 3pm?", "en", "2026-12-17"),
+    ("verschieb ihn von Dienstag auf Donnerstag", "de", "2026-12-17"),
+    ("von Montag auf Dienstag", "de", "2026-12-15"),
+])
+def test_days_said_together_that_are_not_a_span_stay_one_day(text, lang, expected) -> None:
+    assert _day(text, DEC9, lang) == expected
+
+
+@pytest.mark.parametrize("text, lang, hours", [
+    ("tomorrow 10 to 12", "en", ("10:00", "12:00")),
+    ("Saturday 10-12", "en", ("10:00", "12:00")),
+    ("morgen 9 bis 11", "de", ("09:00", "11:00")),
+])
+def test_two_hours_right_after_a_day_are_a_span_of_that_day(text, lang, hours) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.start is not None and r.start.date() == r.end.date()
+    assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
+
+
+@pytest.mark.parametrize("text, lang, intent", [
+    ("Haarschnitt bei Sarah Montag bis Mittwoch", "de", "book"),
+    ("danke, bis Mittwoch!", "de", "bye"),
+])
+def test_bis_with_a_weekday_says_goodbye_only_without_a_day_before_it(text, lang, intent) -> None:
+    assert read(text, ctx(DEC9, lang)).intent == intent
