@@ -139,11 +139,22 @@ def _tokens(low: str) -> list[tuple[str, int]]:
     return _LAST_TOKENS[1]
 
 
+# A service named as a verb, then another as its object: "cut my beard", "trim the beard", "den Bart schneiden"
+_OBJECT_AFTER = re.compile(r"\s+(?:my|the|his|her|our|their|a|meinen|meine|mein|den|die|das)\s+")
+
+
 def find_service(original: str, low: str, vocab: Vocabulary, lenient: bool = False) -> Match | None:
-    """The first service named in the text (canonical id and the user's words)."""
+    """The first service named in the text (canonical id and the user's words); of a verb and its object
+    that name two ("cut my beard"), the object."""
     services, _ = _matchers(vocab)
     found = services.exact(original, low)
     if found:
+        after = found.start + len(found.text)
+        gap = _OBJECT_AFTER.match(low, after)
+        if gap is not None and " " not in found.text.strip():
+            obj = services.exact(original[gap.end():], low[gap.end():])
+            if obj is not None and obj.start == 0 and obj.id != found.id:
+                return Match(obj.id, obj.text, gap.end())
         return found
     tokens = _tokens(low)
     if not tokens or len(tokens) > 60:

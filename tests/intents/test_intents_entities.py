@@ -20,10 +20,16 @@ from intent_cases import ctx
     ("a beard trim", "beard", "beard trim"),
     ("haircutt tomorrow", "haircut", "haircutt"),
     ("highlights next week", "coloring", "highlights"),
+    ("cut my beard tomorrow", "beard", "beard"),  # a service said as a verb, another as its object: the object
 ])
 def test_services(text: str, service: str, written: str) -> None:
     r = read(text, ctx())
     assert (r.service, r.service_text) == (service, written)
+
+
+@pytest.mark.parametrize("text", ["haircut", "haircut and beard", "colouring?", "Haarschnitt", "Haarschnitt und Färben"])
+def test_a_message_that_only_names_services_asks_for_them(text: str) -> None:
+    assert read(text, ctx()).intent == "book"
 
 
 @pytest.mark.parametrize("text, staff, written", [
