@@ -71,6 +71,18 @@ _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r
 _BOOKING_ITSELF = frozenset(("it", "that", "this", "one", "ones", "booking", "visit", "reservation"))
 _POINTING = frozenset(("next", "other", "earlier", "later", "both", "all", "nächste", "andere", "beide", "alle",
                        *lexicon.CHOICE_ORDINALS))
+# The words that cancel outright; "I can't make it" on its own cancels too, unless another time is offered with it
+_CANCEL_WORD = cue(r"cancel\w*", r"call (?:it )?off", r"absagen", r"sage? (?:\w+ )?ab", r"storn\w*", r"canceln", r"löschen")
+_ANOTHER_TIME = cue(
+    r"(?:can|could) (?:we|i|you) (?:do|make it|come|have|get|switch|change)", r"how about", r"what about", r"instead",
+    r"rather", r"same time", r"(?:another|other|different) (?:day|time)", r"is \w+ (?:possible|ok|okay|free)",
+    r"stattdessen", r"lieber", r"dafür", r"(?:gleiche[nr]?|selbe[nr]?) (?:uhrzeit|zeit)", r"anderen tag", r"andere zeit",
+    r"geht (?:es |das )?(?:auch|dann|vielleicht)", r"wie wäre es", r"ginge", r"(?:könnte|kann) ich (?:dann |stattdessen |auch )?"
+    r"(?:am|um|morgen|übermorgen|nächste)", r"geht (?:am |um )?(?:morgen|übermorgen|montag|dienstag|mittwoch|donnerstag"
+    r"|freitag|samstag|sonntag|nächste)")
+# A day that does not suit, said without a word that cancels: "heute kann ich nicht", "Freitag geht nicht"
+_CANT_THEN = cue(r"(?:kann|könnte) (?:\w+ ){0,2}nicht", r"geht (?:\w+ ){0,2}nicht", r"passt (?:\w+ ){0,2}nicht",
+                 r"(?:can'?t|cannot) do", r"(?:doesn'?t|won'?t|does not|will not) work")
 _OBJECT_OTHER = re.compile(
     r"(?:cancel|absagen|stornieren|kündigen|canceln|delete|löschen)\s+(?:my|the|our|mein(?:en|e)?|das|die|den)\s+(?P<obj>[\w-]+)"
     r"(?:\s+(?P<then>[\w-]+))?")
@@ -190,7 +202,11 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"  # "how much did I spend last week", "set up direct deposit": another assistant's job
     if topic == "cancellation_policy":
         return "info"  # "can I cancel for free?" asks about the rule, it cancels nothing
+    if expecting is None and has_when and _CANT_THEN.search(n) and _ANOTHER_TIME.search(n) and not _CANCEL_WORD.search(n):
+        return "reschedule"  # "heute kann ich nicht, geht es auch morgen?" with nothing asked: their booking moves
     if _CANCEL.search(n) and not negated:
+        if has_when and not _CANCEL_WORD.search(n) and _ANOTHER_TIME.search(n):
+            return "reschedule"  # "I can't make it today, can we do tomorrow same time?": another time, not none
         obj = _OBJECT_OTHER.search(n)
         if obj and not has_service and not _own_object(obj.group("obj"), obj.group("then")):
             return "other"

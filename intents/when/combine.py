@@ -21,6 +21,9 @@ PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the da
 # a weekday said right before a date ("Sunday, Feb 10", "Freitag, der 18. Juli"): both name one day
 NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|am\s+)?$")
 PM_PARTS = {"afternoon", "evening", "night"}
+# a day the customer cannot come on: "I can't make it today", "heute kann ich nicht", "Freitag geht nicht"
+CANT_BEFORE = lazy_rx(r"\b(?:can'?t|cannot|won'?t|couldn'?t)\s+(?:make it|come(?: in)?|be there|do)\s+(?:on\s+)?$")
+CANT_AFTER = lazy_rx(r"\w+\s+(?:\w+\s+){0,2}(?:nicht|doch nicht|doesn'?t work|won'?t work|does not work|is no good)\b")
 
 
 def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:
@@ -137,6 +140,12 @@ def pick_day(s: Scan, text: str) -> Day | None:
     if not s.days:
         return None
     days = sorted(s.days, key=lambda x: x.pos)
+    if len(days) > 1:
+        # "I can't make it today, can we do tomorrow?", "heute kann ich nicht, geht morgen?": the other day
+        kept = [d for d in days if not CANT_BEFORE.search(text[max(0, d.pos - 30):d.pos])
+                and not CANT_AFTER.match(text, d.pos)]
+        if 0 < len(kept) < len(days):
+            days = kept
     if len(days) > 1:
         for d in reversed(days):
             if TARGET_BEFORE.search(text[max(0, d.pos - 20):d.pos]):

@@ -386,3 +386,17 @@ def test_two_hours_right_after_a_day_are_a_span_of_that_day(text, lang, hours) -
 ])
 def test_bis_with_a_weekday_says_goodbye_only_without_a_day_before_it(text, lang, intent) -> None:
     assert read(text, ctx(DEC9, lang)).intent == intent
+
+
+@pytest.mark.parametrize("text, lang, intent, expected", [
+    ("I can't make it today, can we do tomorrow same time?", "en", "reschedule", "2026-12-10"),
+    ("I can't make it on Friday, is Monday possible?", "en", "reschedule", "2026-12-14"),
+    ("Friday doesn't work for me, how about Monday?", "en", "reschedule", "2026-12-14"),
+    ("heute kann ich nicht, geht es auch morgen um 15 Uhr?", "de", "reschedule", "2026-12-10"),
+    ("ich kann morgen nicht, geht Freitag?", "de", "reschedule", "2026-12-11"),
+    ("I can't make it tomorrow", "en", "cancel", "2026-12-10"),
+    ("cancel today, can we do tomorrow instead?", "en", "cancel", "2026-12-09"),
+])
+def test_a_day_that_does_not_suit_with_another_offered_moves_to_the_other(text, lang, intent, expected) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.intent, r.date.isoformat() if r.date else None) == (intent, expected)
