@@ -19,6 +19,8 @@ parkplatz parkplätze bezahlen zahlen adresse preis preise teuer färbt faerbt s
 kartenzahlung webseite
 eins zwei drei vier fünf fuenf sechs sieben acht neun zehn elf zwölf zwoelf stunde stunden minuten tage tagen
 wochen monat monaten später spaeter früher frueher
+haarschnitt schnitt herrenschnitt damenschnitt bart bartschnitt friseur frisör uhrzeit mittags weihnachten
+weihnachtstag weihnachtsfeiertag heiligabend feiertag silvester neujahr ostern pfingsten
 """.split())
 _EN = frozenset("""
 i you the a an is are to for my me at on and or please thanks thank yes no tomorrow today appointment book

@@ -22,8 +22,7 @@ from .vocabulary import MONTHS, ordinal
 # words before a holiday that make it something else: a day counted from it ("nach Ostern"), a wish
 # ("happy Easter", "frohe Ostern", "have a good Friday")
 NOT_THE_DAY = re.compile(
-    r"\b(?:after|before|until|till|since|nach|vor|bis|seit|happy|merry|frohe[sn]?|fröhliche[sn]?|schöne[sn]?"
-    r"|gesegnete[sn]?)\s+(?:the\s+|dem\s+)?$")
+    r"\b(?:since|seit|happy|merry|frohe[sn]?|fröhliche[sn]?|schöne[sn]?|gesegnete[sn]?)\s+(?:the\s+|dem\s+)?$")
 # "have a good Friday", "a black Friday deal": an article before a name that starts as a plain adjective
 ARTICLE = re.compile(r"\b(?:a|an|einen|ein)\s+$")
 ADJECTIVE_NAMES = ("good", "black", "fat", "holy", "white", "new")
@@ -36,7 +35,7 @@ def read_holidays(s: Scan) -> None:
     def holiday(m: re.Match[str]) -> bool:
         if NOT_THE_DAY.search(s.w, max(0, m.start() - 12), m.start()) or (
                 m.group(2).startswith(ADJECTIVE_NAMES) and ARTICLE.search(s.w, max(0, m.start() - 6), m.start())):
-            return False  # "nach Ostern" is not that day (the dialogue asks); "happy Easter" is a wish
+            return False  # "happy Easter" is a wish; "since Easter" looks back ("nach Ostern" is a bound, read later)
         return s.add_day(m.start(), holiday_day(m.group(2), m.group(1), m.group(3), m.group(4), today))
 
     s.take(HOLIDAY, holiday)

@@ -1,5 +1,5 @@
-"""Two days said together as the days from one to the other: "between Monday and Wednesday", "Friday or
-Saturday", "from Christmas to New Year", "Montag bis Mittwoch", and "zwischen den Jahren".
+"""Days said together or as bounds: "between Monday and Wednesday", "Friday or Saturday", "from Christmas to New
+Year", "Montag bis Mittwoch", "zwischen den Jahren"; "after Christmas", "ab Montag", "before the 20th".
 
 Runs after every pass that finds days, on what they masked, so it joins any two of them whatever form each
 was said in. A change of an appointment "from Tuesday to Thursday" names where it is and where it goes: with
@@ -24,6 +24,16 @@ MOVING = re.compile(
     r"\b(?:move|moving|moved|re-?schedul\w*|postpon\w*|shift\w*|push\w*|chang\w*|switch\w*|swap\w*|bring\w* forward"
     r"|verschieb\w*|verleg\w*|umbuch\w*|änder\w*|aender\w*|tausch\w*)\b")
 BETWEEN_YEARS = lazy_rx(r"\bzwischen den jahren\b")
+# a day said as a bound: "after Christmas", "ab Montag", "before the 20th", "bis Freitag"
+BOUND_WORDS = frozenset("after nach ab from starting beginning before vor until till bis".split())
+BOUNDED = lazy_rx(
+    r"\b(?:(?P<count>the|a|one|\d{1,2}|two|three|four|five|six|seven|am|einen|ein|zwei|drei|vier|fünf|sechs|sieben)"
+    r"\s+(?:days?|tage?n?)\s+)?"
+    rf"(?P<word>after|nach|ab|from|starting(?: from| on)?|beginning|before|vor|until|till|bis(?: zum| zur)?)"
+    rf"\s+(?:the\s+|dem\s+|den\s+)?(?P<a>{MASK}+)")
+AHEAD = 6  # days after the first one a bound looks at: "after Christmas" is the week after it
+COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+          "sechs": 6, "sieben": 7}
 LONGEST = 62  # days a joined span may cover; more is not one request
 
 
@@ -87,3 +97,40 @@ def _in_order(a: Day, b: Day) -> tuple[Date, Date | None]:
     elif a.weekday and not b.exact and 7 <= (last - first).days < 14:
         first += timedelta(days=7)
     return first, (last if last >= first else None)
+
+
+def read_bounds(s: Scan, text: str) -> None:
+    """A day said as a bound becomes the days on that side of it: "after Christmas" the week after it, "ab Montag"
+    the week from Monday, "before the 20th" and "bis Freitag" the days from today. With a word for moving, "from"
+    and "nach" name where the appointment is or goes, not a bound."""
+    moving = MOVING.search(text) is not None
+
+    def bound(m: re.Match[str]) -> bool:
+        day = _day_in(s, m.start("a"), m.end("a"))
+        word = m.group("word").lower().split()[0]
+        if day is None or day.part or moving and word in ("from", "ab", "nach", "starting", "beginning"):
+            return False
+        if m.group("count"):  # "the day after Labor Day", "zwei Tage vor Weihnachten": that one day
+            count = m.group("count").lower()
+            n = int(count) if count.isdigit() else COUNTS.get(count, 1)
+            if word not in ("after", "nach", "before", "vor"):
+                return False
+            day.day += timedelta(days=n if word in ("after", "nach") else -n)
+            day.exact = True
+            return True
+        if word in ("after", "nach"):
+            first, last = day.day + timedelta(days=1), day.day + timedelta(days=1 + AHEAD)
+        elif word in ("ab", "from", "starting", "beginning"):
+            first, last = day.day, day.day + timedelta(days=AHEAD)
+        elif word in ("before", "vor"):
+            first, last = s.today, day.day - timedelta(days=1)
+        else:  # until, till, bis ("by Tuesday" is most often that Tuesday)
+            first, last = s.today, day.day
+        if last < max(first, s.today):
+            return False
+        first = max(first, s.today)
+        s.days.remove(day)
+        s.ranges.append(Days(day.pos, first, min(last, first + timedelta(days=LONGEST))))  # "bis Ostern": the next weeks
+        return True
+
+    s.take(BOUNDED, bound)

@@ -21,8 +21,8 @@ from .holidays import TAILS as HOLIDAY_TAILS
 from .holidays import WEAK as HOLIDAY_FIRST_WORDS
 from .nth_passes import GATE as NTH_WORDS
 from .nth_passes import read_nth_in_month
+from .join_passes import BOUND_WORDS, join_days, read_between_years, read_bounds
 from .join_passes import WORDS as JOIN_WORDS
-from .join_passes import join_days, read_between_years
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
 from .period_passes import MONTH_WEEKS, read_months, read_periods
@@ -144,6 +144,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         read_between_years(s)
     if len(s.days) > 1 and (not words.isdisjoint(JOIN_WORDS) or "-" in text or "–" in text):
         join_days(s, text)
+    if s.days and not words.isdisjoint(BOUND_WORDS):
+        read_bounds(s, text)
     if has_digit or not words.isdisjoint(GATE_CLOCKS):
         minute_words = not words.isdisjoint(MINUTE_TOKENS)
         read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),

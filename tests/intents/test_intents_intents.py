@@ -92,6 +92,7 @@ def test_intent_in_context(text: str, expecting: str, intent: str) -> None:
 @pytest.mark.parametrize("text, lang", [
     ("Ich möchte einen Termin", "de"), ("morgen um 10 bitte", "de"), ("Haarschnitt übermorgen", "de"),
     ("I'd like an appointment", "en"), ("tomorrow at 10 please", "en"), ("yes", "en"), ("ja", "de"),
+    ("Haarschnitt am 2. Weihnachtsfeiertag?", "de"), ("haircut at 10 am", "en"),
 ])
 def test_language_is_detected_when_not_given(text: str, lang: str) -> None:
     assert read(text, ctx()).lang == lang

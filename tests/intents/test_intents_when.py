@@ -400,3 +400,37 @@ def test_bis_with_a_weekday_says_goodbye_only_without_a_day_before_it(text, lang
 def test_a_day_that_does_not_suit_with_another_offered_moves_to_the_other(text, lang, intent, expected) -> None:
     r = read(text, ctx(DEC9, lang))
     assert (r.intent, r.date.isoformat() if r.date else None) == (intent, expected)
+
+
+@pytest.mark.parametrize("text, lang, first, last", [
+    ("haircut sometime after christmas", "en", "2026-12-26", "2027-01-01"),
+    ("nach Weihnachten", "de", "2026-12-26", "2027-01-01"),
+    ("ab Montag", "de", "2026-12-14", "2026-12-20"),
+    ("from Monday", "en", "2026-12-14", "2026-12-20"),
+    ("before the 20th", "en", "2026-12-09", "2026-12-19"),
+    ("vor Weihnachten noch ein Termin?", "de", "2026-12-09", "2026-12-24"),
+    ("bis Freitag noch was frei?", "de", "2026-12-09", "2026-12-11"),
+    ("bis Ostern", "de", "2026-12-09", "2027-02-09"),  # a far bound: the next weeks
+])
+def test_a_day_said_as_a_bound_is_the_days_on_that_side_of_it(text, lang, first, last) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.date is None and r.start is not None and r.end is not None
+    assert (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("move it from Tuesday to Thursday", "en", "2026-12-17"),  # where it is and where it goes: no bound
+    ("verschieb ihn nach Freitag", "de", "2026-12-11"),
+    ("the day after tomorrow", "en", "2026-12-11"),
+    ("can I come by Friday?", "en", "2026-12-11"),  # "by Friday" is most often that Friday
+    ("two days after christmas", "en", "2026-12-27"),
+    ("zwei Tage vor Weihnachten", "de", "2026-12-23"),
+    ("am Tag nach Weihnachten", "de", "2026-12-26"),
+])
+def test_bound_words_that_name_a_day_itself(text, lang, expected) -> None:
+    assert _day(text, DEC9, lang) == expected
+
+
+def test_a_wish_is_not_a_day() -> None:
+    assert read("frohe Weihnachten!", ctx(DEC9, "de")).date is None
+    assert read("merry christmas", ctx(DEC9, "en")).start is None

@@ -129,7 +129,7 @@ def test_hybrid_asks_the_model_only_what_the_rules_did_not_understand(fake_opena
     r = reader(fake_openai, mode="hybrid")
     understood = r("haircut tomorrow at 10", CTX)
     assert understood.intent == "book" and understood.source is None and fake_openai.requests == []
-    text = "kannst du mich irgendwann nach Ostern reinschieben"
+    text = "kannst du mich irgendwann reinschieben, wenn es bei euch ruhiger ist"
     assert rules_read(text, CTX).intent == "other"
     got = r(text, CTX)
     assert (got.intent, got.lang, got.source) == ("book", "de", "llm") and len(fake_openai.requests) == 1

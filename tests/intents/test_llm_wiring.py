@@ -115,7 +115,7 @@ def test_parse_jsonl_honours_the_same_settings(monkeypatch, capsys, fake_openai)
 def test_parse_shows_who_read_the_text(monkeypatch, capsys, fake_openai):
     llm_env(monkeypatch, fake_openai, mode="hybrid")
     fake_openai.answer(reading("book", lang="de"))
-    assert cli.main(["parse", "--now", "2026-11-23T09:00:00", "kannst du mich irgendwann nach Ostern reinschieben"]) == 0
+    assert cli.main(["parse", "--now", "2026-11-23T09:00:00", "kannst du mich irgendwann reinschieben, wenn es bei euch ruhiger ist"]) == 0
     out = capsys.readouterr().out
     assert "intent" in out and "book" in out and "read by" in out and "llm" in out
 
@@ -131,7 +131,7 @@ def test_the_console_debug_view_shows_who_read_each_message_and_the_fallback(fak
            "OPENAI_API_KEY": fake_openai.api_key, "OPENAI_BASE_URL": fake_openai.base_url,
            "OPENAI_MODEL": fake_openai.model}
     env.pop("BUSINESS_FILE", None)
-    lines = ["/clock 2026-11-23T09:00", "/debug on", "kannst du mich irgendwann nach Ostern reinschieben",
+    lines = ["/clock 2026-11-23T09:00", "/debug on", "kannst du mich irgendwann reinschieben, wenn es bei euch ruhiger ist",
              "haircut tomorrow at 10"]
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False)
