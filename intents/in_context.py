@@ -333,11 +333,13 @@ def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
     """"fine, 11 then" when 11:00 was not among the times listed for one day: that time on that day.
 
     Only what was said is read here; whether it is free is for the booking system to say."""
-    if r.start is not None or r.intent in ("cancel", "list", "info", "help", "handoff", "bye", "deny"):
+    if r.intent in ("cancel", "list", "info", "help", "handoff", "bye", "deny"):
         return None
     days = _offered_days(context)
     if not days:
         return None
+    if r.start is not None:
+        return _hours_on_offered_day(r, days, context)
     clock = r.time
     if clock is None and r.number is None and r.date is None:
         hour = bare_hour(text)
@@ -351,6 +353,26 @@ def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
         return None
     intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
     return replace(r, intent=intent, date=day, time=clock, start=None, end=None, unclear=None)
+
+
+def _hours_on_offered_day(r: Reading, days: list[date], context: Context) -> Reading | None:
+    """"the afternoon would be best", "zwischen 14 und 16 Uhr" with times offered for one day: those hours that day
+    (hours said without a day are read as today's or tomorrow's, which is not what the customer is looking at)."""
+    if r.date is not None or r.daily is not None or r.end is None or len(set(days)) != 1:
+        return None
+    tz = context.now.tzinfo
+    start, end = r.start.astimezone(tz), r.end.astimezone(tz)
+    one_day = end.date() == start.date() or (end.time() == time(0) and end - start <= timedelta(days=1))
+    if start.date() == days[0] or not one_day:
+        return None
+    shift = days[0] - start.date()
+    intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
+    return replace(r, intent=intent, start=_on_day(start, shift, tz), end=_on_day(end, shift, tz), unclear=None)
+
+
+def _on_day(moment: datetime, shift: timedelta, tz: tzinfo) -> datetime:
+    """The same wall time `shift` days later, in `tz` (a day across a change of clocks keeps its hours)."""
+    return datetime.combine(moment.date() + shift, moment.time().replace(tzinfo=None), tzinfo=tz)
 
 
 # --- corrections: "not Wednesday, Thursday", "actually make it 3", "with Tom instead" ---------------------

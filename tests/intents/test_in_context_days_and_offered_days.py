@@ -73,3 +73,18 @@ def test_a_weekday_with_a_date_of_its_own_is_kept() -> None:
 def test_the_unclear_day_keeps_the_time_said_with_it() -> None:
     r = read("Haarschnitt bei Sarah am Donstag um 10", Context(now=NOW, vocabulary=DEMO))
     assert r.unclear == "Donstag" and r.date is None and r.time == time(10)
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("the afternoon would be best", ("12:00", "17:00")), ("lieber nachmittags", ("12:00", "17:00")),
+    ("between 2 and 4?", ("14:00", "16:00")), ("morning?", ("08:00", "12:00")),
+])
+def test_hours_without_a_day_are_those_hours_of_the_one_day_offered(text: str, hours: tuple[str, str]) -> None:
+    r = offered(text, ONE_DAY)
+    assert r.start is not None and r.end is not None and r.start.date() == date(2026, 11, 30)
+    assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
+
+
+def test_hours_with_a_day_of_their_own_keep_it() -> None:
+    r = offered("tomorrow afternoon", ONE_DAY)
+    assert r.start is not None and r.start.date() == date(2026, 11, 24)
