@@ -28,6 +28,7 @@ from .turn import Turn
 CLOSURES_AHEAD = timedelta(days=30)  # closures within this are named with the week's hours
 FAQ_MIN_SCORE = 80  # how close a question must be to one of the business's own (0-100)
 MORE_TOPICS = 2  # further questions answered from one message
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
@@ -76,8 +77,10 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 # --- one function per topic -------------------------------------------------------------------------
 
 
-def _prices(turn: Turn, r: Reading, _: str) -> list[str]:
+def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
+    if service is None and turn.state.step is None and _POINTS_BACK.search(text):
+        service = turn.state.last_service  # "what will that be?" right after booking it
     services = [turn.business.service(service)] if service else turn.business.services
     priced = [s for s in services if s.price is not None]
     if not priced:

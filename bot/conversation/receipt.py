@@ -30,6 +30,7 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
         lines.append(turn.t("add_to_calendar", link=link))
     files = (calendar(turn, booking, cancelled=cancelled),) if turn.msg.channel in FILE_CHANNELS else ()
     turn.end(*lines, attachments=files)
+    turn.state.last_service = None if cancelled else booking.service  # "what does that cost?" right after
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:
