@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from .clock_patterns import (
-    AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS, PART_ALONE,
+    AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, EDGE_PART, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS,
+    PART_ALONE,
     PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK, WORD_CLOCK_AT,
 )
 from .scan import Clock, Part, Scan
@@ -203,9 +204,21 @@ def add_bare(s: Scan, m: re.Match[str]) -> bool:
     return True
 
 
-def read_parts(s: Scan) -> None:
+def read_parts(s: Scan, edges: bool = True) -> None:
+    """Parts of the day ("morning", "abends"); with `edges` (a word for early or late is there) their first or
+    last hours too ("late afternoon", "am frühen Abend")."""
+    def edge_part(m: re.Match[str]) -> bool:
+        edge = next(e for e in m.group("e", "e2", "e3", "e4") if e)
+        name = PART_WORDS.get(m.group("part").lower())
+        if name not in ("morning", "afternoon", "evening"):
+            return False
+        s.parts.append(Part(m.start(), ("early " if edge.startswith(("early", "früh")) else "late ") + name))
+        return True
+
     def part(m: re.Match[str]) -> bool:
         s.parts.append(Part(m.start(), PART_WORDS[m.group(1).lower()]))
         return True
 
+    if edges:
+        s.take(EDGE_PART, edge_part)
     s.take(PART_ALONE, part)

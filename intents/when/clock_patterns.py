@@ -74,6 +74,13 @@ PART_NUMBER = rx(
 # A match takes a run of the mask whole (what follows it is never the mask), so it only starts where a run does
 # and never gives any back: without the lookbehind and the possessive "++", a run of n masked characters cost n².
 AFTER_DATE = rx(rf"(?<!{MASK}){MASK}++\s*,?\s*(?:at\s+|um\s+)?(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?![\d.:/])(?!\s*(?:(?:st|nd|rd|th)\b|days?|tage|people|personen))")
+# the first or last hours of a part of the day: "late afternoon", "later in the afternoon", "am frühen Abend",
+# "spätnachmittags"
+EDGE_PART = lazy_rx(
+    r"\b(?:(?P<e>early|late|later)\s+(?:in\s+the\s+|on\s+)?|(?P<e2>früh|spät|später)\s+am\s+|(?:am|im)\s+(?P<e3>frühen|späten)\s+"
+    r"|(?P<e4>spät|früh))(?P<part>morning|afternoon|evening|vormittags?|nachmittags?|abends?)\b")
+EDGE_WORDS = frozenset("early late later früh spät später frühen späten spätnachmittags spätnachmittag frühabends "
+                       "frühabend spätabends spätabend spätvormittags".split())
 PART_ALONE = rx(rf"\b(?:in the\s+|am\s+|in der\s+|the\s+|this\s+|at\s+|zur\s+)?({PART})\b")
 BARE_TIME = rx(rf"^\s*(?:{AT}\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?::(?P<m>[0-5]\d))?\s*[.!?]*\s*$")
 

@@ -17,10 +17,12 @@ from .scan import Clock, Day, Days, Scan
 
 PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the day
     "morning": (8, 12), "noon": (11, 14), "afternoon": (12, 17), "evening": (17, 21), "night": (19, 24),
+    "early morning": (8, 10), "late morning": (10, 12), "early afternoon": (12, 14), "late afternoon": (15, 17),
+    "early evening": (17, 19), "late evening": (19, 21),
 }
 # a weekday said right before a date ("Sunday, Feb 10", "Freitag, der 18. Juli"): both name one day
 NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|am\s+)?$")
-PM_PARTS = {"afternoon", "evening", "night"}
+PM_PARTS = {"afternoon", "evening", "night", "early afternoon", "late afternoon", "early evening", "late evening"}
 # a day the customer cannot come on: "I can't make it today", "heute kann ich nicht", "Freitag geht nicht"
 CANT_BEFORE = lazy_rx(r"\b(?:can'?t|cannot|won'?t|couldn'?t)\s+(?:make it|come(?: in)?|be there|do)\s+(?:on\s+)?$")
 CANT_AFTER = lazy_rx(r"\w+\s+(?:\w+\s+){0,2}(?:nicht|doch nicht|doesn'?t work|won'?t work|does not work|is no good)\b")
@@ -214,7 +216,7 @@ def hour24(c: Clock, part: str | None, hours: tuple[int, int] | None) -> int:
         return 0 if h == 12 else h
     if part in PM_PARTS:
         return h if h == 12 else h + 12
-    if part in ("morning",):
+    if part in ("morning", "early morning", "late morning"):
         return h
     if part == "noon":
         return h if h >= 11 else h + 12

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, any_of
 from .clock_passes import read_clocks, read_parts
-from .clock_patterns import BARE_TIME, MINUTE_WORDS
+from .clock_patterns import BARE_TIME, EDGE_WORDS, MINUTE_WORDS
 from .combine import combine
 from .date_passes import read_dates, read_german_ordinals, read_holidays
 from .date_patterns import DE_ORDINALS, NOISE, PEOPLE, PEOPLE_WORDS
@@ -59,7 +59,7 @@ GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mid mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
 GATE_PARTS = frozenset(PART_WORDS)
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
-GATE_ANY = OFFSET_ANY | MONTH_WEEKS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+GATE_ANY = OFFSET_ANY | MONTH_WEEKS | EDGE_WORDS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
 NOISE_CUE = any_of(("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option"))
 PEOPLE_WORD = any_of(PEOPLE_WORDS)
@@ -151,8 +151,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),
                     words_after_at=minute_words and "at" in words,
                     compact=THREE_DIGITS.search(text) is not None, durations=has_digit and "for" in words)
-    if not words.isdisjoint(GATE_PARTS):
-        read_parts(s)
+    if not words.isdisjoint(GATE_PARTS) or not words.isdisjoint(EDGE_WORDS):
+        read_parts(s, edges=not words.isdisjoint(EDGE_WORDS))
     if unclear_day and not s.days and not s.ranges:
         # "thuesday at 3": Tuesday or Thursday? No day is read, so the dialogue asks rather than taking today;
         # the time said with it stays, for the day the answer names

@@ -434,3 +434,17 @@ def test_bound_words_that_name_a_day_itself(text, lang, expected) -> None:
 def test_a_wish_is_not_a_day() -> None:
     assert read("frohe Weihnachten!", ctx(DEC9, "de")).date is None
     assert read("merry christmas", ctx(DEC9, "en")).start is None
+
+
+@pytest.mark.parametrize("text, lang, hours", [
+    ("late afternoon tomorrow", "en", ("15:00", "17:00")),
+    ("later in the afternoon", "en", ("15:00", "17:00")),
+    ("tomorrow early morning", "en", ("08:00", "10:00")),
+    ("early evening on friday", "en", ("17:00", "19:00")),
+    ("morgen am späten Nachmittag", "de", ("15:00", "17:00")),
+    ("Freitag spätnachmittags", "de", ("15:00", "17:00")),
+    ("am frühen Abend", "de", ("17:00", "19:00")),
+])
+def test_early_and_late_are_the_first_or_last_hours_of_a_part_of_the_day(text, lang, hours) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
