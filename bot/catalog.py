@@ -136,6 +136,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_payment": "We accept {ways}.",
         "info_cancel_policy": "You can cancel or move an appointment free of charge up to {notice} before it starts.",
         "info_cancel_any_time": "You can cancel or move an appointment here in the chat at any time.",
+        "info_reminders": "Yes: you'll get a reminder here {before} before your appointment.",
+        "info_reminders_in_window": "You'll get a reminder here {before} before your appointment, each one if you "
+                                    "have written to us in the 24 hours before it is due (a WhatsApp rule), so please "
+                                    "note the time as well.",
+        "info_no_reminders": "We don't send reminders, so please note the time of your appointment.",
         "info_unknown_phone": "Sorry, I don't have that information here. You can reach {business} on {phone}.",
         "info_unknown_email": "Sorry, I don't have that information here. You can reach {business} at {email}.",
         "info_unknown": "Sorry, I don't have that information here; please ask {business} directly.",
@@ -362,6 +367,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_payment": "Sie können bei uns so bezahlen: {ways}.",
         "info_cancel_policy": "Sie können einen Termin bis {notice} vor Beginn kostenlos absagen oder verschieben.",
         "info_cancel_any_time": "Sie können einen Termin jederzeit hier im Chat absagen oder verschieben.",
+        "info_reminders": "Ja: Sie bekommen hier {before} vor Ihrem Termin eine Erinnerung.",
+        "info_reminders_in_window": "Sie bekommen hier {before} vor Ihrem Termin eine Erinnerung, jede davon, wenn Sie "
+                                    "uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren "
+                                    "Sie sich die Uhrzeit also bitte auch selbst.",
+        "info_no_reminders": "Wir verschicken keine Erinnerungen. Bitte notieren Sie sich die Uhrzeit Ihres Termins.",
         "info_unknown_phone": "Dazu habe ich hier leider keine Information. Sie erreichen {business} unter {phone}.",
         "info_unknown_email": "Dazu habe ich hier leider keine Information. Sie erreichen {business} unter {email}.",
         "info_unknown": "Dazu habe ich hier leider keine Information; bitte fragen Sie direkt bei {business} nach.",

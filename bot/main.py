@@ -134,7 +134,10 @@ async def build_app(
                         booking_link=settings.booking_link_url, questions=business.questions,
                         context_lines=_context_lines(settings),
                         email_confirmations=mailer is not None,
-                        team_reachable=settings.team_reachable)
+                        team_reachable=settings.team_reachable,
+                        reminders=tuple(durations(settings.reminder_offsets)),
+                        # WhatsApp lets a reminder out after 24 hours of silence only as an approved template
+                        reminders_in_window=frozenset() if "reminder" in settings.templates else frozenset({"whatsapp"}))
     return App(settings, business, engine, backend, store, dialogue, clock, mailer=mailer)
 
 
@@ -454,6 +457,8 @@ async def _console(settings: Settings, sandbox: Sandbox | None, user: str, lang:
     if moment is not None:
         virtual.set(moment if moment.tzinfo else moment.replace(tzinfo=app.business.tz))
     app.dialogue.email_confirmations = False  # the console emails nobody, so its replies promise no email
+    if live:
+        app.dialogue.reminders = ()  # the live console sends no reminders, so its replies promise none
     tracer = tracers[0]
     console = Console(app.core, tracer.inner, app.clock, tracer, user, lang, out, live=live)
     lines.append(console.print)

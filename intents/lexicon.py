@@ -337,6 +337,16 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:habt|haben) (?:ihr|sie) (?:eine |ne )?(?:e-?mail(?:-?adresse)?|webseite|website|homepage|telefonnummer)",
         r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
     ),
+    "reminders": (
+        r"remind me (?:\w+ ){0,2}(?:the day before|a day before|beforehand|before (?:it|my|the|that)|of (?:my|the) (?:appointment|booking|visit))",
+        r"(?:will|do|would) (?:i|we) (?:\w+ )?(?:get|receive) (?:a |any |an? \w+ )?reminders?",
+        r"(?:will|do|would|can|could) (?:you|y'?all) (?:\w+ )?(?:send|text|message|give) (?:me |us )?(?:a |any )?reminders?",
+        r"reminders? (?:before|for|of|about) (?:my|the|our|an?) (?:appointment|booking|visit)",
+        r"(?:bekomme|kriege|erhalte|bekommt|kriegt|erhält) (?:ich|man) (?:\w+ ){0,2}erinnerung",
+        r"(?:schickt|sendet|verschickt|schicken|senden) (?:ihr|sie) (?:\w+ ){0,2}erinnerung(?:en)?",
+        r"erinner(?:t|n) (?:ihr|sie) (?:mich|uns)", r"(?:können|könnt|könnten) (?:sie|ihr) mich (?:\w+ ){0,3}erinnern",
+        r"erinnerung (?:vor|an) (?:dem|den|meinen|meinem) termin",
+    ),
     "services": (
         r"what (?:services|treatments) (?:do|can) you", r"which services", r"(?:what|which) (?:kind of )?services",
         r"what do you offer", r"what can i book", r"(?:your|the) services",

@@ -15,7 +15,7 @@ Intent = Literal[
 INTENTS: tuple[str, ...] = get_args(Intent)
 # What an `info` question asks about the business ("how much is a haircut?" -> prices).
 Topic = Literal[
-    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq",
+    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq", "reminders",
 ]
 TOPICS: tuple[str, ...] = get_args(Topic)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import bot.conversation.handoff as handoff
@@ -67,6 +67,8 @@ class Dialogue:
         questions: Mapping[str, Mapping[str, str]] | None = None,
         team_reachable: bool = False,
         email_confirmations: bool = False,
+        reminders: tuple[timedelta, ...] = (),
+        reminders_in_window: frozenset[str] = frozenset(),
     ) -> None:
         self.business = business
         self.backend = backend
@@ -79,6 +81,8 @@ class Dialogue:
         self.questions = dict(questions or {})  # qualification question key -> {language: text}
         self.team_reachable = team_reachable  # an operator channel passes handoffs on to the business's team
         self.email_confirmations = email_confirmations  # bookings are confirmed by email (SMTP is set up)
+        self.reminders = reminders  # before each booking, as the scheduler plans them ("will I get a reminder?")
+        self.reminders_in_window = reminders_in_window  # channels where a reminder reaches only an open window
         self.texts = Texts.of(business)
         self.default_lang = self.texts.language(default_lang)  # else the first language the business speaks
         self.vocabulary = business_vocabulary(business)
@@ -136,7 +140,8 @@ class Dialogue:
             state.lang = self.texts.language(msg.lang, self.default_lang)
         return Turn(state, self.business, self.backend, self.clock, self.texts, msg, booking_link=self.booking_link,
                     questions=self.questions, team_reachable=self.team_reachable,
-                    email_confirmations=self.email_confirmations)
+                    email_confirmations=self.email_confirmations, reminders=self.reminders,
+                    reminders_in_window=self.reminders_in_window)
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""

@@ -91,6 +91,15 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     return [turn.t("info_prices"), *lines]
 
 
+def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
+    """"Will I get a reminder?": when the reminders go out, as the scheduler plans them, on this channel."""
+    if not turn.reminders:
+        return [turn.t("info_no_reminders")]
+    before = turn.formats.names([turn.formats.duration(d, in_hours=True) for d in sorted(turn.reminders, reverse=True)])
+    key = "info_reminders_in_window" if turn.msg.channel in turn.reminders_in_window else "info_reminders"
+    return [turn.t(key, before=before)]
+
+
 def _hours(turn: Turn, r: Reading, text: str) -> list[str]:
     day = r.date or (turn.local(r.start).date() if r.start else None)
     if day is None and _NOW.search(text):
@@ -172,6 +181,7 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
+    "reminders": _reminders,
 }
 
 

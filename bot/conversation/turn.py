@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking_client import BookingBackend, Business, Contact
 
@@ -38,6 +38,8 @@ class Turn:
     questions: dict[str, dict[str, str]] = field(default_factory=dict)  # qualification questions by key, per language
     team_reachable: bool = False  # an operator channel passes a handoff on to the business's team
     email_confirmations: bool = False  # a booking's changes are confirmed by email to the address given
+    reminders: tuple[timedelta, ...] = ()  # how long before each booking a reminder is sent (none: no reminders)
+    reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
 
     # --- saying things ------------------------------------------------------------------------
 

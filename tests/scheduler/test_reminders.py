@@ -548,3 +548,33 @@ async def test_bookings_made_moved_and_cancelled_between_two_ticks_each_get_what
     assert got == {("reminder", "+4915100000001"): 2, ("follow_up", "+4915100000001"): 1,
                    ("reminder", "+4915100000002"): 2, ("follow_up", "+4915100000002"): 1}
     assert all("16:00" in text for kind, user, text, _ in phone.got if kind == "reminder" and user.endswith("2"))
+
+
+@pytest.mark.parametrize("offsets, said, arrive", [
+    ("48h,3h", "48 hours and 3 hours before your appointment", ["Tue 10:00", "Thu 07:00"]),
+    ("", "We don't send reminders", []),
+])
+async def test_will_i_get_a_reminder_is_answered_with_what_the_scheduler_then_does(sqlite_engine, offsets, said, arrive):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock, reminder_offsets=offsets, quiet_hours="")
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="will I get a reminder?", lang="en"))
+    assert said in replies[-1].text
+    await book_in_chat(app)
+    sent_at = []
+    await sched.tick()
+    while (due := await sched.next_due()) is not None and due <= datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN):
+        clock.set(max(due, clock.now()))
+        before = len(phone.got)
+        await sched.tick()
+        sent_at += [clock.now().astimezone(BERLIN).strftime("%a %H:%M")] * (len(phone.got) - before)
+    assert sent_at == arrive and phone.kinds() == ["reminder"] * len(arrive)
+
+
+async def test_on_whatsapp_without_a_reminder_template_the_answer_says_the_window_rule(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, _, _ = await make(sqlite_engine, clock)
+    replies = await app.dialogue.handle(Inbound("whatsapp", "+4915100000001", text="bekomme ich eine Erinnerung?"))
+    assert "24 Stunden und 2 Stunden vor Ihrem Termin" in replies[-1].text and "WhatsApp" in replies[-1].text
+    app2, _, _ = await make(sqlite_engine, clock, twilio_templates="reminder=HX0123456789abcdef0123456789abcdef")
+    replies = await app2.dialogue.handle(Inbound("whatsapp", "+4915100000002", text="bekomme ich eine Erinnerung?"))
+    assert "24 Stunden und 2 Stunden vor Ihrem Termin" in replies[-1].text and "WhatsApp" not in replies[-1].text
