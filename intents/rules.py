@@ -96,8 +96,18 @@ def read(text: str, context: Context) -> Reading:
         return Reading(intent="other", lang=context.lang or "en")
 
 
+# A message that is only an emoji answer: read as the words it stands for (emoji are otherwise dropped)
+_EMOJI_WORDS = {"👍": "yes", "👌": "ok", "✅": "yes", "✔": "yes", "☑": "yes", "🆗": "ok", "👎": "no", "❌": "no",
+                "🚫": "no", "🙏": "thanks", "👋": "bye"}
+_EMOJI_TRIM = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F!. \t\n]+")  # skin tones, variation selector
+
+
 def _read(text: str, context: Context) -> Reading:
     text = text[:MAX_CHARS]
+    if len(text) <= 12 and not text.isascii():
+        bare = _EMOJI_TRIM.sub("", text)
+        if bare and bare[0] in _EMOJI_WORDS and bare == bare[0] * len(bare):
+            text = _EMOJI_WORDS[bare[0]]  # "👍", "👍🏽👍": yes
     low, norm = normalize(text)
     lang = context.lang if context.lang in ("en", "de") else detect(norm)
     vocab = context.vocabulary

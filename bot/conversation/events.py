@@ -96,7 +96,8 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
     if len(text) > MAX_TEXT:
         return Noise("too_long")
     if not any(ch.isalnum() for ch in text):
-        return Noise("not_understood")
+        r = read(text)  # "👍", "👎", "🙏" answer; other symbols say nothing
+        return _in_context(r, text, state) if r.intent in ("affirm", "deny", "thanks", "bye") else Noise("not_understood")
     if state.options:
         typed = _typed(text, state.options)
         if typed is not None:

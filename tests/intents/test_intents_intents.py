@@ -158,3 +158,9 @@ MORE_CASES = [
 @pytest.mark.parametrize("text, intent", MORE_CASES)
 def test_everyday_phrasings(text, intent):
     assert read(text, ctx("2026-11-23T09:00")).intent == intent
+
+
+@pytest.mark.parametrize("text, intent", [("👍", "affirm"), ("👍🏽👍🏽", "affirm"), ("✅", "affirm"), ("👎", "deny"),
+                                          ("❌", "deny"), ("🙏", "thanks"), ("😀", "other")])
+def test_an_emoji_answer_alone_is_read_as_its_words(text: str, intent: str) -> None:
+    assert read(text, ctx(expecting="confirm")).intent == intent
