@@ -3,10 +3,11 @@ read in the conversation's context (what the bot offered or asked, the time bein
 
 from datetime import UTC, datetime
 
+from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
-__all__ = ["INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary", "prepare", "read",
-           "topics_in"]
+__all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary", "prepare",
+           "read", "topics_in"]
 
 
 def read(text: str, context: Context) -> Reading:

@@ -172,6 +172,9 @@ HANDOFF = (
     r"(?:jemanden?|jemandem) (?:sprechen|anrufen)", r"rückruf", r"ruft? mich (?:bitte )?(?:zurück|an)",
     r"persönlich (?:sprechen|reden)", r"kein(?:en)? (?:bot|roboter)", r"not a (?:bot|robot|machine)", r"stop (?:the )?bot",
 )
+# A message that is only an emoji answer is read as the words it stands for (other emoji are dropped)
+EMOJI_WORDS = {"👍": "yes", "👌": "ok", "✅": "yes", "✔": "yes", "☑": "yes", "🆗": "ok", "👎": "no", "❌": "no",
+               "🚫": "no", "🙏": "thanks", "👋": "bye"}
 CANCEL = (
     r"cancel(?:l?ed|l?ing|s)?", r"cancell?ation", r"call (?:it )?off", r"call off", r"scrap", r"annul",
     r"(?:delete|remove|drop) (?:my|the|this|that|our|it)(?! (?:\w+ )?off\b)", r"can'?t make it", r"cannot make it", r"won'?t make it",

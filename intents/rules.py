@@ -96,9 +96,7 @@ def read(text: str, context: Context) -> Reading:
         return Reading(intent="other", lang=context.lang or "en")
 
 
-# A message that is only an emoji answer: read as the words it stands for (emoji are otherwise dropped)
-_EMOJI_WORDS = {"👍": "yes", "👌": "ok", "✅": "yes", "✔": "yes", "☑": "yes", "🆗": "ok", "👎": "no", "❌": "no",
-                "🚫": "no", "🙏": "thanks", "👋": "bye"}
+_EMOJI_WORDS = lexicon.EMOJI_WORDS
 _EMOJI_TRIM = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F!. \t\n]+")  # skin tones, variation selector
 
 

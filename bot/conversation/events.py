@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import bot.conversation.relative as relative
-from intents import Reading
+from intents import EMOJI_WORDS, Reading
 
 from ..messages import Inbound
 from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, unpack
@@ -96,7 +96,9 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
     if len(text) > MAX_TEXT:
         return Noise("too_long")
     if not any(ch.isalnum() for ch in text):
-        r = read(text)  # "👍", "👎", "🙏" answer; other symbols say nothing
+        if not any(ch in EMOJI_WORDS for ch in text):
+            return Noise("not_understood")  # symbols that say nothing; "👍", "👎", "🙏" are read as the answer they are
+        r = read(text)
         return _in_context(r, text, state) if r.intent in ("affirm", "deny", "thanks", "bye") else Noise("not_understood")
     if state.options:
         typed = _typed(text, state.options)
