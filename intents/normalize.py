@@ -203,7 +203,13 @@ _DAY_ABBR = {
 }
 _CUED_ABBR = "|".join(_DAY_ABBR)
 _DAY_CUE = r"on|next|this|by|until|till|am|nächsten|naechsten|kommenden|diesen|dieser|ab|bis|jeden|nächster|naechster"
-_ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_CUED_ABBR})\.? (?=(?:um |at |gegen |ab )?\d)")
+# "so" and "do" are everyday words ("so um 10", "so gegen 18 Uhr", "could you do 3pm"): without a cue before them
+# they are days only with the dot of an abbreviation, or right before the number ("So 10 Uhr"), and "do" never
+# after "you", "we", "I", "to" or "can"
+_PLAIN_ABBR = "|".join(a for a in _DAY_ABBR if a not in ("so", "do"))
+_ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_PLAIN_ABBR})\.? (?=(?:um |at |gegen |ab )?\d)"
+                        r"|\b(so|(?<!you )(?<!\bu )(?<!\bwe )(?<!\bi )(?<!they )(?<!\bto )(?<!\bcan )do)"
+                        r"(?:\. (?=(?:um |at |gegen |ab )?\d)| (?=\d))")
 
 
 # Every match has a space before the abbreviation, or a digit after it: most messages have neither.
@@ -215,7 +221,8 @@ def _expand_days(text: str) -> str:
     if _SPACE_ABBR.search(text) is None and _DIGIT.search(text) is None:
         return text
     return _ABBR_CUED.sub(
-        lambda m: f"{m.group(1)} {_DAY_ABBR[m.group(2)]}" if m.group(1) else f"{_DAY_ABBR[m.group(3)]} ", text)
+        lambda m: f"{m.group(1)} {_DAY_ABBR[m.group(2)]}" if m.group(1) else f"{_DAY_ABBR[m.group(3) or m.group(4)]} ",
+        text)
 
 
 def normalize(text: str) -> tuple[str, str]:

@@ -448,3 +448,23 @@ def test_a_wish_is_not_a_day() -> None:
 def test_early_and_late_are_the_first_or_last_hours_of_a_part_of_the_day(text, lang, hours) -> None:
     r = read(text, ctx(DEC9, lang))
     assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
+
+
+@pytest.mark.parametrize("text, lang, day, clock", [
+    ("so um 10 morgen", "de", "2026-12-10", "10:00"),  # "so" is a filler, not Sunday
+    ("so gegen 18 Uhr", "de", None, "18:00"),
+    ("So 10 Uhr", "de", "2026-12-13", "10:00"),
+    ("am So um 10", "de", "2026-12-13", "10:00"),
+    ("could you do 3pm?", "en", None, "15:00"),  # "do" is the verb, not Thursday
+    ("can you do 10 on Monday?", "en", "2026-12-14", "10:00"),
+    ("Do. um 14 Uhr", "de", "2026-12-10", "14:00"),
+    ("haircut for 2 at 3", "en", None, "15:00"),  # the hour is the one after "at"
+])
+def test_everyday_words_that_look_like_days_or_hours(text, lang, day, clock) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.date.isoformat() if r.date else None, r.time.strftime("%H:%M") if r.time else None) == (day, clock)
+
+
+def test_a_two_for_one_deal_is_no_time() -> None:
+    r = read("do you do 2 for 1 deals", ctx(DEC9, "en"))
+    assert r.time is None and r.intent != "book"
