@@ -68,13 +68,14 @@ def _normalize_the_long_way(text: str) -> str:
     n = norm.repair_typos(norm.clean(text))
     n = norm._DAY_PART_COMPOUND.sub(r"\1 \2", n)
     n = norm._ABBR_CUED.sub(
-        lambda m: f"{m.group(1)} {norm._DAY_ABBR[m.group(2)]}" if m.group(1) else f"{norm._DAY_ABBR[m.group(3)]} ", n)
+        lambda m: f"{m.group(1)} {norm._DAY_ABBR[m.group(2)]}" if m.group(1) else
+        f"{norm._DAY_ABBR[m.group(3) or m.group(4)]} ", n)
     return norm._SPACES.sub(" ", n).strip()
 
 
 @pytest.mark.parametrize("text", [
     "a \t b\u2003c  d", " mon  10 ", "mon 10", "on sat", "bis Mo. um 9", "so 3 uhr", "Freitagnachmittag  ok",
-    "wanna come tmrw\n", "plain text", "x\x1fy", "do you have sun at 9", "", " ",
+    "wanna come tmrw\n", "plain text", "x\x1fy", "do you have sun at 9", "", " ", "so um 10", "can you do 10",
 ])
 def test_normalize_reads_as_the_long_way(text):
     assert norm.normalize(text)[1] == _normalize_the_long_way(text)
