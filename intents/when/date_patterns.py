@@ -90,6 +90,18 @@ IN_N = rx(
     r"|\b(?:a\s+)?week\s+(?:from\s+)?today\b|\bheute\s+in\s+(?:einer|1)\s+woche\b"
     r"|\b(?:tomorrow|today)\s+week\b|\ba\s+week\s+(?:from\s+)?tomorrow\b|\bmorgen\s+in\s+(?:einer|1)\s+woche\b")
 
+# "in the next few days", "within the next week", "in den nächsten Tagen": from today on, for that long
+NEXT_DAYS = lazy_rx(
+    rf"\b(?:(?:in|within|over|during)\s+)?the\s+(?:next|coming)\s+(?P<n>couple of|few|\d{{1,2}}|{NUMBER_WORD})?\s*"
+    r"(?P<unit>days?|weeks?)\b"
+    rf"|\b(?:in|innerhalb)\s+(?:den|der)\s+(?:nächsten|naechsten|kommenden)\s+(?P<n2>paar|\d{{1,2}}|{NUMBER_WORD})?\s*"
+    r"(?P<unit2>tagen?|tage|wochen?)\b")
+# "this time tomorrow", "um diese Zeit nächste Woche": the clock time it is now, that day
+THIS_TIME = lazy_rx(
+    r"\b(?:this time|um diese zeit|zur selben zeit|zur gleichen zeit)\s+(?P<a>next week|tomorrow|morgen|nächste woche"
+    r"|in einer woche)\b|\b(?P<b>next week|tomorrow|morgen|nächste woche|in einer woche)\s+(?:at\s+)?"
+    r"(?:this time|um diese zeit|zur selben zeit|zur gleichen zeit)\b")
+
 # Weekdays and weeks
 _NEXT = r"(?:next|coming|the coming|the next|upcoming|nächsten|nächster|nächste|naechsten|kommenden|kommender|kommende)"
 _THIS = r"(?:this|diesen|dieser|diese|this coming)"

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..lexicon import WEEKDAYS
-from .date_patterns import IN_N, RELATIVE_WORDS, WEEK_WEEKDAY, WEEKDAY_RELATIVE
+from .date_patterns import IN_N, NEXT_DAYS, RELATIVE_WORDS, THIS_TIME, WEEK_WEEKDAY, WEEKDAY_RELATIVE
 from .dates import add_months, coming_weekday, week_monday
-from .scan import Days, Scan
+from .scan import Clock, Days, Scan
 from .vocabulary import PART_WORDS, number
 
 
@@ -24,6 +24,7 @@ tomorrow overmorrow übermorgen ueber uebermorgen heute heut today morgen tonigh
 asap possible möglich schnellstmöglich
 """.split())
 THIS_PARTS = frozenset("morning evening afternoon arvo".split())
+NEXT_WORDS = frozenset("next coming nächsten naechsten kommenden".split())
 
 
 def read_relative_days(s: Scan, words: frozenset[str] | set[str] | None = None, soon: bool = True) -> None:
@@ -88,11 +89,36 @@ def read_relative_days(s: Scan, words: frozenset[str] | set[str] | None = None, 
             return s.add_day(m.start(), add_months(today, n))
         return s.add_day(m.start(), today + timedelta(days=n))
 
+    def next_days(m: re.Match[str]) -> bool:
+        said = (m.group("n") or m.group("n2") or "").lower()
+        unit = (m.group("unit") or m.group("unit2")).lower()
+        n = {"": 0, "couple of": 2, "few": 3, "paar": 3}.get(said)
+        n = n if n is not None else number(said)
+        if n is None:
+            return False
+        days = (7 * (n or 1)) if unit.startswith(("week", "woche")) else (n or 3)
+        s.ranges.append(Days(m.start(), today, today + timedelta(days=days)))
+        return True
+
     if words is None or not words.isdisjoint(IN_N_UNITS):
+        if not words or not words.isdisjoint(NEXT_WORDS):
+            s.take(NEXT_DAYS, next_days)  # first: "within the next week" is not next week, "the next 3 days" no day
         s.take(IN_N, in_n)  # first: "a week from today" must not leave "today" for the plain words
     if words is None or soon or not words.isdisjoint(DAY_WORDS) or (
             "this" in words and not words.isdisjoint(THIS_PARTS)):
         s.take(RELATIVE_WORDS, relative)
+
+
+def read_this_time(s: Scan, now: datetime) -> None:
+    """"this time tomorrow", "nächste Woche um diese Zeit": that day, at the clock time it is now (to 5 minutes)."""
+    def this_time(m: re.Match[str]) -> bool:
+        which = (m.group("a") or m.group("b")).lower()
+        days = 1 if which in ("tomorrow", "morgen") else 7
+        s.add_day(m.start(), s.today + timedelta(days=days))
+        s.clocks.append(Clock(m.start(), m.end(), now.hour, now.minute - now.minute % 5, None, True))
+        return True
+
+    s.take(THIS_TIME, this_time)
 
 
 def read_weekdays(s: Scan) -> None:

@@ -26,7 +26,7 @@ from .join_passes import WORDS as JOIN_WORDS
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
 from .period_passes import MONTH_WEEKS, read_months, read_periods
-from .relative_passes import read_relative_days, read_weekdays
+from .relative_passes import read_relative_days, read_this_time, read_weekdays
 from .result import NOTHING, When
 from .scan import Clock, Scan
 from .vocabulary import MASK, MONTHS, PART_WORDS, lazy_rx, number
@@ -35,7 +35,7 @@ from .vocabulary import MASK, MONTHS, PART_WORDS, lazy_rx, number
 GATE_DATES = frozenset(MONTHS) | frozenset(w for k in ORDINAL_WORDS for w in k.replace("-", " ").split())
 GATE_HOLIDAYS = HOLIDAY_NAMES | {"year"}
 GATE_RELATIVE = frozenset("""
-in within innerhalb from later week weeks woche today tonight tomorrow heute heut morgen übermorgen ueber uebermorgen
+in within innerhalb from later week weeks woche days tagen today tonight tomorrow heute heut morgen übermorgen ueber uebermorgen
 overmorrow yesterday gestern now jetzt sofort asap possible möglich evening afternoon morning night abend nacht
 nachmittag vormittag mittag früh frueh fruh arvo this
 """.split())
@@ -114,6 +114,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
             if h is not None and 0 <= h <= 24:
                 s.clocks.append(Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None, h >= 13))
                 s.w = MASK * len(s.w)
+    if "this time" in text or "diese zeit" in text or "selben zeit" in text or "gleichen zeit" in text:
+        read_this_time(s, now)
     if holiday:
         s.exact_pass = True
         read_holidays(s)

@@ -468,3 +468,24 @@ def test_everyday_words_that_look_like_days_or_hours(text, lang, day, clock) -> 
 def test_a_two_for_one_deal_is_no_time() -> None:
     r = read("do you do 2 for 1 deals", ctx(DEC9, "en"))
     assert r.time is None and r.intent != "book"
+
+
+@pytest.mark.parametrize("text, lang, first, last", [
+    ("in the next couple of days", "en", "2026-12-09", "2026-12-11"),
+    ("over the next few days", "en", "2026-12-09", "2026-12-12"),
+    ("within the next week", "en", "2026-12-09", "2026-12-16"),
+    ("in den nächsten Tagen", "de", "2026-12-09", "2026-12-12"),
+    ("the next two weeks", "en", "2026-12-09", "2026-12-23"),
+])
+def test_the_next_few_days_are_the_days_from_today(text, lang, first, last) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("text, lang, day", [
+    ("this time next week", "en", "2026-12-16"), ("this time tomorrow", "en", "2026-12-10"),
+    ("morgen um diese Zeit", "de", "2026-12-10"), ("nächste Woche um diese Zeit", "de", "2026-12-16"),
+])
+def test_this_time_is_the_clock_time_it_is_now_on_that_day(text, lang, day) -> None:
+    r = read(text, ctx("2026-12-09T10:03", lang))
+    assert (r.date.isoformat(), r.time.strftime("%H:%M")) == (day, "10:00")
