@@ -299,7 +299,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"^(?:still |also |even )?(?:open|closed|geöffnet|offen|geschlossen)(?=(?: (?:on|at|over|during|this|next|today|tomorrow"
         r"|tonight|now|right now|am|an|heute|morgen|übermorgen|jetzt|gerade|zwischen|über)\b)|[\s?!.]*$)",
         r"öffnungszeit(?:en)?", r"geöffnet", r"bis wann (?:habt|haben|seid|sind|ist|hat)", r"bis wie viel uhr",
-        r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
+        r"(?:habt|haben|hab) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)", r"habt'?s (?:ihr )?(?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
         r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,3}(?:zu|geschlossen)(?=[\s?!.]*$)",
         r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|geöffnet)", r"(?:seid|sind) (?:ihr|sie) (?:[\w.]+ ){0,3}da(?=[\s?!.]*$)",
         r"(?:ist|hat) (?:der salon|der laden|das studio|die praxis) (?:\w+ ){0,3}(?:offen|auf)",

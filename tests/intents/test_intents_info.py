@@ -158,6 +158,8 @@ def test_offer_words_with_a_time_stay_requests(text: str, intent: str) -> None:
     ("open on christmas?", "en", date(2026, 12, 25)),
     ("open tomorrow?", "en", date(2026, 3, 28)),
     ("offen am Sonntag?", "de", date(2026, 3, 29)),
+    ("hab ihr an Silvester offen?", "de", date(2026, 12, 31)),  # "hab" for "habt", as typed in a hurry
+    ("habts ihr morgen auf?", "de", date(2026, 3, 28)),
 ])
 def test_short_hours_questions(text: str, lang: str, day: date) -> None:
     r = read(text, ctx())  # Friday 27 March 2026
