@@ -74,7 +74,7 @@ def join_days(s: Scan, text: str) -> None:
             return False  # "Monday or Thursday": not the days between them (the first is read, as before)
         s.days.remove(a)
         s.days.remove(b)
-        s.ranges.append(Days(a.pos, first, last))
+        s.ranges.insert(0, Days(a.pos, first, last, weekdays=a.weekday and b.weekday))  # before a week said with it
         return True
 
     s.take(JOINED, join)

@@ -28,6 +28,7 @@ class Days:
     pos: int
     first: Date
     last: Date  # inclusive
+    weekdays: bool = False  # from two weekdays said together ("Monday or Tuesday"), which a week said with them places
 
 
 @dataclass

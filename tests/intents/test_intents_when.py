@@ -489,3 +489,13 @@ def test_the_next_few_days_are_the_days_from_today(text, lang, first, last) -> N
 def test_this_time_is_the_clock_time_it_is_now_on_that_day(text, lang, day) -> None:
     r = read(text, ctx("2026-12-09T10:03", lang))
     assert (r.date.isoformat(), r.time.strftime("%H:%M")) == (day, "10:00")
+
+
+@pytest.mark.parametrize("now, first, last", [
+    ("2026-12-06T10:00", "2026-12-07", "2026-12-08"),  # a Sunday: next week starts tomorrow
+    ("2026-12-07T10:00", "2026-12-14", "2026-12-15"),
+    ("2026-12-09T10:00", "2026-12-14", "2026-12-15"),
+])
+def test_two_weekdays_said_with_a_week_are_those_days_of_that_week(now, first, last) -> None:
+    r = read("haircut with Sarah Monday or Tuesday afternoon next week", ctx(now, "en"))
+    assert (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
