@@ -33,8 +33,9 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
     day = pick_day(s, text)
     if day is not None and day.weekday and s.ranges:
         day = in_week(day, s.ranges[0])
-    if len(s.ranges) > 1 and s.ranges[0].weekdays:
-        s.ranges[0] = days_in_week(s.ranges[0], s.ranges[1])
+    if len(s.ranges) > 1 and s.ranges[0].weekdays:  # placed in the other period said, or that period stands
+        placed = days_in_week(s.ranges[0], s.ranges[1])
+        s.ranges[0:2] = [placed] if placed is not None else [s.ranges[1]]
     part = day.part if day and day.part else None
     if part is None and s.parts:
         part = s.parts[0].name
@@ -139,14 +140,14 @@ def in_week(day: Day, r: Days) -> Day:
     return day
 
 
-def days_in_week(joined: Days, period: Days) -> Days:
-    """"Monday or Tuesday next week": the two weekdays within the week said with them (else as they were)."""
+def days_in_week(joined: Days, period: Days) -> Days | None:
+    """"Monday or Tuesday next week": the two weekdays within the week said with them, if they fall in it."""
     span = joined.last - joined.first
     for weeks in range(0, 3):
         first = joined.first + timedelta(days=7 * weeks)
         if period.first <= first and first + span <= period.last:
             return replace(joined, first=first, last=first + span)
-    return joined
+    return None
 
 
 def pick_day(s: Scan, text: str) -> Day | None:
