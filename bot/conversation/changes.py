@@ -222,6 +222,8 @@ async def _find_new_time(turn: Turn, booking: Booking) -> None:
     if not (d.date or d.time or d.start):
         _ask_new_time(turn, booking)
         return
+    if d.time and not (d.date or d.start):  # "move it to 3pm": that time on the booking's own day
+        d.set_when(date=turn.local(booking.start).date(), time=d.time)
     found = await search(turn, d)
     if not isinstance(found, Free) and _over_own_time(turn, booking):
         await confirm.ask_move(turn, at(d.date, d.time, turn.business.tz), booking.staff)  # type: ignore[arg-type]
