@@ -46,6 +46,7 @@ async def list_bookings(turn: Turn) -> None:
         turn.say(turn.t("no_bookings"))
         return
     turn.say(turn.t("your_bookings"), *(f"• {booking_line(turn, b)}" for b in bookings))
+    turn.state.listed = [b.id for b in bookings]
 
 
 # --- cancelling -----------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ async def start_cancel(turn: Turn, r: Reading | None) -> None:
     if not bookings:
         turn.say(turn.t("nothing_to_cancel"))
         return
-    picked = _filter(turn, bookings, r)
+    picked = _listed(turn, bookings, r) or _filter(turn, bookings, r)
     if len(picked) == 1:
         await _cancel(turn, picked[0].id)
         return
@@ -110,7 +111,7 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
         turn.say(turn.t("nothing_to_move"))
         return
     # "move it to Thursday": the day said is the new one, so it does not pick the booking
-    picked = bookings if r is None else _filter(turn, bookings, _without_when(r))
+    picked = bookings if r is None else _listed(turn, bookings, r) or _filter(turn, bookings, _without_when(r))
     if r is not None:
         merge(turn.state.draft, r)
     if len(picked) == 1:
@@ -338,6 +339,13 @@ def _ask_new_time(turn: Turn, booking: Booking) -> None:
 
 def _booking_options(turn: Turn, bookings: list[Booking]) -> list[Option]:
     return [BookingChoice(booking_id=b.id).option(booking_line(turn, b)) for b in bookings]
+
+
+def _listed(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:
+    """"Cancel the second one" right after a listing: that booking of the list (none, if it is gone)."""
+    if r is None or r.pick is None or not 1 <= r.pick <= len(turn.listed):
+        return []
+    return [b for b in bookings if b.id == turn.listed[r.pick - 1]]
 
 
 def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:

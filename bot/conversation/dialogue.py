@@ -102,7 +102,9 @@ class Dialogue:
         before = holds.held(turn)
         pressed = _pressed_label(msg, state)
         try:
-            await dispatch(turn, event or classify(msg, state, lambda text: self._read(text, state)))
+            event = event or classify(msg, state, lambda text: self._read(text, state))
+            turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
+            await dispatch(turn, event)
             await holds.settle(turn, before)
         except BackendUnavailable:
             # The agreed part of the conversation stays as it is; the customer can simply retry.

@@ -48,7 +48,10 @@ def slot_starts(options: list[OfferedOption], tz: tzinfo) -> list[datetime | Non
 
 
 def offers(state: State) -> tuple[Offer, ...]:
-    """The options on the table as the reader sees them: label, and time and staff member for a time."""
+    """The options on the table as the reader sees them: label, and time and staff member for a time; with none,
+    the bookings just listed (so that "cancel the second one" points at one of them)."""
+    if not state.options and state.listed:
+        return tuple(Offer(f"booking {n}") for n in range(1, len(state.listed) + 1))
     found = []
     for option in state.options:
         payload = unpack(option.value)

@@ -141,6 +141,7 @@ class State(BaseModel):
     handoff: Handoff | None = None  # a person from the business has the conversation
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
+    listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
 
     @property

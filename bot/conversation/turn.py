@@ -40,6 +40,7 @@ class Turn:
     email_confirmations: bool = False  # a booking's changes are confirmed by email to the address given
     reminders: tuple[timedelta, ...] = ()  # how long before each booking a reminder is sent (none: no reminders)
     reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
+    listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
 
     # --- saying things ------------------------------------------------------------------------
 
