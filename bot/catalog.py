@@ -141,6 +141,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "have written to us in the 24 hours before it is due (a WhatsApp rule), so please "
                                     "note the time as well.",
         "info_no_reminders": "We don't send reminders, so please note the time of your appointment.",
+        "late_tell_team": "Thanks for letting us know! Shall I tell the team at {business}?",
+        "late_tell_team_button": "Tell the team",
+        "late_call": "Thanks for letting us know! I can't pass messages on from this chat, so please tell {business} directly: {contact}.",
+        "late_nobody_reads": "Thanks for letting us know! I can't pass messages on from this chat, so please tell {business} directly.",
         "info_unknown_phone": "Sorry, I don't have that information here. You can reach {business} on {phone}.",
         "info_unknown_email": "Sorry, I don't have that information here. You can reach {business} at {email}.",
         "info_unknown": "Sorry, I don't have that information here; please ask {business} directly.",
@@ -372,6 +376,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren "
                                     "Sie sich die Uhrzeit also bitte auch selbst.",
         "info_no_reminders": "Wir verschicken keine Erinnerungen. Bitte notieren Sie sich die Uhrzeit Ihres Termins.",
+        "late_tell_team": "Danke für Ihre Nachricht! Soll ich dem Team von {business} Bescheid geben?",
+        "late_tell_team_button": "Team Bescheid geben",
+        "late_call": "Danke für Ihre Nachricht! Aus diesem Chat kann ich nichts weitergeben, bitte sagen Sie {business} direkt Bescheid: {contact}.",
+        "late_nobody_reads": "Danke für Ihre Nachricht! Aus diesem Chat kann ich nichts weitergeben, bitte sagen Sie {business} direkt Bescheid.",
         "info_unknown_phone": "Dazu habe ich hier leider keine Information. Sie erreichen {business} unter {phone}.",
         "info_unknown_email": "Dazu habe ich hier leider keine Information. Sie erreichen {business} unter {email}.",
         "info_unknown": "Dazu habe ich hier leider keine Information; bitte fragen Sie direkt bei {business} nach.",

@@ -340,6 +340,15 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:habt|haben) (?:ihr|sie) (?:eine |ne )?(?:e-?mail(?:-?adresse)?|webseite|website|homepage|telefonnummer)",
         r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
     ),
+    "late": (
+        r"(?:i'?m|i am|we'?re|we are|i'?ll be|i will be|we'?ll be|gonna be|going to be) (?:\w+ ){0,3}(?:late|behind)"
+        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)))",
+        r"running (?:a (?:bit|little|few minutes|\w+ minutes?) |\d+ ?(?:mins?|minutes) )?(?:late|behind)"
+        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)))",
+        r"stuck in (?:traffic|a jam)", r"(?:i'?ll|i will|we'?ll) be there in (?:\d+|a few|ten|five|fifteen|twenty)",
+        r"(?:komme?|bin|sind|kommen) (?:\w+ ){0,3}(?:später|zu spät|spät dran|etwas später)(?! (?:kommen|machen|legen|haben))",
+        r"verspät\w*", r"(?:stehe|stecke) im stau",
+    ),
     "reminders": (
         r"remind me (?:\w+ ){0,2}(?:the day before|a day before|beforehand|before (?:it|my|the|that)|of (?:my|the) (?:appointment|booking|visit))",
         r"(?:will|do|would) (?:i|we) (?:\w+ )?(?:get|receive) (?:a |any |an? \w+ )?reminders?",
@@ -393,6 +402,9 @@ DURATION = (r"how long (?:does|do|will|would) (?:\w+ ){0,3}take", r"how long is 
 # Words that make a message about something other than this business ("where is my package",
 # "how much is my bill"): an info cue next to them is not a question for the front desk.
 INFO_ELSEWHERE = (
+    r"(?:send|write) (?:a |an )?(?:text|sms|message|email|e-mail) to", r"(?:a |an )?(?:text|sms|message) sent to",
+    r"text (?:\w+ ){1,2}(?:and|saying|that)",
+    r"(?:tell|text) (?:him|her|them|my (?:boss|wife|husband|mom|mum|dad|friend|partner))\b",
     r"(?<!park )my car", r"my (?:bill|bills|rent|loan|mortgage|credit|balance|account|bank|salary|paycheck|order|package|phone|keys?|wallet|"
     r"insurance|taxes?|electric\w*|gas|water|utilit\w*|flight|luggage|bag|current location|location)",
     r"bank", r"bills?", r"pto", r"vacation days?", r"mpg", r"gas", r"income", r"shares?", r"stocks?", r"owe", r"spen[dt]",

@@ -186,7 +186,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic == "reminders":
+    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late"):
         return "info"  # "is there a car park?", "will I get a reminder?": about this business, in other assistants' words
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
@@ -507,7 +507,7 @@ _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
-_NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders"})
+_NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
                r"price list", r"preisliste", r"preise")

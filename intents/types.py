@@ -15,7 +15,7 @@ Intent = Literal[
 INTENTS: tuple[str, ...] = get_args(Intent)
 # What an `info` question asks about the business ("how much is a haircut?" -> prices).
 Topic = Literal[
-    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq", "reminders",
+    "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq", "reminders", "late",
 ]
 TOPICS: tuple[str, ...] = get_args(Topic)
 

@@ -22,7 +22,8 @@ from booking_client.business import Faq, Service
 from intents import Reading
 
 from ..messages import Option
-from .payloads import BookAgain
+from .handoff import other_ways
+from .payloads import BookAgain, TalkToTeam
 from .turn import Turn
 
 CLOSURES_AHEAD = timedelta(days=30)  # closures within this are named with the week's hours
@@ -34,6 +35,9 @@ _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|mome
 
 async def answer(turn: Turn, r: Reading, text: str = "") -> None:
     """Answer the question from the business file; then offer a booking or ask the open question again."""
+    if r.topic == "late" and turn.state.step is None:
+        _running_late(turn)
+        return
     lines = facts(turn, r, text)
     if turn.state.step is not None:
         for line in lines:
@@ -89,6 +93,22 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     if len(services) == 1:
         return [turn.t("info_price_one", line=_price_line(turn, priced[0]))]
     return [turn.t("info_prices"), *lines]
+
+
+def _running_late(turn: Turn) -> None:
+    """"I'm running 10 minutes late": with an operator channel, an offer to tell the team (a handoff, which passes
+    this message on); without one, how to reach the business, since nobody reads this chat."""
+    if turn.team_reachable:
+        turn.say(turn.t("late_tell_team"), options=[TalkToTeam().option(turn.t("late_tell_team_button"))])
+        return
+    contact = other_ways(turn)
+    turn.say(turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads"))
+
+
+def _late(turn: Turn, _: Reading, __: str) -> list[str]:
+    """Mid-question "I'm late": how to reach the business (the question on the table stays)."""
+    contact = other_ways(turn)
+    return [turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads")]
 
 
 def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
@@ -181,7 +201,7 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
-    "reminders": _reminders,
+    "reminders": _reminders, "late": _late,
 }
 
 

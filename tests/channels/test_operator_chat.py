@@ -195,3 +195,22 @@ async def test_a_group_that_became_a_supergroup_is_named_with_its_new_id(sqlite_
                                                 r"supergroup; set OPERATOR_TELEGRAM_CHAT_ID=-1004242424242$"):
         async with run_bot(settings, sqlite_engine):
             pass
+
+
+@pytest.mark.parametrize("lang, late, offer, yes", [
+    ("en", "I'm running 10 minutes late, sorry!", "Thanks for letting us know! Shall I tell the team", "yes"),
+    ("de", "ich komme 10 Minuten später", "Danke für Ihre Nachricht! Soll ich dem Team", "ja bitte"),
+])
+async def test_running_late_reaches_the_team_with_the_customers_words(sqlite_engine, fake_telegram, run_bot, lang, late,
+                                                                      offer, yes):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await fake_telegram.send(ANNA, late, lang=lang)
+        asked = (await fake_telegram.wait_for(ANNA, 1))[-1]
+        assert asked.text.startswith(offer) and len(asked.buttons) == 1
+        await fake_telegram.send(ANNA, yes, lang=lang)
+        await fake_telegram.wait_for(ANNA, 2)
+        await notifier.tick()
+        [told] = await fake_telegram.wait_for(TEAM, 1)
+        assert f"Customer: {late}" in told.text, "the team reads that the customer is late"

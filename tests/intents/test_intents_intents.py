@@ -140,7 +140,7 @@ MORE_CASES = [
     ('cancel it', 'cancel'),
     ('move it', 'reschedule'),
     ('can i change the time of my appointment', 'reschedule'),
-    ("I'm running late", 'other'),
+    ("I'm running late", 'info'),  # no action: the team may be told, if the customer wants
     ('is tom available tomorrow?', 'availability'),
     ('what slots do you have on monday morning', 'availability'),
     ('could you fit me in for a colour on saturday', 'book'),
