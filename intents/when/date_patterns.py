@@ -126,6 +126,7 @@ PERIODS = rx(
     r"\b(?:the\s+)?(week after next|übernächste woche|uebernächste woche)\b"
     r"|\b(next|this|coming|the following|following|upcoming|the|nächste|naechste|kommende|diese|dieser|nächsten|diesen"
     r"|last|past|previous|the last|the past|the previous|letzte|letzten|vergangene|vergangenen|vorige|vorigen)?\s*(week|woche)\b"
+    r"(?!\s+(?:before|after|vor|nach)\s+(?:the\s+|dem\s+)?§)"  # "the week before Christmas" is a bound (read later)
     r"|\b(?:(next|this|coming|nächstes|naechstes|kommendes|dieses|am|übers|ueber(?:s| das)|on the|over the)\s+)?(weekend|wochenende)\b"
     r"|\b(?:(?:at|by|towards|around|to)\s+)?(?:the\s+)?(end|beginning|start|middle|mid)\s+of\s+(?:the\s+|this\s+)?(next\s+)?(month|week)\b"
     r"|\b(ende|anfang|mitte)\s+(?:des\s+|dieses\s+|der\s+)?(nächsten\s+|naechsten\s+|kommenden\s+|nächster\s+|naechster\s+"

@@ -27,8 +27,8 @@ BETWEEN_YEARS = lazy_rx(r"\bzwischen den jahren\b")
 # a day said as a bound: "after Christmas", "ab Montag", "before the 20th", "bis Freitag"
 BOUND_WORDS = frozenset("after nach ab from starting beginning before vor until till bis".split())
 BOUNDED = lazy_rx(
-    r"\b(?:(?P<count>the|a|one|\d{1,2}|two|three|four|five|six|seven|am|einen|ein|zwei|drei|vier|fünf|sechs|sieben)"
-    r"\s+(?:days?|tage?n?)\s+)?"
+    r"\b(?:(?P<count>the|a|one|\d{1,2}|two|three|four|five|six|seven|am|einen|ein|der|die|zwei|drei|vier|fünf|sechs|sieben)"
+    r"\s+(?P<unit>days?|tage?n?|weeks?|wochen?)\s+)?"
     rf"(?P<word>after|nach|ab|from|starting(?: from| on)?|beginning|before|vor|until|till|bis(?: zum| zur)?)"
     rf"\s+(?:the\s+|dem\s+|den\s+)?(?P<a>{MASK}+)")
 AHEAD = 6  # days after the first one a bound looks at: "after Christmas" is the week after it
@@ -115,6 +115,14 @@ def read_bounds(s: Scan, text: str) -> None:
             n = int(count) if count.isdigit() else COUNTS.get(count, 1)
             if word not in ("after", "nach", "before", "vor"):
                 return False
+            if m.group("unit").startswith(("week", "woch")):  # "the week before Christmas": the seven days before it
+                first, last = (day.day + timedelta(days=1), day.day + timedelta(days=7 * n)) if word in ("after", "nach") \
+                    else (day.day - timedelta(days=7 * n), day.day - timedelta(days=1))
+                if last < s.today:
+                    return False
+                s.days.remove(day)
+                s.ranges.append(Days(day.pos, max(first, s.today), last))
+                return True
             day.day += timedelta(days=n if word in ("after", "nach") else -n)
             day.exact = True
             return True

@@ -411,6 +411,10 @@ def test_a_day_that_does_not_suit_with_another_offered_moves_to_the_other(text, 
     ("vor Weihnachten noch ein Termin?", "de", "2026-12-09", "2026-12-24"),
     ("bis Freitag noch was frei?", "de", "2026-12-09", "2026-12-11"),
     ("bis Ostern", "de", "2026-12-09", "2027-02-09"),  # a far bound: the next weeks
+    ("can I get a haircut the week before christmas?", "en", "2026-12-18", "2026-12-24"),
+    ("the week after christmas", "en", "2026-12-26", "2027-01-01"),
+    ("in der Woche vor Weihnachten", "de", "2026-12-18", "2026-12-24"),
+    ("next week after work", "en", "2026-12-14", "2026-12-20"),  # no day after "after": the week stays
 ])
 def test_a_day_said_as_a_bound_is_the_days_on_that_side_of_it(text, lang, first, last) -> None:
     r = read(text, ctx(DEC9, lang))
