@@ -141,6 +141,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "have written to us in the 24 hours before it is due (a WhatsApp rule), so please "
                                     "note the time as well.",
         "info_no_reminders": "We don't send reminders, so please note the time of your appointment.",
+        "info_reminders_booking": "Yes: for your {service} on {when} you'll get a reminder here on {times}.",
+        "info_reminders_booking_none": "For your {service} on {when} no reminder is still to come: it is too close for one.",
+        "info_reminders_window_rule": "Each one reaches you if you have written to us in the 24 hours before it (a WhatsApp rule), so please note the time as well.",
         "late_tell_team": "Thanks for letting us know! Shall I tell the team at {business}?",
         "late_tell_team_button": "Tell the team",
         "late_call": "Thanks for letting us know! I can't pass messages on from this chat, so please tell {business} directly: {contact}.",
@@ -376,6 +379,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren "
                                     "Sie sich die Uhrzeit also bitte auch selbst.",
         "info_no_reminders": "Wir verschicken keine Erinnerungen. Bitte notieren Sie sich die Uhrzeit Ihres Termins.",
+        "info_reminders_booking": "Ja: Für Ihren Termin {service} am {when} bekommen Sie hier am {times} eine Erinnerung.",
+        "info_reminders_booking_none": "Für Ihren Termin {service} am {when} kommt keine Erinnerung mehr: Er ist dafür schon zu nah.",
+        "info_reminders_window_rule": "Jede erreicht Sie, wenn Sie uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren Sie sich die Uhrzeit also bitte auch selbst.",
         "late_tell_team": "Danke für Ihre Nachricht! Soll ich dem Team von {business} Bescheid geben?",
         "late_tell_team_button": "Team Bescheid geben",
         "late_call": "Danke für Ihre Nachricht! Aus diesem Chat kann ich nichts weitergeben, bitte sagen Sie {business} direkt Bescheid: {contact}.",

@@ -25,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import intents
 import storage
-from booking_client import BookingBackend, BookingError, Business, BusinessFileError, load_business, self_check
+from booking_client import (
+    Booking, BookingBackend, BookingError, Business, BusinessFileError, load_business, self_check,
+)
 from booking_client.journal import JournaledBackend
 from booking_client.local import migrate as migrate_engine
 from storage import make_engine
@@ -136,9 +138,31 @@ async def build_app(
                         email_confirmations=mailer is not None,
                         team_reachable=settings.team_reachable,
                         reminders=tuple(durations(settings.reminder_offsets)),
+                        upcoming_reminders=_upcoming_reminders(settings, business),
                         # WhatsApp lets a reminder out after 24 hours of silence only as an approved template
                         reminders_in_window=frozenset() if "reminder" in settings.templates else frozenset({"whatsapp"}))
     return App(settings, business, engine, backend, store, dialogue, clock, mailer=mailer)
+
+
+def _reminder_rules(settings: Settings, business: Business) -> Any:
+    """The reminder settings as the scheduler plans by them (one reading of them for the plan and the answers)."""
+    from scheduler import QuietHours, Rules
+
+    return Rules(tuple(durations(settings.reminder_offsets)), QuietHours.parse(settings.quiet_hours),
+                 optional_duration(settings.follow_up_after), business.tz)
+
+
+def _upcoming_reminders(settings: Settings, business: Business) -> Callable[[Booking, datetime], list[datetime]]:
+    """When a booking's reminders still to come go out, by the scheduler's own plan ("will I get a reminder?")."""
+    from scheduler.plan import plan_booking
+
+    rules = _reminder_rules(settings, business)
+
+    def upcoming(booking: Booking, now: datetime) -> list[datetime]:
+        planned = plan_booking(booking, rules, now, booking.updated_at or booking.created_at)
+        return [p.due_at for p in planned if p.kind == "reminder" and p.status == "planned"]
+
+    return upcoming
 
 
 def _context_lines(settings: Settings) -> int:
@@ -159,12 +183,11 @@ def build_scheduler(app: App, senders: Mapping[str, Any], backend: BookingBacken
     """The reminder loop on its narrow ports: its store, the backend (and its change feed), the
     conversations' progress, the dialogue's notices, the channels' senders, the clock; `also`: loops
     on the same trigger (the notifications)."""
-    from scheduler import QuietHours, ReminderScheduler, ReminderStore, Rules
+    from scheduler import ReminderScheduler, ReminderStore
     from scheduler.reminders import Timing
 
     s = app.settings
-    rules = Rules(tuple(durations(s.reminder_offsets)), QuietHours.parse(s.quiet_hours),
-                  optional_duration(s.follow_up_after), app.business.tz)
+    rules = _reminder_rules(s, app.business)
     timing = Timing(rules, grace=optional_duration(s.reminder_grace) or timedelta(0),
                     max_attempts=s.reminder_max_attempts,
                     lease=optional_duration(s.reminder_lease) or timedelta(minutes=2),

@@ -69,6 +69,7 @@ class Dialogue:
         email_confirmations: bool = False,
         reminders: tuple[timedelta, ...] = (),
         reminders_in_window: frozenset[str] = frozenset(),
+        upcoming_reminders: Callable[[Booking, datetime], list[datetime]] | None = None,
     ) -> None:
         self.business = business
         self.backend = backend
@@ -83,6 +84,7 @@ class Dialogue:
         self.email_confirmations = email_confirmations  # bookings are confirmed by email (SMTP is set up)
         self.reminders = reminders  # before each booking, as the scheduler plans them ("will I get a reminder?")
         self.reminders_in_window = reminders_in_window  # channels where a reminder reaches only an open window
+        self.upcoming_reminders = upcoming_reminders  # a booking's reminders still to come, by the scheduler's rules
         self.texts = Texts.of(business)
         self.default_lang = self.texts.language(default_lang)  # else the first language the business speaks
         self.vocabulary = business_vocabulary(business)
@@ -143,7 +145,7 @@ class Dialogue:
         return Turn(state, self.business, self.backend, self.clock, self.texts, msg, booking_link=self.booking_link,
                     questions=self.questions, team_reachable=self.team_reachable,
                     email_confirmations=self.email_confirmations, reminders=self.reminders,
-                    reminders_in_window=self.reminders_in_window)
+                    reminders_in_window=self.reminders_in_window, upcoming_reminders=self.upcoming_reminders)
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""

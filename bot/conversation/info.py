@@ -23,6 +23,7 @@ from intents import Reading
 
 from ..messages import Option
 from .handoff import other_ways
+from .mine import my_bookings
 from .payloads import BookAgain, TalkToTeam
 from .turn import Turn
 
@@ -38,6 +39,9 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
     if r.topic == "late" and turn.state.step is None:
         _running_late(turn)
         return
+    if r.topic == "reminders" and turn.state.step is None and turn.reminders and turn.upcoming_reminders:
+        if await _reminders_of_next_booking(turn):
+            return
     lines = facts(turn, r, text)
     if turn.state.step is not None:
         for line in lines:
@@ -103,6 +107,23 @@ def _running_late(turn: Turn) -> None:
         return
     contact = other_ways(turn)
     turn.say(turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads"))
+
+
+async def _reminders_of_next_booking(turn: Turn) -> bool:
+    """"Will I get a reminder?" from a customer with a booking: the reminders still to come for the next one, by
+    the scheduler's own plan (one too close to the booking, or already past, is not promised). False: none booked."""
+    bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
+    if not bookings or turn.upcoming_reminders is None:
+        return False
+    booking = bookings[0]
+    times = turn.upcoming_reminders(booking, turn.now())
+    names = dict(service=turn.service_name(booking.service), when=turn.when(booking.start))
+    lines = [turn.t("info_reminders_booking", times=turn.formats.names([turn.when(t) for t in times]), **names)
+             if times else turn.t("info_reminders_booking_none", **names)]
+    if times and turn.msg.channel in turn.reminders_in_window:
+        lines.append(turn.t("info_reminders_window_rule"))
+    turn.say(*lines, options=_book_option(turn, None))
+    return True
 
 
 def _late(turn: Turn, _: Reading, __: str) -> list[str]:

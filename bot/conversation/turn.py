@@ -7,11 +7,11 @@ clock, ask the next question and say things, without knowing about each other.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from booking_client import BookingBackend, Business, Contact
+from booking_client import Booking, BookingBackend, Business, Contact
 
 from ..clock import Clock
 from ..formats import Formats
@@ -41,6 +41,8 @@ class Turn:
     reminders: tuple[timedelta, ...] = ()  # how long before each booking a reminder is sent (none: no reminders)
     reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
     listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
+    # when the reminders still to come for a booking go out, as the scheduler plans them (None: not known here)
+    upcoming_reminders: Callable[[Booking, datetime], list[datetime]] | None = None
 
     # --- saying things ------------------------------------------------------------------------
 

@@ -578,3 +578,25 @@ async def test_on_whatsapp_without_a_reminder_template_the_answer_says_the_windo
     app2, _, _ = await make(sqlite_engine, clock, twilio_templates="reminder=HX0123456789abcdef0123456789abcdef")
     replies = await app2.dialogue.handle(Inbound("whatsapp", "+4915100000002", text="bekomme ich eine Erinnerung?"))
     assert "24 Stunden und 2 Stunden vor Ihrem Termin" in replies[-1].text and "WhatsApp" not in replies[-1].text
+
+
+@pytest.mark.parametrize("when, said, arrive", [
+    ("Thursday at 10", "on Wed 25 Nov, 10:00 and Thu 26 Nov, 08:00", ["Wed 10:00", "Thu 08:00"]),
+    ("tomorrow at 5pm", "on Mon 23 Nov, 17:00 and Tue 24 Nov, 15:00", ["Mon 17:00", "Tue 15:00"]),
+    ("tomorrow at 10", "on Tue 24 Nov, 08:00", ["Tue 08:00"]),  # 25 hours ahead: the 24-hour one would say nothing new
+])
+async def test_will_i_get_a_reminder_after_booking_names_the_reminders_the_scheduler_then_sends(
+        sqlite_engine, when, said, arrive):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock, quiet_hours="")
+    booking = await book_in_chat(app, when=when)
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="will I get a reminder?", lang="en"))
+    assert said in replies[-1].text
+    sent_at = []
+    await sched.tick()
+    while (due := await sched.next_due()) is not None and due <= booking.start:
+        clock.set(max(due, clock.now()))
+        before = len(phone.got)
+        await sched.tick()
+        sent_at += [clock.now().astimezone(BERLIN).strftime("%a %H:%M")] * (len(phone.got) - before)
+    assert sent_at == arrive and phone.kinds() == ["reminder"] * len(arrive)
