@@ -136,10 +136,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_payment": "We accept {ways}.",
         "info_cancel_policy": "You can cancel or move an appointment free of charge up to {notice} before it starts.",
         "info_cancel_any_time": "You can cancel or move an appointment here in the chat at any time.",
-        "info_reminders": "Yes: you'll get a reminder here {before} before your appointment.",
-        "info_reminders_in_window": "You'll get a reminder here {before} before your appointment, each one if you "
-                                    "have written to us in the 24 hours before it is due (a WhatsApp rule), so please "
-                                    "note the time as well.",
+        "info_reminders": "Yes: we send reminders here {before} before each appointment (those there is still time for when it is booked).",
+        "info_reminders_in_window": "We send reminders here {before} before each appointment (those there is still "
+                                    "time for when it is booked), each one if you have written to us in the 24 hours "
+                                    "before it is due (a WhatsApp rule), so please note the time as well.",
         "info_no_reminders": "We don't send reminders, so please note the time of your appointment.",
         "info_reminders_booking": "Yes: for your {service} on {when} you'll get a reminder here on {times}.",
         "info_reminders_booking_none": "For your {service} on {when} no reminder is still to come: it is too close for one.",
@@ -374,10 +374,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_payment": "Sie können bei uns so bezahlen: {ways}.",
         "info_cancel_policy": "Sie können einen Termin bis {notice} vor Beginn kostenlos absagen oder verschieben.",
         "info_cancel_any_time": "Sie können einen Termin jederzeit hier im Chat absagen oder verschieben.",
-        "info_reminders": "Ja: Sie bekommen hier {before} vor Ihrem Termin eine Erinnerung.",
-        "info_reminders_in_window": "Sie bekommen hier {before} vor Ihrem Termin eine Erinnerung, jede davon, wenn Sie "
-                                    "uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren "
-                                    "Sie sich die Uhrzeit also bitte auch selbst.",
+        "info_reminders": "Ja: Wir schicken hier {before} vor jedem Termin eine Erinnerung (die, für die bei der Buchung noch Zeit ist).",
+        "info_reminders_in_window": "Wir schicken hier {before} vor jedem Termin eine Erinnerung (die, für die bei der "
+                                    "Buchung noch Zeit ist), jede davon, wenn Sie uns in den 24 Stunden davor "
+                                    "geschrieben haben (eine Regel von WhatsApp). Notieren Sie sich die Uhrzeit also "
+                                    "bitte auch selbst.",
         "info_no_reminders": "Wir verschicken keine Erinnerungen. Bitte notieren Sie sich die Uhrzeit Ihres Termins.",
         "info_reminders_booking": "Ja: Für Ihren Termin {service} am {when} bekommen Sie hier am {times} eine Erinnerung.",
         "info_reminders_booking_none": "Für Ihren Termin {service} am {when} kommt keine Erinnerung mehr: Er ist dafür schon zu nah.",

@@ -551,7 +551,7 @@ async def test_bookings_made_moved_and_cancelled_between_two_ticks_each_get_what
 
 
 @pytest.mark.parametrize("offsets, said, arrive", [
-    ("48h,3h", "48 hours and 3 hours before your appointment", ["Tue 10:00", "Thu 07:00"]),
+    ("48h,3h", "48 hours and 3 hours before each appointment", ["Tue 10:00", "Thu 07:00"]),
     ("", "We don't send reminders", []),
 ])
 async def test_will_i_get_a_reminder_is_answered_with_what_the_scheduler_then_does(sqlite_engine, offsets, said, arrive):
@@ -574,10 +574,10 @@ async def test_on_whatsapp_without_a_reminder_template_the_answer_says_the_windo
     clock = VirtualClock(MONDAY_9)
     app, _, _ = await make(sqlite_engine, clock)
     replies = await app.dialogue.handle(Inbound("whatsapp", "+4915100000001", text="bekomme ich eine Erinnerung?"))
-    assert "24 Stunden und 2 Stunden vor Ihrem Termin" in replies[-1].text and "WhatsApp" in replies[-1].text
+    assert "24 Stunden und 2 Stunden vor jedem Termin" in replies[-1].text and "WhatsApp" in replies[-1].text
     app2, _, _ = await make(sqlite_engine, clock, twilio_templates="reminder=HX0123456789abcdef0123456789abcdef")
     replies = await app2.dialogue.handle(Inbound("whatsapp", "+4915100000002", text="bekomme ich eine Erinnerung?"))
-    assert "24 Stunden und 2 Stunden vor Ihrem Termin" in replies[-1].text and "WhatsApp" not in replies[-1].text
+    assert "24 Stunden und 2 Stunden vor jedem Termin" in replies[-1].text and "WhatsApp" not in replies[-1].text
 
 
 @pytest.mark.parametrize("when, said, arrive", [
