@@ -356,17 +356,24 @@ def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
 
 
 def _hours_on_offered_day(r: Reading, days: list[date], context: Context) -> Reading | None:
-    """"the afternoon would be best", "zwischen 14 und 16 Uhr" with times offered for one day: those hours that day
-    (hours said without a day are read as today's or tomorrow's, which is not what the customer is looking at)."""
-    if r.date is not None or r.daily is not None or r.end is None or len(set(days)) != 1:
+    """"the afternoon would be best", "zwischen 14 und 16 Uhr" with times offered for one day: those hours that day;
+    with times offered over several days, those hours each of those days (hours said without a day are read as
+    today's or tomorrow's, which is not what the customer is looking at)."""
+    if r.date is not None or r.daily is not None or r.end is None:
         return None
     tz = context.now.tzinfo
     start, end = r.start.astimezone(tz), r.end.astimezone(tz)
     one_day = end.date() == start.date() or (end.time() == time(0) and end - start <= timedelta(days=1))
-    if start.date() == days[0] or not one_day:
+    if not one_day or len(set(days)) == 1 and start.date() == days[0]:
         return None
-    shift = days[0] - start.date()
     intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
+    if len(set(days)) > 1:  # "lieber nachmittags" about times listed Monday to Wednesday: afternoons, those days
+        first, last = min(days), max(days)
+        until = end.time().replace(tzinfo=None) if end.date() == start.date() else time.max
+        return replace(r, intent=intent, start=datetime.combine(first, time(0), tzinfo=tz),
+                       end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
+                       daily=(start.time().replace(tzinfo=None), until), unclear=None)
+    shift = days[0] - start.date()
     return replace(r, intent=intent, start=_on_day(start, shift, tz), end=_on_day(end, shift, tz), unclear=None)
 
 

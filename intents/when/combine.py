@@ -86,6 +86,8 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
             end_h = close if close * 60 > h1 * 60 + c1.minute else 24
             return When(date=d, time=Time(h1 % 24, c1.minute), start=local(tz, base, h1, c1.minute),
                         end=local(tz, base, end_h))
+        if h1 * 60 + c1.minute == 0:  # "bis 0 Uhr", "before midnight": the whole day
+            return When(date=d, start=local(tz, base, open_), end=local(tz, base, 24))
         start_h = open_ if open_ * 60 < h1 * 60 + c1.minute else 0
         return When(date=d, start=local(tz, base, start_h), end=local(tz, base, h1, c1.minute))
 

@@ -113,7 +113,7 @@ def read_bounds(s: Scan, text: str) -> None:
         if m.group("count"):  # "the day after Labor Day", "zwei Tage vor Weihnachten": that one day
             count = m.group("count").lower()
             n = int(count) if count.isdigit() else COUNTS.get(count, 1)
-            if word not in ("after", "nach", "before", "vor"):
+            if word not in ("after", "nach", "before", "vor") or n < 1:
                 return False
             if m.group("unit").startswith(("week", "woch")):  # "the week before Christmas": the seven days before it
                 first, last = (day.day + timedelta(days=1), day.day + timedelta(days=7 * n)) if word in ("after", "nach") \

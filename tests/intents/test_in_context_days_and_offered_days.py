@@ -88,3 +88,9 @@ def test_hours_without_a_day_are_those_hours_of_the_one_day_offered(text: str, h
 def test_hours_with_a_day_of_their_own_keep_it() -> None:
     r = offered("tomorrow afternoon", ONE_DAY)
     assert r.start is not None and r.start.date() == date(2026, 11, 24)
+
+
+def test_hours_without_a_day_with_times_of_several_days_offered_narrow_each_of_those_days() -> None:
+    r = offered("lieber nachmittags", NEXT_WEEK)
+    assert (r.start.date(), (r.end - timedelta(days=1)).date()) == (date(2026, 11, 30), date(2026, 12, 3))
+    assert r.daily == (time(12), time(17))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,3 +36,10 @@ def test_arbitrary_unicode_never_raises(text: str, expecting: str | None) -> Non
 @given(st.lists(_WORDS, max_size=12).map(" ".join))
 def test_date_like_word_salad_never_raises(text: str) -> None:
     _check(text)
+
+
+@pytest.mark.parametrize("text", ["bis 0 monday", "before midnight tomorrow", "afternoon and neujahr bis 00",
+                                  "14:00 weeks after tomorrow", "until 00 nach so of coming 7.3. halb with"])
+def test_a_bound_at_midnight_is_never_an_empty_span(text: str) -> None:
+    _check(text)
+    _check(text, "when")
