@@ -56,6 +56,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancelled": "Your {service} on {when} is cancelled.",
         "kept": "OK, I've kept your appointment as it is.",
         "ask_new_when": "When would you like to move your {service} on {when} to?",
+        "move_same_time": "Your {service} is already on {when}. Which other day or time would suit you?",
         "confirm_move": "Move your {service} with {staff} from {old} to {new}?",
         "confirm_rebook": "The booking system can't move an appointment, so I'd book {service} with {staff} on {new} "
                           "and then cancel the one on {old}. Shall I?",
@@ -293,6 +294,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancelled": "Ihr Termin {service} am {when} ist abgesagt.",
         "kept": "Gut, Ihr Termin bleibt, wie er ist.",
         "ask_new_when": "Auf wann möchten Sie Ihren Termin {service} am {when} verschieben?",
+        "move_same_time": "Ihr Termin {service} ist bereits am {when}. Welcher andere Tag oder welche andere Uhrzeit würde Ihnen passen?",
         "confirm_move": "Ihren Termin {service} bei {staff} von {old} auf {new} verschieben?",
         "confirm_rebook": "Das Buchungssystem kann Termine nicht verschieben. Ich würde daher {service} bei {staff} "
                           "am {new} buchen und danach den Termin am {old} absagen. Einverstanden?",

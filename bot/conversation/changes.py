@@ -225,6 +225,12 @@ async def _find_new_time(turn: Turn, booking: Booking) -> None:
         return
     if d.time and not (d.date or d.start):  # "move it to 3pm": that time on the booking's own day
         d.set_when(date=turn.local(booking.start).date(), time=d.time)
+    if d.date and d.time and not d.start and d.staff in (None, booking.staff) \
+            and at(d.date, d.time, turn.business.tz) == booking.start:  # where it already is
+        d.forget_when()
+        turn.ask(Step.ASK_NEW_TIME, turn.t("move_same_time", service=turn.service_name(booking.service),
+                                          when=turn.when(booking.start)))
+        return
     found = await search(turn, d)
     if not isinstance(found, Free) and _over_own_time(turn, booking):
         await confirm.ask_move(turn, at(d.date, d.time, turn.business.tz), booking.staff)  # type: ignore[arg-type]
