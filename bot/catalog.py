@@ -138,15 +138,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_cancel_policy": "You can cancel or move an appointment free of charge up to {notice} before it starts.",
         "info_cancel_any_time": "You can cancel or move an appointment here in the chat at any time.",
         "info_reminders": "Yes: we send reminders here {before} before each appointment (those there is still time for when it is booked).",
-        "info_reminders_in_window": "We send reminders here {before} before each appointment (those there is still "
-                                    "time for when it is booked), each one if you have written to us in the 24 hours "
-                                    "before it is due (a WhatsApp rule), so please note the time as well.",
         "info_no_reminders": "We don't send reminders, so please note the time of your appointment.",
         "info_reminders_booking": "Yes: for your {service} on {when} you'll get a reminder here on {times}.",
         "info_reminders_booking_none": "For your {service} on {when} no reminder is still to come: it is too close for one.",
         "info_reminders_window_rule": "Each one reaches you if you have written to us in the 24 hours before it (a WhatsApp rule), so please note the time as well.",
         "late_tell_team": "Thanks for letting us know! Shall I tell the team at {business}?",
         "late_tell_team_button": "Tell the team",
+        "late_say_team": "Thanks for letting us know! If the team at {business} should hear it, write \"I want to speak to someone\" and I'll pass it on.",
         "late_call": "Thanks for letting us know! I can't pass messages on from this chat, so please tell {business} directly: {contact}.",
         "late_nobody_reads": "Thanks for letting us know! I can't pass messages on from this chat, so please tell {business} directly.",
         "info_unknown_phone": "Sorry, I don't have that information here. You can reach {business} on {phone}.",
@@ -377,16 +375,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "info_cancel_policy": "Sie können einen Termin bis {notice} vor Beginn kostenlos absagen oder verschieben.",
         "info_cancel_any_time": "Sie können einen Termin jederzeit hier im Chat absagen oder verschieben.",
         "info_reminders": "Ja: Wir schicken hier {before} vor jedem Termin eine Erinnerung (die, für die bei der Buchung noch Zeit ist).",
-        "info_reminders_in_window": "Wir schicken hier {before} vor jedem Termin eine Erinnerung (die, für die bei der "
-                                    "Buchung noch Zeit ist), jede davon, wenn Sie uns in den 24 Stunden davor "
-                                    "geschrieben haben (eine Regel von WhatsApp). Notieren Sie sich die Uhrzeit also "
-                                    "bitte auch selbst.",
         "info_no_reminders": "Wir verschicken keine Erinnerungen. Bitte notieren Sie sich die Uhrzeit Ihres Termins.",
         "info_reminders_booking": "Ja: Für Ihren Termin {service} am {when} bekommen Sie hier am {times} eine Erinnerung.",
         "info_reminders_booking_none": "Für Ihren Termin {service} am {when} kommt keine Erinnerung mehr: Er ist dafür schon zu nah.",
         "info_reminders_window_rule": "Jede erreicht Sie, wenn Sie uns in den 24 Stunden davor geschrieben haben (eine Regel von WhatsApp). Notieren Sie sich die Uhrzeit also bitte auch selbst.",
         "late_tell_team": "Danke für Ihre Nachricht! Soll ich dem Team von {business} Bescheid geben?",
         "late_tell_team_button": "Team Bescheid geben",
+        "late_say_team": "Danke für Ihre Nachricht! Wenn das Team von {business} es erfahren soll, schreiben Sie „Ich möchte mit jemandem sprechen“, dann gebe ich es weiter.",
         "late_call": "Danke für Ihre Nachricht! Aus diesem Chat kann ich nichts weitergeben, bitte sagen Sie {business} direkt Bescheid: {contact}.",
         "late_nobody_reads": "Danke für Ihre Nachricht! Aus diesem Chat kann ich nichts weitergeben, bitte sagen Sie {business} direkt Bescheid.",
         "info_unknown_phone": "Dazu habe ich hier leider keine Information. Sie erreichen {business} unter {phone}.",

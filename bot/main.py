@@ -132,13 +132,13 @@ async def build_app(
     if wrap_backend is not None:
         backend = wrap_backend(backend)
     store = ConversationStore(engine)
+    reminder_rules = _reminder_rules(settings, business)
     dialogue = Dialogue(business, backend, store, clock, default_lang=settings.default_language, reader=reader,
                         booking_link=settings.booking_link_url, questions=business.questions,
                         context_lines=_context_lines(settings),
                         email_confirmations=mailer is not None,
                         team_reachable=settings.team_reachable,
-                        reminders=tuple(durations(settings.reminder_offsets)),
-                        upcoming_reminders=_upcoming_reminders(settings, business),
+                        reminders=reminder_rules.offsets, upcoming_reminders=_upcoming_reminders(reminder_rules),
                         # WhatsApp lets a reminder out after 24 hours of silence only as an approved template
                         reminders_in_window=frozenset() if "reminder" in settings.templates else frozenset({"whatsapp"}))
     return App(settings, business, engine, backend, store, dialogue, clock, mailer=mailer)
@@ -152,11 +152,9 @@ def _reminder_rules(settings: Settings, business: Business) -> Any:
                  optional_duration(settings.follow_up_after), business.tz)
 
 
-def _upcoming_reminders(settings: Settings, business: Business) -> Callable[[Booking, datetime], list[datetime]]:
+def _upcoming_reminders(rules: Any) -> Callable[[Booking, datetime], list[datetime]]:
     """When a booking's reminders still to come go out, by the scheduler's own plan ("will I get a reminder?")."""
     from scheduler.plan import plan_booking
-
-    rules = _reminder_rules(settings, business)
 
     def upcoming(booking: Booking, now: datetime) -> list[datetime]:
         planned = plan_booking(booking, rules, now, booking.updated_at or booking.created_at)

@@ -105,15 +105,14 @@ def _running_late(turn: Turn) -> None:
     if turn.team_reachable:
         turn.say(turn.t("late_tell_team"), options=[TalkToTeam().option(turn.t("late_tell_team_button"))])
         return
-    contact = other_ways(turn)
-    turn.say(turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads"))
+    turn.say(*_late(turn))
 
 
 async def _reminders_of_next_booking(turn: Turn) -> bool:
     """"Will I get a reminder?" from a customer with a booking: the reminders still to come for the next one, by
     the scheduler's own plan (one too close to the booking, or already past, is not promised). False: none booked."""
     bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
-    if not bookings or turn.upcoming_reminders is None:
+    if not bookings or turn.upcoming_reminders is None:  # (the caller checked; this says so to the type checker)
         return False
     booking = bookings[0]
     times = turn.upcoming_reminders(booking, turn.now())
@@ -126,8 +125,11 @@ async def _reminders_of_next_booking(turn: Turn) -> bool:
     return True
 
 
-def _late(turn: Turn, _: Reading, __: str) -> list[str]:
-    """Mid-question "I'm late": how to reach the business (the question on the table stays)."""
+def _late(turn: Turn, _: Reading | None = None, __: str = "") -> list[str]:
+    """"I'm late" while a question is on the table (which stays): how the team hears of it; and, with no operator
+    channel, how to reach the business."""
+    if turn.team_reachable:
+        return [turn.t("late_say_team")]  # the button would take the question's place; asking for a person works
     contact = other_ways(turn)
     return [turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads")]
 
@@ -137,8 +139,10 @@ def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
     if not turn.reminders:
         return [turn.t("info_no_reminders")]
     before = turn.formats.names([turn.formats.duration(d, in_hours=True) for d in sorted(turn.reminders, reverse=True)])
-    key = "info_reminders_in_window" if turn.msg.channel in turn.reminders_in_window else "info_reminders"
-    return [turn.t(key, before=before)]
+    lines = [turn.t("info_reminders", before=before)]
+    if turn.msg.channel in turn.reminders_in_window:
+        lines.append(turn.t("info_reminders_window_rule"))
+    return lines
 
 
 def _hours(turn: Turn, r: Reading, text: str) -> list[str]:

@@ -119,3 +119,10 @@ async def test_a_time_after_closing_says_when_the_day_ends():
     answer = await chat.say("haircut with Sarah on Friday at 17:45")
     assert "on Friday 27 November we close at 18:00 (open 09:00–18:00)" in answer
     assert "isn't free" not in answer
+
+
+async def test_running_late_without_a_team_channel_or_contact_says_so_and_promises_nothing():
+    chat = chat_with(phone=None, email=None)
+    answer = await chat.say("I'm running 10 minutes late")
+    assert "Thanks for letting us know" in answer and "please tell Demo Salon directly." in answer
+    assert "team" not in answer.lower()
