@@ -8,7 +8,7 @@ import re
 
 from .clock_patterns import (
     AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, EDGE_PART, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS,
-    PART_ALONE,
+    MOVE_TO, PART_ALONE,
     PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK, WORD_CLOCK_AT,
 )
 from .scan import Clock, Part, Scan
@@ -192,6 +192,20 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
                                      int(m.group("h")) >= 13 or m.group("h").startswith("0")))
     if len(s.clocks) > found:
         s.take(RANGE_TAIL, lambda m: add_bare(s, m))
+
+
+def read_move_target(s: Scan) -> None:
+    """"Move it to 10 on Friday", "verschieb ihn auf 10": with a word for moving and no clock time said, a bare hour
+    after "to" / "auf" is the time it goes to."""
+    def target(m: re.Match[str]) -> bool:
+        h = number(m.group("h"))
+        if h is None or h > 24:
+            return False
+        s.clocks.append(Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None,
+                              h >= 13 or m.group("h").startswith("0")))
+        return True
+
+    s.take(MOVE_TO, target)
 
 
 def add_bare(s: Scan, m: re.Match[str]) -> bool:

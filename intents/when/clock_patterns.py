@@ -90,3 +90,7 @@ RELATION_BEFORE = re.compile(rf"(?:^|\s)(?P<rel>{AFTER}|{BEFORE}|between|zwische
 RANGE_GAP = re.compile(rf"^{_RANGE_SEP}$", re.IGNORECASE)
 AFTER_WORD = re.compile(rf"^{AFTER}$", re.IGNORECASE)
 BEFORE_WORD = re.compile(rf"^{BEFORE}$", re.IGNORECASE)
+# with a word for moving, a bare hour after "to" / "auf" is where the appointment goes ("move it to 10 on Friday")
+MOVE_TO = rx(rf"\b(?:to|auf)\s+(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?!\d)(?![.:/]\d)"
+             r"(?!\s*(?:%|€|\$|euro|(?:st|nd|rd|th)\b|people|persons?|personen|leute|minutes?|mins?|minuten|hours?|"
+             r"stunden?|days?|tage?n?|weeks?|wochen?|months?|monate?n?))")

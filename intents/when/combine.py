@@ -205,6 +205,10 @@ def relations(s: Scan, original: str) -> list[tuple[str, Clock, Clock | None]]:
         if i + 1 < len(clocks):
             nxt = clocks[i + 1]
             gap = original[c.end:nxt.pos]
+            if s.moving and gap.strip() in ("to", "auf") and rel not in ("between", "zwischen"):
+                out.append(("at", nxt, None))  # "move my 2pm to 4", "von 14 auf 16 Uhr": where it goes
+                i += 2
+                continue
             if RANGE_GAP.match(gap) and (rel in ("between", "zwischen", "from", "von", "at", "um")
                                          or gap.strip() in ("-", "–", "bis")):
                 out.append(("between", c, nxt))

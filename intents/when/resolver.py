@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 
 from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, any_of
-from .clock_passes import read_clocks, read_parts
+from .clock_passes import read_clocks, read_move_target, read_parts
 from .clock_patterns import BARE_TIME, EDGE_WORDS, MINUTE_WORDS
 from .combine import combine
 from .date_passes import read_dates, read_german_ordinals, read_holidays
@@ -21,7 +21,7 @@ from .holidays import TAILS as HOLIDAY_TAILS
 from .holidays import WEAK as HOLIDAY_FIRST_WORDS
 from .nth_passes import GATE as NTH_WORDS
 from .nth_passes import read_nth_in_month
-from .join_passes import BOUND_WORDS, join_days, read_between_years, read_bounds
+from .join_passes import BOUND_WORDS, MOVING, join_days, read_between_years, read_bounds
 from .join_passes import WORDS as JOIN_WORDS
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
@@ -72,6 +72,7 @@ DAY_ABBREVIATIONS = {
 # "do" and "so" are everyday words too: on their own they are days only with the dot of an abbreviation
 DAY_ABBREVIATION = lazy_rx(r"^\s*(mon|tues?|wed|thu|thurs?|fri|sat|sun|mo|di|mi|fr|sa|do(?=\.)|so(?=\.))\.?\s*$")
 RANGE_WORDS = frozenset("to till until thru through bis auf".split())
+MOVE_TO_WORDS = frozenset(("to", "auf"))  # "move it to 10", "from 2 to 4": where the appointment goes
 MINUTE_TOKENS = frozenset(MINUTE_WORDS) | {"oh", "o"}
 MERIDIEM_TOKENS = frozenset("am pm a p m morning afternoon evening night".split())
 THREE_DIGITS = re.compile(r"\d{3}")  # "330 pm", "at 1545"
@@ -153,6 +154,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),
                     words_after_at=minute_words and "at" in words,
                     compact=THREE_DIGITS.search(text) is not None, durations=has_digit and "for" in words)
+        s.moving = has_digit and not words.isdisjoint(MOVE_TO_WORDS) and MOVING.search(text) is not None
+        if s.moving and not s.clocks:
+            read_move_target(s)
     if not words.isdisjoint(GATE_PARTS) or not words.isdisjoint(EDGE_WORDS):
         read_parts(s, edges=not words.isdisjoint(EDGE_WORDS))
     if unclear_day and not s.days and not s.ranges:

@@ -62,6 +62,7 @@ class Scan:
         self.minutes_ahead: int | None = None
         self.minutes_long: int | None = None  # "for 30 minutes": how long, from the clock time said
         self.exact_pass = False  # set while the calendar-date pass runs
+        self.moving = False  # the message moves an appointment: "from 2 to 4" is where it is and where it goes
         self.plain = plain(text)  # no capitals: the passes may use their faster case-sensitive patterns
 
     def take(self, rx: re.Pattern[str] | Lazy, fn: Callable[[re.Match[str]], bool | None]) -> None:

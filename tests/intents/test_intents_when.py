@@ -503,3 +503,29 @@ def test_this_time_is_the_clock_time_it_is_now_on_that_day(text, lang, day) -> N
 def test_two_weekdays_said_with_a_week_are_those_days_of_that_week(now, first, last) -> None:
     r = read("haircut with Sarah Monday or Tuesday afternoon next week", ctx(now, "en"))
     assert (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+
+
+@pytest.mark.parametrize("text, lang, day, clock", [
+    ("can you move it to 10 on Friday?", "en", "2026-12-11", "10:00"),  # a bare hour after "to": where it goes
+    ("move it to 3", "en", None, "15:00"),
+    ("can we push it to 5 tomorrow", "en", "2026-12-10", "17:00"),
+    ("move my 2pm to 4", "en", None, "16:00"),  # where it is, and where it goes
+    ("move my appointment from 2 to 4", "en", None, "16:00"),
+    ("verschieb ihn auf 10 am Freitag", "de", "2026-12-11", "10:00"),
+    ("kannst du ihn von 14 auf 16 Uhr verschieben", "de", None, "16:00"),
+])
+def test_moving_to_a_bare_hour_is_the_time_it_goes_to(text, lang, day, clock) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.intent == "reschedule" and r.start is None
+    assert (r.date.isoformat() if r.date else None, r.time.strftime("%H:%M") if r.time else None) == (day, clock)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("move it to between 2 and 4", "en"),  # a window to look in, not a time
+    ("change it to 2 people", "en"),
+    ("move it to the 10th", "en"),
+    ("book 2 to 4 on Friday", "en"),  # no move: no time "to" goes to
+])
+def test_a_number_after_to_that_is_no_time_it_goes_to_stays_what_it_was(text, lang) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.time is None
