@@ -220,7 +220,7 @@ def build_notifier(app: App, senders: Mapping[str, Any], *, operator_chat: Any =
                       lease=optional_duration(s.reminder_lease) or timedelta(minutes=2), permanent=(Undeliverable,),
                       explained=(ChannelError,), chat_answers=chat_answers)
     return Notifier(NotificationStore(app.engine), backend or app.backend, app.store, app.store, senders, app.clock,
-                    app.business, texts, targets)
+                    app.business, texts, targets, team_messages=app.store)
 
 
 async def notifier_for(app: App, server: Server) -> Notifier:

@@ -8,7 +8,8 @@ of reading the table or decoding the state themselves.
 
 Handoffs (a customer asked for a person) live here too: the `handoffs` row and what
 was said while it was open (`handoff_events`) are written in the same transaction as
-the state that opened, used or closed it, so the two never disagree.
+the state that opened, used or closed it, so the two never disagree. So does word for the team
+that opens no handoff (`team_messages`: "I'm running 10 minutes late"), which the business is told of.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage
 
-from .conversation.state import HandoffEntry, State
+from .conversation.state import HandoffEntry, State, TeamNote
 
 VERSION_TABLE = "bot_store_version"
 
@@ -71,6 +72,26 @@ handoff_events = sa.Table(
     sa.Column("text", sa.Text(), nullable=True),
     sa.Column("by", sa.String(20), nullable=True),
     sa.Column("tell_customer", sa.Boolean(), nullable=False, server_default=sa.true()),
+)
+
+# Word for the team from a customer that needs no conversation with it (migration 0006): "I'm running late".
+team_messages = sa.Table(
+    "team_messages",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("user_key", sa.String(200), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=True),
+    sa.Column("name", sa.String(200), nullable=True),  # the name the customer gave, if any
+    sa.Column("email", sa.String(320), nullable=True),  # the email address they gave, if any
+    sa.Column("at", storage.UTCDateTime(), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),  # late
+    sa.Column("text", sa.Text(), nullable=False, server_default=""),  # the customer's words
+    sa.Column("booking_id", sa.String(200), nullable=True),  # the booking it is about, if one was found
+    sa.Column("booking_start", storage.UTCDateTime(), nullable=True),
+    sa.Column("service", sa.String(200), nullable=True),
+    sa.Column("staff", sa.String(200), nullable=True),
+    sa.Column("late_minutes", sa.Integer(), nullable=True),  # "10 minutes late"
+    sa.Column("arrives_at", storage.UTCDateTime(), nullable=True),  # "I'll be there in 20 minutes"
 )
 
 
@@ -123,18 +144,22 @@ class ConversationStore:
         await storage.commit(self._engine, [*also, self._saving(key, state, now)])
 
     def _saving(self, key: str, state: State, now: datetime) -> storage.Write:
-        if state.handoff is None and not state.handoff_log:  # nearly every turn: one statement (folded on PostgreSQL)
+        if state.handoff is None and not state.handoff_log and not state.for_team:
+            # nearly every turn: one statement (folded on PostgreSQL)
             return storage.Statement(self._save, {"key": key, "state": state.model_dump_json(), "updated_at": now,
                                                   "flow": state.flow})
         # what the handoff part changes in `state` is put back first: a write may run again after a rollback
-        log, handoff = list(state.handoff_log), state.handoff
+        log, handoff, for_team = list(state.handoff_log), state.handoff, list(state.for_team)
         handoff_id = handoff.id if handoff is not None else None
+        state.for_team = []
 
         async def write(conn: AsyncConnection) -> None:
             state.handoff_log, state.handoff = list(log), handoff
             if handoff is not None:
                 handoff.id = handoff_id
             await self._write_handoff(conn, key, state, now)
+            if for_team:
+                await conn.execute(team_messages.insert(), [_team_row(key, state, note, now) for note in for_team])
             await self._save.run(conn, {"key": key, "state": state.model_dump_json(), "updated_at": now,
                                         "flow": state.flow})
 
@@ -213,6 +238,12 @@ class ConversationStore:
                  .where(e.id > after).order_by(e.id).limit(limit))
         async with self._reads.connect() as conn:
             return [HandoffEvent(**row._mapping) for row in await conn.execute(query)]
+
+    async def team_messages(self, after: int, limit: int = 500) -> list[TeamMessage]:
+        """Word for the team written after message `after`, oldest first."""
+        query = sa.select(team_messages).where(team_messages.c.id > after).order_by(team_messages.c.id).limit(limit)
+        async with self._reads.connect() as conn:
+            return [TeamMessage(**row._mapping) for row in await conn.execute(query)]
 
     async def progress(self, key: str) -> Progress:
         """One customer's progress (an unknown customer has none under way)."""
@@ -338,6 +369,33 @@ class HandoffEvent:
     user_key: str
     lang: str | None
     name: str | None
+
+
+@dataclass(frozen=True)
+class TeamMessage:
+    """Word for the team from a customer that opens no handoff: what it is, whose, and the booking it is about."""
+
+    id: int
+    user_key: str
+    lang: str | None
+    name: str | None
+    email: str | None
+    at: datetime
+    kind: str
+    text: str
+    booking_id: str | None
+    booking_start: datetime | None
+    service: str | None
+    staff: str | None
+    late_minutes: int | None
+    arrives_at: datetime | None
+
+
+def _team_row(key: str, state: State, note: TeamNote, now: datetime) -> dict[str, object]:
+    minutes = int(note.late_by.total_seconds() // 60) if note.late_by is not None else None
+    return {"user_key": key, "lang": state.lang, "name": state.name, "email": state.email, "at": now, "kind": note.kind, "text": note.text,
+            "booking_id": note.booking_id, "booking_start": note.booking_start, "service": note.service,
+            "staff": note.staff, "late_minutes": minutes, "arrives_at": note.arrives_at}
 
 
 def _record(row: sa.Row) -> HandoffRecord:

@@ -59,7 +59,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
             return corrected
-    rel = relative(low)
+    rel = relative(low) if r.topic != "late" else None  # "10 Minuten später kommen" says how late, it moves nothing
     if rel is None or (rel.direction and r.has_when):
         return r
     r = replace(r, shift=rel.shift, same_time=rel.same_time, direction=rel.direction)
@@ -110,6 +110,12 @@ _SHIFT = re.compile(
     rf"|(?:\b(?P<dir2>{_LATER}|{_EARLIER})\s+(?:by\s+|um\s+)?(?:{_AMOUNT2}|{_HALF_HOUR2})\b)",
     re.IGNORECASE,
 )
+_LATE_BY = re.compile(
+    rf"(?:(?:{_AMOUNT}|{_HALF_HOUR})\s+(?:too\s+)?(?:late|behind|zu\s+sp(?:ä|ae)t|sp(?:ä|ae)ter|versp(?:ä|ae)t\w*)\b)"
+    rf"|(?:\b(?:late|behind|versp(?:ä|ae)t\w*)(?:\s+(?:mich|uns))?\s+(?:by|um)\s+(?:{_AMOUNT2}|{_HALF_HOUR2})\b)",
+    re.IGNORECASE,
+)
+LATE_AT_MOST = timedelta(hours=3)
 _WORDS = {"a": 1, "an": 1, "one": 1, "ein": 1, "eine": 1, "einen": 1, "einer": 1, "ne": 1, "'ne": 1,
           "two": 2, "zwei": 2, "three": 3, "drei": 3, "four": 4, "vier": 4}
 _SAME_TIME = re.compile(r"\b(?:(?:the )?same time|same hour|(?:die |zur |zu der )?(?:gleiche[nr]?|selbe[nr]?) "
@@ -156,6 +162,16 @@ def relative(text: str) -> Relative | None:
     if any(w in low for w in _SAME_WORDS) and _SAME_TIME.search(low):
         return Relative(same_time=True)
     return None
+
+
+def late_by(text: str) -> timedelta | None:
+    """How late a customer says they will be ("10 minutes late", "eine Viertelstunde zu spät", "verspäte mich um 20
+    Minuten"), or None when no amount is said (or none a delay could be)."""
+    m = _LATE_BY.search(text)
+    if m is None:
+        return None
+    amount = _amount(m.group("n") or m.group("n2"), m.group("unit") or m.group("unit2"), m.group("half") or m.group("half2"))
+    return amount if amount is not None and amount <= LATE_AT_MOST else None
 
 
 def _amount(n: str | None, unit: str | None, half: str | None) -> timedelta | None:

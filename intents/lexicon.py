@@ -341,10 +341,14 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
     ),
     "late": (
-        r"(?:i'?m|i am|we'?re|we are|i'?ll be|i will be|we'?ll be|gonna be|going to be) (?:\w+ ){0,3}(?:late|behind)"
-        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)))",
-        r"running (?:a (?:bit|little|few minutes|\w+ minutes?) |\d+ ?(?:mins?|minutes) )?(?:late|behind)"
-        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)))",
+        r"(?:i'?m|i am|we'?re|we are|i'?ll be|i will be|we'?ll be|gonna be|going to be) (?:[\w'-]+ ){0,3}(?:late|behind)"
+        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)| (?:mon|tue|wed|thu|fri|sat|sun)\w*day\b"
+        r"| (?:today|tomorrow|tonight)\b))",
+        r"running (?:[\w'-]+ ){0,4}(?:late|behind)"
+        r"(?! (?:with|on|for|paying|to|in)\b(?! (?:my|the|our) (?:appointment|booking|visit)| (?:mon|tue|wed|thu|fri|sat|sun)\w*day\b"
+        r"| (?:today|tomorrow|tonight)\b))",
+        r"(?:won'?t|will not|can'?t|cannot|not going to|not gonna) make it (?:there )?(?:on time|in time)",
+        r"(?:schaffe|schaff|schaffen) (?:es|'s|das) (?:\w+ )?nicht (?:ganz )?(?:pünktlich|rechtzeitig)",
         r"stuck in (?:traffic|a jam)", r"(?:i'?ll|i will|we'?ll) be there in (?:\d+|a few|ten|five|fifteen|twenty)",
         r"(?:komme?|bin|sind|kommen) (?:\w+ ){0,3}(?:später|zu spät|spät dran|etwas später)(?! (?:kommen|machen|legen|haben))",
         r"verspät\w*", r"(?:stehe|stecke) im stau",

@@ -16,6 +16,7 @@ from . import entities, lexicon
 from .language import detect
 from .lexicon import cue
 from .normalize import normalize
+from .in_context import late_by
 from .types import Context, Intent, Reading
 from .when import NOTHING, resolve
 
@@ -165,6 +166,7 @@ def _read(text: str, context: Context) -> Reading:
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         name=name, email=email, phone=phone, number=number,
         topic=topic if intent in ("info", "affirm") else None,
+        late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
 
 

@@ -94,6 +94,7 @@ class Reading:
     # replies read against the context ("the 2nd one", "an hour later", "make it 3")
     pick: int | None = None  # the offered option (1-based, `Context.offers`) picked by position, time, day or staff
     shift: dt.timedelta | None = None  # "an hour later" (+), "15 Minuten früher" (-)
+    late_by: dt.timedelta | None = None  # topic "late": how late the customer will be ("10 minutes late")
     same_time: bool = False  # "same time on Thursday", "gleiche Uhrzeit"
     direction: int = 0  # -1 "anything earlier?", +1 "something later?" (no amount said)
     correction: bool = False  # changes one part of what is on the table: "make it 3", "not Wednesday, Thursday"

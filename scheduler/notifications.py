@@ -1,9 +1,9 @@
 """The business hears about its customers; customers get their confirmation emails.
 
 Notification rows (`outbox.NotificationStore`) are planned from the booking backend's change
-feed and from the conversation store's handoff events, each followed with a cursor of its
-own; on the first start both cursors are set to the feeds' current end, so an existing
-database does not notify its history. Rows are then claimed with a lease, sent, marked;
+feed, from the conversation store's handoff events and from its word for the team ("I'm
+running late"), each followed with a cursor of its own; on the first start every cursor is
+set to its feed's current end, so an existing database does not notify its history. Rows are then claimed with a lease, sent, marked;
 a failed send is tried again with backoff and given up after a few tries, with a note.
 Texts for the business are in its first language and say only what it needs: what, who
 with, when, the customer's name and how to reach them.
@@ -25,17 +25,18 @@ from booking_client import Booking, BookingBackend, BookingStatus, Business, Not
 from bot.clock import Clock
 from bot.messages import Reply
 from bot.replies import Texts
-from bot.store import HandoffEvent, HandoffRecord
+from bot.store import HandoffEvent, HandoffRecord, TeamMessage
 
 from .leases import backoff
 from .outbox import Notification, NotificationStore
-from .ports import Compose, Conversations, Handoffs, Mailer, OperatorChat, Sender
+from .ports import Compose, Conversations, Handoffs, Mailer, OperatorChat, Sender, TeamMessages
 from .store import read_cursor, save_cursor
 
 log = logging.getLogger(__name__)
 
 BOOKING_FEED = "notify_bookings"
 HANDOFF_FEED = "notify_handoffs"
+TEAM_FEED = "notify_team_messages"
 PAGE = 500
 READ_LOT = 50
 """Changed bookings read at once: a page of hundreds built in one go would hold up the turns for its length."""
@@ -82,8 +83,9 @@ class Notifier:
 
     def __init__(self, store: NotificationStore, backend: BookingBackend, conversations: Conversations,
                  handoffs: Handoffs, senders: Mapping[str, Sender], clock: Clock, business: Business, texts: Texts,
-                 targets: Targets) -> None:
+                 targets: Targets, team_messages: TeamMessages | None = None) -> None:
         self.store = store
+        self.team_messages = team_messages
         self.backend = backend
         self.feed = change_feed(backend)
         self.conversations = conversations
@@ -99,7 +101,7 @@ class Notifier:
     # --- the loop ----------------------------------------------------------------------------
 
     async def begin(self) -> None:
-        """On the very first start, skip what happened before: both cursors start at their feed's end."""
+        """On the very first start, skip what happened before: every cursor starts at its feed's end."""
         if self.feed is not None and await read_cursor(self.store.engine, BOOKING_FEED) is None:
             end = 0
             while changes := await self.feed.changes_since(end, PAGE):
@@ -110,6 +112,11 @@ class Notifier:
             while events := await self.handoffs.handoff_events(end, PAGE):
                 end = events[-1].id
             await save_cursor(self.store.engine, HANDOFF_FEED, end, only_if_new=True)
+        if self.team_messages is not None and await read_cursor(self.store.engine, TEAM_FEED) is None:
+            end = 0
+            while messages := await self.team_messages.team_messages(end, PAGE):
+                end = messages[-1].id
+            await save_cursor(self.store.engine, TEAM_FEED, end, only_if_new=True)
         self._begun = True
 
     async def tick(self) -> int:
@@ -119,6 +126,7 @@ class Notifier:
         await self.handoffs.close_expired(self.clock.now())
         await self.plan_bookings()
         await self.plan_handoffs()
+        await self.plan_team_messages()
         return await self.send_due()
 
     # --- planning: booking changes -------------------------------------------------------------
@@ -251,6 +259,45 @@ class Notifier:
         how = "notify_handoff_how_telegram" if chat else "notify_handoff_how_console"
         parts.append(self._t(how, id=record.id))
         return "\n\n".join(parts)
+
+    # --- planning: word for the team ------------------------------------------------------------
+
+    async def plan_team_messages(self) -> None:
+        if self.team_messages is None:
+            return
+        cursor = await read_cursor(self.store.engine, TEAM_FEED) or 0
+        while messages := await self.team_messages.team_messages(cursor, PAGE):
+            for m in messages:
+                body = self._team_message_text(m)
+                await self.store.plan([Notification(f"{target}:{m.kind}:{m.id}", "business", target, m.kind, body=body,
+                                                    booking_id=m.booking_id, booking_start=m.booking_start,
+                                                    user_key=m.user_key, lang=self.team_lang)
+                                       for target in self.targets.operators], self.clock.now())
+            cursor = messages[-1].id
+            await save_cursor(self.store.engine, TEAM_FEED, cursor)
+
+    def _team_message_text(self, m: TeamMessage) -> str:
+        """"Running late: Anna Schmidt (WhatsApp +49…), about 10 minutes, for Haircut with Sarah today at 10:00",
+        with the customer's words."""
+        lang, biz = self.team_lang, self.business
+        fmt = self.texts.formats(lang)
+        customer = self._customer(m.name, m.user_key, m.email)
+        if m.late_minutes:
+            how = self._t("notify_late_by", delay=fmt.duration(timedelta(minutes=m.late_minutes)))
+        elif m.arrives_at is not None:
+            how = self._t("notify_late_arrives", time=fmt.clock_time(m.arrives_at.astimezone(biz.tz)))
+        else:
+            how = ""
+        if m.booking_start is not None:
+            booking = self._t("notify_late_booking", when=fmt.when(m.booking_start.astimezone(biz.tz)),
+                              service=_name(lambda: biz.service(m.service or "").display(lang), m.service or ""),
+                              staff=_name(lambda: biz.person(m.staff or "").name, m.staff or ""))
+        else:
+            booking = self._t("notify_late_no_booking")
+        lines = [self._t("notify_late", customer=customer, how=how, booking=booking)]
+        if m.text:
+            lines.append(self._t("notify_late_words", text=m.text))
+        return "\n".join(lines)
 
     # --- sending -------------------------------------------------------------------------------
 

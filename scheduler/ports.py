@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from booking_client import Booking
 from bot.messages import Reply
-from bot.store import HandoffEvent, HandoffRecord, Progress
+from bot.store import HandoffEvent, HandoffRecord, Progress, TeamMessage
 
 
 class Notices(Protocol):
@@ -53,6 +53,12 @@ class Handoffs(Protocol):
     async def reply_handoff(self, handoff_id: int, text: str, now: datetime) -> HandoffRecord | None: ...
 
     async def close_handoff(self, handoff_id: int, by: str, now: datetime) -> HandoffRecord | None: ...
+
+
+class TeamMessages(Protocol):
+    """Word for the team from customers that opens no handoff ("I'm running late"), oldest first after a cursor."""
+
+    async def team_messages(self, after: int, limit: int = 500) -> list[TeamMessage]: ...
 
 
 class Mailer(Protocol):

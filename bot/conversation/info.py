@@ -10,34 +10,38 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from rapidfuzz import fuzz
 
 import bot.conversation.policy as policy
 import bot.conversation.reask as reask
 import intents
-from booking_client import Capability
+from booking_client import Booking, BookingError, Capability
 from booking_client.business import Faq, Service
 from intents import Reading
 
 from ..messages import Option
 from .handoff import other_ways
 from .mine import my_bookings
-from .payloads import BookAgain, TalkToTeam
+from .payloads import BookAgain
+from .state import TeamNote
 from .turn import Turn
 
 CLOSURES_AHEAD = timedelta(days=30)  # closures within this are named with the week's hours
 FAQ_MIN_SCORE = 80  # how close a question must be to one of the business's own (0-100)
 MORE_TOPICS = 2  # further questions answered from one message
+LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking that began this long ago
+LATE_AHEAD = timedelta(hours=12)  # or one that begins within this
+MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
 async def answer(turn: Turn, r: Reading, text: str = "") -> None:
     """Answer the question from the business file; then offer a booking or ask the open question again."""
-    if r.topic == "late" and turn.state.step is None:
-        _running_late(turn)
+    if r.topic == "late":
+        await running_late(turn, r)
         return
     if r.topic == "reminders" and turn.state.step is None and turn.reminders and turn.upcoming_reminders:
         if await _reminders_of_next_booking(turn):
@@ -99,13 +103,60 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     return [turn.t("info_prices"), *lines]
 
 
-def _running_late(turn: Turn) -> None:
-    """"I'm running 10 minutes late": with an operator channel, an offer to tell the team (a handoff, which passes
-    this message on); without one, how to reach the business, since nobody reads this chat."""
-    if turn.team_reachable:
-        turn.say(turn.t("late_tell_team"), options=[TalkToTeam().option(turn.t("late_tell_team_button"))])
+async def running_late(turn: Turn, r: Reading) -> None:
+    """"I'm running 10 minutes late": with an operator channel, word for the team about the booking it concerns
+    (no handoff: the bot goes on answering); a customer whose appointment is another day is told when it is;
+    without an operator channel, how to reach the business, since nobody reads this chat. A question on the table
+    stays there."""
+    lines = await _late(turn, r)
+    if turn.state.step is not None:
+        for line in lines:
+            turn.note(line)
+        await reask.reask(turn)
         return
-    turn.say(*_late(turn))
+    turn.say(*lines)
+
+
+async def _late(turn: Turn, r: Reading) -> list[str]:
+    if not turn.team_reachable:
+        contact = other_ways(turn)
+        return [turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads")]
+    now = turn.now()
+    try:
+        bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
+    except BookingError:  # the booking system is down: the team hears it all the same, without the booking
+        bookings = None
+    booking = _late_for(turn, r, bookings or [], now)
+    if booking is None and bookings:  # their appointment is another day: nothing to tell the team
+        later = [b for b in bookings if b.start > now]
+        if later:
+            return [turn.t("late_not_today", service=turn.service_name(later[0].service), when=turn.when(later[0].start))]
+    arrives = turn.local(now).replace(hour=r.time.hour, minute=r.time.minute, second=0, microsecond=0) \
+        if r.time is not None and r.late_by is None else None
+    turn.state.for_team.append(TeamNote(
+        kind="late", text=(turn.msg.text or "")[:MAX_LATE_WORDS], late_by=r.late_by, arrives_at=arrives, booking_id=booking.id if booking else None, booking_start=booking.start if booking else None,
+        service=booking.service if booking else None, staff=booking.staff if booking else None))
+    if booking is None:
+        return [turn.t("late_told_no_booking")]
+    if r.late_by is not None:
+        how = turn.t("late_how_by", delay=turn.formats.duration(r.late_by))
+    elif arrives is not None:
+        how = turn.t("late_how_at", time=turn.formats.clock_time(arrives))
+    else:
+        how = turn.t("late_how")
+    today = turn.local(booking.start).date() == turn.local(now).date()
+    at = turn.t("late_at_time", time=turn.formats.clock_time(turn.local(booking.start))) if today \
+        else turn.t("late_on_day", when=turn.when(booking.start))
+    return [turn.t("late_told", how=how, service=turn.service_name(booking.service), at=at)]
+
+
+def _late_for(turn: Turn, r: Reading, bookings: list[Booking], now: datetime) -> Booking | None:
+    """The booking a customer running late means: on the day they name, else the first that began at most
+    LATE_SINCE ago or begins within LATE_AHEAD."""
+    today = turn.local(now).date()
+    if r.date is not None and r.date != today:
+        return next((b for b in bookings if turn.local(b.start).date() == r.date), None)
+    return next((b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD), None)
 
 
 async def _reminders_of_next_booking(turn: Turn) -> bool:
@@ -123,15 +174,6 @@ async def _reminders_of_next_booking(turn: Turn) -> bool:
         lines.append(turn.t("info_reminders_window_rule"))
     turn.say(*lines, options=_book_option(turn, None))
     return True
-
-
-def _late(turn: Turn, _: Reading | None = None, __: str = "") -> list[str]:
-    """"I'm late" while a question is on the table (which stays): how the team hears of it; and, with no operator
-    channel, how to reach the business."""
-    if turn.team_reachable:
-        return [turn.t("late_say_team")]  # the button would take the question's place; asking for a person works
-    contact = other_ways(turn)
-    return [turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads")]
 
 
 def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
@@ -226,7 +268,7 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
-    "reminders": _reminders, "late": _late,
+    "reminders": _reminders,
 }
 
 

@@ -120,6 +120,20 @@ class HandoffEntry(BaseModel):
     lines: list[tuple[str, str]] = []  # opened: the conversation's last lines, for the team
 
 
+class TeamNote(BaseModel):
+    """Word for the team that needs no answer and opens no handoff ("I'm running 10 minutes late"): the store writes
+    it with the state, and the team is told of it."""
+
+    kind: Literal["late"]
+    text: str = ""  # the customer's words
+    booking_id: str | None = None  # the booking it is about, if one was found
+    booking_start: datetime | None = None
+    service: str | None = None
+    staff: str | None = None
+    late_by: dt.timedelta | None = None  # "10 minutes late"
+    arrives_at: datetime | None = None  # "I'll be there in 20 minutes"
+
+
 class State(BaseModel):
     """Persisted per customer (channel + user id)."""
 
@@ -143,6 +157,7 @@ class State(BaseModel):
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
+    for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored
 
     @property
     def flow(self) -> Flow | None:

@@ -197,20 +197,36 @@ async def test_a_group_that_became_a_supergroup_is_named_with_its_new_id(sqlite_
             pass
 
 
-@pytest.mark.parametrize("lang, late, offer, yes", [
-    ("en", "I'm running 10 minutes late, sorry!", "Thanks for letting us know! Shall I tell the team", "yes"),
-    ("de", "ich komme 10 Minuten später", "Danke für Ihre Nachricht! Soll ich dem Team", "ja bitte"),
+@pytest.mark.parametrize("lang, late, said, told_lines", [
+    ("en", "I'm running 10 minutes late, sorry!",
+     "Thanks for letting us know! I'm telling the team at Demo Salon that you'll be about 10 minutes late for your "
+     "Haircut at 10:00.",
+     ["Running late (about 10 minutes): Haircut with Sarah on Tue 24 Nov, 10:00.",
+      "Customer: Anna Schmidt, Telegram, anna@example.com", "They wrote: “I'm running 10 minutes late, sorry!”"]),
+    ("de", "ich komme eine Viertelstunde später",
+     "Danke für Ihre Nachricht! Ich sage dem Team von Demo Salon Bescheid, dass Sie etwa 15 Minuten später zu Ihrem "
+     "Termin Haarschnitt um 10:00 kommen.",
+     ["Running late (about 15 minutes): Haircut with Sarah on Tue 24 Nov, 10:00.",
+      "Customer: Anna Schmidt, Telegram, anna@example.com", "They wrote: “ich komme eine Viertelstunde später”"]),
 ])
-async def test_running_late_reaches_the_team_with_the_customers_words(sqlite_engine, fake_telegram, run_bot, lang, late,
-                                                                      offer, yes):
+async def test_running_late_tells_the_team_which_booking_and_the_bot_goes_on_answering(
+        sqlite_engine, fake_telegram, run_bot, clock, lang, late, said, told_lines):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
     async with run_bot(settings, sqlite_engine) as (server, app):
         notifier = await notifier_for(app, server)
-        await fake_telegram.send(ANNA, late, lang=lang)
-        asked = (await fake_telegram.wait_for(ANNA, 1))[-1]
-        assert asked.text.startswith(offer) and len(asked.buttons) == 1
-        await fake_telegram.send(ANNA, yes, lang=lang)
-        await fake_telegram.wait_for(ANNA, 2)
+        await book_in_chat(fake_telegram, app)
         await notifier.tick()
-        [told] = await fake_telegram.wait_for(TEAM, 1)
-        assert f"Customer: {late}" in told.text, "the team reads that the customer is late"
+        await fake_telegram.wait_for(TEAM, 1)  # the booking itself
+        clock.set(datetime(2026, 11, 24, 9, 50, tzinfo=BERLIN))
+        await fake_telegram.send(ANNA, late, lang=lang)
+        answer = (await fake_telegram.wait_for(ANNA, 4))[-1]
+        assert answer.text == said and not answer.buttons, "no question to answer, nothing to press"
+        await notifier.tick()
+        told = (await fake_telegram.wait_for(TEAM, 2))[-1]
+        assert told.text.split("\n") == told_lines, "the team's language, the booking, how late, the customer's words"
+        assert not told.buttons, "nothing to close: it is no handoff"
+        await notifier.tick()
+        assert len(fake_telegram.chat(TEAM)) == 2, "told once"
+        await fake_telegram.send(ANNA, "what's your address?", lang=lang)
+        [*_, address] = await fake_telegram.wait_for(ANNA, 5)
+        assert "Hauptstraße 1" in address.text, "the bot still answers in that chat"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -224,3 +224,38 @@ def test_every_topic_a_message_asks_in_order(text: str, topics: tuple[str, ...])
     from intents import topics_in
 
     assert topics_in(text) == topics
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("I'm running 10 minutes late, sorry!", 10),
+    ("running about 15 mins late", 15),
+    ("I'll be 5-10 minutes late", 10),
+    ("I'm running half an hour late for my appointment", 30),
+    ("sorry, running late", None),
+    ("won't make it on time, sorry", None),
+    ("ich komme 10 Minuten später", 10),
+    ("bin eine Viertelstunde zu spät", 15),
+    ("ich verspäte mich um 20 Minuten", 20),
+    ("ich schaffe es nicht pünktlich", None),
+])
+def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "late")
+    assert r.late_by == (timedelta(minutes=minutes) if minutes else None)
+    assert r.shift is None, "how late moves nothing: no relative change of a time on the table"
+
+
+@pytest.mark.parametrize("text, day", [
+    ("I'll be 10 minutes late on Friday", date(2026, 4, 3)),
+    ("I'll be late tomorrow", date(2026, 3, 28)),
+])
+def test_running_late_on_a_day_keeps_the_day(text: str, day: date) -> None:
+    r = read(text, ctx())  # Friday 27 March 2026
+    assert (r.intent, r.topic, r.date) == ("info", "late", day)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm late on my rent", "I'm behind on payments", "I'm running late for work", "my flight is running late",
+])
+def test_late_with_something_else_is_not_about_the_appointment(text: str) -> None:
+    assert read(text, ctx()).topic != "late"

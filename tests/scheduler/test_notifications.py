@@ -239,3 +239,51 @@ async def test_two_processes_on_postgresql_never_send_a_notification_twice(fresh
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_goes_on(db_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(db_engine, clock)
+    await say(app, "haircut with Sarah today at 11")
+    await say(app, "Anna Schmidt")
+    await say(app, "yes")
+    await notifier.tick()
+    clock.set(MONDAY_9 + timedelta(hours=1, minutes=50))
+    [answer] = await say(app, "running 20 mins late, so sorry")
+    assert answer == ("Thanks for letting us know! I'm telling the team at Demo Salon that you'll be about 20 minutes "
+                      "late for your Haircut at 11:00.")
+    await asyncio.gather(notifier.tick(), notifier.tick())
+    await notifier.tick()
+    assert chat.got[1:] == [("Running late (about 20 minutes): Haircut with Sarah on Mon 23 Nov, 11:00.\n"
+                             "Customer: Anna Schmidt, Telegram\nThey wrote: “running 20 mins late, so sorry”", None)]
+    assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
+
+
+async def test_running_late_said_before_the_first_start_is_not_told_afterwards(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    settings = {"operator_telegram_chat_id": -100500, "telegram_bot_token": "123456:AAFakeTokenForTestsOnly_01234"}
+    app = await build_app(Settings(_env_file=None, **settings), clock=clock, engine=sqlite_engine)
+    await say(app, "I'm running late")  # before the business had notifications
+    _, notifier, chat, _ = await make(sqlite_engine, clock)
+    await notifier.tick()
+    assert chat.got == []
+    await say(app, "ich komme eine halbe Stunde später", user="1002", lang="de")
+    await notifier.tick()
+    assert chat.texts == ["Running late (about 30 minutes): no booking of theirs found for today.\nCustomer: Telegram\n"
+                          "They wrote: “ich komme eine halbe Stunde später”"]
+
+
+async def test_running_late_with_the_booking_system_down_still_reaches_the_team(sqlite_engine):
+    from booking_client import BackendUnavailable
+
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+
+    async def down(*args, **kwargs):
+        raise BackendUnavailable("the booking system does not answer")
+
+    app.backend.list_for_contact = down
+    [answer] = await say(app, "I'll be 10 minutes late")
+    assert "passing your message on to the team at Demo Salon" in answer
+    await notifier.tick()
+    assert chat.texts[0].startswith("Running late (about 10 minutes): no booking of theirs found for today.")
