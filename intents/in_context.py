@@ -55,6 +55,8 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         if other is not None:
             return other
     r = _earliest(r, text, low, context)
+    r = _right_after(r, text, low, context)
+    r = _attending(r, low)
     if bound:
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
@@ -442,6 +444,56 @@ def _correction(r: Reading, text: str, low: str, context: Context, reread: Reade
     return None
 
 
+# --- "a beard trim right after", "direkt im Anschluss an meinen Haarschnitt" ------------------------------
+
+_RIGHT_AFTER_EN = re.compile(
+    r"(?<![\w'])(?:right|straight|directly|immediately|just) after"
+    r"(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))?(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
+    r"|(?<![\w'])back[- ]to[- ]back\b")
+_RIGHT_AFTER_DE = re.compile(
+    r"(?<![\w'])(?:(?:direkt|gleich|sofort|unmittelbar) (?:danach|dahinter|hinterher)|(?:(?:direkt|gleich|sofort) )?im"
+    r" anschluss(?P<obj> (?:daran|an (?:meinen|meine|mein|den|die|das) [\w-]+))?|anschlie(?:ß|ss)end)(?![\w'])")
+_RIGHT_AFTER_WORDS = ("after", "back to back", "back-to-back", "danach", "dahinter", "hinterher", "anschluss",
+                      "anschließend", "anschliessend")
+
+
+def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
+    """A booking asked for right after the customer's own ("can I get a beard trim right after?"): the dialogue
+    takes the time that booking ends. What the phrase itself names (their haircut, "Anschluss") is no part of the
+    new booking."""
+    if r.intent not in ("book", "availability", "other", "affirm") or not any(w in low for w in _RIGHT_AFTER_WORDS):
+        return r
+    m = _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
+    if m is None or r.service is None and r.intent != "book" and context.expecting != "when":
+        return r  # "und danach?" on its own asks nothing; answering "when?" it says when
+    said = text[m.start():m.end()].casefold()
+    if m.group("obj") and r.service_text and r.service_text.casefold() in said:
+        r = replace(r, service=None, service_text=None, services=())  # "right after my haircut": no new haircut
+    return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, right_after=True,
+                   services=r.services[:1] if m.group("obj") else r.services,
+                   name=None if r.name and r.name.casefold() in said else r.name)
+
+
+# --- "I'll be there", "ich komme" -------------------------------------------------------------------------
+
+_ATTENDING = re.compile(
+    r"^\W*(?:(?:ok|okay|great|perfect|super|cool|prima|gut|alles klar|yes|yep|yeah|ja|sure|klar|thanks|thank you|danke"
+    r"|sounds good)\W+)*(?:i'?ll be there|i will be there|we'?ll be there|we will be there|i'?ll come|i will come"
+    r"|i'?m coming|we'?re coming|i'?ll make it|i will make it|ich komme|ich werde da sein"
+    r"|ich bin da|ich bin dabei|wir kommen|wir sind da|komme (?:gerne|wie geplant|auf jeden fall)|bin dabei)"
+    r"(?:\s+(?:then|tomorrow|on time|for sure|as planned|dann|morgen|pünktlich|puenktlich|wie geplant|auf jeden fall"
+    r"|gerne|thanks|thank you|danke))*\W*$")
+_ATTENDING_WORDS = ("there", "come", "coming", "make it", "komme", " da", "dabei")
+
+
+def _attending(r: Reading, low: str) -> Reading:
+    """"I'll be there", "ich komme wie geplant": the customer says they will come (to the booking they have)."""
+    if r.intent not in ("affirm", "other", "bye", "thanks") or len(low) > 60 or \
+            not any(w in low for w in _ATTENDING_WORDS) or not _ATTENDING.match(low):
+        return r
+    return replace(r, attending=True)
+
+
 # --- "whatever's the earliest you have", "right now", "so früh wie möglich" ------------------------------
 
 _EARLIEST = re.compile(
@@ -481,6 +533,8 @@ earliest soonest first next asap soon früh frueh bald schnell nächste nächste
 frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
 now right immediately straight sofort jetzt
+danach dahinter hinterher anschluss anschließend anschliessend back-to-back
+there come coming komme da dabei make
 """.split())
 _SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
 

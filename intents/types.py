@@ -100,6 +100,8 @@ class Reading:
     correction: bool = False  # changes one part of what is on the table: "make it 3", "not Wednesday, Thursday"
     unclear: str | None = None  # a day word that could not be read ("thuesday"), not replaced by any day
     earliest: bool = False  # "whatever's the earliest you have", "right now", "so früh wie möglich"
+    right_after: bool = False  # "a beard trim right after (my haircut)", "direkt im Anschluss": when their booking ends
+    attending: bool = False  # "I'll be there", "ich komme": the customer will come to their booking
 
     @property
     def has_when(self) -> bool:

@@ -13,6 +13,7 @@ from booking_client import Capability
 from intents import Reading
 
 from .events import Said
+from .mine import my_bookings
 from .payloads import BookAgain, ServiceChoice, SlotChoice, StaffChoice
 from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options
 from .state import Draft, Pending, Step
@@ -36,7 +37,7 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     service = state.draft.service if state.flow == "book" else None
     state.clear_flow()
     state.draft = Draft(service=service)
-    await _take(turn, r, browsing=browsing)
+    await _take(turn, await after_own_booking(turn, r), browsing=browsing)
 
 
 async def browse(turn: Turn, r: Reading) -> None:
@@ -47,7 +48,7 @@ async def browse(turn: Turn, r: Reading) -> None:
 async def more_details(turn: Turn, said: Said) -> None:
     """A service, staff member or time added to the booking under way ("rather Tom", "make it 11");
     at the confirmation only the part said changes ("not Wednesday, Thursday" keeps the time)."""
-    r, d = said.reading, turn.state.draft
+    r, d = await after_own_booking(turn, said.reading), turn.state.draft
     pending = turn.state.pending if turn.state.step is Step.CONFIRM_BOOK else None
     if pending is not None:
         pin(turn, pending.start)
@@ -65,6 +66,24 @@ async def more_details(turn: Turn, said: Said) -> None:
     if turn.state.step is Step.ASK_WHEN and keeps_time(d, r):
         r = replace(r, time=d.time)  # "Tuesday" answering which day "Donstag um 10" meant: at 10
     await _take(turn, r, browsing=False)
+
+
+async def after_own_booking(turn: Turn, r: Reading) -> Reading:
+    """"A beard trim right after (my haircut)": the reading at the time the customer's booking ends, the one just
+    made or, failing that, the one they name by its time or their next; with none, said so, and the time is asked."""
+    if not r.right_after:
+        return r
+    bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
+    named = [b for b in bookings if (r.time is None or turn.local(b.start).time().replace(tzinfo=None) == r.time)
+             and (r.date is None or turn.local(b.start).date() == r.date)] if r.has_when else []
+    just_made = [b for b in bookings if b.id == turn.state.last_booking]
+    upcoming = [b for b in bookings if b.start > turn.now()]
+    anchor = next(iter(named or just_made or upcoming), None)
+    if anchor is None:
+        turn.note(turn.t("right_after_nothing"))
+        return replace(r, right_after=False, date=None, time=None, start=None, end=None, daily=None)
+    ends = turn.local(anchor.end)
+    return replace(r, date=ends.date(), time=ends.time().replace(tzinfo=None), start=None, end=None, daily=None)
 
 
 def keeps_time(d: Draft, r: Reading) -> bool:

@@ -154,7 +154,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         if r.intent == "deny" and not r.has_when and not _EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
     offered = unpack(options[0].value) if state.step is None and len(options) == 1 else None
-    if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic:
+    if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
     if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \
             and _POINTER.search(text):

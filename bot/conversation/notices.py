@@ -11,7 +11,7 @@ from booking_client import Booking
 import bot.conversation.policy as policy
 
 from ..messages import Option, Reply
-from .mine import own_booking
+from .mine import my_bookings, own_booking
 from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice, TalkToTeam
 from .turn import Turn
 
@@ -52,6 +52,16 @@ def _nudge(turn: Turn) -> None:
     what = turn.t("nudge_what", service=turn.service_name(service)) if service else turn.t("nudge_any")
     turn.say(turn.t("nudge", what=what), options=[CarryOn().option(turn.t("carry_on")),
                                                    NoChoice().option(turn.t("no_thanks"))])
+
+
+async def attending_next(turn: Turn) -> bool:
+    """"I'll be there" typed, with no question on the table: a see-you for the customer's next booking (the
+    reminder's button may be long gone). False when they have none ahead."""
+    upcoming = sorted((b for b in await my_bookings(turn) if b.start > turn.now()), key=lambda b: b.start)
+    if not upcoming:
+        return False
+    turn.say(turn.t("attending", when=turn.when(upcoming[0].start)))
+    return True
 
 
 async def attending(turn: Turn, choice: Attend) -> None:

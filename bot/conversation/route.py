@@ -15,6 +15,7 @@ import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
 import bot.conversation.handoff as handoff
 import bot.conversation.info as info
+import bot.conversation.notices as notices
 
 from intents import Intent, Reading
 
@@ -33,6 +34,8 @@ async def stop(turn: Turn, _: Stop) -> None:
 async def by_intent(turn: Turn, said: Said) -> None:
     """What the customer asks for, whatever the question on the table was."""
     r = said.reading
+    if r.attending and turn.state.step is None and await notices.attending_next(turn):
+        return  # "I'll be there", the reminder's button long gone: a see-you for their next booking
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
         await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
         return

@@ -155,6 +155,7 @@ class State(BaseModel):
     handoff: Handoff | None = None  # a person from the business has the conversation
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
+    last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
     for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored

@@ -11,7 +11,7 @@ from intents import Context, Offer, Reading, read
 from intents.in_context import within
 from intents.rules import read as rules_read
 
-from intent_cases import DEMO, at
+from intent_cases import DEMO, at, ctx
 
 NOW = at("2026-11-23T09:00")  # a Monday
 # what the bot offered: two Wednesday times and one on Thursday, with who is free then
@@ -238,3 +238,37 @@ def test_a_reading_from_another_reader_is_read_in_context_too():
 def test_a_day_another_reader_found_is_not_unclear():
     model = Reading(intent="book", lang="en", date=date(2026, 11, 24), unclear="thuesday")
     assert within(model, "thuesday", Context(now=NOW, vocabulary=DEMO), rules_read).unclear is None
+
+
+@pytest.mark.parametrize("text, lang, service", [
+    ("can I also get a beard trim right after?", "en", "beard"),
+    ("beard trim right after my haircut", "en", "beard"),  # the haircut is where it goes, not a second booking
+    ("right after my haircut please", "en", None),
+    ("book a haircut back to back with my coloring", "en", "haircut"),
+    ("und direkt danach noch einen Bartschnitt", "de", "beard"),
+    ("Bartschnitt im Anschluss an meinen Haarschnitt", "de", "beard"),
+    ("gleich im Anschluss", "de", None),  # answering "when?"
+])
+def test_right_after_their_own_booking(text, lang, service) -> None:
+    r = read(text, ctx(lang=lang, expecting="when" if service is None else None))
+    assert (r.intent, r.right_after, r.service, r.name) == ("book", True, service, None)
+    assert r.services in ((), (service,))
+
+
+@pytest.mark.parametrize("text", ["right after lunch, a haircut", "I'll come right after work", "und danach?"])
+def test_after_something_else_is_no_booking_of_theirs(text) -> None:
+    assert not read(text, ctx()).right_after
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("I'll be there!", "en"), ("great, I'll make it", "en"), ("ok, I'll be there on time", "en"),
+    ("ich komme wie geplant", "de"), ("alles klar, ich bin dabei", "de"),
+])
+def test_saying_they_will_come(text, lang) -> None:
+    assert read(text, ctx(lang=lang)).attending
+
+
+@pytest.mark.parametrize("text", ["I'll be there at 3 if you have a slot", "how do I get there?", "ich komme aus Berlin",
+                                  "can I come on Friday?"])
+def test_not_saying_they_will_come(text) -> None:
+    assert not read(text, ctx()).attending
