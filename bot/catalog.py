@@ -116,6 +116,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "command_cancel": "Cancel an appointment",
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Our prices:",
+        "ask_team": "Ask the team",
+        "info_prices_together": "Your appointments:",
+        "info_price_total": "Together: {total}",
         "info_price_one": "{line}",
         "info_price_line": "{service} ({minutes} min): {price}",
         "info_price_from": "from {price}",
@@ -365,6 +368,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "command_cancel": "Termin absagen",
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Unsere Preise:",
+        "ask_team": "Team fragen",
+        "info_prices_together": "Ihre Termine:",
+        "info_price_total": "Zusammen: {total}",
         "info_price_one": "{line}",
         "info_price_line": "{service} ({minutes} Min.): {price}",
         "info_price_from": "ab {price}",

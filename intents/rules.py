@@ -188,7 +188,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late"):
+    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late") or topic == "faq" and _advice(n, has_when, has_service):
         return "info"  # "is there a car park?", "will I get a reminder?": about this business, in other assistants' words
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
@@ -377,11 +377,19 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "prices"  # the answer names the service's duration with its price
     if faq_words and not has_when and ("?" in text or _QUESTION.search(n)) and _faq_pattern(tuple(faq_words)).search(n):
         return "faq"
+    if _advice(n, has_when, has_service):
+        return "faq"
     if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
     if not has_when and (m := _OFFER_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
         return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
     return None
+
+
+def _advice(n: str, has_when: bool, has_service: bool = False) -> bool:
+    """A question about how to come to the visit ("do I need to wash my hair before?"), not about booking it."""
+    return not has_when and _ADVICE.match(n) is not None and (has_service or _ADVICE_ABOUT.search(n) is not None) \
+        and _ADVICE_NOT.search(n) is None
 
 
 def topics_in(text: str) -> tuple[str, ...]:
@@ -516,6 +524,17 @@ _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]
 _SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
 _ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
                    r"|haben|kann|darf|gibt|ist|seid|sind)\b")
+# "do I need to wash my hair before?", "what should I bring to my appointment?", "muss ich vorher die Haare waschen?":
+# how to come to a visit, which the business's own Q&A answers (or the bot says it does not know, and who does)
+_ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|must (?:i|we)|what (?:should|do) (?:i|we)"
+                     r" (?:bring|wear|do|know)|how (?:early|soon|long before) should (?:i|we)|is it (?:ok|okay|alright|fine)"
+                     r" (?:if|to)|muss ich|müssen wir|soll ich|sollte ich|sollen wir|was (?:soll|muss|sollte) ich"
+                     r" (?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
+                     r"|brauche ich)\b")
+_ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
+                    *_SALON_WORDS, r"haare?n?")
+_ADVICE_NOT = cue(r"book\w*", r"cancel\w*", r"re-?schedul\w*", r"move", r"postpone", r"buchen", r"absagen",
+                  r"stornieren", r"verschieben", r"verlegen", r"park\w*")
 _KEEP = re.compile(r"\b(?:don'?t|do not|not|never|nicht|kein\w*)\s+(?:\w+\s+){0,2}?(?:cancel|absagen|stornieren|löschen)")
 _FACT_QUESTION = re.compile(
     _LEAD + r"(?:can you tell me |tell me |do you know )?(?:what(?:'s| is| are| was| were| will| did| does| do i| should)"

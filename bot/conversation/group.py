@@ -430,6 +430,9 @@ def _finish(turn: Turn, made: list[Booking]) -> None:
     files = [replace(receipt.calendar(turn, b), filename=f"appointment-{i}.ics") for i, b in enumerate(made, 1)
              if turn.msg.channel in receipt.FILE_CHANNELS]
     turn.end(*lines, attachments=files)
+    # "how much is that?" prices them all; "a beard trim right after" follows the last of them
+    turn.state.last_services, turn.state.last_service = [b.service for b in made], None
+    turn.state.last_booking = max(made, key=lambda b: b.end).id
 
 
 def _spread(plans: list[Plan], most: int) -> list[Plan]:

@@ -24,7 +24,7 @@ from intents import Reading
 from ..messages import Option
 from .handoff import other_ways
 from .mine import my_bookings
-from .payloads import BookAgain
+from .payloads import BookAgain, TalkToTeam
 from .state import TeamNote
 from .turn import Turn
 
@@ -52,7 +52,10 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
             turn.note(line)
         await reask.reask(turn)
         return
-    turn.say(*lines, options=_book_option(turn, r.service))
+    options = _book_option(turn, r.service)
+    if turn.team_reachable and _unknown(turn) in lines:  # a question the file has no answer to: the team has
+        options = [TalkToTeam().option(turn.t("ask_team")), *options]
+    turn.say(*lines, options=options)
     turn.state.asked_topic = r.topic  # "and coloring?" next asks the same about coloring
 
 
@@ -92,6 +95,8 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
     if service is None and turn.state.step is None and _POINTS_BACK.search(text):
+        if len(turn.state.last_services) > 1:
+            return _prices_together(turn, [turn.business.service(s) for s in turn.state.last_services])
         service = turn.state.last_service  # "what will that be?" right after booking it
     services = [turn.business.service(service)] if service else turn.business.services
     priced = [s for s in services if s.price is not None]
@@ -335,6 +340,19 @@ def _weekday(turn: Turn, index: int) -> str:
 
 
 # --- small pieces ------------------------------------------------------------------------------------------
+
+
+def _prices_together(turn: Turn, services: list[Service]) -> list[str]:
+    """"How much will that be?" right after booking several appointments: each one's price, and what they come
+    to together (a price that is only a "from" makes the sum one too; one without a price, no sum)."""
+    lines = [f"• {_price_line(turn, s) if s.price is not None else turn.t('choose_service_line', name=s.display(turn.lang), minutes=s.duration_minutes)}"
+             for s in services]
+    if any(s.price is None for s in services):
+        return [turn.t("info_prices_together"), *lines, _unknown(turn)]
+    total = turn.formats.money(sum(s.price or 0 for s in services), turn.business.currency)
+    if any(s.price_from for s in services):
+        total = turn.t("info_price_from", price=total)
+    return [turn.t("info_prices_together"), *lines, turn.t("info_price_total", total=total)]
 
 
 def _price_line(turn: Turn, service: Service) -> str:

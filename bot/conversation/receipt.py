@@ -32,6 +32,7 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     turn.end(*lines, attachments=files)
     turn.state.last_service = None if cancelled else booking.service  # "what does that cost?" right after
     turn.state.last_booking = None if cancelled else booking.id  # "and a beard trim right after"
+    turn.state.last_services = []
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:

@@ -156,6 +156,7 @@ class State(BaseModel):
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
     last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
+    last_services: list[str] = []  # the services of the appointments just booked together: "how much is that?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
     for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored

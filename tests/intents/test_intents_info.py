@@ -259,3 +259,21 @@ def test_running_late_on_a_day_keeps_the_day(text: str, day: date) -> None:
 ])
 def test_late_with_something_else_is_not_about_the_appointment(text: str) -> None:
     assert read(text, ctx()).topic != "late"
+
+
+@pytest.mark.parametrize("text", [
+    "do I need to wash my hair before my appointment?", "what should I bring to my appointment?",
+    "should I wash my hair before coloring?", "muss ich vorher die Haare waschen?",
+    "is it ok if I bring my kid to the appointment?",
+])
+def test_a_question_about_coming_to_the_visit_is_for_the_front_desk(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", [
+    "do i need to get a visa to visit canada", "should i bring a converter to barcelona",
+    "do i need to get shots before i go to kenya", "should I cancel my appointment?",
+])
+def test_advice_about_other_things_or_an_action_is_not(text: str) -> None:
+    assert read(text, ctx()).topic != "faq"
