@@ -117,6 +117,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Our prices:",
         "ask_team": "Ask the team",
+        "email_noted": "Thanks, I've noted {email}.",
         "info_prices_together": "Your appointments:",
         "info_price_total": "Together: {total}",
         "info_price_one": "{line}",
@@ -369,6 +370,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Unsere Preise:",
         "ask_team": "Team fragen",
+        "email_noted": "Danke, ich habe {email} notiert.",
         "info_prices_together": "Ihre Termine:",
         "info_price_total": "Zusammen: {total}",
         "info_price_one": "{line}",

@@ -211,6 +211,10 @@ LIST = (
     r"meine (?:nächsten |anstehenden |aktuellen )?(?:termine?|buchungen|reservierungen)",
     r"welche termine", r"wann (?:ist|habe ich|hab ich|war) (?:mein(?:en)?|den) (?:\w+ )?termin", r"habe ich (?:einen|noch einen|termine|schon einen)",
     r"hab ich (?:einen|noch einen|termine|schon einen)", r"meinen termin", r"mein termin", r"übersicht",
+    # "when was that again?", "wann war das nochmal?": the booking just made, asked back
+    r"(?:when|what time|what day|which day)(?: exactly)? (?:was|is|were|'s) (?:it|that|this|mine|my \w+)(?: \w+)? again",
+    r"(?:wann|um wie ?viel uhr|an welchem tag|welche uhrzeit|welcher tag)(?: \w+){0,3}? (?:nochmal|noch mal|nochmals"
+    r"|gleich nochmal|gleich wieder)",
 )
 AVAILABILITY = (
     r"available", r"availability", r"availabilities", r"free", r"open(?:ing|ings)?", r"slots?", r"vacanc(?:y|ies)",

@@ -106,6 +106,7 @@ class Dialogue:
         try:
             event = event or classify(msg, state, lambda text: self._read(text, state))
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
+            turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
             await dispatch(turn, event)
             await holds.settle(turn, before)
         except BackendUnavailable:

@@ -89,6 +89,11 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     """Neither an answer nor a request: ask for yes or no, or hint at what we do and ask again."""
     step = turn.state.step
     if step in CONFIRM_STEPS:
+        email = said.reading.email
+        if email and turn.state.email and email.casefold() == turn.state.email.casefold():
+            # an address given at the question (kept along the way): noted, and the question again
+            turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
+            return
         turn.say(turn.t("confirm_first", question=confirm.question(turn)), options=turn.yes_no())
         return
     if said.reading.intent == "other" and info.faq_match(turn, said.text):  # one of the business's own questions

@@ -41,6 +41,7 @@ class Turn:
     reminders: tuple[timedelta, ...] = ()  # how long before each booking a reminder is sent (none: no reminders)
     reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
     listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
+    just_cancelled: tuple[str, str] | None = None  # the service and staff cancelled just before this message
     # when the reminders still to come for a booking go out, as the scheduler plans them (None: not known here)
     upcoming_reminders: Callable[[Booking, datetime], list[datetime]] | None = None
 

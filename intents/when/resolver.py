@@ -57,7 +57,7 @@ in im during for sometime irgendwann end beginning start middle mid early late e
 """.split())
 GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mid mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
-GATE_PARTS = frozenset(PART_WORDS)
+GATE_PARTS = frozenset(PART_WORDS) | {"work", "arbeit"}  # "after work", "nach der Arbeit"
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
 GATE_ANY = OFFSET_ANY | MONTH_WEEKS | EDGE_WORDS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all

@@ -31,6 +31,7 @@ PART_WORDS = {
     "vormittags": "morning", "früh": "morning", "frueh": "morning", "fruh": "morning",
     "afternoon": "afternoon", "afternoons": "afternoon", "nachmittag": "afternoon", "nachmittags": "afternoon",
     "evening": "evening", "evenings": "evening", "abend": "evening", "abends": "evening",
+    "after work": "evening", "feierabend": "evening", "nach der arbeit": "evening",  # "tomorrow after work"
     "night": "night", "nacht": "night", "nachts": "night",
     "noon": "noon", "lunch": "noon", "lunchtime": "noon", "mittag": "noon", "mittags": "noon",
     "mittagszeit": "noon", "mittagspause": "noon",

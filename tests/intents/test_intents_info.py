@@ -277,3 +277,16 @@ def test_a_question_about_coming_to_the_visit_is_for_the_front_desk(text: str) -
 ])
 def test_advice_about_other_things_or_an_action_is_not(text: str) -> None:
     assert read(text, ctx()).topic != "faq"
+
+
+@pytest.mark.parametrize("text", [
+    "when was that again?", "what time was it again?", "sorry, what day was my appointment again?",
+    "wann genau war das nochmal?", "wann war der Termin nochmal",
+])
+def test_asking_back_when_their_booking_is_lists_it(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+
+
+@pytest.mark.parametrize("text", ["what time is it again in tokyo", "when was the battle of hastings again"])
+def test_asking_back_about_something_else_is_not(text: str) -> None:
+    assert read(text, ctx()).intent != "list"

@@ -529,3 +529,14 @@ def test_moving_to_a_bare_hour_is_the_time_it_goes_to(text, lang, day, clock) ->
 def test_a_number_after_to_that_is_no_time_it_goes_to_stays_what_it_was(text, lang) -> None:
     r = read(text, ctx(DEC9, lang))
     assert r.time is None
+
+
+@pytest.mark.parametrize("text, lang, day", [
+    ("haircut tomorrow after work", "en", "2026-12-10"),
+    ("can I come after work on friday?", "en", "2026-12-11"),
+    ("morgen nach Feierabend", "de", "2026-12-10"),
+    ("nach der Arbeit am Montag", "de", "2026-12-14"),
+])
+def test_after_work_is_the_evening(text, lang, day) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.start.date().isoformat(), r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == (day, "17:00", "21:00")
