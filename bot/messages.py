@@ -17,6 +17,7 @@ class Inbound:
     id: str | None = None  # the channel's message id, for de-duplication
     at: datetime | None = None
     lang: str | None = None  # the channel's hint (Telegram language_code)
+    media: str | None = None  # what came instead of text: "voice" (a voice or audio message) or "file" (a picture, video, document)
 
     @property
     def key(self) -> str:

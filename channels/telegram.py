@@ -426,7 +426,12 @@ class TelegramChannel:
         if message.from_user is None:
             return None
         text = message.text or message.caption or ""
-        return await self.turn(self._inbound(message, event_update, text=text), entry)
+        media = None
+        if not text and message.sticker is not None and message.sticker.emoji:
+            text = message.sticker.emoji  # a thumbs-up sticker says what the emoji says
+        elif not text:
+            media = _media(message)
+        return await self.turn(self._inbound(message, event_update, text=text, media=media), entry)
 
     async def on_button(self, query: CallbackQuery, callback_data: OfferCallback, event_update: Update,
                         entry: Entry) -> str | None:
@@ -446,12 +451,12 @@ class TelegramChannel:
         return await self.turn(self._inbound(query, event_update, choice="stale:-1"), entry)
 
     def _inbound(self, event: Message | CallbackQuery, update: Update, *, text: str = "",
-                 choice: str | None = None) -> Inbound:
+                 choice: str | None = None, media: str | None = None) -> Inbound:
         user = event.from_user
         assert user is not None
         at = event.date if isinstance(event, Message) else None
         return Inbound(channel=CHANNEL, user=str(user.id), text=text, choice=choice, id=str(update.update_id),
-                       at=at, lang=hint_lang(user.language_code))
+                       at=at, lang=hint_lang(user.language_code), media=media)
 
     async def _answer(self, query: CallbackQuery) -> None:
         try:
@@ -487,3 +492,13 @@ class TelegramChannel:
     @staticmethod
     def _cause(entry: Entry) -> str:
         return f"{CHANNEL}:{entry.message_id}"
+
+
+def _media(message: Message) -> str | None:
+    """What a message without text carried: "voice" (voice, audio, a round video), "file" (anything else sent)."""
+    if message.voice is not None or message.audio is not None or message.video_note is not None:
+        return "voice"
+    if any(getattr(message, kind, None) is not None for kind in ("photo", "video", "document", "animation", "sticker",
+                                                                   "location", "contact", "venue", "poll")):
+        return "file"
+    return None

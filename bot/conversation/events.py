@@ -65,7 +65,7 @@ class Stop:
 class Noise:
     """Nothing to read: empty, far too long, or no letters or digits at all. `text` names the answer."""
 
-    text: Literal["empty", "too_long", "not_understood"]
+    text: Literal["empty", "too_long", "not_understood", "media_voice", "media_file"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
         return _chosen(_pressed(msg.choice, state), "button", state)
     text = (msg.text or "").strip()
     if not text:
-        return Noise("empty")
+        return Noise("media_voice" if msg.media == "voice" else "media_file" if msg.media else "empty")
     if len(text) > MAX_TEXT:
         return Noise("too_long")
     if not any(ch.isalnum() for ch in text):

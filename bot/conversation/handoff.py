@@ -89,4 +89,7 @@ def still_answered(turn: Turn) -> Event | None:
     text = (msg.text or "").strip()
     if text:
         state.handoff_log.append(HandoffEntry(kind="customer", text=text[:MAX_FORWARDED]))
+    elif msg.media:  # the team hears that something came which the bot cannot pass on
+        team = turn.business.languages[0] if turn.business.languages else turn.lang
+        state.handoff_log.append(HandoffEntry(kind="customer", text=turn.texts(team, f"handoff_{msg.media}")))
     return None

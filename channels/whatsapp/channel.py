@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote_plus, unquote, urlencode, urlsplit, urlunsplit
@@ -463,6 +464,9 @@ class WhatsAppChannel:
         # PostgreSQL's text cannot hold NUL; no customer types one
         payload = {"from": sender, "body": form.get("Body", "").replace("\x00", ""),
                    "profile": form.get("ProfileName", "").replace("\x00", "")[:MAX_PROFILE]}
+        media = _media(form)
+        if media is not None:
+            payload["media"] = media
         key = f"{CHANNEL}:{sender.removeprefix('whatsapp:')}"
         if not await store(self.inbox, CHANNEL, sid, key, payload):
             log.info("whatsapp message %s was already received; ignored", sid)
@@ -504,7 +508,7 @@ class WhatsAppChannel:
                 notice = [Reply(say(self.core, await self.core.language(key), "slow_down"))]
             return await self._finish(entry, "limited", seen, self.outbox.adding(key, cause, notice, kind="notice"))
         inbound = Inbound(channel=CHANNEL, user=key.split(":", 1)[1], text=body, id=entry.message_id,
-                          at=entry.received_at)
+                          at=entry.received_at, media=entry.payload.get("media"))
         try:
             await self.core.dialogue.handle(inbound, also=lambda replies: [
                 seen, self.outbox.adding(key, cause, replies), self.inbox.finishing(entry)])
@@ -530,3 +534,15 @@ class WhatsAppChannel:
                            self.outbox.adding(key, f"{CHANNEL}:{entry.message_id}", confirmation, kind=kind))
         log.info("whatsapp: a customer opted %s", "out" if opted_out else "in")
         return FINISHED
+
+
+def _media(form: Mapping[str, str]) -> str | None:
+    """What a webhook carried besides its Body, by Twilio's fields: "voice" (an audio attachment, a WhatsApp voice
+    note), "file" (any other attachment, a shared location); None for none."""
+    try:
+        count = int(form.get("NumMedia") or 0)
+    except ValueError:
+        count = 0
+    if count > 0:
+        return "voice" if (form.get("MediaContentType0") or "").startswith("audio/") else "file"
+    return "file" if form.get("Latitude") and form.get("Longitude") else None

@@ -236,10 +236,13 @@ class FakeTelegram:
     def _user(self, user_id: int, lang: str) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "Anna", "language_code": lang}
 
-    async def send(self, user_id: int, text: str, *, lang: str = "en") -> dict[str, Any]:
-        """The customer writes `text`; returns the update (to redeliver it later)."""
+    async def send(self, user_id: int, text: str, *, lang: str = "en",
+                   content: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The customer writes `text` (or, with `content`, sends that instead: {"voice": {...}}, {"sticker":
+        {...}}, as the Bot API's Message has them); returns the update (to redeliver it later)."""
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "text": text,
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            **({"text": text} if content is None else content),
             "from": self._user(user_id, lang), "chat": {"id": user_id, "type": "private", "first_name": "Anna"},
         }
         if text.startswith("/"):

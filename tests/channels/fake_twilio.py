@@ -186,9 +186,16 @@ class FakeTwilio:
         }
 
     async def send(self, phone: str, body: str, *, sid: str | None = None, headers: dict[str, str] | None = None,
-                   shared_key: tuple[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
-        """The customer writes `body`; Twilio POSTs the signed webhook. Returns (status, response text, params)."""
+                   shared_key: tuple[str, str] | None = None,
+                   media: str | None = None) -> tuple[int, str, dict[str, str]]:
+        """The customer writes `body` (with an attachment of content type `media`, as Twilio's webhook gives it:
+        NumMedia, MediaContentType0, MediaUrl0, an MM… SID); Twilio POSTs the signed webhook. Returns (status,
+        response text, params)."""
         params = self.inbound_params(phone, body, sid)
+        if media is not None:
+            mid = "MM" + params["MessageSid"][2:]
+            params.update(MessageSid=mid, SmsMessageSid=mid, SmsSid=mid, NumMedia="1", MediaContentType0=media,
+                          MediaUrl0=f"{self.base}/2010-04-01/Accounts/{self.account_sid}/Messages/{mid}/Media/ME{mid[2:]}")
         self.last_inbound[f"whatsapp:{phone}"] = self.now
         signed = self.sign(self.public_url, params, shared_key=shared_key) if headers is None else headers
         status, text = await self.post(self.webhook_url, params, signed)

@@ -230,3 +230,19 @@ async def test_running_late_tells_the_team_which_booking_and_the_bot_goes_on_ans
         await fake_telegram.send(ANNA, "what's your address?", lang=lang)
         [*_, address] = await fake_telegram.wait_for(ANNA, 5)
         assert "Hauptstraße 1" in address.text, "the bot still answers in that chat"
+
+
+async def test_a_voice_message_while_the_team_has_the_conversation_is_announced_to_the_team(
+        sqlite_engine, fake_telegram, run_bot):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await fake_telegram.send(ANNA, "I want to talk to a person")
+        await fake_telegram.wait_for(ANNA, 1)
+        await fake_telegram.send(ANNA, "", content={"voice": {
+            "file_id": "AwACAgIAAxkBAAIB", "file_unique_id": "AgADBAAD", "duration": 9, "mime_type": "audio/ogg"}})
+        await settle(server, fake_telegram)
+        assert len(fake_telegram.chat(ANNA)) == 1, "the bot stays quiet while the team has the conversation"
+        await notifier.tick()
+        told = (await fake_telegram.wait_for(TEAM, 2))[-1]
+        assert told.text == "Handoff #1, Telegram writes:\n[a voice message, which the bot cannot pass on]"

@@ -316,3 +316,23 @@ async def test_the_command_menu_and_the_channel_texts_come_from_the_business_tex
         await fake_telegram.send(9, "/start", lang="en")
         [hello] = await fake_telegram.wait_for(9, 1)
         assert hello.text == "Servus bei Demo Salon!", "an English app gets German from a German-only business"
+
+
+async def test_a_voice_message_is_asked_for_in_writing_and_a_sticker_says_its_emoji(sqlite_engine, fake_telegram,
+                                                                                   run_bot):
+    async with run_bot(settings_for(fake_telegram), sqlite_engine) as (server, app):
+        await fake_telegram.send(ANNA, "", lang="de", content={"voice": {
+            "file_id": "AwACAgIAAxkBAAIB", "file_unique_id": "AgADBAAD", "duration": 4, "mime_type": "audio/ogg"}})
+        [asked] = await fake_telegram.wait_for(ANNA, 1)
+        assert asked.text.startswith("Entschuldigung, Sprachnachrichten kann ich nicht anhören.")
+        await fake_telegram.send(ANNA, BOOK)
+        await fake_telegram.wait_for(ANNA, 2)
+        await fake_telegram.send(ANNA, "Anna Schmidt")
+        question = (await fake_telegram.wait_for(ANNA, 3))[-1]
+        assert "Shall I book" in question.text
+        await fake_telegram.send(ANNA, "", content={"sticker": {
+            "file_id": "CAACAgIAAxkBAAIC", "file_unique_id": "AgADAgAD", "type": "regular", "width": 512,
+            "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}})
+        done = (await fake_telegram.wait_for(ANNA, 4))[-1]
+        assert "You're booked" in done.text, "a thumbs-up sticker at the question is a yes"
+        assert len(await app.backend.list_all()) == 1

@@ -383,3 +383,19 @@ async def test_a_reminder_under_way_when_the_process_died_is_not_sent_twice(sqli
         assert fake_twilio.lookups, "Twilio was asked whether it had gone out"
         [row] = [r for r in await restarted.store.listing() if r.kind == "reminder" and r.status == "sent"]
         assert row.note == "had gone out before the lease ran out"
+
+
+@pytest.mark.parametrize("media, lang, answer", [
+    ("audio/ogg", "en", "Sorry, I can't listen to voice messages. Could you write it to me?"),
+    ("image/jpeg", "en", "Sorry, I can only read text, not pictures or files. Could you write it to me?"),
+])
+async def test_a_voice_note_or_a_picture_gets_asked_to_write(sqlite_engine, fake_twilio, run_bot, media, lang, answer):
+    async with run_bot(settings_for(twilio=fake_twilio), sqlite_engine) as (server, app):
+        wire(fake_twilio, server)
+        assert "What name" in await say(fake_twilio, BOOK, 1)
+        status, twiml, params = await fake_twilio.send(ANNA, "", media=media)  # as Twilio posts an attachment
+        assert status == 200 and params["MessageSid"].startswith("MM")
+        reply = (await fake_twilio.wait_for(ANNA, 2))[-1].body
+        assert reply.startswith(answer), "not 'I didn't get any text'"
+        assert "What name should I put the booking under?" in reply, "the question on the table stays"
+        assert "Shall I book" in await say(fake_twilio, "Anna Schmidt", 3)
