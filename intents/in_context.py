@@ -57,6 +57,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
     r = _earliest(r, text, low, context)
     r = _right_after(r, text, low, context)
     r = _attending(r, low)
+    r = _every(r, low, context)
     if bound:
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
@@ -474,6 +475,26 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
                    name=None if r.name and r.name.casefold() in said else r.name)
 
 
+# --- "cancel all my appointments", "both of them", "beide" -----------------------------------------------
+
+_EVERY = re.compile(
+    r"(?<![\w'])(?:all (?:of )?(?:my|the|them|those|these|three|four)|all (?:my|the) (?:appointments|bookings)|both|every"
+    r" (?:one|appointment|booking)|each of them|everything|alle(?: meine[n]?| beide[n]?| drei| vier| termine)?|beide[ns]?"
+    r"|sämtliche|saemtliche)(?![\w'])")
+_EVERY_WORDS = ("all", "both", "every", "each", "alle", "beide", "sämtlich", "saemtlich")
+
+
+def _every(r: Reading, low: str, context: Context) -> Reading:
+    """"Cancel all my appointments", "both" (asked which one), "beide absagen": every one, not one of them."""
+    if r.intent not in ("cancel", "other", "affirm") or not any(w in low for w in _EVERY_WORDS):
+        return r
+    if r.intent != "cancel" and context.expecting != "choice":
+        return r  # "both" means something only as an answer to "which one?"
+    if _EVERY.search(low) is None:
+        return r
+    return replace(r, every=True)
+
+
 # --- "I'll be there", "ich komme" -------------------------------------------------------------------------
 
 _ATTENDING = re.compile(
@@ -535,6 +556,7 @@ nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten fr�
 now right immediately straight sofort jetzt
 danach dahinter hinterher anschluss anschließend anschliessend back-to-back
 there come coming komme da dabei make
+all both every each everything alle beide beiden beides sämtliche saemtliche
 """.split())
 _SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
 

@@ -99,7 +99,8 @@ def _expand_umlauts(fragment: str) -> str:
 APPT = r"(?:appointments?|appt|bookings?|reservations?|visits?|sessions?|slots?|termine?n?|buchung(?:en)?|reservierung(?:en)?|sitzung)"
 
 AFFIRM = (
-    r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"sure(?: thing)?", r"ok(?:ay|ey|ie)?", r"k",
+    r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"yy?(?=\s*(?:[.!,]|pls\b|please\b|thanks\b|thx\b|$))", r"yeh", r"yea",
+    r"sure(?: thing)?", r"ok(?:ay|ey|ie)?", r"k",
     r"kk", r"alright", r"all right", r"of course", r"certainly", r"absolutely", r"definitely", r"indeed",
     r"correct", r"right(?! (?:now|away|then|there|here|after|before)\b)", r"exactly", r"perfect", r"great", r"fine", r"good", r"excellent", r"fantastic",
     r"awesome", r"wonderful", r"cool", r"nice", r"lovely", r"brilliant", r"splendid", r"super", r"agreed",
@@ -120,7 +121,7 @@ AFFIRM = (
     r"i'?m (?:fine|ok|okay|good) with (?:that|it|this)", r"fine by me", r"good for me", r"great for me",
 )
 DENY = (
-    r"no+", r"nope", r"nah", r"naw", r"nay", r"not really", r"negative", r"never ?mind", r"nvm", r"no way",
+    r"no+", r"n(?=\s*(?:[.!,]|thanks\b|thx\b|$))", r"nope", r"nah", r"naw", r"nay", r"not really", r"negative", r"never ?mind", r"nvm", r"no way",
     r"not (?:now|yet|today|right now|at the moment|anymore|interested|necessary)", r"i don'?t think so", r"not at all",
     r"wrong", r"incorrect", r"that'?s (?:not|wrong|incorrect)", r"that is (?:not|wrong|incorrect)", r"not (?:right|correct|quite)",
     r"doesn'?t work", r"won'?t work", r"does not work", r"will not work", r"can'?t do", r"i can'?t make",

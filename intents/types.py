@@ -102,6 +102,7 @@ class Reading:
     earliest: bool = False  # "whatever's the earliest you have", "right now", "so früh wie möglich"
     right_after: bool = False  # "a beard trim right after (my haircut)", "direkt im Anschluss": when their booking ends
     attending: bool = False  # "I'll be there", "ich komme": the customer will come to their booking
+    every: bool = False  # "cancel all my appointments", "both", "beide": every one of them, not one
 
     @property
     def has_when(self) -> bool:

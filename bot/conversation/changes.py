@@ -27,7 +27,7 @@ from ..messages import Option
 from .booking import correct, earliest, keeps_time, merge, pin
 from .events import Said, Yes
 from .mine import booking_line, my_bookings, own_booking
-from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice
+from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice, unpack
 from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
 from .state import Draft, Step
 from .turn import Turn
@@ -66,6 +66,9 @@ async def start_cancel(turn: Turn, r: Reading | None) -> None:
     if len(picked) == 1:
         await _cancel(turn, picked[0].id)
         return
+    if r is not None and r.every:  # "cancel all my appointments", "beide absagen"
+        _cancel_several(turn, sorted(picked, key=lambda b: b.start))
+        return
     turn.ask(Step.PICK_BOOKING_CANCEL, turn.t("which_booking_cancel"), options=_booking_options(turn, picked))
 
 
@@ -81,7 +84,13 @@ async def cancel_from_reminder(turn: Turn, choice: CancelIt) -> None:
 
 async def cancel_by_words(turn: Turn, said: Said) -> None:
     """"The one on Friday" while asked which booking to cancel."""
-    picked = _filter(turn, await my_bookings(turn), said.reading)
+    bookings = await my_bookings(turn)
+    if said.reading.every:  # "both", "alle": every booking listed in the question
+        listed = {unpack(o.value).booking_id for o in turn.state.options
+                  if isinstance(unpack(o.value), BookingChoice)}
+        _cancel_several(turn, sorted((b for b in bookings if b.id in listed), key=lambda b: b.start))
+        return
+    picked = _filter(turn, bookings, said.reading)
     if len(picked) == 1:
         await _cancel(turn, picked[0].id)
     else:
@@ -97,6 +106,21 @@ async def _cancel(turn: Turn, booking_id: str) -> None:
         policy.refuse(turn, booking, "cancel")
         return
     confirm.ask_cancel(turn, booking)
+
+
+def _cancel_several(turn: Turn, bookings: list[Booking]) -> None:
+    """Every one of `bookings` cancelled on one yes; one inside the business's cancellation period stays booked,
+    and the customer hears why, as for one."""
+    allowed = [b for b in bookings if not policy.too_late(turn, b)]
+    if not allowed:
+        policy.refuse(turn, bookings[0], "cancel")
+        return
+    for kept in (b for b in bookings if b not in allowed):
+        turn.note(policy.refusal(turn, kept, "cancel"))
+    if len(allowed) == 1:
+        confirm.ask_cancel(turn, allowed[0])
+    else:
+        confirm.ask_cancel_several(turn, allowed)
 
 
 # --- moving -------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 import bot.conversation.group as group
@@ -47,6 +48,15 @@ def ask_cancel(turn: Turn, booking: Booking) -> None:
     turn.state.pending = p = Pending(service=booking.service, staff=booking.staff, start=booking.start,
                                      booking_id=booking.id, key=_new_key())
     turn.ask(Step.CONFIRM_CANCEL, _cancel_question(turn, p), options=turn.yes_no())
+
+
+def ask_cancel_several(turn: Turn, bookings: list[Booking]) -> None:
+    """"Cancel these 2 appointments? 1. … 2. …" for several of the customer's bookings at once."""
+    several = [Pending(service=b.service, staff=b.staff, start=b.start, booking_id=b.id, key=_new_key())
+               for b in bookings]
+    turn.state.booking_id = several[0].booking_id
+    turn.state.pending, turn.state.group = several[0], several
+    turn.ask(Step.CONFIRM_CANCEL, _cancel_question(turn, several[0]), options=turn.yes_no())
 
 
 async def ask_move(turn: Turn, start: datetime, staff: str) -> None:
@@ -149,6 +159,9 @@ async def time_gone_before_yes(turn: Turn, p: Pending) -> None:
 async def cancel(turn: Turn, _: Yes) -> None:
     """Yes to cancelling: cancel the booking, if it is still the customer's and still active."""
     p = _pending(turn)
+    if len(turn.state.group) > 1:
+        await _cancel_several(turn, list(turn.state.group))
+        return
     booking = await own_booking(turn, p.booking_id)
     if booking is None:
         turn.end(turn.t("nothing_to_cancel"))
@@ -160,6 +173,30 @@ async def cancel(turn: Turn, _: Yes) -> None:
         return
     said = turn.t("cancelled", service=turn.service_name(booking.service), when=turn.when(booking.start))
     receipt.finish(turn, said, booking, cancelled=True)
+
+
+async def _cancel_several(turn: Turn, several: list[Pending]) -> None:
+    """Yes to cancelling several: each one still the customer's and still active is cancelled; the answer lists
+    what was, with a calendar file removing each."""
+    done: list[Booking] = []
+    for p in several:
+        booking = await own_booking(turn, p.booking_id)
+        if booking is None:
+            continue  # gone, or cancelled elsewhere meanwhile
+        try:
+            done.append(await turn.backend.cancel(booking.id, reason="cancelled by the customer in the chat"))
+        except (NotFound, InvalidRequest):
+            continue
+    if not done:
+        turn.end(turn.t("nothing_to_cancel"))
+        return
+    lines = [turn.t("cancelled_several", count=len(done)),
+             *(turn.t("booking_line_numbered", number=n, service=turn.service_name(b.service),
+                      staff=turn.staff_name(b.staff), when=turn.when(b.start)) for n, b in enumerate(done, 1))]
+    files = [replace(receipt.calendar(turn, b, cancelled=True), filename=f"appointment-{n}.ics")
+             for n, b in enumerate(done, 1) if turn.msg.channel in receipt.FILE_CHANNELS]
+    turn.end(*lines, attachments=files)
+    turn.state.last_service, turn.state.last_booking, turn.state.last_services = None, None, []
 
 
 async def move(turn: Turn, _: Yes) -> None:
@@ -195,7 +232,7 @@ async def not_booked(turn: Turn, _: No) -> None:
 
 async def kept(turn: Turn, _: No) -> None:
     """No to a cancel or a move: the booking stays as it is."""
-    turn.end(turn.t("kept"))
+    turn.end(turn.t("kept_several" if len(turn.state.group) > 1 else "kept"))
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -210,8 +247,17 @@ def _book_question(turn: Turn, p: Pending) -> str:
 
 
 def _cancel_question(turn: Turn, p: Pending) -> str:
+    several = turn.state.group
+    if len(several) > 1:
+        lines = [_listed_line(turn, n, q) for n, q in enumerate(several, 1)]
+        return "\n".join([turn.t("confirm_cancel_several", count=len(several)), *lines])
     return turn.t("confirm_cancel", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
                   when=turn.when(p.start))
+
+
+def _listed_line(turn: Turn, number: int, p: Pending) -> str:
+    return turn.t("several_line", number=number, service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
+                  when=turn.when(p.start), minutes=turn.business.service(p.service).duration_minutes)
 
 
 def _move_question(turn: Turn, p: Pending) -> str:

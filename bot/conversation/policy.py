@@ -25,16 +25,21 @@ def too_late(turn: Turn, booking: Booking) -> bool:
 
 def refuse(turn: Turn, booking: Booking, action: str) -> None:
     """Say why this booking is not cancelled (action "cancel") or moved ("move"), and offer the team."""
-    deadline = turn.business.cancellation.deadline
-    assert deadline is not None
     turn.state.clear_flow()
-    refusal = turn.t(f"too_late_{action}", service=turn.service_name(booking.service), when=turn.when(booking.start),
-                     notice=notice(turn, deadline))
+    said = refusal(turn, booking, action)
     if turn.team_reachable:
-        turn.say(refusal, options=[TalkToTeam().option(turn.t("talk_to_team"))])
+        turn.say(said, options=[TalkToTeam().option(turn.t("talk_to_team"))])
         return
     contact = handoff.other_ways(turn)  # no one reads this chat
-    turn.say(refusal, turn.t("too_late_contact", contact=contact) if contact else "")
+    turn.say(said, turn.t("too_late_contact", contact=contact) if contact else "")
+
+
+def refusal(turn: Turn, booking: Booking, action: str) -> str:
+    """Why this booking is not cancelled or moved here: the business's free cancellation period."""
+    deadline = turn.business.cancellation.deadline
+    assert deadline is not None
+    return turn.t(f"too_late_{action}", service=turn.service_name(booking.service), when=turn.when(booking.start),
+                  notice=notice(turn, deadline))
 
 
 def notice(turn: Turn, deadline: timedelta) -> str:

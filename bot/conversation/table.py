@@ -74,8 +74,8 @@ def answers_contact_question(said: Said) -> bool:
 
 
 def names_a_booking(said: Said) -> bool:
-    """A day or service that may single out one of the customer's bookings."""
-    return bool(said.reading.has_when or said.reading.service)
+    """A day or service that may single out one of the customer's bookings; or "both", "alle": every one."""
+    return bool(said.reading.has_when or said.reading.service or said.reading.every)
 
 
 def _relative(said: Said) -> bool:

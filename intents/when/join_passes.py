@@ -23,6 +23,13 @@ JOINED = lazy_rx(
 MOVING = re.compile(
     r"\b(?:move|moving|moved|re-?schedul\w*|postpon\w*|shift\w*|push\w*|chang\w*|switch\w*|swap\w*|bring\w* forward"
     r"|verschieb\w*|verleg\w*|umbuch\w*|änder\w*|aender\w*|tausch\w*)\b")
+# a move whose bare "to 4" is a time: a verb that moves appointments, or "change" said of one ("change it to 4",
+# not "change the volume to 4")
+MOVING_TO = re.compile(
+    r"\b(?:move|moving|moved|re-?schedul\w*|postpon\w*|shift\w*|push\w*|bring\w* (?:it )?forward|verschieb\w*|verleg\w*"
+    r"|umbuch\w*|(?:chang\w*|switch\w*|änder\w*|aender\w*) (?:it|that|this|mine|my \w+|the (?:appointment|booking|time)"
+    r"|(?:den|meinen) termin|ihn|es|das))\b"
+    r"|^(?=.*\b(?:termin\w*|ihn|es)\b).*\b(?:änder|aender)\w*")  # "kannst du es auf 10 ändern"
 BETWEEN_YEARS = lazy_rx(r"\bzwischen den jahren\b")
 # a day said as a bound: "after Christmas", "ab Montag", "before the 20th", "bis Freitag"
 BOUND_WORDS = frozenset("after nach ab from starting beginning before vor until till bis".split())

@@ -21,7 +21,7 @@ from .holidays import TAILS as HOLIDAY_TAILS
 from .holidays import WEAK as HOLIDAY_FIRST_WORDS
 from .nth_passes import GATE as NTH_WORDS
 from .nth_passes import read_nth_in_month
-from .join_passes import BOUND_WORDS, MOVING, join_days, read_between_years, read_bounds
+from .join_passes import BOUND_WORDS, MOVING, MOVING_TO, join_days, read_between_years, read_bounds
 from .join_passes import WORDS as JOIN_WORDS
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
@@ -155,7 +155,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
                     words_after_at=minute_words and "at" in words,
                     compact=THREE_DIGITS.search(text) is not None, durations=has_digit and "for" in words)
         s.moving = has_digit and not words.isdisjoint(MOVE_TO_WORDS) and MOVING.search(text) is not None
-        if s.moving and not s.clocks:
+        if s.moving and not s.clocks and MOVING_TO.search(text):
             read_move_target(s)
     if not words.isdisjoint(GATE_PARTS) or not words.isdisjoint(EDGE_WORDS):
         read_parts(s, edges=not words.isdisjoint(EDGE_WORDS))

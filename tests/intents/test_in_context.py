@@ -272,3 +272,18 @@ def test_saying_they_will_come(text, lang) -> None:
                                   "can I come on Friday?"])
 def test_not_saying_they_will_come(text) -> None:
     assert not read(text, ctx()).attending
+
+
+@pytest.mark.parametrize("text, lang, expecting", [
+    ("cancel all my appointments", "en", None), ("please cancel both", "en", None),
+    ("ich muss alle meine Termine absagen", "de", None), ("both", "en", "choice"), ("beide", "de", "choice"),
+    ("alle", "de", "choice"),
+])
+def test_every_one_of_their_bookings(text, lang, expecting) -> None:
+    assert read(text, ctx(lang=lang, expecting=expecting)).every
+
+
+@pytest.mark.parametrize("text, expecting", [("cancel my haircut", None), ("both", None), ("is that all?", "choice"),
+                                             ("book a haircut for both of us", None)])
+def test_not_every_one(text, expecting) -> None:
+    assert not read(text, ctx(expecting=expecting)).every

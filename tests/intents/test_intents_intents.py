@@ -164,3 +164,15 @@ def test_everyday_phrasings(text, intent):
                                           ("❌", "deny"), ("🙏", "thanks"), ("😀", "other")])
 def test_an_emoji_answer_alone_is_read_as_its_words(text: str, intent: str) -> None:
     assert read(text, ctx(expecting="confirm")).intent == intent
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("y", "affirm"), ("y!", "affirm"), ("y pls", "affirm"), ("yy", "affirm"), ("n", "deny"), ("n thanks", "deny"),
+])
+def test_a_single_letter_answers_yes_or_no(text: str, intent: str) -> None:
+    assert read(text, ctx(expecting="confirm")).intent == intent
+
+
+@pytest.mark.parametrize("text", ["y check engine light came on", "n 3pm"])
+def test_a_letter_leading_other_words_is_no_answer(text: str) -> None:
+    assert read(text, ctx()).intent not in ("affirm", "deny")

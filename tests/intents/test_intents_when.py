@@ -513,6 +513,8 @@ def test_two_weekdays_said_with_a_week_are_those_days_of_that_week(now, first, l
     ("move my appointment from 2 to 4", "en", None, "16:00"),
     ("verschieb ihn auf 10 am Freitag", "de", "2026-12-11", "10:00"),
     ("kannst du ihn von 14 auf 16 Uhr verschieben", "de", None, "16:00"),
+    ("can you change it to 4?", "en", None, "16:00"),
+    ("kannst du es auf 10 ändern", "de", None, "10:00"),
 ])
 def test_moving_to_a_bare_hour_is_the_time_it_goes_to(text, lang, day, clock) -> None:
     r = read(text, ctx(DEC9, lang))
@@ -525,6 +527,7 @@ def test_moving_to_a_bare_hour_is_the_time_it_goes_to(text, lang, day, clock) ->
     ("change it to 2 people", "en"),
     ("move it to the 10th", "en"),
     ("book 2 to 4 on Friday", "en"),  # no move: no time "to" goes to
+    ("change the volume to 4 now please", "en"),  # a change, but of nothing booked
 ])
 def test_a_number_after_to_that_is_no_time_it_goes_to_stays_what_it_was(text, lang) -> None:
     r = read(text, ctx(DEC9, lang))
