@@ -364,10 +364,20 @@ def _named_exactly(said: str, names: Sequence[str]) -> bool:
     return any(said == name.casefold() or said.startswith(name.casefold() + " ") for name in names)
 
 
+# a price asked on its own, of what is under way or was just booked: "how much?", "was kostet der Spaß?"
+_PRICE_ALONE = re.compile(
+    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that)| will (?:it|that) be| would (?:it|that) be"
+    r"| do i (?:have to )?pay| do i owe you| does it cost)?|what(?:'s| is| will be) the (?:damage|price|cost)"
+    r"|was kostet (?:der spa(?:ß|ss)|mich das|das (?:dann|insgesamt)|es)|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich"
+    r" (?:dann |da )?(?:zahlen|bezahlen)|macht das)|was (?:muss ich )?(?:zahl|bezahl)e? ich(?: dann)?)\W*$")
+
+
 def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
     """What a question about the business asks about (prices, hours, ...), or None."""
     if not n or _INFO_ELSEWHERE.search(n):
         return None
+    if _PRICE_ALONE.match(n):
+        return "prices"
     for topic, pattern in _INFO_TOPICS if _ANY_TOPIC.search(n) else ():
         if topic == "prices" and not has_service and _SELF.search(n):
             continue  # "how much have I spent": the customer's own money, not the business's prices

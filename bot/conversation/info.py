@@ -34,7 +34,7 @@ MORE_TOPICS = 2  # further questions answered from one message
 LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking that began this long ago
 LATE_AHEAD = timedelta(hours=12)  # or one that begins within this
 MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
-_POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
@@ -94,7 +94,8 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
-    if service is None and turn.state.step is None and _POINTS_BACK.search(text):
+    if service is None and turn.state.step is None and (_POINTS_BACK.search(text) or len(text.split()) <= 3):
+        # "what will that be?", "how much?", "was kostet der Spaß?": of what was just booked
         if len(turn.state.last_services) > 1:
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.last_services])
         service = turn.state.last_service  # "what will that be?" right after booking it

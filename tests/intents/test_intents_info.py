@@ -290,3 +290,15 @@ def test_asking_back_when_their_booking_is_lists_it(text: str) -> None:
 @pytest.mark.parametrize("text", ["what time is it again in tokyo", "when was the battle of hastings again"])
 def test_asking_back_about_something_else_is_not(text: str) -> None:
     assert read(text, ctx()).intent != "list"
+
+
+@pytest.mark.parametrize("text", ["how much?", "what's the damage?", "was kostet der Spaß?", "wie viel muss ich zahlen?",
+                                  "was zahl ich?"])
+def test_a_price_asked_on_its_own(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "prices")
+
+
+@pytest.mark.parametrize("text", ["how much do i owe on my credit card", "how much is my bill"])
+def test_a_price_of_something_of_their_own_is_not(text: str) -> None:
+    assert read(text, ctx()).topic != "prices"
