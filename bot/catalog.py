@@ -125,6 +125,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Our prices:",
         "ask_team": "Ask the team",
+        "changed_to": "OK: {line}.",
         "email_noted": "Thanks, I've noted {email}.",
         "info_prices_together": "Your appointments:",
         "info_price_total": "Together: {total}",
@@ -386,6 +387,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- business facts: prices, hours, address, policies ---
         "info_prices": "Unsere Preise:",
         "ask_team": "Team fragen",
+        "changed_to": "Gut: {line}.",
         "email_noted": "Danke, ich habe {email} notiert.",
         "info_prices_together": "Ihre Termine:",
         "info_price_total": "Zusammen: {total}",

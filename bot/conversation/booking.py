@@ -89,6 +89,23 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     return replace(r, date=ends.date(), time=ends.time().replace(tzinfo=None), start=None, end=None, daily=None)
 
 
+async def name_or_details(turn: Turn, said: Said) -> None:
+    """The answer to "what name should I put the booking under?"; or, naming no one of their own, a change to the
+    booking said instead ("sorry, I meant Tom", "make it 12"), after which the name is asked again."""
+    r = said.reading
+    if r.name is None and (r.staff or r.service or r.has_when or said.relative) and \
+            r.intent in ("book", "availability", "affirm", "deny"):
+        await more_details(turn, said)
+        p = turn.state.pending
+        if turn.state.step is Step.ASK_NAME and p is not None and turn.out:  # the name again, with what it is for now
+            asked = turn.out.pop()
+            line = turn.t("booking_line", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
+                          when=turn.when(p.start))
+            turn.ask(Step.ASK_NAME, turn.t("changed_to", line=line), asked.text)
+        return
+    await contact.take_name(turn, said)
+
+
 def keeps_time(d: Draft, r: Reading) -> bool:
     """Whether a day said on its own goes with the time already in the draft, which has no day (the time came
     with a day word that was asked about)."""

@@ -100,7 +100,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.ASK_WHEN, Said): If(adds_booking_details, booking.more_details),
     (Step.PICK_SLOT, SlotChoice): booking.slot_chosen,
     (Step.PICK_SLOT, Said): If(adds_booking_details, booking.more_details),
-    (Step.ASK_NAME, Said): If(answers_contact_question, contact.take_name),
+    (Step.ASK_NAME, Said): If(answers_contact_question, booking.name_or_details),
     (Step.ASK_EMAIL, Said): If(answers_contact_question, contact.take_email),
     (Step.CONFIRM_BOOK, Yes): confirm.book,
     (Step.CONFIRM_BOOK, No): confirm.not_booked,

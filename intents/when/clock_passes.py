@@ -8,7 +8,7 @@ import re
 
 from .clock_patterns import (
     AFTER_DATE, CLOCK, COMPACT_CLOCK, DURATION, EDGE_PART, FRACTION_DE, FRACTION_EN, HOUR_BEFORE_DAY, MINUTE_WORDS,
-    MOVE_TO, PART_ALONE,
+    FOR_COUNT_END, MOVE_TO, PART_ALONE,
     PART_NUMBER, RANGE_HEAD, RANGE_TAIL, TRIGGERED, TRIGGERED_AT, WORD_CLOCK, WORD_CLOCK_AT,
 )
 from .scan import Clock, Part, Scan
@@ -137,6 +137,8 @@ def read_clocks(s: Scan, words: bool = True, compact: bool = True, durations: bo
         h = number(m.group("h"))
         if h is None or h > 24:
             return False
+        if m.group("trig").lower() == "for" and FOR_COUNT_END.match(s.w, m.end()):
+            return False  # "a cab for 4. A shared ride is fine": how many, at a sentence's end
         start = m.start("h")
         s.clocks.append(Clock(start, m.end(), h % 24, 0, None, h >= 13))
         return True

@@ -65,7 +65,8 @@ RANGE_HEAD = rx(rf"\b(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?\s*(?:-|–|bis)\s*
 TRIGGERED = rx(
     rf"\b(?P<trig>{AT}|{AFTER}|{BEFORE}|between|zwischen)\s+(?:the\s+|ca\.?\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?!\d)(?![\d.:/]\d)(?!\.\d)"
     r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|weeks?|tage?n?|wochen?|monate?n?|months?|minutes?|mins?|minuten|hours?|stunden?"
-    r"|%|€|\$|x\b|\.\s*(?:[a-zäöü]|\d))|\s*[.]?\s*(?:of|de[sn]?)\s"
+    r"|%|€|\$|x\b|\.\s*(?:\d|(?:jan|feb|mär|maer|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\b))"
+    r"|\s*[.]?\s*(?:of|de[sn]?)\s"
     r"|\s+(?:at|um|@)\s*\d)")  # "for 2 at 3": the hour is the one after "at"
 # "morning @ 10": the same, after an at-sign (which has no word boundary before it)
 TRIGGERED_AT = lazy_rx(TRIGGERED.pattern.replace(r"\b(?P<trig>", r"(?<![\w@])(?=@)(?P<trig>", 1))
@@ -94,3 +95,5 @@ BEFORE_WORD = re.compile(rf"^{BEFORE}$", re.IGNORECASE)
 MOVE_TO = rx(rf"\b(?:to|auf)\s+(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?(?!\d)(?![.:/]\d)"
              r"(?!\s*(?:%|€|\$|euro|(?:st|nd|rd|th)\b|people|persons?|personen|leute|minutes?|mins?|minuten|hours?|"
              r"stunden?|days?|tage?n?|weeks?|wochen?|months?|monate?n?))")
+# "for 4. A shared ride": a number after "for" that ends a sentence counts people, not hours
+FOR_COUNT_END = re.compile(r"\.\s*[a-zäöü]")

@@ -543,3 +543,13 @@ def test_a_number_after_to_that_is_no_time_it_goes_to_stays_what_it_was(text, la
 def test_after_work_is_the_evening(text, lang, day) -> None:
     r = read(text, ctx(DEC9, lang))
     assert (r.start.date().isoformat(), r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == (day, "17:00", "21:00")
+
+
+@pytest.mark.parametrize("text, lang, clock", [
+    ("coloring next Monday at 10. My email is anna@example.com", "en", "10:00"),  # a sentence ends after the hour
+    ("um 10. Danke!", "de", "10:00"),
+    ("a cab for 4. A shared ride is fine.", "en", None),  # people, at a sentence's end
+])
+def test_an_hour_at_the_end_of_a_sentence(text, lang, clock) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.time.strftime("%H:%M") if r.time else None) == clock
