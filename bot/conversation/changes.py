@@ -198,6 +198,9 @@ async def new_time(turn: Turn, said: Said) -> None:
             merge(d, when)
     if r.staff:
         _take_staff(turn, booking, r.staff)
+    if r.service and r.service != booking.service:  # "coloring on Monday instead" while moving a haircut
+        turn.note(turn.t("move_keeps_service", service=turn.service_name(booking.service),
+                         other=turn.service_name(r.service)))
     await _find_new_time(turn, booking)
 
 
