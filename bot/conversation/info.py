@@ -29,6 +29,8 @@ from .state import TeamNote
 from .turn import Turn
 
 CLOSURES_AHEAD = timedelta(days=30)  # closures within this are named with the week's hours
+HOURS_DAYS_LISTED = 14  # a stretch of days asked about ("zwischen den Jahren") is answered day by day up to this
+HOURS_LOOK_AHEAD = 30  # days "closed now" looks ahead for the next opening
 FAQ_MIN_SCORE = 80  # how close a question must be to one of the business's own (0-100)
 MORE_TOPICS = 2  # further questions answered from one message
 LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking that began this long ago
@@ -194,9 +196,14 @@ def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
 
 
 def _hours(turn: Turn, r: Reading, text: str) -> list[str]:
+    if r.date is None and r.start is not None and r.end is not None:
+        first, last = turn.local(r.start).date(), (turn.local(r.end) - timedelta(microseconds=1)).date()
+        if first < last and (last - first).days < HOURS_DAYS_LISTED:  # "zwischen den Jahren", "this weekend"
+            return [turn.t("info_hours_days"), *(_day_line(turn, first + timedelta(days=n))
+                                                 for n in range((last - first).days + 1))]
     day = r.date or (turn.local(r.start).date() if r.start else None)
-    if day is None and _NOW.search(text):
-        day = turn.local(turn.now()).date()  # "are you open now?": today's hours
+    if day is None and not r.has_when and _NOW.search(text):
+        return [_open_now(turn)]  # "are you open now?"
     if day is not None:
         return [_day_hours(turn, day)]
     lines = [turn.t("info_hours", week=week_hours(turn))]
@@ -329,6 +336,33 @@ def _day_hours(turn: Turn, day: date) -> str:
         reason = f" ({closure.reason_in(turn.lang)})" if closure and closure.reason else ""
         return turn.t("info_closed_on", day=turn.formats.day(day), reason=reason)
     return turn.t("info_open_on", day=turn.formats.day(day), hours=_spans_text(turn, spans))
+
+
+def _day_line(turn: Turn, day: date) -> str:
+    """"• Sunday 27 December: closed", "• Monday 28 December: 09:00–18:00" (a closure with its reason)."""
+    spans = day_spans(turn, day)
+    closure = turn.business.closed_on(day)
+    hours = _spans_text(turn, spans)
+    if not spans and closure and closure.reason:
+        hours += f" ({closure.reason_in(turn.lang)})"
+    return turn.t("info_hours_day_line", day=turn.formats.day(day), hours=hours)
+
+
+def _open_now(turn: Turn) -> str:
+    """"Are you open now?": open until when, not open yet today, or closed now and when it opens next."""
+    now = turn.local(turn.now())
+    today, clock = now.date(), now.time().replace(tzinfo=None)
+    for start, end in day_spans(turn, today):
+        if start <= clock < end:
+            return turn.t("info_open_now", until=turn.formats.clock_time(end))
+        if clock < start:
+            return turn.t("info_opens_today", at=turn.formats.clock_time(start))
+    for n in range(1, HOURS_LOOK_AHEAD + 1):
+        day = today + timedelta(days=n)
+        spans = day_spans(turn, day)
+        if spans:
+            return turn.t("info_closed_now", day=turn.formats.day(day), at=turn.formats.clock_time(spans[0][0]))
+    return turn.t("info_closed_on", day=turn.formats.day(today), reason="")
 
 
 def _spans_text(turn: Turn, spans: list[tuple[time, time]]) -> str:
