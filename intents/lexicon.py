@@ -354,7 +354,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"| (?:today|tomorrow|tonight)\b))",
         r"(?:won'?t|will not|can'?t|cannot|not going to|not gonna) make it (?:there )?(?:on time|in time)",
         r"(?:schaffe|schaff|schaffen) (?:es|'s|das) (?:\w+ )?nicht (?:ganz )?(?:pünktlich|rechtzeitig)",
-        r"stuck in (?:traffic|a jam)", r"(?:i'?ll|i will|we'?ll) be there in (?:\d+|a few|ten|five|fifteen|twenty)",
+        r"stuck in (?:traffic|a jam)", r"(?:(?:i'?ll|i will|we'?ll|will) )?be there in (?:\d+|a few|ten|five|fifteen|twenty)",
+        r"(?:i'?m|i am|we'?re|we are) (?:about |around |only |just )?(?:\d+|a few|five|ten|fifteen|twenty|thirty)"
+        r" ?(?:mins?|minutes) (?:away|out)",
+        r"(?:bin|sind) (?:gleich |erst )?in (?:\d+|ein paar|fünf|zehn|fünfzehn|zwanzig) ?(?:min|minuten) da",
         r"(?:komme?|bin|sind|kommen) (?:\w+ ){0,3}(?:später|zu spät|spät dran|etwas später)(?! (?:kommen|machen|legen|haben))",
         r"verspät\w*", r"(?:stehe|stecke) im stau",
     ),

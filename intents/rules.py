@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
 from functools import lru_cache
 
 from . import entities, lexicon
@@ -156,6 +158,10 @@ def _read(text: str, context: Context) -> Reading:
         unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
     if intent == "book" and not has_when and staff is None and not anyone and _searches(norm):
         intent = "availability"  # "find me a dentist nearby", "I'd like one in Fremont": a search, nothing to book yet
+    if topic == "late" and when.time is None and (away := _MINUTES_AWAY.search(norm)):
+        amount = away.group(1) or away.group(2)
+        there = context.now + timedelta(minutes=_AWAY_MINUTES.get(amount) or int(amount))
+        when = replace(when, date=there.date(), time=there.time().replace(second=0, microsecond=0, tzinfo=None))
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
     return Reading(
@@ -394,6 +400,11 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
     if not has_when and (m := _OFFER_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
         return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
     return None
+
+
+_MINUTES_AWAY = re.compile(r"\b(\d{1,2}|five|ten|fifteen|twenty|thirty) ?(?:mins?|minutes) (?:away|out)\b"
+                           r"|\bthere in (\d{1,2}|five|ten|fifteen|twenty|thirty)\b(?!\s*(?:hours?|hrs?|h\b|days?|weeks?))")
+_AWAY_MINUTES = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30}
 
 
 def _advice(n: str, has_when: bool, has_service: bool = False) -> bool:

@@ -302,3 +302,12 @@ def test_a_price_asked_on_its_own(text: str) -> None:
 @pytest.mark.parametrize("text", ["how much do i owe on my credit card", "how much is my bill"])
 def test_a_price_of_something_of_their_own_is_not(text: str) -> None:
     assert read(text, ctx()).topic != "prices"
+
+
+@pytest.mark.parametrize("text, lang, arrives", [
+    ("I'm 5 minutes away", "en", "10:05"), ("on my way, be there in 10", "en", "10:10"),
+    ("we're about ten minutes out", "en", "10:10"), ("bin in 5 Minuten da", "de", "10:05"),
+])
+def test_how_far_away_is_when_they_arrive(text: str, lang: str, arrives: str) -> None:
+    r = read(text, ctx("2026-03-27T10:00", lang=lang))
+    assert (r.intent, r.topic, r.time.strftime("%H:%M")) == ("info", "late", arrives)
