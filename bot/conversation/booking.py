@@ -51,7 +51,13 @@ async def browse(turn: Turn, r: Reading) -> None:
 async def more_details(turn: Turn, said: Said) -> None:
     """A service, staff member or time added to the booking under way ("rather Tom", "make it 11");
     at the confirmation only the part said changes ("not Wednesday, Thursday" keeps the time)."""
-    r, d = await after_own_booking(turn, said.reading), turn.state.draft
+    r, d, p = said.reading, turn.state.draft, turn.state.pending
+    if r.right_after and r.service and p is not None and r.service != p.service and not turn.state.group:
+        # "and a beard trim right after" while the haircut is being booked: both, the second after the first
+        pin(turn, p.start)
+        r = replace(r, right_after=False, services=(p.service, r.service), service=p.service)
+        said = Said(r, said.text)
+    r = await after_own_booking(turn, r)
     pending = turn.state.pending if turn.state.step is Step.CONFIRM_BOOK else None
     if pending is not None:
         pin(turn, pending.start)
@@ -92,18 +98,45 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
 async def name_or_details(turn: Turn, said: Said) -> None:
     """The answer to "what name should I put the booking under?"; or, naming no one of their own, a change to the
     booking said instead ("sorry, I meant Tom", "make it 12"), after which the name is asked again."""
-    r = said.reading
-    if r.name is None and (r.staff or r.service or r.has_when or said.relative) and \
-            r.intent in ("book", "availability", "affirm", "deny"):
-        await more_details(turn, said)
-        p = turn.state.pending
-        if turn.state.step is Step.ASK_NAME and p is not None and turn.out:  # the name again, with what it is for now
-            asked = turn.out.pop()
-            line = turn.t("booking_line", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
-                          when=turn.when(p.start))
-            turn.ask(Step.ASK_NAME, turn.t("changed_to", line=line), asked.text)
+    if said.reading.name is None and await _details_instead(turn, said):
         return
     await contact.take_name(turn, said)
+
+
+async def email_or_details(turn: Turn, said: Said) -> None:
+    """The answer to "would you like to leave an email address?"; or, giving none, a change to the booking said
+    instead, after which the email is asked again."""
+    if said.reading.email is None and await _details_instead(turn, said):
+        return
+    await contact.take_email(turn, said)
+
+
+async def _details_instead(turn: Turn, said: Said) -> bool:
+    """A change to the booking said while its name or email is asked ("sorry, I meant Tom", "and a beard trim
+    right after"): taken, and the same question asked again with what it is now for. False: no change said."""
+    r, step, p = said.reading, turn.state.step, turn.state.pending
+    if not (r.staff or r.service or r.has_when or said.relative) or r.intent not in ("book", "availability",
+                                                                                     "affirm", "deny"):
+        return False
+    await more_details(turn, said)
+    if turn.state.step is step and turn.out:  # the same question again, with what it is for now
+        asked = turn.out.pop()
+        turn.ask(step, _booking_now(turn), asked.text)
+    return True
+
+
+def _booking_now(turn: Turn) -> str:
+    """"OK: Haircut with Tom on Fri 11 Dec, 11:00." (or the appointments planned together)."""
+    several = turn.state.group
+    if len(several) > 1:
+        return turn.t("changed_to", line=turn.formats.names([
+            turn.t("booking_line", service=turn.service_name(q.service), staff=turn.staff_name(q.staff),
+                   when=turn.when(q.start)) for q in several]))
+    p = turn.state.pending
+    if p is None:
+        return ""
+    return turn.t("changed_to", line=turn.t("booking_line", service=turn.service_name(p.service),
+                                            staff=turn.staff_name(p.staff), when=turn.when(p.start)))
 
 
 def keeps_time(d: Draft, r: Reading) -> bool:

@@ -101,7 +101,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.PICK_SLOT, SlotChoice): booking.slot_chosen,
     (Step.PICK_SLOT, Said): If(adds_booking_details, booking.more_details),
     (Step.ASK_NAME, Said): If(answers_contact_question, booking.name_or_details),
-    (Step.ASK_EMAIL, Said): If(answers_contact_question, contact.take_email),
+    (Step.ASK_EMAIL, Said): If(answers_contact_question, booking.email_or_details),
     (Step.CONFIRM_BOOK, Yes): confirm.book,
     (Step.CONFIRM_BOOK, No): confirm.not_booked,
     (Step.CONFIRM_BOOK, Said): If(adds_booking_details, booking.more_details),  # "no, make it 11"
