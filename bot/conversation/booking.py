@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import bot.conversation.contact as contact
 import bot.conversation.group as group
 import bot.conversation.relative as relative
-from booking_client import Capability
+from booking_client import BookingError, Capability
+from booking_client.business import Service
 from intents import Reading
 
 from .events import Said
@@ -208,6 +209,8 @@ async def advance(turn: Turn) -> None:
         # with a staff member already named, only what they offer
         services = [s for s in biz.services if not d.staff or s.id in biz.person(d.staff).services]
         if len(services) != 1:
+            if d.staff and d.date and turn.state.step is not Step.ASK_SERVICE:
+                await _staff_free_that_day(turn, d.staff, d.date, services)  # "is Sarah working tomorrow?"
             turn.ask(Step.ASK_SERVICE, turn.t("ask_service"), options=[
                 ServiceChoice(service=s.id).option(
                     turn.t("choose_service_line", name=s.display(turn.lang), minutes=s.duration_minutes))
@@ -248,6 +251,19 @@ async def advance(turn: Turn) -> None:
         turn.ask(Step.PICK_SLOT, *found.lines, options=slot_options(turn, found.slots, d.staff))
     else:
         _ask_another_time(turn, found)
+
+
+async def _staff_free_that_day(turn: Turn, staff: str, day: date, services: list[Service]) -> None:
+    """Before asking which service: whether the person named has any free time on the day named at all (for
+    their shortest service), so "is Sarah working tomorrow?" is answered first."""
+    shortest = min(services, key=lambda s: s.duration_minutes)
+    start = datetime.combine(day, time.min, tzinfo=turn.business.tz)
+    try:
+        free = await turn.backend.availability(max(start, turn.now()), start + timedelta(days=1), shortest.id, staff)
+    except BookingError:
+        return  # the booking system cannot tell now: the question about the service comes without it
+    key = "staff_free_on" if free else "staff_not_free_on"
+    turn.note(turn.t(key, staff=turn.staff_name(staff), day=turn.formats.day(day)))
 
 
 def choose_slot(turn: Turn, start: datetime, staff: str) -> None:
