@@ -56,7 +56,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
             return other
     r = _earliest(r, text, low, context)
     r = _right_after(r, text, low, context)
-    r = _attending(r, low)
+    r = _attending(r, low, context)
     r = _every(r, low, context)
     if bound:
         corrected = _correction(r, text, low, context, reread)
@@ -507,12 +507,13 @@ _ATTENDING = re.compile(
 _ATTENDING_WORDS = ("there", "come", "coming", "make it", "komme", " da", "dabei")
 
 
-def _attending(r: Reading, low: str) -> Reading:
-    """"I'll be there", "ich komme wie geplant": the customer says they will come (to the booking they have)."""
+def _attending(r: Reading, low: str, context: Context) -> Reading:
+    """"I'll be there", "ich komme wie geplant": the customer says they will come (to the booking they have, or,
+    answering "Shall I book…?", to the one asked about: a yes)."""
     if r.intent not in ("affirm", "other", "bye", "thanks") or len(low) > 60 or \
             not any(w in low for w in _ATTENDING_WORDS) or not _ATTENDING.match(low):
         return r
-    return replace(r, attending=True)
+    return replace(r, attending=True, intent="affirm" if context.expecting == "confirm" else r.intent)
 
 
 # --- "whatever's the earliest you have", "right now", "so früh wie möglich" ------------------------------
