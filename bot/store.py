@@ -393,9 +393,9 @@ class TeamMessage:
 
 def _team_row(key: str, state: State, note: TeamNote, now: datetime) -> dict[str, object]:
     minutes = int(note.late_by.total_seconds() // 60) if note.late_by is not None else None
-    return {"user_key": key, "lang": state.lang, "name": state.name, "email": state.email, "at": now, "kind": note.kind, "text": note.text,
-            "booking_id": note.booking_id, "booking_start": note.booking_start, "service": note.service,
-            "staff": note.staff, "late_minutes": minutes, "arrives_at": note.arrives_at}
+    return {"user_key": key, "lang": state.lang, "name": state.name, "email": state.email, "at": now,
+            "kind": note.kind, "text": note.text, "booking_id": note.booking_id, "booking_start": note.booking_start,
+            "service": note.service, "staff": note.staff, "late_minutes": minutes, "arrives_at": note.arrives_at}
 
 
 def _record(row: sa.Row) -> HandoffRecord:

@@ -26,13 +26,26 @@ def within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
     """`r` (any reader's reading of `text`) with what the text means against `context`. Never raises.
 
     `reread` reads the part that counts in "not Wednesday, Thursday"."""
-    if context.expecting is None and not context.offers and context.anchor is None and not r.unclear \
-            and isinstance(text, str) and _GATE_WORDS.isdisjoint(text.lower().translate(_SPACES).split()):
-        return r  # most messages: no context, and no word that would point at one
+    if not isinstance(text, str):
+        return r
     try:
-        return _within(r, text, context, reread)
+        low = text.lower()
+        if context.expecting is not None or context.offers or context.anchor is not None or r.unclear \
+                or not _GATE_WORDS.isdisjoint(low.translate(_SPACES).split()):
+            r = _within(r, text, context, reread)  # most messages skip this: no context, no word pointing at one
+        return _of_their_own(r, text, low, context)
     except Exception:  # the dialogue must never crash on a message; the reading stays as it was
         return r
+
+
+def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
+    """What a message says about the customer's own bookings, with or without a context: "a beard trim right
+    after", "I'll be there", "cancel both". Each looks for its few words first, so most messages pass at once."""
+    if _OWN_WORDS.search(low) is None:
+        return r
+    r = _right_after(r, text, low, context)
+    r = _attending(r, low, context)
+    return _every(r, low, context)
 
 
 def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
@@ -55,9 +68,6 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         if other is not None:
             return other
     r = _earliest(r, text, low, context)
-    r = _right_after(r, text, low, context)
-    r = _attending(r, low, context)
-    r = _every(r, low, context)
     if bound:
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
@@ -555,9 +565,6 @@ earliest soonest first next asap soon früh frueh bald schnell nächste nächste
 frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
 now right immediately straight sofort jetzt
-danach dahinter hinterher anschluss anschließend anschliessend back-to-back
-there come coming komme da dabei make
-all both every each everything alle beide beiden beides sämtliche saemtliche
 """.split())
 _SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
 
@@ -586,3 +593,6 @@ def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
         if now_alone or not _other_when(low, m, r, context):
             r = replace(r, date=None, time=None, start=None, end=None)
     return replace(r, earliest=True)
+
+# one look, in C, for any word `_of_their_own`'s readers need before they look closer
+_OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS)))

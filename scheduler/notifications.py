@@ -3,8 +3,9 @@
 Notification rows (`outbox.NotificationStore`) are planned from the booking backend's change
 feed, from the conversation store's handoff events and from its word for the team ("I'm
 running late"), each followed with a cursor of its own; on the first start every cursor is
-set to its feed's current end, so an existing database does not notify its history. Rows are then claimed with a lease, sent, marked;
-a failed send is tried again with backoff and given up after a few tries, with a note.
+set to its feed's current end, so an existing database does not notify its history. Rows are
+then claimed with a lease, sent, marked; a failed send is tried again with backoff and given
+up after a few tries, with a note.
 Texts for the business are in its first language and say only what it needs: what, who
 with, when, the customer's name and how to reach them.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -107,17 +108,29 @@ class Notifier:
             while changes := await self.feed.changes_since(end, PAGE):
                 end = changes[-1].cursor
             await save_cursor(self.store.engine, BOOKING_FEED, end, only_if_new=True)
-        if await read_cursor(self.store.engine, HANDOFF_FEED) is None:
-            end = 0
-            while events := await self.handoffs.handoff_events(end, PAGE):
-                end = events[-1].id
-            await save_cursor(self.store.engine, HANDOFF_FEED, end, only_if_new=True)
-        if self.team_messages is not None and await read_cursor(self.store.engine, TEAM_FEED) is None:
-            end = 0
-            while messages := await self.team_messages.team_messages(end, PAGE):
-                end = messages[-1].id
-            await save_cursor(self.store.engine, TEAM_FEED, end, only_if_new=True)
+        await self._start_at_end(HANDOFF_FEED, self.handoffs.handoff_events)
+        if self.team_messages is not None:
+            await self._start_at_end(TEAM_FEED, self.team_messages.team_messages)
         self._begun = True
+
+    async def _start_at_end(self, feed: str, page: Callable[[int, int], Awaitable[Sequence[Any]]]) -> None:
+        """A feed of rows with ids (handoff events, word for the team) followed from its current end, if it has no
+        cursor yet."""
+        if await read_cursor(self.store.engine, feed) is None:
+            end = 0
+            while rows := await page(end, PAGE):
+                end = rows[-1].id
+            await save_cursor(self.store.engine, feed, end, only_if_new=True)
+
+    async def _follow(self, feed: str, page: Callable[[int, int], Awaitable[Sequence[Any]]],
+                      about: Callable[[Any], Awaitable[list[Notification]]]) -> None:
+        """Each new row of a feed with ids, what it tells whom planned; the cursor moves on page by page."""
+        cursor = await read_cursor(self.store.engine, feed) or 0
+        while rows := await page(cursor, PAGE):
+            for row in rows:
+                await self.store.plan(await about(row), self.clock.now())
+            cursor = rows[-1].id
+            await save_cursor(self.store.engine, feed, cursor)
 
     async def tick(self) -> int:
         """Close handoffs whose time ran out, plan what changed, send what is due; returns how many were sent."""
@@ -209,12 +222,7 @@ class Notifier:
     # --- planning: handoffs --------------------------------------------------------------------
 
     async def plan_handoffs(self) -> None:
-        cursor = await read_cursor(self.store.engine, HANDOFF_FEED) or 0
-        while events := await self.handoffs.handoff_events(cursor, PAGE):
-            for event in events:
-                await self.store.plan(await self._about_handoff(event), self.clock.now())
-            cursor = events[-1].id
-            await save_cursor(self.store.engine, HANDOFF_FEED, cursor)
+        await self._follow(HANDOFF_FEED, self.handoffs.handoff_events, self._about_handoff)
 
     async def _about_handoff(self, e: HandoffEvent) -> list[Notification]:
         customer = self._customer(e.name, e.user_key)
@@ -263,22 +271,18 @@ class Notifier:
     # --- planning: word for the team ------------------------------------------------------------
 
     async def plan_team_messages(self) -> None:
-        if self.team_messages is None:
-            return
-        cursor = await read_cursor(self.store.engine, TEAM_FEED) or 0
-        while messages := await self.team_messages.team_messages(cursor, PAGE):
-            for m in messages:
-                body = self._team_message_text(m)
-                await self.store.plan([Notification(f"{target}:{m.kind}:{m.id}", "business", target, m.kind, body=body,
-                                                    booking_id=m.booking_id, booking_start=m.booking_start,
-                                                    user_key=m.user_key, lang=self.team_lang)
-                                       for target in self.targets.operators], self.clock.now())
-            cursor = messages[-1].id
-            await save_cursor(self.store.engine, TEAM_FEED, cursor)
+        if self.team_messages is not None:
+            await self._follow(TEAM_FEED, self.team_messages.team_messages, self._about_team_message)
+
+    async def _about_team_message(self, m: TeamMessage) -> list[Notification]:
+        body = self._team_message_text(m)
+        return [Notification(f"{target}:{m.kind}:{m.id}", "business", target, m.kind, body=body,
+                             booking_id=m.booking_id, booking_start=m.booking_start, user_key=m.user_key,
+                             lang=self.team_lang) for target in self.targets.operators]
 
     def _team_message_text(self, m: TeamMessage) -> str:
-        """"Running late: Anna Schmidt (WhatsApp +49…), about 10 minutes, for Haircut with Sarah today at 10:00",
-        with the customer's words."""
+        """"Running late (about 10 minutes): Haircut with Sarah on Tue 24 Nov, 10:00.", the customer and how to
+        reach them, and their words."""
         lang, biz = self.team_lang, self.business
         fmt = self.texts.formats(lang)
         customer = self._customer(m.name, m.user_key, m.email)

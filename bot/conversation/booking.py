@@ -128,16 +128,10 @@ async def _details_instead(turn: Turn, said: Said) -> bool:
 
 def _booking_now(turn: Turn) -> str:
     """"OK: Haircut with Tom on Fri 11 Dec, 11:00." (or the appointments planned together)."""
-    several = turn.state.group
-    if len(several) > 1:
-        return turn.t("changed_to", line=turn.formats.names([
-            turn.t("booking_line", service=turn.service_name(q.service), staff=turn.staff_name(q.staff),
-                   when=turn.when(q.start)) for q in several]))
-    p = turn.state.pending
-    if p is None:
-        return ""
-    return turn.t("changed_to", line=turn.t("booking_line", service=turn.service_name(p.service),
-                                            staff=turn.staff_name(p.staff), when=turn.when(p.start)))
+    planned = turn.state.group or ([turn.state.pending] if turn.state.pending else [])
+    lines = [turn.t("booking_line", service=turn.service_name(q.service), staff=turn.staff_name(q.staff),
+                    when=turn.when(q.start)) for q in planned]
+    return turn.t("changed_to", line=turn.formats.names(lines)) if lines else ""
 
 
 def keeps_time(d: Draft, r: Reading) -> bool:

@@ -249,15 +249,10 @@ def _book_question(turn: Turn, p: Pending) -> str:
 def _cancel_question(turn: Turn, p: Pending) -> str:
     several = turn.state.group
     if len(several) > 1:
-        lines = [_listed_line(turn, n, q) for n, q in enumerate(several, 1)]
+        lines = [group.line(turn, n, q.service, q.staff, q.start) for n, q in enumerate(several, 1)]
         return "\n".join([turn.t("confirm_cancel_several", count=len(several)), *lines])
     return turn.t("confirm_cancel", service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
                   when=turn.when(p.start))
-
-
-def _listed_line(turn: Turn, number: int, p: Pending) -> str:
-    return turn.t("several_line", number=number, service=turn.service_name(p.service), staff=turn.staff_name(p.staff),
-                  when=turn.when(p.start), minutes=turn.business.service(p.service).duration_minutes)
 
 
 def _move_question(turn: Turn, p: Pending) -> str:

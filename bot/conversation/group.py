@@ -341,7 +341,7 @@ def question(turn: Turn) -> str:
     """ "Shall I book these 2 appointments for Anna: ...?" """
     group = turn.state.group
     lines = [turn.t("several_confirm", count=len(group), name=turn.state.name or "")]
-    lines += [_line(turn, i, p.service, p.staff, p.start) for i, p in enumerate(group, 1)]
+    lines += [line(turn, i, p.service, p.staff, p.start) for i, p in enumerate(group, 1)]
     return "\n".join(lines)
 
 
@@ -349,7 +349,8 @@ def ask(turn: Turn) -> None:
     turn.ask(Step.CONFIRM_BOOK, question(turn), options=turn.yes_no())
 
 
-def _line(turn: Turn, number: int, service: str, staff: str, start: datetime) -> str:
+def line(turn: Turn, number: int, service: str, staff: str, start: datetime) -> str:
+    """"1. Haircut with Tom, Sat 12 Dec, 10:00 (30 min)": one of several appointments, numbered."""
     minutes = turn.business.service(service).duration_minutes if service else 0
     return turn.t("several_line", number=number, service=turn.service_name(service), staff=turn.staff_name(staff),
                   when=turn.when(start), minutes=minutes)
@@ -397,7 +398,7 @@ async def _undo(turn: Turn, made: list[Booking], failed: Pending, exc: BookingEr
             kept.append(booking)
     what = dict(service=turn.service_name(failed.service), when=turn.when(failed.start), count=len(turn.state.group))
     if kept:
-        still = "\n".join(_line(turn, i, b.service, b.staff, b.start) for i, b in enumerate(kept, 1))
+        still = "\n".join(line(turn, i, b.service, b.staff, b.start) for i, b in enumerate(kept, 1))
         turn.end(turn.t("several_half_made", **what), still)
         return
     turn.note(turn.t("several_undone" if made else "several_none_booked", **what))
@@ -419,7 +420,7 @@ def _finish(turn: Turn, made: list[Booking]) -> None:
     """Booked: the list, the confirmation note, and each appointment's calendar link and file."""
     requested = any(b.status is BookingStatus.PENDING for b in made)
     lines = [turn.t("several_requested" if requested else "several_booked", count=len(made))]
-    lines += [_line(turn, i, b.service, b.staff, b.start) for i, b in enumerate(made, 1)]
+    lines += [line(turn, i, b.service, b.staff, b.start) for i, b in enumerate(made, 1)]
     email = next((b.contact.email for b in made if b.contact.email), None)
     if turn.email_confirmations and email:
         lines.append(turn.t("several_confirmations_on_their_way", email=email, count=len(made)))

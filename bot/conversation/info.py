@@ -138,12 +138,14 @@ async def _late(turn: Turn, r: Reading) -> list[str]:
     if booking is None and bookings:  # their appointment is another day: nothing to tell the team
         later = [b for b in bookings if b.start > now]
         if later:
-            return [turn.t("late_not_today", service=turn.service_name(later[0].service), when=turn.when(later[0].start))]
+            return [turn.t("late_not_today", service=turn.service_name(later[0].service),
+                           when=turn.when(later[0].start))]
     arrives = turn.local(now).replace(hour=r.time.hour, minute=r.time.minute, second=0, microsecond=0) \
         if r.time is not None and r.late_by is None else None
-    turn.state.for_team.append(TeamNote(
-        kind="late", text=(turn.msg.text or "")[:MAX_LATE_WORDS], late_by=r.late_by, arrives_at=arrives, booking_id=booking.id if booking else None, booking_start=booking.start if booking else None,
-        service=booking.service if booking else None, staff=booking.staff if booking else None))
+    about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
+                 staff=booking.staff) if booking else {}
+    turn.state.for_team.append(TeamNote(kind="late", text=(turn.msg.text or "")[:MAX_LATE_WORDS], late_by=r.late_by,
+                                        arrives_at=arrives, **about))
     if booking is None:
         return [turn.t("late_told_no_booking")]
     if r.late_by is not None:
@@ -380,8 +382,7 @@ def _weekday(turn: Turn, index: int) -> str:
 def _prices_together(turn: Turn, services: list[Service]) -> list[str]:
     """"How much will that be?" right after booking several appointments: each one's price, and what they come
     to together (a price that is only a "from" makes the sum one too; one without a price, no sum)."""
-    lines = [f"• {_price_line(turn, s) if s.price is not None else turn.t('choose_service_line', name=s.display(turn.lang), minutes=s.duration_minutes)}"
-             for s in services]
+    lines = [f"• {_service_line(turn, s)}" for s in services]
     if any(s.price is None for s in services):
         return [turn.t("info_prices_together"), *lines, _unknown(turn)]
     total = turn.formats.money(sum(s.price or 0 for s in services), turn.business.currency)
