@@ -1,8 +1,9 @@
 """PostgreSQL's prebuilt statements on asyncpg directly, each prepared: reads, a turn's per-customer lock, changes.
 
-Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on an asyncpg pool of its own,
-where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md, "PostgreSQL's
-reads and the turn's lock on asyncpg directly"). A turn on PostgreSQL reads its waiting messages, their place in the
+Through SQLAlchemy's async layer a one-row read in autocommit costs some 390 µs of CPU; on asyncpg connections of
+its own, where asyncpg prepares each statement once per connection and keeps it, 150 µs (bench/RESULTS.md,
+"PostgreSQL's reads and the turn's lock on asyncpg directly"), and 75 µs since they are handed out by `pgpool`
+rather than asyncpg's pool. A turn on PostgreSQL reads its waiting messages, their place in the
 rate window, its contact, its conversation and the booking engine's change log (`fetch`). Each read is one statement
 in autocommit, as `storage.reads` gives them, so it sees what is committed and nothing else, as before.
 
@@ -31,6 +32,8 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from . import pgpool
+
 MAX_CONNECTIONS = 15
 """Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (five
 turns at once, `bot.inbox.PARALLEL_TURNS`)."""
@@ -43,48 +46,30 @@ _pools: weakref.WeakKeyDictionary[Any, ReadPool] = weakref.WeakKeyDictionary()
 
 
 class ReadPool:
-    """An asyncpg pool for one engine's prebuilt reads, turn locks and changes committed on their own, opened at
-    first use."""
+    """The connections (`pgpool.Pool`) for one engine's prebuilt reads, turn locks and changes committed on their own,
+    opened at first use."""
 
     def __init__(self, connect: dict[str, Any]) -> None:
         self.connect = connect
-        self._pool: Any = None
-        self._opening: asyncio.Lock | None = None
+        self._pool: pgpool.Pool | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def get(self) -> Any:
+    def get(self) -> pgpool.Pool:
         loop = asyncio.get_running_loop()
         if self._pool is None or self._loop is not loop:  # an engine outliving its event loop gets a new pool
-            if self._opening is None or self._loop is not loop:
-                self._opening, self._pool, self._loop = asyncio.Lock(), None, loop
-            async with self._opening:
-                if self._pool is None:
-                    import asyncpg
-
-                    self._pool = await asyncpg.create_pool(min_size=0, max_size=MAX_CONNECTIONS,
-                                                           reset=_nothing_to_reset, **self.connect)
+            self._pool, self._loop = pgpool.Pool(self.connect, MAX_CONNECTIONS), loop
         return self._pool
 
     def terminate(self) -> None:
         """Close the connections at once, without waiting (the engine is gone, maybe its event loop too)."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            try:
-                pool.terminate()
-            except RuntimeError:  # its event loop is closed: so are its connections' transports
-                pass
+            pool.terminate()
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None and self._loop is asyncio.get_running_loop():
             await pool.close()
-
-
-async def _nothing_to_reset(conn: Any) -> None:
-    """What the pool does to a connection handed back, besides rolling back a transaction left open (asyncpg always
-    does that): nothing. Its default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` after
-    every use, a second round trip for each read, while nothing here leaves session state behind: single reads in
-    autocommit, and locks that end with their transaction."""
 
 
 def register(engine: AsyncEngine, connect_args: dict[str, Any]) -> None:
@@ -116,12 +101,12 @@ async def fetch(pool: ReadPool, sql: str, args: Sequence[Any]) -> list[Any]:
     """The rows of one prepared read; SQLAlchemy's errors, and one more try on fresh connections if the one it had
     was gone."""
     for attempt in (1, 2):
-        connections = await pool.get()
+        connections = pool.get()
         try:
             return await connections.fetch(sql, *args)
         except Exception as exc:
             if isinstance(exc, _gone()) and attempt == 1:
-                await connections.expire_connections()  # the server restarted: every connection it had is gone
+                connections.expire()  # the server restarted: every connection it had is gone
                 continue
             _raise_translated(sql, exc)
     raise AssertionError("unreachable")
@@ -152,9 +137,9 @@ async def fetch_many(pool: ReadPool, sql: str, bound: Sequence[Sequence[Any]]) -
     """One prepared change run for each set of parameters as a single atomic batch in autocommit (asyncpg pipelines
     it, committed as one implicit transaction): the rows RETURNING gives. Not tried again on a lost connection, since
     it may have committed before the connection went."""
-    connections = await pool.get()
+    connections = pool.get()
     try:
-        async with connections.acquire() as conn:
+        async with connections.connection() as conn:
             return await conn.fetchmany(sql, bound)
     except Exception as exc:
         _raise_translated(sql, exc)
@@ -166,9 +151,9 @@ async def execute_once(engine: AsyncEngine, sql: str, args: Sequence[Any]) -> li
     through SQLAlchemy would be (an IntegrityError for a unique key taken), without the parameters."""
     pool = pool_of(engine)
     assert pool is not None, "only for an engine with a pool of its own (PostgreSQL)"
-    connections = await pool.get()
+    connections = pool.get()
     try:
-        return list(await connections.fetch(sql, *args))
+        return await connections.fetch(sql, *args)
     except Exception as exc:
         if isinstance(exc, (*_gone(), OSError)):  # the connection, not the statement: an OperationalError
             _raise_translated(sql, exc)
@@ -189,7 +174,7 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
 
     statement = _LOCK.format(namespace=int(namespace), name=_literal(name))
     for attempt in (1, 2):
-        connections = await pool.get()
+        connections = pool.get()
         conn = None
         try:
             conn = await connections.acquire()
@@ -197,13 +182,9 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
             break
         except BaseException as exc:
             if conn is not None:
-                if isinstance(exc, _gone()):
-                    # the pool opens a new one in its place; one it already saw close was handed back by the pool
-                    with contextlib.suppress(asyncpg.InterfaceError):
-                        conn.terminate()
-                await connections.release(conn)  # a no-op for one handed back
+                connections.drop(conn)  # whatever it was in the middle of, it holds nothing now
             if isinstance(exc, _gone()) and attempt == 1:
-                await connections.expire_connections()  # the server restarted: the others are gone too
+                connections.expire()  # the server restarted: the others are gone too
                 continue  # once more, on a new connection
             _raise_translated(_LOCK, exc)
     try:
@@ -211,10 +192,14 @@ async def locked(pool: ReadPool, namespace: int, name: str) -> AsyncIterator[Non
     finally:
         try:
             # nothing was written in it: however it ends, the lock ends too
-            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                await conn.execute("COMMIT")
-        finally:
-            await connections.release(conn)
+            await conn.execute("COMMIT")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            connections.drop(conn)  # the lock ends with the connection
+        except BaseException:
+            connections.drop(conn)
+            raise
+        else:
+            connections.release(conn)
 
 
 def _literal(text: str) -> str:
