@@ -464,23 +464,30 @@ _RIGHT_AFTER_EN = re.compile(
 _RIGHT_AFTER_DE = re.compile(
     r"(?<![\w'])(?:(?:direkt|gleich|sofort|unmittelbar) (?:danach|dahinter|hinterher)|(?:(?:direkt|gleich|sofort) )?im"
     r" anschluss(?P<obj> (?:daran|an (?:meinen|meine|mein|den|die|das) [\w-]+))?|anschlie(?:ß|ss)end)(?![\w'])")
+_ADDED_TO = re.compile(  # "add a beard trim to that / to my haircut", "eine Bartpflege dazu buchen"
+    r"(?<![\w'])add(?: on)?\b[^.!?,;]{1,40}? to(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))"
+    r"(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
+    r"|(?<![\w'])(?:noch )?dazu ?(?:buchen|nehmen|haben|machen)\b|(?<![\w'])dazu(?=\s*[?.!]*\s*$)")
 _RIGHT_AFTER_WORDS = ("after", "back to back", "back-to-back", "danach", "dahinter", "hinterher", "anschluss",
-                      "anschließend", "anschliessend")
+                      "anschließend", "anschliessend", "add", "dazu")
 
 
 def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
-    """A booking asked for right after the customer's own ("can I get a beard trim right after?"): the dialogue
-    takes the time that booking ends. What the phrase itself names (their haircut, "Anschluss") is no part of the
-    new booking."""
-    if r.intent not in ("book", "availability", "other", "affirm") or not any(w in low for w in _RIGHT_AFTER_WORDS):
+    """A booking asked for right after the customer's own ("can I get a beard trim right after?", "add a beard trim
+    to that"): the dialogue takes the time that booking ends. What the phrase itself names (their haircut,
+    "Anschluss") is no part of the new booking."""
+    if r.intent not in ("book", "availability", "other", "affirm", "list") or not any(w in low for w in _RIGHT_AFTER_WORDS):
         return r
     m = _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
-    if m is None or r.service is None and r.intent != "book" and context.expecting != "when":
+    added = m is None and r.service is not None and (m := _ADDED_TO.search(low)) is not None
+    if m is None or r.intent == "list" and not added or r.service is None and r.intent != "book" \
+            and context.expecting != "when":
         return r  # "und danach?" on its own asks nothing; answering "when?" it says when
     said = text[m.start():m.end()].casefold()
-    if m.group("obj") and r.service_text and r.service_text.casefold() in said:
+    named = text[m.start("obj"):m.end("obj")].casefold() if m.group("obj") else ""
+    if named and r.service_text and r.service_text.casefold() in named:
         r = replace(r, service=None, service_text=None, services=())  # "right after my haircut": no new haircut
-    return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, right_after=True,
+    return replace(r, intent="book" if r.intent in ("other", "affirm", "list") else r.intent, right_after=True,
                    services=r.services[:1] if m.group("obj") else r.services,
                    name=None if r.name and r.name.casefold() in said else r.name)
 

@@ -248,6 +248,11 @@ def test_a_day_another_reader_found_is_not_unclear():
     ("und direkt danach noch einen Bartschnitt", "de", "beard"),
     ("Bartschnitt im Anschluss an meinen Haarschnitt", "de", "beard"),
     ("gleich im Anschluss", "de", None),  # answering "when?"
+    ("can I add a beard trim to that?", "en", "beard"),
+    ("could you add a beard trim to my appointment?", "en", "beard"),  # read as a list of them before
+    ("add on a beard trim to my haircut please", "en", "beard"),
+    ("kann ich noch einen Bartschnitt dazu buchen?", "de", "beard"),
+    ("einen Bartschnitt dazu?", "de", "beard"),
 ])
 def test_right_after_their_own_booking(text, lang, service) -> None:
     r = read(text, ctx(lang=lang, expecting="when" if service is None else None))
@@ -255,7 +260,9 @@ def test_right_after_their_own_booking(text, lang, service) -> None:
     assert r.services in ((), (service,))
 
 
-@pytest.mark.parametrize("text", ["right after lunch, a haircut", "I'll come right after work", "und danach?"])
+@pytest.mark.parametrize("text", ["right after lunch, a haircut", "I'll come right after work", "und danach?",
+                                  "add me to the waiting list", "what's your address?",
+                                  "Dazu habe ich eine Frage zum Haarschnitt", "add a haircut on Friday"])
 def test_after_something_else_is_no_booking_of_theirs(text) -> None:
     assert not read(text, ctx()).right_after
 
