@@ -68,6 +68,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         if other is not None:
             return other
     r = _earliest(r, text, low, context)
+    r = _any_time(r, low, context)
     if bound:
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
@@ -600,6 +601,50 @@ def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
         if now_alone or not _other_when(low, m, r, context):
             r = replace(r, date=None, time=None, start=None, end=None)
     return replace(r, earliest=True)
+
+# --- "whenever works", "I'm flexible", "egal wann", answering "when would you like to come?" ------------------
+
+_ANY_TIME = re.compile(
+    r"whenever(?: (?:works|is (?:fine|good|best)|suits(?: you)?|you (?:have|can|like|want|are free)(?: (?:something|space|time|a slot))?))?"
+    r"|(?:i'?m|i am|we'?re|we are) (?:pretty |quite |very |totally |completely |fairly )?(?:flexible|easy)"
+    r"|(?:it )?(?:doesn'?t|does not|don'?t) matter(?: (?:when|to me))?|(?:i )?don'?t mind|no preference"
+    r"|(?:you|u) (?:tell me|decide|choose|pick)|(?:it'?s |that'?s )?up to you|surprise me"
+    r"|(?:what|whatever|when) (?:do |have |can )?(?:you|u) (?:have|got|offer)(?: (?:free|available|open))?"
+    r"|what(?:'s| is| have you got| do you have) (?:free|available|open)|whatever (?:works|suits)(?: (?:for )?you| best)?"
+    r"|(?:ist )?(?:mir )?(?:ganz |v(?:ö|oe)llig )?egal(?: wann)?|wann immer(?: (?:es )?(?:passt|geht|ihr \w+|sie \w+))?"
+    r"|(?:ich )?bin (?:da |zeitlich |ganz |total )?flexibel|zeitlich flexibel|jederzeit"
+    r"|(?:was|welche (?:termine|zeiten)|wann) (?:habt ihr|haben sie|hast du|gibt'?s|gibt es|ginge|geht(?:'?s| es)?)"
+    r"(?: denn)?(?: so)?(?: noch)?(?: frei)?"
+    r"|sag(?:en sie| du)? (?:es )?mir|wie es (?:ihnen|euch|dir) passt|keine (?:pr(?:ä|ae)ferenz|vorliebe)\w*"
+    r"|(?:mir ist )?alles recht|(?:sie|du|ihr) (?:entscheiden|entscheidest|entscheidet)",
+    re.IGNORECASE,
+)
+_ANY_TIME_FILLER = frozenset("""
+ok okay so well then really honestly just fine thanks thank please pls sure yeah yes oh um hmm any
+really i'm to me for
+bitte danke also naja na ja ehrlich gesagt für mich eigentlich echt gerne klar schon ähm
+""".split())
+_BARE_YES = re.compile(r"^\W*(?:ok(?:ay)?|sure|yes|yeah|yep|fine|alright|all right|ja|gerne?|klar|okay dann|ok dann|passt)\W*$",
+                       re.IGNORECASE)
+
+
+def _any_time(r: Reading, low: str, context: Context) -> Reading:
+    """ "Whenever works", "I'm flexible", "egal wann", "what do you have?" answering "when would you like to come?":
+    the earliest free times. So is a bare "ok" there, rather than "I didn't understand"."""
+    if context.expecting != "when" or r.has_when or r.earliest or r.service or r.staff or r.staff_text \
+            or r.intent not in ("other", "affirm", "availability", "book"):
+        return r
+    if r.intent == "affirm" and _BARE_YES.match(low) is None:
+        return r
+    if r.intent != "affirm":
+        m = _ANY_TIME.search(low)
+        if m is None:
+            return r
+        rest = (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split()
+        if len([w for w in rest if w not in _ANY_TIME_FILLER]) > 1:
+            return r
+    return replace(r, intent="book", earliest=True)
+
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS)))

@@ -294,3 +294,24 @@ def test_every_one_of_their_bookings(text, lang, expecting) -> None:
                                              ("book a haircut for both of us", None)])
 def test_not_every_one(text, expecting) -> None:
     assert not read(text, ctx(expecting=expecting)).every
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("whenever works", "en"), ("I'm flexible", "en"), ("doesn't matter", "en"), ("you tell me", "en"),
+    ("what do you have?", "en"), ("ok", "en"), ("honestly, whenever suits you", "en"),
+    ("ist mir egal wann", "de"), ("bin flexibel", "de"), ("was habt ihr denn frei?", "de"), ("ok", "de"),
+])
+def test_indifference_answering_when_asks_for_the_earliest_times(text, lang) -> None:
+    r = read(text, ctx(lang=lang, expecting="when"))
+    assert (r.intent, r.earliest, r.date, r.time) == ("book", True, None, None)
+
+
+@pytest.mark.parametrize("text, expecting", [
+    ("whenever works", None),  # nobody asked when
+    ("ok", "confirm"),
+    ("doesn't matter", "staff"),  # any staff member, not any time
+    ("whenever works, but not Monday", "when"),  # a day is said
+    ("I don't mind, but I'd like to bring my dog and my kids along", "when"),  # more than that
+])
+def test_indifference_elsewhere_asks_for_no_earliest_time(text, expecting) -> None:
+    assert not read(text, ctx(expecting=expecting)).earliest
