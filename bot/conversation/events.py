@@ -151,7 +151,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm":
             return Yes(r)
-        if r.intent == "deny" and not r.has_when and not _EMAIL_WORD.search(text):
+        if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
     offered = unpack(options[0].value) if state.step is None and len(options) == 1 else None
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
@@ -174,7 +174,7 @@ def _follows_up(r: Reading, text: str, topic: str) -> bool:
     return topic == "hours" and r.has_when and r.time is None and r.service is None
 
 
-_EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:that|it|this|one|das|es|den|dies(?:en)?|ihn)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"(?:and|what about|how about|und|und was ist mit|was ist mit|wie ist es mit|wie sieht'?s mit)\b"
                         r"[^.!]{0,40}\??$|[^.!?\s]+(?: [^.!?\s]+)?\?$", re.IGNORECASE)

@@ -13,13 +13,14 @@ from dataclasses import replace
 import bot.conversation.booking as booking
 import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
+import bot.conversation.contact as contact
 import bot.conversation.handoff as handoff
 import bot.conversation.info as info
 import bot.conversation.notices as notices
 
 from intents import Intent, Reading
 
-from .events import Said, Stop
+from .events import EMAIL_WORD, Said, Stop
 from .reask import reask
 from .state import CONFIRM_STEPS, Step
 from .turn import Turn
@@ -93,6 +94,12 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
         if email and turn.state.email and email.casefold() == turn.state.email.casefold():
             # an address given at the question (kept along the way): noted, and the question again
             turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
+            return
+        if step == Step.CONFIRM_BOOK and not email and EMAIL_WORD.search(said.text) \
+                and contact.declines_email(said.text):
+            # "no thanks, no email" before it was asked for: booked without one, and the question again
+            turn.state.no_email = True
+            turn.say(turn.t("no_email_ok"), confirm.question(turn), options=turn.yes_no())
             return
         turn.say(turn.t("confirm_first", question=confirm.question(turn)), options=turn.yes_no())
         return
