@@ -74,11 +74,8 @@ class Pool:
                 or self._open.get(conn) != self._generation):
             self._drop(conn)
             return
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(conn)
-                return
+        if self._hand_over(conn):
+            return
         loop = asyncio.get_running_loop()
         self._idle.append((conn, loop.time()))
         oldest, since = self._idle[0]
@@ -171,13 +168,17 @@ class Pool:
 
     def _wake(self) -> None:
         """A place became free: the first caller waiting opens a connection in it."""
-        if len(self._open) + self._opening >= self._size:
-            return
+        if len(self._open) + self._opening < self._size:
+            self._hand_over(None)
+
+    def _hand_over(self, conn: Any) -> bool:
+        """Give `conn` (None: a free place to open one in) to the first caller still waiting; False if none is."""
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():
-                waiter.set_result(None)
-                return
+                waiter.set_result(conn)
+                return True
+        return False
 
 
 def answered(exc: BaseException) -> bool:

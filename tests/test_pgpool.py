@@ -4,6 +4,8 @@ as many as allowed, first come first served, none handed out that cannot be used
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,22 +18,27 @@ def connect(pg_engine) -> dict:
     return postgres.pool_of(pg_engine).connect
 
 
+@contextlib.asynccontextmanager
+async def _pool(connect: dict, size: int) -> AsyncIterator[pgpool.Pool]:
+    pool = pgpool.Pool(connect, size=size)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
 async def _backend(pool: pgpool.Pool) -> int:
     return (await pool.fetch("SELECT pg_backend_pid() AS pid"))[0]["pid"]
 
 
 async def test_a_connection_handed_back_is_the_next_one_handed_out(connect):
-    pool = pgpool.Pool(connect, size=3)
-    try:
+    async with _pool(connect, 3) as pool:
         first = await _backend(pool)
         assert await _backend(pool) == first  # the same server process: no new connection per statement
-    finally:
-        await pool.close()
 
 
 async def test_callers_beyond_the_size_wait_and_are_served_in_order(connect):
-    pool = pgpool.Pool(connect, size=2)
-    try:
+    async with _pool(connect, 2) as pool:
         held = [await pool.acquire(), await pool.acquire()]
         order: list[str] = []
 
@@ -47,15 +54,12 @@ async def test_callers_beyond_the_size_wait_and_are_served_in_order(connect):
         await asyncio.wait_for(asyncio.gather(*waiting), 5)
         assert order == ["first", "second"]
         pool.release(held.pop())
-        # never more than two server processes for this pool
+        # handed back, a connection is used again: reads one at a time need only one
         assert len({await _backend(pool) for _ in range(5)}) == 1
-    finally:
-        await pool.close()
 
 
 async def test_a_caller_that_stops_waiting_gives_its_turn_to_the_next(connect):
-    pool = pgpool.Pool(connect, size=1)
-    try:
+    async with _pool(connect, 1) as pool:
         held = await pool.acquire()
         gone = asyncio.create_task(pool.acquire())
         next_one = asyncio.create_task(_backend(pool))
@@ -64,15 +68,12 @@ async def test_a_caller_that_stops_waiting_gives_its_turn_to_the_next(connect):
         pool.release(held)
         assert await asyncio.wait_for(next_one, 5) > 0
         assert gone.cancelled()
-    finally:
-        await pool.close()
 
 
 async def test_an_error_of_the_server_keeps_the_connection_anything_else_closes_it(connect):
     import asyncpg
 
-    pool = pgpool.Pool(connect, size=1)
-    try:
+    async with _pool(connect, 1) as pool:
         before = await _backend(pool)
         with pytest.raises(asyncpg.UndefinedTableError):
             await pool.fetch("SELECT * FROM no_such_table")
@@ -85,13 +86,10 @@ async def test_an_error_of_the_server_keeps_the_connection_anything_else_closes_
             await slow
         after = await asyncio.wait_for(_backend(pool), 5)
         assert after != before  # a new connection: the old one may still have been busy
-    finally:
-        await pool.close()
 
 
 async def test_a_connection_left_in_a_transaction_is_not_handed_out_again(connect):
-    pool = pgpool.Pool(connect, size=1)
-    try:
+    async with _pool(connect, 1) as pool:
         conn = await pool.acquire()
         before = (await conn.fetchrow("SELECT pg_backend_pid() AS pid"))["pid"]
         await conn.execute("BEGIN")
@@ -100,15 +98,12 @@ async def test_a_connection_left_in_a_transaction_is_not_handed_out_again(connec
         assert not conn.is_in_transaction()
         assert (await conn.fetchrow("SELECT pg_backend_pid() AS pid"))["pid"] != before
         pool.release(conn)
-    finally:
-        await pool.close()
 
 
 async def test_connections_of_a_restarted_server_are_replaced(connect):
     import asyncpg
 
-    pool = pgpool.Pool(connect, size=2)
-    try:
+    async with _pool(connect, 2) as pool:
         in_use = await pool.acquire()
         idle = await _backend(pool)
         killer = await asyncpg.connect(**connect)
@@ -120,8 +115,6 @@ async def test_connections_of_a_restarted_server_are_replaced(connect):
         pool.release(in_use)  # from before the restart: closed as it comes back
         assert in_use.is_closed()
         assert await asyncio.wait_for(_backend(pool), 5) != idle
-    finally:
-        await pool.close()
 
 
 async def test_a_closed_pool_hands_out_nothing_and_closes_what_comes_back(connect):
