@@ -624,26 +624,28 @@ ok okay so well then really honestly just fine thanks thank please pls sure yeah
 really i'm to me for
 bitte danke also naja na ja ehrlich gesagt für mich eigentlich echt gerne klar schon ähm
 """.split())
+_WHEN_WORD = re.compile(r"whenever|wann|jederzeit|flexib", re.IGNORECASE)
 _BARE_YES = re.compile(r"^\W*(?:ok(?:ay)?|sure|yes|yeah|yep|fine|alright|all right|ja|gerne?|klar|okay dann|ok dann|passt)\W*$",
                        re.IGNORECASE)
 
 
 def _any_time(r: Reading, low: str, context: Context) -> Reading:
     """ "Whenever works", "I'm flexible", "egal wann", "what do you have?" answering "when would you like to come?":
-    the earliest free times. So is a bare "ok" there, rather than "I didn't understand"."""
-    if context.expecting != "when" or r.has_when or r.earliest or r.service or r.staff or r.staff_text \
-            or r.intent not in ("other", "affirm", "availability", "book"):
+    the earliest free times. So is a bare "ok" there, rather than "I didn't understand"; and "whenever works"
+    answering "who would you like?" (anyone, at the earliest time)."""
+    if context.expecting not in ("when", "staff") or r.has_when or r.earliest or r.service or r.staff \
+            or r.staff_text or r.intent not in ("other", "affirm", "availability", "book"):
         return r
-    if r.intent == "affirm" and _BARE_YES.match(low) is None:
+    if r.intent == "affirm" and (context.expecting != "when" or _BARE_YES.match(low) is None):
         return r
     if r.intent != "affirm":
         m = _ANY_TIME.search(low)
-        if m is None:
-            return r
+        if m is None or context.expecting == "staff" and _WHEN_WORD.search(m.group(0)) is None:
+            return r  # asked who, "doesn't matter" is anyone; "whenever works" is anyone at the earliest time
         rest = (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split()
         if len([w for w in rest if w not in _ANY_TIME_FILLER]) > 1:
             return r
-    return replace(r, intent="book", earliest=True)
+    return replace(r, intent="book", earliest=True, any_staff=r.any_staff or context.expecting == "staff")
 
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer

@@ -306,6 +306,12 @@ def test_indifference_answering_when_asks_for_the_earliest_times(text, lang) -> 
     assert (r.intent, r.earliest, r.date, r.time) == ("book", True, None, None)
 
 
+@pytest.mark.parametrize("text, lang", [("whenever works", "en"), ("I'm flexible", "en"), ("egal wann", "de")])
+def test_whenever_answering_who_is_anyone_at_the_earliest_time(text, lang) -> None:
+    r = read(text, ctx(lang=lang, expecting="staff"))
+    assert (r.intent, r.earliest, r.any_staff) == ("book", True, True)
+
+
 @pytest.mark.parametrize("text, expecting", [
     ("whenever works", None),  # nobody asked when
     ("ok", "confirm"),
