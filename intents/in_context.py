@@ -248,6 +248,8 @@ _ONE_OF = re.compile(r"\b(?:the|die|der|den|das)\s+(?P<which>later|earlier|sp(?:
                      r"(?:\s+(?:one|option|time|slot|termin|uhrzeit|zeit))?\b", re.IGNORECASE)
 _ONE_MOST = re.compile(r"\b(?:the|die|der|den|das)\s+(earliest|latest|fr(?:ü|ue)heste[nr]?|sp(?:ä|ae)teste[nr]?)"
                        r"(?:\s+(?:one|option|time|slot|of (?:them|those|these)|termin|uhrzeit|zeit))?\s*\W*$")
+_BARE_ORDINAL = re.compile(r"^\W*(?:(?:ok|okay|then|so)\W+)?(?:the\s+)?\d(?:st|nd|rd|th)(?:\s+(?:one|option|slot|time))?"
+                           r"(?:\s+(?:please|pls|then|thanks))?\W*$")
 _HOUR = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?(?!\d|[:.]\d|(?:st|nd|rd|th)\b|\.)")
 
 
@@ -306,7 +308,7 @@ def _pick(r: Reading, text: str, low: str, context: Context) -> Reading | None:
 def _picked(r: Reading, text: str, low: str, context: Context) -> int | None:
     """The 0-based index of the option the reply points at: by position, clock time, day or staff member."""
     offers, tz = context.offers, context.now.tzinfo
-    if r.date is None:
+    if r.date is None or _BARE_ORDINAL.match(low):  # under a numbered list "the 2nd" is the second, not the 2nd
         index = pick_by_position(text, len(offers))
         if index is not None:
             return index

@@ -39,6 +39,7 @@ def plain(text: str, expecting: str | None = None) -> Reading:
 @pytest.mark.parametrize(("text", "pick"), [
     ("the 2nd one then", 2), ("the first one", 1), ("the last one please", 3), ("the later one", 3),
     ("der erste passt", 1), ("die zweite bitte", 2), ("die letzte", 3), ("the earliest one", 1),
+    ("the 2nd", 2), ("ok the 3rd", 3), ("2nd please", 2),  # not the 2nd or 3rd of the month
 ])
 def test_a_position_picks_that_option_and_its_time(text, pick):
     r = offered(text)
@@ -70,6 +71,7 @@ def test_a_staff_member_with_one_offered_time_picks_it(text, pick):
     "Sarah",  # two offered times with Sarah
     "at 4",  # no offered time at 16:00
     "the 5th one",  # only three were offered
+    "what about the 2nd?",  # a day of the month: more than a bare position
     "I'd like the first appointment you have next week please, thanks a lot",  # a request of its own
 ])
 def test_nothing_is_picked_when_the_reply_fits_no_single_option(text):
