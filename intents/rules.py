@@ -377,13 +377,19 @@ _PRICE_ALONE = re.compile(
     r"|was kostet (?:der spa(?:ß|ss)|mich das|das (?:dann|insgesamt)|es)|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich"
     r" (?:dann |da )?(?:zahlen|bezahlen)|macht das)|was (?:muss ich )?(?:zahl|bezahl)e? ich(?: dann)?)\W*$")
 
+# how long it takes, asked on its own of what was just talked about or booked: "how long does it take?"
+_DURATION_ALONE = re.compile(
+    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how long (?:does|will|would) (?:it|that|this|one) (?:usually |normally )?take"
+    r"|how long is (?:it|that|one)|how long will i be (?:there|in the chair)|how much time (?:does|will) (?:it|that) take"
+    r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*)\W*$")
+
 
 def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
     """What a question about the business asks about (prices, hours, ...), or None."""
     if not n or _INFO_ELSEWHERE.search(n):
         return None
-    if _PRICE_ALONE.match(n):
-        return "prices"
+    if _PRICE_ALONE.match(n) or _DURATION_ALONE.match(n):
+        return "prices"  # the answer names the service's duration with its price
     for topic, pattern in _INFO_TOPICS if _ANY_TOPIC.search(n) else ():
         if topic == "prices" and not has_service and _SELF.search(n):
             continue  # "how much have I spent": the customer's own money, not the business's prices

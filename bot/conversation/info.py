@@ -24,7 +24,7 @@ from intents import Reading
 from ..messages import Option
 from .handoff import other_ways
 from .mine import my_bookings
-from .payloads import BookAgain, TalkToTeam
+from .payloads import BookAgain, TalkToTeam, unpack
 from .state import TeamNote
 from .turn import Turn
 
@@ -54,7 +54,7 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
             turn.note(line)
         await reask.reask(turn)
         return
-    options = _book_option(turn, r.service)
+    options = _book_option(turn, r.service or (_talked_about(turn, text) if r.topic == "prices" else None))
     if turn.team_reachable and _unknown(turn) in lines:  # a question the file has no answer to: the team has
         options = [TalkToTeam().option(turn.t("ask_team")), *options]
     turn.say(*lines, options=options)
@@ -96,6 +96,7 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
+    service = service or _talked_about(turn, text)  # "how long does it take?" under "Yes, we offer Coloring"
     if service is None and turn.state.step is None and (_POINTS_BACK.search(text) or len(text.split()) <= 3):
         # "what will that be?", "how much?", "was kostet der Spaß?": of what was just booked
         if len(turn.state.last_services) > 1:
@@ -435,6 +436,16 @@ def _unknown(turn: Turn) -> str:
     if biz.email:
         return turn.t("info_unknown_email", email=biz.email)
     return turn.t("info_unknown")
+
+
+def _talked_about(turn: Turn, text: str) -> str | None:
+    """The service of the one "Book coloring" option under the answer just given, when a short question points back
+    at it ("how long does it take?", "how much?")."""
+    options = turn.state.options
+    if turn.state.step is not None or len(options) != 1 or not (_POINTS_BACK.search(text) or len(text.split()) <= 3):
+        return None
+    offered = unpack(options[0].value)
+    return offered.service if isinstance(offered, BookAgain) else None
 
 
 def _book_option(turn: Turn, service: str | None) -> list[Option]:

@@ -304,6 +304,19 @@ def test_a_price_of_something_of_their_own_is_not(text: str) -> None:
     assert read(text, ctx()).topic != "prices"
 
 
+@pytest.mark.parametrize("text", ["how long does it take?", "and how long will that take?", "how long is it",
+                                  "wie lange dauert das?", "wie lange dauert das ungefähr?"])
+def test_how_long_asked_on_its_own_is_the_price_list_line_with_its_duration(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "prices")
+
+
+@pytest.mark.parametrize("text", ["how long will it take to get there", "wie lange dauert es bis ihr antwortet",
+                                  "how long is the drive from the station"])
+def test_how_long_of_something_else_is_no_price(text: str) -> None:
+    assert read(text, ctx()).topic != "prices"
+
+
 @pytest.mark.parametrize("text, lang, arrives", [
     ("I'm 5 minutes away", "en", "10:05"), ("on my way, be there in 10", "en", "10:10"),
     ("we're about ten minutes out", "en", "10:10"), ("bin in 5 Minuten da", "de", "10:05"),
