@@ -278,6 +278,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "several_half_made": "Sorry, the {service} on {when} couldn't be booked, and I couldn't cancel the appointments already made. These are still booked (say \"cancel my appointment\" if you don't want them on their own):",
         "several_try_later": "The booking system isn't answering right now; please try again in a few minutes.",
         "several_one_at_a_time_now": "These have to be booked one at a time here: tell me the first one you'd like.",
+        "move_one_at_a_time": "I can move one appointment at a time. Which one first? Then just ask me again for the other.",
     },
     "de": {
         "greet": "Hallo! Ich bin der Buchungsassistent von {business}. Ich kann Termine buchen, verschieben oder absagen, freie Zeiten zeigen oder Fragen zu uns beantworten, etwa zu den Öffnungszeiten. Was kann ich für Sie tun?",
@@ -549,5 +550,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "several_half_made": "Entschuldigung, {service} am {when} ließ sich nicht buchen, und die schon gebuchten Termine konnte ich nicht wieder absagen. Diese sind noch gebucht (sagen Sie „Termin absagen“, wenn Sie sie nicht einzeln möchten):",
         "several_try_later": "Das Buchungssystem antwortet gerade nicht; bitte versuchen Sie es in ein paar Minuten noch einmal.",
         "several_one_at_a_time_now": "Diese Termine müssen hier einzeln gebucht werden: Sagen Sie mir, welchen Sie zuerst möchten.",
+        "move_one_at_a_time": "Ich kann immer nur einen Termin auf einmal verschieben. Welchen zuerst? Danach fragen Sie mich einfach nach dem anderen.",
     },
 }

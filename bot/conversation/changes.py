@@ -158,6 +158,9 @@ async def move_from_reminder(turn: Turn, choice: MoveIt) -> None:
 
 async def move_by_words(turn: Turn, said: Said) -> None:
     """"The haircut" while asked which booking to move."""
+    if said.reading.every:  # "both", "beide": they are moved one after the other, each with its own question
+        turn.repeat_options(turn.t("move_one_at_a_time"))
+        return
     picked = _filter(turn, await my_bookings(turn), said.reading)
     if len(picked) == 1:
         await _move(turn, picked[0].id)

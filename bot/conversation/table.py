@@ -74,8 +74,10 @@ def answers_contact_question(said: Said) -> bool:
 
 
 def names_a_booking(said: Said) -> bool:
-    """A day or service that may single out one of the customer's bookings; or "both", "alle": every one."""
-    return bool(said.reading.has_when or said.reading.service or said.reading.every)
+    """A day, service or staff member that may single out one of the customer's bookings ("the one with Tom"); or
+    "both", "alle": every one."""
+    r = said.reading
+    return bool(r.has_when or r.service or r.staff or r.every) and r.intent not in ("help", "handoff", "bye", "info")
 
 
 def _relative(said: Said) -> bool:
