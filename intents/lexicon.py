@@ -302,7 +302,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:till|until|til) when", r"how late (?:are|is) (?:you|it|the \w+) open", r"closing time", r"opening time",
         r"do you (?:open|close)", r"(?:are|is) (?:there|it) open",
         r"^(?:still |also |even )?(?:open|closed|geöffnet|offen|geschlossen)(?=(?: (?:on|at|over|during|this|next|today|tomorrow"
-        r"|tonight|now|right now|am|an|heute|morgen|übermorgen|jetzt|gerade|zwischen|über)\b)|[\s?!.]*$)",
+        r"|tonight|now|right now|am|an|heute|morgen|übermorgen|jetzt|gerade|zwischen|über"
+        r"|(?:mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*)\b)|[\s?!.]*$)",
+        r"^(?:so |and |but |ok )?you (?:still |also )?(?:open|closed)(?=(?: (?:on|at|over|this|next|today|tomorrow|tonight|now"
+        r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*)\b)|[\s?!.]*$)",
         r"öffnungszeit(?:en)?", r"geöffnet", r"bis wann (?:habt|haben|seid|sind|ist|hat)", r"bis wie viel uhr",
         r"(?:habt|haben|hab) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)", r"habt'?s (?:ihr )?(?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
         r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,3}(?:zu|geschlossen)(?=[\s?!.]*$)",
@@ -382,7 +385,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
 # "Do you do nails?", "macht ihr auch Nägel?": asking whether the business offers something at all.
 # Enough on their own (the thing asked about need not be one of the business's services).
 OFFER_ANY = (
-    r"do (?:you|y'?all|u)(?: guys)?(?: also| even| still| actually)? (?:do|offer|provide|perform)",
+    r"do (?:you|y'?all|u)(?: guys)?(?: also| even| still| actually)? (?:do|offer|provide|perform|take|accept|allow)",
     r"(?:does|do) (?:the|your) (?:salon|shop|studio|place)(?: also)? (?:do|offer|provide)",
     r"what (?:else )?(?:do|can) (?:you|y'?all) (?:offer|provide)", r"was (?:bietet|bieten) (?:ihr|sie)(?: an)?",
     r"(?:is|are) (?:\w+ ){1,3}(?:something|one of the (?:services|things)) (?:you|y'?all) (?:do|offer|provide)",
@@ -405,7 +408,7 @@ OFFER_NOT = (
 # Things an "offer" question asks about that are facts about the business, not services: answered from its
 # own questions and answers, or honestly not known.
 OFFER_FACT = (
-    r"walk-?ins?", r"discounts?", r"deals?", r"specials?", r"vouchers?", r"gift ?cards?", r"gift ?certificates?",
+    r"walk[- ]?ins?", r"discounts?", r"deals?", r"specials?", r"vouchers?", r"gift ?cards?", r"gift ?certificates?",
     r"loyalty", r"rabatt\w*", r"gutschein\w*", r"ermäßigung\w*", r"ohne termin", r"spontan\w*",
 )
 # "How long does coloring take?" (with a service named): answered with the services' durations and prices.

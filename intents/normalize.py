@@ -71,6 +71,7 @@ _KNOWN_TYPOS = {
     "dont": "don't", "cant": "can't", "wont": "won't",
     "isnt": "isn't", "doesnt": "doesn't", "didnt": "didn't", "thats": "that's", "whats": "what's",
     "hows": "how's", "theres": "there's", "lets": "let's", "wheres": "where's", "youre": "you're",
+    "wats": "what's", "wat": "what", "adress": "address", "addres": "address", "adres": "address",
     "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
     "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "arvo": "afternoon", "avo": "afternoon", "aft": "afternoon", "eve": "evening",
     "mornin": "morning", "nite": "night", "wk": "week", "nxt": "next", "wknd": "weekend",

@@ -324,3 +324,18 @@ def test_how_long_of_something_else_is_no_price(text: str) -> None:
 def test_how_far_away_is_when_they_arrive(text: str, lang: str, arrives: str) -> None:
     r = read(text, ctx("2026-03-27T10:00", lang=lang))
     assert (r.intent, r.topic, r.time.strftime("%H:%M")) == ("info", "late", arrives)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("u open sat?", "hours"), ("you open tomorrow?", "hours"), ("open saturday?", "hours"),
+    ("wats ur adress", "address"), ("what's your adress?", "address"),
+    ("do u take walk ins", "faq"), ("do you take walk-ins?", "faq"), ("do you accept vouchers?", "faq"),
+])
+def test_questions_written_as_in_a_chat(text: str, topic: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", topic)
+
+
+@pytest.mark.parametrize("text", ["you open the door", "open a new account", "do you take the bus to work?"])
+def test_open_and_take_about_something_else_are_no_question_for_us(text: str) -> None:
+    assert read(text, ctx()).topic is None
