@@ -163,6 +163,7 @@ HELP = (
     r"how does (?:this|it) work", r"how do(?:es)? (?:i|this|you) (?:use|work)", r"how can you help", r"what can i (?:do|ask)",
     r"what are (?:my|the) options", r"menu", r"commands", r"instructions", r"hilfe", r"was kannst du", r"was kann ich",
     r"wie funktioniert (?:das|es)", r"was machst du", r"wer bist du", r"wie geht das", r"what is this", r"info",
+    r"(?:kann|könnte|können|kannst|könntest|könnt) (?:mir )?(?:jemand |wer |sie |du |ihr )?(?:mir )?(?:bitte |mal )?helfen",
 )
 HANDOFF = (
     r"(?:talk|speak|chat|get through)(?: to| with)? (?:a |an |the |some |your )?(?:real )?(?:human|person|people|someone|somebody|agent|operator|representative|rep|manager|staff|employee|owner|boss|receptionist|support)",
@@ -185,6 +186,7 @@ CANCEL = (
     r"cancelen", r"löschen", r"lösche", r"streichen", r"kann (?:\w+ ){0,3}nicht (?:kommen|da sein|erscheinen|wahrnehmen)", r"komme (?:\w+ ){0,3}nicht",
     r"schaffe? (?:es )?(?:\w+ ){0,3}nicht", r"(?:can'?t|cannot|won'?t be able to) (?:\w+ ){0,3}(?:make it|come in|come)",
     r"schaffe es nicht", r"schaff(?:e)? es nicht", r"ausfallen lassen", r"nicht wahrnehmen", r"abmelden", r"zurückziehen",
+    r"termin\b[^.!?]{0,40}?\bkann (?:aber |doch |leider |da |dann |jetzt )*nicht(?=[\s.!?]*$)",  # "hab morgen nen termin, kann nicht"
 )
 RESCHEDULE = (
     r"re-?schedul(?:e|ed|ing)", r"re-?book", r"move", r"moving", r"postpone", r"push (?:it|this|that|my|the|both|them|all|one)(?: \w+){0,2} (?:back|forward|later|to)",

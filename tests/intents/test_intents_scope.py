@@ -107,3 +107,18 @@ def test_keeping_a_booking_cancels_nothing() -> None:
 def test_a_misheard_service_does_not_outweigh_another_domain() -> None:
     # "board" is one letter from "beard", but boarding a plane is no beard trim
     assert read("when does my plane start boarding tomorrow", ctx()).intent not in ACTIONS
+
+
+@pytest.mark.parametrize("text", ["hab morgen um 3 nen termin, kann nicht", "Termin am Freitag, kann leider nicht."])
+def test_a_termin_they_cannot_keep_is_a_cancellation(text: str) -> None:
+    assert read(text, ctx(lang="de")).intent == "cancel"
+
+
+@pytest.mark.parametrize("text", ["ich brauche einen Termin, kann aber nicht vor 17 Uhr", "ich kann mich nicht entscheiden"])
+def test_cannot_about_something_else_cancels_nothing(text: str) -> None:
+    assert read(text, ctx(lang="de")).intent != "cancel"
+
+
+@pytest.mark.parametrize("text", ["kann mir jemand helfen?", "können Sie mir helfen?", "kannst du mir helfen"])
+def test_asking_for_help_in_german(text: str) -> None:
+    assert read(text, ctx(lang="de")).intent == "help"
