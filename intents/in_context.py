@@ -56,8 +56,8 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         r = replace(r, unclear=None)  # another reader found the day after all
     elif r.unclear and len(low) == len(text) and (at := low.find(r.unclear)) >= 0:
         r = replace(r, unclear=text[at:at + len(r.unclear)])  # as the customer wrote it
-    if r.unclear and r.intent == "other" and context.expecting in ("when", "confirm", "choice"):
-        r = replace(r, intent="book")  # "thuesday?" answers the question about the day
+    if r.unclear and r.intent == "other" and (context.expecting in ("when", "confirm", "choice") or r.service or r.staff):
+        r = replace(r, intent="book")  # "thuesday?" answers the question about the day; "haircut on thuesday" asks one
     bound = context.expecting is not None or bool(context.offers) or context.anchor is not None
     if bound:
         r = _in_offered_week(r, low, context)

@@ -60,7 +60,9 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
     today = s.today
 
     def iso(m: re.Match[str]) -> bool:
-        return s.add_day(m.start(), safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        if not (1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31):
+            return False
+        return s.add_date(m, safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
 
     def dotted(m: re.Match[str]) -> bool:
         d, mo = int(m.group(1)), int(m.group(2))
@@ -68,8 +70,8 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
             return False
         year = m.group(3) if m.re.groups >= 3 else None
         if year:
-            return s.add_day(m.start(), safe_date(full_year(year, today.year), mo, d))
-        return s.add_day(m.start(), future_day_month(today, mo, d))
+            return s.add_date(m, safe_date(full_year(year, today.year), mo, d))
+        return s.add_date(m, future_day_month(today, mo, d))
 
     def slashed(m: re.Match[str]) -> bool:
         a, b = int(m.group(1)), int(m.group(2))
@@ -79,8 +81,8 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return False
         if m.group(3):
-            return s.add_day(m.start(), safe_date(full_year(m.group(3), today.year), month, day))
-        return s.add_day(m.start(), future_day_month(today, month, day))
+            return s.add_date(m, safe_date(full_year(m.group(3), today.year), month, day))
+        return s.add_date(m, future_day_month(today, month, day))
 
     def day_range(m: re.Match[str]) -> bool:
         d1, d2 = ordinal(m.group(1)), ordinal(m.group(3))
@@ -109,8 +111,8 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
         if d is None or not 1 <= d <= 31:
             return False
         if m.group(3):
-            return s.add_day(m.start(), safe_date(int(m.group(3)), month, d))
-        return s.add_day(m.start(), future_day_month(today, month, d))
+            return s.add_date(m, safe_date(int(m.group(3)), month, d))
+        return s.add_date(m, future_day_month(today, month, d))
 
     def month_day(m: re.Match[str]) -> bool:
         month_txt = m.group(1).lower()
@@ -119,8 +121,8 @@ def read_dates(s: Scan, month_ranges: bool = True, dotted_ranges: bool = True) -
             return False
         month = MONTHS[month_txt]
         if m.group(3):
-            return s.add_day(m.start(), safe_date(int(m.group(3)), month, d))
-        return s.add_day(m.start(), future_day_month(today, month, d))
+            return s.add_date(m, safe_date(int(m.group(3)), month, d))
+        return s.add_date(m, future_day_month(today, month, d))
 
     def of_month(m: re.Match[str]) -> bool:
         d = ordinal(m.group(1))

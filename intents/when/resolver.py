@@ -159,6 +159,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
             read_move_target(s)
     if not words.isdisjoint(GATE_PARTS) or not words.isdisjoint(EDGE_WORDS):
         read_parts(s, edges=not words.isdisjoint(EDGE_WORDS))
+    unclear_day = unclear_day or (s.no_such_day if not s.days and not s.ranges else None)  # ask, never guess
     if unclear_day and not s.days and not s.ranges:
         # "thuesday at 3": Tuesday or Thursday? No day is read, so the dialogue asks rather than taking today;
         # the time said with it stays, for the day the answer names

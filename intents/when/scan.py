@@ -63,6 +63,7 @@ class Scan:
         self.minutes_long: int | None = None  # "for 30 minutes": how long, from the clock time said
         self.exact_pass = False  # set while the calendar-date pass runs
         self.moving = False  # the message moves an appointment: "from 2 to 4" is where it is and where it goes
+        self.no_such_day: str | None = None  # a date said that no calendar has ("the 31st of February")
         self.plain = plain(text)  # no capitals: the passes may use their faster case-sensitive patterns
 
     def take(self, rx: re.Pattern[str] | Lazy, fn: Callable[[re.Match[str]], bool | None]) -> None:
@@ -78,6 +79,14 @@ class Scan:
             for a, b in spans:
                 chars[a:b] = MASK * (b - a)
             self.w = "".join(chars)
+
+    def add_date(self, m: re.Match[str], d: Date | None) -> bool:
+        """A calendar date said with its month: the day, or, where that month has no such day ("February 30",
+        "31.4."), the words kept to be asked about (and taken, so no looser pass reads "the 31st" alone)."""
+        if d is None:
+            self.no_such_day = self.no_such_day or m.group(0).strip(" ,.")
+            return True
+        return self.add_day(m.start(), d)
 
     def add_day(self, pos: int, d: Date | None, part: str | None = None, *, weekday: bool = False) -> bool:
         if d is None:

@@ -553,3 +553,20 @@ def test_after_work_is_the_evening(text, lang, day) -> None:
 def test_an_hour_at_the_end_of_a_sentence(text, lang, clock) -> None:
     r = read(text, ctx(DEC9, lang))
     assert (r.time.strftime("%H:%M") if r.time else None) == clock
+
+
+@pytest.mark.parametrize("text, lang, said", [
+    ("haircut on the 31st of february", "en", "the 31st of february"),
+    ("haircut on february 30", "en", "february 30"),
+    ("haircut on 31.04.", "de", "31.04"),
+    ("Haarschnitt am 30. Februar um 10", "de", "am 30. Februar"),
+])
+def test_a_date_no_calendar_has_is_asked_about_not_read_as_another(text, lang, said) -> None:
+    r = read(text, ctx(stamp="2026-12-09T10:00", lang=lang))
+    assert (r.intent, r.date, r.unclear) == ("book", None, said)  # "the 31st" alone was the 31st of this month
+
+
+@pytest.mark.parametrize("text, day", [("haircut on feb 29", "2028-02-29"), ("haircut on the 31st of march", "2027-03-31")])
+def test_a_date_that_exists_is_read(text, day) -> None:
+    r = read(text, ctx(stamp="2026-12-09T10:00"))
+    assert str(r.date) == day and r.unclear is None
