@@ -147,6 +147,9 @@ def _read(text: str, context: Context) -> Reading:
     anyone = any_staff and (expecting is not None or service is not None or has_when
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)
     topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
+    if topic is None and not has_when and service is None and (
+            staff is not None and _ABOUT_STAFF.match(norm) or staff_text is None and _ABOUT_TEAM.search(norm)):
+        topic = "staff"  # "who is Tom?", "who works there?": the team, not a booking with them
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
                      has_service=service is not None, expecting=expecting,
@@ -551,6 +554,16 @@ _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]
 _SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
 _ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
                    r"|haben|kann|darf|gibt|ist|seid|sind)\b")
+# "who is Tom?", "tell me about Sarah", "wer ist Tom?": a question about one of the team (named: the reading has them)
+_ABOUT_STAFF = re.compile(
+    _LEAD + r"(?:and |und |so )?(?:who(?:'s| is) |tell me (?:a bit |a little |more )?about |what (?:does|can) [\w'-]+ do\b"
+    r"|what (?:services|treatments) does |is [\w'-]+ (?:good|any good|experienced|new|nice)\b|wer ist |was macht [\w'-]+\W*$"
+    r"|was kann [\w'-]+\W*$|erz(?:ä|ae)hl(?:en sie)? (?:mir )?(?:etwas |was |mehr )?(?:über|von) )")
+_ABOUT_TEAM = re.compile(
+    r"\bwho (?:works|is working|cuts hair) (?:there|here|at (?:the|your) (?:salon|shop|place))\b"
+    r"|\bwho are (?:your|the) (?:stylists|hairdressers|barbers|staff|team)\b|\bwho(?:'s| is) on (?:your|the) team\b"
+    r"|\bwer arbeitet (?:bei euch|bei ihnen|dort|da|hier)\b|\bwer (?:ist|sind) (?:euer|ihr|eure|ihre|die) (?:team|friseur\w*"
+    r"|mitarbeiter\w*|stylist\w*)\b")
 # "do I need to wash my hair before?", "what should I bring to my appointment?", "muss ich vorher die Haare waschen?":
 # how to come to a visit, which the business's own Q&A answers (or the bot says it does not know, and who does)
 _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|must (?:i|we)|what (?:should|do) (?:i|we)"

@@ -266,6 +266,14 @@ def _services(turn: Turn, r: Reading, text: str) -> list[str]:
     return [turn.t("info_services"), *lines]
 
 
+def _staff(turn: Turn, r: Reading, _: str) -> list[str]:
+    """"Who is Tom?": what they do here; with nobody named, the team."""
+    does = {s.id: turn.formats.names([turn.service_name(x) for x in s.services]) for s in turn.business.staff}
+    if r.staff in does:
+        return [turn.t("info_staff_member", staff=turn.staff_name(r.staff), services=does[r.staff])]
+    return [turn.t("info_team"), *(f"• {s.name}: {does[s.id]}" for s in turn.business.staff)]
+
+
 def _faq(turn: Turn, _: Reading, text: str) -> list[str]:
     return [_faq_answer(turn, faq_match(turn, text))]
 
@@ -284,7 +292,7 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
-    "reminders": _reminders,
+    "reminders": _reminders, "staff": _staff,
 }
 
 

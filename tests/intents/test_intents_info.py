@@ -339,3 +339,19 @@ def test_questions_written_as_in_a_chat(text: str, topic: str) -> None:
 @pytest.mark.parametrize("text", ["you open the door", "open a new account", "do you take the bus to work?"])
 def test_open_and_take_about_something_else_are_no_question_for_us(text: str) -> None:
     assert read(text, ctx()).topic is None
+
+
+@pytest.mark.parametrize("text, lang, staff", [
+    ("who is Tom?", "en", "tom"), ("tell me about Sarah", "en", "sarah"), ("what does Tom do?", "en", "tom"),
+    ("wer ist Tom?", "de", "tom"), ("was macht Sarah?", "de", "sarah"),
+    ("who works there?", "en", None), ("who are your stylists?", "en", None), ("wer arbeitet bei euch?", "de", None),
+])
+def test_questions_about_the_team(text: str, lang: str, staff: str | None) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.topic, r.staff) == ("info", "staff", staff)
+
+
+@pytest.mark.parametrize("text", ["Tom on friday at 10", "who is working tomorrow?", "who are the people responsible for you",
+                                  "who is the president?"])
+def test_naming_staff_to_book_or_someone_else_is_no_team_question(text: str) -> None:
+    assert read(text, ctx()).topic != "staff"
