@@ -406,7 +406,7 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "faq"
     if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
-    if not has_when and (m := _OFFER_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
+    if not has_when and (m := _OFFER_ANY.match(n) or _HAVE_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
         return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
     return None
 
@@ -542,6 +542,8 @@ _OFFER_LEAD = (r"^(?:(?:hi|hello|hey|hallo|and|und|also|so|oh|btw|by the way|qui
 _OFFER_ANY = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f in lexicon.OFFER_ANY) + r")(?![\w'])")
 _OFFER_SERVICE = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f in lexicon.OFFER_SERVICE)
                             + r")(?![\w'])")
+_HAVE_ANY = re.compile(_OFFER_LEAD + r"(?:do|does) (?:you|y'?all|u|the salon|your salon)(?: guys)?(?: also| even)? (?:have|sell)"
+                       r"|(?:habt|haben|verkauft|verkaufen) (?:ihr|sie))(?![\w'])")  # "do you have gift cards?": only with a fact after it
 _OFFER_NOT = cue(*lexicon.OFFER_NOT)
 _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
@@ -570,9 +572,10 @@ _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|m
                      r" (?:bring|wear|do|know)|how (?:early|soon|long before) should (?:i|we)|is it (?:ok|okay|alright|fine)"
                      r" (?:if|to)|muss ich|müssen wir|soll ich|sollte ich|sollen wir|was (?:soll|muss|sollte) ich"
                      r" (?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
-                     r"|brauche ich)\b")
+                     r"|brauche ich|which (?:stylist|hairdresser|barber|one of you|of you) (?:is|would be|do you recommend)"
+                     r"|welche[rn]? (?:friseur\w*|stylist\w*|mitarbeiter\w*) (?:ist|w(?:ä|ae)re|empfehl\w*))\b")
 _ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
-                    *_SALON_WORDS, r"haare?n?")
+                    *_SALON_WORDS, r"haare?n?", r"arriv\w*", r"come in", r"get there", r"be there", r"ankommen", r"da sein")
 _ADVICE_NOT = cue(r"book\w*", r"cancel\w*", r"re-?schedul\w*", r"move", r"postpone", r"buchen", r"absagen",
                   r"stornieren", r"verschieben", r"verlegen", r"park\w*")
 _KEEP = re.compile(r"\b(?:don'?t|do not|not|never|nicht|kein\w*)\s+(?:\w+\s+){0,2}?(?:cancel|absagen|stornieren|löschen)")

@@ -355,3 +355,17 @@ def test_questions_about_the_team(text: str, lang: str, staff: str | None) -> No
                                   "who is the president?"])
 def test_naming_staff_to_book_or_someone_else_is_no_team_question(text: str) -> None:
     assert read(text, ctx()).topic != "staff"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("how early should I arrive?", "en"), ("which stylist is best for curly hair?", "en"), ("do you have gift cards?", "en"),
+    ("do you sell vouchers?", "en"), ("habt ihr Gutscheine?", "de"), ("welcher Friseur ist gut für Locken?", "de"),
+])
+def test_front_desk_questions_the_file_may_not_answer(text: str, lang: str) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", ["do you have time on friday?", "should I book online?"])
+def test_have_and_should_about_booking_are_no_front_desk_question(text: str) -> None:
+    assert read(text, ctx()).topic != "faq"
