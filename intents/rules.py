@@ -290,7 +290,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if has_when:
         if not appt_context and not has_staff and not book_weak and (courtesy := _courtesy(n)):
             return courtesy  # "thanks for your help today"
-        if not appt_context and not has_staff and expecting is None and _FACT_QUESTION.match(n):
+        if not appt_context and not has_staff and expecting is None and _FACT_QUESTION.match(n) and not (
+                book_weak and _AVAIL_SLOT.search(n)):  # "what's the latest I can come in on Friday?" asks for a visit
             return "other"  # "what will the traffic be like at 5", "how hot will it be tomorrow": a question, no request
         return "book"
     if _SELECT.search(n) and not _APPT_NOUN.search(n) and not _NOT_THAT.search(n):

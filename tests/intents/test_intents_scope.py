@@ -122,3 +122,13 @@ def test_cannot_about_something_else_cancels_nothing(text: str) -> None:
 @pytest.mark.parametrize("text", ["kann mir jemand helfen?", "können Sie mir helfen?", "kannst du mir helfen"])
 def test_asking_for_help_in_german(text: str) -> None:
     assert read(text, ctx(lang="de")).intent == "help"
+
+
+@pytest.mark.parametrize("text", ["what's the latest I can come in on friday?", "what's the earliest I can come in tomorrow?"])
+def test_a_question_about_when_they_can_come_is_a_request(text: str) -> None:
+    assert read(text, ctx()).intent in ("book", "availability")
+
+
+@pytest.mark.parametrize("text", ["what will the traffic be like at 5", "what's the weather on friday?"])
+def test_a_question_about_a_day_without_coming_is_not(text: str) -> None:
+    assert read(text, ctx()).intent == "other"
