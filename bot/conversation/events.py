@@ -149,7 +149,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         if 1 <= r.number <= len(options):  # "the second one", "option 3"
             return _chosen(unpack(options[r.number - 1].value), "words", state)
     if state.step in CONFIRM_STEPS:
-        if r.intent == "affirm":
+        if r.intent == "affirm" and not _changes_pending(r, state):
             return Yes(r)
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
@@ -163,6 +163,13 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if isinstance(offered, BookAgain) and topic and _follows_up(r, text, topic):
         return Said(replace(r, intent="info", topic=topic), text)  # "how much is a haircut?" - "and coloring?"
     return Said(r, text)
+
+
+def _changes_pending(r: Reading, state: State) -> bool:
+    """"Yep, with Tom" to "Shall I book … with Sarah?": a yes that changes who or what, so not a yes to that."""
+    pending = state.pending
+    return state.step is Step.CONFIRM_BOOK and pending is not None and (
+        r.staff is not None and r.staff != pending.staff or r.service is not None and r.service != pending.service)
 
 
 def _follows_up(r: Reading, text: str, topic: str) -> bool:
