@@ -168,8 +168,10 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
 def _changes_pending(r: Reading, state: State) -> bool:
     """"Yep, with Tom" to "Shall I book … with Sarah?": a yes that changes who or what, so not a yes to that."""
     pending = state.pending
-    return state.step is Step.CONFIRM_BOOK and pending is not None and (
-        r.staff is not None and r.staff != pending.staff or r.service is not None and r.service != pending.service)
+    if pending is None or state.step not in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE):
+        return False
+    return r.staff is not None and r.staff != pending.staff or (
+        state.step is Step.CONFIRM_BOOK and r.service is not None and r.service != pending.service)
 
 
 def _follows_up(r: Reading, text: str, topic: str) -> bool:
