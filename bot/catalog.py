@@ -188,6 +188,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_late_cancel": "Sorry, I can't cancel your {service} on {when} here: appointments can be cancelled free of charge only up to {notice} before they start, so it is still booked. If you need to cancel anyway, please talk to the team.",
         "too_late_move": "Sorry, I can't move your {service} on {when} here: appointments can be moved free of charge only up to {notice} before they start, so it stays as it is. If you need to change it anyway, please talk to the team.",
         "talk_to_team": "Talk to the team",
+        "team_can_help": "That's one for the team: shall I pass you on to them?",
         # --- handoff and notifications to the business ---
         "handoff_opened": "I've let the team at {business} know that you'd like to talk to someone. They'll answer you here in this chat; until then I'll pass on everything you write to them.",
         "handoff_unavailable": "Sorry, I can't pass messages on to the team from this chat. I can still book, move or cancel appointments for you.",
@@ -461,6 +462,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_late_cancel": "Entschuldigung, Ihren Termin {service} am {when} kann ich hier nicht absagen: kostenlos absagen kann man nur bis {notice} vor Beginn, der Termin bleibt also gebucht. Wenn Sie trotzdem absagen müssen, sprechen Sie bitte mit dem Team.",
         "too_late_move": "Entschuldigung, Ihren Termin {service} am {when} kann ich hier nicht verschieben: kostenlos verschieben kann man nur bis {notice} vor Beginn, der Termin bleibt also, wie er ist. Wenn Sie ihn trotzdem ändern müssen, sprechen Sie bitte mit dem Team.",
         "talk_to_team": "Mit dem Team sprechen",
+        "team_can_help": "Da hilft Ihnen das Team weiter: Soll ich Sie weiterverbinden?",
         # --- handoff and notifications to the business ---
         "handoff_opened": "Ich habe dem Team von {business} Bescheid gegeben, dass Sie jemanden sprechen möchten. Man antwortet Ihnen hier im Chat; bis dahin gebe ich alles, was Sie schreiben, an das Team weiter.",
         "handoff_unavailable": "Leider kann ich aus diesem Chat keine Nachrichten an das Team weitergeben. Termine buchen, verschieben oder absagen kann ich aber gern für Sie.",

@@ -21,6 +21,7 @@ import bot.conversation.notices as notices
 from intents import Intent, Reading
 
 from .events import EMAIL_WORD, Said, Stop
+from .payloads import TalkToTeam, unpack
 from .reask import reask
 from .state import CONFIRM_STEPS, Step
 from .turn import Turn
@@ -86,6 +87,12 @@ _BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {
 }
 
 
+def _team_offered(turn: Turn) -> bool:
+    """Whether the one option on the table is the team ("Talk to the team", "Ask the team")."""
+    options = turn.state.options
+    return turn.team_reachable and len(options) == 1 and isinstance(unpack(options[0].value), TalkToTeam)
+
+
 async def _unclaimed(turn: Turn, said: Said) -> None:
     """Neither an answer nor a request: ask for yes or no, or hint at what we do and ask again."""
     step = turn.state.step
@@ -115,6 +122,10 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
             turn.repeat_options(turn.t("pick_one"))  # which of the times listed (their buttons still work)
         else:
             await reask(turn)
+        return
+    if step is None and said.reading.intent == "other" and _team_offered(turn):
+        # "but I'm really sick" right after the team was offered (a refusal, a question the file cannot answer)
+        turn.say(turn.t("team_can_help"), options=[TalkToTeam().option(turn.t("talk_to_team"))])
         return
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
     if said.reading.intent in ("affirm", "deny") and step is None:
