@@ -148,7 +148,8 @@ def _read(text: str, context: Context) -> Reading:
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)
     topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
     if topic is None and not has_when and service is None and (
-            staff is not None and _ABOUT_STAFF.match(norm) or staff_text is None and _ABOUT_TEAM.search(norm)):
+            staff is not None and _ABOUT_STAFF.match(norm)
+            or staff_text is None and ("who" in norm or "wer " in norm) and _ABOUT_TEAM.search(norm)):
         topic = "staff"  # "who is Tom?", "who works there?": the team, not a booking with them
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
