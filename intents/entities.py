@@ -443,11 +443,12 @@ _NAME_AFTER = re.compile(
     r"(?i:\b(?:my name is|my name's|i am|i'm|im|this is|call me|ich heiße|ich heisse|ich heise"
     r"|mein name ist|hier ist|hier spricht|ich bin(?: der| die)?)\s+)"
     r"(?P<name>[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){0,2})")
-_NAME_EXPLICIT = re.compile(
-    r"(?i:\b(?:my name is|my name's|mein name ist|ich heiße|ich heisse|call me)\s+)"
+_NAME_EXPLICIT = re.compile(  # "his name is …" for a booking made for someone else: the name it goes under
+    r"(?i:\b(?:(?:my|his|her|their) name is|(?:my|his|her|their) name's|(?:mein|sein|ihr) name ist|ich heiße|ich heisse"
+    r"|er heißt|sie heißt|er heisst|sie heisst|call me)\s+)"
     r"(?P<name>[^\W\d_][\w'’-]+(?:\s+[^\W\d_][\w'’-]+){0,2})")
 # Every cue of the two patterns above contains one of these.
-_NAME_CUES = any_of(("name", "i am", "i'm", "im ", "this is", "call me", "ich hei", "hier ", "ich bin"))
+_NAME_CUES = any_of(("name", "i am", "i'm", "im ", "this is", "call me", "ich hei", "hier ", "ich bin", "er hei", "sie hei"))
 _BARE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3})\s*[.!]?\s*$")
 
 

@@ -196,7 +196,8 @@ _DAY_PART_COMPOUND = re.compile(
 
 
 # Weekday abbreviations that are also ordinary words ("so", "do", "sat", "sun"): expanded only after
-# a word that announces a day, or before a time. (tue, wed, thu, fri are plain typo repairs above.)
+# a word that announces a day, or before a time or a part of the day ("sat morning", "Sa vormittag"). (tue, wed,
+# thu, fri are plain typo repairs above.)
 _DAY_ABBR = {
     "mon": "monday", "sat": "saturday", "sun": "sunday",
     "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag", "sa": "samstag",
@@ -208,7 +209,8 @@ _DAY_CUE = r"on|next|this|by|until|till|am|nächsten|naechsten|kommenden|diesen|
 # they are days only with the dot of an abbreviation, or right before the number ("So 10 Uhr"), and "do" never
 # after "you", "we", "I", "to" or "can"
 _PLAIN_ABBR = "|".join(a for a in _DAY_ABBR if a not in ("so", "do"))
-_ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_PLAIN_ABBR})\.? (?=(?:um |at |gegen |ab )?\d)"
+_ABBR_CUED = re.compile(rf"\b({_DAY_CUE}) ({_CUED_ABBR})\b\.?|\b({_PLAIN_ABBR})\.? (?=(?:um |at |gegen |ab )?\d"
+                        r"|(?:morning|afternoon|evening|night|arvo|lunchtime|vormittag|nachmittag|abend|früh|mittag)s?\b)"
                         r"|\b(so|(?<!you )(?<!\bu )(?<!\bwe )(?<!\bi )(?<!they )(?<!\bto )(?<!\bcan )do)"
                         r"(?:\. (?=(?:um |at |gegen |ab )?\d)| (?=\d))")
 

@@ -122,6 +122,7 @@ def _read(text: str, context: Context) -> Reading:
     staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff", cued=elsewhere)
     staff_text = staff.text if staff else entities.find_provider(text, leading=not elsewhere)
     if staff is None and staff_text and service and (staff_text.casefold() in service.text.casefold()
+                                                     or service.text.casefold() in staff_text.casefold()
                                                      or entities.names_only_services(staff_text, vocab)):
         staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
     any_staff = entities.any_staff(norm)

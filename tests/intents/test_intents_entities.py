@@ -136,3 +136,13 @@ def test_a_name_said_when_the_bot_asked_who_or_nothing(text: str, staff: str | N
                                                        expecting: str | None) -> None:
     r = read(text, ctx(expecting=expecting))
     assert (r.staff, r.staff_text) == (staff, written)
+
+
+@pytest.mark.parametrize("text, lang, name", [
+    ("book a haircut for my husband, his name is Mark Jones", "en", "Mark Jones"),
+    ("a haircut for my daughter, her name is Lily Cole", "en", "Lily Cole"),
+    ("Haarschnitt für meinen Mann, er heißt Jonas Weber", "de", "Jonas Weber"),
+])
+def test_the_name_of_whom_the_booking_is_for(text, lang, name) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.name, r.staff, r.staff_text) == ("book", name, None, None)  # not "I don't know Mark Jones here"

@@ -570,3 +570,16 @@ def test_a_date_no_calendar_has_is_asked_about_not_read_as_another(text, lang, s
 def test_a_date_that_exists_is_read(text, day) -> None:
     r = read(text, ctx(stamp="2026-12-09T10:00"))
     assert str(r.date) == day and r.unclear is None
+
+
+@pytest.mark.parametrize("text, lang, part_from", [
+    ("need haircut + beard trim sat morning", "en", "08:00"), ("haircut sat afternoon", "en", "12:00"),
+    ("Haarschnitt Sa vormittag", "de", "08:00"),
+])
+def test_a_short_weekday_before_a_part_of_the_day_is_that_day(text, lang, part_from) -> None:
+    r = read(text, ctx(stamp="2026-12-09T10:00", lang=lang))
+    assert str(r.date) == "2026-12-12" and r.start.strftime("%H:%M") == part_from and r.staff_text is None
+
+
+def test_sat_as_a_verb_is_no_day() -> None:
+    assert read("I sat down", ctx(stamp="2026-12-09T10:00")).date is None
