@@ -122,7 +122,7 @@ def _read(text: str, context: Context) -> Reading:
     staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff", cued=elsewhere)
     staff_text = staff.text if staff else entities.find_provider(text, leading=not elsewhere)
     if staff is None and staff_text and service and (staff_text.casefold() in service.text.casefold()
-                                                     or service.text.casefold() in staff_text.casefold()
+                                                     or _service_then_a_day(service.text, staff_text)
                                                      or entities.names_only_services(staff_text, vocab)):
         staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
     any_staff = entities.any_staff(norm)
@@ -148,6 +148,8 @@ def _read(text: str, context: Context) -> Reading:
     anyone = any_staff and (expecting is not None or service is not None or has_when
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)
     topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
+    if topic is None and _ABOUT_ASSISTANT.match(norm):
+        topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
     if topic is None and not has_when and service is None and (
             staff is not None and _ABOUT_STAFF.match(norm)
             or staff_text is None and ("who" in norm or "wer " in norm) and _ABOUT_TEAM.search(norm)):
@@ -188,6 +190,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     if "thank" in n or "danke" in n:
         n = _GRATITUDE_FOR.sub(r"\g<thanks>", n)  # "thanks for helping me book": the booking is what they thank for
+    if topic == "assistant":
+        return "info"  # "am I talking to a real person?" asks what this is; the answer says how to reach one
     if _HANDOFF.search(n):
         return "handoff"
     if _HELP_ONLY.match(n):
@@ -390,6 +394,13 @@ _DURATION_ALONE = re.compile(
     r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*)\W*$")
 
 
+def _service_then_a_day(service: str, run: str) -> bool:
+    """"Haarschnitt Sa": a capitalised service noun with a day's abbreviation after it, not a name (a salon named
+    "Tommy Cuts" stays one)."""
+    rest = run.casefold().removeprefix(service.casefold())
+    return rest != run.casefold() and len(rest.strip(" .")) <= 2
+
+
 def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
     """What a question about the business asks about (prices, hours, ...), or None."""
     if not n or _INFO_ELSEWHERE.search(n):
@@ -477,7 +488,7 @@ _BARE_COURTESY = re.compile(
     + r"|so much|very much|a lot|again|for (?:the|your|all|all of your|all your) (?:help|assistance|time)(?: with this| today)?"
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
 _GREET_ONLY = re.compile(
-    r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!]*)+$")
+    r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!?]*)+$")
 _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",
               r"(?:this|that) one", r"go there", r"(?:visit|see|have|take) (?:this|that|them|him|her)(?: one| doctor| dentist| salon| place| \w+ist)?",
               r"i(?:'ll| will) take (?:this|that|it|them)", r"nehme? (?:den|die|das)", r"den nehme ich", r"die nehme ich")
@@ -564,6 +575,12 @@ _ABOUT_STAFF = re.compile(
     _LEAD + r"(?:and |und |so )?(?:who(?:'s| is) |tell me (?:a bit |a little |more )?about |what (?:does|can) [\w'-]+ do\b"
     r"|what (?:services|treatments) does |is [\w'-]+ (?:good|any good|experienced|new|nice)\b|wer ist |was macht [\w'-]+\W*$"
     r"|was kann [\w'-]+\W*$|erz(?:ä|ae)hl(?:en sie)? (?:mir )?(?:etwas |was |mehr )?(?:über|von) )")
+_ABOUT_ASSISTANT = re.compile(
+    _LEAD + r"(?:hi |hello |hey |hallo |and |und |so |wait |moment )?,?\s*(?:are you|r u|am i (?:talking|chatting|speaking|writing)"
+    r" (?:to|with)|is this|bist du|sind sie|seid ihr|ist das hier|ist das|rede ich (?:hier )?mit|schreibe? ich (?:hier )?mit"
+    r"|spreche ich (?:hier )?mit) (?:just |only |really |actually |wirklich |nur |eigentlich |hier )?(?:a |an |the |ein |eine"
+    r" |einem |einer )?(?:real |actual |echte[rnm]? )?(?:bot|robot|chat ?bot|machine|computer|program|ai|a\.i\.|human"
+    r"|person|real person|roboter|mensch(?:en)?|ki|maschine|programm|echt)\b")
 _ABOUT_TEAM = re.compile(
     r"\bwho (?:works|is working|cuts hair) (?:there|here|at (?:the|your) (?:salon|shop|place))\b"
     r"|\bwho are (?:your|the) (?:stylists|hairdressers|barbers|staff|team)\b|\bwho(?:'s| is) on (?:your|the) team\b"

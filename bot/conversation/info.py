@@ -274,6 +274,11 @@ def _staff(turn: Turn, r: Reading, _: str) -> list[str]:
     return [turn.t("info_team"), *(f"• {s.name}: {does[s.id]}" for s in turn.business.staff)]
 
 
+def _assistant(turn: Turn, _: Reading, __: str) -> list[str]:
+    """"Are you a bot?": yes, plainly; and the way to a person."""
+    return [turn.t("assistant_is_a_program")]
+
+
 def _faq(turn: Turn, _: Reading, text: str) -> list[str]:
     return [_faq_answer(turn, faq_match(turn, text))]
 
@@ -292,7 +297,7 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
-    "reminders": _reminders, "staff": _staff,
+    "reminders": _reminders, "staff": _staff, "assistant": _assistant,
 }
 
 

@@ -369,3 +369,24 @@ def test_front_desk_questions_the_file_may_not_answer(text: str, lang: str) -> N
 @pytest.mark.parametrize("text", ["do you have time on friday?", "should I book online?"])
 def test_have_and_should_about_booking_are_no_front_desk_question(text: str) -> None:
     assert read(text, ctx()).topic != "faq"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("are you a bot?", "en"), ("am I talking to a real person?", "en"), ("is this an AI?", "en"), ("are you human", "en"),
+    ("bist du ein mensch?", "de"), ("rede ich hier mit einem Bot?", "de"),
+])
+def test_asking_whether_this_is_a_person_is_answered_not_handed_off(text: str, lang: str) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.topic, r.staff_text) == ("info", "assistant", None)
+
+
+@pytest.mark.parametrize("text, intent", [("I want to talk to a real person", "handoff"), ("are you open on sunday?", "info"),
+                                          ("are you free tomorrow?", "availability")])
+def test_asking_for_a_person_or_about_the_salon_is_not_about_the_assistant(text: str, intent: str) -> None:
+    r = read(text, ctx())
+    assert r.intent == intent and r.topic != "assistant"
+
+
+@pytest.mark.parametrize("text, lang", [("hello there, how are you?", "en"), ("how are you?", "en"), ("hallo, wie geht's?", "de")])
+def test_small_talk_is_a_greeting(text: str, lang: str) -> None:
+    assert read(text, ctx(lang=lang)).intent == "greet"
