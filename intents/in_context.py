@@ -135,12 +135,13 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "ein": 1, "eine": 1, "einen": 1, "einer": 1
 _SAME_TIME = re.compile(r"\b(?:(?:the )?same time|same hour|(?:die |zur |zu der )?(?:gleiche[nr]?|selbe[nr]?) "
                         r"(?:uhr)?zeit|um die gleiche zeit)\b", re.IGNORECASE)
 _DIRECTION = re.compile(
-    r"^\W*(?:(?:and|or|ok|okay|hmm+|hm|und|oder|na ja|naja|also)\W+)*(?:(?:is there |do you have |have you got )?"
-    r"(?:anything|something|any time|a time|sth|maybe|perhaps|any)?\s*(?P<en>earlier|later|sooner)(?: (?:than that|"
+    r"^\W*(?:(?:and|or|ok|okay|hmm+|hm|und|oder|na ja|naja|also)\W+)*(?:(?:is there |do you have |have you got "
+    r"|(?:can|could) (?:you|we) (?:move|put|shift|bring|make) (?:it|that|this|my \w+) |(?:can|could) i (?:come|get) (?:in )?)?"
+    r"(?:anything|something|any time|a time|sth|maybe|perhaps|any|a (?:bit|little)|slightly)?\s*(?P<en>earlier|later|sooner)(?: (?:than that|"
     r"that day|maybe|perhaps|possible|available|please|on that day|in the day))?|(?:geht(?:'s| es)?|gibt(?:'s| es)|"
-    r"haben sie|habt ihr|hast du|ist|wäre|waere|vielleicht|noch|auch|etwas|was|eher|lieber|doch)?(?:\s+(?:auch|noch|"
-    r"es|was|etwas|eher|vielleicht|ein bisschen|bisschen))*\s*(?P<de>fr(?:ü|ue)her|sp(?:ä|ae)ter)(?:\s+(?:was|etwas|"
-    r"frei|m(?:ö|oe)glich|noch|auch|vielleicht|bitte))*)\W*$",
+    r"haben sie|habt ihr|hast du|ist|wäre|waere|vielleicht|noch|auch|etwas|was|eher|lieber|doch|kann ich|k(?:ö|oe)nnte ich)?"
+    r"(?:\s+(?:auch|noch|es|was|etwas|eher|vielleicht|ein bisschen|bisschen))*\s*(?P<de>fr(?:ü|ue)her|sp(?:ä|ae)ter)"
+    r"(?:\s+(?:was|etwas|frei|m(?:ö|oe)glich|noch|auch|vielleicht|bitte|kommen|vorbeikommen|da sein|am selben tag))*)\W*$",
     re.IGNORECASE,
 )
 # cheap looks before the patterns: every relative change needs one of these

@@ -109,11 +109,17 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
     return _in_context(read(text), text, state)
 
 
+_MOVE_IT_TOO = ("book", "availability", "other", "affirm")  # "can I come earlier?", "geht auch später?"
+
+
 def _in_context(r: Reading, text: str, state: State) -> Event:
     """Replies that point at what is on the table, as the reader read them in its context: an offered
     option picked ("the 2nd one", "fine, 11 then"), a correction of one part ("not Wednesday, Thursday",
     "make it 3"), or a change relative to a known time ("an hour later", "anything earlier?")."""
     if state.step is None and r.intent != "reschedule":
+        if state.last_booking and r.direction and r.time is None and r.intent in _MOVE_IT_TOO:
+            # "anything earlier that day?", "can I come in later?" right after booking: that booking, moved
+            return Said(replace(r, intent="reschedule"), text)
         return _from_reading(replace(r, shift=None, same_time=False, direction=0), text, state)
     if state.step in PICK_STEPS and r.pick is not None and 1 <= r.pick <= len(state.options):
         return _chosen(unpack(state.options[r.pick - 1].value), "words", state)

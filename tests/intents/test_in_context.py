@@ -323,3 +323,12 @@ def test_whenever_answering_who_is_anyone_at_the_earliest_time(text, lang) -> No
 ])
 def test_indifference_elsewhere_asks_for_no_earliest_time(text, expecting) -> None:
     assert not read(text, ctx(expecting=expecting)).earliest
+
+
+@pytest.mark.parametrize("text, lang, direction", [
+    ("can you move it earlier that day?", "en", -1), ("can I come in earlier that day?", "en", -1),
+    ("could I come a bit later?", "en", 1), ("kann ich auch früher kommen?", "de", -1),
+    ("könnte ich etwas früher vorbeikommen?", "de", -1),
+])
+def test_earlier_or_later_said_as_a_request_to_come(text, lang, direction) -> None:
+    assert read(text, ctx(lang=lang)).direction == direction
