@@ -160,6 +160,8 @@ def _read(text: str, context: Context) -> Reading:
                      has_contact=bool(email or phone or name), topic=topic,
                      exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())),
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
+    if intent == "reschedule" and when.date is not None and _names_the_booking(norm):
+        when = NOTHING  # "can we reschedule tomorrow's appointment?": which booking, not where it goes
     unlisted = _unlisted(norm, topic)
     if intent == "cancel" and service is None and staff is None:
         unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
@@ -392,6 +394,24 @@ _DURATION_ALONE = re.compile(
     _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how long (?:does|will|would) (?:it|that|this|one) (?:usually |normally )?take"
     r"|how long is (?:it|that|one)|how long will i be (?:there|in the chair)|how much time (?:does|will) (?:it|that) take"
     r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*)\W*$")
+
+
+_DAY_WORD = (r"(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|heute|morgen|montag"
+             r"|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
+_BOOKING_DAY = re.compile(
+    rf"\b{_DAY_WORD}'s (?:\w+ )?(?:appointment|booking|appt|haircut|session|visit|one)\b"
+    rf"|\bmy {_DAY_WORD} (?:\w+ )?(?:appointment|booking|appt|session|visit)\b"
+    rf"|\b(?:my|the) (?:\w+ )?(?:appointment|booking|appt|session|visit) (?:on |for |at )?(?:this |next )?{_DAY_WORD}\b"
+    rf"|\b(?:meinen|den|unseren) (?:\w+ )?(?:termin|haarschnitt) (?:am |von |für |fuer )?(?:heute|morgen|{_DAY_WORD})\b"
+    r"|\b(?:morgigen|heutigen) (?:termin|haarschnitt)\b")
+_TARGET_AFTER = re.compile(r"\b(?:to|into|until|till|auf|nach|zu|for)\b")
+
+
+def _names_the_booking(n: str) -> bool:
+    """Whether the one day a move names is the booking's ("tomorrow's appointment", "meinen Termin am Freitag"),
+    with no day it is to go to after it ("… to Monday")."""
+    m = _BOOKING_DAY.search(n)
+    return m is not None and _TARGET_AFTER.search(n, m.end()) is None
 
 
 def _service_then_a_day(service: str, run: str) -> bool:

@@ -132,3 +132,21 @@ def test_a_question_about_when_they_can_come_is_a_request(text: str) -> None:
 @pytest.mark.parametrize("text", ["what will the traffic be like at 5", "what's the weather on friday?"])
 def test_a_question_about_a_day_without_coming_is_not(text: str) -> None:
     assert read(text, ctx()).intent == "other"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("can we reschedule tomorrow's appointment?", "en"), ("move my friday appointment", "en"),
+    ("kann ich meinen Termin am Freitag verschieben?", "de"), ("kann ich meinen Termin morgen verschieben?", "de"),
+])
+def test_the_day_of_the_booking_to_move_is_not_where_it_goes(text: str, lang: str) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.date) == ("reschedule", None)
+
+
+@pytest.mark.parametrize("text, lang, day", [
+    ("move my appointment on friday to monday", "en", 0), ("can I move tomorrow's haircut to friday?", "en", 4),
+    ("kann ich meinen Termin auf Donnerstag verschieben?", "de", 3),
+])
+def test_the_day_a_move_goes_to_is_kept(text: str, lang: str, day: int) -> None:
+    r = read(text, ctx(lang=lang))
+    assert r.intent == "reschedule" and r.date is not None and r.date.weekday() == day
