@@ -531,10 +531,12 @@ _ATTENDING_WORDS = ("there", "come", "coming", "make it", "komme", " da", "dabei
 def _attending(r: Reading, low: str, context: Context) -> Reading:
     """"I'll be there", "ich komme wie geplant": the customer says they will come (to the booking they have, or,
     answering "Shall I book…?", to the one asked about: a yes)."""
-    if r.intent not in ("affirm", "other", "bye", "thanks") or len(low) > 60 or \
+    coming_then = r.intent == "book" and r.service is None and r.staff is None and r.time is None  # "… tomorrow"
+    if r.intent not in ("affirm", "other", "bye", "thanks") and not coming_then or len(low) > 60 or \
             not any(w in low for w in _ATTENDING_WORDS) or not _ATTENDING.match(low):
         return r
-    return replace(r, attending=True, intent="affirm" if context.expecting == "confirm" else r.intent)
+    intent = "affirm" if context.expecting == "confirm" else "other" if coming_then else r.intent
+    return replace(r, attending=True, intent=intent)
 
 
 # --- "whatever's the earliest you have", "right now", "so früh wie möglich" ------------------------------

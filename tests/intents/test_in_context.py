@@ -272,13 +272,15 @@ def test_after_something_else_is_no_booking_of_theirs(text) -> None:
 @pytest.mark.parametrize("text, lang", [
     ("I'll be there!", "en"), ("great, I'll make it", "en"), ("ok, I'll be there on time", "en"),
     ("ich komme wie geplant", "de"), ("alles klar, ich bin dabei", "de"),
+    ("I'll be there tomorrow", "en"), ("ich komme morgen wie geplant", "de"),  # no new booking for tomorrow
 ])
 def test_saying_they_will_come(text, lang) -> None:
-    assert read(text, ctx(lang=lang)).attending
+    r = read(text, ctx(lang=lang))
+    assert r.attending and r.intent != "book"
 
 
 @pytest.mark.parametrize("text", ["I'll be there at 3 if you have a slot", "how do I get there?", "ich komme aus Berlin",
-                                  "can I come on Friday?"])
+                                  "can I come on Friday?", "I'll be there tomorrow for a haircut at 3"])
 def test_not_saying_they_will_come(text) -> None:
     assert not read(text, ctx()).attending
 
