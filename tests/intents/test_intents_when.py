@@ -562,13 +562,13 @@ def test_an_hour_at_the_end_of_a_sentence(text, lang, clock) -> None:
     ("Haarschnitt am 30. Februar um 10", "de", "am 30. Februar"),
 ])
 def test_a_date_no_calendar_has_is_asked_about_not_read_as_another(text, lang, said) -> None:
-    r = read(text, ctx(stamp="2026-12-09T10:00", lang=lang))
+    r = read(text, ctx(DEC9, lang))
     assert (r.intent, r.date, r.unclear) == ("book", None, said)  # "the 31st" alone was the 31st of this month
 
 
 @pytest.mark.parametrize("text, day", [("haircut on feb 29", "2028-02-29"), ("haircut on the 31st of march", "2027-03-31")])
 def test_a_date_that_exists_is_read(text, day) -> None:
-    r = read(text, ctx(stamp="2026-12-09T10:00"))
+    r = read(text, ctx(DEC9))
     assert str(r.date) == day and r.unclear is None
 
 
@@ -577,9 +577,9 @@ def test_a_date_that_exists_is_read(text, day) -> None:
     ("Haarschnitt Sa vormittag", "de", "08:00"),
 ])
 def test_a_short_weekday_before_a_part_of_the_day_is_that_day(text, lang, part_from) -> None:
-    r = read(text, ctx(stamp="2026-12-09T10:00", lang=lang))
+    r = read(text, ctx(DEC9, lang))
     assert str(r.date) == "2026-12-12" and r.start.strftime("%H:%M") == part_from and r.staff_text is None
 
 
 def test_sat_as_a_verb_is_no_day() -> None:
-    assert read("I sat down", ctx(stamp="2026-12-09T10:00")).date is None
+    assert read("I sat down", ctx(DEC9)).date is None
