@@ -7,7 +7,8 @@ Most chat has no dates at all, so each pass runs only when a word it needs is in
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, any_of
 from .clock_passes import read_clocks, read_move_target, read_parts
@@ -137,7 +138,10 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         s.exact_pass = False
     if not words.isdisjoint(GATE_RELATIVE) or soon:
         read_relative_days(s, words, soon)
+    excluded = None
     if not words.isdisjoint(GATE_WEEKDAY):
+        if not words.isdisjoint(NOT_WORDS):
+            excluded = _take_excluded_day(s)  # "next week, but not Monday": no day of its own
         read_weekdays(s)
     if not words.isdisjoint(GATE_PERIODS) or not words.isdisjoint(MONTH_WEEKS):
         read_periods(s, months=not words.isdisjoint(GATE_MONTHS) or not words.isdisjoint(MONTH_WEEKS))
@@ -165,4 +169,36 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         # the time said with it stays, for the day the answer names
         found = combine(s, text, now, tz, opening_hours) if s.clocks else NOTHING
         return When(time=found.time if found.date is None and found.start is None else None, unclear=unclear_day)
-    return combine(s, text, now, tz, opening_hours)
+    return _without_day(combine(s, text, now, tz, opening_hours), excluded)
+
+
+NOT_WORDS = frozenset(("not", "except", "excluding", "außer", "ausser", "nicht"))
+_EXCLUDED_DAY = lazy_rx(
+    r"\b(?:but |aber |nur )?(?:not|except|excluding|außer|ausser|nicht) (?:on |am |the |a |an )?"
+    r"(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag"
+    r"|samstag|sonntag)s?\b")
+
+
+def _take_excluded_day(s: Scan) -> int | None:
+    """The weekday a message rules out ("but not Monday", "außer Freitag"), taken so it is not read as the day."""
+    found: list[int] = []
+
+    def excluded(m: re.Match[str]) -> bool:
+        found.append(WEEKDAYS[m.group("day")])
+        return True
+
+    s.take(_EXCLUDED_DAY, excluded)
+    return found[0] if len(found) == 1 else None
+
+
+def _without_day(when: When, weekday: int | None) -> When:
+    """A period of days without the weekday ruled out at either end of it ("next week but not Monday" starts on
+    Tuesday); a day in the middle stays in, and is left for the customer to skip among the times offered."""
+    if weekday is None or when.start is None or when.end is None or when.date is not None:
+        return when
+    start, end = when.start, when.end
+    if (end - start).days >= 2 and start.weekday() == weekday and start.time() == datetime.min.time():
+        start += timedelta(days=1)
+    if (end - start).days >= 2 and (end - timedelta(days=1)).weekday() == weekday and end.time() == datetime.min.time():
+        end -= timedelta(days=1)
+    return replace(when, start=start, end=end)

@@ -583,3 +583,14 @@ def test_a_short_weekday_before_a_part_of_the_day_is_that_day(text, lang, part_f
 
 def test_sat_as_a_verb_is_no_day() -> None:
     assert read("I sat down", ctx(DEC9)).date is None
+
+
+@pytest.mark.parametrize("text, lang, first, last", [
+    ("haircut next week but not monday", "en", "2026-12-15", "2026-12-20"),
+    ("haircut next week, not on sunday", "en", "2026-12-14", "2026-12-19"),
+    ("Haarschnitt nächste Woche, aber nicht Montag", "de", "2026-12-15", "2026-12-20"),
+    ("haircut next week except friday", "en", "2026-12-14", "2026-12-20"),  # in the middle: offered, to be skipped
+])
+def test_a_weekday_ruled_out_is_not_the_day(text, lang, first, last) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.date is None and (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
