@@ -19,7 +19,7 @@ from .language import detect
 from .lexicon import cue
 from .normalize import normalize
 from .in_context import late_by
-from .types import Context, Intent, Reading
+from .types import Context, Intent, Reading, Vocabulary
 from .when import NOTHING, resolve
 
 MAX_CHARS = 1000  # longer messages are read by their start; keeps the worst case bounded
@@ -126,6 +126,8 @@ def _read(text: str, context: Context) -> Reading:
                                                      or entities.names_only_services(staff_text, vocab)):
         staff_text = None  # "einen Termin zum Färben": the capitalised noun is the service, not a person
     any_staff = entities.any_staff(norm)
+    if staff is not None and (" or " in norm or " oder " in norm) and _either_of_the_team(low, vocab, staff.id):
+        staff, staff_text, any_staff = None, None, True  # "with Sarah or Tom, whoever is free first": either
     number = entities.find_number(norm)
     email = entities.find_email(text)
     phone = entities.find_phone(text)
@@ -412,6 +414,15 @@ def _names_the_booking(n: str) -> bool:
     with no day it is to go to after it ("… to Monday")."""
     m = _BOOKING_DAY.search(n)
     return m is not None and _TARGET_AFTER.search(n, m.end()) is None
+
+
+def _either_of_the_team(low: str, vocab: Vocabulary, first: str) -> bool:
+    """Whether another of the team is named after "or" / "oder" as well as `first` ("Sarah or Tom")."""
+    for staff_id, names in vocab.staff.items():
+        if staff_id != first and any(re.search(rf"\b(?:or|oder) (?:with |bei |mit )?{re.escape(name.lower())}\b", low)
+                                     or re.search(rf"\b{re.escape(name.lower())} (?:or|oder)\b", low) for name in names):
+            return True
+    return False
 
 
 def _service_then_a_day(service: str, run: str) -> bool:

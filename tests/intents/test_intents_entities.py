@@ -146,3 +146,16 @@ def test_a_name_said_when_the_bot_asked_who_or_nothing(text: str, staff: str | N
 def test_the_name_of_whom_the_booking_is_for(text, lang, name) -> None:
     r = read(text, ctx(lang=lang))
     assert (r.intent, r.name, r.staff, r.staff_text) == ("book", name, None, None)  # not "I don't know Mark Jones here"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("can I get a haircut with Sarah or Tom, whoever is free first, tomorrow", "en"),
+    ("haircut with Tom or Sarah tomorrow", "en"), ("Haarschnitt bei Sarah oder Tom morgen", "de"),
+])
+def test_two_of_the_team_joined_by_or_are_either(text, lang) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.staff, r.any_staff) == (None, True)
+
+
+def test_or_between_days_keeps_the_one_named() -> None:
+    assert read("haircut with Sarah tomorrow or friday", ctx()).staff == "sarah"
