@@ -595,8 +595,7 @@ def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
         return r
     if r.intent not in _ACTIONS:
         # only the phrase and a word or two ("whatever's the earliest you have"), or an answer to the bot's question
-        alone = now_alone or (m is not None and len(
-            [w for w in (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split() if w not in _FILLER]) <= 2)
+        alone = now_alone or (m is not None and _words_besides(low, m, _FILLER) <= 2)
         if r.intent not in ("other", "affirm") or not (alone or context.expecting is not None):
             return r
         booking = r.service or r.staff or context.expecting in ("when", "choice", "confirm", "service", "staff")
@@ -626,7 +625,7 @@ _ANY_TIME = re.compile(
 )
 _ANY_TIME_FILLER = frozenset("""
 ok okay so well then really honestly just fine thanks thank please pls sure yeah yes oh um hmm any
-really i'm to me for
+i'm to me for
 bitte danke also naja na ja ehrlich gesagt für mich eigentlich echt gerne klar schon ähm
 """.split())
 _WHEN_WORD = re.compile(r"whenever|wann|jederzeit|flexib", re.IGNORECASE)
@@ -647,10 +646,15 @@ def _any_time(r: Reading, low: str, context: Context) -> Reading:
         m = _ANY_TIME.search(low)
         if m is None or context.expecting == "staff" and _WHEN_WORD.search(m.group(0)) is None:
             return r  # asked who, "doesn't matter" is anyone; "whenever works" is anyone at the earliest time
-        rest = (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split()
-        if len([w for w in rest if w not in _ANY_TIME_FILLER]) > 1:
+        if _words_besides(low, m, _ANY_TIME_FILLER) > 1:
             return r
     return replace(r, intent="book", earliest=True, any_staff=r.any_staff or context.expecting == "staff")
+
+
+def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
+    """How many words other than `filler` the message has besides the phrase `m` found ("whatever's the earliest you
+    have" is the phrase and filler; "the earliest flight to Paris" is more)."""
+    return sum(w not in filler for w in (low[:m.start()] + " " + low[m.end():]).translate(_SPACES).split())
 
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer

@@ -398,13 +398,12 @@ _DURATION_ALONE = re.compile(
     r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*)\W*$")
 
 
-_DAY_WORD = (r"(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|heute|morgen|montag"
-             r"|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
+_DAY_WORD = "(?:today|tomorrow|tonight|heute|morgen|" + "|".join(lexicon.WEEKDAYS) + ")"
 _BOOKING_DAY = re.compile(
     rf"\b{_DAY_WORD}'s (?:\w+ )?(?:appointment|booking|appt|haircut|session|visit|one)\b"
     rf"|\bmy {_DAY_WORD} (?:\w+ )?(?:appointment|booking|appt|session|visit)\b"
     rf"|\b(?:my|the) (?:\w+ )?(?:appointment|booking|appt|session|visit) (?:on |for |at )?(?:this |next )?{_DAY_WORD}\b"
-    rf"|\b(?:meinen|den|unseren) (?:\w+ )?(?:termin|haarschnitt) (?:am |von |für |fuer )?(?:heute|morgen|{_DAY_WORD})\b"
+    rf"|\b(?:meinen|den|unseren) (?:\w+ )?(?:termin|haarschnitt) (?:am |von |für |fuer )?{_DAY_WORD}\b"
     r"|\b(?:morgigen|heutigen) (?:termin|haarschnitt)\b")
 _TARGET_AFTER = re.compile(r"\b(?:to|into|until|till|auf|nach|zu|for)\b")
 

@@ -86,8 +86,8 @@ async def cancel_by_words(turn: Turn, said: Said) -> None:
     """"The one on Friday" while asked which booking to cancel."""
     bookings = await my_bookings(turn)
     if said.reading.every:  # "both", "alle": every booking listed in the question
-        listed = {unpack(o.value).booking_id for o in turn.state.options
-                  if isinstance(unpack(o.value), BookingChoice)}
+        choices = [unpack(o.value) for o in turn.state.options]
+        listed = {c.booking_id for c in choices if isinstance(c, BookingChoice)}
         _cancel_several(turn, sorted((b for b in bookings if b.id in listed), key=lambda b: b.start))
         return
     picked = _filter(turn, bookings, said.reading)

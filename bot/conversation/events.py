@@ -16,7 +16,7 @@ import bot.conversation.relative as relative
 from intents import EMOJI_WORDS, Reading
 
 from ..messages import Inbound
-from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, unpack
+from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, alone, unpack
 from .state import CONFIRM_STEPS, PICK_STEPS, OfferedOption, State, Step
 
 MAX_TEXT = 1000  # longer messages get a polite request to say it in a sentence
@@ -159,7 +159,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
             return Yes(r)
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
-    offered = unpack(options[0].value) if state.step is None and len(options) == 1 else None
+    offered = alone(options) if state.step is None else None
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
     if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \

@@ -24,7 +24,7 @@ from intents import Reading
 from ..messages import Option
 from .handoff import other_ways
 from .mine import my_bookings
-from .payloads import BookAgain, TalkToTeam, unpack
+from .payloads import BookAgain, TalkToTeam, alone
 from .state import TeamNote
 from .turn import Turn
 
@@ -97,7 +97,7 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
     service = service or _talked_about(turn, text)  # "how long does it take?" under "Yes, we offer Coloring"
-    if service is None and turn.state.step is None and (_POINTS_BACK.search(text) or len(text.split()) <= 3):
+    if service is None and turn.state.step is None and _asks_back(text):
         # "what will that be?", "how much?", "was kostet der Spaß?": of what was just booked
         if len(turn.state.last_services) > 1:
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.last_services])
@@ -454,11 +454,15 @@ def _unknown(turn: Turn) -> str:
 def _talked_about(turn: Turn, text: str) -> str | None:
     """The service of the one "Book coloring" option under the answer just given, when a short question points back
     at it ("how long does it take?", "how much?")."""
-    options = turn.state.options
-    if turn.state.step is not None or len(options) != 1 or not (_POINTS_BACK.search(text) or len(text.split()) <= 3):
+    if turn.state.step is not None or not _asks_back(text):
         return None
-    offered = unpack(options[0].value)
+    offered = alone(turn.state.options)
     return offered.service if isinstance(offered, BookAgain) else None
+
+
+def _asks_back(text: str) -> bool:
+    """A short question about what was just talked about or booked ("how much?", "how long does it take?")."""
+    return _POINTS_BACK.search(text) is not None or len(text.split()) <= 3
 
 
 def _book_option(turn: Turn, service: str | None) -> list[Option]:

@@ -8,7 +8,8 @@ returns None for anything it cannot read, so a garbled or outdated option is nev
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -156,3 +157,13 @@ def _encode(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
+
+
+class _Packed(Protocol):
+    value: str
+
+
+def alone(options: Sequence[_Packed]) -> Payload | None:
+    """The payload of the one option on the table, if there is exactly one ("Book coloring" under an answer, "Talk to
+    the team" under a refusal)."""
+    return unpack(options[0].value) if len(options) == 1 else None

@@ -21,7 +21,7 @@ import bot.conversation.notices as notices
 from intents import Intent, Reading
 
 from .events import EMAIL_WORD, Said, Stop
-from .payloads import TalkToTeam, unpack
+from .payloads import TalkToTeam, alone
 from .reask import reask
 from .state import CONFIRM_STEPS, Step
 from .turn import Turn
@@ -89,8 +89,7 @@ _BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {
 
 def _team_offered(turn: Turn) -> bool:
     """Whether the one option on the table is the team ("Talk to the team", "Ask the team")."""
-    options = turn.state.options
-    return turn.team_reachable and len(options) == 1 and isinstance(unpack(options[0].value), TalkToTeam)
+    return turn.team_reachable and isinstance(alone(turn.state.options), TalkToTeam)
 
 
 async def _unclaimed(turn: Turn, said: Said) -> None:

@@ -30,7 +30,7 @@ from .period_passes import MONTH_WEEKS, read_months, read_periods
 from .relative_passes import read_relative_days, read_this_time, read_weekdays
 from .result import NOTHING, When
 from .scan import Clock, Scan
-from .vocabulary import MASK, MONTHS, PART_WORDS, lazy_rx, number
+from .vocabulary import MASK, MONTHS, PART_WORDS, WEEKDAY, lazy_rx, number
 
 # Words that make a pass worth running.
 GATE_DATES = frozenset(MONTHS) | frozenset(w for k in ORDINAL_WORDS for w in k.replace("-", " ").split())
@@ -174,9 +174,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
 
 NOT_WORDS = frozenset(("not", "except", "excluding", "außer", "ausser", "nicht"))
 _EXCLUDED_DAY = lazy_rx(
-    r"\b(?:but |aber |nur )?(?:not|except|excluding|außer|ausser|nicht) (?:on |am |the |a |an )?"
-    r"(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag"
-    r"|samstag|sonntag)s?\b")
+    rf"\b(?:but |aber |nur )?(?:not|except|excluding|außer|ausser|nicht) (?:on |am |the |a |an )?"
+    rf"(?P<day>{WEEKDAY})s?\b")
 
 
 def _take_excluded_day(s: Scan) -> int | None:
