@@ -259,6 +259,22 @@ async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_g
     assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
 
 
+async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine):
+    """"I'm 5 minutes away": the customer hears the team is told when they arrive, and the team's notice says it."""
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    await say(app, "haircut with Sarah today at 11")
+    await say(app, "Anna Schmidt")
+    await say(app, "yes")
+    await notifier.tick()
+    clock.set(MONDAY_9 + timedelta(hours=2, minutes=2))
+    [answer] = await say(app, "I'm 5 minutes away")
+    assert "11:07" in answer and "Haircut" in answer
+    await notifier.tick()
+    assert chat.got[1:] == [("Running late (there at about 11:07): Haircut with Sarah on Mon 23 Nov, 11:00.\n"
+                             "Customer: Anna Schmidt, Telegram\nThey wrote: “I'm 5 minutes away”", None)]
+
+
 async def test_running_late_said_before_the_first_start_is_not_told_afterwards(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
     settings = {"operator_telegram_chat_id": -100500, "telegram_bot_token": "123456:AAFakeTokenForTestsOnly_01234"}
