@@ -283,6 +283,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "several_try_later": "The booking system isn't answering right now; please try again in a few minutes.",
         "several_one_at_a_time_now": "These have to be booked one at a time here: tell me the first one you'd like.",
         "move_one_at_a_time": "I can move one appointment at a time. Which one first? Then just ask me again for the other.",
+        "days_one_after_another": "I'll book them one after another: first {first}, then {rest}.",
+        "days_next": "Now the next one, {when}:",
+        "days_not_this_one": "No problem, I haven't booked that one. What's booked already stays booked.",
     },
     "de": {
         "greet": "Hallo! Ich bin der Buchungsassistent von {business}. Ich kann Termine buchen, verschieben oder absagen, freie Zeiten zeigen oder Fragen zu uns beantworten, etwa zu den Öffnungszeiten. Was kann ich für Sie tun?",
@@ -559,5 +562,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "several_try_later": "Das Buchungssystem antwortet gerade nicht; bitte versuchen Sie es in ein paar Minuten noch einmal.",
         "several_one_at_a_time_now": "Diese Termine müssen hier einzeln gebucht werden: Sagen Sie mir, welchen Sie zuerst möchten.",
         "move_one_at_a_time": "Ich kann immer nur einen Termin auf einmal verschieben. Welchen zuerst? Danach fragen Sie mich einfach nach dem anderen.",
+        "days_one_after_another": "Ich buche sie nacheinander: zuerst {first}, dann {rest}.",
+        "days_next": "Jetzt der nächste, {when}:",
+        "days_not_this_one": "Kein Problem, den habe ich nicht gebucht. Was schon gebucht ist, bleibt gebucht.",
     },
 }

@@ -120,9 +120,14 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "right_after": r.right_after, "attending": r.attending, "every": r.every,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
-             "party": r.party, "daily": daily_text(r.daily)}
+             "party": r.party, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also]}
     out.update((k, v) for k, v in extra.items() if v)
     return out
+
+
+def also_text(day: dt.date, at: dt.time | None) -> str:
+    """ "2026-12-18 10:00", "2026-12-18": one more day said for an appointment of its own, and its time."""
+    return f"{day.isoformat()} {at.strftime('%H:%M')}" if at else day.isoformat()
 
 
 def daily_text(daily: tuple[dt.time, dt.time] | None) -> str | None:
@@ -197,6 +202,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("from", r.start.isoformat(timespec="minutes") if r.start else None),
         ("until", r.end.isoformat(timespec="minutes") if r.end else None),
         ("each day", daily_text(r.daily)),
+        ("also", "; ".join(also_text(day, at) for day, at in r.also) or None),
         ("name", r.name), ("email", r.email), ("phone", r.phone),
         ("number", str(r.number) if r.number is not None else None),
         ("shift", f"{int(r.shift.total_seconds() // 60):+d} min" if r.shift else None),

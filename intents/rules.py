@@ -181,6 +181,7 @@ def _read(text: str, context: Context) -> Reading:
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=entities.find_services(low, service, vocab), party=entities.find_party(norm),
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
+        also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number,
         topic=topic if intent in ("info", "affirm") else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"

@@ -284,6 +284,8 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.staff, draft.any_staff = None, True
     if r.unclear and not (r.date or r.start):
         draft.unclear = r.unclear
+    if r.also:
+        draft.also = list(r.also)
     if r.has_when:
         if r.date or r.start:
             draft.set_when(r.date, r.time, r.start, r.end, r.daily)
@@ -296,6 +298,9 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     d = turn.state.draft
     merge(d, r)
     _note_unknown_staff(turn, r)
+    if r.also and d.date:  # "Monday and Wednesday at 3": said back, so the customer knows the second is not lost
+        rest = [day_text(turn, day, at) for day, at in d.also]
+        turn.note(turn.t("days_one_after_another", first=day_text(turn, d.date, d.time), rest=turn.formats.names(rest)))
     if r.earliest:
         if not r.has_when:
             d.forget_when()  # "right now" at the confirmation: not the day being confirmed
@@ -306,6 +311,11 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
     await advance(turn)
+
+
+def day_text(turn: Turn, day: date, at: time | None) -> str:
+    """ "Fri 18 Dec, 10:00", or "Friday 18 December" without a time."""
+    return turn.when(datetime.combine(day, at, tzinfo=turn.business.tz)) if at else turn.formats.day(day)
 
 
 def earliest(turn: Turn, d: Draft) -> None:

@@ -68,6 +68,8 @@ class Draft(BaseModel):
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
     party: int | None = None  # how many people, when more than the customer ("me and my son")
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
+    also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
+    follows: bool = False  # this is one of those days: the one before it is booked
 
     def set_when(self, date: dt.date | None = None, time: dt.time | None = None, start: datetime | None = None,
                  end: datetime | None = None, daily: tuple[dt.time, dt.time] | None = None) -> None:

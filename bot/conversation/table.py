@@ -18,6 +18,7 @@ import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 import bot.conversation.group as group
+import bot.conversation.more_days as more_days
 import bot.conversation.notices as notices
 import bot.conversation.reask as reask
 import bot.conversation.route as route
@@ -104,12 +105,12 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.PICK_SLOT, Said): If(adds_booking_details, booking.more_details),
     (Step.ASK_NAME, Said): If(answers_contact_question, booking.name_or_details),
     (Step.ASK_EMAIL, Said): If(answers_contact_question, booking.email_or_details),
-    (Step.CONFIRM_BOOK, Yes): confirm.book,
-    (Step.CONFIRM_BOOK, No): confirm.not_booked,
+    (Step.CONFIRM_BOOK, Yes): more_days.book,  # then the next day said, if any
+    (Step.CONFIRM_BOOK, No): more_days.declined,
     (Step.CONFIRM_BOOK, Said): If(adds_booking_details, booking.more_details),  # "no, make it 11"
-    (Step.ASK_ANSWER, Said): If(answers_contact_question, confirm.answer),  # the booking system's question
-    (Step.ASK_ANSWER, Yes): confirm.answer,  # "Is this your first visit?" - "yes"
-    (Step.ASK_ANSWER, No): confirm.answer,
+    (Step.ASK_ANSWER, Said): If(answers_contact_question, more_days.answer),  # the booking system's question
+    (Step.ASK_ANSWER, Yes): more_days.answer,  # "Is this your first visit?" - "yes"
+    (Step.ASK_ANSWER, No): more_days.answer,
     # cancelling a booking
     (Step.PICK_BOOKING_CANCEL, BookingChoice): changes.cancel_chosen,
     (Step.PICK_BOOKING_CANCEL, Said): If(names_a_booking, changes.cancel_by_words),

@@ -47,6 +47,7 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
         staff_text=staff_text,
         any_staff=model.any_staff or rules.any_staff,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily,
+        also=when.also if intent == "book" else (),
         name=name,
         email=_written(model.email, text) or rules.email,
         phone=_written(model.phone, text) or rules.phone,
@@ -81,7 +82,8 @@ def _when(model: ModelReading, rules: Reading, text: str, context: Context) -> R
         when = resolve(norm, context.now, model.lang, context.vocabulary.opening_hours,
                        bare_number_is_time=context.expecting == "when")
         if when.date or when.time or when.start:
-            found = replace(rules, date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily)
+            found = replace(rules, date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily,
+                            also=when.also if rules.intent == "book" else ())
     if model.date and _iso(model.date) != found.date:
         log.info("llm date disagrees with the resolver; the resolver's reading is used")
     return found

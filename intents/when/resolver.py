@@ -29,6 +29,7 @@ from .offset_passes import read_offsets
 from .period_passes import MONTH_WEEKS, read_months, read_periods
 from .relative_passes import read_relative_days, read_this_time, read_weekdays
 from .result import NOTHING, When
+from . import several
 from .scan import Clock, Scan
 from .vocabulary import MASK, MONTHS, PART_WORDS, WEEKDAY, lazy_rx, number
 
@@ -79,6 +80,7 @@ MERIDIEM_TOKENS = frozenset("am pm a p m morning afternoon evening night".split(
 THREE_DIGITS = re.compile(r"\d{3}")  # "330 pm", "at 1545"
 TOKENS = re.compile(r"[a-zäöüß]+")
 DIGIT = re.compile(r"\d")
+LIST_WORDS = frozenset("and und well sowie plus".split())  # days listed for appointments of their own (`several`)
 SOON_WORD = re.compile(r"nächstmöglich|naechstmöglich|schnellstmöglich")
 
 
@@ -169,7 +171,10 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         # the time said with it stays, for the day the answer names
         found = combine(s, text, now, tz, opening_hours) if s.clocks else NOTHING
         return When(time=found.time if found.date is None and found.start is None else None, unclear=unclear_day)
-    return _without_day(combine(s, text, now, tz, opening_hours), excluded)
+    found = combine(s, text, now, tz, opening_hours)
+    if len(s.days) > 1 and (not words.isdisjoint(LIST_WORDS) or "&" in text):
+        found = replace(found, also=several.also(s, text, found, opening_hours))
+    return _without_day(found, excluded)
 
 
 NOT_WORDS = frozenset(("not", "except", "excluding", "außer", "ausser", "nicht"))

@@ -594,3 +594,35 @@ def test_sat_as_a_verb_is_no_day() -> None:
 def test_a_weekday_ruled_out_is_not_the_day(text, lang, first, last) -> None:
     r = read(text, ctx(DEC9, lang))
     assert r.date is None and (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+
+
+def _also(r) -> list[str]:
+    return [f"{day.isoformat()} {at.strftime('%H:%M')}" if at else day.isoformat() for day, at in r.also]
+
+
+@pytest.mark.parametrize("text, lang, first, also", [
+    ("I need a haircut next Friday and the Friday after, both at 10am", "en", "2026-12-11 10:00", ["2026-12-18 10:00"]),
+    ("can I book haircuts on Monday and Wednesday at 3pm", "en", "2026-12-14 15:00", ["2026-12-16 15:00"]),
+    ("haircut Friday at 10 and Saturday at 2", "en", "2026-12-11 10:00", ["2026-12-12 14:00"]),
+    ("book me in for the 14th and the 21st at 10", "en", "2026-12-14 10:00", ["2026-12-21 10:00"]),
+    ("haircut on monday, wednesday and friday at 9", "en", "2026-12-14 09:00", ["2026-12-16 09:00", "2026-12-18 09:00"]),
+    ("haircut Friday and Monday at 11", "en", "2026-12-11 11:00", ["2026-12-14 11:00"]),  # the Monday after it
+    ("Haarschnitt am Montag um 10 und am Mittwoch um 15 Uhr", "de", "2026-12-14 10:00", ["2026-12-16 15:00"]),
+])
+def test_more_days_said_for_appointments_of_their_own(text, lang, first, also) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.intent, f"{r.date.isoformat()} {r.time.strftime('%H:%M')}", _also(r)) == ("book", first, also)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("haircut Monday or Wednesday at 3", "en"),  # a choice
+    ("haircut between Monday and Wednesday", "en"),  # a period
+    ("haircut Friday, the 18th at 10", "en"),  # one day said twice
+    ("haircut Monday at 10 and Wednesday at 3 and 5", "en"),  # three times for two days: not guessed
+    ("haircut Monday morning and Wednesday", "en"),  # a period for a day, which the list does not carry
+    ("are you free on Monday and Wednesday at 3?", "en"),  # asking, not booking
+    ("cancel my appointments on Monday and Wednesday", "en"),
+    ("Haarschnitt Montag oder Mittwoch um 10", "de"),
+])
+def test_no_more_days_where_none_were_listed_to_book(text, lang) -> None:
+    assert read(text, ctx(DEC9, lang)).also == ()
