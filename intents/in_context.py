@@ -45,6 +45,7 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
         return r
     r = _right_after(r, text, low, context)
     r = _attending(r, low, context)
+    r = _other(r, low)
     return _every(r, low, context)
 
 
@@ -516,6 +517,23 @@ def _every(r: Reading, low: str, context: Context) -> Reading:
     return replace(r, every=True)
 
 
+# --- "move the other one too", "den anderen auch absagen" -------------------------------------------------
+
+_OTHER = re.compile(
+    r"(?<![\w'])(?:the other(?: one| appointment| booking| reservation)?|(?:den|das|die) andere[nr]?(?: termin| buchung)?"
+    r"|(?:meinen|mein|meine) andere[nrs]?(?: termin| buchung)?)(?![\w'])(?! (?:day|days|week|time|tag|woche|zeit|uhrzeit)\b)")
+_LIKEWISE = re.compile(r"(?<![\w'])(?:too|as well|also|auch|ebenfalls|genauso|gleich(?:falls)?)(?![\w'])")
+_OTHER_WORDS = ("other", "andere")
+
+
+def _other(r: Reading, low: str) -> Reading:
+    """"Move the other one too", "den anderen auch absagen": not the booking just talked about, and (with "too",
+    "auch") the same change again."""
+    if r.intent not in ("cancel", "reschedule") or not any(w in low for w in _OTHER_WORDS) or _OTHER.search(low) is None:
+        return r
+    return replace(r, other=True, likewise=_LIKEWISE.search(low) is not None)
+
+
 # --- "I'll be there", "ich komme" -------------------------------------------------------------------------
 
 _ATTENDING = re.compile(
@@ -658,4 +676,5 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
-_OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS)))
+_OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
+                                                         *_OTHER_WORDS)))

@@ -192,7 +192,7 @@ async def book_again(turn: Turn, choice: BookAgain) -> None:
     if not takes_new_bookings(turn):
         return
     turn.state.clear_flow()
-    turn.state.draft = Draft(service=choice.service)
+    turn.state.draft = Draft(service=choice.service, staff=choice.staff)
     await advance(turn)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import bot.conversation.confirm as confirm
@@ -62,7 +63,7 @@ async def start_cancel(turn: Turn, r: Reading | None) -> None:
     if not bookings:
         turn.say(turn.t("nothing_to_cancel"))
         return
-    picked = _listed(turn, bookings, r) or _filter(turn, bookings, r)
+    picked = _listed(turn, bookings, r) or _filter(turn, _not_the_last(turn, bookings, r), r)
     if len(picked) == 1:
         await _cancel(turn, picked[0].id)
         return
@@ -135,7 +136,10 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
         turn.say(turn.t("nothing_to_move"))
         return
     # "move it to Thursday": the day said is the new one, so it does not pick the booking
-    picked = bookings if r is None else _listed(turn, bookings, r) or _filter(turn, bookings, _without_when(r))
+    if r is not None and r.other and r.likewise and turn.state.last_move_minutes and not r.has_when and not r.shift:
+        r = replace(r, shift=timedelta(minutes=turn.state.last_move_minutes))  # "move the other one too": as far
+    picked = bookings if r is None else _listed(turn, bookings, r) or _filter(
+        turn, _not_the_last(turn, bookings, r), _without_when(r))
     if r is not None:
         merge(turn.state.draft, r)
     if len(picked) == 1:
@@ -396,6 +400,13 @@ def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Book
     if r.date:
         picked = [b for b in picked if turn.local(b.start).date() == r.date] or picked
     return picked
+
+
+def _not_the_last(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:
+    """"The other one": the bookings besides the one just booked or moved (all of them, if that is not among them)."""
+    if r is None or not r.other:
+        return bookings
+    return [b for b in bookings if b.id != turn.state.last_booking] or bookings
 
 
 def _without_when(r: Reading) -> Reading:

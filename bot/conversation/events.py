@@ -165,6 +165,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \
             and _POINTER.search(text):
         r = replace(r, intent="book", service=offered.service)  # "ok, book that for Friday at 10"
+    if isinstance(offered, BookAgain) and offered.staff and r.intent in ("book", "affirm", "availability") \
+            and r.staff is None and not r.any_staff and _THAT_PERSON.search(text):
+        r = replace(r, intent="book" if r.intent == "affirm" else r.intent, staff=offered.staff)  # "book me with him"
     topic, state.asked_topic = state.asked_topic, None
     if isinstance(offered, BookAgain) and topic and _follows_up(r, text, topic):
         return Said(replace(r, intent="info", topic=topic), text)  # "how much is a haircut?" - "and coloring?"
@@ -190,6 +193,7 @@ def _follows_up(r: Reading, text: str, topic: str) -> bool:
 
 
 EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+_THAT_PERSON = re.compile(r"\b(?:him|her|them|(?:bei|mit|zu) (?:ihm|ihr)|ihn)\b", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:that|it|this|one|das|es|den|dies(?:en)?|ihn)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"(?:and|what about|how about|und|und was ist mit|was ist mit|wie ist es mit|wie sieht'?s mit)\b"
                         r"[^.!]{0,40}\??$|[^.!?\s]+(?: [^.!?\s]+)?\?$", re.IGNORECASE)

@@ -54,7 +54,8 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
             turn.note(line)
         await reask.reask(turn)
         return
-    options = _book_option(turn, r.service or (_talked_about(turn, text) if r.topic == "prices" else None))
+    options = _book_option(turn, r.service or (_talked_about(turn, text) if r.topic == "prices" else None),
+                           r.staff if r.topic == "staff" else None)
     if turn.team_reachable and _unknown(turn) in lines:  # a question the file has no answer to: the team has
         options = [TalkToTeam().option(turn.t("ask_team")), *options]
     turn.say(*lines, options=options)
@@ -465,10 +466,13 @@ def _asks_back(text: str) -> bool:
     return _POINTS_BACK.search(text) is not None or len(text.split()) <= 3
 
 
-def _book_option(turn: Turn, service: str | None) -> list[Option]:
-    """"Book a haircut" (or "Book an appointment") under the answer, where the chat takes new bookings."""
+def _book_option(turn: Turn, service: str | None, staff: str | None = None) -> list[Option]:
+    """"Book a haircut" (or "Book with Tom", "Book an appointment") under the answer, where the chat takes new
+    bookings."""
     if Capability.CREATE not in turn.backend.capabilities:
         return []
+    if staff and not service:
+        return [BookAgain(service=None, staff=staff).option(turn.t("info_book_with", staff=turn.staff_name(staff)))]
     if service:
         return [BookAgain(service=service).option(turn.t("info_book_service", service=turn.service_name(service)))]
     return [BookAgain(service=None).option(turn.t("info_book"))]

@@ -115,6 +115,7 @@ class BookAgain(Payload):
 
     prefix = "again"
     service: str | None
+    staff: str | None = None  # "Book with Tom" under "who is Tom?"; "book me with him" then means him
 
 
 class CarryOn(Payload):
@@ -143,6 +144,9 @@ def unpack(value: str) -> Payload | None:
         return None
     names = list(kind.model_fields)
     parts = rest.split(SEP) if names else ([] if not rest else None)
+    if parts is not None and len(parts) < len(names) and all(
+            not kind.model_fields[n].is_required() for n in names[len(parts):]):
+        names = names[:len(parts)]  # packed before its later fields were added (a button still on screen): defaults
     if parts is None or len(parts) != len(names):
         return None
     try:

@@ -29,7 +29,10 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
         link = add_to_calendar_link(booking, turn.business, turn.lang, texts=turn.texts)
         lines.append(turn.t("add_to_calendar", link=link))
     files = (calendar(turn, booking, cancelled=cancelled),) if turn.msg.channel in FILE_CHANNELS else ()
+    p = turn.state.pending
+    moved = p.start - p.old_start if p is not None and p.old_start is not None and not cancelled else None
     turn.end(*lines, attachments=files)
+    turn.state.last_move_minutes = int(moved.total_seconds() // 60) if moved else None
     turn.state.last_service = None if cancelled else booking.service  # "what does that cost?" right after
     turn.state.last_booking = None if cancelled else booking.id  # "and a beard trim right after"
     turn.state.last_services = []

@@ -158,6 +158,7 @@ class State(BaseModel):
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
     last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
+    last_move_minutes: int | None = None  # how far that booking was just moved: "move the other one too"
     last_services: list[str] = []  # the services of the appointments just booked together: "how much is that?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     just_cancelled: tuple[str, str] | None = None  # service and staff just cancelled: "can I come next week instead?"

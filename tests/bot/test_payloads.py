@@ -39,6 +39,7 @@ EXAMPLES = [
     CancelIt(booking_id="b1"),
     BookAgain(service="beard"),
     BookAgain(service=None),
+    BookAgain(service=None, staff="tom"),
     CarryOn(),
     TalkToTeam(),
 ]
@@ -51,6 +52,14 @@ def test_the_examples_cover_every_kind():
 @pytest.mark.parametrize("payload", EXAMPLES, ids=lambda p: p.pack())
 def test_a_payload_unpacks_to_itself(payload):
     assert unpack(payload.pack()) == payload
+
+
+@pytest.mark.parametrize("packed, payload", [
+    ("again:haircut", BookAgain(service="haircut")),  # "Book a haircut" sent before the staff field was added
+    ("again:", BookAgain(service=None)),
+])
+def test_a_button_packed_before_a_field_was_added_still_works(packed, payload):
+    assert unpack(packed) == payload
 
 
 def test_a_slot_in_another_zone_is_the_same_moment():

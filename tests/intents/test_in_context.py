@@ -334,3 +334,21 @@ def test_indifference_elsewhere_asks_for_no_earliest_time(text, expecting) -> No
 ])
 def test_earlier_or_later_said_as_a_request_to_come(text, lang, direction) -> None:
     assert read(text, ctx(lang=lang)).direction == direction
+
+
+@pytest.mark.parametrize("text, lang, intent, likewise", [
+    ("move the other one too", "en", "reschedule", True),
+    ("can you reschedule the other appointment as well?", "en", "reschedule", True),
+    ("cancel the other appointment on Tuesday", "en", "cancel", False),
+    ("kannst du den anderen auch verschieben?", "de", "reschedule", True),
+    ("den anderen Termin absagen", "de", "cancel", False),
+])
+def test_the_other_booking(text, lang, intent, likewise) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.other, r.likewise) == (intent, True, likewise)
+
+
+@pytest.mark.parametrize("text", ["I need another appointment", "book the other stylist", "move it to the other day",
+                                  "can I move it, the other time was better"])
+def test_not_the_other_booking(text) -> None:
+    assert not read(text, ctx()).other
