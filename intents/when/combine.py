@@ -12,7 +12,7 @@ from datetime import time as Time
 from .clock_patterns import AFTER_WORD, BEFORE_WORD, RANGE_GAP, RELATION_BEFORE
 from .date_patterns import TARGET_BEFORE
 from .result import NOTHING, When
-from .vocabulary import WEEKDAY, lazy_rx
+from .vocabulary import MASK, WEEKDAY, lazy_rx
 from .scan import Clock, Day, Days, Scan
 
 PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the day
@@ -25,6 +25,9 @@ NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|a
 PM_PARTS = {"afternoon", "evening", "night", "early afternoon", "late afternoon", "early evening", "late evening"}
 # a day the customer cannot come on: "I can't make it today", "heute kann ich nicht", "Freitag geht nicht"
 CANT_BEFORE = lazy_rx(r"\b(?:can'?t|cannot|won'?t|couldn'?t)\s+(?:make it|come(?: in)?|be there|do)\s+(?:on\s+)?$")
+# between two days of one list, in the masked text: the first day's words, then "and" or "or" ("Friday, or
+# Saturday?" offers the other instead)
+LISTED_WITH = lazy_rx(rf"^{MASK}+\s*(?:,\s*(?:and|nor|und)|and|or|nor|und|oder|&)\s*(?:on\s+|am\s+)?$")
 CANT_AFTER = lazy_rx(r"\w+\s+(?:\w+\s+){0,2}(?:nicht|doch nicht|doesn'?t work|won'?t work|does not work|is no good)\b")
 
 
@@ -161,6 +164,12 @@ def pick_day(s: Scan, text: str) -> Day | None:
         # "I can't make it today, can we do tomorrow?", "heute kann ich nicht, geht morgen?": the other day
         kept = [d for d in days if not CANT_BEFORE.search(text[max(0, d.pos - 30):d.pos])
                 and not CANT_AFTER.match(text, d.pos)]
+        # "I can't do Monday and Wednesday", "Montag und Mittwoch kann ich nicht": the whole list, not one end of it
+        for pairs in (zip(days, days[1:]), zip(reversed(days[1:]), reversed(days[:-1]))):
+            for ruled_out, listed in pairs:
+                if ruled_out not in kept and listed in kept and LISTED_WITH.match(
+                        s.w[min(ruled_out.pos, listed.pos):max(ruled_out.pos, listed.pos)]):
+                    kept.remove(listed)
         if 0 < len(kept) < len(days):
             days = kept
     if len(days) > 1:

@@ -396,6 +396,9 @@ def test_bis_with_a_weekday_says_goodbye_only_without_a_day_before_it(text, lang
     ("ich kann morgen nicht, geht Freitag?", "de", "reschedule", "2026-12-11"),
     ("I can't make it tomorrow", "en", "cancel", "2026-12-10"),
     ("cancel today, can we do tomorrow instead?", "en", "cancel", "2026-12-09"),
+    ("I can't do monday and wednesday, what about friday", "en", "reschedule", "2026-12-11"),  # the whole list
+    ("I can't make it Tuesday or Thursday, how about Saturday at 10?", "en", "reschedule", "2026-12-12"),
+    ("Montag und Mittwoch kann ich nicht, geht Freitag?", "de", "reschedule", "2026-12-11"),
 ])
 def test_a_day_that_does_not_suit_with_another_offered_moves_to_the_other(text, lang, intent, expected) -> None:
     r = read(text, ctx(DEC9, lang))
