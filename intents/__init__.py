@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
-__all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary", "prepare",
-           "read", "topics_in"]
+__all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
+           "language_of", "prepare", "read", "topics_in"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -16,6 +16,15 @@ def read(text: str, context: Context) -> Reading:
     from .rules import read as rules_read
 
     return within(rules_read(text, context), text, context, rules_read)
+
+
+def language_of(text: str) -> str | None:
+    """ "de" or "en" where the words of a message tell (its frequent words, umlauts); None where they do not: a name,
+    an address, words of neither language."""
+    from .language import leaning
+    from .normalize import normalize
+
+    return leaning(normalize(text)[1])
 
 
 def topics_in(text: str) -> tuple[str, ...]:

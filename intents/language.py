@@ -37,6 +37,12 @@ _UMLAUT_WORD = re.compile(r"[a-z']*[äöüß][a-zäöüß']*")
 
 def detect(norm: str, default: str = "en") -> str:
     """'de' when German words (or umlauts) outnumber English ones, else 'en'."""
+    return leaning(norm) or default
+
+
+def leaning(norm: str) -> str | None:
+    """'de' or 'en' where the words of one outnumber the other's; None where nothing tells ("Balayage Highlights",
+    an address)."""
     tokens = _TOKEN.findall(norm)
     de = len(_UMLAUT_WORD.findall(norm))  # a word with an umlaut counts for German on its own
     en = 0
@@ -49,4 +55,4 @@ def detect(norm: str, default: str = "en") -> str:
         return "de"
     if en > de:
         return "en"
-    return default
+    return None

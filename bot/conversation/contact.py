@@ -18,6 +18,7 @@ from .state import Step
 from .turn import Turn
 
 EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
+_TRIED_EMAIL = re.compile(r"[^\s@<>,;]+@(?:[^\s@<>,;]*|$)")
 NO_EMAIL = re.compile(r"\b(?:no|none|nope|nah|not|without|skip|kein\w*|ohne|nein|nicht)\b|n[’']t\b", re.IGNORECASE)
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
 
@@ -93,6 +94,11 @@ async def take_email(turn: Turn, said: Said) -> None:
         turn.say(turn.t("bad_email"))
         return
     ask_missing_or_confirm(turn)
+
+
+def tries_an_email(text: str) -> bool:
+    """"lena.fischer@example", "anna@": something written as an email address that is not a whole one."""
+    return _TRIED_EMAIL.search(text) is not None and not EMAIL.search(text)
 
 
 def declines_email(text: str) -> bool:

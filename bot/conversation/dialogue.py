@@ -181,14 +181,19 @@ class Dialogue:
         return reply
 
 
+_ADDRESS_LIKE = re.compile(r"\S*@\S*|\S+\.(?:com|de|net|org)\S*|https?://\S+")  # "lena@example", a web address
+
+
 def _follow_language(state: State, text: str, reading: Reading, spoken: tuple[str, ...]) -> None:
     """Answer in the language the customer writes in, once they write a few words of it, if the business speaks it."""
     if state.step in (Step.ASK_NAME, Step.ASK_EMAIL):
         return  # names and addresses say nothing about the customer's language
-    words = re.findall(r"[^\W\d_]{2,}", EMAIL.sub(" ", text))
+    text = _ADDRESS_LIKE.sub(" ", EMAIL.sub(" ", text))
+    words = re.findall(r"[^\W\d_]{2,}", text)
     if reading.name and set(words) <= set(re.findall(r"[^\W\d_]{2,}", reading.name)):
         return  # a name alone ("Anna Schmidt") is in no language
-    if reading.lang in spoken and reading.lang != state.lang and len(words) >= 2:
+    if reading.lang in spoken and reading.lang != state.lang and len(words) >= 2 \
+            and intents.language_of(text) == reading.lang:  # its words tell ("Balayage Highlights" does not)
         state.lang = reading.lang
 
 

@@ -97,9 +97,15 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     step = turn.state.step
     if step in CONFIRM_STEPS:
         email = said.reading.email
+        if email and turn.state.email and email.casefold() != turn.state.email.casefold() \
+                and (other := contact.valid_email(email)):
+            turn.state.email = other  # "use anna@work.com instead": the newer address is the one
         if email and turn.state.email and email.casefold() == turn.state.email.casefold():
             # an address given at the question (kept along the way): noted, and the question again
             turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
+            return
+        if not email and contact.tries_an_email(said.text):  # "lena.fischer@example": where the address would be
+            turn.say(turn.t("bad_email"), confirm.question(turn), options=turn.yes_no())
             return
         if step == Step.CONFIRM_BOOK and not email and EMAIL_WORD.search(said.text) \
                 and contact.declines_email(said.text):
