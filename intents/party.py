@@ -33,7 +33,7 @@ _RELATIVE_RX = re.compile(_ONE_RELATIVE)
 
 # words no party size is said without (plain text, no word bounds: most messages name nobody else, and this
 # one quick search is all they cost)
-_HINTS = ("my ", "our ", "mein", "unser", "people", "person", "of us", "zu ", "beide", "both", "wir ", "uns ",
+_HINTS = ("my ", "our ", "mein", "with ", "mit ", "unser", "people", "person", "of us", "zu ", "beide", "both", "wir ", "uns ",
           "guest", "adult", "leute", "gäste", "erwachsen")
 _QUICK = re.compile("|".join(re.escape(hint) for hint in _HINTS))
 _SELF_AND_OTHERS = re.compile(
@@ -50,6 +50,12 @@ _ALONE = re.compile(r"^\W*(?:(?:actually|then|ok(?:ay)?|sorry|no|nein|doch|dann|
                     r"(?:(?:just|only|nur|bloß)\s+(?:(?:for|für)\s+)?(?:me|myself|mich|ich)|(?:all\s+)?alone|by myself"
                     r"|(?:ganz\s+)?allein(?:e)?|only one person|just one person|nur eine person)"
                     r"(?:\W+(?:then|please|bitte|dann|thanks|danke))*\W*$")
+# "I want to come with my friend", "together with my sister", "mit meiner Tochter kommen": the customer and them
+_COMING_WITH = re.compile(
+    rf"\b(?:come|coming|come in|comes|be there|drop in|pop in)\s+(?:in\s+)?(?:together\s+)?(?:with|along with)\s+"
+    rf"(?P<others>{_OTHERS})|\btogether with\s+(?P<others2>{_OTHERS})"
+    rf"|\b(?:zusammen\s+)?mit\s+(?P<others3>{_OTHERS})\s+(?:zusammen\s+)?(?:kommen|vorbeikommen|vorbei)\b"
+    rf"|\bzusammen mit\s+(?P<others4>{_OTHERS})")
 _FOR_SELF_AND_FOR_OTHERS = re.compile(
     rf"\b(?:for|für) (?:me|myself|mich)\b[^.?!]{{0,40}}?\b(?:for|für) (?P<others>{_OTHERS})")
 
@@ -60,9 +66,10 @@ def find_party(low: str) -> int | None:
         return 1
     if _QUICK.search(low) is None:
         return None
-    m = _SELF_AND_OTHERS.search(low) or _FOR_SELF_AND_FOR_OTHERS.search(low)
+    m = _SELF_AND_OTHERS.search(low) or _FOR_SELF_AND_FOR_OTHERS.search(low) or _COMING_WITH.search(low)
     if m:
-        others = m.groupdict().get("others") or m.groupdict().get("others2") or ""
+        groups = m.groupdict()
+        others = groups.get("others") or groups.get("others2") or groups.get("others3") or groups.get("others4") or ""
         return _bounded(1 + _count_others(others))
     m = _PEOPLE.search(low)
     if m is None:

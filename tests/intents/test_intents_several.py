@@ -29,6 +29,10 @@ from intent_cases import ctx
     ("both of us need a cut", 2),
     ("wir beide", 2),
     ("the two of us", 2),
+    ("I want to come with my friend, both haircuts, tomorrow afternoon", 2),
+    ("can I come in together with my two kids on Saturday?", 3),
+    ("Ich würde gern mit meiner Tochter vorbeikommen, Samstag um 10", 2),
+    ("zusammen mit meinem Mann, Haarschnitt am Freitag", 2),
 ])
 def test_party_size(text: str, party: int) -> None:
     assert find_party(text.lower()) == party
@@ -47,6 +51,10 @@ def test_party_size(text: str, party: int) -> None:
     "for 45 minutes",
     "my son needs a haircut",
     "ich möchte zwei Termine verschieben",
+    "haircut with Tom on Friday",
+    "book with my usual stylist",
+    "I'm coming with my own products",
+    "can I come with wet hair?",
 ])
 def test_no_party_when_none_is_said(text: str) -> None:
     assert read(text, ctx()).party is None
