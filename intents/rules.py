@@ -67,6 +67,19 @@ _NEGATED_ACTION = re.compile(
     r"|\b(?:don'?t|do not|no longer|nicht mehr)\s+(?:need|want|require|brauche|will)\s+(?:an?|the|one|any|it|that|einen|den)?\s*"
     r"(?:appointment|booking|reservation|termin|one|it|that)\b")
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
+# "I have a question", "kurze Frage:", "can I ask you something?": a question is coming; without what it is about (or
+# about a service, read as a question about it) it is no request, and the answer says what can be asked
+_ANNOUNCES_QUESTION = re.compile(
+    r"^[\s\W]*(?:(?:hi|hello|hey|hallo|moin|sorry|entschuldigung|and|also|btw|by the way|und|dazu|noch|übrigens)\b[\s,!.]*)?"
+    r"(?:(?:i have|i've got|i got|got|i had|ich habe|ich hätte|ich haette|habe ich|hätte ich|haette ich|hab ich|hab|hätte"
+    r"|haette)\s+)?"
+    r"(?:a|one|eine|noch eine|mal eine)?\s*(?:quick|short|small|little|kurze|kleine)?\s*(?:question|frage)"
+    r"(?:\s+(?:for you|an sie|an dich|an euch))?"
+    r"(?:\s+(?:about|on|regarding|concerning|re|zu[mr]?|über|ueber|wegen|bezüglich|bezueglich)\s+(?P<about>[^?]+?))?"
+    r"[\s.!?:]*$"
+    r"|^[\s\W]*(?:can|could|may) i ask(?: you)?(?: (?:something|a question))?[\s.!?]*$"
+    r"|^[\s\W]*(?:kann|darf) ich (?:ihnen |sie |dich |dir |euch )?(?:mal )?(?:was|etwas|eine frage) fragen[\s.!?]*$"
+    r"|^[\s\W]*(?:ich )?(?:hätte|haette|habe) (?:da )?(?:mal )?(?:eine frage|ne frage)[\s.!?]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
 # What "cancel the ..." may name and still mean the customer's booking: a word for the booking itself, or a word
@@ -162,6 +175,11 @@ def _read(text: str, context: Context) -> Reading:
                      has_contact=bool(email or phone or name), topic=topic,
                      exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())),
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
+    if not has_when and (asked := _ANNOUNCES_QUESTION.match(norm)) is not None:
+        if service is not None and asked.group("about"):
+            intent, topic = "info", "services"  # "a question about the colouring": what it is, then their question
+        elif service is None and staff is None and not asked.group("about"):
+            intent = "help"  # "I have a question": what can be asked here
     if intent == "reschedule" and when.date is not None and _names_the_booking(norm):
         when = NOTHING  # "can we reschedule tomorrow's appointment?": which booking, not where it goes
     unlisted = _unlisted(norm, topic)

@@ -390,3 +390,28 @@ def test_asking_for_a_person_or_about_the_salon_is_not_about_the_assistant(text:
 @pytest.mark.parametrize("text, lang", [("hello there, how are you?", "en"), ("how are you?", "en"), ("hallo, wie geht's?", "de")])
 def test_small_talk_is_a_greeting(text: str, lang: str) -> None:
     assert read(text, ctx(lang=lang)).intent == "greet"
+
+
+@pytest.mark.parametrize("text, lang, intent, service", [
+    ("I have a question about the haircut", "en", "info", "haircut"),
+    ("quick question about coloring", "en", "info", "coloring"),
+    ("Dazu habe ich eine Frage zum Haarschnitt", "de", "info", "haircut"),
+    ("I have a question", "en", "help", None),
+    ("hi, quick question", "en", "help", None),
+    ("can I ask you something?", "en", "help", None),
+    ("ich habe eine Frage", "de", "help", None),
+    ("kann ich Sie was fragen?", "de", "help", None),
+])
+def test_a_question_announced_is_no_booking(text, lang, intent, service) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.service) == (intent, service)
+    assert r.topic == ("services" if service else None)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I have a question about my appointment", "list"),
+    ("question about parking", "info"),
+    ("I have a question about my bill", "other"),
+])
+def test_a_question_about_something_else_is_read_as_before(text, intent) -> None:
+    assert read(text, ctx()).intent == intent
