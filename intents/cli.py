@@ -117,7 +117,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
     # what a reply means against its context: only when said
     extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
              "late_minutes": int(r.late_by.total_seconds() // 60) if r.late_by else None,
-             "right_after": r.right_after, "attending": r.attending, "every": r.every, "other": r.other,
+             "right_after": r.right_after, "attending": r.attending, "every": r.every, "other": r.other, "missed": r.missed,
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
@@ -211,6 +211,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("right after", "yes (when their booking ends)" if r.right_after else None),
         ("attending", "yes (they will come)" if r.attending else None),
         ("every", "yes (all of them)" if r.every else None),
+        ("missed", "yes (missed their appointment: a new time)" if r.missed else None),
         ("other", ("yes (not the one just talked about; the same change again)" if r.likewise
                    else "yes (not the one just talked about)") if r.other else None),
         ("same time", "yes" if r.same_time else None),

@@ -46,6 +46,7 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     r = _right_after(r, text, low, context)
     r = _attending(r, low, context)
     r = _other(r, low)
+    r = _missed(r, low, context)
     return _every(r, low, context)
 
 
@@ -534,6 +535,33 @@ def _other(r: Reading, low: str) -> Reading:
     return replace(r, other=True, likewise=_LIKEWISE.search(low) is not None)
 
 
+# --- "sorry, I missed my appointment", "hab meinen Termin verpasst" ---------------------------------------
+
+_MISSED = re.compile(
+    r"(?<![\w'])(?:missed|forgot(?: about)?|didn'?t (?:make it to|show up (?:to|for|at)|come to|turn up (?:to|for)))"
+    r"\s+(?:my|our|the|today'?s|yesterday'?s)\s+(?P<what>\w+(?: \w+)?)"
+    r"|\btermin\w*\b[^.?!]{0,40}?\b(?:verpasst|vergessen|verschwitzt|versäumt|versaeumt)"
+    r"|\b(?:verpasst|vergessen|verschwitzt)\b[^.?!]{0,12}?\b(?:meinen|den) \w*termin")
+_MISSED_WORDS = ("missed", "forgot", "didn't", "didnt", "verpasst", "vergessen", "verschwitzt", "versäumt", "versaeumt")
+_BOOKING_WORDS = frozenset(("appointment", "booking", "visit", "slot", "session", "cut", "haircut"))
+
+
+def _missed(r: Reading, low: str, context: Context) -> Reading:
+    """"Sorry, I missed my appointment (yesterday)", "hab meinen Termin verpasst": a new time is what they are after,
+    not the day they missed."""
+    if r.intent not in ("book", "list", "reschedule", "other", "deny", "cancel") or \
+            not any(w in low for w in _MISSED_WORDS) or (m := _MISSED.search(low)) is None:
+        return r
+    what = m.group("what")
+    if what is not None and _BOOKING_WORDS.isdisjoint(what.split()) and r.service is None:
+        return r  # "I missed my bus": no appointment of theirs
+    today = context.now.date()
+    past = r.date is not None and r.date < today or r.end is not None and r.end <= context.now
+    if past:
+        r = replace(r, date=None, time=None, start=None, end=None, daily=None)
+    return replace(r, intent="book", missed=True)
+
+
 # --- "I'll be there", "ich komme" -------------------------------------------------------------------------
 
 _ATTENDING = re.compile(
@@ -677,4 +705,4 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
-                                                         *_OTHER_WORDS)))
+                                                         *_OTHER_WORDS, *_MISSED_WORDS)))

@@ -38,6 +38,8 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     service = state.draft.service if state.flow == "book" else None
     state.clear_flow()
     state.draft = Draft(service=service)
+    if r.missed:
+        turn.note(turn.t("missed_rebook"))  # "sorry, I missed my appointment": no reproach, a new time
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled

@@ -352,3 +352,21 @@ def test_the_other_booking(text, lang, intent, likewise) -> None:
                                   "can I move it, the other time was better"])
 def test_not_the_other_booking(text) -> None:
     assert not read(text, ctx()).other
+
+
+@pytest.mark.parametrize("text, lang, date", [
+    ("sorry I missed my appointment yesterday", "en", None),  # the day missed is no day wanted
+    ("I missed my appointment", "en", None),
+    ("I missed my haircut this morning, can I come tomorrow?", "en", "2026-12-10"),
+    ("Ich habe meinen Termin gestern verpasst", "de", None),
+    ("hab den Termin total verschwitzt, geht morgen?", "de", "2026-12-10"),
+])
+def test_a_missed_appointment_wants_a_new_time(text, lang, date) -> None:
+    r = read(text, ctx("2026-12-09T14:00", lang=lang))
+    assert (r.intent, r.missed, r.date.isoformat() if r.date else None) == ("book", True, date)
+
+
+@pytest.mark.parametrize("text", ["sorry I missed your call", "I missed my bus, running 10 min late",
+                                  "I forgot my umbrella there yesterday"])
+def test_nothing_missed_of_theirs(text) -> None:
+    assert not read(text, ctx("2026-12-09T14:00")).missed
