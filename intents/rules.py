@@ -471,7 +471,26 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
     if not has_when and (m := _OFFER_ANY.match(n) or _HAVE_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
         return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
+    if not has_service and _ASKS_POLICY.search(n):
+        return "faq"  # "can I just walk in?", "do I need to pay a deposit?": the business's own answer, or none
     return None
+
+
+_ASKS_POLICY = re.compile(
+    r"\b(?:can|could|may) (?:i|we|you|one) (?:just |also )?(?:walk in|drop in|pop in|drop by|come in without (?:an |a )?"
+    r"(?:appointment|booking)|come without (?:an |a )?(?:appointment|booking))\b"
+    r"|\b(?:kann|darf|könnte|koennte|können|koennen) (?:ich|man|wir) (?:auch )?(?:einfach )?(?:so )?(?:mal )?"
+    r"(?:ohne (?:einen )?termin|spontan) (?:kommen|vorbeikommen|vorbeischauen|reinkommen|vorbei)\b"
+    r"|\b(?:geht|klappt) (?:es|das) (?:auch )?ohne termin\b"
+    # a deposit or paying ahead: "do I need to pay a deposit?", "muss ich eine Anzahlung leisten?"
+    r"|\b(?:do|will|would|does) (?:i|we|you|one) (?:need to|have to|require|ask for|take|want) (?:pay |leave |put down |make )?"
+    r"(?:a |any )?(?:deposit|pre-?payment|payment (?:in advance|upfront|up front))\b|\bis (?:there|a) (?:a )?deposit\b"
+    r"|\b(?:a |any )?deposit (?:required|needed|necessary)\b"
+    r"|\b(?:muss|müssen|muessen) (?:ich|man|wir) (?:\w+ )?(?:eine |etwas )?(?:anzahlung|vorauszahlung|vorab|im voraus)\b"
+    r"|\b(?:braucht|brauche|nehmt|nehmen) (?:ihr |sie |ich |man )?(?:eine )?anzahlung\b"
+    # arriving early: "I'll be 10 minutes early, is that ok?", "ich bin 10 Minuten früher da"
+    r"|\b(?:i'?ll|i will|i'?m going to|we'?ll|we will) (?:probably |likely |prob )?be (?:a (?:bit|little) |\w+ (?:mins?|minutes) )?early\b"
+    r"|\b(?:ich bin|wir sind) (?:wohl |vielleicht |etwas |ein bisschen |\w+ minuten )?(?:früher|frueher|zu früh|zu frueh) da\b")
 
 
 _MINUTES_AWAY = re.compile(r"\b(\d{1,2}|five|ten|fifteen|twenty|thirty) ?(?:mins?|minutes) (?:away|out)\b"

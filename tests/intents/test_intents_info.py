@@ -415,3 +415,19 @@ def test_a_question_announced_is_no_booking(text, lang, intent, service) -> None
 ])
 def test_a_question_about_something_else_is_read_as_before(text, intent) -> None:
     assert read(text, ctx()).intent == intent
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Kann ich auch ohne Termin kommen?", "de"), ("can I just walk in?", "en"),
+    ("Do I need to pay a deposit?", "en"), ("is there a deposit?", "en"), ("muss ich eine Anzahlung leisten?", "de"),
+    ("I'll be 10 minutes early, is that ok?", "en"), ("ich bin 10 Minuten früher da, ist das ok?", "de"),
+])
+def test_a_question_of_the_business_own_answers_is_no_booking(text, lang) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", ["i need to set up direct deposit", "when is my next direct deposit",
+                                  "help me set up a direct deposit"])
+def test_a_bank_deposit_is_nothing_of_ours(text) -> None:
+    assert read(text, ctx()).intent == "other"
