@@ -80,6 +80,13 @@ _ANNOUNCES_QUESTION = re.compile(
     r"|^[\s\W]*(?:can|could|may) i ask(?: you)?(?: (?:something|a question))?[\s.!?]*$"
     r"|^[\s\W]*(?:kann|darf) ich (?:ihnen |sie |dich |dir |euch )?(?:mal )?(?:was|etwas|eine frage) fragen[\s.!?]*$"
     r"|^[\s\W]*(?:ich )?(?:hätte|haette|habe) (?:da )?(?:mal )?(?:eine frage|ne frage)[\s.!?]*$")
+# a question asked along with (or instead of) a yes: a question word at the start of the message or of a clause
+_ASKS_TOO = re.compile(
+    r"(?:^|[,.!;:]\s*|\b(?:but|and|aber|und)\s+)(?:is|are|can|could|do|does|will|would|should|may|might|how|what|when"
+    r"|where|who|which|why|ist|sind|kann|können|koennen|darf|gibt|habt|haben|hat|wie|was|wann|wo|wer|welche\w*|geht)\b[^?]*\?")
+# "is that ok?", "is this fine?", "passt das?": a yes asked back, nothing more
+_IS_THAT_OK = re.compile(r"^[\s\W]*(?:\w+[\s,.!]+)?(?:is|would|will) (?:that|this|it) (?:be )?(?:ok|okay|fine|alright|all right"
+                         r"|good)(?: (?:with you|for you))?[\s?!.]*$|^[\s\W]*(?:passt|geht) (?:das|es)[\s?!.]*$")
 _WANT = cue(r"want", r"need", r"like", r"would like", r"i'?d like", r"please", r"bitte", r"möchte", r"hätte", r"brauche",
             r"will", r"wollte", r"gerne?", r"get", r"have", r"a", r"an", r"ein(?:en|e)?", r"for", r"für")
 # What "cancel the ..." may name and still mean the customer's booking: a word for the booking itself, or a word
@@ -175,6 +182,8 @@ def _read(text: str, context: Context) -> Reading:
                      has_contact=bool(email or phone or name), topic=topic,
                      exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())),
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
+    if intent == "affirm" and topic is None and "?" in norm and _ASKS_TOO.search(norm) and not _IS_THAT_OK.match(norm):
+        topic = "faq"  # "is that ok if I bring my son?", "fine, is Tom good with curly hair?": a question, not only a yes
     if not has_when and (asked := _ANNOUNCES_QUESTION.match(norm)) is not None:
         if service is not None and asked.group("about"):
             intent, topic = "info", "services"  # "a question about the colouring": what it is, then their question

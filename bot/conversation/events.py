@@ -155,6 +155,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         if 1 <= r.number <= len(options):  # "the second one", "option 3"
             return _chosen(unpack(options[r.number - 1].value), "words", state)
     if state.step in CONFIRM_STEPS:
+        if r.intent == "affirm" and r.topic:
+            # "sure, is there parking?", "ok, how much is it?": the question answered first, the yes asked again
+            return Said(replace(r, intent="info"), text)
         if r.intent == "affirm" and not _changes_pending(r, state):
             return Yes(r)
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):

@@ -431,3 +431,19 @@ def test_a_question_of_the_business_own_answers_is_no_booking(text, lang) -> Non
                                   "help me set up a direct deposit"])
 def test_a_bank_deposit_is_nothing_of_ours(text) -> None:
     assert read(text, ctx()).intent == "other"
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("sure, is parking available?", "parking"), ("hmm ok, how much is it?", "prices"),
+    ("is that ok if I bring my son?", "faq"), ("fine, is Tom good with curly hair?", "faq"),
+    ("ja, passt. Kann man bei euch parken?", "parking"),
+])
+def test_a_yes_with_a_question_carries_the_question(text, topic) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("affirm", topic)
+
+
+@pytest.mark.parametrize("text", ["yes please", "ok great", "is that ok?", "yes, is that ok?", "yes please!! :)"])
+def test_a_plain_yes_carries_no_question(text) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("affirm", None)
