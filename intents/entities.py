@@ -186,6 +186,14 @@ def find_services(low: str, first: Match | None, vocab: Vocabulary) -> tuple[str
     return tuple(found)
 
 
+def service_mentions(low: str, vocab: Vocabulary) -> list[tuple[int, str]]:
+    """Where each service is named as written (its position, its id), in order."""
+    services, _ = _matchers(vocab)
+    if services.rx is None:
+        return []
+    return [(m.start(), services.ids[m.lastindex - 1]) for m in services.rx.finditer(low)]
+
+
 _JOINERS = re.compile(r"(?:\s|,|&|\band\b|\bund\b|\bor\b|\boder\b)+")
 
 

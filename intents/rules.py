@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 
-from . import entities, lexicon
+from . import entities, lexicon, swap
 from .language import detect
 from .lexicon import cue
 from .normalize import normalize
@@ -189,6 +189,15 @@ def _read(text: str, context: Context) -> Reading:
             intent, topic = "info", "services"  # "a question about the colouring": what it is, then their question
         elif service is None and staff is None and not asked.group("about"):
             intent = "help"  # "I have a question": what can be asked here
+    swap_to, swapped = None, None
+    if service is not None and intent in ("book", "reschedule", "other", "info", "affirm") and \
+            (swapped := swap.swap(low, vocab)) is not None:
+        old, new = swapped
+        if expecting is None:  # "can I change my haircut to a beard trim?": that booking of theirs, as another service
+            intent, swap_to = "reschedule", new
+            service = (service if service.id == old else entities.Match(old, old, 0)) if old else None
+        else:  # "make it a coloring instead" while one is being booked: the service of that booking
+            service = service if service.id == new else entities.Match(new, new, 0)
     if intent == "reschedule" and when.date is not None and _names_the_booking(norm):
         when = NOTHING  # "can we reschedule tomorrow's appointment?": which booking, not where it goes
     unlisted = _unlisted(norm, topic)
@@ -206,7 +215,8 @@ def _read(text: str, context: Context) -> Reading:
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
-        services=entities.find_services(low, service, vocab), party=entities.find_party(norm),
+        services=() if swapped else entities.find_services(low, service, vocab), party=entities.find_party(norm),
+        swap_to=swap_to,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number,

@@ -30,7 +30,7 @@ from .events import Said, Yes
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice, unpack
 from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
-from .state import Draft, Step
+from .state import Draft, Pending, Step
 from .turn import Turn
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,11 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
         return
     if r is not None and r.shift is not None:
         turn.state.draft.shift_minutes = int(r.shift.total_seconds() // 60)
-    turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, picked))
+    ask_which_to_move(turn, picked)
+
+
+def ask_which_to_move(turn: Turn, bookings: list[Booking]) -> None:
+    turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, bookings))
 
 
 async def move_chosen(turn: Turn, choice: BookingChoice) -> None:
@@ -239,8 +243,11 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
     moved = reading if reading is not None and relative.is_relative(reading) else None
     if moved is None and d.shift_minutes is not None:  # said before the customer picked which booking
         moved = Reading(intent="reschedule", lang=turn.lang, shift=timedelta(minutes=d.shift_minutes))
-    state.draft = Draft(service=booking.service, staff=booking.staff, date=d.date, time=d.time, start=d.start,
-                        end=d.end, daily=d.daily)
+    state.draft = Draft(service=d.swap_to or booking.service, staff=booking.staff, date=d.date, time=d.time,
+                        start=d.start, end=d.end, daily=d.daily, swap_to=d.swap_to)
+    if d.swap_to:
+        _as_other_service(turn, booking)
+        moved = None
     if moved is not None:
         relative.apply(turn, moved, booking.start)
     elif reading is not None and reading.earliest and not reading.has_when:
@@ -251,6 +258,33 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
     await _find_new_time(turn, booking)
 
 
+def _as_other_service(turn: Turn, booking: Booking) -> None:
+    """The booking is to become another service: at its own time unless another was said, with the same person if
+    they do it (else with whoever does, said so)."""
+    d = turn.state.draft
+    assert d.swap_to is not None
+    if not (d.date or d.time or d.start):
+        local = turn.local(booking.start)
+        d.set_when(local.date(), local.time().replace(tzinfo=None))
+    offering = turn.business.staff_for(d.swap_to)
+    if booking.staff not in {p.id for p in offering}:
+        turn.note(turn.t("staff_no_service", staff=turn.staff_name(booking.staff), service=turn.service_name(d.swap_to),
+                         others=turn.formats.names([p.name for p in offering], either=True)))
+        d.staff, d.any_staff = None, True
+
+
+def _in_its_own_time(turn: Turn, booking: Booking) -> bool:
+    """The new service at the booking's own start, with the same person, within their hours: the booking's own
+    time counts as free (a search would count it as taken), and the booking system decides the rest when the
+    change is made (`swap`: the booking is put back if the new one does not fit)."""
+    d = turn.state.draft
+    if not d.swap_to or not (d.date and d.time) or d.start or d.staff != booking.staff:
+        return False
+    new = at(d.date, d.time, turn.business.tz)
+    return new == booking.start and not outside_hours(turn, Wanted(d.swap_to, booking.staff), new,
+                                                      turn.local(new).date())
+
+
 async def _find_new_time(turn: Turn, booking: Booking) -> None:
     """Search like a booking, then confirm the move (or offer times, or ask again)."""
     d = turn.state.draft
@@ -259,14 +293,17 @@ async def _find_new_time(turn: Turn, booking: Booking) -> None:
         return
     if d.time and not (d.date or d.start):  # "move it to 3pm": that time on the booking's own day
         d.set_when(date=turn.local(booking.start).date(), time=d.time)
-    if d.date and d.time and not d.start and d.staff in (None, booking.staff) \
+    if _in_its_own_time(turn, booking):
+        await confirm.ask_move(turn, booking.start, booking.staff)
+        return
+    if d.date and d.time and not d.start and d.staff in (None, booking.staff) and not d.swap_to \
             and at(d.date, d.time, turn.business.tz) == booking.start:  # where it already is
         d.forget_when()
         turn.ask(Step.ASK_NEW_TIME, turn.t("move_same_time", service=turn.service_name(booking.service),
                                           when=turn.when(booking.start)))
         return
     found = await search(turn, d)
-    if not isinstance(found, Free) and _over_own_time(turn, booking):
+    if not isinstance(found, Free) and not d.swap_to and _over_own_time(turn, booking):
         await confirm.ask_move(turn, at(d.date, d.time, turn.business.tz), booking.staff)  # type: ignore[arg-type]
     elif isinstance(found, Free):
         await confirm.ask_move(turn, found.slot.start, found.slot.staff)
@@ -324,23 +361,32 @@ async def move_confirmed(turn: Turn, yes: Yes) -> None:
     if p is None or booking is None or p.staff == booking.staff or not moves_itself:
         await confirm.move(turn, yes)
         return
+    new = await book_then_cancel(turn, p, booking, reason="moved by the customer in the chat (to another staff member)")
+    if new is not None:
+        receipt.finish(turn, turn.t("moved", service=turn.service_name(new.service), staff=turn.staff_name(new.staff),
+                                    when=turn.when(new.start)), new)
+
+
+async def book_then_cancel(turn: Turn, p: Pending, booking: Booking, *, reason: str) -> Booking | None:
+    """What is pending booked first, then `booking` cancelled, so the customer never has neither; if the old one
+    cannot be cancelled the new one is cancelled again, so they never have both. The new booking, or None (and
+    the customer has heard why)."""
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=booking.contact,
                              channel=turn.msg.channel, lang=turn.lang, notes=booking.notes)
     try:
         new = await turn.backend.create(request, idempotency_key=p.key)
     except (SlotTaken, InvalidRequest, NotFound, NotAccepted, NeedsAnswers):
         await _new_time_gone(turn, p.start, p.service, p.staff)
-        return
+        return None
     try:
-        await turn.backend.cancel(booking.id, reason="moved by the customer in the chat (to another staff member)")
+        await turn.backend.cancel(booking.id, reason=reason)
     except NotFound:
         pass  # already gone: the customer has exactly the new appointment
     except BookingError as exc:
-        log.warning("booked %s for a move but could not cancel %s: %s", new.id, booking.id, type(exc).__name__)
+        log.warning("booked %s for a change but could not cancel %s: %s", new.id, booking.id, type(exc).__name__)
         await _undo_new(turn, new, booking)
-        return
-    receipt.finish(turn, turn.t("moved", service=turn.service_name(new.service), staff=turn.staff_name(new.staff),
-                                when=turn.when(new.start)), new)
+        return None
+    return new
 
 
 async def _undo_new(turn: Turn, new: Booking, old: Booking) -> None:

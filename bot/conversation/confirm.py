@@ -65,8 +65,10 @@ async def ask_move(turn: Turn, start: datetime, staff: str) -> None:
     if booking is None:
         turn.end(turn.t("nothing_to_move"))
         return
-    turn.state.pending = p = Pending(service=booking.service, staff=staff, start=start, booking_id=booking.id,
-                                     old_start=booking.start, key=_new_key())
+    swap_to = turn.state.draft.swap_to
+    turn.state.pending = p = Pending(service=swap_to or booking.service, staff=staff, start=start, booking_id=booking.id,
+                                     old_start=booking.start, old_service=booking.service if swap_to else None,
+                                     key=_new_key())
     turn.ask(Step.CONFIRM_MOVE, _move_question(turn, p), options=turn.yes_no())
 
 
@@ -257,6 +259,11 @@ def _cancel_question(turn: Turn, p: Pending) -> str:
 
 
 def _move_question(turn: Turn, p: Pending) -> str:
+    if p.old_service:  # "Change your Haircut on Thu 10 Dec, 10:00 to Beard trim with Tom, Thu 10 Dec, 10:00 (15 min)?"
+        return turn.t("confirm_swap", old_service=turn.service_name(p.old_service),
+                      old=turn.when(p.old_start) if p.old_start else "", service=turn.service_name(p.service),
+                      staff=turn.staff_name(p.staff), new=turn.when(p.start),
+                      minutes=turn.business.service(p.service).duration_minutes)
     return turn.t("confirm_move" if _moves(turn) else "confirm_rebook", service=turn.service_name(p.service),
                   staff=turn.staff_name(p.staff), old=turn.when(p.old_start) if p.old_start else "",
                   new=turn.when(p.start))

@@ -17,6 +17,7 @@ import bot.conversation.contact as contact
 import bot.conversation.handoff as handoff
 import bot.conversation.info as info
 import bot.conversation.notices as notices
+import bot.conversation.swap as swap
 
 from intents import Intent, Reading
 
@@ -69,6 +70,14 @@ async def _small_talk(turn: Turn, r: Reading) -> None:
     await reask(turn)
 
 
+async def _move_or_swap(turn: Turn, r: Reading) -> None:
+    """A move; or, to another service ("change my haircut to a beard trim"), a change of what is booked."""
+    if r.swap_to:
+        await swap.start(turn, r)
+    else:
+        await changes.start_move(turn, r)
+
+
 async def _list(turn: Turn, _: Reading) -> None:
     await changes.list_bookings(turn)
 
@@ -77,7 +86,7 @@ _BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {
     "book": booking.start,
     "availability": booking.browse,
     "cancel": changes.start_cancel,
-    "reschedule": changes.start_move,
+    "reschedule": _move_or_swap,
     "list": _list,
     "help": _help,
     "greet": _small_talk,

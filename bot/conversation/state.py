@@ -70,6 +70,7 @@ class Draft(BaseModel):
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
     also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
     follows: bool = False  # this is one of those days: the one before it is booked
+    swap_to: str | None = None  # the service the booking being changed is to become (`swap`)
 
     def set_when(self, date: dt.date | None = None, time: dt.time | None = None, start: datetime | None = None,
                  end: datetime | None = None, daily: tuple[dt.time, dt.time] | None = None) -> None:
@@ -90,6 +91,7 @@ class Pending(BaseModel):
     start: datetime  # the new booking's time, the time of the booking to cancel, or where a move goes
     booking_id: str | None = None  # the booking a cancel or move is about
     old_start: datetime | None = None  # for a move: where the booking was
+    old_service: str | None = None  # for a change of service: what the booking was
     key: str  # idempotency key: one confirmation books once, however often it is repeated
     hold: str | None = None  # the booking system's hold on the slot while the customer decides
     answers: dict[str, str] = {}  # the booking system's qualification questions, answered

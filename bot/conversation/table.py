@@ -19,6 +19,7 @@ import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 import bot.conversation.group as group
 import bot.conversation.more_days as more_days
+import bot.conversation.swap as swap
 import bot.conversation.notices as notices
 import bot.conversation.reask as reask
 import bot.conversation.route as route
@@ -122,7 +123,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.ASK_NEW_TIME, Said): If(adds_new_time, changes.new_time),
     (Step.PICK_NEW_SLOT, SlotChoice): changes.new_slot_chosen,
     (Step.PICK_NEW_SLOT, Said): If(adds_new_time, changes.new_time),
-    (Step.CONFIRM_MOVE, Yes): changes.move_confirmed,
+    (Step.CONFIRM_MOVE, Yes): swap.confirmed,  # a move, or a change of service
     (Step.CONFIRM_MOVE, No): confirm.kept,
     (Step.CONFIRM_MOVE, Said): If(adds_new_time, changes.new_time),  # "no, Friday instead"
     # whatever the question on the table

@@ -370,3 +370,26 @@ def test_a_missed_appointment_wants_a_new_time(text, lang, date) -> None:
                                   "I forgot my umbrella there yesterday"])
 def test_nothing_missed_of_theirs(text) -> None:
     assert not read(text, ctx("2026-12-09T14:00")).missed
+
+
+@pytest.mark.parametrize("text, lang, old, new", [
+    ("can I change my haircut to a beard trim?", "en", "haircut", "beard"),
+    ("could I have coloring instead of the haircut?", "en", "haircut", "coloring"),
+    ("make it a coloring instead", "en", None, "coloring"),
+    ("Kann ich meinen Haarschnitt in einen Bartschnitt ändern?", "de", "haircut", "beard"),
+    ("statt dem Haarschnitt lieber Färben", "de", "haircut", "coloring"),
+])
+def test_a_booking_to_become_another_service(text, lang, old, new) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.service, r.swap_to, r.services) == ("reschedule", old, new, ())
+
+
+@pytest.mark.parametrize("text", ["book me for a haircut", "move my haircut to friday", "haircut and beard trim at 10",
+                                  "can I change the time of my haircut?"])
+def test_no_other_service_asked_for(text) -> None:
+    assert read(text, ctx()).swap_to is None
+
+
+def test_another_service_while_one_is_being_booked_is_a_correction() -> None:
+    r = read("make it a coloring instead", ctx(expecting="confirm"))
+    assert (r.service, r.swap_to) == ("coloring", None)
