@@ -118,7 +118,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
     extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
              "late_minutes": int(r.late_by.total_seconds() // 60) if r.late_by else None,
              "right_after": r.right_after, "attending": r.attending, "every": r.every, "other": r.other, "missed": r.missed,
-             "swap_to": r.swap_to,
+             "swap_to": r.swap_to, "recurring": r.recurring,
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
@@ -213,6 +213,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("attending", "yes (they will come)" if r.attending else None),
         ("every", "yes (all of them)" if r.every else None),
         ("swap to", r.swap_to),
+        ("recurring", "yes (a series: booked one at a time)" if r.recurring else None),
         ("missed", "yes (missed their appointment: a new time)" if r.missed else None),
         ("other", ("yes (not the one just talked about; the same change again)" if r.likewise
                    else "yes (not the one just talked about)") if r.other else None),

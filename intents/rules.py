@@ -80,6 +80,16 @@ _ANNOUNCES_QUESTION = re.compile(
     r"|^[\s\W]*(?:can|could|may) i ask(?: you)?(?: (?:something|a question))?[\s.!?]*$"
     r"|^[\s\W]*(?:kann|darf) ich (?:ihnen |sie |dich |dir |euch )?(?:mal )?(?:was|etwas|eine frage) fragen[\s.!?]*$"
     r"|^[\s\W]*(?:ich )?(?:hätte|haette|habe) (?:da )?(?:mal )?(?:eine frage|ne frage)[\s.!?]*$")
+# a series of appointments: "every 4 weeks", "a standing appointment", "alle vier Wochen", "jeden Freitag"
+_RECURRING = re.compile(
+    r"\b(?:every|each) (?:(?:\d{1,2}|two|three|four|five|six|eight|other|second|third|fourth) )?(?:weeks?|months?"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bevery (?:couple|few) (?:of )?(?:weeks|months)\b"
+    r"|\b(?:weekly|fortnightly|biweekly|bi-weekly|monthly|recurring|repeating|standing) (?:appointments?|bookings?|slots?"
+    r"|haircuts?|basis|visits?)\b|\b(?:on a )?(?:regular|recurring|repeating) (?:basis|appointment|booking)\b"
+    r"|\b(?:a|one) series of\b"
+    r"|\balle (?:\d{1,2} |zwei |drei |vier |fünf |sechs |acht )?(?:wochen|monate)\b|\b(?:jede[nrs]?|immer) (?:(?:zweite[nrs]?|"
+    r"dritte[nrs]?|vierte[nrs]?) )?(?:woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag)\b"
+    r"|\b(?:wöchentlich|woechentlich|monatlich|regelmäßig|regelmaessig|dauertermin\w*|serientermin\w*)\b")
 # a question asked along with (or instead of) a yes: a question word at the start of the message or of a clause
 _ASKS_TOO = re.compile(
     r"(?:^|[,.!;:]\s*|\b(?:but|and|aber|und)\s+)(?:is|are|can|could|do|does|will|would|should|may|might|how|what|when"
@@ -216,7 +226,7 @@ def _read(text: str, context: Context) -> Reading:
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=() if swapped else entities.find_services(low, service, vocab), party=entities.find_party(norm),
-        swap_to=swap_to,
+        swap_to=swap_to, recurring=intent == "book" and _RECURRING.search(norm) is not None,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number,

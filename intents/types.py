@@ -104,6 +104,7 @@ class Reading:
     right_after: bool = False  # "a beard trim right after (my haircut)", "direkt im Anschluss": when their booking ends
     attending: bool = False  # "I'll be there", "ich komme": the customer will come to their booking
     every: bool = False  # "cancel all my appointments", "both", "beide": every one of them, not one
+    recurring: bool = False  # "every 4 weeks", "alle vier Wochen": a series, which is booked one at a time
     swap_to: str | None = None  # "change my haircut to a beard trim": the service a booking of theirs is to become
     missed: bool = False  # "sorry, I missed my appointment": a new time is wanted, not the day missed
     other: bool = False  # "the other one", "den anderen": not the booking just booked, moved or talked about

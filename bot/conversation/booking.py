@@ -39,7 +39,9 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     state.clear_flow()
     state.draft = Draft(service=service)
     if r.missed:
-        turn.note(turn.t("missed_rebook"))  # "sorry, I missed my appointment": no reproach, a new time
+        turn.note(turn.t("missed_rebook"))
+    if r.recurring:
+        turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked  # "sorry, I missed my appointment": no reproach, a new time
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled

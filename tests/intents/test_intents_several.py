@@ -99,3 +99,16 @@ def test_just_me_is_a_party_of_one(text: str) -> None:
 @pytest.mark.parametrize("text", ["just me and my son", "give me a haircut", "only me and my wife"])
 def test_just_me_needs_to_be_all_that_is_said(text: str) -> None:
     assert read(text, ctx()).party != 1
+
+
+@pytest.mark.parametrize("text", ["can you book me in every 4 weeks for a haircut?", "a standing appointment every other Friday",
+                                  "Haarschnitt alle 4 Wochen bitte", "ich hätte gern jeden Freitag einen Termin"])
+def test_a_series_asked_for(text: str) -> None:
+    r = read(text, ctx())
+    assert r.intent == "book" and r.recurring
+
+
+@pytest.mark.parametrize("text", ["haircut on Friday", "what's free every day next week?", "remind me every week",
+                                  "haircut next week"])
+def test_no_series(text: str) -> None:
+    assert not read(text, ctx()).recurring
