@@ -113,6 +113,7 @@ _ANOTHER_TIME = cue(
     r"geht (?:es |das )?(?:auch|dann|vielleicht)", r"wie wäre es", r"ginge", r"(?:könnte|kann) ich (?:dann |stattdessen |auch )?"
     r"(?:am|um|morgen|übermorgen|nächste)", r"geht (?:am |um )?(?:morgen|übermorgen|montag|dienstag|mittwoch|donnerstag"
     r"|freitag|samstag|sonntag|nächste)")
+_INSTEAD = re.compile(r"\b(?:instead|rather|stattdessen|dafür|dafuer|lieber)\b")
 # A day that does not suit, said without a word that cancels: "heute kann ich nicht", "Freitag geht nicht"
 _CANT_THEN = cue(r"(?:kann|könnte) (?:\w+ ){0,2}nicht", r"geht (?:\w+ ){0,2}nicht", r"passt (?:\w+ ){0,2}nicht",
                  r"(?:can'?t|cannot) do", r"(?:doesn'?t|won'?t|does not|will not) work")
@@ -263,7 +264,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     booking_noun = _BOOKING_STEM.search(n) is not None
     words = _WORD.findall(rest)
-    if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n):
+    if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n) and not (has_when and _INSTEAD.search(n)):
         return "cancel"  # "get rid of my 2 pm reservation", "the booking is no longer needed"
     if not appt_context and not (has_when and _BOOK_SLOT.search(n)) and (
             not lexicon.OTHER_DOMAIN_WORDS.isdisjoint(words) or _OTHER_DOMAIN.search(rest)):
@@ -281,6 +282,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "info"  # "can I cancel for free?" asks about the rule, it cancels nothing
     if expecting is None and has_when and _CANT_THEN.search(n) and _ANOTHER_TIME.search(n) and not _CANCEL_WORD.search(n):
         return "reschedule"  # "heute kann ich nicht, geht es auch morgen?" with nothing asked: their booking moves
+    if expecting is None and has_when and not negated and _CANCEL_WORD.search(n) and _INSTEAD.search(n):
+        return "reschedule"  # "cancel today, can we do tomorrow instead?": a move, so they are never left with neither
     if _CANCEL.search(n) and not negated:
         if has_when and not _CANCEL_WORD.search(n) and _ANOTHER_TIME.search(n):
             return "reschedule"  # "I can't make it today, can we do tomorrow same time?": another time, not none

@@ -25,11 +25,12 @@ NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|a
 PM_PARTS = {"afternoon", "evening", "night", "early afternoon", "late afternoon", "early evening", "late evening"}
 # a day the customer cannot come on: "I can't make it today", "heute kann ich nicht", "Freitag geht nicht"
 CANT_BEFORE = lazy_rx(r"\b(?:can'?t|cannot|won'?t|couldn'?t)\s+(?:make it|come(?: in)?|be there|do)\s+(?:on\s+)?$"
-                      r"|\b(?:missed|forgot)\s+(?:my|our|the)\s+(?:\w+\s+){1,2}$")  # "I missed my haircut this morning"
+                      r"|\b(?:missed|forgot)\s+(?:my|our|the)\s+(?:\w+\s+){1,2}$"  # "I missed my haircut this morning"
+                      r"|\bcancel\w*\s+(?:(?:my|the|our)\s+)?(?:\w+\s+)?$")  # "cancel today, can we do tomorrow instead?"
 # between two days of one list, in the masked text: the first day's words, then "and" or "or" ("Friday, or
 # Saturday?" offers the other instead)
 LISTED_WITH = lazy_rx(rf"^{MASK}+\s*(?:,\s*(?:and|nor|und)|and|or|nor|und|oder|&)\s*(?:on\s+|am\s+)?$")
-CANT_AFTER = lazy_rx(r"\w+\s+(?:\w+\s+){0,2}(?:nicht|doch nicht|doesn'?t work|won'?t work|does not work|is no good|verpasst|vergessen|verschwitzt)\b")
+CANT_AFTER = lazy_rx(r"\w+\s+(?:\w+\s+){0,2}(?:nicht|doch nicht|doesn'?t work|won'?t work|does not work|is no good|verpasst|vergessen|verschwitzt|absagen|stornieren)\b")
 
 
 def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None) -> When:

@@ -395,7 +395,9 @@ def test_bis_with_a_weekday_says_goodbye_only_without_a_day_before_it(text, lang
     ("heute kann ich nicht, geht es auch morgen um 15 Uhr?", "de", "reschedule", "2026-12-10"),
     ("ich kann morgen nicht, geht Freitag?", "de", "reschedule", "2026-12-11"),
     ("I can't make it tomorrow", "en", "cancel", "2026-12-10"),
-    ("cancel today, can we do tomorrow instead?", "en", "cancel", "2026-12-09"),
+    ("cancel today, can we do tomorrow instead?", "en", "reschedule", "2026-12-10"),  # a move: never neither
+    ("Termin morgen absagen, lieber Freitag", "de", "reschedule", "2026-12-11"),
+    ("Termin morgen absagen", "de", "cancel", "2026-12-10"),
     ("I can't do monday and wednesday, what about friday", "en", "reschedule", "2026-12-11"),  # the whole list
     ("I can't make it Tuesday or Thursday, how about Saturday at 10?", "en", "reschedule", "2026-12-12"),
     ("Montag und Mittwoch kann ich nicht, geht Freitag?", "de", "reschedule", "2026-12-11"),
