@@ -90,6 +90,9 @@ _RECURRING = re.compile(
     r"|\balle (?:\d{1,2} |zwei |drei |vier |fünf |sechs |acht )?(?:wochen|monate)\b|\b(?:jede[nrs]?|immer) (?:(?:zweite[nrs]?|"
     r"dritte[nrs]?|vierte[nrs]?) )?(?:woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag)\b"
     r"|\b(?:wöchentlich|woechentlich|monatlich|regelmäßig|regelmaessig|dauertermin\w*|serientermin\w*)\b")
+_RECURRING_WORDS = ("every", "each", "weekly", "monthly", "fortnight", "biweekly", "bi-weekly", "regular", "recurring",
+                    "repeating", "standing", "series", "alle ", "jede", "immer", "chentlich", "monatlich", "regelm",
+                    "dauertermin", "serientermin")
 # a question asked along with (or instead of) a yes: a question word at the start of the message or of a clause
 _ASKS_TOO = re.compile(
     r"(?:^|[,.!;:]\s*|\b(?:but|and|aber|und)\s+)(?:is|are|can|could|do|does|will|would|should|may|might|how|what|when"
@@ -195,7 +198,8 @@ def _read(text: str, context: Context) -> Reading:
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
     if intent == "affirm" and topic is None and "?" in norm and _ASKS_TOO.search(norm) and not _IS_THAT_OK.match(norm):
         topic = "faq"  # "is that ok if I bring my son?", "fine, is Tom good with curly hair?": a question, not only a yes
-    if not has_when and (asked := _ANNOUNCES_QUESTION.match(norm)) is not None:
+    if not has_when and ("question" in norm or "frage" in norm or " ask" in norm) and \
+            (asked := _ANNOUNCES_QUESTION.match(norm)) is not None:
         if service is not None and asked.group("about"):
             intent, topic = "info", "services"  # "a question about the colouring": what it is, then their question
         elif service is None and staff is None and not asked.group("about"):
@@ -227,7 +231,8 @@ def _read(text: str, context: Context) -> Reading:
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=() if swapped else entities.find_services(low, service, vocab), party=entities.find_party(norm),
-        swap_to=swap_to, recurring=intent == "book" and _RECURRING.search(norm) is not None,
+        swap_to=swap_to, recurring=intent == "book" and any(w in norm for w in _RECURRING_WORDS)
+        and _RECURRING.search(norm) is not None,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number,
@@ -503,11 +508,13 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
     if not has_when and (m := _OFFER_ANY.match(n) or _HAVE_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):
         return "faq"  # "do you do walk-ins?", "bietet ihr Gutscheine an?": the business's own answer, or none
-    if not has_service and _ASKS_POLICY.search(n):
+    if not has_service and any(w in n for w in _POLICY_WORDS) and _ASKS_POLICY.search(n):
         return "faq"  # "can I just walk in?", "do I need to pay a deposit?": the business's own answer, or none
     return None
 
 
+_POLICY_WORDS = ("walk", "drop", "pop ", "without", "ohne", "spontan", "deposit", "advance", "upfront", "up front", "pre",
+                 "anzahlung", "voraus", "vorab", "vorkasse", "early", "früh", "frueh")
 _ASKS_POLICY = re.compile(
     r"\b(?:can|could|may) (?:i|we|you|one) (?:just |also )?(?:walk in|drop in|pop in|drop by|come in without (?:an |a )?"
     r"(?:appointment|booking)|come without (?:an |a )?(?:appointment|booking))\b"

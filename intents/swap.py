@@ -16,6 +16,8 @@ from .types import Vocabulary
 _CHANGE = re.compile(
     r"\b(?:change|changing|switch|switching|swap|turn|convert|make it|instead|rather|stattdessen|statt|anstatt|anstelle"
     r"|lieber|ändern|aendern|umändern|umaendern|umbuchen|tauschen|wechseln|umstellen)\b")
+_CHANGE_WORDS = ("chang", "switch", "swap", "turn", "convert", "make it", "instead", "rather", "statt", "anstelle", "lieber",
+                 "änder", "aender", "umbuch", "tausch", "wechsel", "umstell")
 _ARTICLE = r"(?:(?:a|an|the|my|einen|eine|ein|einem|einer|den|die|das|dem|der|meinen|meine|mein|meinem|meiner)\s+)?"
 _OLD_BEFORE = re.compile(rf"\b(?:instead of|rather than|statt|anstatt|anstelle(?: von)?)\s+{_ARTICLE}$")
 _NEW_BEFORE = re.compile(rf"\b(?:to|into|for|in|zu|auf|gegen|lieber|rather (?:have|get|do))\s+{_ARTICLE}$")
@@ -24,7 +26,7 @@ _NEW_AFTER = re.compile(r"\w*(?:[\s-]+\w+)?\s+(?:instead|stattdessen)\b")
 
 def swap(low: str, vocab: Vocabulary) -> tuple[str | None, str] | None:
     """(the service the booking has now, if named; the one it is to become), or None."""
-    if _CHANGE.search(low) is None:
+    if not any(w in low for w in _CHANGE_WORDS) or _CHANGE.search(low) is None:
         return None
     mentions = service_mentions(low, vocab)
     old = next((sid for pos, sid in mentions if _OLD_BEFORE.search(low, max(0, pos - 30), pos)), None)
