@@ -413,7 +413,7 @@ OFFER_NOT = (
 # own questions and answers, or honestly not known.
 OFFER_FACT = (
     r"walk[- ]?ins?", r"discounts?", r"deals?", r"specials?", r"vouchers?", r"gift ?cards?", r"gift ?certificates?",
-    r"loyalty", r"rabatt\w*", r"gutschein\w*", r"ermäßigung\w*", r"ohne termin", r"spontan\w*",
+    r"loyalty", r"\w*rabatt\w*", r"gutschein\w*", r"ermäßigung\w*", r"ohne termin", r"spontan\w*",
 )
 # "How long does coloring take?" (with a service named): answered with the services' durations and prices.
 DURATION = (r"how long (?:does|do|will|would) (?:\w+ ){0,3}take", r"how long is (?:a|an|the)",

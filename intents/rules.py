@@ -664,7 +664,8 @@ _OFFER_ANY = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f 
 _OFFER_SERVICE = re.compile(_OFFER_LEAD + "|".join(lexicon._expand_umlauts(f) for f in lexicon.OFFER_SERVICE)
                             + r")(?![\w'])")
 _HAVE_ANY = re.compile(_OFFER_LEAD + r"(?:do|does) (?:you|y'?all|u|the salon|your salon)(?: guys)?(?: also| even)? (?:have|sell)"
-                       r"|(?:habt|haben|verkauft|verkaufen) (?:ihr|sie))(?![\w'])")  # "do you have gift cards?": only with a fact after it
+                       r"|(?:habt|haben|verkauft|verkaufen) (?:ihr|sie)|gibt (?:es|'s)(?: bei (?:euch|ihnen))?(?: auch)?"
+                       r"|is there(?: also)?|are there(?: any)?)(?![\w'])")  # "do you have gift cards?": only with a fact after it
 _OFFER_NOT = cue(*lexicon.OFFER_NOT)
 _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"

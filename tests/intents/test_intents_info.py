@@ -421,6 +421,7 @@ def test_a_question_about_something_else_is_read_as_before(text, intent) -> None
     ("Kann ich auch ohne Termin kommen?", "de"), ("can I just walk in?", "en"),
     ("Do I need to pay a deposit?", "en"), ("is there a deposit?", "en"), ("muss ich eine Anzahlung leisten?", "de"),
     ("I'll be 10 minutes early, is that ok?", "en"), ("ich bin 10 Minuten früher da, ist das ok?", "de"),
+    ("Gibt es einen Studentenrabatt?", "de"), ("is there a discount for seniors?", "en"), ("are there any deals?", "en"),
 ])
 def test_a_question_of_the_business_own_answers_is_no_booking(text, lang) -> None:
     r = read(text, ctx(lang=lang))
