@@ -150,8 +150,8 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     ask_which_to_move(turn, picked)
 
 
-def ask_which_to_move(turn: Turn, bookings: list[Booking]) -> None:
-    turn.ask(Step.PICK_BOOKING_MOVE, turn.t("which_booking_move"), options=_booking_options(turn, bookings))
+def ask_which_to_move(turn: Turn, bookings: list[Booking], question: str = "") -> None:
+    turn.ask(Step.PICK_BOOKING_MOVE, question or turn.t("which_booking_move"), options=_booking_options(turn, bookings))
 
 
 async def move_chosen(turn: Turn, choice: BookingChoice) -> None:

@@ -47,7 +47,7 @@ async def start(turn: Turn, r: Reading) -> None:
     if len(picked) == 1:
         await changes.move_chosen(turn, BookingChoice(booking_id=picked[0].id))
         return
-    changes.ask_which_to_move(turn, picked)
+    changes.ask_which_to_move(turn, picked, turn.t("which_booking_change", service=turn.service_name(r.swap_to)))
 
 
 async def confirmed(turn: Turn, yes: Yes) -> None:
