@@ -116,6 +116,8 @@ _ANOTHER_TIME = cue(
     r"geht (?:es |das )?(?:auch|dann|vielleicht)", r"wie wäre es", r"ginge", r"(?:könnte|kann) ich (?:dann |stattdessen |auch )?"
     r"(?:am|um|morgen|übermorgen|nächste)", r"geht (?:am |um )?(?:morgen|übermorgen|montag|dienstag|mittwoch|donnerstag"
     r"|freitag|samstag|sonntag|nächste)")
+_AFTER_CANCELLING = re.compile(
+    r"\b(?:cancel\w*|absagen|stornier\w*)\b.*?(?:,|\band\b|\bund\b|\bthen\b|\bdann\b)\s*(?P<rest>.+)$")
 _INSTEAD = re.compile(r"\b(?:instead|rather|stattdessen|dafür|dafuer|lieber)\b")
 # A day that does not suit, said without a word that cancels: "heute kann ich nicht", "Freitag geht nicht"
 _CANT_THEN = cue(r"(?:kann|könnte) (?:\w+ ){0,2}nicht", r"geht (?:\w+ ){0,2}nicht", r"passt (?:\w+ ){0,2}nicht",
@@ -213,8 +215,15 @@ def _read(text: str, context: Context) -> Reading:
             service = (service if service.id == old else entities.Match(old, old, 0)) if old else None
         else:  # "make it a coloring instead" while one is being booked: the service of that booking
             service = service if service.id == new else entities.Match(new, new, 0)
+    said = when
     if intent == "reschedule" and when.date is not None and _names_the_booking(norm):
         when = NOTHING  # "can we reschedule tomorrow's appointment?": which booking, not where it goes
+    if intent == "reschedule" and said.time is not None and _INSTEAD.search(norm) and (
+            rest := _AFTER_CANCELLING.search(norm)) is not None:
+        # "cancel my 10am tomorrow and book 3pm instead": the time after the cancelling is where it goes
+        later = resolve(rest.group("rest"), context.now, lang, vocab.opening_hours)
+        if later.time is not None and later.time != said.time:
+            when = replace(said, time=later.time, date=later.date or said.date, start=None, end=None, daily=None)
     unlisted = _unlisted(norm, topic)
     if intent == "cancel" and service is None and staff is None:
         unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
