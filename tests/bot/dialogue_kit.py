@@ -145,6 +145,14 @@ class Chat:
         self.dialogue = Dialogue(self.business, self.backend, self.store, self.clock)
         self.last: list[Reply] = []
 
+    @classmethod
+    def on(cls, backend_class: type[MemoryBackend], **dialogue_options) -> Chat:
+        """A customer of the demo salon whose booking system is `backend_class` (a MemoryBackend with a limit)."""
+        chat = cls()
+        chat.backend = backend_class(chat.business, chat.clock)
+        chat.dialogue = Dialogue(chat.business, chat.backend, chat.store, chat.clock, **dialogue_options)
+        return chat
+
     async def say(self, text: str) -> str:
         self.last = await self.dialogue.handle(Inbound("telegram", "1001", text=text, lang="en"))
         return "\n".join(r.text for r in self.last)

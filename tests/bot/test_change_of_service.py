@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking_client import BackendUnavailable, Booking, BookingRequest, BookingStatus, Capability, SlotTaken
-from bot.conversation import Dialogue
 from dialogue_kit import Chat, MemoryBackend, at
 
 
@@ -34,19 +33,12 @@ class NoCancel(MemoryBackend):
     capabilities: frozenset = MemoryBackend.capabilities - {Capability.CANCEL}
 
 
-def chat_with(backend_class) -> Chat:
-    chat = Chat()
-    chat.backend = backend_class(chat.business, chat.clock)
-    chat.dialogue = Dialogue(chat.business, chat.backend, chat.store, chat.clock)
-    return chat
-
-
 def active(chat: Chat) -> list[tuple[str, str]]:
     return sorted((b.service, b.staff) for b in chat.backend.bookings.values() if b.status.active)
 
 
 async def test_nothing_changes_before_the_yes_and_a_no_keeps_the_booking():
-    chat = chat_with(Fails)
+    chat = Chat.on(Fails)
     chat.backend.add("haircut", "tom", at(26, 10))
     text = await chat.say("can I change my haircut to a beard trim?")
     assert "Change your Haircut on Thu 26 Nov, 10:00 to Beard trim with Tom on Thu 26 Nov, 10:00 (15 min)?" in text
@@ -56,7 +48,7 @@ async def test_nothing_changes_before_the_yes_and_a_no_keeps_the_booking():
 
 
 async def test_a_new_service_that_cannot_be_booked_in_its_place_puts_the_old_one_back():
-    chat = chat_with(Fails)
+    chat = Chat.on(Fails)
     chat.backend.add("haircut", "tom", at(26, 10))
     await chat.say("can I change my haircut to a beard trim?")
     chat.backend.refuse_services = ("beard",)
@@ -66,7 +58,7 @@ async def test_a_new_service_that_cannot_be_booked_in_its_place_puts_the_old_one
 
 
 async def test_when_neither_can_be_booked_the_customer_hears_so_and_is_asked_for_a_new_time():
-    chat = chat_with(Fails)
+    chat = Chat.on(Fails)
     chat.backend.add("haircut", "tom", at(26, 10))
     await chat.say("can I change my haircut to a beard trim?")
     chat.backend.refuse_all = True
@@ -80,7 +72,7 @@ async def test_when_neither_can_be_booked_the_customer_hears_so_and_is_asked_for
 
 
 async def test_a_change_elsewhere_books_the_new_one_first_and_never_leaves_both():
-    chat = chat_with(Fails)
+    chat = Chat.on(Fails)
     old = chat.backend.add("haircut", "tom", at(26, 10))
     text = await chat.say("could I have coloring instead of the haircut?")
     assert "Tom doesn't do Coloring. Sarah can." in text
@@ -90,7 +82,7 @@ async def test_a_change_elsewhere_books_the_new_one_first_and_never_leaves_both(
 
 
 async def test_a_system_that_cannot_cancel_says_how_to_change_it_instead():
-    chat = chat_with(NoCancel)
+    chat = Chat.on(NoCancel)
     chat.backend.add("haircut", "tom", at(26, 10))
     text = await chat.say("can I change my haircut to a beard trim?")
     assert "can't change an appointment into another service" in text

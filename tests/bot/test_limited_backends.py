@@ -14,7 +14,6 @@ from booking_client import (
     NeedsAnswers,
     NotAccepted,
 )
-from bot.conversation import Dialogue
 from dialogue_kit import Chat, MemoryBackend, at
 
 
@@ -49,13 +48,6 @@ class AsksFirst(MemoryBackend):
         return await super().create(request, idempotency_key)
 
 
-def chat_with(backend_class, **dialogue_options) -> Chat:
-    chat = Chat()
-    chat.backend = backend_class(chat.business, chat.clock)
-    chat.dialogue = Dialogue(chat.business, chat.backend, chat.store, chat.clock, **dialogue_options)
-    return chat
-
-
 async def to_confirmation(chat: Chat) -> None:
     for text in ("haircut with Sarah on Tuesday at 10", "Anna"):
         reply = await chat.say(text)
@@ -63,7 +55,7 @@ async def to_confirmation(chat: Chat) -> None:
 
 
 async def test_a_move_without_a_move_in_the_system_books_the_new_time_then_cancels_the_old():
-    chat = chat_with(NoMoves)
+    chat = Chat.on(NoMoves)
     old = chat.backend.add("haircut", "sarah", at(24, 10))
     text = await chat.say("move my appointment to Thursday at 3pm")
     assert "can't move an appointment" in text and "book Haircut with Sarah on Thu 26 Nov, 15:00" in text
@@ -75,7 +67,7 @@ async def test_a_move_without_a_move_in_the_system_books_the_new_time_then_cance
 
 
 async def test_when_the_old_booking_cannot_be_cancelled_the_customer_hears_both_are_booked():
-    chat = chat_with(NoMoves)
+    chat = Chat.on(NoMoves)
     chat.backend.add("haircut", "sarah", at(24, 10))
     await chat.say("move my appointment to Thursday at 3pm")
     chat.backend.cancel_fails = True
@@ -85,7 +77,7 @@ async def test_when_the_old_booking_cannot_be_cancelled_the_customer_hears_both_
 
 
 async def test_a_system_that_takes_no_new_bookings_from_the_chat_says_where_to_book():
-    chat = chat_with(NoNewBookings, booking_link="https://salon.example/book")
+    chat = Chat.on(NoNewBookings, booking_link="https://salon.example/book")
     text = await chat.say("book a haircut with Sarah on Tuesday at 10")
     assert "please book at https://salon.example/book" in text
     assert chat.backend.bookings == {} and (await chat.state()).step is None
@@ -95,7 +87,7 @@ async def test_a_system_that_takes_no_new_bookings_from_the_chat_says_where_to_b
 
 async def test_the_booking_systems_question_is_asked_in_the_customers_language_and_the_booking_made():
     questions = {"first_visit": {"en": "Is this your first visit?", "de": "Ist das Ihr erster Besuch?"}}
-    chat = chat_with(AsksFirst, questions=questions)
+    chat = Chat.on(AsksFirst, questions=questions)
     await to_confirmation(chat)
     assert "One more question before I can book: Is this your first visit?" in await chat.say("yes")
     assert "You're booked: Haircut with Sarah on Tue 24 Nov, 10:00" in await chat.say("yes, it is")
@@ -104,7 +96,7 @@ async def test_the_booking_systems_question_is_asked_in_the_customers_language_a
 
 async def test_a_booking_the_system_turns_away_is_not_booked_and_the_customer_is_told_whom_to_ask():
     questions = {"first_visit": {"en": "Is this your first visit?"}}
-    chat = chat_with(AsksFirst, questions=questions)
+    chat = Chat.on(AsksFirst, questions=questions)
     await to_confirmation(chat)
     await chat.say("yes")
     text = await chat.say("blocked")
@@ -113,7 +105,7 @@ async def test_a_booking_the_system_turns_away_is_not_booked_and_the_customer_is
 
 
 async def test_a_question_the_business_file_does_not_word_is_not_invented():
-    chat = chat_with(AsksFirst)
+    chat = Chat.on(AsksFirst)
     await to_confirmation(chat)
     text = await chat.say("yes")
     assert "needs a few more details" in text and "nothing has been booked" in text
@@ -121,7 +113,7 @@ async def test_a_question_the_business_file_does_not_word_is_not_invented():
 
 async def test_a_plain_yes_or_no_answers_the_booking_systems_question():
     questions = {"first_visit": {"en": "Is this your first visit?"}}
-    chat = chat_with(AsksFirst, questions=questions)
+    chat = Chat.on(AsksFirst, questions=questions)
     await to_confirmation(chat)
     await chat.say("yes")
     assert "You're booked" in await chat.say("no")
@@ -141,7 +133,7 @@ class AssignsStaff(MemoryBackend):
 
 
 async def test_a_time_the_system_assigns_to_whoever_is_free_is_said_so_and_the_booking_names_who_it_got():
-    chat = chat_with(AssignsStaff)
+    chat = Chat.on(AssignsStaff)
     for text in ("a haircut on Tuesday at 10", "Anna"):
         reply = await chat.say(text)
     assert "Shall I book Haircut with whoever is free on Tue 24 Nov, 10:00" in reply
@@ -159,7 +151,7 @@ class ListsByEmail(MemoryBackend):
 
 
 async def test_a_booking_the_system_lists_for_the_customer_can_be_cancelled_and_nobody_elses():
-    chat = chat_with(ListsByEmail)
+    chat = Chat.on(ListsByEmail)
     chat.store_raw('{"name": "Anna", "email": "anna@example.com"}')
     mine = chat.backend.add("haircut", "sarah", at(24, 10), ref="email:anna@example.com")
     chat.backend.bookings[mine.id] = replace(mine, contact=replace(mine.contact, email="anna@example.com"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking_client import BackendUnavailable, Booking, BookingStatus, Capability
-from bot.conversation import Dialogue
 from dialogue_kit import Chat, MemoryBackend, at
 
 
@@ -27,19 +26,12 @@ class MovesOnly(MemoryBackend):
     capabilities: frozenset = MemoryBackend.capabilities - {Capability.CREATE}
 
 
-def chat_with(backend_class) -> Chat:
-    chat = Chat()
-    chat.backend = backend_class(chat.business, chat.clock)
-    chat.dialogue = Dialogue(chat.business, chat.backend, chat.store, chat.clock)
-    return chat
-
-
 def active(chat: Chat) -> list[tuple[str, object]]:
     return sorted((b.staff, b.start) for b in chat.backend.bookings.values() if b.status.active)
 
 
 async def test_a_move_to_someone_else_gives_the_appointment_to_them():
-    chat = chat_with(MemoryBackend)
+    chat = Chat.on(MemoryBackend)
     old = chat.backend.add("haircut", "sarah", at(24, 10))
     assert "to Thu 26 Nov, 15:00" in await chat.say("move my appointment to Thursday at 3pm")
     assert "Move your Haircut with Tom from Tue 24 Nov, 10:00 to Thu 26 Nov, 15:00?" in await chat.say(
@@ -50,7 +42,7 @@ async def test_a_move_to_someone_else_gives_the_appointment_to_them():
 
 
 async def test_when_the_old_appointment_cannot_be_cancelled_the_new_one_is_undone_and_yes_can_be_said_again():
-    chat = chat_with(CancelFails)
+    chat = Chat.on(CancelFails)
     old = chat.backend.add("haircut", "sarah", at(24, 10))
     await chat.say("move my appointment to Thursday at 3pm")
     await chat.say("with Tom instead")
@@ -64,7 +56,7 @@ async def test_when_the_old_appointment_cannot_be_cancelled_the_new_one_is_undon
 
 
 async def test_a_system_that_cannot_book_anew_says_the_move_keeps_the_person_instead_of_promising_another():
-    chat = chat_with(MovesOnly)
+    chat = Chat.on(MovesOnly)
     chat.backend.add("haircut", "sarah", at(24, 10))
     await chat.say("move my appointment to Thursday at 3pm")
     text = await chat.say("with Tom instead")
