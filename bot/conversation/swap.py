@@ -40,10 +40,12 @@ async def start(turn: Turn, r: Reading) -> None:
         return
     others = [b for b in bookings if b.service != r.swap_to] or bookings
     picked = [b for b in others if b.service == r.service] or others if r.service else others
-    if r.date:
-        picked = [b for b in picked if turn.local(b.start).date() == r.date] or picked
+    on_the_day = [b for b in picked if turn.local(b.start).date() == r.date] if r.date else []
+    picked = on_the_day or picked
     turn.state.clear_flow()
     turn.state.draft.swap_to = r.swap_to
+    if r.has_when and not on_the_day:  # "…to a beard trim on Friday at 3": where the new one is to be
+        turn.state.draft.set_when(r.date, r.time, r.start, r.end, r.daily)
     if len(picked) == 1:
         await changes.move_chosen(turn, BookingChoice(booking_id=picked[0].id))
         return

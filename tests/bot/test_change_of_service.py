@@ -87,3 +87,20 @@ async def test_a_system_that_cannot_cancel_says_how_to_change_it_instead():
     text = await chat.say("can I change my haircut to a beard trim?")
     assert "can't change an appointment into another service" in text
     assert [b.status for b in chat.backend.bookings.values()] == [BookingStatus.CONFIRMED]
+
+
+async def test_a_time_said_with_the_change_is_where_the_new_one_goes():
+    chat = Chat.on(Fails)
+    chat.backend.add("haircut", "tom", at(26, 10))
+    text = await chat.say("can I change my haircut to a beard trim on Friday at 3pm?")
+    assert "Change your Haircut on Thu 26 Nov, 10:00 to Beard trim with Tom on Fri 27 Nov, 15:00 (15 min)?" in text
+    await chat.say("yes")
+    assert active(chat) == [("beard", "tom")]
+
+
+async def test_the_day_of_the_booking_picks_it_and_keeps_its_time():
+    chat = Chat.on(Fails)
+    chat.backend.add("haircut", "tom", at(26, 10))
+    chat.backend.add("haircut", "tom", at(27, 10))
+    text = await chat.say("can I change Friday's haircut to a beard trim?")
+    assert "Change your Haircut on Fri 27 Nov, 10:00 to Beard trim with Tom on Fri 27 Nov, 10:00 (15 min)?" in text
