@@ -71,11 +71,11 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
             return other
     r = _earliest(r, text, low, context)
     r = _any_time(r, low, context)
-    if bound:
+    rel = relative(low) if r.topic != "late" else None  # "10 Minuten später kommen" says how late, it moves nothing
+    if bound and (rel is None or not (rel.same_time or rel.shift)):  # "same time next week instead" counts from it
         corrected = _correction(r, text, low, context, reread)
         if corrected is not None:
             return corrected
-    rel = relative(low) if r.topic != "late" else None  # "10 Minuten später kommen" says how late, it moves nothing
     if rel is None or (rel.direction and r.has_when):
         return r
     r = replace(r, shift=rel.shift, same_time=rel.same_time, direction=rel.direction)
@@ -234,8 +234,22 @@ def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datet
     if anchor is None or not (r.shift or r.same_time):
         return None
     local = anchor.astimezone(tz).replace(tzinfo=None)
-    moved = local + r.shift if r.shift else datetime.combine(r.date or local.date(), local.time())
-    return replace(r, date=moved.date(), time=moved.time(), start=None, end=None)
+    day = r.date or (_same_weekday_in(r, local.date(), tz) if r.start is not None else None) or local.date()
+    moved = local + r.shift if r.shift else datetime.combine(day, local.time())
+    return replace(r, date=moved.date(), time=moved.time(), start=None, end=None, daily=None)
+
+
+def _same_weekday_in(r: Reading, day: date, tz: tzinfo | None) -> date | None:
+    """ "Same time next week": the day of the period said that falls on `day`'s weekday (else its first day)."""
+    assert r.start is not None
+    first = r.start.astimezone(tz).date()
+    last = (r.end.astimezone(tz) - timedelta(microseconds=1)).date() if r.end is not None else first
+    if last < first or (last - first).days > 31:
+        return None
+    for offset in range((last - first).days + 1):
+        if (first + timedelta(days=offset)).weekday() == day.weekday():
+            return first + timedelta(days=offset)
+    return first
 
 
 # --- picking one of the offered options ------------------------------------------------------------------

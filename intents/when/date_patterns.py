@@ -97,10 +97,11 @@ NEXT_DAYS = lazy_rx(
     rf"|\b(?:in|innerhalb)\s+(?:den|der)\s+(?:nächsten|naechsten|kommenden)\s+(?P<n2>paar|\d{{1,2}}|{NUMBER_WORD})?\s*"
     r"(?P<unit2>tagen?|tage|wochen?)\b")
 # "this time tomorrow", "um diese Zeit nächste Woche": the clock time it is now, that day
+# the clock time it is now; "zur gleichen Zeit" / "same time" is the time already talked about (`in_context`)
 THIS_TIME = lazy_rx(
-    r"\b(?:this time|um diese zeit|zur selben zeit|zur gleichen zeit)\s+(?P<a>next week|tomorrow|morgen|nächste woche"
+    r"\b(?:this time|um diese zeit)\s+(?P<a>next week|tomorrow|morgen|nächste woche"
     r"|in einer woche)\b|\b(?P<b>next week|tomorrow|morgen|nächste woche|in einer woche)\s+(?:at\s+)?"
-    r"(?:this time|um diese zeit|zur selben zeit|zur gleichen zeit)\b")
+    r"(?:this time|um diese zeit)\b")
 
 # Weekdays and weeks
 _NEXT = r"(?:next|coming|the coming|the next|upcoming|nächsten|nächster|nächste|naechsten|kommenden|kommender|kommende)"

@@ -118,7 +118,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
             if h is not None and 0 <= h <= 24:
                 s.clocks.append(Clock(m.start("h"), m.end(), h % 24, int(m.group("m") or 0), None, h >= 13))
                 s.w = MASK * len(s.w)
-    if "this time" in text or "diese zeit" in text or "selben zeit" in text or "gleichen zeit" in text:
+    if "this time" in text or "diese zeit" in text:
         read_this_time(s, now)
     if holiday:
         s.exact_pass = True

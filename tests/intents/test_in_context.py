@@ -3,6 +3,7 @@ corrections of one part, an unclear day, and "the earliest you have" — measure
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time, timedelta
 
 import pytest
@@ -393,3 +394,12 @@ def test_no_other_service_asked_for(text) -> None:
 def test_another_service_while_one_is_being_booked_is_a_correction() -> None:
     r = read("make it a coloring instead", ctx(expecting="confirm"))
     assert (r.service, r.swap_to) == ("coloring", None)
+
+
+def test_same_time_next_week_counts_from_the_time_talked_about():
+    anchored = Context(now=at("2026-12-08T10:00", "Europe/Berlin"), lang="en", vocabulary=DEMO, expecting="confirm",
+                       anchor=at("2026-12-09T10:00", "Europe/Berlin"))
+    r = read("same time next week instead", anchored)
+    assert (r.date, r.time) == (date(2026, 12, 16), time(10, 0))
+    r = read("kann ich den Termin auf nächste Woche zur gleichen Zeit verschieben?", replace(anchored, lang="de"))
+    assert (r.date, r.time) == (date(2026, 12, 16), time(10, 0))
