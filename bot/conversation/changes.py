@@ -170,8 +170,11 @@ async def move_by_words(turn: Turn, said: Said) -> None:
         turn.repeat_options(turn.t("move_one_at_a_time"))
         return
     picked = _filter(turn, await my_bookings(turn), said.reading)
+    swap_to = turn.state.draft.swap_to
     if len(picked) == 1:
         await _move(turn, picked[0].id)
+    elif swap_to:  # still which one to change into another service, with the same choices
+        turn.repeat_options(turn.t("which_booking_change", service=turn.service_name(swap_to)))
     else:
         await start_move(turn, None)
 

@@ -11,7 +11,7 @@ from ..lexicon import WEEKDAYS
 from .date_patterns import IN_N, NEXT_DAYS, RELATIVE_WORDS, THIS_TIME, WEEK_WEEKDAY, WEEKDAY_RELATIVE
 from .dates import add_months, coming_weekday, week_monday
 from .scan import Clock, Days, Scan
-from .vocabulary import PART_WORDS, number
+from .vocabulary import PART_WORDS, WEEKDAY, lazy_rx, number
 
 
 # the words IN_N needs (a unit) and RELATIVE_WORDS needs (a day word): most messages have neither
@@ -148,3 +148,29 @@ def read_weekdays(s: Scan) -> None:
 
     s.take(WEEK_WEEKDAY, lambda m: resolve(m.start(), m.group(2), "", m.group(1)))
     s.take(WEEKDAY_RELATIVE, lambda m: resolve(m.start(), m.group(2), m.group(1), m.group(3)))
+
+
+# "Friday 18", "the one on Friday 18": a weekday and a number that can be no 12-hour time, which a later such
+# weekday is the date of
+WEEKDAY_AND_DAY = lazy_rx(rf"\b(?P<wd>{WEEKDAY}),?\s+(?:the\s+|den\s+)?(?P<d>1[3-9]|2\d|3[01])(?:st|nd|rd|th|\.)?"
+                          r"(?![\d:.]|\s*(?:am|pm|a\.m|p\.m|uhr|h\b|o'?clock|hours?|minutes?|mins?|stunden?|minuten?))")
+AHEAD_WEEKS = 9  # weekdays looked at for the date: about two months
+
+
+def read_weekday_and_day(s: Scan) -> None:
+    """ "Friday 18" when the 18th is a Friday after the coming one: that date, not 18:00 on the coming Friday (said
+    of the coming Friday itself, or of no Friday at all, the number stays for the clock passes)."""
+    def dated(m: re.Match[str]) -> bool:
+        wd, day = WEEKDAYS[m.group("wd").lower()], int(m.group("d"))
+        first = coming_weekday(s.today, wd, True)
+        for weeks in range(1, AHEAD_WEEKS):
+            d = first + timedelta(days=7 * weeks)
+            if d.day == day:
+                s.exact_pass = True
+                taken = s.add_day(m.start(), d)
+                s.exact_pass = False
+                return taken
+        return False
+
+    s.take(WEEKDAY_AND_DAY, dated)
+

@@ -27,7 +27,7 @@ from .join_passes import WORDS as JOIN_WORDS
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
 from .period_passes import MONTH_WEEKS, read_months, read_periods
-from .relative_passes import read_relative_days, read_this_time, read_weekdays
+from .relative_passes import read_relative_days, read_this_time, read_weekday_and_day, read_weekdays
 from .result import NOTHING, When
 from . import several
 from .scan import Clock, Scan
@@ -144,6 +144,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     if not words.isdisjoint(GATE_WEEKDAY):
         if not words.isdisjoint(NOT_WORDS):
             excluded = _take_excluded_day(s)  # "next week, but not Monday": no day of its own
+        if has_digit:
+            read_weekday_and_day(s)  # "Friday 18": the 18th, where that is a later Friday
         read_weekdays(s)
     if not words.isdisjoint(GATE_PERIODS) or not words.isdisjoint(MONTH_WEEKS):
         read_periods(s, months=not words.isdisjoint(GATE_MONTHS) or not words.isdisjoint(MONTH_WEEKS))

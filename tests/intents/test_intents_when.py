@@ -635,3 +635,16 @@ def test_more_days_said_for_appointments_of_their_own(text, lang, first, also) -
 ])
 def test_no_more_days_where_none_were_listed_to_book(text, lang) -> None:
     assert read(text, ctx(DEC9, lang)).also == ()
+
+
+@pytest.mark.parametrize("text, day, clock", [
+    ("the one on Friday 18", "2026-12-18", None),  # the 18th is a Friday after the coming one: that date
+    ("Friday 18", "2026-12-18", None),
+    ("Friday 11", "2026-12-11", "11:00"),  # the coming Friday is the 11th: a time on it, as before
+    ("friday at 18", "2026-12-11", "18:00"),
+    ("Freitag 18 Uhr", "2026-12-11", "18:00"),
+    ("saturday 19th at 10", "2026-12-19", "10:00"),
+])
+def test_a_weekday_with_a_number(text, day, clock) -> None:
+    r = read(text, ctx("2026-12-06T22:00"))
+    assert (r.date.isoformat(), r.time.strftime("%H:%M") if r.time else None) == (day, clock)
