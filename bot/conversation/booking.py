@@ -39,9 +39,7 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     state.clear_flow()
     state.draft = Draft(service=service)
     if r.missed:
-        turn.note(turn.t("missed_rebook"))
-    if r.recurring:
-        turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked  # "sorry, I missed my appointment": no reproach, a new time
+        turn.note(turn.t("missed_rebook"))  # "sorry, I missed my appointment": no reproach, a new time
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled
@@ -302,6 +300,8 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     d = turn.state.draft
     merge(d, r)
     _note_unknown_staff(turn, r)
+    if r.recurring:
+        turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked
     if r.also and d.date:  # "Monday and Wednesday at 3": said back, so the customer knows the second is not lost
         rest = [day_text(turn, day, at) for day, at in d.also]
         turn.note(turn.t("days_one_after_another", first=day_text(turn, d.date, d.time), rest=turn.formats.names(rest)))
