@@ -190,6 +190,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "out_of_hours": "Sorry, {time} is outside our opening hours on {day} ({hours}).",
         "too_late_cancel": "Sorry, I can't cancel your {service} on {when} here: appointments can be cancelled free of charge only up to {notice} before they start, so it is still booked. If you need to cancel anyway, please talk to the team.",
         "too_late_move": "Sorry, I can't move your {service} on {when} here: appointments can be moved free of charge only up to {notice} before they start, so it stays as it is. If you need to change it anyway, please talk to the team.",
+        "too_late_change": "Sorry, I can't change your {service} on {when} here: appointments can be changed free of charge only up to {notice} before they start, so it stays as it is. If you need to change it anyway, please talk to the team.",
         "talk_to_team": "Talk to the team",
         "team_can_help": "That's one for the team: shall I pass you on to them?",
         # --- handoff and notifications to the business ---
@@ -477,6 +478,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "out_of_hours": "Entschuldigung, {time} liegt am {day} außerhalb unserer Öffnungszeiten ({hours}).",
         "too_late_cancel": "Entschuldigung, Ihren Termin {service} am {when} kann ich hier nicht absagen: kostenlos absagen kann man nur bis {notice} vor Beginn, der Termin bleibt also gebucht. Wenn Sie trotzdem absagen müssen, sprechen Sie bitte mit dem Team.",
         "too_late_move": "Entschuldigung, Ihren Termin {service} am {when} kann ich hier nicht verschieben: kostenlos verschieben kann man nur bis {notice} vor Beginn, der Termin bleibt also, wie er ist. Wenn Sie ihn trotzdem ändern müssen, sprechen Sie bitte mit dem Team.",
+        "too_late_change": "Entschuldigung, Ihren Termin {service} am {when} kann ich hier nicht ändern: kostenlos ändern kann man nur bis {notice} vor Beginn, der Termin bleibt also, wie er ist. Wenn Sie ihn trotzdem ändern müssen, sprechen Sie bitte mit dem Team.",
         "talk_to_team": "Mit dem Team sprechen",
         "team_can_help": "Da hilft Ihnen das Team weiter: Soll ich Sie weiterverbinden?",
         # --- handoff and notifications to the business ---

@@ -90,6 +90,9 @@ _RECURRING = re.compile(
     r"|\balle (?:\d{1,2} |zwei |drei |vier |fünf |sechs |acht )?(?:wochen|monate)\b|\b(?:jede[nrs]?|immer) (?:(?:zweite[nrs]?|"
     r"dritte[nrs]?|vierte[nrs]?) )?(?:woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag)\b"
     r"|\b(?:wöchentlich|woechentlich|monatlich|regelmäßig|regelmaessig|dauertermin\w*|serientermin\w*)\b")
+_STARTING = re.compile(r"\b(?:starting|beginning|from|ab|beginnend|angefangen)\b")
+_STARTING_DAY = re.compile(r"\b(?:starting|beginning|from|ab)\s+(?:on\s+|am\s+|this\s+|next\s+|nächsten\s+)?(?:"
+                           + "|".join(sorted(lexicon.WEEKDAYS, key=len, reverse=True)) + r"|tomorrow|morgen)\b")
 _RECURRING_WORDS = ("every", "each", "weekly", "monthly", "fortnight", "biweekly", "bi-weekly", "regular", "recurring",
                     "repeating", "standing", "series", "alle ", "jede", "immer", "chentlich", "monatlich", "regelm",
                     "dauertermin", "serientermin")
@@ -235,13 +238,17 @@ def _read(text: str, context: Context) -> Reading:
         when = replace(when, date=there.date(), time=there.time().replace(second=0, microsecond=0, tzinfo=None))
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
+    recurring = intent == "book" and any(w in norm for w in _RECURRING_WORDS) and _RECURRING.search(norm) is not None
+    if recurring and when.start is not None and when.date is None and _STARTING.search(norm) and \
+            _STARTING_DAY.search(norm):
+        # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
+        when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=() if swapped else entities.find_services(low, service, vocab), party=entities.find_party(norm),
-        swap_to=swap_to, recurring=intent == "book" and any(w in norm for w in _RECURRING_WORDS)
-        and _RECURRING.search(norm) is not None,
+        swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number,

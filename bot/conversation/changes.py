@@ -239,7 +239,7 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
         turn.end(turn.t("nothing_to_move"))
         return
     if policy.too_late(turn, booking):
-        policy.refuse(turn, booking, "move")
+        policy.refuse(turn, booking, "change" if state.draft.swap_to else "move")
         return
     state.booking_id = booking.id
     d = state.draft

@@ -24,7 +24,8 @@ def too_late(turn: Turn, booking: Booking) -> bool:
 
 
 def refuse(turn: Turn, booking: Booking, action: str) -> None:
-    """Say why this booking is not cancelled (action "cancel") or moved ("move"), and offer the team."""
+    """Say why this booking is not cancelled (action "cancel"), moved ("move") or changed into another service
+    ("change"), and offer the team."""
     turn.state.clear_flow()
     said = refusal(turn, booking, action)
     if turn.team_reachable:

@@ -4,6 +4,7 @@ neither booking without hearing so, nor with both."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from booking_client import BackendUnavailable, Booking, BookingRequest, BookingStatus, Capability, SlotTaken
 from dialogue_kit import Chat, MemoryBackend, at
@@ -104,3 +105,11 @@ async def test_the_day_of_the_booking_picks_it_and_keeps_its_time():
     chat.backend.add("haircut", "tom", at(27, 10))
     text = await chat.say("can I change Friday's haircut to a beard trim?")
     assert "Change your Haircut on Fri 27 Nov, 10:00 to Beard trim with Tom on Fri 27 Nov, 10:00 (15 min)?" in text
+
+
+async def test_within_the_free_period_a_change_is_refused_in_its_own_words():
+    chat = Chat.on(Fails)
+    chat.backend.add("haircut", "tom", chat.clock.now() + timedelta(hours=3))
+    text = await chat.say("can I change my haircut to a beard trim?")
+    assert "Sorry, I can't change your Haircut" in text and "changed free of charge only up to 24 hours" in text
+    assert active(chat) == [("haircut", "tom")]

@@ -112,3 +112,17 @@ def test_a_series_asked_for(text: str) -> None:
                                   "haircut next week"])
 def test_no_series(text: str) -> None:
     assert not read(text, ctx()).recurring
+
+
+@pytest.mark.parametrize("text, day", [
+    ("can you book me in every 4 weeks for a haircut with Tom, starting Friday at 10?", "2026-04-03"),
+    ("Haarschnitt alle 4 Wochen bei Tom, ab Freitag um 10", "2026-04-03"),
+])
+def test_a_series_starting_on_a_day_begins_on_it(text: str, day: str) -> None:
+    r = read(text, ctx())
+    assert r.recurring and r.date.isoformat() == day and r.start is None
+
+
+def test_a_series_from_a_week_keeps_the_week() -> None:
+    r = read("every 4 weeks please, from next week", ctx())
+    assert r.recurring and r.date is None and r.start is not None
