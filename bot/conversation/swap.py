@@ -3,9 +3,10 @@ Färben".
 
 The booking meant is found as for a move, and the new service is looked for at the booking's own time (or the
 time said), with the same person where they do it. Nothing changes before the customer's yes. Then, where the new
-service fits inside the booking's own time with the same person, the booking is cancelled and the new one booked
-in its place, and put back as it was if that fails; anywhere else the new one is booked first and the old one
-cancelled after, as a move to another person is.
+one would overlap the booking's own time with the same person (which the booking system would refuse while both
+exist), the booking is cancelled and the new one booked in its place, and the old one booked again if the new one
+cannot be; anywhere else the new one is booked first and the old one cancelled after, as a move to another person
+is.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ async def start(turn: Turn, r: Reading) -> None:
         await booking_flow.start(turn, replace(r, intent="book", service=r.swap_to, swap_to=None))
         return
     others = [b for b in bookings if b.service != r.swap_to] or bookings
-    picked = [b for b in others if b.service == r.service] or others if r.service else others
+    picked = ([b for b in others if b.service == r.service] or others) if r.service else others
     on_the_day = [b for b in picked if turn.local(b.start).date() == r.date] if r.date else []
     picked = on_the_day or picked
     turn.state.clear_flow()
