@@ -246,10 +246,8 @@ def _same_weekday_in(r: Reading, day: date, tz: tzinfo | None) -> date | None:
     last = (r.end.astimezone(tz) - timedelta(microseconds=1)).date() if r.end is not None else first
     if last < first or (last - first).days > 31:
         return None
-    for offset in range((last - first).days + 1):
-        if (first + timedelta(days=offset)).weekday() == day.weekday():
-            return first + timedelta(days=offset)
-    return first
+    same = first + timedelta(days=(day.weekday() - first.weekday()) % 7)
+    return same if same <= last else first
 
 
 # --- picking one of the offered options ------------------------------------------------------------------

@@ -90,7 +90,6 @@ _RECURRING = re.compile(
     r"|\balle (?:\d{1,2} |zwei |drei |vier |fünf |sechs |acht )?(?:wochen|monate)\b|\b(?:jede[nrs]?|immer) (?:(?:zweite[nrs]?|"
     r"dritte[nrs]?|vierte[nrs]?) )?(?:woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag)\b"
     r"|\b(?:wöchentlich|woechentlich|monatlich|regelmäßig|regelmaessig|dauertermin\w*|serientermin\w*)\b")
-_STARTING = re.compile(r"\b(?:starting|beginning|from|ab|beginnend|angefangen)\b")
 _STARTING_DAY = re.compile(r"\b(?:starting|beginning|from|ab)\s+(?:on\s+|am\s+|this\s+|next\s+|nächsten\s+)?(?:"
                            + "|".join(sorted(lexicon.WEEKDAYS, key=len, reverse=True)) + r"|tomorrow|morgen)\b")
 _RECURRING_WORDS = ("every", "each", "weekly", "monthly", "fortnight", "biweekly", "bi-weekly", "regular", "recurring",
@@ -239,8 +238,7 @@ def _read(text: str, context: Context) -> Reading:
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
     recurring = intent == "book" and any(w in norm for w in _RECURRING_WORDS) and _RECURRING.search(norm) is not None
-    if recurring and when.start is not None and when.date is None and _STARTING.search(norm) and \
-            _STARTING_DAY.search(norm):
+    if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
     return Reading(
