@@ -23,7 +23,7 @@ from intents import Reading
 from .events import Yes
 from .mine import my_bookings, own_booking
 from .payloads import BookingChoice
-from .state import Pending, Step
+from .state import Draft, Pending, Step
 from .turn import Turn
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,9 @@ async def _put_back(turn: Turn, p: Pending, old: Booking) -> None:
     except BookingError as exc:
         log.warning("could not book %s again after a failed change of service: %s", old.id, type(exc).__name__)
         turn.state.last_booking = None
+        turn.state.clear_flow()
+        turn.state.draft = Draft(service=old.service, staff=old.staff)  # the promised new time: a booking like it
         turn.ask(Step.ASK_WHEN, turn.t("swap_lost", **names))
-        turn.state.draft.service = old.service
         return
     turn.end(turn.t("swap_not_possible", **names))
     turn.state.last_booking = again.id

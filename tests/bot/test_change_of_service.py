@@ -70,6 +70,8 @@ async def test_when_neither_can_be_booked_the_customer_hears_so_and_is_asked_for
     await chat.say("Friday at 11 with Tom")
     text = await chat.say("Anna Schmidt")
     assert "Shall I book Haircut with Tom on Fri 27 Nov, 11:00" in text  # the promised new time is looked for
+    await chat.say("yes")
+    assert active(chat) == [("haircut", "tom")]
 
 
 async def test_a_change_elsewhere_books_the_new_one_first_and_never_leaves_both():
