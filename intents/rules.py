@@ -188,6 +188,9 @@ def _read(text: str, context: Context) -> Reading:
     anyone = any_staff and (expecting is not None or service is not None or has_when
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)
     topic = _topic(text, norm, vocab.faq.get(lang, ()), has_service=service is not None, has_when=has_when)
+    if topic in (None, "late") and any(w in norm for w in _LATE_WORDS) and _LATE_WORD.search(norm) \
+            and _LATE_WHAT_IF.search(norm):
+        topic = "late_policy"  # "what if I'm late?": what happens then, not word that they are
     if topic is None and _ABOUT_ASSISTANT.match(norm):
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
     if topic is None and not has_when and service is None and (
@@ -275,7 +278,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late") or topic == "faq" and _advice(n, has_when, has_service):
+    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy") or topic == "faq" and _advice(n, has_when, has_service):
         return "info"  # "is there a car park?", "will I get a reminder?": about this business, in other assistants' words
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
@@ -685,6 +688,16 @@ _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
+_LATE_WORDS = ("late", "spät", "spaet", "verspät", "grace")
+_LATE_WORD = re.compile(r"\blate\b|verspät|verspaet|zu spät|zu spaet|spät dran|grace period")
+_LATE_WHAT_IF = re.compile(
+    r"\b(?:what if|what happens if|what (?:do|should|shall) (?:i|we) do if|how late can (?:i|we) (?:be|arrive|come|show up|turn up)"
+    r"|grace period|late (?:policy|arrivals?|fee)|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
+    r"|\bwas (?:passiert|ist|mache ich|mach ich|tue ich|soll ich (?:tun|machen))\W+(?:wenn|falls)\b"
+    r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
+"""A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
+a grace period?", "was passiert, wenn ich mich verspäte?"."""
+
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",

@@ -159,10 +159,10 @@ async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: da
     plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
     period = period_text(turn, start, end, daily)
     if plans:
-        turn.ask(Step.PICK_SLOT, turn.t("several_free_times", count=len(wanted_items), period=period),
+        turn.ask(Step.PICK_SLOT, turn.t("several_free_times", all=_all(turn, len(wanted_items)), period=period),
                  turn.t("pick_one"), options=plan_options(turn, _spread(plans, MAX_OPTIONS)))
         return
-    why = turn.t("several_no_free_times", count=len(wanted_items), period=period)
+    why = turn.t("several_no_free_times", all=_all(turn, len(wanted_items)), period=period)
     await _offer_near(turn, wanted_items, end, why)
 
 
@@ -178,7 +178,7 @@ async def _offer_near(turn: Turn, wanted_items: list[Item], target: datetime, wh
     if not plans:
         _ask_another_time(turn, why, turn.t("none_near"))
         return
-    turn.ask(Step.PICK_SLOT, why, turn.t("several_alternatives"), turn.t("pick_one"),
+    turn.ask(Step.PICK_SLOT, why, turn.t("several_alternatives", all=_all(turn, len(wanted_items))), turn.t("pick_one"),
              options=plan_options(turn, plans))
 
 
@@ -300,8 +300,14 @@ def _why_not(turn: Turn, wanted_items: list[Item], exact: datetime, free: Free) 
         return why_not(turn, Wanted(first, turn.state.draft.staff), exact, local_day)
     names = dict(when=turn.when(exact), count=len(wanted_items))
     if len(fitting) == 1:
-        return turn.t("several_only_one", service=turn.service_name(fitting[0][0]), **names)
+        return turn.t("several_only_one", service=turn.service_name(fitting[0][0]), all=_all(turn, len(wanted_items)),
+                      **names)
     return turn.t("several_not_all", fit=len(fitting), **names)
+
+
+def _all(turn: Turn, count: int) -> str:
+    """ "both" for two appointments, "all 3" for more (German: "beide", "alle 3")."""
+    return turn.t("several_both") if count == 2 else turn.t("several_all", count=count)
 
 
 def _most_that_fit(turn: Turn, wanted_items: list[Item], exact: datetime, free: Free) -> list[Item]:

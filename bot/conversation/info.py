@@ -23,6 +23,7 @@ from intents import Reading
 
 from ..messages import Option
 from .handoff import other_ways
+from .hours import day_spans, spans_text, week_hours
 from .mine import my_bookings
 from .payloads import BookAgain, TalkToTeam, alone
 from .state import TeamNote
@@ -188,6 +189,18 @@ async def _reminders_of_next_booking(turn: Turn) -> bool:
     return True
 
 
+def _late_policy(turn: Turn, _: Reading, text: str) -> list[str]:
+    """"What if I'm late?": the business's own answer, if its file has one; else what to do then, which is to say so
+    here when the team hears it (`running_late`), or to tell the business directly."""
+    entry = faq_match(turn, text)
+    if entry is not None and entry.answer.get(turn.lang):
+        return [entry.answer.get(turn.lang)]
+    if turn.team_reachable:
+        return [turn.t("info_late_tell_me")]
+    contact = other_ways(turn)
+    return [turn.t("info_late_call", contact=contact) if contact else turn.t("info_late_tell_them")]
+
+
 def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
     """"Will I get a reminder?": when the reminders go out, as the scheduler plans them, on this channel."""
     if not turn.reminders:
@@ -298,31 +311,11 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
-    "reminders": _reminders, "staff": _staff, "assistant": _assistant,
+    "reminders": _reminders, "late_policy": _late_policy, "staff": _staff, "assistant": _assistant,
 }
 
 
 # --- opening hours ---------------------------------------------------------------------------------------
-
-
-def week_hours(turn: Turn) -> str:
-    """The week in one line, equal neighbouring days joined: 'Mon–Fri 09:00–18:00, Sat 10:00–14:00, Sun closed'."""
-    hours = turn.business.hours
-    days = [_spans_text(turn, hours.spans(i)) for i in range(7)]
-    parts, first = [], 0
-    for i in range(1, 8):
-        if i == 7 or days[i] != days[first]:
-            names = _weekday(turn, first) if i - 1 == first else f"{_weekday(turn, first)}–{_weekday(turn, i - 1)}"
-            parts.append(f"{names} {days[first]}")
-            first = i
-    return ", ".join(parts)
-
-
-def day_spans(turn: Turn, day: date) -> list[tuple[time, time]]:
-    """The business's opening spans on one date (none on a closure)."""
-    if turn.business.closed_on(day):
-        return []
-    return turn.business.hours.spans(day.weekday())
 
 
 def upcoming_closures(turn: Turn) -> list[str]:
@@ -352,14 +345,14 @@ def _day_hours(turn: Turn, day: date) -> str:
     if not spans:
         reason = f" ({closure.reason_in(turn.lang)})" if closure and closure.reason else ""
         return turn.t("info_closed_on", day=turn.formats.day(day), reason=reason)
-    return turn.t("info_open_on", day=turn.formats.day(day), hours=_spans_text(turn, spans))
+    return turn.t("info_open_on", day=turn.formats.day(day), hours=spans_text(turn, spans))
 
 
 def _day_line(turn: Turn, day: date) -> str:
     """"• Sunday 27 December: closed", "• Monday 28 December: 09:00–18:00" (a closure with its reason)."""
     spans = day_spans(turn, day)
     closure = turn.business.closed_on(day)
-    hours = _spans_text(turn, spans)
+    hours = spans_text(turn, spans)
     if not spans and closure and closure.reason:
         hours += f" ({closure.reason_in(turn.lang)})"
     return turn.t("info_hours_day_line", day=turn.formats.day(day), hours=hours)
@@ -380,15 +373,6 @@ def _open_now(turn: Turn) -> str:
         if spans:
             return turn.t("info_closed_now", day=turn.formats.day(day), at=turn.formats.clock_time(spans[0][0]))
     return turn.t("info_closed_on", day=turn.formats.day(today), reason="")
-
-
-def _spans_text(turn: Turn, spans: list[tuple[time, time]]) -> str:
-    """'10:00–14:00' or '09:00–12:00, 13:00–18:00' in the customer's locale; 'closed' for none."""
-    return turn.formats.spans(spans) if spans else turn.t("info_closed")
-
-
-def _weekday(turn: Turn, index: int) -> str:
-    return turn.formats.weekday(index)
 
 
 # --- small pieces ------------------------------------------------------------------------------------------

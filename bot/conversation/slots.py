@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from booking_client import Slot
 
 from ..messages import Option
+from .hours import day_spans, week_hours
 from .payloads import SlotChoice
 from .state import Draft
 from .turn import Turn
@@ -103,25 +104,27 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
     problem = guard_time(turn, start, end)
     if problem:
         return Nothing((problem,))
-    slots = await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff)
-    slots = _one_per_start(slots, want.staff)
-    if daily is not None:
-        slots = [s for s in slots if in_daily(turn, s.start, daily)]
+    every = _one_per_start(await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff),
+                           want.staff)
+    slots = every if daily is None else [s for s in every if in_daily(turn, s.start, daily)]
     slots = slots[:ALTERNATIVES] if earliest else _spread(slots, MAX_OPTIONS)  # "the earliest": the first ones
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
                  period=period_text(turn, start, end, daily))
     if slots:
         return Offer((turn.t("earliest_times" if earliest else "free_times", **names), turn.t("pick_one")),
                      tuple(slots))
+    if daily is not None and every:  # free times, none at those hours: the ones nearest them, in the same period
+        why = _outside_daily(turn, want, start, end, daily) or turn.t("no_free_times", **names)
+        return Offer((why, turn.t("alternatives"), turn.t("pick_one")), tuple(_nearest_daily(turn, every, daily)))
     local_day = turn.local(start).date()
     biz = turn.business
-    if turn.local(end - timedelta(seconds=1)).date() == local_day and (
-        biz.closed_on(local_day) or not biz.hours.spans(local_day.weekday())
-    ):
-        why = why_not(turn, want, start, local_day)
-    else:
-        why = turn.t("no_free_times", **names)
-    return await alternatives(turn, want, end, why=why)
+    one_day = turn.local(end - timedelta(seconds=1)).date() == local_day
+    if one_day and (biz.closed_on(local_day) or not biz.hours.spans(local_day.weekday())):
+        return await alternatives(turn, want, end, why=why_not(turn, want, start, local_day))
+    if one_day and _outside_daily(turn, want, start, end, _hours_of(turn, start, end)):
+        # "today after 6pm": that day's hours, and the times nearest 18:00
+        return await alternatives(turn, want, start, why=_day_hours_miss(turn, start, local_day))
+    return await alternatives(turn, want, end, why=turn.t("no_free_times", **names))
 
 
 async def alternatives(turn: Turn, want: Wanted, target: datetime, *, why: str) -> Offer | Nothing:
@@ -179,6 +182,61 @@ def outside_hours(turn: Turn, want: Wanted, exact: datetime, local_day: date) ->
     if end > day_start.replace(hour=last.hour, minute=last.minute):
         return turn.t("out_of_hours_late", close=fmt.clock_time(last), **names)
     return turn.t("out_of_hours", **names)
+
+
+def _outside_daily(turn: Turn, want: Wanted, start: datetime, end: datetime, daily: Daily) -> str | None:
+    """Why hours asked of every day of a period ("after 18:00 next week") find nothing: no day the business opens in
+    it has a start at those hours that ends by closing time. Then the week's opening hours; else None."""
+    biz = turn.business
+    length = biz.service(want.service).duration
+    first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
+    open_days = 0
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        spans = day_spans(turn, day)
+        open_days += bool(spans)
+        for a, b in spans:
+            begin = at(day, max(a, daily[0]), biz.tz)
+            if max(a, daily[0]) < daily[1] and begin + length <= at(day, b, biz.tz):
+                return None
+    if not open_days:
+        return None
+    return turn.t("out_of_hours_daily", hours=week_hours(turn), daily=daily_text(turn, daily))
+
+
+def _day_hours_miss(turn: Turn, start: datetime, day: date) -> str:
+    """A day's hours said for a part of it they miss: "on Saturday we close at 14:00" (a part from later on) or "we
+    only open at 10:00" (one before)."""
+    spans, fmt = day_spans(turn, day), turn.formats
+    names = dict(day=fmt.day(day), hours=fmt.spans(spans))
+    if turn.local(start).time() > spans[0][0]:
+        return turn.t("out_of_hours_closes", close=fmt.clock_time(spans[-1][1]), **names)
+    return turn.t("out_of_hours_early", open=fmt.clock_time(spans[0][0]), **names)
+
+
+def _hours_of(turn: Turn, start: datetime, end: datetime) -> Daily:
+    """The hours of one day's period ("after 18:00 today": 18:00 until the day ends)."""
+    until = turn.local(end).time()
+    return turn.local(start).time(), time.max if until == time(0) else until
+
+
+def _nearest_daily(turn: Turn, slots: Sequence[Slot], daily: Daily) -> list[Slot]:
+    """Of a period's free slots, the one nearest the asked hours on each day, and of those the nearest three (the
+    earlier day first where they are as near), in time order."""
+    lo, hi = (t.hour * 60 + t.minute for t in daily)
+
+    def off(s: Slot) -> int:
+        local = turn.local(s.start)
+        minute = local.hour * 60 + local.minute
+        return lo - minute if minute < lo else max(0, minute - hi + 1)
+
+    best: dict[date, Slot] = {}
+    for s in slots:
+        day = turn.local(s.start).date()
+        if day not in best or off(s) < off(best[day]):
+            best[day] = s
+    picked = sorted(best.values(), key=lambda s: (off(s), s.start))[:ALTERNATIVES]
+    return sorted(picked, key=lambda s: s.start)
 
 
 async def nearest(turn: Turn, target: datetime, service: str, staff: str | None) -> list[Slot]:

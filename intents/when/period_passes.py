@@ -12,7 +12,7 @@ from ..lexicon import DE_MONTHS
 from .date_patterns import IN_MONTH, MONTH_PART, PERIODS, WEEK_OF_MONTH
 from .dates import add_months, month_last, week_monday
 from .scan import Days, Scan
-from .vocabulary import MONTHS
+from .vocabulary import MONTHS, lazy_rx
 
 # "Januarwoche": the word the week of a month is said in German, one word
 MONTH_WEEKS = frozenset(month + "woche" for month in DE_MONTHS)
@@ -73,6 +73,43 @@ def read_periods(s: Scan, months: bool = True) -> None:
     if months:
         s.take(WEEK_OF_MONTH, lambda m: week_of_month(s, m))  # first: "the last week of March" is not last week
     s.take(PERIODS, period)
+
+
+WORKDAY_WORDS = frozenset("""
+weekday weekdays workday workdays working werktags wochentags werktag werktagen wochentag wochentagen during unter
+""".split())
+WORKDAYS = lazy_rx(
+    r"\b(?:on |any |a )?(?:weekdays?|week-days?|workdays?|working days?)\b|\bduring the week\b(?! of\b)"
+    r"|\bunter der woche\b|\b(?:werktags|wochentags)\b|\ban (?:einem |allen )?(?:werktag|wochentag)(?:en)?\b")
+
+
+def read_workdays(s: Scan) -> None:
+    """"On weekdays", "unter der Woche": noted (and masked, so "the week" in it is no period) for `keep_workdays`."""
+
+    def workdays(m: re.Match[str]) -> bool:
+        s.workdays = m.start()
+        return True
+
+    s.take(WORKDAYS, workdays)
+
+
+def keep_workdays(s: Scan) -> None:
+    """Weekdays said with a period keep its Monday to Friday ("any weekday next week"); said without a day, they are
+    the rest of this week's, or next week's from Friday on ("weekday mornings")."""
+    if s.workdays is None or s.days:
+        return
+    for r in s.ranges:
+        first, last = r.first, r.last
+        while first.weekday() > 4 and first < last:
+            first += timedelta(days=1)
+        while last.weekday() > 4 and last > first:
+            last -= timedelta(days=1)
+        if first.weekday() <= 4:
+            r.first, r.last = first, last
+    if not s.ranges:
+        today = s.today
+        first = today if today.weekday() <= 3 else week_monday(today) + timedelta(days=7)
+        s.ranges.append(Days(s.workdays, first, first + timedelta(days=4 - first.weekday())))
 
 
 def week_of_month(s: Scan, m: re.Match[str]) -> bool:

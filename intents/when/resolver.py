@@ -26,7 +26,7 @@ from .join_passes import BOUND_WORDS, MOVING, MOVING_TO, join_days, read_between
 from .join_passes import WORDS as JOIN_WORDS
 from .offset_passes import GATE as OFFSET_WORDS
 from .offset_passes import read_offsets
-from .period_passes import MONTH_WEEKS, read_months, read_periods
+from .period_passes import MONTH_WEEKS, WORKDAY_WORDS, keep_workdays, read_months, read_periods, read_workdays
 from .relative_passes import read_relative_days, read_this_time, read_weekday_and_day, read_weekdays
 from .result import NOTHING, When
 from . import several
@@ -61,7 +61,7 @@ GATE_CLOCKS = frozenset(NUMBER_WORDS) | frozenset(
     "noon midday mid mittag midnight mitternacht quarter half halb viertel dreiviertel am pm uhr clock".split())
 GATE_PARTS = frozenset(PART_WORDS) | {"work", "arbeit"}  # "after work", "nach der Arbeit"
 OFFSET_ANY = frozenset("ago hence vorgestern vorvorgestern fortnight tagen monaten jahren".split())
-GATE_ANY = OFFSET_ANY | MONTH_WEEKS | EDGE_WORDS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
+GATE_ANY = WORKDAY_WORDS | OFFSET_ANY | MONTH_WEEKS | EDGE_WORDS | GATE_DATES | GATE_RELATIVE | GATE_WEEKDAY | GATE_PERIODS | GATE_CLOCKS | GATE_PARTS | GATE_HOLIDAYS
 # a word every NOISE phrase contains (or a digit): most messages need not be searched for them at all
 NOISE_CUE = any_of(("all", "help", "gute", "good", "schön", "nice", "have", "minute", "moment", "one", "option"))
 PEOPLE_WORD = any_of(PEOPLE_WORDS)
@@ -147,6 +147,9 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         if has_digit:
             read_weekday_and_day(s)  # "Friday 18": the 18th, where that is a later Friday
         read_weekdays(s)
+    workdays = not words.isdisjoint(WORKDAY_WORDS)
+    if workdays:
+        read_workdays(s)
     if not words.isdisjoint(GATE_PERIODS) or not words.isdisjoint(MONTH_WEEKS):
         read_periods(s, months=not words.isdisjoint(GATE_MONTHS) or not words.isdisjoint(MONTH_WEEKS))
     if not words.isdisjoint(GATE_MONTHS) and not words.isdisjoint(GATE_MONTH_CUES):
@@ -157,6 +160,8 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         join_days(s, text)
     if s.days and not words.isdisjoint(BOUND_WORDS):
         read_bounds(s, text)
+    if workdays:
+        keep_workdays(s)
     if has_digit or not words.isdisjoint(GATE_CLOCKS):
         minute_words = not words.isdisjoint(MINUTE_TOKENS)
         read_clocks(s, words=minute_words and not words.isdisjoint(MERIDIEM_TOKENS),

@@ -63,6 +63,7 @@ class Scan:
         self.minutes_long: int | None = None  # "for 30 minutes": how long, from the clock time said
         self.exact_pass = False  # set while the calendar-date pass runs
         self.moving = False  # the message moves an appointment: "from 2 to 4" is where it is and where it goes
+        self.workdays: int | None = None  # where "on weekdays" was said: the days of a period are Monday to Friday
         self.no_such_day: str | None = None  # a date said that no calendar has ("the 31st of February")
         self.plain = plain(text)  # no capitals: the passes may use their faster case-sensitive patterns
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from booking_client import Capability
-from booking_client.business import Cancellation
+from booking_client.business import Cancellation, Faq
 from bot.conversation import Dialogue
 from dialogue_kit import Chat, at
 
@@ -126,3 +126,20 @@ async def test_running_late_without_a_team_channel_or_contact_says_so_and_promis
     answer = await chat.say("I'm running 10 minutes late")
     assert "Thanks for letting us know" in answer and "please tell Demo Salon directly." in answer
     assert "team" not in answer.lower()
+
+
+async def test_what_if_im_late_gets_the_business_answer_or_how_to_tell_them_and_tells_no_team():
+    late = Faq(question={"en": "What if I'm late?"}, answer={"en": "We wait 15 minutes; after that the time may go."},
+               keywords={"en": ["late"]})
+    answer = await chat_with(faq=[late]).say("what happens if I'm late?")
+    assert answer.startswith("We wait 15 minutes")
+    chat = Chat()
+    answer = await chat.say("what if I'm running late?")
+    assert "please let Demo Salon know directly: +49 30 1234567" in answer
+    assert "Thanks for letting us know" not in answer
+    team = Chat.on(type(chat.backend), team_reachable=True)
+    answer = await team.say("what if I'm running late?")
+    assert "just write to me here" in answer and "I'll let the team at Demo Salon know" in answer
+    assert "Thanks for letting us know" not in answer
+    answer = await team.say("I'm 10 minutes late")  # and so it is: the team hears it (tests/channels/test_operator_chat)
+    assert "I'm passing your message on to the team at Demo Salon" in answer

@@ -60,3 +60,38 @@ async def test_a_full_day_offers_the_same_time_on_the_closest_other_days(full, a
     text = await chat.say(f"haircut on {asked} at 3pm")
     assert "isn't free" in text
     assert times(chat) == offered
+
+
+async def test_hours_the_business_is_never_open_say_the_opening_hours_and_offer_the_nearest_times_that_week():
+    chat = Chat()
+    text = await chat.say("haircut any day next week after 7pm")
+    assert "we're not open after 19:00" in text
+    assert "Mon–Fri 09:00–18:00, Sat 10:00–14:00, Sun closed" in text
+    assert times(chat) == ["Mon 30 Nov, 17:00", "Tue 1 Dec, 17:00", "Wed 2 Dec, 17:00"]
+
+
+async def test_hours_taken_every_day_of_a_week_offer_the_times_nearest_them_in_that_week():
+    chat = Chat()
+    for day in range(30, 35):  # every morning of next week's weekdays, both people, taken
+        for hour in range(9, 12):
+            for staff in ("sarah", "tom"):
+                when = datetime(2026, 11, 30, hour, tzinfo=BERLIN) + timedelta(days=day - 30)
+                chat.backend.add("haircut", staff, when, ref="telegram:9")
+    text = await chat.say("haircut some morning next week")
+    assert "nothing free for Haircut Mon 30 Nov – Sun 6 Dec, 08:00–12:00" in text
+    assert "not open" not in text
+    assert times(chat) == ["Mon 30 Nov, 12:00", "Tue 1 Dec, 12:00", "Wed 2 Dec, 12:00"]
+
+
+@pytest.mark.parametrize("asked, said, offered", [
+    ("on Wednesday after 7pm", "on Wednesday 25 November we close at 18:00 (open 09:00–18:00)",
+     ["Wed 25 Nov, 15:00", "Wed 25 Nov, 16:00", "Wed 25 Nov, 17:00"]),
+    ("on Wednesday before 8am", "on Wednesday 25 November we only open at 09:00 (open 09:00–18:00)",
+     ["Wed 25 Nov, 09:00", "Wed 25 Nov, 10:00", "Wed 25 Nov, 11:00"]),
+])
+async def test_a_part_of_one_day_outside_the_hours_says_that_days_hours_and_offers_that_days_nearest(
+        asked, said, offered):
+    chat = Chat()
+    text = await chat.say(f"haircut {asked}")
+    assert said in text
+    assert times(chat) == offered

@@ -153,7 +153,7 @@ async def test_only_one_staff_member_free_puts_them_one_after_the_other_or_offer
     text = await chat.say("haircuts for me and my son tomorrow at 3")
     # the memory system has full hours only: 15:30 is not free, so no row of two fits at 3
     assert "only one of the 2 appointments fits (the Haircut)" in text
-    assert "nearest times when they all fit" in text
+    assert "nearest times when both fit" in text
     assert len(chat.backend.bookings) == 1
     labels = chat.labels()
     assert labels and all("at the same time: Sarah and Tom" in label for label in labels)
@@ -183,3 +183,10 @@ async def test_a_stored_state_from_before_several_appointments_still_loads():
     state = await chat.state()
     assert state.group == [] and state.draft.services == [] and state.draft.party is None
     assert "Shall I book Haircut with" in await chat.say("tomorrow at 10 with Sarah")
+
+
+async def test_three_appointments_are_all_three_and_two_are_both():
+    chat = Chat()
+    assert "when all 3 appointments fit" in await chat.say("haircuts for me and my two sons on Wednesday")
+    chat = Chat()
+    assert "when both appointments fit" in await chat.say("haircuts for me and my son on Wednesday")

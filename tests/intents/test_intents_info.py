@@ -245,6 +245,25 @@ def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
     assert r.shift is None, "how late moves nothing: no relative change of a time on the table"
 
 
+@pytest.mark.parametrize("text, topic", [
+    ("what if I'm running late?", "late_policy"),
+    ("what happens if I'm 10 minutes late", "late_policy"),
+    ("is there a grace period for late arrivals?", "late_policy"),
+    ("how late can I be?", "late_policy"),
+    ("was passiert, wenn ich zu spät komme?", "late_policy"),
+    ("was ist, wenn ich mich verspäte?", "late_policy"),
+    ("sorry, I'm running late", "late"),  # said, not asked: the team is to hear it
+    ("what happens if I cancel late?", "cancellation_policy"),
+])
+def test_what_if_im_late_asks_what_happens_then(text: str, topic: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", topic)
+
+
+def test_a_question_about_coming_later_in_the_day_is_not_about_being_late() -> None:
+    assert read("what if I come later in the day?", ctx()).topic != "late_policy"
+
+
 @pytest.mark.parametrize("text, day", [
     ("I'll be 10 minutes late on Friday", date(2026, 4, 3)),
     ("I'll be late tomorrow", date(2026, 3, 28)),

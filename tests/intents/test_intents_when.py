@@ -157,6 +157,27 @@ def test_periods(text: str, now: str, start: str, end: str) -> None:
     assert _period(text, now) == (start, end)
 
 
+@pytest.mark.parametrize("text, now, start, end, daily", [
+    # weekdays with a week: its Monday to Friday, never its Saturday
+    ("any weekday morning next week", JUNE, "2026-06-15T00:00:00+02:00", "2026-06-20T00:00:00+02:00", "08:00-12:00"),
+    ("werktags nächste Woche", JUNE, "2026-06-15T00:00:00+02:00", "2026-06-20T00:00:00+02:00", None),
+    # without one: the rest of this week's weekdays, from a Friday on next week's
+    ("haircut after 6pm on weekdays", JUNE, "2026-06-10T00:00:00+02:00", "2026-06-13T00:00:00+02:00", "18:00-24:00"),
+    ("unter der Woche vormittags", JUNE, "2026-06-10T00:00:00+02:00", "2026-06-13T00:00:00+02:00", "08:00-12:00"),
+    ("during the week after 5pm", FRI, "2026-03-30T00:00:00+02:00", "2026-04-04T00:00:00+02:00", "17:00-24:00"),
+])
+def test_weekdays_are_monday_to_friday(text: str, now: str, start: str, end: str, daily: str | None) -> None:
+    r = read(text, ctx(now))
+    assert _period(text, now) == (start, end)
+    assert (f"{r.daily[0]:%H:%M}-{'24:00' if r.daily[1].hour == 23 else format(r.daily[1], '%H:%M')}"
+            if r.daily else None) == daily
+
+
+def test_the_week_of_a_date_is_still_that_week_and_a_day_said_with_weekdays_is_that_day() -> None:
+    assert _period("during the week of the 6th", FRI) == ("2026-04-06T00:00:00+02:00", "2026-04-13T00:00:00+02:00")
+    assert _day("I work on weekdays, is Saturday possible?", FRI) == "2026-03-28"
+
+
 def test_a_wall_time_skipped_by_dst_is_moved_past_the_gap() -> None:
     r = read("Sunday between 2:30 and 4", ctx(FRI, "en"))
     assert r.start is not None and r.start.isoformat() == "2026-03-29T15:30:00+02:00" or r.start.hour >= 3
