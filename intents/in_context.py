@@ -216,7 +216,8 @@ def _amount(n: str | None, unit: str | None, half: str | None) -> timedelta | No
 def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datetime], tz: tzinfo | None) -> Reading | None:
     """`r` with the time its relative change means, or None when there is nothing it is relative to.
 
-    A shift or "same time" counts from `anchor`; "anything earlier?" looks before the earliest of
+    A shift or "same time" counts from `anchor` ("same time" on the day of the offered times, when they are all on
+    one); "anything earlier?" looks before the earliest of
     `starts` (the offered times, else the anchor) on its day, "later" after the latest. Local to `tz`.
     """
     if r.direction:
@@ -234,7 +235,10 @@ def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datet
     if anchor is None or not (r.shift or r.same_time):
         return None
     local = anchor.astimezone(tz).replace(tzinfo=None)
-    day = r.date or (_same_weekday_in(r, local.date(), tz) if r.start is not None else None) or local.date()
+    days = {s.astimezone(tz).date() for s in starts}
+    offered_day = days.pop() if len(days) == 1 and not r.shift else None  # "same time" under Thursday's times
+    day = r.date or (_same_weekday_in(r, local.date(), tz) if r.start is not None else None) or offered_day \
+        or local.date()
     moved = local + r.shift if r.shift else datetime.combine(day, local.time())
     return replace(r, date=moved.date(), time=moved.time(), start=None, end=None, daily=None)
 
@@ -263,6 +267,9 @@ _ONE_OF = re.compile(r"\b(?:the|die|der|den|das)\s+(?P<which>later|earlier|sp(?:
                      r"(?:\s+(?:one|option|time|slot|termin|uhrzeit|zeit))?\b", re.IGNORECASE)
 _ONE_MOST = re.compile(r"\b(?:the|die|der|den|das)\s+(earliest|latest|fr(?:ü|ue)heste[nr]?|sp(?:ä|ae)teste[nr]?)"
                        r"(?:\s+(?:one|option|time|slot|of (?:them|those|these)|termin|uhrzeit|zeit))?\s*\W*$")
+_ORDINAL_ONE = re.compile(r"\b(?:first|second|third|last|erste[nrs]?|zweite[nrs]?|dritte[nrs]?|letzte[nrs]?)\s+"
+                          r"(?:one|option|slot|time|termin|zeit|uhrzeit|davon|von denen)\b")
+"""An ordinal said with what it counts ("the first one"), which a day said with it does not turn into a date."""
 _BARE_ORDINAL = re.compile(r"^\W*(?:(?:ok|okay|then|so)\W+)?(?:the\s+)?\d(?:st|nd|rd|th)(?:\s+(?:one|option|slot|time))?"
                            r"(?:\s+(?:please|pls|then|thanks))?\W*$")
 _HOUR = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?(?!\d|[:.]\d|(?:st|nd|rd|th)\b|\.)")
@@ -338,6 +345,11 @@ def _picked(r: Reading, text: str, low: str, context: Context) -> int | None:
         starts = [s if s is not None and offers[i].staff == r.staff else None for i, s in enumerate(starts)]
     if r.date is not None:  # "Thursday at 11", "the Thursday one"
         starts = [s if s is not None and s.date() == r.date else None for s in starts]
+        m = _ORDINAL_ONE.search(low)
+        on_day = [i for i, s in enumerate(starts) if s is not None]
+        index = pick_by_position(m.group(0), len(on_day)) if m else None
+        if index is not None:  # "Saturday then, the first one": the first of Saturday's
+            return on_day[index]
     clock = (r.time.hour, r.time.minute) if r.time else None if r.number is not None else bare_hour(text)
     if clock is not None:
         return pick_by_time(*clock, starts)

@@ -687,17 +687,17 @@ _OFFER_NOT = cue(*lexicon.OFFER_NOT)
 _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
-# Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _LATE_WORDS = ("late", "spät", "spaet", "verspät", "grace")
 _LATE_WORD = re.compile(r"\blate\b|verspät|verspaet|zu spät|zu spaet|spät dran|grace period")
 _LATE_WHAT_IF = re.compile(
-    r"\b(?:what if|what happens if|what (?:do|should|shall) (?:i|we) do if|how late can (?:i|we) (?:be|arrive|come|show up|turn up)"
-    r"|grace period|late (?:policy|arrivals?|fee)|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
+    r"\b(?:what if|what happens if|what (?:do|should|shall) (?:i|we) do if"
+    r"|how late can (?:i|we) (?:be|arrive|come|show up|turn up)|grace period|late (?:policy|arrivals?|fee)|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
     r"|\bwas (?:passiert|ist|mache ich|mach ich|tue ich|soll ich (?:tun|machen))\W+(?:wenn|falls)\b"
     r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
+# Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",

@@ -61,7 +61,8 @@ async def more_details(turn: Turn, said: Said) -> None:
         r = replace(r, right_after=False, services=(p.service, r.service), service=p.service)
         said = Said(r, said.text)
     r = await after_own_booking(turn, r)
-    pending = turn.state.pending if turn.state.step is Step.CONFIRM_BOOK else None
+    # at the confirmation, or asked for the name or email of a time already picked, "make it 2pm" keeps its day
+    pending = turn.state.pending if turn.state.step in (Step.CONFIRM_BOOK, Step.ASK_NAME, Step.ASK_EMAIL) else None
     if pending is not None:
         pin(turn, pending.start)
     anchor = pending.start if pending else _draft_time(turn)

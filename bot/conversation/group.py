@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import bot.conversation.receipt as receipt
 from booking_client import (
@@ -34,8 +34,8 @@ from ..calendar import add_to_calendar_link
 from ..messages import Option
 from .events import Said
 from .payloads import SlotChoice
-from .slots import (MAX_OPTIONS, SEARCH_DAYS, Daily, Wanted, asked_time, at, guard_time, in_daily, period_text,
-                    why_not)
+from .slots import (MAX_OPTIONS, SEARCH_DAYS, Daily, Wanted, asked_time, at, closed_part_of_day, from_daily, guard_time,
+                    in_daily, outside_daily, period_text, why_not)
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -153,17 +153,43 @@ async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: da
         _ask_another_time(turn, problem)
         return
     free = await _free(turn, wanted_items, max(start, turn.now()), end)
-    starts = free.starts(wanted_items[0][0])
-    if daily is not None:
-        starts = [s for s in starts if in_daily(turn, s, daily)]
+    every = free.starts(wanted_items[0][0])
+    starts = every if daily is None else [s for s in every if in_daily(turn, s, daily)]
     plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
     period = period_text(turn, start, end, daily)
     if plans:
         turn.ask(Step.PICK_SLOT, turn.t("several_free_times", all=_all(turn, len(wanted_items)), period=period),
                  turn.t("pick_one"), options=plan_options(turn, _spread(plans, MAX_OPTIONS)))
         return
-    why = turn.t("several_no_free_times", all=_all(turn, len(wanted_items)), period=period)
+    want = Wanted(wanted_items[0][0], turn.state.draft.staff)
+    why = daily is not None and outside_daily(turn, want, start, end, daily) or \
+        turn.t("several_no_free_times", all=_all(turn, len(wanted_items)), period=period)
+    near = _nearest_daily(turn, wanted_items, every, free, daily) if daily is not None else []
+    if near:  # none at those hours: the times nearest them, in the same period
+        turn.ask(Step.PICK_SLOT, why, turn.t("several_alternatives", all=_all(turn, len(wanted_items))),
+                 turn.t("pick_one"), options=plan_options(turn, near))
+        return
+    one_day = turn.local(end - timedelta(seconds=1)).date() == turn.local(start).date()
+    if one_day and (closed := closed_part_of_day(turn, want, start, end)):
+        await _offer_near(turn, wanted_items, start, closed)  # "today after 6pm": the times nearest 18:00
+        return
     await _offer_near(turn, wanted_items, end, why)
+
+
+def _nearest_daily(turn: Turn, wanted_items: list[Item], starts: Sequence[datetime], free: Free,
+                   daily: Daily) -> list[Plan]:
+    """Plans nearest the hours asked of each day, one a day, the nearest three in time order."""
+    plans: dict[date, Plan] = {}
+    for start in sorted(starts, key=lambda s: (from_daily(turn, s, daily), s))[:_CANDIDATES]:
+        day = turn.local(start).date()
+        if day in plans:
+            continue
+        plan = _plan_at(turn, wanted_items, start, free)
+        if plan is not None:
+            plans[day] = plan
+            if len(plans) == ALTERNATIVES:
+                break
+    return sorted(plans.values(), key=lambda p: p.start)
 
 
 async def _offer_near(turn: Turn, wanted_items: list[Item], target: datetime, why: str) -> None:

@@ -114,16 +114,15 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
         return Offer((turn.t("earliest_times" if earliest else "free_times", **names), turn.t("pick_one")),
                      tuple(slots))
     if daily is not None and every:  # free times, none at those hours: the ones nearest them, in the same period
-        why = _outside_daily(turn, want, start, end, daily) or turn.t("no_free_times", **names)
+        why = outside_daily(turn, want, start, end, daily) or turn.t("no_free_times", **names)
         return Offer((why, turn.t("alternatives"), turn.t("pick_one")), tuple(_nearest_daily(turn, every, daily)))
     local_day = turn.local(start).date()
     biz = turn.business
     one_day = turn.local(end - timedelta(seconds=1)).date() == local_day
     if one_day and (biz.closed_on(local_day) or not biz.hours.spans(local_day.weekday())):
         return await alternatives(turn, want, end, why=why_not(turn, want, start, local_day))
-    if one_day and _outside_daily(turn, want, start, end, _hours_of(turn, start, end)):
-        # "today after 6pm": that day's hours, and the times nearest 18:00
-        return await alternatives(turn, want, start, why=_day_hours_miss(turn, start, local_day))
+    if one_day and (closed := closed_part_of_day(turn, want, start, end)):
+        return await alternatives(turn, want, start, why=closed)  # "today after 6pm": the times nearest 18:00
     return await alternatives(turn, want, end, why=turn.t("no_free_times", **names))
 
 
@@ -184,7 +183,7 @@ def outside_hours(turn: Turn, want: Wanted, exact: datetime, local_day: date) ->
     return turn.t("out_of_hours", **names)
 
 
-def _outside_daily(turn: Turn, want: Wanted, start: datetime, end: datetime, daily: Daily) -> str | None:
+def outside_daily(turn: Turn, want: Wanted, start: datetime, end: datetime, daily: Daily) -> str | None:
     """Why hours asked of every day of a period ("after 18:00 next week") find nothing: no day the business opens in
     it has a start at those hours that ends by closing time. Then the week's opening hours; else None."""
     biz = turn.business
@@ -204,9 +203,13 @@ def _outside_daily(turn: Turn, want: Wanted, start: datetime, end: datetime, dai
     return turn.t("out_of_hours_daily", hours=week_hours(turn), daily=daily_text(turn, daily))
 
 
-def _day_hours_miss(turn: Turn, start: datetime, day: date) -> str:
-    """A day's hours said for a part of it they miss: "on Saturday we close at 14:00" (a part from later on) or "we
-    only open at 10:00" (one before)."""
+def closed_part_of_day(turn: Turn, want: Wanted, start: datetime, end: datetime) -> str | None:
+    """Why a part of one day the business is not open then ("today after 6pm") finds nothing: that day's hours,
+    "on Saturday we close at 14:00" (a part from later on) or "we only open at 10:00" (one before); else None."""
+    until = turn.local(end).time()
+    if not outside_daily(turn, want, start, end, (turn.local(start).time(), time.max if until == time(0) else until)):
+        return None
+    day = turn.local(start).date()
     spans, fmt = day_spans(turn, day), turn.formats
     names = dict(day=fmt.day(day), hours=fmt.spans(spans))
     if turn.local(start).time() > spans[0][0]:
@@ -214,28 +217,20 @@ def _day_hours_miss(turn: Turn, start: datetime, day: date) -> str:
     return turn.t("out_of_hours_early", open=fmt.clock_time(spans[0][0]), **names)
 
 
-def _hours_of(turn: Turn, start: datetime, end: datetime) -> Daily:
-    """The hours of one day's period ("after 18:00 today": 18:00 until the day ends)."""
-    until = turn.local(end).time()
-    return turn.local(start).time(), time.max if until == time(0) else until
+def from_daily(turn: Turn, moment: datetime, daily: Daily) -> int:
+    """How many minutes a start lies outside the hours asked of each day (0 inside them)."""
+    local = turn.local(moment)
+    minute, lo, hi = (t.hour * 60 + t.minute for t in (local, *daily))
+    return lo - minute if minute < lo else max(0, minute - hi + 1)
 
 
 def _nearest_daily(turn: Turn, slots: Sequence[Slot], daily: Daily) -> list[Slot]:
     """Of a period's free slots, the one nearest the asked hours on each day, and of those the nearest three (the
     earlier day first where they are as near), in time order."""
-    lo, hi = (t.hour * 60 + t.minute for t in daily)
-
-    def off(s: Slot) -> int:
-        local = turn.local(s.start)
-        minute = local.hour * 60 + local.minute
-        return lo - minute if minute < lo else max(0, minute - hi + 1)
-
     best: dict[date, Slot] = {}
-    for s in slots:
-        day = turn.local(s.start).date()
-        if day not in best or off(s) < off(best[day]):
-            best[day] = s
-    picked = sorted(best.values(), key=lambda s: (off(s), s.start))[:ALTERNATIVES]
+    for s in sorted(slots, key=lambda s: (from_daily(turn, s.start, daily), s.start)):
+        best.setdefault(turn.local(s.start).date(), s)
+    picked = sorted(best.values(), key=lambda s: (from_daily(turn, s.start, daily), s.start))[:ALTERNATIVES]
     return sorted(picked, key=lambda s: s.start)
 
 

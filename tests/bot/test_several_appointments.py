@@ -190,3 +190,15 @@ async def test_three_appointments_are_all_three_and_two_are_both():
     assert "when all 3 appointments fit" in await chat.say("haircuts for me and my two sons on Wednesday")
     chat = Chat()
     assert "when both appointments fit" in await chat.say("haircuts for me and my son on Wednesday")
+
+
+async def test_two_appointments_at_hours_never_open_hear_the_hours_and_get_the_nearest_times_that_week():
+    chat = Chat()
+    text = await chat.say("haircuts for me and my son next week after 7pm")
+    assert "we're not open after 19:00" in text and "nearest times when both fit" in text
+    assert [label.split(" (")[0] for label in chat.labels()] == ["Mon 30 Nov, 17:00", "Tue 1 Dec, 17:00",
+                                                                 "Wed 2 Dec, 17:00"]
+    text = await chat.say("haircuts for me and my son on Wednesday after 7pm")
+    assert "on Wednesday 25 November we close at 18:00" in text
+    assert [label.split(" (")[0] for label in chat.labels()] == ["Wed 25 Nov, 15:00", "Wed 25 Nov, 16:00",
+                                                                 "Wed 25 Nov, 17:00"]

@@ -62,6 +62,13 @@ def test_a_weekday_with_one_offered_time_picks_it(text, pick):
     assert r.pick == pick and r.date == date(2026, 11, 26) and r.time == time(11, 0)
 
 
+@pytest.mark.parametrize(("text", "pick"), [("ok Wednesday then, the first one", 1), ("Wednesday, the last one", 2),
+                                            ("Mittwoch, die zweite Uhrzeit", 2), ("Thursday, the first one", 3)])
+def test_a_position_said_with_a_day_counts_that_days_offered_times(text, pick):
+    r = offered(text)
+    assert r.pick == pick and r.time == OFFERS[pick - 1].start.time()
+
+
 @pytest.mark.parametrize(("text", "pick"), [("the one with Tom", 2), ("bei Tom", 2), ("Tom please", 2)])
 def test_a_staff_member_with_one_offered_time_picks_it(text, pick):
     assert offered(text).pick == pick
@@ -120,6 +127,15 @@ def test_a_shift_without_an_anchor_names_no_time_of_its_own():
 def test_same_time_on_another_day_keeps_the_anchors_clock_time(text, day):
     r = anchored(text)
     assert r.same_time and r.date == day and r.time == time(10, 0)
+
+
+@pytest.mark.parametrize("text", ["same time", "the same time please", "gleiche Uhrzeit"])
+def test_same_time_under_one_days_offered_times_is_that_day_at_the_anchors_time(text):
+    thursday = tuple(Offer(f"Thu 26 Nov, {h}:00", at(f"2026-11-26T{h}:00")) for h in (11, 12, 15))
+    r = read(text, Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=thursday, anchor=BOOKING))
+    assert (r.date, r.time) == (date(2026, 11, 26), time(10, 0))
+    r = read(text, Context(now=NOW, vocabulary=DEMO, expecting="choice", offers=OFFERS, anchor=BOOKING))
+    assert (r.date, r.time) == (date(2026, 11, 25), time(10, 0)), "offered times on two days: the anchor's own"
 
 
 @pytest.mark.parametrize(("text", "direction"), [
