@@ -99,7 +99,7 @@ def _expand_umlauts(fragment: str) -> str:
 APPT = r"(?:appointments?|appt|bookings?|reservations?|visits?|sessions?|slots?|termine?n?|buchung(?:en)?|reservierung(?:en)?|sitzung)"
 
 AFFIRM = (
-    r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"yy?(?=\s*(?:[.!,]|pls\b|please\b|thanks\b|thx\b|$))", r"yeh", r"yea",
+    r"yes+", r"yeah?", r"yep+", r"yup+", r"ya", r"yas", r"yess+", r"ye", r"yy?(?=\s*(?:[.!,]|pls\b|please\b|thanks\b|thx\b|$))", r"yeh", r"yh", r"yea",
     r"sure(?: thing)?", r"ok(?:ay|ey|ie)?", r"k",
     r"kk", r"alright", r"all right", r"of course", r"certainly", r"absolutely", r"definitely", r"indeed",
     r"correct", r"right(?! (?:now|away|then|there|here|after|before)\b)", r"exactly", r"perfect", r"great", r"fine", r"good", r"excellent", r"fantastic",

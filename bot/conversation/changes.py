@@ -27,6 +27,7 @@ from intents import Reading
 from ..messages import Option
 from .booking import correct, earliest, keeps_time, merge, pin
 from .events import Said, Yes
+from .handoff import other_ways
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice, unpack
 from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
@@ -50,6 +51,12 @@ async def list_bookings(turn: Turn) -> None:
     turn.state.listed = [b.id for b in bookings]
 
 
+def _booked_elsewhere(turn: Turn) -> str:
+    """For a customer who means a booking this chat cannot find: one made another way, and whom to ask about it."""
+    contact = other_ways(turn)
+    return turn.t("booked_elsewhere", contact=contact) if contact else turn.t("booked_elsewhere_ask")
+
+
 # --- cancelling -----------------------------------------------------------------------------------------
 
 
@@ -61,7 +68,7 @@ async def start_cancel(turn: Turn, r: Reading | None) -> None:
     bookings = await my_bookings(turn)
     turn.state.clear_flow()
     if not bookings:
-        turn.say(turn.t("nothing_to_cancel"))
+        turn.say(turn.t("nothing_to_cancel"), _booked_elsewhere(turn))
         return
     picked = _listed(turn, bookings, r) or _filter(turn, _not_the_last(turn, bookings, r), r)
     if len(picked) == 1:
@@ -133,7 +140,7 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     bookings = await my_bookings(turn)
     turn.state.clear_flow()
     if not bookings:
-        turn.say(turn.t("nothing_to_move"))
+        turn.say(turn.t("none_to_move"), _booked_elsewhere(turn))
         return
     # "move it to Thursday": the day said is the new one, so it does not pick the booking
     if r is not None and r.other and r.likewise and turn.state.last_move_minutes and not r.has_when and not r.shift:

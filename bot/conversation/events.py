@@ -162,6 +162,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
             return Yes(r)
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
+    if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
+            and not r.has_when and not r.topic:
+        return _chosen(unpack(options[0].value), "words", state)  # "yes" to the one time offered
     offered = alone(options) if state.step is None else None
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")

@@ -131,6 +131,9 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
         turn.state.draft.forget_when()
         turn.ask(_NEXT_IF_NONE_FIT[step], turn.t("none_fit"))
         return
+    if said.reading.intent == "affirm" and step in _TIMES_LISTED and turn.state.options:
+        turn.repeat_options(turn.t("which_time"))  # "yes" to a list of times: which one
+        return
     if step is not None and _only_a_name(said.reading):  # "Anna Schmidt", "ich bin Anna": kept for the booking
         if step in _TIMES_LISTED and turn.state.options:
             turn.repeat_options(turn.t("pick_one"))  # which of the times listed (their buttons still work)

@@ -143,3 +143,9 @@ async def test_what_if_im_late_gets_the_business_answer_or_how_to_tell_them_and_
     assert "Thanks for letting us know" not in answer
     answer = await team.say("I'm 10 minutes late")  # and so it is: the team hears it (tests/channels/test_operator_chat)
     assert "I'm passing your message on to the team at Demo Salon" in answer
+
+
+async def test_a_booking_this_chat_cannot_find_is_asked_about_directly_when_the_file_has_no_phone_or_email():
+    answer = await chat_with(phone=None, email=None).say("cancel my appointment on Friday")
+    assert "no upcoming appointments to cancel" in answer
+    assert "please contact Demo Salon about it directly" in answer

@@ -112,3 +112,23 @@ async def test_anything_earlier_at_a_move_confirmation_looks_before_the_time_ask
     reply = await chat.say("anything earlier?")
     assert "before 15:00 on Thursday 26 November" in reply
     assert chat.labels() and all(label.startswith("Thu 26 Nov") for label in chat.labels())
+
+
+async def test_yes_to_a_list_of_times_asks_which_and_yes_to_one_time_takes_it():
+    chat = Chat()
+    await chat.say("my name is Leo")
+    labels = await offered(chat)
+    assert len(labels) > 1
+    reply = await chat.say("yeah that's fine")
+    assert reply.startswith("Which of these times would you like?") and chat.labels() == labels
+    assert "didn't understand" not in reply and "only help" not in reply
+    chat = Chat()
+    await chat.say("my name is Leo")
+    for hour in range(9, 18):  # Wednesday: one free time left, with Sarah at 16:00
+        for staff in ("sarah", "tom"):
+            if (hour, staff) != (16, "sarah"):
+                chat.backend.add("haircut", staff, at(25, hour), ref="someone else")
+    await chat.say("haircut on Wednesday")
+    assert len(chat.labels()) == 1 and "16:00" in chat.labels()[0]
+    reply = await chat.say("yes")
+    assert reply.startswith("Shall I book Haircut with Sarah on Wed 25 Nov, 16:00")

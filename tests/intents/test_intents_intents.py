@@ -51,7 +51,7 @@ CASES = [
     ("Habt ihr am Samstag noch was frei?", "availability"),
     ("when is Sarah available?", "availability"),
     # affirm / deny
-    ("yes", "affirm"), ("yep", "affirm"), ("sure", "affirm"), ("ja", "affirm"), ("passt", "affirm"),
+    ("yes", "affirm"), ("yep", "affirm"), ("yh", "affirm"), ("sure", "affirm"), ("ja", "affirm"), ("passt", "affirm"),
     ("Yes, that works for me", "affirm"), ("sounds good 👍", "affirm"), ("Ja, gerne", "affirm"),
     ("no", "deny"), ("nein", "deny"), ("nope", "deny"), ("No, not right now.", "deny"), ("nee, lieber nicht", "deny"),
     # courtesy

@@ -103,6 +103,8 @@ def test_dates(text: str, now: str, expected: str) -> None:
     ("quarter past 10", "en", "10:15"),
     ("half past 12 in the afternoon", "en", "12:30"),
     ("at 2", "en", "14:00"),  # opening hours 9-18 say afternoon
+    ("tmrw arnd 3", "en", "15:00"),  # written short: "around", "about"
+    ("abt 11", "en", "11:00"),
     ("at 10", "en", "10:00"),
     ("um 3", "de", "15:00"),
     ("5 in the evening", "en", "17:00"),
