@@ -414,6 +414,8 @@ OFFER_NOT = (
 OFFER_FACT = (
     r"walk[- ]?ins?", r"discounts?", r"deals?", r"specials?", r"vouchers?", r"gift ?cards?", r"gift ?certificates?",
     r"loyalty", r"\w*rabatt\w*", r"gutschein\w*", r"ermäßigung\w*", r"ohne termin", r"spontan\w*",
+    r"(?:hair ?|styling |care )?products?", r"shampoos?", r"conditioners?", r"(?:haar|pflege)?produkte?n?",
+    r"haarpflege\w*",
 )
 # "How long does coloring take?" (with a service named): answered with the services' durations and prices.
 DURATION = (r"how long (?:does|do|will|would) (?:\w+ ){0,3}take", r"how long is (?:a|an|the)",

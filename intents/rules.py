@@ -195,7 +195,7 @@ def _read(text: str, context: Context) -> Reading:
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
     if topic is None and not has_when and service is None and (
             staff is not None and _ABOUT_STAFF.match(norm)
-            or staff_text is None and ("who" in norm or "wer " in norm) and _ABOUT_TEAM.search(norm)):
+            or staff_text is None and any(w in norm for w in _TEAM_WORDS) and _ABOUT_TEAM.search(norm)):
         topic = "staff"  # "who is Tom?", "who works there?": the team, not a booking with them
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
@@ -691,7 +691,8 @@ _LATE_WORDS = ("late", "spät", "spaet", "verspät", "grace")
 _LATE_WORD = re.compile(r"\blate\b|verspät|verspaet|zu spät|zu spaet|spät dran|grace period")
 _LATE_WHAT_IF = re.compile(
     r"\b(?:what if|what happens if|what (?:do|should|shall) (?:i|we) do if"
-    r"|how late can (?:i|we) (?:be|arrive|come|show up|turn up)|grace period|late (?:policy|arrivals?|fee)|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
+    r"|how late can (?:i|we) (?:be|arrive|come|show up|turn up)|grace period|late (?:policy|arrivals?|fee)"
+    r"|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
     r"|\bwas (?:passiert|ist|mache ich|mach ich|tue ich|soll ich (?:tun|machen))\W+(?:wenn|falls)\b"
     r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
@@ -716,8 +717,17 @@ _ABOUT_ASSISTANT = re.compile(
     r"|spreche ich (?:hier )?mit) (?:just |only |really |actually |wirklich |nur |eigentlich |hier )?(?:a |an |the |ein |eine"
     r" |einem |einer )?(?:real |actual |echte[rnm]? )?(?:bot|robot|chat ?bot|machine|computer|program|ai|a\.i\.|human"
     r"|person|real person|roboter|mensch(?:en)?|ki|maschine|programm|echt)\b")
+_TEAM_WORDS = ("who", "wer ", "wen ", "recommend", "suggest", "empfehl")
 _ABOUT_TEAM = re.compile(
     r"\bwho (?:works|is working|cuts hair) (?:there|here|at (?:the|your) (?:salon|shop|place))\b"
+    # who is good for what: the team and what each does ("who is best for curly hair?")
+    r"|\bwho(?:'s| is| would be)? (?:the )?(?:best|good|great|better|right one|most experienced) (?:for|at|with)\b"
+    r"|\bwho (?:do|would|should|can) (?:you|i|we) (?:recommend|suggest)\b"
+    r"|\b(?:can|could|would) you (?:recommend|suggest) (?:someone|somebody|anyone|anybody|a (?:stylist|hairdresser|barber))"
+    r"\b(?! else)"
+    r"|\bwer (?:ist|wäre|waere) (?:bei euch |bei ihnen )?(?:am besten|gut|geeignet|der richtige|die richtige) (?:für|fuer|bei)\b"
+    r"|\b(?:können|könnt|koennen|koennt|könnten|koennten) (?:sie|ihr) (?:mir )?(?:jemanden|wen)(?: [\w'-]+){0,4} empfehlen\b"
+    r"|\bwen (?:können|könnt|koennen|koennt|würden|würdet|wuerden|wuerdet) (?:sie|ihr) (?:mir )?empfehlen\b"
     r"|\bwho are (?:your|the) (?:stylists|hairdressers|barbers|staff|team)\b|\bwho(?:'s| is) on (?:your|the) team\b"
     r"|\bwer arbeitet (?:bei euch|bei ihnen|dort|da|hier)\b|\bwer (?:ist|sind) (?:euer|ihr|eure|ihre|die) (?:team|friseur\w*"
     r"|mitarbeiter\w*|stylist\w*)\b")

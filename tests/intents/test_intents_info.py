@@ -207,7 +207,8 @@ def test_assistant_requests_are_neither_bookings_nor_services(text: str) -> None
     assert r.topic != "services"
 
 
-@pytest.mark.parametrize("text", ["do you do walk-ins?", "Do you offer student discounts?", "bietet ihr Gutscheine an?"])
+@pytest.mark.parametrize("text", ["do you do walk-ins?", "Do you offer student discounts?", "bietet ihr Gutscheine an?",
+                                  "do you sell hair products?", "verkauft ihr auch Haarpflegeprodukte?"])
 def test_asking_for_a_fact_that_is_not_a_service(text: str) -> None:
     r = read(text, ctx())  # answered from the business's own Q&A, or honestly as not known
     assert (r.intent, r.topic, r.service_text) == ("info", "faq", None)
@@ -364,6 +365,9 @@ def test_open_and_take_about_something_else_are_no_question_for_us(text: str) ->
     ("who is Tom?", "en", "tom"), ("tell me about Sarah", "en", "sarah"), ("what does Tom do?", "en", "tom"),
     ("wer ist Tom?", "de", "tom"), ("was macht Sarah?", "de", "sarah"),
     ("who works there?", "en", None), ("who are your stylists?", "en", None), ("wer arbeitet bei euch?", "de", None),
+    # who is good for what: the team and what each does
+    ("who is best for curly hair?", "en", None), ("can you recommend someone for a fade?", "en", None),
+    ("wer ist bei euch am besten für Locken?", "de", None), ("könnt ihr mir jemanden für lockiges Haar empfehlen?", "de", None),
 ])
 def test_questions_about_the_team(text: str, lang: str, staff: str | None) -> None:
     r = read(text, ctx(lang=lang))
@@ -371,7 +375,7 @@ def test_questions_about_the_team(text: str, lang: str, staff: str | None) -> No
 
 
 @pytest.mark.parametrize("text", ["Tom on friday at 10", "who is working tomorrow?", "who are the people responsible for you",
-                                  "who is the president?"])
+                                  "who is the president?", "can you recommend someone else?", "who is the best restaurant?"])
 def test_naming_staff_to_book_or_someone_else_is_no_team_question(text: str) -> None:
     assert read(text, ctx()).topic != "staff"
 
