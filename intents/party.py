@@ -60,6 +60,13 @@ _FOR_SELF_AND_FOR_OTHERS = re.compile(
     rf"\b(?:for|für) (?:me|myself|mich)\b[^.?!]{{0,40}}?\b(?:for|für) (?P<others>{_OTHERS})")
 
 
+# a booking for others, without the customer: "a haircut for my husband", "für meine zwei Kinder", "my son needs a cut"
+_FOR_OTHERS = re.compile(
+    rf"\b(?:for|für|fuer)\s+(?P<others>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*(?:me|myself|mich|mir|ich)\b)"
+    rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok)\W+)?(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
+    rf"|brauchen|möchte|moechte|möchten|will|soll)\b")
+
+
 def find_party(low: str) -> int | None:
     """The number of people the booking is for, when the message says so ("just me": 1); else None."""
     if len(low) < 40 and _ALONE.match(low):
@@ -103,3 +110,13 @@ def _number(word: str) -> int:
 
 def _bounded(n: int) -> int | None:
     return n if 2 <= n <= MAX_PARTY else None
+
+
+def for_others(low: str) -> int:
+    """How many people other than the customer a booking is said to be for, without the customer ("a haircut for my
+    husband": 1, "für meine zwei Kinder": 2); 0 where none is, or the customer comes too ("me and my son")."""
+    if _QUICK.search(low) is None or _SELF_AND_OTHERS.search(low) or _FOR_SELF_AND_FOR_OTHERS.search(low) \
+            or _COMING_WITH.search(low):
+        return 0
+    m = _FOR_OTHERS.search(low)
+    return _count_others(m.group("others") or m.group("others2")) if m else 0

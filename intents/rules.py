@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 from functools import lru_cache
 
-from . import entities, lexicon, swap
+from . import entities, lexicon, party, swap
 from .language import detect
 from .lexicon import cue
 from .normalize import normalize
@@ -244,11 +244,13 @@ def _read(text: str, context: Context) -> Reading:
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
+    others = party.for_others(norm) if intent in ("book", "availability") else 0  # "a haircut for my husband"
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
-        services=() if swapped else entities.find_services(low, service, vocab), party=entities.find_party(norm),
+        services=() if swapped else entities.find_services(low, service, vocab),
+        party=entities.find_party(norm) or (others if others > 1 else None), for_others=others,
         swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"

@@ -80,6 +80,7 @@ class Reading:
     any_staff: bool = False  # "anyone", "egal wer"
     services: tuple[str, ...] = ()  # every service named, in order ("haircut and beard trim"); `service` is the first
     party: int | None = None  # how many people the booking is for, when said ("me and my son": 2)
+    for_others: int = 0  # how many of them are others, without the customer ("a haircut for my husband": 1)
     date: dt.date | None = None
     time: dt.time | None = None
     start: datetime | None = None  # a period the user asked about (aware)

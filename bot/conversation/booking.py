@@ -281,6 +281,9 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.services = list(r.services) if len(r.services) > 1 and r.services[0] == r.service else []
     if r.party:
         draft.party = r.party
+    if r.for_others == 1 and not draft.party:  # "a haircut for my husband": booked under his name, not theirs
+        draft.for_someone = True
+        draft.guest = r.name or draft.guest
     if r.staff:
         draft.staff, draft.any_staff = r.staff, False
     elif r.any_staff:

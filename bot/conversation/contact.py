@@ -26,15 +26,19 @@ _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$
 def take_along(turn: Turn, r: Reading) -> None:
     """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept."""
     state = turn.state
-    if r.name and not state.name and state.step is not Step.ASK_NAME:
-        state.name = r.name
+    if r.name and not state.name and state.step is not Step.ASK_NAME and not r.for_others:
+        state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
 
 
 def ask_missing_or_confirm(turn: Turn) -> None:
-    """Ask for the name, then the email, if we don't have them; then the booking's confirmation."""
-    if not turn.state.name:
+    """Ask for the name, then the email, if we don't have them; then the booking's confirmation. A booking for
+    someone else asks for their name, whatever the customer's own is."""
+    d = turn.state.draft
+    if d.for_someone and not d.guest:
+        turn.ask(Step.ASK_NAME, turn.t("ask_name_someone"))
+    elif not d.for_someone and not turn.state.name:
         ask_name(turn)
     elif needs_email(turn):
         ask_email(turn)
@@ -74,7 +78,10 @@ async def take_name(turn: Turn, said: Said) -> None:
     if not name:
         turn.say(turn.t("bad_name"))
         return
-    turn.state.name = name
+    if turn.state.draft.for_someone:
+        turn.state.draft.guest = name
+    else:
+        turn.state.name = name
     ask_missing_or_confirm(turn)
 
 

@@ -9,7 +9,7 @@ from .turn import Turn
 
 async def my_bookings(turn: Turn) -> list[Booking]:
     """The customer's active bookings (never anyone else's, whatever the backend returns)."""
-    bookings = await turn.backend.list_for_contact(turn.contact())
+    bookings = await turn.backend.list_for_contact(turn.customer())
     return [b for b in bookings if b.contact.ref == turn.msg.key and b.status.active]
 
 
@@ -31,7 +31,10 @@ async def own_booking(turn: Turn, booking_id: str | None) -> Booking | None:
 
 
 def booking_line(turn: Turn, b: Booking) -> str:
-    """"Haircut with Sarah on Tue 24 Nov, 10:00", and whether the business has yet to confirm it."""
+    """"Haircut with Sarah on Tue 24 Nov, 10:00", whom it is for if not the customer, and whether the business has
+    yet to confirm it."""
     line = turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
                   when=turn.when(b.start))
+    if b.contact.name and turn.state.name and b.contact.name != turn.state.name:
+        line += turn.t("booking_line_for", name=b.contact.name)  # made for someone else ("for my husband")
     return line + (turn.t("waiting_line") if b.status is BookingStatus.PENDING else "")

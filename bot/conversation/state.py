@@ -71,6 +71,8 @@ class Draft(BaseModel):
     also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
     follows: bool = False  # this is one of those days: the one before it is booked
     swap_to: str | None = None  # the service the booking being changed is to become (`swap`)
+    for_someone: bool = False  # for someone else, not the customer ("a haircut for my husband"): their name is asked
+    guest: str | None = None  # that person's name, which this booking goes under (the customer's own stays as it is)
 
     def set_when(self, date: dt.date | None = None, time: dt.time | None = None, start: datetime | None = None,
                  end: datetime | None = None, daily: tuple[dt.time, dt.time] | None = None) -> None:

@@ -125,5 +125,15 @@ class Turn:
             return staff_id
 
     def contact(self) -> Contact:
-        """The customer as the backend knows them: this chat, with the name and email given."""
+        """The customer as the backend knows them: this chat, with the name and email given (for a booking made for
+        someone else, that person's name)."""
+        return Contact(ref=self.msg.key, name=self.booking_name, email=self.state.email)
+
+    def customer(self) -> Contact:
+        """The customer as the backend knows them, with their own name: whose bookings are looked up."""
         return Contact(ref=self.msg.key, name=self.state.name, email=self.state.email)
+
+    @property
+    def booking_name(self) -> str | None:
+        """The name the booking under way goes under: the person it is for, else the customer's own."""
+        return self.state.draft.guest or self.state.name

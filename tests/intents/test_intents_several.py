@@ -126,3 +126,22 @@ def test_a_series_starting_on_a_day_begins_on_it(text: str, day: str) -> None:
 def test_a_series_from_a_week_keeps_the_week() -> None:
     r = read("every 4 weeks please, from next week", ctx())
     assert r.recurring and r.date is None and r.start is not None
+
+
+@pytest.mark.parametrize("text, others, party", [
+    ("book a haircut for my husband friday at 10", 1, None),
+    ("my son needs a haircut", 1, None),
+    ("Haarschnitt für meine Tochter am Samstag", 1, None),
+    ("haircuts for my two kids on saturday", 2, 2),  # two appointments, neither the customer's
+    ("Haarschnitte für meine Söhne", 2, 2),
+    ("a haircut for me and my son", 0, 2),  # the customer comes too
+    ("haircut for me", 0, None),
+])
+def test_a_booking_for_others_without_the_customer(text: str, others: int, party: int | None) -> None:
+    r = read(text, ctx())
+    assert (r.for_others, r.party) == (others, party)
+
+
+def test_others_named_outside_a_booking_are_no_booking_for_them() -> None:
+    assert read("do you sell gift cards for my husband?", ctx()).for_others == 0
+    assert read("cancel the appointment for my son", ctx()).for_others == 0
