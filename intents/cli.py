@@ -122,7 +122,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
-             "party": r.party, "for_others": r.for_others, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also]}
+             "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also]}
     out.update((k, v) for k, v in extra.items() if v)
     return out
 
@@ -213,6 +213,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("attending", "yes (they will come)" if r.attending else None),
         ("every", "yes (all of them)" if r.every else None),
         ("for others", f"{r.for_others} (not the customer)" if r.for_others else None),
+        ("same again", "yes (the service just booked)" if r.same_again else None),
         ("swap to", r.swap_to),
         ("recurring", "yes (a series: booked one at a time)" if r.recurring else None),
         ("missed", "yes (missed their appointment: a new time)" if r.missed else None),

@@ -244,6 +244,9 @@ def _read(text: str, context: Context) -> Reading:
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
+    same_again = service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
+    if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or party.for_others(norm)):
+        intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
     others = party.for_others(norm) if intent in ("book", "availability") else 0  # "a haircut for my husband"
     return Reading(
         intent=intent, lang=lang,
@@ -251,6 +254,7 @@ def _read(text: str, context: Context) -> Reading:
         staff=staff.id if staff else None, staff_text=staff_text, any_staff=any_staff,
         services=() if swapped else entities.find_services(low, service, vocab),
         party=entities.find_party(norm) or (others if others > 1 else None), for_others=others,
+        same_again=same_again and intent in ("book", "availability"),
         swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
@@ -689,6 +693,14 @@ _OFFER_NOT = cue(*lexicon.OFFER_NOT)
 _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
+_SAME_WORDS = ("same", "gleich", "selbe")
+_SAME_AGAIN = re.compile(
+    r"(?<!for )\b(?:the same(?: thing| again| service| treatment| appointment| one)?|same (?:thing|again)|das gleiche|das selbe"
+    r"|dasselbe|(?:den|einen) gleichen termin|die gleiche behandlung)\b(?! (?:time|day|hour|place|week|as|zeit|uhrzeit|tag|wie))")
+"""The service just booked, asked for again ("the same for my husband"), not the same time or day ("thanks for the
+same" is thanks for that)."""
+_AGAIN = re.compile(r"\b(?:again|once more|as well|too|right after|straight after|nochmal|noch ?einmal|auch"
+                    r"|direkt danach|gleich danach|im anschluss)\b")
 _LATE_WORDS = ("late", "spät", "spaet", "verspät", "grace")
 _LATE_WORD = re.compile(r"\blate\b|verspät|verspaet|zu spät|zu spaet|spät dran|grace period")
 _LATE_WHAT_IF = re.compile(

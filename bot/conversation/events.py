@@ -165,6 +165,11 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
             and not r.has_when and not r.topic:
         return _chosen(unpack(options[0].value), "words", state)  # "yes" to the one time offered
+    if r.same_again and r.service is None and state.draft.service is None \
+            and (state.last_service or len(state.last_services) > 1):
+        # "the same for my husband", "dasselbe nochmal": what was just booked (one service, or those booked together)
+        again = tuple(state.last_services) if len(state.last_services) > 1 else (state.last_service,)
+        r = replace(r, service=again[0], services=again if len(again) > 1 else ())
     offered = alone(options) if state.step is None else None
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")

@@ -132,3 +132,15 @@ async def test_yes_to_a_list_of_times_asks_which_and_yes_to_one_time_takes_it():
     assert len(chat.labels()) == 1 and "16:00" in chat.labels()[0]
     reply = await chat.say("yes")
     assert reply.startswith("Shall I book Haircut with Sarah on Wed 25 Nov, 16:00")
+
+
+async def test_the_same_again_is_the_service_just_booked_but_never_replaces_one_under_way():
+    chat = Chat()
+    await chat.say("my name is Leo")
+    await chat.say("beard trim with Tom on Wednesday at 10")
+    assert "You're booked" in await chat.say("yes")
+    assert "Shall I book Beard trim with Tom on Thu 26 Nov, 10:00" in await chat.say("the same again on Thursday at 10")
+    await chat.say("no")
+    await chat.say("haircut with Sarah on Friday at 10")
+    reply = await chat.say("can you book the same appointment but at 4 in the afternoon")
+    assert "Haircut with Sarah on Fri 27 Nov, 16:00" in reply and "Beard" not in reply

@@ -145,3 +145,18 @@ def test_a_booking_for_others_without_the_customer(text: str, others: int, party
 def test_others_named_outside_a_booking_are_no_booking_for_them() -> None:
     assert read("do you sell gift cards for my husband?", ctx()).for_others == 0
     assert read("cancel the appointment for my son", ctx()).for_others == 0
+
+
+@pytest.mark.parametrize("text, others", [
+    ("and the same for my husband right after", 1), ("the same for my son please", 1),
+    ("und für meinen Mann das gleiche direkt danach", 1), ("dasselbe nochmal in 4 Wochen", 0),
+    ("same again next month", 0),
+])
+def test_the_same_again_is_a_booking_of_the_service_just_booked(text: str, others: int) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.same_again, r.service, r.for_others) == ("book", True, None, others)
+
+
+@pytest.mark.parametrize("text", ["same time next week", "Thanks for the same", "I feel the same way", "the same day?"])
+def test_the_same_time_or_thanks_for_the_same_is_no_service_again(text: str) -> None:
+    assert not read(text, ctx()).same_again
