@@ -26,6 +26,9 @@ DEFAULT_LOCALES = {"en": "en_GB", "de": "de_DE"}
 _GERMAN = {"MMMEd": "EEE d. MMM", "MMMMEEEEd": "EEEE, d. MMMM"}
 
 
+_HERR = re.compile(r"^Herr(?=\s)")
+
+
 @dataclass(frozen=True)
 class Formats:
     """How one locale writes the moments, durations and lists in a reply."""
@@ -35,6 +38,10 @@ class Formats:
     @property
     def language(self) -> str:
         return self.locale.split("_")[0]
+
+    def after_for(self, name: str) -> str:
+        """A name as written after "for": in German "für Herrn Müller" (the title declined), else as it is."""
+        return _HERR.sub("Herrn", name) if self.language == "de" else name
 
     @cached_property
     def _babel(self) -> Locale:

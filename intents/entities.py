@@ -478,20 +478,28 @@ def find_name(original: str, expecting_name: bool) -> str | None:
                 return " ".join(words)
     if expecting_name:
         m = _BARE_NAME.match(original)
-        if m and not any(w.lower() in _COMMON for w in m.group("name").split()):
-            return m.group("name").strip()
+        if m and (words := _without_titles(m.group("name").split())) and not any(w.lower() in _COMMON for w in words):
+            return m.group("name").strip()  # "Herr Müller", "Mrs Jones": the title stays, as the business will say it
     return None
 
 
+def _without_titles(words: list[str]) -> list[str]:
+    """The words of a name without the titles before it ("Herr Dr. Müller": "Müller")."""
+    n = 0
+    while n < len(words) - 1 and words[n].lower().strip(".") in _TITLES:
+        n += 1
+    return words[n:]
+
+
 def bare_full_name(original: str) -> str | None:
-    """A message that is nothing but a person's name in two to four capitalised words ("Anna Schmidt")."""
+    """A message that is nothing but a person's name in two to four capitalised words ("Anna Schmidt", "Herr Müller")."""
     m = _BARE_NAME.match(original)
     if m is None:
         return None
     words = m.group("name").split()
     if not 2 <= len(words) <= 4 or _KIND_WORD.search(original):
         return None
-    for w in words:
+    for w in _without_titles(words):  # "Herr Müller", "Mrs Jones"
         bare = w.strip(".").lower()
         if not w[:1].isupper() or bare in _NOT_A_NAME or bare in _HARD_STOP or bare in FUNCTION_WORDS:
             return None

@@ -182,8 +182,9 @@ def _read(text: str, context: Context) -> Reading:
         staff_text = None if staff is None else staff_text
 
     has_when = when.date is not None or when.time is not None or when.start is not None
-    if elsewhere and name is None and staff_text is None and service is None and not has_when and number is None:
+    if elsewhere and name is None and staff is None and service is None and not has_when and number is None:
         name = entities.bare_full_name(text)  # "Anna Schmidt" answering "which time?": the customer, not the team
+        staff_text = None if name else staff_text  # ("Herr Müller", whom the team does not have)
     # "anyone is fine" answers a question about staff; "hello, anyone there?" asks for nobody
     anyone = any_staff and (expecting is not None or service is not None or has_when
                             or _BOOK_WEAK.search(norm) is not None or _APPT_WORD.search(norm) is not None)

@@ -246,7 +246,7 @@ def _book_question(turn: Turn, p: Pending) -> str:
         return group.question(turn)
     service = turn.business.service(p.service)
     return turn.t("confirm_book", service=service.display(turn.lang), staff=turn.staff_name(p.staff),
-                  when=turn.when(p.start), minutes=service.duration_minutes, name=turn.booking_name)
+                  when=turn.when(p.start), minutes=service.duration_minutes, name=turn.formats.after_for(turn.booking_name or ""))
 
 
 def _cancel_question(turn: Turn, p: Pending) -> str:

@@ -372,7 +372,7 @@ def pend(turn: Turn, plan: Plan) -> None:
 def question(turn: Turn) -> str:
     """ "Shall I book these 2 appointments for Anna: ...?" """
     group = turn.state.group
-    lines = [turn.t("several_confirm", count=len(group), name=turn.booking_name or "")]
+    lines = [turn.t("several_confirm", count=len(group), name=turn.formats.after_for(turn.booking_name or ""))]
     lines += [line(turn, i, p.service, p.staff, p.start) for i, p in enumerate(group, 1)]
     return "\n".join(lines)
 

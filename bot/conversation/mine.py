@@ -36,5 +36,5 @@ def booking_line(turn: Turn, b: Booking) -> str:
     line = turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
                   when=turn.when(b.start))
     if b.contact.name and turn.state.name and b.contact.name != turn.state.name:
-        line += turn.t("booking_line_for", name=b.contact.name)  # made for someone else ("for my husband")
+        line += turn.t("booking_line_for", name=turn.formats.after_for(b.contact.name))  # made for someone else ("for my husband")
     return line + (turn.t("waiting_line") if b.status is BookingStatus.PENDING else "")

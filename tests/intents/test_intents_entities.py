@@ -68,6 +68,11 @@ def test_any_staff(text: str) -> None:
     ("Mein Name ist Lea", None, "Lea"),
     ("Anna", "name", "Anna"),
     ("anna schmidt", "name", "anna schmidt"),
+    ("Herr Müller", "name", "Herr Müller"),  # a title and a surname: the name, as the business will say it
+    ("Frau Dr. Schmidt", "name", "Frau Dr. Schmidt"),
+    ("Mrs Jones", "name", "Mrs Jones"),
+    ("Herr Müller", "choice", "Herr Müller"),  # said while times are offered: the customer, nobody of the team
+    ("Frau", "name", None),
     ("I'm looking for a slot", None, None),
     ("I'm free tomorrow", None, None),
 ])
