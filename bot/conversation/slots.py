@@ -299,7 +299,8 @@ def in_daily(turn: Turn, moment: datetime, daily: Daily) -> bool:
 
 
 def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None) -> str:
-    """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", or a range
+    """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", "on Tuesday 24
+    November, 12:00–17:00" (hours of one day), or a range
     ("Mon 14 – Sun 20 Dec", with the hours of each day where they are narrowed: ", 08:00–12:00")."""
     first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
     if first != last:
@@ -312,6 +313,8 @@ def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None 
     if to_midnight and not from_midnight and start > turn.now():  # "something later?"
         return f"after {turn.formats.clock_time(turn.local(start))} {day}" if turn.lang == "en" else \
             f"{day} nach {turn.formats.clock_time(turn.local(start))}"
+    if not from_midnight and not to_midnight:  # "tomorrow before 10" (from opening), "Monday afternoon"
+        return f"{day}, {turn.formats.spans([(turn.local(start).time(), turn.local(end).time())])}"
     return day
 
 
