@@ -65,7 +65,7 @@ def ask_email(turn: Turn) -> None:
         ask_missing_or_confirm(turn)
         return
     key = "ask_email" if turn.email_confirmations else "ask_email_plain"
-    turn.ask(Step.ASK_EMAIL, turn.t(key, name=turn.state.name or ""))
+    turn.ask(Step.ASK_EMAIL, turn.t(key, name=turn.state.name or turn.booking_name or ""))
 
 
 async def take_name(turn: Turn, said: Said) -> None:

@@ -8,7 +8,7 @@ from bot.conversation import Dialogue
 from bot.conversation.contact import declines_email
 from bot.conversation.state import State, Step
 from bot.messages import Inbound
-from dialogue_kit import Chat
+from dialogue_kit import Chat, MemoryBackend
 
 
 def chat(*, email_confirmations: bool) -> Chat:
@@ -108,3 +108,12 @@ def test_a_state_stored_before_no_email_existed_loads_with_the_question_still_op
     state = State.model_validate_json(stored)
     assert state.step is Step.ASK_EMAIL and state.no_email is False
     assert State.model_validate_json(State(no_email=True).model_dump_json()).no_email
+
+
+async def test_a_booking_for_someone_else_asks_the_email_with_their_name_when_the_customers_own_is_not_known():
+    chat = Chat.on(MemoryBackend, email_confirmations=True)
+    await chat.say("a haircut for my husband on Wednesday at 10")
+    reply = await chat.say("Mark Hart")
+    assert reply.startswith("Thanks, Mark Hart. What email address should the confirmation go to?")
+    reply = await chat.say("lena@example.com")
+    assert "for Mark Hart?" in reply
