@@ -35,6 +35,11 @@ def booking_line(turn: Turn, b: Booking) -> str:
     yet to confirm it."""
     line = turn.t("booking_line", service=turn.service_name(b.service), staff=turn.staff_name(b.staff),
                   when=turn.when(b.start))
-    if b.contact.name and turn.state.name and b.contact.name != turn.state.name:
-        line += turn.t("booking_line_for", name=turn.formats.after_for(b.contact.name))  # made for someone else ("for my husband")
+    if for_someone_else(turn, b):
+        line += turn.t("booking_line_for", name=turn.formats.after_for(b.contact.name or ""))
     return line + (turn.t("waiting_line") if b.status is BookingStatus.PENDING else "")
+
+
+def for_someone_else(turn: Turn, b: Booking) -> bool:
+    """Whether the customer made the booking for someone else ("for my husband"): it goes under another name."""
+    return bool(b.contact.name and turn.state.name and b.contact.name != turn.state.name)

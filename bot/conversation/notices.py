@@ -11,7 +11,7 @@ from booking_client import Booking
 import bot.conversation.policy as policy
 
 from ..messages import Option, Reply
-from .mine import my_bookings, own_booking
+from .mine import for_someone_else, my_bookings, own_booking
 from .payloads import Attend, BookAgain, CancelIt, CarryOn, MoveIt, NoChoice, TalkToTeam
 from .turn import Turn
 
@@ -25,7 +25,10 @@ def notice(turn: Turn, kind: str, booking: Booking | None) -> Reply:
         raise ValueError(f"a {kind} notice is about a booking")
     names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
                  when=turn.when(booking.start))
-    if kind == "reminder":
+    if kind == "reminder" and for_someone_else(turn, booking):  # booked "for my husband": whose it is
+        turn.say(turn.t("reminder_for", name=turn.formats.after_for(booking.contact.name or ""), **names),
+                 options=_reminder_actions(turn, booking))
+    elif kind == "reminder":
         turn.say(turn.t("reminder", **names), options=_reminder_actions(turn, booking))
     elif kind == "follow_up":
         again = BookAgain(service=booking.service).option(turn.t("book_again"))

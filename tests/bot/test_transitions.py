@@ -164,3 +164,17 @@ def test_every_confirmation_has_its_own_yes_and_no():
     assert len(yes) == len(CONFIRM_STEPS)  # book, cancel and move each do their own thing
     assert all((step, No) in TABLE for step in CONFIRM_STEPS)
     assert {step.flow for step in Step} == {"book", "cancel", "reschedule"}
+
+
+async def test_a_reminder_of_a_booking_made_for_someone_else_says_whose_it_is():
+    chat = Chat()
+    await chat.say("my name is Lena Hart")
+    await chat.say("a haircut for my husband on Wednesday at 10")
+    await chat.say("Mark Hart")
+    assert "You're booked" in await chat.say("yes")
+    theirs = next(iter(chat.backend.bookings.values()))
+    assert theirs.contact.name == "Mark Hart"
+    reminder = await chat.dialogue.notice("telegram:1001", "reminder", theirs)
+    assert reminder.text.startswith("Reminder: the Haircut for Mark Hart with Sarah is on Wed 25 Nov, 10:00.")
+    own = chat.backend.add("beard", "tom", at(26, 10))
+    assert (await chat.dialogue.notice("telegram:1001", "reminder", own)).text.startswith("Reminder: your Beard trim")
