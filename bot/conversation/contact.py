@@ -26,7 +26,9 @@ _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$
 def take_along(turn: Turn, r: Reading) -> None:
     """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept."""
     state = turn.state
-    if r.name and not state.name and state.step is not Step.ASK_NAME and not r.for_others:
+    if r.name and state.draft.for_someone and not state.draft.guest and state.step is not Step.ASK_NAME:
+        state.draft.guest = r.name  # "Mark Schmidt" while times are offered for "my husband": his, for this booking
+    elif r.name and not state.name and state.step is not Step.ASK_NAME and not r.for_others:
         state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
