@@ -35,7 +35,7 @@ from ..messages import Option
 from .events import Said
 from .payloads import SlotChoice
 from .slots import (MAX_OPTIONS, SEARCH_DAYS, Daily, Wanted, asked_time, at, closed_part_of_day, from_daily, guard_time,
-                    in_daily, outside_daily, period_text, why_not)
+                    in_daily, near_closed_part, outside_daily, period_text, why_not)
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -171,7 +171,7 @@ async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: da
         return
     one_day = turn.local(end - timedelta(seconds=1)).date() == turn.local(start).date()
     if one_day and (closed := closed_part_of_day(turn, want, start, end)):
-        await _offer_near(turn, wanted_items, start, closed)  # "today after 6pm": the times nearest 18:00
+        await _offer_near(turn, wanted_items, near_closed_part(turn, start, end), closed)
         return
     await _offer_near(turn, wanted_items, end, why)
 

@@ -122,7 +122,7 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
     if one_day and (biz.closed_on(local_day) or not biz.hours.spans(local_day.weekday())):
         return await alternatives(turn, want, end, why=why_not(turn, want, start, local_day))
     if one_day and (closed := closed_part_of_day(turn, want, start, end)):
-        return await alternatives(turn, want, start, why=closed)  # "today after 6pm": the times nearest 18:00
+        return await alternatives(turn, want, near_closed_part(turn, start, end), why=closed)
     return await alternatives(turn, want, end, why=turn.t("no_free_times", **names))
 
 
@@ -215,6 +215,14 @@ def closed_part_of_day(turn: Turn, want: Wanted, start: datetime, end: datetime)
     if turn.local(start).time() > spans[0][0]:
         return turn.t("out_of_hours_closes", close=fmt.clock_time(spans[-1][1]), **names)
     return turn.t("out_of_hours_early", open=fmt.clock_time(spans[0][0]), **names)
+
+
+def near_closed_part(turn: Turn, start: datetime, end: datetime) -> datetime:
+    """Where to look for the times nearest a part of one day that `closed_part_of_day` refused: all of it after
+    closing or before opening ("today after 6pm"), its own edge, 18:00; a part that leaves too little before closing
+    ("anything later?" after the day's last time), the next day's, as for any period."""
+    spans, until = day_spans(turn, turn.local(start).date()), turn.local(end).time()
+    return start if turn.local(start).time() >= spans[-1][1] or time(0) < until <= spans[0][0] else end
 
 
 def from_daily(turn: Turn, moment: datetime, daily: Daily) -> int:

@@ -95,3 +95,11 @@ async def test_a_part_of_one_day_outside_the_hours_says_that_days_hours_and_offe
     text = await chat.say(f"haircut {asked}")
     assert said in text
     assert times(chat) == offered
+
+
+async def test_anything_later_after_the_days_last_time_offers_the_next_days_not_the_same_times_again():
+    chat = Chat()
+    await chat.say("my name is Leo")
+    assert "Shall I book" in await chat.say("haircut with Sarah on Wednesday at 5pm")
+    await chat.say("anything later?")  # 17:00 is the last this booking system has: nothing later that day
+    assert times(chat) and all(not label.startswith("Wed 25 Nov") for label in times(chat))
