@@ -277,7 +277,9 @@ def _moves(turn: Turn) -> bool:
 async def _rebook(turn: Turn, p: Pending, old: Booking) -> None:
     """A move where the system has none: the new time is booked first, so the customer is never left
     with neither; only then is the old one cancelled (and if that fails, they hear both are booked)."""
-    request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
+    # under the old booking's name: one made for someone else stays theirs
+    contact = replace(turn.customer(), name=old.contact.name or turn.state.name)
+    request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=contact,
                              channel=turn.msg.channel, lang=turn.lang, notes=old.notes)
     try:
         new = await turn.backend.create(request, idempotency_key=p.key)

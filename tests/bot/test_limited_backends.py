@@ -66,6 +66,18 @@ async def test_a_move_without_a_move_in_the_system_books_the_new_time_then_cance
     assert chat.backend.bookings[old.id].status is BookingStatus.CANCELLED
 
 
+async def test_a_booking_made_for_someone_else_stays_under_their_name_when_booked_anew_for_a_move():
+    chat = Chat.on(NoMoves)
+    await chat.say("my name is Lena Hart")
+    await chat.say("a haircut for my husband on Tuesday at 10")
+    await chat.say("Mark Hart")
+    assert "You're booked" in await chat.say("yes")
+    await chat.say("move it to Thursday at 3pm")
+    assert "is now on Thu 26 Nov, 15:00" in await chat.say("yes")
+    moved = next(b for b in chat.backend.bookings.values() if b.status is BookingStatus.CONFIRMED)
+    assert (moved.start, moved.contact.name) == (at(26, 15), "Mark Hart")
+
+
 async def test_when_the_old_booking_cannot_be_cancelled_the_customer_hears_both_are_booked():
     chat = Chat.on(NoMoves)
     chat.backend.add("haircut", "sarah", at(24, 10))
