@@ -232,6 +232,27 @@ async def test_running_late_tells_the_team_which_booking_and_the_bot_goes_on_ans
         assert "Hauptstraße 1" in address.text, "the bot still answers in that chat"
 
 
+async def test_what_if_im_late_promises_word_to_the_team_and_the_next_message_saying_so_brings_it(
+        sqlite_engine, fake_telegram, run_bot, clock):
+    settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
+    async with run_bot(settings, sqlite_engine) as (server, app):
+        notifier = await notifier_for(app, server)
+        await book_in_chat(fake_telegram, app)
+        await notifier.tick()
+        await fake_telegram.wait_for(TEAM, 1)  # the booking itself
+        await fake_telegram.send(ANNA, "what if I'm running late?")
+        answer = (await fake_telegram.wait_for(ANNA, 4))[-1]
+        assert "just write to me here" in answer.text and "I'll let the team at Demo Salon know" in answer.text
+        await notifier.tick()
+        assert len(fake_telegram.chat(TEAM)) == 1, "a question: nothing for the team"
+        clock.set(datetime(2026, 11, 24, 9, 50, tzinfo=BERLIN))
+        await fake_telegram.send(ANNA, "I'm running 10 minutes late")
+        await fake_telegram.wait_for(ANNA, 5)
+        await notifier.tick()
+        told = (await fake_telegram.wait_for(TEAM, 2))[-1]
+        assert told.text.startswith("Running late (about 10 minutes): Haircut with Sarah on Tue 24 Nov, 10:00.")
+
+
 async def test_a_voice_message_while_the_team_has_the_conversation_is_announced_to_the_team(
         sqlite_engine, fake_telegram, run_bot):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
