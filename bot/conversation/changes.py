@@ -27,7 +27,7 @@ from intents import Reading
 from ..messages import Option
 from .booking import correct, earliest, keeps_time, merge, pin
 from .events import Said, Yes
-from .handoff import other_ways
+from .handoff import reach
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice, unpack
 from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
@@ -53,8 +53,7 @@ async def list_bookings(turn: Turn) -> None:
 
 def _booked_elsewhere(turn: Turn) -> str:
     """For a customer who means a booking this chat cannot find: one made another way, and whom to ask about it."""
-    contact = other_ways(turn)
-    return turn.t("booked_elsewhere", contact=contact) if contact else turn.t("booked_elsewhere_ask")
+    return reach(turn, "booked_elsewhere", "booked_elsewhere_ask")
 
 
 # --- cancelling -----------------------------------------------------------------------------------------

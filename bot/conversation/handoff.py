@@ -53,10 +53,13 @@ def _first_line(text: str) -> str:
 
 def _elsewhere(turn: Turn) -> str:
     """No one reads this chat: the business's phone or email, if the business file has them."""
+    return reach(turn, "handoff_unavailable_contact", "handoff_unavailable")
+
+
+def reach(turn: Turn, with_ways: str, without: str) -> str:
+    """The text `with_ways`, given the business's phone and email as `contact`; `without` when its file has neither."""
     contact = other_ways(turn)
-    if contact:
-        return turn.t("handoff_unavailable_contact", contact=contact)
-    return turn.t("handoff_unavailable")
+    return turn.t(with_ways, contact=contact) if contact else turn.t(without)
 
 
 def other_ways(turn: Turn) -> str:

@@ -22,7 +22,7 @@ from booking_client.business import Faq, Service
 from intents import Reading
 
 from ..messages import Option
-from .handoff import other_ways
+from .handoff import reach
 from .hours import day_spans, spans_text, week_hours
 from .mine import my_bookings
 from .payloads import BookAgain, TalkToTeam, alone
@@ -130,8 +130,7 @@ async def running_late(turn: Turn, r: Reading) -> None:
 
 async def _late(turn: Turn, r: Reading) -> list[str]:
     if not turn.team_reachable:
-        contact = other_ways(turn)
-        return [turn.t("late_call", contact=contact) if contact else turn.t("late_nobody_reads")]
+        return [reach(turn, "late_call", "late_nobody_reads")]
     now = turn.now()
     try:
         bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
@@ -197,8 +196,7 @@ def _late_policy(turn: Turn, _: Reading, text: str) -> list[str]:
         return [entry.answer.get(turn.lang)]
     if turn.team_reachable:
         return [turn.t("info_late_tell_me")]
-    contact = other_ways(turn)
-    return [turn.t("info_late_call", contact=contact) if contact else turn.t("info_late_tell_them")]
+    return [reach(turn, "info_late_call", "info_late_tell_them")]
 
 
 def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from booking_client import Booking, BookingBackend, Business, Contact
@@ -127,7 +127,7 @@ class Turn:
     def contact(self) -> Contact:
         """The customer as the backend knows them: this chat, with the name and email given (for a booking made for
         someone else, that person's name)."""
-        return Contact(ref=self.msg.key, name=self.booking_name, email=self.state.email)
+        return replace(self.customer(), name=self.booking_name)
 
     def customer(self) -> Contact:
         """The customer as the backend knows them, with their own name: whose bookings are looked up."""
