@@ -246,9 +246,11 @@ def _read(text: str, context: Context) -> Reading:
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
     same_again = service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
-    if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or party.for_others(norm)):
+    # "a haircut for my husband": read once, for a booking (or what may become one) only
+    others = party.for_others(norm) if same_again or intent in ("book", "availability") else 0
+    if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or others):
         intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
-    others = party.for_others(norm) if intent in ("book", "availability") else 0  # "a haircut for my husband"
+    others = others if intent in ("book", "availability") else 0
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
