@@ -134,6 +134,10 @@ class ConversationStore:
                                               .where(sa.or_(c.flow.is_(None), c.flow != "book"), c.updated_at > since)
                                               .order_by(c.updated_at.desc()).limit(most))
 
+    def reading(self, key: str) -> storage.Read:
+        """`load`'s read, for a turn's first read to bring along (`storage.Query.all_along`)."""
+        return storage.Read(self._load, {"conversation": key})
+
     async def load(self, key: str) -> State:
         row = await self._load.first({"conversation": key})
         return State() if row is None else _decode(row.state)

@@ -240,7 +240,8 @@ class TelegramChannel:
         self.dispatcher.include_router(self._router())
         # Telegram cannot tell whether a message went out, so one owed at a crash may arrive twice
         self.sender = Sender(outbox, self.output.send_owed, retry_later=(RetryLater,))
-        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
+        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver,
+                                 along=lambda key: (core.conversations.reading(key),))
         inbox.when_new(CHANNEL, self.conveyor.kick)
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret

@@ -34,7 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from . import inline, postgres
+from . import along, inline, postgres
 from .readers import reads
 
 _connections: weakref.WeakKeyDictionary[Any, _ReadConnection] = weakref.WeakKeyDictionary()
@@ -87,9 +87,13 @@ class Query:
         self._plan = _Plan(engine, statement) if self._reader is not None or self._pool is not None else None
         if self._plan is not None and not self._plan.usable:
             self._plan = None
+        self._along_plans: dict[tuple[Query, ...], _Plan | None] = {}  # `all_along`'s, by the queries brought along
 
     async def all(self, params: Mapping[str, Any] | None = None) -> list[Any]:
         """Every row."""
+        brought = along.take(self, params or {})
+        if brought is not None:
+            return brought
         if self._plan is None:
             async with self._reads.connect() as conn:
                 return list((await conn.execute(self.statement, dict(params or {}))).all())
@@ -97,6 +101,37 @@ class Query:
             return self._plan.rows(await postgres.fetch(self._pool, self._plan.sql, self._plan.bind(params or {})))
         assert self._reader is not None
         return await self._plan.run(self._reader.get(), params or {})
+
+    async def all_along(self, params: Mapping[str, Any], reads: Sequence[along.Read]) -> tuple[list[Any], along.Brought]:
+        """Every row, and on PostgreSQL the row of each of `reads` (reads of at most one row each, which a turn makes
+        next) from the same statement, for `along.serving`; elsewhere, or where they cannot be one statement, the rows
+        alone (a read on SQLite costs a few µs)."""
+        plan = self._along_plan(tuple(read.query for read in reads)) if reads and self._pool is not None else None
+        if plan is None:
+            return await self.all(params), {}
+        values: dict[str, Any] = dict(params)
+        for read in reads:
+            values.update(read.params)
+        records = plan.rows(await postgres.fetch(self._pool, plan.sql, plan.bind(values)))
+        assert self._plan is not None
+        width, make = len(self._plan.results), self._plan.row
+        rows = [make(*record[:width]) for record in records]
+        brought: along.Brought = {}
+        if records:  # with no rows of its own the turn has nothing to do, and nothing is kept
+            first, at = records[0], width
+            for read in reads:
+                fields = len(read.query._plan.results)
+                found, values_ = first[at], first[at + 1:at + 1 + fields]
+                brought[along.key(read.query, read.params)] = [] if found is None else [read.query._plan.row(*values_)]
+                at += 1 + fields
+        return rows, brought
+
+    def _along_plan(self, queries: tuple[Query, ...]) -> _Plan | None:
+        """This query with each of `queries`' columns beside its own (compiled once per set of them), or None where
+        that is not the same: a query that is not a prepared one on the same pool, or parameters of the same name."""
+        if queries not in self._along_plans:
+            self._along_plans[queries] = _along_statement(self, queries)
+        return self._along_plans[queries]
 
     async def first(self, params: Mapping[str, Any] | None = None) -> Any | None:
         """The first row, or None."""
@@ -107,6 +142,27 @@ class Query:
         """The first column of the first row (None without one)."""
         row = await self.first(params)
         return None if row is None else row[0]
+
+
+def _along_statement(main: Query, queries: tuple[Query, ...]) -> _Plan | None:
+    """`main`'s statement with, for each of `queries`, whether it finds a row and each of its columns, as scalar
+    subqueries of its first row (PostgreSQL runs each once, not once per row of `main`)."""
+    if main._plan is None or any(q._plan is None or q._pool is not main._pool for q in queries):
+        return None
+    names = set(main._plan.names)
+    extra: list[Any] = []
+    for query in queries:
+        assert query._plan is not None
+        own = set(query._plan.names)
+        if names & own:
+            return None
+        names |= own
+        statement = query.statement.limit(1)
+        extra.append(statement.with_only_columns(sa.true(), maintain_column_froms=True).scalar_subquery())
+        extra.extend(statement.with_only_columns(column, maintain_column_froms=True).scalar_subquery()
+                     for column in query.statement.selected_columns)
+    plan = _Plan(main.engine, main.statement.add_columns(*extra))
+    return plan if plan.usable else None
 
 
 class Change:
@@ -314,6 +370,7 @@ def _folded_text(plans: tuple[_Plan, ...], returning: int | None = None) -> str 
 async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A write transaction on `engine`, committed if the block ends normally and rolled back if it raises. On a
     SQLite file it is begun and ended on the writer's driver; elsewhere it is `engine.begin()`."""
+    along.forget()  # what a turn's first read brought along may change now
     if engine.sync_engine not in _connections:
         async with engine.begin() as conn:
             yield conn

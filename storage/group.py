@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from . import postgres
+from . import along, postgres
 from .direct import Folded, folded, transaction
 from .unit import AfterCommit, Write, committed, writing
 
@@ -147,6 +147,7 @@ async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
     callers' writes too (each caller's all or none). On PostgreSQL, prebuilt statements that can be one statement
     (`direct.folded`: a turn's changes, a reply's mark and its delivery record) are run as one, in a round trip of
     their own."""
+    along.forget()  # what a turn's first read brought along may change now
     writes = list(writes)
     together = folded(writes)
     if together is None:
@@ -169,6 +170,7 @@ async def _commit_folded(together: Folded) -> None:
 
 def submit(engine: AsyncEngine, writes: Iterable[Write]) -> asyncio.Future[None]:
     """`commit` without waiting: the future ends once the writes are committed, or with their error."""
+    along.forget()
     return group_of(engine).submit(writes)
 
 

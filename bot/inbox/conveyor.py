@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+
+import storage
 
 from .store import Entry, Inbox
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Entry], Awaitable[str | None]]
 Deliver = Callable[[str], Awaitable[bool]]
+Along = Callable[[str], Sequence[storage.Read]]
 
 FINISHED = "finished"
 """What a handler returns when it finished the entry itself, in its turn's own transaction."""
@@ -28,7 +31,9 @@ class Conveyor:
     """Handles each customer's recorded messages one after another, different customers at once.
 
     `handler(entry)` returns the status to finish the entry with ("done" if None), or
-    `FINISHED` when its turn's transaction already did. An exception is logged and the entry
+    `FINISHED` when its turn's transaction already did. `along(user_key)`: the reads the handler makes of the
+    customer before it writes anything, which on PostgreSQL come with the customer's waiting messages in one round
+    trip (`storage.serving`). An exception is logged and the entry
     finished as "failed", so one bad message never blocks the customer's next ones. After each
     entry, `deliver(user_key, everything)` sends what the turn left in the outbox, before the customer's
     next message is handled: everything they are owed while earlier messages may still be owed (found at
@@ -37,10 +42,12 @@ class Conveyor:
     the platforms hear their answers first.
     """
 
-    def __init__(self, inbox: Inbox, handler: Handler, deliver: Deliver | None = None) -> None:
+    def __init__(self, inbox: Inbox, handler: Handler, deliver: Deliver | None = None, along: Along | None = None
+                 ) -> None:
         self.inbox = inbox
         self.handler = handler
         self.deliver = deliver
+        self.along = along  # what the handler reads of a customer first (their contact, their conversation)
         # Customers wait their turn in a queue worked by at most `inbox.places` workers, not as a task each:
         # a flood of ten thousand customers costs ten thousand queue entries, not ten thousand coroutines.
         self._queue: deque[str] = deque()
@@ -88,9 +95,14 @@ class Conveyor:
                     if user_key in self._owed:
                         await self._deliver(user_key)
                     # what is waiting now; a message recorded meanwhile kicks again (`_again`)
-                    for entry in await self.inbox.waiting_for(user_key):
+                    # on PostgreSQL what the first turn reads next comes in the same round trip
+                    entries, brought = await self.inbox.waiting_with(
+                        user_key, self.along(user_key) if self.along is not None else ())
+                    for entry in entries:
                         await self.inbox.after_arrivals()  # webhooks being stored are answered first
-                        await self._handle(entry)
+                        with storage.serving(brought):
+                            await self._handle(entry)
+                        brought = {}  # the next message's turn reads what this one wrote
                         await self._deliver(user_key)
                 if user_key not in self._again:
                     break

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -353,13 +353,20 @@ class Inbox:
     async def waiting_for(self, user_key: str, most: int = WAITING_MAX) -> list[Entry]:
         """The customer's messages not handled yet, oldest first (at most `most`), in one read; on PostgreSQL
         with each one's place in the rate window in the same round trip."""
+        entries, _ = await self.waiting_with(user_key, (), most)
+        return entries
+
+    async def waiting_with(self, user_key: str, reads: Sequence[storage.Read] = (), most: int = WAITING_MAX
+                           ) -> tuple[list[Entry], storage.Brought]:
+        """`waiting_for`, and on PostgreSQL in the same round trip the rows of `reads` (what the customer's turn reads
+        next, of other components' tables), for `storage.serving`."""
         params: dict[str, Any] = {"customer": user_key, "most": most}
         if self._places_too:
             params["window"] = timedelta(seconds=self.limit.seconds)
-        rows = await self._waiting_for.all(params)
+        rows, brought = await self._waiting_for.all_along(params, reads)
         places = [row.place for row in rows] if self._places_too else [await self._place(row) for row in rows]
         return [Entry(row.id, row.channel, row.message_id, row.user_key, json.loads(row.payload), row.received_at,
-                      place) for row, place in zip(rows, places)]
+                      place) for row, place in zip(rows, places)], brought
 
     async def _place(self, row: Any) -> int:
         """How many messages the customer sent within the rate window up to this one, this one included (the rows

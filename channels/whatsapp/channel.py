@@ -388,7 +388,8 @@ class WhatsAppChannel:
         self.notify = self.output.notify
         self.sent_check = self.output.sent_reply_before  # a message the bot starts: did it go out already?
         self.sender = Sender(outbox, self.output.send_owed, self.output.sent_before, retry_later=(RetryLater,))
-        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver)
+        self.conveyor = Conveyor(inbox, self._handle_entry, self.sender.deliver, along=lambda key: (
+            contacts.reading(key), core.conversations.reading(key)))
         inbox.when_new(CHANNEL, self.conveyor.kick)
 
     # --- lifecycle ---------------------------------------------------------------------

@@ -88,6 +88,10 @@ class Contacts:
         """`set_opted_out`, as part of the turn's transaction."""
         return self._upsert(key, "opted_out", opted_out)
 
+    def reading(self, key: str) -> storage.Read:
+        """`get`'s read, for a turn's first read to bring along (`storage.Query.all_along`)."""
+        return storage.Read(self._get, {"contact": key})
+
     async def get(self, key: str) -> tuple[datetime | None, bool]:
         """(last inbound time, opted out) for the customer."""
         row = await self._get.first({"contact": key})

@@ -351,14 +351,14 @@ async def test_webhooks_being_stored_are_answered_before_a_turn_runs(db_engine):
     second = asyncio.create_task(inbox.record("whatsapp", "SM2", "whatsapp:+4915100000002", {}))
     await begun.wait()
     fetched = asyncio.Event()
-    waiting_for = inbox.waiting_for
+    waiting_with = inbox.waiting_with
 
-    async def fetching(user_key, most=20):
-        entries = await waiting_for(user_key, most)
+    async def fetching(user_key, reads=(), most=20):
+        found = await waiting_with(user_key, reads, most)
         fetched.set()  # next, without the wait, the turn would run at once
-        return entries
+        return found
 
-    inbox.waiting_for = fetching
+    inbox.waiting_with = fetching
     conveyor.kick("whatsapp:+4915100000001")  # SM1's turn, while SM2 is being stored
     await fetched.wait()
     assert inbox.arriving == 1 and turns == []

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from channel_kit import PUBLIC, settings_for, settle, within
 from fake_twilio import FakeTwilio
 
+import storage
 from bot.inbox import Inbox
-from bot.inbox.store import inbound_messages
+from bot.inbox.store import _LOCK_NAMESPACE as LOCK_NAMESPACE, inbound_messages
 
 ANNA = "+4915112345678"
 BOOK = "book a haircut with Sarah tomorrow at 10"
@@ -66,6 +67,31 @@ async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio
         bodies = [m.body for m in fake_twilio.to(ANNA)]
         assert len(bodies) == 3 and "You're booked" in bodies[-1]
         assert len(await bookings(app)) == 1
+
+
+async def test_on_postgresql_a_turn_gets_its_contact_and_conversation_with_its_messages_and_the_next_turn_reads_anew(
+        pg_engine, fake_twilio, run_bot, monkeypatch):
+    """Two messages waiting at once: the first turn's contact and conversation come in the round trip of the waiting
+    messages; the second turn reads the conversation the first one wrote (it asks to confirm, with the name)."""
+    separately = []
+    fetch = storage.postgres.fetch
+
+    async def counted(pool, sql, args):
+        if "FROM inbound_messages" not in sql and ("FROM conversations" in sql or "FROM channel_contacts" in sql):
+            separately.append("conversation" if "FROM conversations" in sql else "contact")
+        return await fetch(pool, sql, args)
+
+    monkeypatch.setattr(storage.postgres, "fetch", counted)
+    async with run_bot(settings_for(twilio=fake_twilio), pg_engine) as (server, app):
+        wire(fake_twilio, server)
+        async with storage.in_turn(pg_engine, LOCK_NAMESPACE, f"whatsapp:{ANNA}"):  # another process's turn
+            for text in (BOOK, "Anna Schmidt"):
+                status, _, _ = await fake_twilio.send(ANNA, text)
+                assert status == 200
+        asked, question = [m.body for m in await fake_twilio.wait_for(ANNA, 2)]
+        assert "What name" in asked
+        assert question.startswith("Shall I book Haircut with Sarah on Tue 24 Nov, 10:00 (30 min) for Anna Schmidt?")
+        assert sorted(separately) == ["contact", "conversation"], "only the second turn reads them on its own"
 
 
 def test_a_message_to_twilio_is_encoded_exactly_as_the_standard_library_encodes_it():
