@@ -121,8 +121,8 @@ class Query:
             first, at = records[0], width
             for read in reads:
                 fields = len(read.query._plan.results)
-                found, values_ = first[at], first[at + 1:at + 1 + fields]
-                brought[along.key(read.query, read.params)] = [] if found is None else [read.query._plan.row(*values_)]
+                found, columns = first[at], first[at + 1:at + 1 + fields]
+                brought[along.key(read.query, read.params)] = [] if found is None else [read.query._plan.row(*columns)]
                 at += 1 + fields
         return rows, brought
 

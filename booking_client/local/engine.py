@@ -59,13 +59,11 @@ class LocalBackend:
         # row and a change-log entry after reading the staff member's busy times under the writer's lock; a cancel
         # or a move reads the booking's row locked and updates it
         b = BOOKINGS.c
-        self._add_booking = Change(engine, insert(BOOKINGS))
         self._add_event = Change(engine, insert(BookingEventRow.__table__))
         self._by_id = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")))
         self._by_id_locked = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")).with_for_update())
         self._by_idempotency_key = Change(engine, select(BOOKINGS).where(b.idempotency_key == bindparam("key")))
-        self._update = Change(engine, update(BOOKINGS).where(b.id == bindparam("booking")))
-        blocking = select(b.staff, b.start_at, b.blocked_until).where(
+        blocking = select(b.id, b.idempotency_key, b.start_at, b.blocked_until).where(
             b.staff == bindparam("staff"), or_(*(b.status == status for status in ACTIVE)),
             b.start_at < bindparam("end"), b.blocked_until > bindparam("start"))
         self._blocking = Change(engine, blocking)
@@ -79,11 +77,19 @@ class LocalBackend:
                                                         b.end_at > bindparam("now")))
         self._newest = Query(engine, select(func.coalesce(func.max(BookingEventRow.seq), 0)))  # availability's look
         self._postgres = engine.dialect.name == "postgresql"
-        if self._postgres:  # a writer's locks: its staff member's row, and the change log's order (`_log`)
-            self._add_staff = Change(engine, pg_insert(StaffLockRow.__table__).on_conflict_do_nothing())
-            self._lock_staff_row = Change(engine, select(StaffLockRow.staff_id).where(
-                StaffLockRow.staff_id == bindparam("staff")).with_for_update())
-            self._lock_log = Change(engine, select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))))
+        add, change = insert(BOOKINGS), update(BOOKINGS).where(b.id == bindparam("booking"))
+        if self._postgres:
+            # a writer's locks: its staff member's row (added the first time, taken with its upsert), and the change
+            # log's order (`_log`), taken as the booking's own row is written: a staff member's next booking waits
+            # for the round trips between, so they are as few as can be
+            staff = pg_insert(StaffLockRow.__table__)
+            self._lock_staff_row = Change(engine, staff.on_conflict_do_update(
+                index_elements=[StaffLockRow.staff_id], set_={"staff_id": staff.excluded.staff_id}))
+            log_lock = func.pg_advisory_xact_lock(bindparam("log_key", type_=BigInteger))
+            self._lock_log = Change(engine, select(log_lock))
+            add, change = add.returning(log_lock), change.returning(log_lock)
+        self._add_booking = Change(engine, add)
+        self._update = Change(engine, change)
         self._busy_times = BusyCache(engine)
 
     # --- the protocol -----------------------------------------------------------
@@ -128,13 +134,13 @@ class LocalBackend:
             try:
                 async with transaction(self._engine) as conn:
                     await self._lock_staff(conn, person.id)
-                    if key is not None and (row := await self._by_key(conn, key)) is not None:
-                        return _booking(row._mapping)
-                    start = await self._check_bookable(conn, svc, person, request.start)
+                    start = await self._check_bookable(conn, svc, person, request.start, key=key)
                     values = self._new_row(request, svc, start, key)
-                    await self._add_booking.run(conn, values)
-                    await self._log(conn, values["id"], ChangeKind.CREATED)
+                    locked = await self._add_booking.run(conn, self._with_log_key(values))
+                    await self._log(conn, values["id"], ChangeKind.CREATED, locked=bool(locked))
                     return _booking(values)
+            except _Again as again:  # the same request again: the booking it made
+                return _booking(again.row._mapping)
             except IntegrityError:
                 # Two requests with one key for different staff do not share a lock; the
                 # unique key lets only one in, and the other returns that one.
@@ -259,14 +265,19 @@ class LocalBackend:
         return known_person(self.business, staff_id, service)
 
     async def _check_bookable(
-        self, conn: AsyncConnection, svc: Service, person: Staff, start: datetime, *, moving: str | None = None
+        self, conn: AsyncConnection, svc: Service, person: Staff, start: datetime, *, moving: str | None = None,
+        key: str | None = None,
     ) -> datetime:
-        """The UTC start if `person` may take `svc` then and is free; the booking being moved does not count."""
+        """The UTC start if `person` may take `svc` then and is free; the booking being moved does not count. A
+        booking in the way that the same request (`key`) made raises `_Again` with its row."""
         problem = schedule.rule_violation(self.business, svc, person, start, self._clock())
         if problem is not None:
             raise InvalidRequest(problem)
         start = start.astimezone(UTC)
-        busy = await self._busy(conn, person.id, start, start + svc.duration + svc.buffer_after, exclude=moving)
+        rows = await self._busy(conn, person.id, start, start + svc.duration + svc.buffer_after, exclude=moving)
+        if key is not None and (mine := next((r for r in rows if r.idempotency_key == key), None)) is not None:
+            raise _Again(await self._row(conn, mine.id))
+        busy = [schedule.Busy(row.start_at, row.blocked_until) for row in rows]
         if schedule.overlaps(start, svc, busy):
             local = self.business.local(start)
             raise SlotTaken(f"{person.name} is already booked at {local:%Y-%m-%d %H:%M}")
@@ -274,21 +285,19 @@ class LocalBackend:
 
     async def _busy(
         self, conn: AsyncConnection, staff: str, start: datetime, end: datetime, *, exclude: str | None = None
-    ) -> list[schedule.Busy]:
-        """The staff member's active bookings that block any time in [start, end), as the transaction sees them."""
+    ) -> list[Row[Any]]:
+        """The staff member's active bookings that block any time in [start, end), as the transaction sees them: id,
+        idempotency key, start and end of what they block."""
         params = {"staff": staff, "start": start, "end": end}
         if exclude is None:
-            rows = await self._blocking.run(conn, params)
-        else:
-            rows = await self._blocking_others.run(conn, {**params, "exclude": exclude})
-        return [schedule.Busy(row.start_at, row.blocked_until) for row in rows]
+            return await self._blocking.run(conn, params)
+        return await self._blocking_others.run(conn, {**params, "exclude": exclude})
 
     async def _lock_staff(self, conn: AsyncConnection, staff_id: str) -> None:
         """Serialize writers per staff member until this transaction ends."""
         if not self._postgres:
             return  # SQLite: BEGIN IMMEDIATE already made this the only writer
-        await self._add_staff.run(conn, {"staff_id": staff_id})
-        await self._lock_staff_row.run(conn, {"staff": staff_id})
+        await self._lock_staff_row.run(conn, {"staff_id": staff_id})
 
     async def _row(self, conn: AsyncConnection, booking_id: str, *, for_update: bool = False) -> Row[Any]:
         rows = await (self._by_id_locked if for_update else self._by_id).run(conn, {"booking": booking_id})
@@ -299,6 +308,10 @@ class LocalBackend:
     async def _by_key(self, conn: AsyncConnection, key: str) -> Row[Any] | None:
         rows = await self._by_idempotency_key.run(conn, {"key": key})
         return rows[0] if rows else None
+
+    def _with_log_key(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A booking's values, with the change log's lock on PostgreSQL (its write takes the lock, `_log`)."""
+        return {**values, "log_key": _PG_EVENT_LOCK} if self._postgres else values
 
     def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> dict[str, Any]:
         now = self._clock()
@@ -313,15 +326,25 @@ class LocalBackend:
     async def _change(self, conn: AsyncConnection, row: Row[Any], kind: ChangeKind, **values: Any) -> Booking:
         """Write `values` into the booking's row (and the time of the change), log it; the booking as it is now."""
         values["updated_at"] = self._clock()
-        await self._update.run(conn, {**values, "booking": row.id})
-        await self._log(conn, row.id, kind)
+        locked = await self._update.run(conn, self._with_log_key({**values, "booking": row.id}))
+        await self._log(conn, row.id, kind, locked=bool(locked))
         return _booking({**row._mapping, **values})
 
-    async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind) -> None:
-        """Append to the change log as the transaction's last write."""
-        if self._postgres:
-            await self._lock_log.run(conn, {"key": _PG_EVENT_LOCK})
+    async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind, *, locked: bool = False) -> None:
+        """Append to the change log as the transaction's last write. On PostgreSQL under the log's lock, held until
+        the commit, so entries are numbered in the order they commit and a reader following the log never passes one
+        still to come; `locked`: the booking's write took it already (its RETURNING)."""
+        if self._postgres and not locked:
+            await self._lock_log.run(conn, {"log_key": _PG_EVENT_LOCK})
         await self._add_event.run(conn, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
+
+
+class _Again(Exception):
+    """A booking request made again (its idempotency key) finds the booking it made in its way."""
+
+    def __init__(self, row: Row[Any]) -> None:
+        super().__init__("booked already")
+        self.row = row
 
 
 def _require_aware(moment: datetime, what: str) -> datetime:
