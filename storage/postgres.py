@@ -34,9 +34,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import pgpool
 
-MAX_CONNECTIONS = 25
-"""Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (ten turns
-at once, `bot.inbox.PARALLEL_TURNS_QUIET`), the webhooks' batch and the reminders' reads one each for a moment."""
+MAX_CONNECTIONS = 15
+"""Connections of the pool at most: a read holds one for a single round trip, a turn's lock for the turn (five
+turns at once, `bot.inbox.PARALLEL_TURNS`)."""
 
 _LOCK = "BEGIN; SELECT pg_advisory_xact_lock({namespace}, hashtext({name}))"
 """The turn's lock, begun with its transaction in one round trip (a simple query: its values are written into it,

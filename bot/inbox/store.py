@@ -75,16 +75,18 @@ their answers first (Twilio and Telegram give up after 15 s, and Twilio never de
 the turns follow, many to a transaction. Bounded, so turns still go on while a burst lasts."""
 
 PARALLEL_TURNS = 5
-"""Customers handled at the same moment (per process) while webhooks are being stored, so that their answers keep
-their share of the event loop."""
+"""Customers handled at the same moment (per process), on SQLite while webhooks are being stored, so that their
+answers keep their share of the event loop. On PostgreSQL each holds one pooled connection for its lock and uses
+another for a moment for each read and change, well inside the pool (`storage.postgres.MAX_CONNECTIONS`)."""
 
-PARALLEL_TURNS_QUIET = 10
-"""Customers handled at the same moment while no webhook is being stored. A turn spends much of its time waiting: on
-SQLite for the commit it shares with the other writes of that moment (one writer), on PostgreSQL for its round trips
-to the server. With more turns under way the event loop has work while they wait, more of them share each commit,
-and a few costlier steps (a booking, a cancel) hold up fewer of the others. On PostgreSQL each holds one pooled
-connection for its lock and uses another for a moment for each read and change (`storage.postgres.MAX_CONNECTIONS`
-has room for all of them)."""
+PARALLEL_TURNS_QUIET_SQLITE = 10
+"""On SQLite, customers handled at the same moment while no webhook is being stored. A turn there spends much of
+its time waiting for the commit it shares with the other writes of that moment (one writer): with more turns under
+way, more share each commit, and a few costlier steps (a booking, a cancel) hold up fewer of the others. While
+webhooks are being stored it is `PARALLEL_TURNS` again. Not on PostgreSQL: ten turns at once there gave floods 5-15 %
+more turns a second, but at a steady rate a staff member's bookings wait longer for her row lock, since each round
+trip of the turn holding it waits behind more turns for the event loop (p99 at 420 msgs/s 266-350 ms against 63-80,
+`bench/RESULTS.md`, fourteenth round)."""
 
 
 def _place_in_window() -> sa.Label[int]:
@@ -152,8 +154,9 @@ class Inbox:
         self._finishing = storage.Change(engine, sa.update(inbound_messages).where(c.id == sa.bindparam("row"))
                                          .values(payload="{}"))
         # customers handled at the same moment while webhooks are being stored, and while none is (`places`)
+        quiet = PARALLEL_TURNS_QUIET_SQLITE if engine.dialect.name == "sqlite" else PARALLEL_TURNS
         self.parallel = PARALLEL_TURNS if parallel is None else parallel
-        self.parallel_quiet = PARALLEL_TURNS_QUIET if parallel is None else parallel
+        self.parallel_quiet = quiet if parallel is None else parallel
         self._slots = asyncio.Semaphore(self.parallel_quiet)  # shared by every channel's conveyor
         self._waiting: list[tuple[dict[str, Any], asyncio.Future[bool]]] = []  # rows for the next insert
         self._submitted = False  # an insert of the waiting rows is in the group commit's queue
