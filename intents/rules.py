@@ -781,7 +781,10 @@ _CHECK_BOOKING = re.compile(
     r"|\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:show|shows) (?:me|us) as having\b|\bcheck (?:that |if |whether )?there(?: is|'s) an? (?:" + lexicon.APPT + r")\b"
     r"|\bread (?:me )?my (?:" + lexicon.APPT + r")\b|\bwhat (?:" + lexicon.APPT + r") do i have\b"
-    r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b")
+    r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b"
+    # "habe ich morgen einen Termin?", "wann hab ich einen Termin?", "haben wir am Freitag noch den Termin?"
+    r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
+    r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
 _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
 # Cheap first look for the reservation rules below: all of them need one of these word stems.
 _BOOKING_STEMS = ("appoint", "appt", "book", "reserv", "visit", "session", "slot", "table", "termin", "buchung",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import bot.conversation.confirm as confirm
 import bot.conversation.policy as policy
@@ -39,15 +39,22 @@ log = logging.getLogger(__name__)
 # --- listing ------------------------------------------------------------------------------------------
 
 
-async def list_bookings(turn: Turn) -> None:
-    """"My appointments": the customer's upcoming bookings (whatever was under way is left)."""
+async def list_bookings(turn: Turn, day: date | None = None) -> None:
+    """"My appointments": the customer's upcoming bookings (whatever was under way is left). Asked about a day ("do
+    I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it."""
     bookings = await my_bookings(turn)
     if turn.state.step is not None:
         turn.state.clear_flow()
+    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+    if on_day:
+        bookings = on_day
+    elif day is not None:
+        turn.note(turn.t("nothing_booked_on", day=turn.formats.day(day)))
     if not bookings:
         turn.say(turn.t("no_bookings"))
         return
-    turn.say(turn.t("your_bookings"), *(f"• {booking_line(turn, b)}" for b in bookings))
+    heading = turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings")
+    turn.say(heading, *(f"• {booking_line(turn, b)}" for b in bookings))
     turn.state.listed = [b.id for b in bookings]
 
 

@@ -78,8 +78,8 @@ async def _move_or_swap(turn: Turn, r: Reading) -> None:
         await changes.start_move(turn, r)
 
 
-async def _list(turn: Turn, _: Reading) -> None:
-    await changes.list_bookings(turn)
+async def _list(turn: Turn, r: Reading) -> None:
+    await changes.list_bookings(turn, r.date)
 
 
 _BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {
