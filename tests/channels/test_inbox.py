@@ -205,13 +205,19 @@ async def test_whether_a_message_could_be_stored_is_known_without_storing_one(tm
             await engine.dispose()
 
 
-async def test_on_sqlite_more_customers_are_handled_at_once_while_no_webhook_is_being_stored(sqlite_engine):
-    await migrate(sqlite_engine)
-    inbox = Inbox(sqlite_engine, VirtualClock(START))
-    assert (inbox.parallel, inbox.parallel_quiet) == (5, 10)
-    customers = [f"whatsapp:+49151{n:04d}" for n in range(15)]
+async def _waiting(engine, count: int) -> tuple[Inbox, list[str]]:
+    """An inbox on `engine` with one message waiting from each of `count` customers."""
+    await migrate(engine)
+    inbox = Inbox(engine, VirtualClock(START))
+    customers = [f"whatsapp:+49151{n:04d}" for n in range(count)]
     for n, customer in enumerate(customers):
         await inbox.record("whatsapp", f"SM{n}", customer, {})
+    return inbox, customers
+
+
+async def test_on_sqlite_more_customers_are_handled_at_once_while_no_webhook_is_being_stored(sqlite_engine):
+    inbox, customers = await _waiting(sqlite_engine, 15)
+    assert (inbox.parallel, inbox.parallel_quiet) == (5, 10)
     running, started = 0, 0
     five_running, release = asyncio.Event(), asyncio.Event()
     ten_at_once = asyncio.Barrier(10)
@@ -251,12 +257,8 @@ async def test_on_sqlite_more_customers_are_handled_at_once_while_no_webhook_is_
 async def test_on_postgresql_five_customers_are_handled_at_once_each_under_its_lock(pg_engine):
     """On PostgreSQL five turns run at once, each holding its customer's lock on a connection of the pool, and there
     is still room for their reads."""
-    await migrate(pg_engine)
-    inbox = Inbox(pg_engine, VirtualClock(START))
+    inbox, customers = await _waiting(pg_engine, 12)
     assert (inbox.parallel, inbox.parallel_quiet) == (5, 5)
-    customers = [f"whatsapp:+49151{n:04d}" for n in range(12)]
-    for n, customer in enumerate(customers):
-        await inbox.record("whatsapp", f"SM{n}", customer, {})
     five_at_once = asyncio.Barrier(5)
     met = []
 
