@@ -39,10 +39,14 @@ log = logging.getLogger(__name__)
 # --- listing ------------------------------------------------------------------------------------------
 
 
-async def list_bookings(turn: Turn, day: date | None = None) -> None:
+async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = False) -> None:
     """"My appointments": the customer's upcoming bookings (whatever was under way is left). Asked about a day ("do
-    I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it."""
+    I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it. `aside`:
+    asked in the middle of something that stays on the table, so the list goes in front of its question."""
     bookings = await my_bookings(turn)
+    if aside:
+        _list_aside(turn, bookings, day)
+        return
     if turn.state.step is not None:
         turn.state.clear_flow()
     on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
@@ -56,6 +60,20 @@ async def list_bookings(turn: Turn, day: date | None = None) -> None:
     heading = turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings")
     turn.say(heading, *(f"• {booking_line(turn, b)}" for b in bookings))
     turn.state.listed = [b.id for b in bookings]
+
+
+def _list_aside(turn: Turn, bookings: list[Booking], day: date | None) -> None:
+    """The list as notes before the question on the table, whose options stay what "the second one" means."""
+    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+    if day is not None and not on_day:
+        turn.note(turn.t("nothing_booked_on", day=turn.formats.day(day)))
+    shown = on_day or bookings
+    if not shown:
+        turn.note(turn.t("no_bookings_yet"))
+        return
+    turn.note(turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings"))
+    for booking in shown:
+        turn.note(f"• {booking_line(turn, booking)}")
 
 
 def _booked_elsewhere(turn: Turn) -> str:
