@@ -49,7 +49,7 @@ async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = Fa
         return
     if turn.state.step is not None:
         turn.state.clear_flow()
-    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+    on_day = _on_day(turn, bookings, day)
     if on_day:
         bookings = on_day
     elif day is not None:
@@ -62,9 +62,14 @@ async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = Fa
     turn.state.listed = [b.id for b in bookings]
 
 
+def _on_day(turn: Turn, bookings: list[Booking], day: date | None) -> list[Booking]:
+    """The bookings on the day asked about (none if no day was)."""
+    return [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+
+
 def _list_aside(turn: Turn, bookings: list[Booking], day: date | None) -> None:
     """The list as notes before the question on the table, whose options stay what "the second one" means."""
-    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+    on_day = _on_day(turn, bookings, day)
     if day is not None and not on_day:
         turn.note(turn.t("nothing_booked_on", day=turn.formats.day(day)))
     shown = on_day or bookings
