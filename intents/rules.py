@@ -302,8 +302,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     if booking_noun and _TAKES_RESERVATIONS.search(n):
         return "other"  # "does the diner take reservations?": a question about some place, not a request
-    if booking_noun and expecting != "confirm" and not aff_lead and _CHECK_BOOKING.search(n):
-        return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on"
+    if booking_noun and not aff_lead and (expecting != "confirm" and _CHECK_BOOKING.search(n) or _HAVE_BOOKING.search(n)):
+        return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on" (at the confirmation
+        # "confirm my appointment" is a yes)
     if not exact_service and not known_staff and not aff_lead and _elsewhere(rest, words):
         return "other"  # "a reservation for two at the diner", "an appointment for an oil change", "book a hotel room"
     if not (_APPT_STRICT.search(n) or exact_service) and topic is None and not aff_lead and not deny_lead \
@@ -778,11 +779,13 @@ _TAKES_RESERVATIONS = re.compile(
 _CHECK_BOOKING = re.compile(
     r"\b(?:confirm|make sure|verify)\b (?:that )?(?:i have |we have |there is )?(?:\S+ ){0,3}?(?:" + lexicon.APPT + r")\b"
     r"(?! for (?:me|us)\b)"
-    r"|\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:show|shows) (?:me|us) as having\b|\bcheck (?:that |if |whether )?there(?: is|'s) an? (?:" + lexicon.APPT + r")\b"
     r"|\bread (?:me )?my (?:" + lexicon.APPT + r")\b|\bwhat (?:" + lexicon.APPT + r") do i have\b"
-    r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b"
-    # "habe ich morgen einen Termin?", "wann hab ich einen Termin?", "haben wir am Freitag noch den Termin?"
+    r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b")
+# Asking whether one has a booking, which is no answer to "Shall I book …?" either: "do I have an appointment on
+# Friday?", "habe ich morgen einen Termin?", "wann hab ich einen Termin?", "haben wir am Freitag noch den Termin?"
+_HAVE_BOOKING = re.compile(
+    r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
     r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
 _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
