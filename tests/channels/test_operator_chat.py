@@ -32,6 +32,15 @@ async def book_in_chat(fake: FakeTelegram, app) -> None:
     await fake.wait_for(ANNA, 3)
 
 
+async def booked_and_told(fake: FakeTelegram, app, server):
+    """Anna booked in the chat and the team told of it; the notifier, for what follows."""
+    notifier = await notifier_for(app, server)
+    await book_in_chat(fake, app)
+    await notifier.tick()
+    await fake.wait_for(TEAM, 1)  # the booking itself
+    return notifier
+
+
 async def test_the_team_hears_of_a_booking_a_move_a_cancellation_and_a_no_show_once_each(
         db_engine, fake_telegram, run_bot):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
@@ -213,10 +222,7 @@ async def test_running_late_tells_the_team_which_booking_and_the_bot_goes_on_ans
         sqlite_engine, fake_telegram, run_bot, clock, lang, late, said, told_lines):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
     async with run_bot(settings, sqlite_engine) as (server, app):
-        notifier = await notifier_for(app, server)
-        await book_in_chat(fake_telegram, app)
-        await notifier.tick()
-        await fake_telegram.wait_for(TEAM, 1)  # the booking itself
+        notifier = await booked_and_told(fake_telegram, app, server)
         clock.set(datetime(2026, 11, 24, 9, 50, tzinfo=BERLIN))
         await fake_telegram.send(ANNA, late, lang=lang)
         answer = (await fake_telegram.wait_for(ANNA, 4))[-1]
@@ -236,10 +242,7 @@ async def test_what_if_im_late_promises_word_to_the_team_and_the_next_message_sa
         sqlite_engine, fake_telegram, run_bot, clock):
     settings = settings_for(fake_telegram, operator_telegram_chat_id=TEAM)
     async with run_bot(settings, sqlite_engine) as (server, app):
-        notifier = await notifier_for(app, server)
-        await book_in_chat(fake_telegram, app)
-        await notifier.tick()
-        await fake_telegram.wait_for(TEAM, 1)  # the booking itself
+        notifier = await booked_and_told(fake_telegram, app, server)
         await fake_telegram.send(ANNA, "what if I'm running late?")
         answer = (await fake_telegram.wait_for(ANNA, 4))[-1]
         assert "just write to me here" in answer.text and "I'll let the team at Demo Salon know" in answer.text
