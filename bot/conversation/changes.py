@@ -42,43 +42,26 @@ log = logging.getLogger(__name__)
 async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = False) -> None:
     """"My appointments": the customer's upcoming bookings (whatever was under way is left). Asked about a day ("do
     I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it. `aside`:
-    asked in the middle of something that stays on the table, so the list goes in front of its question."""
+    asked in the middle of a booking that stays on the table, so the list goes in front of its question, whose
+    options stay what "the second one" means."""
     bookings = await my_bookings(turn)
-    if aside:
-        _list_aside(turn, bookings, day)
-        return
-    if turn.state.step is not None:
+    if not aside and turn.state.step is not None:
         turn.state.clear_flow()
-    on_day = _on_day(turn, bookings, day)
-    if on_day:
-        bookings = on_day
-    elif day is not None:
-        turn.note(turn.t("nothing_booked_on", day=turn.formats.day(day)))
-    if not bookings:
-        turn.say(turn.t("no_bookings"))
-        return
-    heading = turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings")
-    turn.say(heading, *(f"• {booking_line(turn, b)}" for b in bookings))
-    turn.state.listed = [b.id for b in bookings]
-
-
-def _on_day(turn: Turn, bookings: list[Booking], day: date | None) -> list[Booking]:
-    """The bookings on the day asked about (none if no day was)."""
-    return [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
-
-
-def _list_aside(turn: Turn, bookings: list[Booking], day: date | None) -> None:
-    """The list as notes before the question on the table, whose options stay what "the second one" means."""
-    on_day = _on_day(turn, bookings, day)
-    if day is not None and not on_day:
-        turn.note(turn.t("nothing_booked_on", day=turn.formats.day(day)))
+    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
+    lines = [turn.t("nothing_booked_on", day=turn.formats.day(day))] if day is not None and not on_day else []
     shown = on_day or bookings
     if not shown:
-        turn.note(turn.t("no_bookings_yet"))
+        lines.append(turn.t("no_bookings_yet" if aside else "no_bookings"))
+    else:
+        lines.append(turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings"))
+        lines.extend(f"• {booking_line(turn, b)}" for b in shown)
+    if aside:
+        for line in lines:
+            turn.note(line)
         return
-    turn.note(turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings"))
-    for booking in shown:
-        turn.note(f"• {booking_line(turn, booking)}")
+    turn.say(*lines)
+    if shown:
+        turn.state.listed = [b.id for b in shown]
 
 
 def _booked_elsewhere(turn: Turn) -> str:
