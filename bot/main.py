@@ -351,7 +351,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None, stop: asyncio
     except (SettingsError, BusinessFileError) as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
-    except (OSError, SQLAlchemyError, BookingError) as exc:  # the embedded engine's tables are in it too
+    except (OSError, SQLAlchemyError, BookingError, storage.MigrationError) as exc:  # the embedded engine's tables are in it too
         print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
         return 2
     if not await backend_ready(app):
@@ -469,7 +469,7 @@ async def _console(settings: Settings, sandbox: Sandbox | None, user: str, lang:
     except (SettingsError, BusinessFileError) as exc:
         print(f"booking-bot: {exc}", file=sys.stderr)
         return 2
-    except (OSError, SQLAlchemyError, BookingError) as exc:
+    except (OSError, SQLAlchemyError, BookingError, storage.MigrationError) as exc:
         print(f"booking-bot: setting DATABASE_URL: cannot open the database: {_first_line(exc)}", file=sys.stderr)
         return 2
     if not await backend_ready(app):

@@ -221,6 +221,8 @@ class Change:
         if plan is None:
             async with transaction(self.engine) as conn:
                 return await self.run(conn, many)
+        if len(many) == 1:  # its error as SQLAlchemy's (an IntegrityError for a constraint that refused it)
+            return plan.rows(await postgres.execute_once(self.engine, plan.sql, plan.bind(many[0])))
         pool = postgres.pool_of(self.engine)
         assert pool is not None
         return plan.rows(await postgres.fetch_many(pool, plan.sql, [plan.bind(one) for one in many]))

@@ -16,6 +16,10 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+class MigrationError(Exception):
+    """A history cannot bring the database up to date until its operator does something; the message says what."""
+
+
 MIGRATION_LOCK = 0x626F6F6B  # any constant: the key of pg_advisory_xact_lock for schema changes
 
 

@@ -7,15 +7,16 @@ few bookings they name. Every write of the engine, in any process sharing the da
 the log in the same transaction as the booking, so a booking made by another process is seen by the
 next question after it commits.
 
-Why reading the log in order misses nothing: on PostgreSQL writers hold a lock from taking their
-entry's number until commit, so entries become visible in number order (see `LocalBackend._log`);
+Why reading the log in order misses nothing: on PostgreSQL writers hold a lock from before taking their
+entry's number until commit, so entries become visible in number order (see single.py);
 on SQLite one writer at a time commits them in number order. The booking rows are read after the log
 entries, so what is kept is never older than the entries already applied; a row read newer than that
 (changed again meanwhile) is read once more when its next entry is. So catching up on a few entries
 needs no transaction: prepared reads of the entries and of each booking they name (`storage.Query`).
 
-The cache decides only what is offered. Booking and moving still check the database under the
-staff member's lock, so a stale cache could at worst offer a taken time, never double-book it.
+The cache decides only what is offered. Booking and moving are still checked by the database (on
+PostgreSQL its exclusion constraint, on SQLite the one writer's check), so a stale cache could at
+worst offer a taken time, never double-book it.
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Row, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -24,23 +23,20 @@ from . import schedule
 from .busy import BusyCache
 from .changes import BookingChange, ChangeKind
 from .errors import map_exceptions
-from .models import BookingEventRow, BookingRow, StaffLockRow
+from .models import BookingEventRow, BookingRow
+from .single import OVERLAP, Writes, refused_as
 
 ACTIVE = tuple(s.value for s in BookingStatus if s.active)
 OPERATOR_MARKS = frozenset({BookingStatus.COMPLETED, BookingStatus.NO_SHOW})
 BOOKINGS = BookingRow.__table__
 
-# Held from writing a change-log entry until commit, so entries commit in cursor order
-# on PostgreSQL (sequence numbers alone can commit out of order and be skipped by a reader).
-_PG_EVENT_LOCK = 0x6576656E  # "even"
-
 
 class LocalBackend:
     """Bookings kept in our own database, with the business file's hours and rules.
 
-    Writes for one staff member happen one at a time (a row lock on PostgreSQL, an
-    IMMEDIATE transaction on SQLite), and each re-checks the time is free before it
-    commits, so two customers can never get the same slot.
+    Two customers can never get the same slot: on PostgreSQL the table refuses a staff member's overlapping active
+    bookings (an exclusion constraint), and each write is one statement (single.py); on SQLite writes happen one at
+    a time (an IMMEDIATE transaction), each re-checking the time is free before it commits.
 
     Availability answers from busy times kept in memory, brought up to date from the change log
     before every answer (busy.py): every write, from any process on the database, goes into the
@@ -61,7 +57,6 @@ class LocalBackend:
         b = BOOKINGS.c
         self._add_event = Change(engine, insert(BookingEventRow.__table__))
         self._by_id = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")))
-        self._by_id_locked = Change(engine, select(BOOKINGS).where(b.id == bindparam("booking")).with_for_update())
         self._by_idempotency_key = Change(engine, select(BOOKINGS).where(b.idempotency_key == bindparam("key")))
         blocking = select(b.id, b.idempotency_key, b.start_at, b.blocked_until).where(
             b.staff == bindparam("staff"), or_(*(b.status == status for status in ACTIVE)),
@@ -76,20 +71,10 @@ class LocalBackend:
         self._theirs_ahead = Query(engine, theirs.where(or_(*(b.status == status for status in ACTIVE)),
                                                         b.end_at > bindparam("now")))
         self._newest = Query(engine, select(func.coalesce(func.max(BookingEventRow.seq), 0)))  # availability's look
-        self._postgres = engine.dialect.name == "postgresql"
-        add, change = insert(BOOKINGS), update(BOOKINGS).where(b.id == bindparam("booking"))
-        if self._postgres:
-            # a writer's locks: its staff member's row (added the first time, taken with its upsert), and the change
-            # log's order (`_log`), taken as the booking's own row is written: a staff member's next booking waits
-            # for the round trips between, so they are as few as can be
-            staff = pg_insert(StaffLockRow.__table__)
-            self._lock_staff_row = Change(engine, staff.on_conflict_do_update(
-                index_elements=[StaffLockRow.staff_id], set_={"staff_id": staff.excluded.staff_id}))
-            log_lock = func.pg_advisory_xact_lock(bindparam("log_key", type_=BigInteger))
-            self._lock_log = Change(engine, select(log_lock))
-            add, change = add.returning(log_lock), change.returning(log_lock)
-        self._add_booking = Change(engine, add)
-        self._update = Change(engine, change)
+        # on PostgreSQL every write is one statement that the table's constraints check (single.py)
+        self._single = Writes(engine) if engine.dialect.name == "postgresql" else None
+        self._add_booking = Change(engine, insert(BOOKINGS))
+        self._update = Change(engine, update(BOOKINGS).where(b.id == bindparam("booking")))
         self._busy_times = BusyCache(engine)
 
     # --- the protocol -----------------------------------------------------------
@@ -132,25 +117,30 @@ class LocalBackend:
         key = idempotency_key or None
         with map_exceptions():
             try:
+                if self._single is not None:
+                    values = self._new_row(request, svc, self._bookable(svc, person, request.start), key)
+                    await self._single.book(values)
+                    return _booking(values)
                 async with transaction(self._engine) as conn:
-                    await self._lock_staff(conn, person.id)
                     start = await self._check_bookable(conn, svc, person, request.start, key=key)
                     values = self._new_row(request, svc, start, key)
-                    locked = await self._add_booking.run(conn, self._with_log_key(values))
-                    await self._log(conn, values["id"], ChangeKind.CREATED, locked=bool(locked))
+                    await self._add_booking.run(conn, values)
+                    await self._log(conn, values["id"], ChangeKind.CREATED)
                     return _booking(values)
             except _Again as again:  # the same request again: the booking it made
                 return _booking(again.row._mapping)
-            except IntegrityError:
-                # Two requests with one key for different staff do not share a lock; the
-                # unique key lets only one in, and the other returns that one.
-                if key is None:
-                    raise
-                async with self._read() as conn:
-                    row = await self._by_key(conn, key)
-                if row is None:
-                    raise
-                return _booking(row._mapping)
+            except IntegrityError as refused:
+                # The same request again, made at once or after the first (its key is taken), returns the booking
+                # the first one made, whichever constraint stopped it; else the time was taken meanwhile.
+                row = None
+                if key is not None:
+                    async with self._read() as conn:
+                        row = await self._by_key(conn, key)
+                if row is not None:
+                    return _booking(row._mapping)
+                if refused_as(refused) == OVERLAP:
+                    raise self._taken(person, request.start) from None
+                raise
 
     async def get(self, booking_id: str) -> Booking:
         """One booking by id; NotFound for an unknown id."""
@@ -181,8 +171,13 @@ class LocalBackend:
 
     async def cancel(self, booking_id: str, reason: str | None = None) -> Booking:
         """Cancel an active booking; its time frees up at once."""
+        if self._single is not None:
+            values = {"status": BookingStatus.CANCELLED.value, "cancel_reason": reason, "updated_at": self._clock()}
+            with map_exceptions():
+                row = await self._single.cancel(booking_id, values)
+            return await self._written(booking_id, row, "cancelled")
         async with self._transaction() as conn:
-            row = await self._row(conn, booking_id, for_update=True)
+            row = await self._row(conn, booking_id)
             if not BookingStatus(row.status).active:
                 raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be cancelled")
             return await self._change(conn, row, ChangeKind.CANCELLED, status=BookingStatus.CANCELLED.value,
@@ -190,10 +185,10 @@ class LocalBackend:
 
     async def reschedule(self, booking_id: str, new_start: datetime) -> Booking:
         """Move an active booking (same id, same staff) to a free, bookable new start."""
+        if self._single is not None:
+            return await self._move_single(booking_id, new_start)
         async with self._transaction() as conn:
-            staff_id = (await self._row(conn, booking_id)).staff
-            await self._lock_staff(conn, staff_id)
-            row = await self._row(conn, booking_id, for_update=True)
+            row = await self._row(conn, booking_id)
             if not BookingStatus(row.status).active:
                 raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status)} and cannot be moved")
             svc = self._service(row.service)
@@ -213,8 +208,12 @@ class LocalBackend:
         status = BookingStatus(status)
         if status not in OPERATOR_MARKS:
             raise InvalidRequest(f"a booking can only be marked completed or no_show, not {status.value}")
+        if self._single is not None:
+            with map_exceptions():
+                row = await self._single.mark(booking_id, {"status": status.value, "updated_at": self._clock()})
+            return await self._written(booking_id, row, f"marked {status.value}")
         async with self._transaction() as conn:
-            row = await self._row(conn, booking_id, for_update=True)
+            row = await self._row(conn, booking_id)
             if row.status == BookingStatus.CANCELLED.value:
                 raise InvalidRequest(f"booking {booking_id} is cancelled and cannot be marked {status.value}")
             return await self._change(conn, row, ChangeKind.STATUS, status=status.value)
@@ -258,6 +257,46 @@ class LocalBackend:
             async with self._reads.connect() as conn:
                 yield conn
 
+    async def _move_single(self, booking_id: str, new_start: datetime) -> Booking:
+        """`reschedule` on PostgreSQL: the booking read, its new times checked against the rules, and one statement
+        that moves it if it is still active and the table finds the staff member free then."""
+        row = await self.get(booking_id)
+        if not row.status.active:
+            raise InvalidRequest(f"booking {booking_id} is {_status_text(row.status.value)} and cannot be moved")
+        svc = self._service(row.service)
+        person = self._person(row.staff, svc)
+        start = self._bookable(svc, person, new_start)
+        values = {"start_at": start, "end_at": start + svc.duration,
+                  "blocked_until": start + svc.duration + svc.buffer_after,
+                  "status": BookingStatus.RESCHEDULED.value, "updated_at": self._clock()}
+        assert self._single is not None
+        with map_exceptions():
+            try:
+                moved = await self._single.move(booking_id, values)
+            except IntegrityError as refused:
+                if refused_as(refused) == OVERLAP:
+                    raise self._taken(person, start) from None
+                raise
+        return await self._written(booking_id, moved, "moved")
+
+    async def _written(self, booking_id: str, row: Row[Any] | None, done: str) -> Booking:
+        """The booking a single statement wrote; when it wrote none, why: unknown, or not in a state for it."""
+        if row is not None:
+            return _booking(row._mapping)
+        status = (await self.get(booking_id)).status.value  # NotFound for an unknown id
+        raise InvalidRequest(f"booking {booking_id} is {_status_text(status)} and cannot be {done}")
+
+    def _bookable(self, svc: Service, person: Staff, start: datetime) -> datetime:
+        """The UTC start if the business's rules let `person` take `svc` then (whether they are free is the
+        database's to say)."""
+        problem = schedule.rule_violation(self.business, svc, person, start, self._clock())
+        if problem is not None:
+            raise InvalidRequest(problem)
+        return start.astimezone(UTC)
+
+    def _taken(self, person: Staff, start: datetime) -> SlotTaken:
+        return SlotTaken(f"{person.name} is already booked at {self.business.local(start):%Y-%m-%d %H:%M}")
+
     def _service(self, service_id: str) -> Service:
         return known_service(self.business, service_id)
 
@@ -270,17 +309,13 @@ class LocalBackend:
     ) -> datetime:
         """The UTC start if `person` may take `svc` then and is free; the booking being moved does not count. A
         booking in the way that the same request (`key`) made raises `_Again` with its row."""
-        problem = schedule.rule_violation(self.business, svc, person, start, self._clock())
-        if problem is not None:
-            raise InvalidRequest(problem)
-        start = start.astimezone(UTC)
+        start = self._bookable(svc, person, start)
         rows = await self._busy(conn, person.id, start, start + svc.duration + svc.buffer_after, exclude=moving)
         if key is not None and (mine := next((r for r in rows if r.idempotency_key == key), None)) is not None:
             raise _Again(await self._row(conn, mine.id))
         busy = [schedule.Busy(row.start_at, row.blocked_until) for row in rows]
         if schedule.overlaps(start, svc, busy):
-            local = self.business.local(start)
-            raise SlotTaken(f"{person.name} is already booked at {local:%Y-%m-%d %H:%M}")
+            raise self._taken(person, start)
         return start
 
     async def _busy(
@@ -293,14 +328,10 @@ class LocalBackend:
             return await self._blocking.run(conn, params)
         return await self._blocking_others.run(conn, {**params, "exclude": exclude})
 
-    async def _lock_staff(self, conn: AsyncConnection, staff_id: str) -> None:
-        """Serialize writers per staff member until this transaction ends."""
-        if not self._postgres:
-            return  # SQLite: BEGIN IMMEDIATE already made this the only writer
-        await self._lock_staff_row.run(conn, {"staff_id": staff_id})
-
-    async def _row(self, conn: AsyncConnection, booking_id: str, *, for_update: bool = False) -> Row[Any]:
-        rows = await (self._by_id_locked if for_update else self._by_id).run(conn, {"booking": booking_id})
+    async def _row(self, conn: AsyncConnection, booking_id: str) -> Row[Any]:
+        """The booking's row as the write's transaction sees it (on SQLite the one writer's: nobody changes it
+        meanwhile)."""
+        rows = await self._by_id.run(conn, {"booking": booking_id})
         if not rows:
             raise NotFound(f"no booking with id {booking_id!r}")
         return rows[0]
@@ -308,10 +339,6 @@ class LocalBackend:
     async def _by_key(self, conn: AsyncConnection, key: str) -> Row[Any] | None:
         rows = await self._by_idempotency_key.run(conn, {"key": key})
         return rows[0] if rows else None
-
-    def _with_log_key(self, values: dict[str, Any]) -> dict[str, Any]:
-        """A booking's values, with the change log's lock on PostgreSQL (its write takes the lock, `_log`)."""
-        return {**values, "log_key": _PG_EVENT_LOCK} if self._postgres else values
 
     def _new_row(self, request: BookingRequest, svc: Service, start: datetime, key: str | None) -> dict[str, Any]:
         now = self._clock()
@@ -326,16 +353,13 @@ class LocalBackend:
     async def _change(self, conn: AsyncConnection, row: Row[Any], kind: ChangeKind, **values: Any) -> Booking:
         """Write `values` into the booking's row (and the time of the change), log it; the booking as it is now."""
         values["updated_at"] = self._clock()
-        locked = await self._update.run(conn, self._with_log_key({**values, "booking": row.id}))
-        await self._log(conn, row.id, kind, locked=bool(locked))
+        await self._update.run(conn, {**values, "booking": row.id})
+        await self._log(conn, row.id, kind)
         return _booking({**row._mapping, **values})
 
-    async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind, *, locked: bool = False) -> None:
-        """Append to the change log as the transaction's last write. On PostgreSQL under the log's lock, held until
-        the commit, so entries are numbered in the order they commit and a reader following the log never passes one
-        still to come; `locked`: the booking's write took it already (its RETURNING)."""
-        if self._postgres and not locked:
-            await self._lock_log.run(conn, {"log_key": _PG_EVENT_LOCK})
+    async def _log(self, conn: AsyncConnection, booking_id: str, kind: ChangeKind) -> None:
+        """Append to the change log as the transaction's last write (SQLite's one writer commits the entries in the
+        order they are numbered; PostgreSQL's writes log themselves, single.py)."""
         await self._add_event.run(conn, {"booking_id": booking_id, "kind": kind.value, "at": self._clock()})
 
 

@@ -1,4 +1,4 @@
-"""The embedded engine's tables: bookings, per-staff locks and the change log."""
+"""The embedded engine's tables: bookings and the change log."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ CHANGE_KINDS = ("created", "cancelled", "rescheduled", "status")
 
 
 class BookingRow(Base):
-    """One booking. It blocks its staff member from start_at until blocked_until (end + buffer)."""
+    """One booking. While active it blocks its staff member from start_at until blocked_until (end + buffer)."""
 
     __tablename__ = "bookings"
     __table_args__ = (
@@ -37,6 +37,8 @@ class BookingRow(Base):
         CheckConstraint("end_at > start_at AND blocked_until >= end_at", name="times"),
         # The overlap check reads one staff member's active bookings around a time.
         Index("ix_bookings_staff_status_start", "staff", "status", "start_at"),
+        # On PostgreSQL the table also refuses a staff member's overlapping active bookings: the exclusion
+        # constraint ex_bookings_staff_time of migration 0002 (SQLite has none; its one writer checks).
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -56,14 +58,6 @@ class BookingRow(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class StaffLockRow(Base):
-    """One row per staff member; PostgreSQL writers take it FOR UPDATE to book that person one at a time."""
-
-    __tablename__ = "booking_staff_locks"
-
-    staff_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class BookingEventRow(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from booking_client import (
     Business,
     Contact,
     InvalidRequest,
+    NotFound,
     SlotTaken,
 )
 from booking_client.local import ChangeKind, LocalBackend, migrate, schedule
@@ -292,11 +294,45 @@ async def test_operator_marks_and_lists_bookings(either, demo):
     assert await either.list_for_contact(ALICE) == await either.list_all(*whole_day(demo, date(2026, 6, 3)))
 
 
-async def test_a_cancelled_booking_cannot_be_marked(local, demo):
-    made = await local.create(ask(at(demo, date(2026, 6, 2), 9)), "a")
-    await local.cancel(made.id)
+async def test_a_cancelled_booking_cannot_be_marked_moved_or_cancelled_again(either, demo):
+    made = await either.create(ask(at(demo, date(2026, 6, 2), 9)), "a")
+    await either.cancel(made.id)
     with pytest.raises(InvalidRequest, match="cancelled"):
-        await local.mark(made.id, BookingStatus.COMPLETED)
+        await either.mark(made.id, BookingStatus.COMPLETED)
+    with pytest.raises(InvalidRequest, match="cancelled"):
+        await either.reschedule(made.id, at(demo, date(2026, 6, 2), 11))
+    with pytest.raises(InvalidRequest, match="cancelled"):
+        await either.cancel(made.id)
+    with pytest.raises(NotFound):
+        await either.cancel("no-such-booking")
+    assert [(b.status, b.start) for b in await either.list_all()] == [(BookingStatus.CANCELLED, made.start)]
+
+
+async def test_a_booking_moves_a_quarter_later_over_its_own_time(either, demo):
+    tuesday = date(2026, 6, 2)
+    made = await either.create(ask(at(demo, tuesday, 10)), "a")  # a haircut: 10:00-10:45
+
+    moved = await either.reschedule(made.id, at(demo, tuesday, 10, 15))
+
+    assert moved.start == at(demo, tuesday, 10, 15) and moved.status is BookingStatus.RESCHEDULED
+    free = wall_times(demo, await either.availability(*whole_day(demo, tuesday), "haircut", "sarah"))
+    assert "10:00" not in free and "10:15" not in free and "09:15" in free  # 09:15 ends as 10:15 begins
+    with pytest.raises(SlotTaken):
+        await either.create(ask(at(demo, tuesday, 10, 30), who=Contact("telegram:2")), "b")
+
+
+async def test_a_cancelled_time_can_be_booked_again_and_a_moved_booking_frees_its_old_time(either, demo):
+    tuesday = date(2026, 6, 2)
+    first = await either.create(ask(at(demo, tuesday, 10)), "a")
+    second = await either.create(ask(at(demo, tuesday, 14)), "b")
+    await either.cancel(first.id)
+    await either.reschedule(second.id, at(demo, tuesday, 16))
+    bob = Contact("telegram:2", "Bob")
+
+    again = await either.create(ask(at(demo, tuesday, 10), who=bob), "c")
+    old_time = await either.create(ask(at(demo, tuesday, 14), who=bob), "d")
+
+    assert (again.start, old_time.start) == (at(demo, tuesday, 10), at(demo, tuesday, 14))
 
 
 async def test_the_change_feed_follows_every_change_in_order(either, demo, clock):
@@ -330,6 +366,30 @@ async def test_times_round_trip_as_the_same_instant_in_utc(either, demo):
     stored = await either.get(made.id)
     assert stored.start == start and stored.start.tzinfo is UTC
     assert stored.created_at == made.created_at and stored.created_at.tzinfo is UTC
+
+
+async def test_two_processes_racing_for_one_slot_on_postgresql_get_one_booking(fresh_pg_url, demo, clock):
+    """Each process has its own engine and connections: only the database can stop the second booking."""
+    engines = [make_engine(fresh_pg_url) for _ in range(2)]
+    try:
+        await migrate(engines[0])
+        backends = [LocalBackend(demo, engine, clock) for engine in engines]
+        slot = at(demo, date(2026, 6, 2), 10)
+        people = [Contact(f"telegram:{n}", f"Customer {n}") for n in range(12)]
+
+        results = await asyncio.gather(*(backends[n % 2].create(ask(slot, who=who), f"key-{n}")
+                                         for n, who in enumerate(people)), return_exceptions=True)
+
+        winners = [r for r in results if not isinstance(r, BaseException)]
+        assert len(winners) == 1
+        assert all(isinstance(r, SlotTaken) for r in results if r not in winners), results
+        for backend in backends:
+            assert [b.id for b in await backend.list_all()] == [winners[0].id]
+            free = await backend.availability(*whole_day(demo, slot.date()), "haircut", "sarah")
+            assert slot not in {s.start for s in free}
+    finally:
+        for engine in engines:
+            await engine.dispose()
 
 
 async def test_an_unreachable_database_is_reported_as_unavailable(demo, clock):
@@ -423,3 +483,51 @@ def test_busy_times_kept_up_to_date_in_place_answer_as_if_built_anew():
         for _ in range(20):
             probe = some()
             assert times.blocks(probe.start, probe.until) == fresh.blocks(probe.start, probe.until)
+
+
+# --- PostgreSQL's part in it ----------------------------------------------------------------
+
+
+async def test_a_database_user_who_may_not_add_btree_gist_hears_what_to_ask_for(demo, clock):
+    """The overlap constraint needs the btree_gist extension: the migration names it, and once the database's owner
+    has added it, the same user's bot starts and books."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from storage import MigrationError
+    from tests.conftest import PG_URL, _postgres_missing
+
+    suffix = uuid.uuid4().hex[:12]
+    role, database = f"t_role_{suffix}", f"t_{suffix}"
+    admin = make_engine(PG_URL, connect_args={"timeout": 3}, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{database}"'))
+            await conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    except Exception as exc:
+        await admin.dispose()
+        _postgres_missing(exc)
+    owner = make_engine(make_url(PG_URL).set(database=database), isolation_level="AUTOCOMMIT")
+    user = make_engine(make_url(PG_URL).set(database=database, username=role))
+    try:
+        async with owner.connect() as conn:
+            await conn.execute(text(f'GRANT CREATE ON SCHEMA public TO "{role}"'))
+
+        with pytest.raises(MigrationError, match="ask the database's owner to run CREATE EXTENSION btree_gist"):
+            await migrate(user)
+
+        async with owner.connect() as conn:
+            await conn.execute(text("CREATE EXTENSION btree_gist"))
+        await migrate(user)
+        backend = LocalBackend(demo, user, clock)
+        slot = at(demo, date(2026, 6, 2), 10)
+        await backend.create(ask(slot), "a")
+        with pytest.raises(SlotTaken):
+            await backend.create(ask(slot, who=Contact("telegram:2")), "b")
+    finally:
+        await user.dispose()
+        await owner.dispose()
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            await conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        await admin.dispose()
