@@ -84,9 +84,10 @@ PARALLEL_TURNS_QUIET_SQLITE = 10
 its time waiting for the commit it shares with the other writes of that moment (one writer): with more turns under
 way, more share each commit, and a few costlier steps (a booking, a cancel) hold up fewer of the others. While
 webhooks are being stored it is `PARALLEL_TURNS` again. Not on PostgreSQL: ten turns at once there gave floods 5-15 %
-more turns a second, but at a steady rate a staff member's bookings wait longer for her row lock, since each round
-trip of the turn holding it waits behind more turns for the event loop (p99 at 420 msgs/s 266-350 ms against 63-80,
-`bench/RESULTS.md`, fourteenth round)."""
+more turns a second while a booking held its staff member's row lock across its round trips, but cost a steady
+rate's bookings of one person a queue for it (p99 at 420 msgs/s 266-350 ms against 63-80, `bench/RESULTS.md`,
+fourteenth round); with a booking one statement (`booking_client.local.single`) they gave no more (500 -> 507
+turns/s in alternating floods, fifteenth round)."""
 
 
 def _place_in_window() -> sa.Label[int]:
