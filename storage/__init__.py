@@ -6,13 +6,13 @@ history; this package only holds what they share, so no component borrows anothe
 
 from .alone import alone, in_turn
 from .along import Brought, Read, serving
-from .direct import Change, Query, Statement, nothing, transaction
+from .direct import Change, Query, Statement, bring, nothing, transaction
 from .engine import is_memory, make_engine, reads
 from .migrations import MIGRATION_LOCK, MigrationError, migrate, run_alembic_env
 from .group import commit, idle, submit
 from .types import UTCDateTime, greatest, insert_for
 from .unit import AfterCommit, Write, committed, writing
 
-__all__ = ["MIGRATION_LOCK", "AfterCommit", "MigrationError", "Brought", "Change", "Query", "Read", "Statement", "UTCDateTime", "Write", "alone", "commit", "committed",
+__all__ = ["MIGRATION_LOCK", "AfterCommit", "MigrationError", "Brought", "Change", "Query", "Read", "Statement", "UTCDateTime", "Write", "alone", "bring", "commit", "committed",
            "greatest", "idle", "in_turn", "insert_for", "is_memory", "make_engine", "migrate", "nothing", "reads", "run_alembic_env", "serving",
            "submit", "transaction", "writing"]

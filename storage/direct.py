@@ -144,6 +144,21 @@ class Query:
         return None if row is None else row[0]
 
 
+async def bring(reads: Sequence[along.Read]) -> along.Brought:
+    """The rows of `reads` (reads of at most one row each, which a turn makes next), on PostgreSQL in one round trip,
+    for `along.serving`: the first read's statement with the others' columns beside its own (`Query.all_along`).
+    Elsewhere, or where they cannot be one statement, nothing: each read then goes to the database itself."""
+    if len(reads) < 2:
+        return {}
+    first, rest = reads[0], reads[1:]
+    if first.query._pool is None or first.query._along_plan(tuple(read.query for read in rest)) is None:
+        return {}
+    rows, brought = await first.query.all_along(first.params, rest)
+    if rows:  # else the others came with no row either: each is read when it comes
+        brought[along.key(first.query, first.params)] = rows[:1]
+    return brought
+
+
 def _along_statement(main: Query, queries: tuple[Query, ...]) -> _Plan | None:
     """`main`'s statement with, for each of `queries`, whether it finds a row and each of its columns, as scalar
     subqueries of its first row (PostgreSQL runs each once, not once per row of `main`)."""

@@ -712,3 +712,33 @@ async def test_reads_brought_along_answer_the_next_reads_once_and_not_after_a_co
         assert (await person.first({"person": "anna"})).name == "Anja"  # after the commit: the database
     _, brought = await waiting.all_along({"who": "nobody"}, [Read(person, {"person": "anna"})])
     assert brought == {}  # no messages, no turn: nothing kept
+
+
+async def test_reads_brought_together_are_what_the_database_holds_then(db_engine):
+    """A customer's next message: the reads its turn makes come in one round trip on PostgreSQL (`bring`), each answered
+    once as the database had it then, a row not found included; on SQLite nothing is brought (each read is its own)."""
+    from storage import Query, Read, bring, serving
+
+    metadata = sa.MetaData()
+    people = sa.Table("people", metadata, sa.Column("key", sa.Text, primary_key=True), sa.Column("name", sa.Text))
+    notes = sa.Table("notes", metadata, sa.Column("key", sa.Text, primary_key=True), sa.Column("body", sa.Text))
+    async with db_engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(sa.insert(people), [{"key": "anna", "name": "Anna"}])
+    person = Query(db_engine, sa.select(people.c.name).where(people.c.key == sa.bindparam("person")))
+    note = Query(db_engine, sa.select(notes.c.body).where(notes.c.key == sa.bindparam("note")))
+    reads = [Read(person, {"person": "anna"}), Read(note, {"note": "anna"})]
+    on_postgres = db_engine.dialect.name == "postgresql"
+
+    async with db_engine.begin() as conn:  # what the first message's turn wrote
+        await conn.execute(sa.update(people).values(name="Anja"))
+    brought = await bring(reads)
+    assert len(brought) == (2 if on_postgres else 0)
+    async with db_engine.begin() as conn:  # changed behind the turn's back
+        await conn.execute(sa.update(people).values(name="Anne"))
+    with serving(brought):
+        assert (await person.first({"person": "anna"})).name == ("Anja" if on_postgres else "Anne")
+        assert (await person.first({"person": "anna"})).name == "Anne"  # once only
+        assert await note.first({"note": "anna"}) is None
+    assert await bring([Read(person, {"person": "nobody"}), Read(note, {"note": "anna"})]) == {}  # no first row
+    assert await bring(reads[:1]) == {}  # one read alone is one round trip anyway

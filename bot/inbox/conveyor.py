@@ -33,7 +33,8 @@ class Conveyor:
     `handler(entry)` returns the status to finish the entry with ("done" if None), or
     `FINISHED` when its turn's transaction already did. `along(user_key)`: the reads the handler makes of the
     customer before it writes anything, which on PostgreSQL come with the customer's waiting messages in one round
-    trip (`storage.serving`). An exception is logged and the entry
+    trip (`storage.serving`), and for each further message of theirs waiting then, in one round trip of their own
+    (`storage.bring`). An exception is logged and the entry
     finished as "failed", so one bad message never blocks the customer's next ones. After each
     entry, `deliver(user_key, everything)` sends what the turn left in the outbox, before the customer's
     next message is handled: everything they are owed while earlier messages may still be owed (found at
@@ -96,13 +97,14 @@ class Conveyor:
                         await self._deliver(user_key)
                     # what is waiting now; a message recorded meanwhile kicks again (`_again`)
                     # on PostgreSQL what the first turn reads next comes in the same round trip
-                    entries, brought = await self.inbox.waiting_with(
-                        user_key, self.along(user_key) if self.along is not None else ())
-                    for entry in entries:
+                    reads = self.along(user_key) if self.along is not None else ()
+                    entries, brought = await self.inbox.waiting_with(user_key, reads)
+                    for n, entry in enumerate(entries):
                         await self.inbox.after_arrivals()  # webhooks being stored are answered first
+                        if n:  # the next message's turn reads what this one wrote: read anew, in one round trip
+                            brought = await storage.bring(reads)
                         with storage.serving(brought):
                             await self._handle(entry)
-                        brought = {}  # the next message's turn reads what this one wrote
                         await self._deliver(user_key)
                 if user_key not in self._again:
                     break

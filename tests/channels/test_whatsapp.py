@@ -72,13 +72,15 @@ async def test_the_same_message_sid_five_times_books_once(db_engine, fake_twilio
 async def test_on_postgresql_a_turn_gets_its_contact_and_conversation_with_its_messages_and_the_next_turn_reads_anew(
         pg_engine, fake_twilio, run_bot, monkeypatch):
     """Two messages waiting at once: the first turn's contact and conversation come in the round trip of the waiting
-    messages; the second turn reads the conversation the first one wrote (it asks to confirm, with the name)."""
+    messages; the second turn reads the conversation the first one wrote (it asks to confirm, with the name), with its
+    contact, in one round trip of its own."""
     separately = []
     fetch = storage.postgres.fetch
 
     async def counted(pool, sql, args):
         if "FROM inbound_messages" not in sql and ("FROM conversations" in sql or "FROM channel_contacts" in sql):
-            separately.append("conversation" if "FROM conversations" in sql else "contact")
+            separately.append(" and ".join(name for name in ("contact", "conversation")
+                                           if f"FROM {name}s" in sql or f"FROM channel_{name}s" in sql))
         return await fetch(pool, sql, args)
 
     monkeypatch.setattr(storage.postgres, "fetch", counted)
@@ -91,7 +93,7 @@ async def test_on_postgresql_a_turn_gets_its_contact_and_conversation_with_its_m
         asked, question = [m.body for m in await fake_twilio.wait_for(ANNA, 2)]
         assert "What name" in asked
         assert question.startswith("Shall I book Haircut with Sarah on Tue 24 Nov, 10:00 (30 min) for Anna Schmidt?")
-        assert sorted(separately) == ["contact", "conversation"], "only the second turn reads them on its own"
+        assert separately == ["contact and conversation"], "only the second turn reads them, in one round trip"
 
 
 def test_a_message_to_twilio_is_encoded_exactly_as_the_standard_library_encodes_it():
