@@ -309,15 +309,16 @@ async def nothing(conn: AsyncConnection) -> None:
 class Folded:
     """Statements folded into one (`folded`): its text and parameters, and where the rows it returns go."""
 
-    __slots__ = ("engine", "sql", "args", "returning", "plan")
+    __slots__ = ("engine", "sql", "args", "returning", "plan", "plans")
 
     def __init__(self, engine: AsyncEngine, sql: str, args: tuple[Any, ...], returning: Statement | None,
-                 plan: _Plan | None) -> None:
+                 plan: _Plan | None, plans: tuple[_Plan, ...] = ()) -> None:
         self.engine = engine
         self.sql = sql
         self.args = args
         self.returning = returning  # the one statement whose rows come back, if any
         self.plan = plan  # its compiled form, which reads them as SQLAlchemy would
+        self.plans = plans  # the statements folded, in order (their parameters are `args`, in the same order)
 
     def after(self, records: Sequence[Any]) -> list[Callable[[], None]]:
         """What is to follow the commit, given the rows the statement returned."""
@@ -365,10 +366,23 @@ def folded(writes: Sequence[Any]) -> Folded | None:
         return None
     args = tuple(value for params, plan in zip(given, plans) for value in plan.bind(params))
     return Folded(engine, sql, args, None if returning is None else writes[returning],
-                  None if returning is None else plans[returning])
+                  None if returning is None else plans[returning], tuple(plans))
 
 
-@functools.lru_cache(maxsize=64)
+def folded_together(parts: Sequence[Folded]) -> Folded | None:
+    """Folded statements of several callers that return no rows as one statement (their parts one after another),
+    or None where that cannot be. Only for callers whose writes touch none of the same rows: two parts of one
+    statement changing one row would change it once."""
+    if any(part.returning is not None or part.engine is not parts[0].engine for part in parts):
+        return None
+    plans = tuple(plan for part in parts for plan in part.plans)
+    sql = _folded_text(plans)
+    if sql is None:
+        return None
+    return Folded(parts[0].engine, sql, tuple(arg for part in parts for arg in part.args), None, None, plans)
+
+
+@functools.lru_cache(maxsize=128)
 def _folded_text(plans: tuple[_Plan, ...], returning: int | None = None) -> str | None:
     """The one statement for these compiled changes, their parameters numbered on, ending in a SELECT of the rows the
     `returning`-th gives (built once per combination: a turn's changes, a reply's mark and its delivery record, are

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import along, postgres
-from .direct import Folded, folded, transaction
+from .direct import Folded, folded, folded_together, transaction
 from .unit import AfterCommit, Write, committed, writing
 
 BATCH_MAX = 100
@@ -142,18 +142,109 @@ def group_of(engine: AsyncEngine) -> Group:
     return group
 
 
-async def commit(engine: AsyncEngine, writes: Iterable[Write]) -> None:
+FOLDS_MAX = 16
+"""Callers' folded statements run as one at most (`Folds`)."""
+
+
+class _Fold:
+    __slots__ = ("together", "apart", "done")
+
+    def __init__(self, together: Folded, apart: str, done: asyncio.Future[None]) -> None:
+        self.together = together
+        self.apart = apart
+        self.done = done
+
+
+class Folds:
+    """The group commit of folded statements (`folds_of`): those of callers that commit while one is under way run
+    next as one statement, a round trip for all of them. Only callers that said whose rows they write (`apart`: a
+    customer's) are folded together, one per such key in a statement: two callers' parts changing one row would
+    change it once. If the statement fails, each caller's own runs alone, and only one that fails alone hears it."""
+
+    def __init__(self) -> None:
+        self._waiting: list[_Fold] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, together: Folded, apart: str) -> asyncio.Future[None]:
+        fold = _Fold(together, apart, asyncio.get_running_loop().create_future())
+        self._waiting.append(fold)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="folded-commit")
+        return fold.done
+
+    async def idle(self) -> None:
+        while self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._take()
+                combined = folded_together([fold.together for fold in batch]) if len(batch) > 1 else None
+                if combined is not None:
+                    try:
+                        await postgres.execute_once(combined.engine, combined.sql, combined.args)
+                    except Exception:
+                        pass  # each on its own, below: only the one that fails alone hears it
+                    else:
+                        for fold in batch:
+                            if not fold.done.done():
+                                fold.done.set_result(None)
+                        continue
+                for fold in batch:
+                    try:
+                        await _commit_folded(fold.together)
+                    except Exception as exc:
+                        if not fold.done.done():
+                            fold.done.set_exception(exc)
+                    else:
+                        if not fold.done.done():
+                            fold.done.set_result(None)
+        finally:
+            self._task = None
+
+    def _take(self) -> list[_Fold]:
+        """The oldest callers, one per key, up to `FOLDS_MAX`; the others wait for the next statement."""
+        batch: list[_Fold] = []
+        keys: set[str] = set()
+        rest: list[_Fold] = []
+        for fold in self._waiting:
+            if len(batch) < FOLDS_MAX and fold.apart not in keys:
+                keys.add(fold.apart)
+                batch.append(fold)
+            else:
+                rest.append(fold)
+        self._waiting = rest
+        return batch
+
+
+_folds: weakref.WeakKeyDictionary[Any, Folds] = weakref.WeakKeyDictionary()
+
+
+def folds_of(engine: AsyncEngine) -> Folds:
+    """The one group commit of folded statements of `engine`."""
+    found = _folds.get(engine.sync_engine)
+    if found is None:
+        found = _folds[engine.sync_engine] = Folds()
+    return found
+
+
+async def commit(engine: AsyncEngine, writes: Iterable[Write], *, apart: str | None = None) -> None:
     """Run every write in one transaction: all of them happen, or none; the transaction may hold other
     callers' writes too (each caller's all or none). On PostgreSQL, prebuilt statements that can be one statement
     (`direct.folded`: a turn's changes, a reply's mark and its delivery record) are run as one, in a round trip of
-    their own."""
+    their own, or, given `apart` (whose rows the writes are: no other caller with another key writes any of them)
+    and returning no rows, with other such callers' of the same moment (`Folds`)."""
     along.forget()  # what a turn's first read brought along may change now
     writes = list(writes)
     together = folded(writes)
     if together is None:
         await group_of(engine).commit(writes)
         return
-    running = asyncio.ensure_future(_commit_folded(together))
+    if apart is not None and together.returning is None:
+        running = folds_of(engine).add(together, apart)
+    else:
+        running = asyncio.ensure_future(_commit_folded(together))
     try:
         await asyncio.shield(running)  # as in a batch: a caller that goes away leaves its statement to finish
     except asyncio.CancelledError:
@@ -179,3 +270,6 @@ async def idle(engine: AsyncEngine) -> None:
     group = _groups.get(engine.sync_engine)
     if group is not None:
         await group.idle()
+    found = _folds.get(engine.sync_engine)
+    if found is not None:
+        await found.idle()

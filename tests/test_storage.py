@@ -742,3 +742,48 @@ async def test_reads_brought_together_are_what_the_database_holds_then(db_engine
         assert await note.first({"note": "anna"}) is None
     assert await bring([Read(person, {"person": "nobody"}), Read(note, {"note": "anna"})]) == {}  # no first row
     assert await bring(reads[:1]) == {}  # one read alone is one round trip anyway
+
+
+async def test_marks_of_several_customers_at_once_are_one_statement_and_a_failing_one_fails_alone(pg_engine,
+                                                                                                 monkeypatch):
+    """Replies of different customers sent at the same moment are marked, each with its delivery record, in one round
+    trip; a mark whose record is refused fails alone, the others are in, and two marks of one customer are never one
+    statement."""
+    from storage import Statement, postgres
+
+    metadata = sa.MetaData()
+    replies = sa.Table("replies", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("status", sa.Text, nullable=False))
+    deliveries = sa.Table("deliveries", metadata, sa.Column("ref", sa.Text, primary_key=True),
+                          sa.Column("status", sa.Text, nullable=False))
+    async with pg_engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.execute(replies.insert(), [{"id": n, "status": "pending"} for n in range(1, 9)])
+        await conn.execute(deliveries.insert(), [{"ref": "SM-taken", "status": "queued"}])
+    mark = Change(pg_engine, replies.update().where(replies.c.id == sa.bindparam("row")))
+    record = Change(pg_engine, sa.insert(deliveries))
+    statements: list[int] = []
+    real = postgres.execute_once
+
+    async def counted(engine, sql, args):
+        statements.append(sql.count(" AS (UPDATE replies"))
+        return await real(engine, sql, args)
+
+    monkeypatch.setattr(postgres, "execute_once", counted)
+
+    def marking(row: int, ref: str) -> list:
+        return [Statement(mark, {"row": row, "status": "sent"}), Statement(record, {"ref": ref, "status": "queued"})]
+
+    customers = ["anna", "ben", "cleo", "dan", "eve", "finn"]
+    results = await asyncio.gather(*(commit(pg_engine, marking(n, f"SM{n}"), apart=who)
+                                     for n, who in enumerate(customers, 1)),
+                                   commit(pg_engine, marking(7, "SM-taken"), apart="gus"),  # its record is refused
+                                   commit(pg_engine, marking(8, "SM8"), apart="anna"),  # anna's second
+                                   return_exceptions=True)
+
+    assert [type(r).__name__ for r in results] == ["NoneType"] * 6 + ["IntegrityError", "NoneType"]
+    async with reads(pg_engine).connect() as conn:
+        assert (await conn.execute(sa.select(replies.c.status).order_by(replies.c.id))).scalars().all() == [
+            "sent"] * 6 + ["pending", "sent"]
+    # the seven customers of that moment together, refused; each again alone; then anna's second
+    assert statements == [7] + [1] * 7 + [1]

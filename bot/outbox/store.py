@@ -144,7 +144,8 @@ class Outbox:
         self._fresh.discard(item.key)
         values = {"row": item.id, "status": "failed" if failed else "sent", "sent_ref": ref,
                   "note": failed[:300] if failed else None, "sent_at": self.clock.now()}
-        await storage.commit(self.engine, [storage.Statement(self._settle, values), *also])
+        # the rows of this customer's message alone: on PostgreSQL other customers' marks of the moment are folded in
+        await storage.commit(self.engine, [storage.Statement(self._settle, values), *also], apart=item.user_key)
 
     def tried(self, item: Outgoing) -> None:
         """A send of `item` has begun: from now on it may have gone out."""
