@@ -305,6 +305,10 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if booking_noun and not aff_lead and (expecting != "confirm" and _CHECK_BOOKING.search(n) or _HAVE_BOOKING.search(n)):
         return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on" (at the confirmation
         # "confirm my appointment" is a yes)
+    if not aff_lead and (anything := _HAVE_ANYTHING.search(n)) is not None and (
+            has_when or anything.group().startswith("hab") or not (after := n[anything.end():].strip(" ,?.!"))
+            or _HAVE_ANYTHING_AS.match(after)):
+        return "list"  # "do I have anything on Friday?": what they have booked (not what is free: that is "you")
     if not exact_service and not known_staff and not aff_lead and _elsewhere(rest, words):
         return "other"  # "a reservation for two at the diner", "an appointment for an oil change", "book a hotel room"
     if not (_APPT_STRICT.search(n) or exact_service) and topic is None and not aff_lead and not deny_lead \
@@ -788,6 +792,15 @@ _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
     r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
+# The same about no booking in particular, which at a salon's chat can only mean what is booked: "do I have
+# anything on Friday?", "have I got something next week?", "hab ich nächste Woche was?", "habe ich etwas gebucht?";
+# never "do I have anything to bring?" or "hab ich was vergessen?" (the German must end there)
+_HAVE_ANYTHING = re.compile(
+    r"\b(?:(?:do|did) (?:i|we) (?:still |already )?(?:have|got)|have (?:i|we) (?:still |already )?got) "
+    r"(?:anything|something)(?: else)?\b(?! to\b| for (?:my|your|the|a|an|dry|oily|curly)\b)"
+    r"|\b(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:etwas|was|irgendwas|irgendetwas)"
+    r"(?: (?:gebucht|eingetragen|reserviert|ausgemacht|vereinbart|bei (?:euch|ihnen|dir)))?\s*[?.!]*$")
+_HAVE_ANYTHING_AS = re.compile(r"(?:booked|scheduled|planned|coming up|lined up|with you|at your|on the books)\b")
 _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
 # Cheap first look for the reservation rules below: all of them need one of these word stems.
 _BOOKING_STEMS = ("appoint", "appt", "book", "reserv", "visit", "session", "slot", "table", "termin", "buchung",

@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = False) -> None:
     """"My appointments": the customer's upcoming bookings (whatever was under way is left). Asked about a day ("do
     I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it. `aside`:
-    asked in the middle of a booking that stays on the table, so the list goes in front of its question, whose
-    options stay what "the second one" means."""
+    asked in the middle of a booking, cancel or move that stays on the table, so the list goes in front of its
+    question, whose options stay what "the second one" means."""
     bookings = await my_bookings(turn)
     if not aside and turn.state.step is not None:
         turn.state.clear_flow()

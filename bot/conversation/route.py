@@ -79,9 +79,9 @@ async def _move_or_swap(turn: Turn, r: Reading) -> None:
 
 
 async def _list(turn: Turn, r: Reading) -> None:
-    step = turn.state.step
-    if step is not None and step.flow == "book":
-        # "my appointments" while booking: the list, then the booking's question again; nothing under way is lost
+    if turn.state.step is not None:
+        # "my appointments" while booking, cancelling or moving: the list, then the question on the table again;
+        # nothing under way is lost
         await changes.list_bookings(turn, r.date, aside=True)
         await reask(turn)
         return

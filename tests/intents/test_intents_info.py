@@ -312,6 +312,24 @@ def test_asking_back_about_something_else_is_not(text: str) -> None:
     assert read(text, ctx()).intent != "list"
 
 
+@pytest.mark.parametrize("text", [
+    "do I have anything on Friday?", "have I got something next week?", "do we have anything booked?",
+    "do I have anything?", "hab ich nächste Woche was?", "habe ich am Freitag etwas?", "haben wir schon was gebucht?",
+])
+def test_asking_whether_they_have_anything_lists_their_bookings(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+    assert read(text, ctx(expecting="confirm")).intent == "list"  # no answer to "Shall I book …?" either
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("do you have anything on Friday?", "availability"), ("haben Sie am Freitag etwas frei?", "availability"),
+    ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"),
+    ("do i have anything on my calendar tomorrow", "other"),
+])
+def test_anything_they_have_that_is_not_a_booking_is_not_listed(text: str, intent: str) -> None:
+    assert read(text, ctx()).intent == intent
+
+
 @pytest.mark.parametrize("text", ["how much?", "what's the damage?", "was kostet der Spaß?", "wie viel muss ich zahlen?",
                                   "was zahl ich?"])
 def test_a_price_asked_on_its_own(text: str) -> None:
