@@ -92,8 +92,9 @@ def bookings(staff: int, days: int, count: int, seed: int = 7) -> list[dict]:
              if (NOW + timedelta(days=d)).weekday() < 5]
     rnd.shuffle(ahead)
     coming = min(len(ahead), count * 7 // 10)
-    past = [(f"s{rnd.randrange(staff)}", NOW - timedelta(days=rnd.randrange(1, 31), minutes=15 * rnd.randrange(36)))
-            for _ in range(count - coming)]
+    before = [(f"s{s}", NOW.replace(hour=8) - timedelta(days=d) + timedelta(minutes=15 * k))
+              for s in range(staff) for d in range(1, 31) for k in range(36)]  # no two meet (PostgreSQL refuses it)
+    past = rnd.sample(before, min(len(before), count - coming))
     rows = []
     for person, start in ahead[:coming] + past:
         end = start + timedelta(minutes=15)

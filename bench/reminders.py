@@ -16,7 +16,8 @@ What it builds, and why:
   own (`t_bench_<random>`, dropped afterwards), with the bot's and the engine's migrations applied.
 - One real booking per reminder row, bulk-inserted straight into the engine's `bookings` table
   (going through `backend.create` would time the booking engine's overlap checks, not the scheduler,
-  and 100,000 non-overlapping slots do not fit one salon's calendar anyway). Each booking has its own
+  and 100,000 slots do not fit one salon's calendar anyway: they follow one another, from two days on, for years,
+  since PostgreSQL refuses a staff member's overlapping bookings). Each booking has its own
   customer (`telegram:<n>`), so every send loads a different booking and conversation: no cache
   helps, as on a real morning when many customers are reminded. The rows are what a send needs:
   an active booking whose start matches `booking_start`, so none is dropped as moved or cancelled.
@@ -160,10 +161,11 @@ def _pairs(app: App) -> list[tuple[str, str, timedelta]]:
 
 
 def _rows(i: int, due: datetime, pairs, now: datetime) -> tuple[dict, dict]:
-    """Booking i and its 24-hour reminder, due at `due`."""
+    """Booking i and its reminder, due at `due`. The bookings follow one another from two days on, none meeting
+    another (PostgreSQL's table refuses a staff member's overlapping bookings), so most start long after a day."""
     staff, service, duration = pairs[i % len(pairs)]
     booking_id = str(uuid.UUID(int=i + 1))
-    start = due + timedelta(hours=24)
+    start = now.replace(microsecond=0) + timedelta(days=2) + i * max(d for _, _, d in pairs)
     ref = f"telegram:{100_000_000 + i}"
     made = now - timedelta(days=3)
     booking = {"id": booking_id, "service": service, "staff": staff, "start_at": start, "end_at": start + duration,
