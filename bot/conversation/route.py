@@ -153,6 +153,10 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
     if said.reading.intent in ("affirm", "deny") and step is None:
         turn.say(turn.t("nothing_to_stop"))
+    elif step in (Step.ASK_WHEN, Step.ASK_NEW_TIME) and not turn.state.options and not said.reading.has_when:
+        # "hmm, the usual" where a day or time was asked for: an example of one ("what's the weather tomorrow?"
+        # had a day, and is answered as the question about something else it is)
+        turn.say(turn.t("ask_when_again"))
     elif step is not None:
         turn.note(hint)
         await reask(turn)
