@@ -590,17 +590,23 @@ async def test_a_customers_turn_on_postgres_waits_for_another_process_holding_it
 
 # --- prebuilt statements committed together -----------------------------------------------------------------------
 
+def _replies_and_deliveries() -> tuple[sa.MetaData, sa.Table, sa.Table]:
+    """Two tables like the outbox's and the delivery log's: a reply's mark and its delivery record."""
+    metadata = sa.MetaData()
+    replies = sa.Table("replies", metadata, sa.Column("id", sa.Integer, primary_key=True),
+                       sa.Column("status", sa.Text, nullable=False))
+    deliveries = sa.Table("deliveries", metadata, sa.Column("ref", sa.Text, primary_key=True),
+                          sa.Column("status", sa.Text, nullable=False))
+    return metadata, replies, deliveries
+
+
 async def test_prebuilt_statements_on_two_tables_commit_together_all_or_nothing(db_engine, group_transactions):
     """A reply's mark and its delivery record are two prebuilt statements on two tables: committed together both
     are in, and when one fails neither is (on PostgreSQL they are one statement, with no transaction of the group
     commit; on SQLite they share one), the error naming no value."""
     from storage import Statement, insert_for
 
-    metadata = sa.MetaData()
-    replies = sa.Table("replies", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                       sa.Column("status", sa.Text, nullable=False))
-    deliveries = sa.Table("deliveries", metadata, sa.Column("ref", sa.Text, primary_key=True),
-                          sa.Column("status", sa.Text, nullable=False))
+    metadata, replies, deliveries = _replies_and_deliveries()
     async with db_engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
         await conn.execute(replies.insert(), [{"id": 1, "status": "pending"}, {"id": 2, "status": "pending"}])
@@ -751,11 +757,7 @@ async def test_marks_of_several_customers_at_once_are_one_statement_and_a_failin
     statement."""
     from storage import Statement, postgres
 
-    metadata = sa.MetaData()
-    replies = sa.Table("replies", metadata, sa.Column("id", sa.Integer, primary_key=True),
-                       sa.Column("status", sa.Text, nullable=False))
-    deliveries = sa.Table("deliveries", metadata, sa.Column("ref", sa.Text, primary_key=True),
-                          sa.Column("status", sa.Text, nullable=False))
+    metadata, replies, deliveries = _replies_and_deliveries()
     async with pg_engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
         await conn.execute(replies.insert(), [{"id": n, "status": "pending"} for n in range(1, 9)])
