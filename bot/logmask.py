@@ -1,8 +1,9 @@
-"""Logging for the whole app, with phone numbers and email addresses masked.
+"""Logging for the whole app, with phone numbers, email addresses and Telegram bot tokens masked.
 
 Customers' numbers (WhatsApp senders, `whatsapp:+4915...`) and emails end up in
 messages from our code and from libraries (the Twilio SDK logs request URLs and
-form data). The filter sits on the handlers, so every logger's records pass it.
+form data); the bot's token is part of every Bot API URL, which aiogram's network
+errors quote. The filter sits on the handlers, so every logger's records pass it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 
 # +4915112345678, +49 151 1234-5678, %2B4915112345678 (URL-encoded), 004915112345678
 _PHONE = re.compile(r"(?:\+|%2B|\b00)(\d[\d \-().]{5,18}\d)", re.IGNORECASE)
+# 7000000001:AAF…: the bot's id (public) and its secret, as in https://api.telegram.org/bot<token>/getUpdates
+_BOT_TOKEN = re.compile(r"(?<!\d)(\d{5,15}):[A-Za-z0-9_-]{30,}")
 _EMAIL = re.compile(r"\b([A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]*(@|%40)([A-Za-z0-9\-])[A-Za-z0-9.\-]*(\.[A-Za-z]{2,})\b")
 
 
@@ -23,7 +26,8 @@ def _mask_phone(m: re.Match[str]) -> str:
 
 
 def mask(text: str) -> str:
-    """Hide all but the edges of phone numbers and email addresses."""
+    """Hide all but the edges of phone numbers and email addresses, and the secret part of bot tokens."""
+    text = _BOT_TOKEN.sub(lambda m: f"{m.group(1)}:•••", text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)}•••{m.group(2)}{m.group(3)}•••{m.group(4)}", text)
     return _PHONE.sub(_mask_phone, text)
 

@@ -29,6 +29,15 @@ def test_phone_numbers_and_emails_are_masked():
     assert "+49•••••••••78" in masked
 
 
+def test_a_telegram_bot_token_in_a_url_is_masked():
+    """aiogram's network errors quote the Bot API URL, and the bot's token is part of it."""
+    line = ("telegram polling: TelegramNetworkError: HTTP Client says - ClientOSError: Can not write request body "
+            "for http://127.0.0.1:18081/bot7000000001:AAFakeTokenForTestsOnly_0123456789ab/getUpdates; retrying")
+    masked = mask(line)
+    assert "AAFakeTokenForTestsOnly" not in masked
+    assert "/bot7000000001:•••/getUpdates" in masked
+
+
 def test_every_logger_passes_the_mask(caplog):
     handler = logging.Handler()
     records: list[logging.LogRecord] = []
