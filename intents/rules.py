@@ -43,6 +43,15 @@ _LIST_BOOKED = cue(*lexicon.LIST_BOOKED)
 _RESCHEDULE_ALONE = cue(r"re-?schedul(?:e|ed|ing)", r"re-?book", r"postpone", r"verschieb\w*", r"verleg\w*",
                         r"umbuch\w*")
 _LIST = cue(*lexicon.LIST)
+# The same with a day or days, which a request to book could name too ("my appointment on Friday at 3"): only the
+# plural, or a verb of showing ("my appointments next week", "show my booking for tomorrow", "welche Termine habe ich
+# diese Woche?")
+_LIST_WHEN = re.compile(
+    r"\b(?:my|our|meine|unsere) (?:upcoming |next |nächsten |anstehenden )?(?:appointments|bookings|reservations"
+    r"|termine|buchungen|reservierungen)\b"
+    r"|\b(?:show|list|see|check|view|zeig\w*|liste\w*) (?:me |mir )?(?:all )?(?:my|meine|alle meine) "
+    r"(?:\S+ )?(?:appointments?|bookings?|reservations?|termine?|buchung(?:en)?)\b"
+    r"|\b(?:welche|was für) termine (?:habe|hab|haben) (?:ich|wir)\b|\bwhat (?:appointments|bookings) (?:do|have) (?:i|we)\b")
 _AVAIL = cue(*lexicon.AVAILABILITY, r"how about", r"what about", r"wie wäre es", r"wie sieht es", r"wie schaut'?s")
 _BOOK_STRONG = cue(
     r"book(?:ed|ing)?", r"reserve", r"reservation", r"schedule(?: me)?", r"make (?:[\w']+ ){0,3}(?:appointment|appt|booking|reservation|visit)",
@@ -330,7 +339,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if _RESCHEDULE.search(n) and not negated and (
             has_when or appt_context or _MOVE_OBJECT.search(n) or _RESCHEDULE_ALONE.search(n)):
         return "reschedule"
-    if _LIST_BOOKED.search(n) or _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n):
+    shown = _LIST_WHEN.search(n) if has_when else None  # "my bookings on Friday": "bookings" is not a request
+    if _LIST_BOOKED.search(n) or _LIST.search(n) and not has_when and not _BOOK_STRONG.search(n) or \
+            shown is not None and not _BOOK_STRONG.search(n[:shown.start()] + " " + n[shown.end():]):
         return "list"
     if negated:
         return "deny"

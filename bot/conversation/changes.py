@@ -39,21 +39,22 @@ log = logging.getLogger(__name__)
 # --- listing ------------------------------------------------------------------------------------------
 
 
-async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = False) -> None:
+async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = False,
+                        period: tuple[datetime, datetime] | None = None) -> None:
     """"My appointments": the customer's upcoming bookings (whatever was under way is left). Asked about a day ("do
-    I have an appointment tomorrow?"): that day's, or that there are none then, and the others after it. `aside`:
-    asked in the middle of a booking, cancel or move that stays on the table, so the list goes in front of its
-    question, whose options stay what "the second one" means."""
+    I have an appointment tomorrow?") or a few ("anything next week?"): those, or that there are none then, and the
+    others after it. `aside`: asked in the middle of a booking, cancel or move that stays on the table, so the list
+    goes in front of its question, whose options stay what "the second one" means."""
     bookings = await my_bookings(turn)
     if not aside and turn.state.step is not None:
         turn.state.clear_flow()
-    on_day = [b for b in bookings if turn.local(b.start).date() == day] if day is not None else []
-    lines = [turn.t("nothing_booked_on", day=turn.formats.day(day))] if day is not None and not on_day else []
-    shown = on_day or bookings
+    asked, heading, nothing = _asked_about(turn, bookings, day, period)
+    lines = [nothing] if nothing and not asked else []
+    shown = asked or bookings
     if not shown:
         lines.append(turn.t("no_bookings_yet" if aside else "no_bookings"))
     else:
-        lines.append(turn.t("your_bookings_on", day=turn.formats.day(day)) if on_day else turn.t("your_bookings"))
+        lines.append(heading if asked else turn.t("your_bookings"))
         lines.extend(f"• {booking_line(turn, b)}" for b in shown)
     if aside:
         for line in lines:
@@ -62,6 +63,25 @@ async def list_bookings(turn: Turn, day: date | None = None, *, aside: bool = Fa
     turn.say(*lines)
     if shown:
         turn.state.listed = [b.id for b in shown]
+
+
+def _asked_about(turn: Turn, bookings: list[Booking], day: date | None, period: tuple[datetime, datetime] | None
+                 ) -> tuple[list[Booking], str, str]:
+    """The bookings on the day or in the days asked about, the heading over them, and what to say when there are
+    none (nothing asked about: no bookings, no texts)."""
+    if day is None and period is not None:
+        first, last = turn.local(period[0]).date(), turn.local(period[1] - timedelta(seconds=1)).date()
+        if first == last:
+            day = first
+        else:
+            days = turn.formats.days(first, last)
+            within = [b for b in bookings if first <= turn.local(b.start).date() <= last]
+            return within, turn.t("your_bookings_in", period=days), turn.t("nothing_booked_in", period=days)
+    if day is None:
+        return [], "", ""
+    on_day = [b for b in bookings if turn.local(b.start).date() == day]
+    return (on_day, turn.t("your_bookings_on", day=turn.formats.day(day)),
+            turn.t("nothing_booked_on", day=turn.formats.day(day)))
 
 
 def _booked_elsewhere(turn: Turn) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 
 import bot.conversation.booking as booking
 import bot.conversation.changes as changes
@@ -82,10 +83,15 @@ async def _list(turn: Turn, r: Reading) -> None:
     if turn.state.step is not None:
         # "my appointments" while booking, cancelling or moving: the list, then the question on the table again;
         # nothing under way is lost
-        await changes.list_bookings(turn, r.date, aside=True)
+        await changes.list_bookings(turn, r.date, aside=True, period=_period(r))
         await reask(turn)
         return
-    await changes.list_bookings(turn, r.date)
+    await changes.list_bookings(turn, r.date, period=_period(r))
+
+
+def _period(r: Reading) -> tuple[datetime, datetime] | None:
+    """The days asked about ("next week"), if the reading names a span and not one day."""
+    return (r.start, r.end) if r.date is None and r.start is not None and r.end is not None else None
 
 
 _BY_INTENT: dict[Intent, Callable[[Turn, Reading], Awaitable[None]]] = {

@@ -321,6 +321,20 @@ def test_asking_whether_they_have_anything_lists_their_bookings(text: str) -> No
     assert read(text, ctx(expecting="confirm")).intent == "list"  # no answer to "Shall I book …?" either
 
 
+@pytest.mark.parametrize("text", [
+    "my appointments this week", "show my appointments for next week", "can you show me my booking for tomorrow",
+    "list my bookings for tomorrow", "meine Termine nächste Woche", "welche Termine habe ich diese Woche?",
+])
+def test_their_bookings_on_days_named_are_listed(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+
+
+@pytest.mark.parametrize("text", ["my appointment on Friday at 3", "book my appointments for next week",
+                                  "please book it, show my bookings for friday"])
+def test_a_booking_asked_for_on_a_day_is_not_a_list(text: str) -> None:
+    assert read(text, ctx()).intent == "book"
+
+
 @pytest.mark.parametrize("text, intent", [
     ("do you have anything on Friday?", "availability"), ("haben Sie am Freitag etwas frei?", "availability"),
     ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"),
