@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 import bot.conversation.confirm as confirm
 from intents import Reading
 
-from .events import Said
+from .events import Said, says_for_myself
 from .state import Step
 from .turn import Turn
 
@@ -21,11 +21,26 @@ EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
 _TRIED_EMAIL = re.compile(r"[^\s@<>,;]+@(?:[^\s@<>,;]*|$)")
 NO_EMAIL = re.compile(r"\b(?:no|none|nope|nah|not|without|skip|kein\w*|ohne|nein|nicht)\b|n[’']t\b", re.IGNORECASE)
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
+# words of a sentence, never of a name: "actually it's for me" is no one's name
+_NOT_A_NAME = re.compile(r"\b(?:for|me|my|myself|it|it'?s|is|the|actually|please|thanks|mich|mir|für|ist|bitte|danke"
+                         r"|eigentlich)\b", re.IGNORECASE)
+
+
+_SELF_INTRO = re.compile(r"\b(?:i'?m|i am|my name is|my name's|this is|call me|ich bin|ich hei(?:ß|ss)e|mein name ist"
+                         r"|hier (?:ist|spricht))\s+(?P<name>.+)", re.IGNORECASE)
+
+
+def own_name_for_someone(r: Reading, text: str) -> bool:
+    """"I'm Anna, a haircut for my husband": the name said is the customer's own, not that of whom it is for."""
+    return bool(r.name and r.for_others) and any(
+        m.group("name").casefold().startswith(r.name.casefold()) for m in _SELF_INTRO.finditer(text))
 
 
 def take_along(turn: Turn, r: Reading) -> None:
     """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept."""
     state = turn.state
+    if r.name and not state.name and own_name_for_someone(r, turn.msg.text or ""):
+        state.name = r.name  # "I'm Anna, a haircut for my husband": hers; his is asked for (`table.dispatch`)
     if r.name and state.draft.for_someone and not state.draft.guest and state.step is not Step.ASK_NAME:
         state.draft.guest = r.name  # "Mark Schmidt" while times are offered for "my husband": his, for this booking
     elif r.name and not state.name and state.step is not Step.ASK_NAME and not r.for_others:
@@ -70,8 +85,18 @@ def ask_email(turn: Turn) -> None:
     turn.ask(Step.ASK_EMAIL, turn.t(key, name=turn.state.name or turn.booking_name or ""))
 
 
+def for_myself(turn: Turn) -> None:
+    """The booking is the customer's own after all: under their name (asked for if not known yet)."""
+    turn.state.draft.for_someone, turn.state.draft.guest = False, None
+    ask_missing_or_confirm(turn)
+
+
 async def take_name(turn: Turn, said: Said) -> None:
-    """The answer to "what name should I put the booking under?" (an email may come along)."""
+    """The answer to "what name should I put the booking under?" (an email may come along); asked for someone else's,
+    "actually it's for me" makes it the customer's own."""
+    if turn.state.draft.for_someone and says_for_myself(said.text):
+        for_myself(turn)
+        return
     r = said.reading
     rest = EMAIL.sub(" ", said.text).strip(" ,;")  # "Jan Becker, jan@example.de"
     name = r.name or (plain_name(rest) if r.intent in ("other", "book") and not r.has_when else None)
@@ -120,7 +145,7 @@ def plain_name(text: str) -> str | None:
     text = re.sub(r"\s+", " ", text).strip(" .,!")
     text = re.sub(r"^(?:i'?m|i am|my name is|it'?s|this is|ich bin|ich heiße|ich heisse|mein name ist|name:?)\s+",
                   "", text, flags=re.IGNORECASE)
-    if 1 < len(text) <= 60 and _NAME.match(text):
+    if 1 < len(text) <= 60 and _NAME.match(text) and not _NOT_A_NAME.search(text):
         return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
     return None
 

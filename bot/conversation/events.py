@@ -149,8 +149,23 @@ _EXPECTING = {Step.ASK_SERVICE: "service", Step.ASK_STAFF: "staff", Step.ASK_WHE
               Step.ASK_NEW_TIME: "when", Step.ASK_NAME: "name", Step.ASK_EMAIL: "email", Step.ASK_ANSWER: None}
 
 
+# "it's for me", "for myself", "me", "für mich", "ich selbst": a booking that was to be for someone else is the
+# customer's own after all
+_FOR_MYSELF = re.compile(
+    r"\bfor (?:me|myself)\b|^(?:(?:no|nope|actually|sorry|oh|oops)[ ,]+)*(?:it'?s |it is )?(?:me|myself)\b"
+    r"|\bfür mich\b|\bich selbst\b|^(?:(?:nein|doch|ach|sorry|oh|eigentlich)[ ,]+)*(?:ich|mich)\s*[.!]*$",
+    re.IGNORECASE)
+
+
+def says_for_myself(text: str) -> bool:
+    """"Actually it's for me", "für mich selbst": said of a booking that was to be for someone else."""
+    return _FOR_MYSELF.search(text.strip()) is not None
+
+
 def _from_reading(r: Reading, text: str, state: State) -> Event:
     options = state.options
+    if state.step is Step.CONFIRM_BOOK and state.draft.for_someone and says_for_myself(text):
+        return Said(replace(r, intent="other"), text)  # "no, it's for me": neither a yes nor a no to the booking
     if r.number is not None and options and state.step in PICK_STEPS and not r.has_when:
         if 1 <= r.number <= len(options):  # "the second one", "option 3"
             return _chosen(unpack(options[r.number - 1].value), "words", state)

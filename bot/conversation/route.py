@@ -125,6 +125,9 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
             # an address given at the question (kept along the way): noted, and the question again
             turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
             return
+        if step == Step.CONFIRM_BOOK and turn.state.draft.for_someone and contact.says_for_myself(said.text):
+            contact.for_myself(turn)  # "actually it's for me": under their own name, and the question again
+            return
         if not email and contact.tries_an_email(said.text):  # "lena.fischer@example": where the address would be
             turn.say(turn.t("bad_email"), confirm.question(turn), options=turn.yes_no())
             return

@@ -10,7 +10,7 @@ that does not fit the question on the table has that question asked again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import bot.conversation.booking as booking
@@ -161,5 +161,7 @@ async def dispatch(turn: Turn, event: Event) -> None:
     """Answer one event: a name or email said along the way is kept, then the row's handler runs."""
     if isinstance(event, (Said, Yes, No)) and event.reading is not None:
         contact.take_along(turn, event.reading)
+        if contact.own_name_for_someone(event.reading, turn.msg.text or ""):
+            event = replace(event, reading=replace(event.reading, name=None))  # not the name of whom it is for
     handler, subject = handler_for(turn.state.step, event)
     await handler(turn, subject)
