@@ -531,3 +531,39 @@ async def test_a_database_user_who_may_not_add_btree_gist_hears_what_to_ask_for(
             await conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
             await conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         await admin.dispose()
+
+
+async def test_overlapping_bookings_written_past_the_engine_are_named_before_the_constraint(fresh_pg_url, demo, clock):
+    """A database whose bookings overlap (written by hand, a restore) cannot take the overlap constraint: the operator
+    hears which bookings, and once one of them is cancelled the bot starts and the other stands."""
+    from sqlalchemy import text
+
+    from storage import MigrationError
+
+    engine = make_engine(fresh_pg_url)
+    try:
+        await migrate(engine, "0001_bookings")
+        row = {"service": "haircut", "staff": "sarah", "status": "confirmed", "contact_ref": "telegram:1",
+               "now": at(demo, date(2026, 6, 1), 9)}
+        async with engine.begin() as conn:
+            for booking_id, start in (("first-one", at(demo, date(2026, 6, 2), 10)),
+                                      ("second-one", at(demo, date(2026, 6, 2), 10, 15))):
+                await conn.execute(text(
+                    "INSERT INTO bookings (id, service, staff, start_at, end_at, blocked_until, status, contact_ref, "
+                    "created_at, updated_at) "
+                    "VALUES (:id, :service, :staff, :start, :end, :end, :status, :contact_ref, :now, :now)"),
+                    {**row, "id": booking_id, "start": start, "end": start + timedelta(minutes=30)})
+
+        with pytest.raises(MigrationError, match="bookings first-one and second-one") as refused:
+            await migrate(engine)
+        assert "sarah at 2026-06-02 08:00 UTC" in str(refused.value)
+
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE bookings SET status = 'cancelled' WHERE id = 'second-one'"))
+        await migrate(engine)
+        backend = LocalBackend(demo, engine, clock)
+        assert (await backend.get("first-one")).status is BookingStatus.CONFIRMED
+        with pytest.raises(SlotTaken):
+            await backend.create(ask(at(demo, date(2026, 6, 2), 10, 15), who=Contact("telegram:2")), "k")
+    finally:
+        await engine.dispose()
