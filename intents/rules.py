@@ -318,6 +318,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             has_when or anything.group().startswith("hab") or not (after := n[anything.end():].strip(" ,?.!"))
             or _HAVE_ANYTHING_AS.match(after)):
         return "list"  # "do I have anything on Friday?": what they have booked (not what is free: that is "you")
+    if not aff_lead and not has_when and not has_service and _HAVE_ANYTHING_TO.search(n):
+        return "other"  # "do I have anything to bring?": a question about the visit (as "do I need to bring anything?")
     if not exact_service and not known_staff and not aff_lead and _elsewhere(rest, words):
         return "other"  # "a reservation for two at the diner", "an appointment for an oil change", "book a hotel room"
     if not (_APPT_STRICT.search(n) or exact_service) and topic is None and not aff_lead and not deny_lead \
@@ -811,6 +813,8 @@ _HAVE_ANYTHING = re.compile(
     r"(?:anything|something)(?: else)?\b(?! to\b| for (?:my|your|the|a|an|dry|oily|curly)\b)"
     r"|\b(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:etwas|was|irgendwas|irgendetwas)"
     r"(?: (?:gebucht|eingetragen|reserviert|ausgemacht|vereinbart|bei (?:euch|ihnen|dir)))?\s*[?.!]*$")
+# ... and what they have to do or bring, which asks about the visit, never for a time: "do I have anything to bring?"
+_HAVE_ANYTHING_TO = re.compile(r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:anything|something) to\b")
 _HAVE_ANYTHING_AS = re.compile(r"(?:booked|scheduled|planned|coming up|lined up|with you|at your|on the books)\b")
 _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
 # Cheap first look for the reservation rules below: all of them need one of these word stems.

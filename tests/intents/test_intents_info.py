@@ -337,7 +337,7 @@ def test_a_booking_asked_for_on_a_day_is_not_a_list(text: str) -> None:
 
 @pytest.mark.parametrize("text, intent", [
     ("do you have anything on Friday?", "availability"), ("haben Sie am Freitag etwas frei?", "availability"),
-    ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"),
+    ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"), ("do I have anything to bring?", "other"),
     ("do i have anything on my calendar tomorrow", "other"),
 ])
 def test_anything_they_have_that_is_not_a_booking_is_not_listed(text: str, intent: str) -> None:
