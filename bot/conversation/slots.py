@@ -322,8 +322,19 @@ def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None 
         return f"after {turn.formats.clock_time(turn.local(start))} {day}" if turn.lang == "en" else \
             f"{day} nach {turn.formats.clock_time(turn.local(start))}"
     if not from_midnight and not to_midnight:  # "tomorrow before 10" (from opening), "Monday afternoon"
-        return f"{day}, {turn.formats.spans([(turn.local(start).time(), turn.local(end).time())])}"
+        hours = _within_opening(turn, first, turn.local(start).time(), turn.local(end).time())
+        return f"{day}, {turn.formats.spans([hours])}"
     return day
+
+
+def _within_opening(turn: Turn, day: date, lo: time, hi: time) -> tuple[time, time]:
+    """The hours asked for as far as the business is open that day: "Saturday morning" where it opens at 10 is
+    10:00–12:00, not 08:00–12:00 (the hours as asked where they do not meet)."""
+    spans = day_spans(turn, day)
+    if not spans:
+        return lo, hi
+    opens, closes = min(a for a, _ in spans), max(b for _, b in spans)
+    return (max(lo, opens), min(hi, closes)) if max(lo, opens) < min(hi, closes) else (lo, hi)
 
 
 def daily_text(turn: Turn, daily: Daily) -> str:
