@@ -805,6 +805,10 @@ _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
     r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
+# What one has to do or bring asks about the visit, never for a time: "do I have anything to bring?"
+_HAVE_ANYTHING_TO = re.compile(r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:anything|something) to\b")
+# What may follow "do I have anything" when it asks what is booked ("… booked?", "… coming up?")
+_HAVE_ANYTHING_AS = re.compile(r"(?:booked|scheduled|planned|coming up|lined up|with you|at your|on the books)\b")
 # The same about no booking in particular, which at a salon's chat can only mean what is booked: "do I have
 # anything on Friday?", "have I got something next week?", "hab ich nächste Woche was?", "habe ich etwas gebucht?";
 # never "do I have anything to bring?" or "hab ich was vergessen?" (the German must end there)
@@ -813,9 +817,6 @@ _HAVE_ANYTHING = re.compile(
     r"(?:anything|something)(?: else)?\b(?! to\b| for (?:my|your|the|a|an|dry|oily|curly)\b)"
     r"|\b(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:etwas|was|irgendwas|irgendetwas)"
     r"(?: (?:gebucht|eingetragen|reserviert|ausgemacht|vereinbart|bei (?:euch|ihnen|dir)))?\s*[?.!]*$")
-# ... and what they have to do or bring, which asks about the visit, never for a time: "do I have anything to bring?"
-_HAVE_ANYTHING_TO = re.compile(r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:anything|something) to\b")
-_HAVE_ANYTHING_AS = re.compile(r"(?:booked|scheduled|planned|coming up|lined up|with you|at your|on the books)\b")
 _ELSEWHERE_THING = cue(*lexicon.ELSEWHERE_THING)
 # Cheap first look for the reservation rules below: all of them need one of these word stems.
 _BOOKING_STEMS = ("appoint", "appt", "book", "reserv", "visit", "session", "slot", "table", "termin", "buchung",
