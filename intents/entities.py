@@ -294,12 +294,14 @@ monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoc
 unisex cosmetic city area downtown
 guten gute tag abend nacht day hey servus tschüss vielen dank genau klar super prima perfekt gern gerne passt
 stimmt richtig hilfe human agent
+vormittag nachmittag mittag früh vormittags nachmittags mittags morgens abends nachts
 """.split())
 # Words that end a capitalised run even after a cue ("with Sarah On Monday", "at Great Clips Tomorrow").
 _HARD_STOP = frozenset("""
 i i'm i'd i'll is are was am on at in for to and or but please thanks thank today tomorrow tonight yes no
 ok okay can could would will do does this that it my me we you bitte danke ja nein am um im heute morgen
-übermorgen uhr und oder aber ist sind
+übermorgen uhr und oder aber ist sind morning afternoon evening vormittag nachmittag mittag abend früh vormittags
+nachmittags mittags morgens abends
 """.split()) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(WEEKDAYS) | frozenset(EN_MONTHS) | frozenset(DE_MONTHS) | frozenset(NUMBER_WORDS)
 
 _NAME_TOKEN = r"(?:[A-ZÄÖÜ][\w'’-]*\.?|\d{2,5}(?:st|nd|rd|th|Th)?(?=\s+[A-Z]))"

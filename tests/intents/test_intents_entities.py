@@ -143,6 +143,17 @@ def test_a_name_said_when_the_bot_asked_who_or_nothing(text: str, staff: str | N
     assert (r.staff, r.staff_text) == (staff, written)
 
 
+@pytest.mark.parametrize("text, service", [
+    ("Bartschnitt Samstag Vormittag", "beard"), ("Haarschnitt Freitag Abend", "haircut"),
+    ("Färben Freitag Nachmittag", "coloring"), ("Coloring Friday Afternoon", "coloring"),
+])
+def test_a_service_and_a_part_of_a_day_in_capitals_name_no_one(text, service) -> None:
+    """German writes its nouns in capitals: "Bartschnitt Samstag Vormittag" is a service and a time, not a person."""
+    r = read(text, ctx(lang="de" if "Friday" not in text else "en"))
+    assert (r.intent, r.service, r.staff, r.staff_text) == ("book", service, None, None)
+    assert r.date is not None
+
+
 @pytest.mark.parametrize("text, lang, name", [
     ("book a haircut for my husband, his name is Mark Jones", "en", "Mark Jones"),
     ("a haircut for my daughter, her name is Lily Cole", "en", "Lily Cole"),
