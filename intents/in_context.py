@@ -499,16 +499,23 @@ _ADDED_TO = re.compile(  # "add a beard trim to that / to my haircut", "eine Bar
     r"(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
     r"|(?<![\w'])(?:noch )?dazu ?(?:buchen|nehmen|haben|machen)\b|(?<![\w'])dazu(?=\s*[?.!]*\s*$)")
 _RIGHT_AFTER_WORDS = ("after", "back to back", "back-to-back", "danach", "dahinter", "hinterher", "anschluss",
-                      "anschließend", "anschliessend", "add", "dazu")
+                      "anschließend", "anschliessend", "add", "dazu", "before", "davor", "vorher")
+# "a haircut right before (it / my beard trim)", "direkt davor": ending as their booking starts
+_RIGHT_BEFORE = re.compile(
+    r"(?<![\w'])(?:right|straight|directly|immediately|just) before"
+    r"(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))?(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
+    r"|(?<![\w'])(?:direkt|gleich|unmittelbar|kurz) (?:davor|vorher)(?![\w'])")
 
 
 def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
     """A booking asked for right after the customer's own ("can I get a beard trim right after?", "add a beard trim
-    to that"): the dialogue takes the time that booking ends. What the phrase itself names (their haircut,
+    to that"), or right before it ("a haircut right before?"): the dialogue takes the time that booking ends, or the
+    time that ends the new one as it starts. What the phrase itself names (their haircut,
     "Anschluss") is no part of the new booking."""
     if r.intent not in ("book", "availability", "other", "affirm", "list") or not any(w in low for w in _RIGHT_AFTER_WORDS):
         return r
-    m = _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
+    before = _RIGHT_BEFORE.search(low)
+    m = before or _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
     added = m is None and r.service is not None and (m := _ADDED_TO.search(low)) is not None
     if m is None or r.intent == "list" and not added or r.service is None and r.intent != "book" \
             and context.expecting != "when":
@@ -517,7 +524,8 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
     named = text[m.start("obj"):m.end("obj")].casefold() if m.group("obj") else ""
     if named and r.service_text and r.service_text.casefold() in named:
         r = replace(r, service=None, service_text=None, services=())  # "right after my haircut": no new haircut
-    return replace(r, intent="book" if r.intent in ("other", "affirm", "list") else r.intent, right_after=True,
+    return replace(r, intent="book" if r.intent in ("other", "affirm", "list") else r.intent,
+                   right_after=before is None, right_before=before is not None,
                    services=r.services[:1] if m.group("obj") else r.services,
                    name=None if r.name and r.name.casefold() in said else r.name)
 

@@ -83,8 +83,9 @@ async def more_details(turn: Turn, said: Said) -> None:
 
 async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     """"A beard trim right after (my haircut)": the reading at the time the customer's booking ends, the one just
-    made or, failing that, the one they name by its time or their next; with none, said so, and the time is asked."""
-    if not r.right_after:
+    made or, failing that, the one they name by its time or their next; with none, said so, and the time is asked.
+    "A haircut right before": at the time that ends it (and the clean-up after it) as that booking starts."""
+    if not (r.right_after or r.right_before):
         return r
     bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
     named = [b for b in bookings if (r.time is None or turn.local(b.start).time().replace(tzinfo=None) == r.time)
@@ -92,11 +93,18 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     just_made = [b for b in bookings if b.id == turn.state.last_booking]
     upcoming = [b for b in bookings if b.start > turn.now()]
     anchor = next(iter(named or just_made or upcoming), None)
-    if anchor is None:
-        turn.note(turn.t("right_after_nothing"))
-        return replace(r, right_after=False, date=None, time=None, start=None, end=None, daily=None)
-    ends = turn.local(anchor.end)
-    return replace(r, date=ends.date(), time=ends.time().replace(tzinfo=None), start=None, end=None, daily=None)
+    service = r.service or turn.state.draft.service
+    if anchor is None or r.right_before and service is None:  # (what comes before it is asked first, then when)
+        if anchor is None:
+            turn.note(turn.t("right_after_nothing"))
+        return replace(r, right_after=False, right_before=False, date=None, time=None, start=None, end=None,
+                       daily=None)
+    if r.right_before:
+        svc = turn.business.service(service)
+        at = turn.local(anchor.start - svc.duration - svc.buffer_after)
+    else:
+        at = turn.local(anchor.end)
+    return replace(r, date=at.date(), time=at.time().replace(tzinfo=None), start=None, end=None, daily=None)
 
 
 async def name_or_details(turn: Turn, said: Said) -> None:

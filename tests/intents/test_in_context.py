@@ -279,6 +279,23 @@ def test_right_after_their_own_booking(text, lang, service) -> None:
     assert r.services in ((), (service,))
 
 
+@pytest.mark.parametrize("text, lang, service", [
+    ("can I also add a haircut right before?", "en", "haircut"),
+    ("a haircut right before my beard trim", "en", "haircut"),  # the beard trim is where it goes
+    ("Haarschnitt direkt davor", "de", "haircut"),
+    ("und gleich vorher noch einen Bartschnitt?", "de", "beard"),
+])
+def test_right_before_their_own_booking(text, lang, service) -> None:
+    r = read(text, ctx(lang=lang))
+    assert (r.intent, r.right_before, r.right_after, r.service) == ("book", True, False, service)
+
+
+@pytest.mark.parametrize("text", ["I'll arrive right before 10", "right before lunch, a haircut", "what was before?",
+                                  "haircut before Friday"])
+def test_before_something_else_is_no_booking_of_theirs(text) -> None:
+    assert not read(text, ctx()).right_before
+
+
 @pytest.mark.parametrize("text", ["right after lunch, a haircut", "I'll come right after work", "und danach?",
                                   "add me to the waiting list", "what's your address?",
                                   "Dazu habe ich eine Frage zum Haarschnitt", "add a haircut on Friday"])
