@@ -314,11 +314,13 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if booking_noun and not aff_lead and (expecting != "confirm" and _CHECK_BOOKING.search(n) or _HAVE_BOOKING.search(n)):
         return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on" (at the confirmation
         # "confirm my appointment" is a yes)
-    if not aff_lead and (anything := _HAVE_ANYTHING.search(n)) is not None and (
+    some = not aff_lead and _ANYTHING_WORD.search(n) is not None  # "anything", "etwas": worth the searches below
+    anything = _HAVE_ANYTHING.search(n) if some else None
+    if anything is not None and (
             has_when or anything.group().startswith("hab") or not (after := n[anything.end():].strip(" ,?.!"))
             or _HAVE_ANYTHING_AS.match(after)):
         return "list"  # "do I have anything on Friday?": what they have booked (not what is free: that is "you")
-    if not aff_lead and not has_when and not has_service and _HAVE_ANYTHING_TO.search(n):
+    if some and not has_when and not has_service and _HAVE_ANYTHING_TO.search(n):
         return "other"  # "do I have anything to bring?": a question about the visit (as "do I need to bring anything?")
     if not exact_service and not known_staff and not aff_lead and _elsewhere(rest, words):
         return "other"  # "a reservation for two at the diner", "an appointment for an oil change", "book a hotel room"
@@ -805,6 +807,8 @@ _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
     r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
+# Every one of the three below has one of these words: one quick look spares most messages the searches.
+_ANYTHING_WORD = lexicon.any_of(("anything", "something", "etwas", "was"))
 # What one has to do or bring asks about the visit, never for a time: "do I have anything to bring?"
 _HAVE_ANYTHING_TO = re.compile(r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:anything|something) to\b")
 # What may follow "do I have anything" when it asks what is booked ("… booked?", "… coming up?")

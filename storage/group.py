@@ -116,7 +116,7 @@ class Group:
                 _done(caller, after)
 
 
-def _done(caller: _Caller, after: list[AfterCommit]) -> None:
+def _done(caller: _Caller | _Fold, after: list[AfterCommit]) -> None:
     try:
         committed(after)
     except Exception as exc:  # committed, but what was to follow in memory failed: its caller hears it
@@ -126,7 +126,7 @@ def _done(caller: _Caller, after: list[AfterCommit]) -> None:
         caller.done.set_result(None)
 
 
-def _fail(caller: _Caller, exc: BaseException) -> None:
+def _fail(caller: _Caller | _Fold, exc: BaseException) -> None:
     if not caller.done.done():
         caller.done.set_exception(exc)
 
@@ -188,18 +188,15 @@ class Folds:
                         pass  # each on its own, below: only the one that fails alone hears it
                     else:
                         for fold in batch:
-                            if not fold.done.done():
-                                fold.done.set_result(None)
+                            _done(fold, [])  # (parts that return no rows have nothing to follow the commit)
                         continue
                 for fold in batch:
                     try:
                         await _commit_folded(fold.together)
                     except Exception as exc:
-                        if not fold.done.done():
-                            fold.done.set_exception(exc)
+                        _fail(fold, exc)
                     else:
-                        if not fold.done.done():
-                            fold.done.set_result(None)
+                        _done(fold, [])
         finally:
             self._task = None
 

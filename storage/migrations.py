@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+
 class MigrationError(Exception):
     """A history cannot bring the database up to date until its operator does something; the message says what."""
 

@@ -7,6 +7,7 @@ console, whose "customer" no chat identifies. "No email" is an answer too, and i
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -24,29 +25,30 @@ _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$
 # words of a sentence, never of a name: "actually it's for me" is no one's name
 _NOT_A_NAME = re.compile(r"\b(?:for|me|my|myself|it|it'?s|is|the|actually|please|thanks|mich|mir|für|ist|bitte|danke"
                          r"|eigentlich)\b", re.IGNORECASE)
-
-
 _SELF_INTRO = re.compile(r"\b(?:i'?m|i am|my name is|my name's|this is|call me|ich bin|ich hei(?:ß|ss)e|mein name ist"
                          r"|hier (?:ist|spricht))\s+(?P<name>.+)", re.IGNORECASE)
 
 
-def own_name_for_someone(r: Reading, text: str) -> bool:
+def _own_name_for_someone(r: Reading, text: str) -> bool:
     """"I'm Anna, a haircut for my husband": the name said is the customer's own, not that of whom it is for."""
     return bool(r.name and r.for_others) and any(
         m.group("name").casefold().startswith(r.name.casefold()) for m in _SELF_INTRO.finditer(text))
 
 
-def take_along(turn: Turn, r: Reading) -> None:
-    """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept."""
+def take_along(turn: Turn, r: Reading) -> Reading:
+    """A name or email given along the way ("..., I'm Anna, anna@example.com") is kept; returns the reading for the
+    handler, without a name that is the customer's own where the booking is for someone else."""
     state = turn.state
-    if r.name and not state.name and own_name_for_someone(r, turn.msg.text or ""):
-        state.name = r.name  # "I'm Anna, a haircut for my husband": hers; his is asked for (`table.dispatch`)
+    if _own_name_for_someone(r, turn.msg.text or ""):
+        state.name = state.name or r.name  # "I'm Anna, a haircut for my husband": hers; his is asked for
+        r = replace(r, name=None)
     if r.name and state.draft.for_someone and not state.draft.guest and state.step is not Step.ASK_NAME:
         state.draft.guest = r.name  # "Mark Schmidt" while times are offered for "my husband": his, for this booking
     elif r.name and not state.name and state.step is not Step.ASK_NAME and not r.for_others:
         state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
+    return r
 
 
 def ask_missing_or_confirm(turn: Turn) -> None:

@@ -22,7 +22,7 @@ import bot.conversation.swap as swap
 
 from intents import Intent, Reading
 
-from .events import EMAIL_WORD, Said, Stop
+from .events import EMAIL_WORD, Said, Stop, says_for_myself
 from .payloads import TalkToTeam, alone
 from .reask import reask
 from .state import CONFIRM_STEPS, Step
@@ -80,13 +80,12 @@ async def _move_or_swap(turn: Turn, r: Reading) -> None:
 
 
 async def _list(turn: Turn, r: Reading) -> None:
-    if turn.state.step is not None:
-        # "my appointments" while booking, cancelling or moving: the list, then the question on the table again;
-        # nothing under way is lost
-        await changes.list_bookings(turn, r.date, aside=True, period=_period(r))
+    # "my appointments" while booking, cancelling or moving: the list, then the question on the table again;
+    # nothing under way is lost
+    aside = turn.state.step is not None
+    await changes.list_bookings(turn, r.date, aside=aside, period=_period(r))
+    if aside:
         await reask(turn)
-        return
-    await changes.list_bookings(turn, r.date, period=_period(r))
 
 
 def _period(r: Reading) -> tuple[datetime, datetime] | None:
@@ -125,7 +124,7 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
             # an address given at the question (kept along the way): noted, and the question again
             turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
             return
-        if step == Step.CONFIRM_BOOK and turn.state.draft.for_someone and contact.says_for_myself(said.text):
+        if step == Step.CONFIRM_BOOK and turn.state.draft.for_someone and says_for_myself(said.text):
             contact.for_myself(turn)  # "actually it's for me": under their own name, and the question again
             return
         if not email and contact.tries_an_email(said.text):  # "lena.fischer@example": where the address would be

@@ -160,8 +160,8 @@ def handler_for(step: Step | None, event: Event) -> tuple[Handler, object]:
 async def dispatch(turn: Turn, event: Event) -> None:
     """Answer one event: a name or email said along the way is kept, then the row's handler runs."""
     if isinstance(event, (Said, Yes, No)) and event.reading is not None:
-        contact.take_along(turn, event.reading)
-        if contact.own_name_for_someone(event.reading, turn.msg.text or ""):
-            event = replace(event, reading=replace(event.reading, name=None))  # not the name of whom it is for
+        reading = contact.take_along(turn, event.reading)
+        if reading is not event.reading:  # the customer's own name, not that of whom the booking is for
+            event = replace(event, reading=reading)
     handler, subject = handler_for(turn.state.step, event)
     await handler(turn, subject)
