@@ -66,6 +66,11 @@ _LOCK_NAMESPACE = 0x626F74  # "bot": first key of pg_advisory_xact_lock(int, int
 GROUP_MAX = 500
 """Most messages written in one insert (well inside every driver's limit on parameters)."""
 
+INSERTS_AT_ONCE = 1
+"""PostgreSQL: inserts of arriving messages under way at one time. The messages that arrive meanwhile wait for it
+and go together in the next (group commit): many to a round trip in a burst, instead of one insert of their own
+each, which cost the server and the bot a round trip per message."""
+
 WAITING_MAX = 20
 """Most of one customer's waiting messages fetched at once (the rest in the next round)."""
 
@@ -167,6 +172,7 @@ class Inbox:
         self._quiet = asyncio.Event()  # set while none is
         self._quiet.set()
         self._alone: set[asyncio.Task[None]] = set()  # inserts on their own under way (PostgreSQL), kept referenced
+        self._held = False  # rows wait for the insert under way to end (`INSERTS_AT_ONCE`)
         # callers of `record` with a patience, oldest first (each deadline later than the one before, for one patience)
         self._deadlines: deque[tuple[float, asyncio.Future[bool]]] = deque()
         self._watchdog: asyncio.TimerHandle | None = None
@@ -307,12 +313,23 @@ class Inbox:
 
         self._submitted = True
         if self._record.stands_alone:  # PostgreSQL: the rows as one batch committed on its own, a round trip
+            if len(self._alone) >= INSERTS_AT_ONCE:
+                self._held = True  # `_submitted` stays set: the insert under way, once it ends, starts theirs
+                return
             task = asyncio.get_running_loop().create_task(alone())
             self._alone.add(task)
-            task.add_done_callback(self._alone.discard)
             task.add_done_callback(ended)
+            task.add_done_callback(self._alone_ended)
             return
         storage.submit(self.engine, [write]).add_done_callback(ended)
+
+    def _alone_ended(self, task: asyncio.Task[None]) -> None:
+        """An insert on its own has ended: the rows that arrived meanwhile go in the next one, all together."""
+        self._alone.discard(task)
+        if self._held:
+            self._held = self._submitted = False
+            if self._waiting:
+                self._submit()
 
     def _stored(self, rows: list[tuple[dict[str, Any], asyncio.Future[bool]]], new: set[tuple[str, str]]) -> None:
         """The rows are committed: answer their callers first, so their webhooks are answered before the turns this

@@ -335,6 +335,40 @@ async def _held_insert(inbox: Inbox, held_id: str) -> tuple[asyncio.Event, async
     return begun, release
 
 
+async def test_on_postgresql_messages_arriving_while_one_is_stored_go_together_in_the_next_insert(pg_engine):
+    """Group commit: one insert under way at a time, the messages that arrive meanwhile all in the next one."""
+    await migrate(pg_engine)
+    inbox = Inbox(pg_engine, VirtualClock(START))
+    begun, release = await _held_insert(inbox, "SM00")
+    inserts: list[list[str]] = []
+    insert_rows = inbox._insert_rows
+
+    async def counted(conn, rows):
+        inserts.append(sorted(row["message_id"] for row in rows))
+        return await insert_rows(conn, rows)
+
+    inbox._insert_rows = counted
+    first = asyncio.create_task(inbox.record("whatsapp", "SM00", "whatsapp:+4915100000000", {}))
+    await begun.wait()
+    later = []
+    for wave in (range(1, 11), range(11, 21)):  # two bursts while the first insert is under way
+        later += [asyncio.create_task(inbox.record("whatsapp", f"SM{n:02d}", f"whatsapp:+491510000{n:04d}", {}))
+                  for n in wave]
+        async with asyncio.timeout(10):
+            while inbox.arriving < len(later) + 1:  # every webhook of the burst has handed its row over
+                await asyncio.sleep(0)
+        for _ in range(5):  # the event loop goes round: an insert of the burst's own would begin now
+            await asyncio.sleep(0)
+    assert inserts == [["SM00"]], "nothing more is inserted while the first insert is under way"
+    assert not any(task.done() for task in later), "no webhook is answered before its row is stored"
+    release.set()
+    assert await first and all(await asyncio.gather(*later))
+    assert inserts == [["SM00"], [f"SM{n:02d}" for n in range(1, 21)]]
+    async with storage.reads(pg_engine).connect() as conn:
+        stored = (await conn.execute(sa.select(sa.func.count()).select_from(inbound_messages))).scalar_one()
+    assert stored == 21
+
+
 async def test_webhooks_being_stored_are_answered_before_a_turn_runs(db_engine):
     """In a burst the platforms hear their answers first: a turn waits while messages are being stored."""
     await migrate(db_engine)
