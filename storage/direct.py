@@ -208,8 +208,9 @@ class Change:
         if plan is None:
             result = await conn.execute(self.statement, many[0] if isinstance(params, Mapping) else many)
             return list(result.all()) if result.returns_rows else []
-        if self._postgres:
-            return plan.rows(await postgres.change(conn, plan.sql, [plan.bind(one) for one in many]))
+        if self._postgres:  # several sets of a change that returns no rows: one round trip
+            return plan.rows(await postgres.change(conn, plan.sql, [plan.bind(one) for one in many],
+                                                   rows_wanted=bool(plan.row._fields)))
         driver = conn.sync_connection.connection.driver_connection  # the writer, inside the caller's transaction
         if len(many) > 1 and not plan.row._fields and not plan.silent:  # no RETURNING: the driver loops (executemany)
             await plan.run_many(driver, many)

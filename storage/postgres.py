@@ -223,18 +223,23 @@ def adapter_known() -> bool:
         {"_execute_mutex", "_transaction", "_connection"} <= slots
 
 
-async def change(conn: AsyncConnection, sql: str, bound: Sequence[Sequence[Any]]) -> list[Any]:
+async def change(conn: AsyncConnection, sql: str, bound: Sequence[Sequence[Any]], *, rows_wanted: bool = True
+                 ) -> list[Any]:
     """One prepared change for each set of bound parameters, on the asyncpg connection of the caller's transaction:
     under the adapter's own lock, and after it has begun the transaction it begins at its first statement (BEGIN
-    only then), exactly as a statement through SQLAlchemy would. An error is raised as SQLAlchemy raises it."""
+    only then), exactly as a statement through SQLAlchemy would. Without `rows_wanted` (a change returning none) the
+    sets go in one round trip (asyncpg's `executemany`), not one each. An error is raised as SQLAlchemy raises it."""
     adapted = conn.sync_connection.connection.dbapi_connection  # SQLAlchemy's asyncpg adapter
     rows: list[Any] = []
     async with adapted._execute_mutex:
         try:
             if adapted._transaction is None:
                 await adapted._start_transaction()  # a no-op in autocommit, as for SQLAlchemy's own statements
-            for args in bound:
-                rows.extend(await adapted._connection.fetch(sql, *args))
+            if not rows_wanted and len(bound) > 1:
+                await adapted._connection.executemany(sql, bound)
+            else:
+                for args in bound:
+                    rows.extend(await adapted._connection.fetch(sql, *args))
         except Exception as exc:
             dbapi = conn.sync_engine.dialect.loaded_dbapi
             try:

@@ -374,6 +374,23 @@ async def test_a_prepared_change_runs_in_the_callers_transaction_and_fails_as_sq
     async with reads(engine).connect() as conn:
         rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
     assert [tuple(r) for r in rows] == [("Anna", "booked"), ("Ben", "booked"), ("Dana", "walk-in")]
+    # a change that returns no rows, with several sets (on PostgreSQL in one round trip): each applies, or none
+    rename = Change(engine, sa.update(visits).where(visits.c.who == sa.bindparam("was")).values(kind=sa.bindparam("k")))
+    async with engine.begin() as conn:
+        assert await rename.run(conn, [{"was": "Anna", "k": "regular"}, {"was": "Dana", "k": "regular"}]) == []
+    retag = Change(engine, sa.update(visits).where(visits.c.who == sa.bindparam("was")).values(who=sa.bindparam("to")))
+    with pytest.raises(sa.exc.IntegrityError, match="visits") as failed:
+        async with engine.begin() as conn:
+            await retag.run(conn, [{"was": "Anna", "to": "Eve"}, {"was": "Dana", "to": "Ben"}])  # Ben is taken
+    assert "Eve" not in str(failed.value)
+    async with reads(engine).connect() as conn:
+        rows = (await conn.execute(sa.select(visits.c.who, visits.c.kind).order_by(visits.c.n))).all()
+    assert [tuple(r) for r in rows] == [("Anna", "regular"), ("Ben", "booked"), ("Dana", "regular")]
+    async with engine.begin() as conn:  # new rows, several at once, with nobody asking for what they return
+        assert await plain.run(conn, [{"who": "Finn", "kind": "booked"}, {"who": "Gus", "kind": "booked"}]) == []
+    async with reads(engine).connect() as conn:
+        rows = (await conn.execute(sa.select(visits.c.who).order_by(visits.c.who))).scalars().all()
+    assert rows == ["Anna", "Ben", "Dana", "Finn", "Gus"]
 
 
 async def test_a_prepared_change_on_a_connection_without_a_transaction_gets_one(db_engine):
