@@ -78,6 +78,22 @@ _NEGATED_ACTION = re.compile(
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
 # "I have a question", "kurze Frage:", "can I ask you something?": a question is coming; without what it is about (or
 # about a service, read as a question about it) it is no request, and the answer says what can be asked
+_ASKED_TOO = re.compile(r"[,;:\u2013-]\s*(?:and |und |but |aber )?(?:is|are|can|could|does|do|will|would|should|how|what|when"
+                        r"|why|where|which|who|ist|sind|kann|darf|muss|soll|wie|was|wann|warum|wo|welche\w*|wer|geht"
+                        r"|gibt|hilft|macht)\b")
+"""The question itself after the words announcing it ("a question about colouring, is it safe when pregnant?")."""
+_ASKS_ABOUT_IT = re.compile(r"\?\s*$|^[\s\W]*(?:(?:and|also|so|but|und|also|aber|hi|hello|hallo)[\s,]+)*"
+                            r"(?:is|are|does|do|can|could|will|would|should|how|why|what|ist|sind|kann|darf|muss|soll"
+                            r"|wie|warum|was|gibt|hilft|macht)\b")
+"""A question, by its mark or its first word: about a service named in it, one for the business to answer."""
+_WHAT_IS = re.compile(r"\bwhat(?:'s| is) (?:a|an|the)\b(?! difference)|\bwas ist (?:ein|eine|der|die|das)\b(?! unterschied)")
+_ABOUT_THE_SERVICE = re.compile(
+    r"\b(?:safe|unsafe|harmful|damag\w*|hurts?|painful|allerg\w*|pregnan\w*|sensitive|bad for|good for"
+    r"|what(?:'s| is) the difference|how does (?:a |an |the )?[\w ]{3,30} work"
+    r"|sch(?:ä|ae)dlich|gef(?:ä|ae)hrlich|schlecht f(?:ü|ue)r|gut f(?:ü|ue)r|weh|schmerzhaft|allergi\w*|schwanger\w*"
+    r"|empfindlich\w*|was ist der unterschied|wie funktioniert|wie l(?:ä|ae)uft)"
+    r"|" + _WHAT_IS.pattern)
+"""What a question asks about a service itself (is it safe, what is it), not about booking one."""
 _ANNOUNCES_QUESTION = re.compile(
     r"^[\s\W]*(?:(?:hi|hello|hey|hallo|moin|sorry|entschuldigung|and|also|btw|by the way|und|dazu|noch|übrigens)\b[\s,!.]*)?"
     r"(?:(?:i have|i've got|i got|got|i had|ich habe|ich hätte|ich haette|habe ich|hätte ich|haette ich|hab ich|hab|hätte"
@@ -203,10 +219,13 @@ def _read(text: str, context: Context) -> Reading:
         topic = "late_policy"  # "what if I'm late?": what happens then, not word that they are
     if topic is None and _ABOUT_ASSISTANT.match(norm):
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
-    if topic is None and not has_when and service is None and (
-            staff is not None and _ABOUT_STAFF.match(norm)
+    # a service only near-missed ("Friseur" for "Frisur") names none
+    near_miss = service is not None and not _named_exactly(service.text, vocab.services.get(service.id, ()))
+    if topic is None and not has_when and (service is None or near_miss) and (
+            service is None and staff is not None and _ABOUT_STAFF.match(norm)
             or staff_text is None and any(w in norm for w in _TEAM_WORDS) and _ABOUT_TEAM.search(norm)):
         topic = "staff"  # "who is Tom?", "who works there?": the team, not a booking with them
+        service = None if near_miss else service
     intent = _decide(norm, has_when=has_when, has_clock=when.time is not None,
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
                      has_service=service is not None, expecting=expecting,
@@ -215,9 +234,18 @@ def _read(text: str, context: Context) -> Reading:
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
     if intent == "affirm" and topic is None and "?" in norm and _ASKS_TOO.search(norm) and not _IS_THAT_OK.match(norm):
         topic = "faq"  # "is that ok if I bring my son?", "fine, is Tom good with curly hair?": a question, not only a yes
+    if topic is None and service is not None and not has_when and (
+            intent == "other" or intent == "book" and staff_text is None and _ABOUT_THE_SERVICE.search(norm)
+            and not _BOOK_SLOT.search(norm)) and _ASKS_ABOUT_IT.search(norm) \
+            and _named_plainly(service.text, vocab.services.get(service.id, ())) and not _searches(norm):
+        # "is coloring safe during pregnancy?": the business's answer, or where to ask; "what is a Herrenschnitt?": ours
+        topic, intent = "services" if _WHAT_IS.search(norm) else "faq", "info"
     if not has_when and ("question" in norm or "frage" in norm or " ask" in norm) and \
             (asked := _ANNOUNCES_QUESTION.match(norm)) is not None:
-        if service is not None and asked.group("about"):
+        if _ASKED_TOO.search(asked.group("about") or ""):  # "a question about colouring, is it safe when pregnant?"
+            if service is not None and intent in ("book", "other") and not _BOOK_SLOT.search(norm):
+                intent, topic = "info", "faq"  # the question itself: the business's answer, or where to ask
+        elif service is not None and asked.group("about"):
             intent, topic = "info", "services"  # "a question about the colouring": what it is, then their question
         elif service is None and staff is None and not asked.group("about"):
             intent = "help"  # "I have a question": what can be asked here
@@ -486,12 +514,22 @@ def _named_exactly(said: str, names: Sequence[str]) -> bool:
     return any(said == name.casefold() or said.startswith(name.casefold() + " ") for name in names)
 
 
+def _named_plainly(said: str, names: Sequence[str]) -> bool:
+    """Whether the service was named by words that name nothing else: exactly, and by several words or a long one
+    ("haircut", "hair colour"), not by an everyday word that is one of its synonyms ("color", "cut")."""
+    return _named_exactly(said, names) and (" " in said.strip() or len(said.strip()) >= 7)
+
+
 # a price asked on its own, of what is under way or was just booked: "how much?", "was kostet der Spaß?"
 _PRICE_ALONE = re.compile(
-    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that)| will (?:it|that) be| would (?:it|that) be"
-    r"| do i (?:have to )?pay| do i owe you| does it cost)?|what(?:'s| is| will be) the (?:damage|price|cost)"
-    r"|was kostet (?:der spa(?:ß|ss)|mich das|das (?:dann|insgesamt)|es)|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich"
-    r" (?:dann |da )?(?:zahlen|bezahlen)|macht das)|was (?:muss ich )?(?:zahl|bezahl)e? ich(?: dann)?)\W*$")
+    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that|this)| will (?:it|that) be| would (?:it|that) be"
+    r"| do i (?:have to )?pay| do i owe you| does (?:it|that) (?:all )?cost)?|what(?:'s| is| will be) the (?:damage|price|cost|total)"
+    r"|what does (?:it|that|this) (?:all )?come to|was kostet (?:der spa(?:ß|ss)|mich das|das(?: dann)?|es)"
+    r"|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich (?:dann |da )?(?:zahlen|bezahlen)|macht das)"
+    r"|was macht das|was (?:muss ich )?(?:zahl|bezahl)e? ich(?: dann)?)"
+    # the sum of what was just booked: "how much for both?", "what does that come to together?", "zusammen?"
+    r"(?:,? (?:together|in total|altogether|all together|for both|for the two|for everything|all in all|zusammen"
+    r"|insgesamt|alles zusammen|für beide|fuer beide|f(?:ü|ue)r alles))?\W*$")
 
 # how long it takes, asked on its own of what was just talked about or booked: "how long does it take?"
 _DURATION_ALONE = re.compile(
@@ -585,8 +623,10 @@ _AWAY_MINUTES = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30
 
 def _advice(n: str, has_when: bool, has_service: bool = False) -> bool:
     """A question about how to come to the visit ("do I need to wash my hair before?"), not about booking it."""
-    return not has_when and _ADVICE.match(n) is not None and (has_service or _ADVICE_ABOUT.search(n) is not None) \
-        and _ADVICE_NOT.search(n) is None
+    if has_when or _ADVICE_NOT.search(n) is not None:
+        return False
+    return _ADVICE.match(n) is not None and (has_service or _ADVICE_ABOUT.search(n) is not None) \
+        or _ADVICE_ALONE.match(n) is not None
 
 
 def topics_in(text: str) -> tuple[str, ...]:
@@ -754,7 +794,7 @@ _ABOUT_ASSISTANT = re.compile(
     r"|spreche ich (?:hier )?mit) (?:just |only |really |actually |wirklich |nur |eigentlich |hier )?(?:a |an |the |ein |eine"
     r" |einem |einer )?(?:real |actual |echte[rnm]? )?(?:bot|robot|chat ?bot|machine|computer|program|ai|a\.i\.|human"
     r"|person|real person|roboter|mensch(?:en)?|ki|maschine|programm|echt)\b")
-_TEAM_WORDS = ("who", "wer ", "wen ", "recommend", "suggest", "empfehl")
+_TEAM_WORDS = ("who", "wer ", "wen ", "recommend", "suggest", "empfehl", "which ", "welche")
 _ABOUT_TEAM = re.compile(
     r"\bwho (?:works|is working|cuts hair) (?:there|here|at (?:the|your) (?:salon|shop|place))\b"
     # who is good for what: the team and what each does ("who is best for curly hair?")
@@ -767,7 +807,12 @@ _ABOUT_TEAM = re.compile(
     r"|\bwen (?:können|könnt|koennen|koennt|würden|würdet|wuerden|wuerdet) (?:sie|ihr) (?:mir )?empfehlen\b"
     r"|\bwho are (?:your|the) (?:stylists|hairdressers|barbers|staff|team)\b|\bwho(?:'s| is) on (?:your|the) team\b"
     r"|\bwer arbeitet (?:bei euch|bei ihnen|dort|da|hier)\b|\bwer (?:ist|sind) (?:euer|ihr|eure|ihre|die) (?:team|friseur\w*"
-    r"|mitarbeiter\w*|stylist\w*)\b")
+    r"|mitarbeiter\w*|stylist\w*)\b"
+    # the best of the team, or the one to take: "who is your best stylist?", "which barber do you recommend?"
+    r"|\bwho(?:'s| is) (?:the|your) (?:best|most experienced|top) (?:stylist|hairdresser|barber|one)\b(?! (?:in|near|around))"
+    r"|\bwhich (?:stylist|hairdresser|barber|one of you)(?: (?:do|would) you (?:recommend|suggest)| is (?:the )?(?:best|good))"
+    r"|\bwer ist (?:euer|eure|ihr|ihre|dein|deine|der|die) (?:beste|erfahrenste)[rn]? (?:friseur\w*|stylist\w*)?"
+    r"|\bwelche[rn]? (?:friseur\w*|stylist\w*|mitarbeiter\w*) (?:empfiehlst du|empfehlt ihr|empfehlen sie|ist (?:am besten|gut))")
 # "do I need to wash my hair before?", "what should I bring to my appointment?", "muss ich vorher die Haare waschen?":
 # how to come to a visit, which the business's own Q&A answers (or the bot says it does not know, and who does)
 _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|must (?:i|we)|what (?:should|do) (?:i|we)"
@@ -776,6 +821,12 @@ _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|m
                      r" (?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
                      r"|brauche ich|which (?:stylist|hairdresser|barber|one of you|of you) (?:is|would be|do you recommend)"
                      r"|welche[rn]? (?:friseur\w*|stylist\w*|mitarbeiter\w*) (?:ist|w(?:ä|ae)re|empfehl\w*))\b")
+_ADVICE_ALONE = re.compile(  # nothing but the question, asked of the business: "what should I bring?"
+    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:bring|wear)"
+    r"(?: with me| along)?|(?:do|should|must) (?:i|we) (?:need to |have to )?bring anything|do (?:i|we) have (?:anything|something)"
+    r" to bring|is there anything (?:i|we)"
+    r" (?:should|need to|have to) (?:bring|know)|was (?:soll|muss|sollte) ich (?:denn )?(?:mitbringen|beachten|anziehen)"
+    r"|(?:muss|soll|sollte) ich (?:etwas|was|irgendwas) mitbringen)\W*$")
 _ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
                     *_SALON_WORDS, r"haare?n?", r"arriv\w*", r"come in", r"get there", r"be there", r"ankommen", r"da sein")
 _ADVICE_NOT = cue(r"book\w*", r"cancel\w*", r"re-?schedul\w*", r"move", r"postpone", r"buchen", r"absagen",

@@ -337,7 +337,7 @@ def test_a_booking_asked_for_on_a_day_is_not_a_list(text: str) -> None:
 
 @pytest.mark.parametrize("text, intent", [
     ("do you have anything on Friday?", "availability"), ("haben Sie am Freitag etwas frei?", "availability"),
-    ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"), ("do I have anything to bring?", "other"),
+    ("hab ich was vergessen?", "other"), ("habe ich etwas zu beachten?", "other"), ("do I have anything to bring?", "info"),
     ("do i have anything on my calendar tomorrow", "other"),
 ])
 def test_anything_they_have_that_is_not_a_booking_is_not_listed(text: str, intent: str) -> None:
@@ -345,7 +345,8 @@ def test_anything_they_have_that_is_not_a_booking_is_not_listed(text: str, inten
 
 
 @pytest.mark.parametrize("text", ["how much?", "what's the damage?", "was kostet der Spaß?", "wie viel muss ich zahlen?",
-                                  "was zahl ich?"])
+                                  "was zahl ich?", "how much for both?", "what does that come to together?",
+                                  "what's the total?", "wie viel macht das zusammen?", "was kostet das insgesamt?"])
 def test_a_price_asked_on_its_own(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "prices")
@@ -503,3 +504,33 @@ def test_a_yes_with_a_question_carries_the_question(text, topic) -> None:
 def test_a_plain_yes_carries_no_question(text) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("affirm", None)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("is coloring safe during pregnancy?", "faq"), ("does colouring damage my hair?", "faq"),
+    ("I have a question about my hair colour, is it safe during pregnancy?", "faq"),
+    ("Ich habe eine Frage zum Färben, ist das in der Schwangerschaft ok?", "faq"),
+    ("is a beard trim ok with sensitive skin?", "faq"), ("does a haircut hurt?", "faq"),
+    ("Ist eine Coloration schädlich für die Haare?", "faq"),
+    ("what is a haircut?", "services"), ("was ist ein Herrenschnitt?", "services"),
+    ("what should I bring?", "faq"), ("What do I need to bring?", "faq"), ("was soll ich mitbringen?", "faq"),
+    ("muss ich was mitbringen?", "faq"),
+    ("who is the best stylist?", "staff"), ("which stylist do you recommend?", "staff"),
+    ("wer ist euer bester Friseur?", "staff"), ("welche Friseurin empfehlt ihr?", "staff"),
+])
+def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str, topic: str) -> None:
+    """Answered from the business file (or with where to ask), not with a booking started or "only appointments"."""
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", topic)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("can I get a haircut?", "book"), ("is a haircut possible?", "book"), ("haircut with Tom?", "book"),
+    ("quick question about the haircut, can I book one?", "book"),
+    ("I have a question about my booking, can I cancel it?", "cancel"),
+    ("which stylist is free on Friday?", "availability"),
+    ("what trees change color in autumn", "other"), ("who is the best barber in town?", "other"),
+    ("what should I bring to the party?", "other"), ("what should I wear to the wedding?", "other"),
+])
+def test_what_only_sounds_like_such_a_question_is_read_as_before(text: str, intent: str) -> None:
+    assert read(text, ctx()).intent == intent
