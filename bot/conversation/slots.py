@@ -312,6 +312,8 @@ def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None 
     ("Mon 14 – Sun 20 Dec", with the hours of each day where they are narrowed: ", 08:00–12:00")."""
     first, last = turn.local(start).date(), turn.local(end - timedelta(seconds=1)).date()
     if first != last:
+        if daily and daily[0] != time.min and daily[1] != time.max:  # "mornings next week": as far as it is open
+            daily = _within_opening(turn, [first + timedelta(days=n) for n in range((last - first).days + 1)], *daily)
         return turn.formats.days(first, last) + (", " + daily_text(turn, daily) if daily else "")
     day = ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
     from_midnight, to_midnight = turn.local(start).time() == time(0), turn.local(end).time() == time(0)
@@ -322,15 +324,16 @@ def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None 
         return f"after {turn.formats.clock_time(turn.local(start))} {day}" if turn.lang == "en" else \
             f"{day} nach {turn.formats.clock_time(turn.local(start))}"
     if not from_midnight and not to_midnight:  # "tomorrow before 10" (from opening), "Monday afternoon"
-        hours = _within_opening(turn, first, turn.local(start).time(), turn.local(end).time())
+        hours = _within_opening(turn, [first], turn.local(start).time(), turn.local(end).time())
         return f"{day}, {turn.formats.spans([hours])}"
     return day
 
 
-def _within_opening(turn: Turn, day: date, lo: time, hi: time) -> tuple[time, time]:
-    """The hours asked for as far as the business is open that day: "Saturday morning" where it opens at 10 is
-    10:00–12:00, not 08:00–12:00 (the hours as asked where they do not meet)."""
-    spans = day_spans(turn, day)
+def _within_opening(turn: Turn, days: list[date], lo: time, hi: time) -> tuple[time, time]:
+    """The hours asked for as far as the business is open those days: "Saturday morning" where it opens at 10 is
+    10:00–12:00, not 08:00–12:00; "mornings next week" where it opens at 9 on weekdays and 10 on Saturday,
+    09:00–12:00 (the hours as asked where they do not meet)."""
+    spans = [span for day in days for span in day_spans(turn, day)]
     if not spans:
         return lo, hi
     opens, closes = min(a for a, _ in spans), max(b for _, b in spans)

@@ -78,7 +78,7 @@ async def test_hours_taken_every_day_of_a_week_offer_the_times_nearest_them_in_t
                 when = datetime(2026, 11, 30, hour, tzinfo=BERLIN) + timedelta(days=day - 30)
                 chat.backend.add("haircut", staff, when, ref="telegram:9")
     text = await chat.say("haircut some morning next week")
-    assert "nothing free for Haircut Mon 30 Nov – Sun 6 Dec, 08:00–12:00" in text
+    assert "nothing free for Haircut Mon 30 Nov – Sun 6 Dec, 09:00–12:00" in text
     assert "not open" not in text
     assert times(chat) == ["Mon 30 Nov, 12:00", "Tue 1 Dec, 12:00", "Wed 2 Dec, 12:00"]
 
