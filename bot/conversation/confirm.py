@@ -199,7 +199,7 @@ async def _cancel_several(turn: Turn, several: list[Pending]) -> None:
              for n, b in enumerate(done, 1) if turn.msg.channel in receipt.FILE_CHANNELS]
     turn.end(*lines, attachments=files)
     turn.state.last_service, turn.state.last_booking, turn.state.last_services = None, None, []
-    turn.state.last_move_minutes = None
+    turn.state.last_move_minutes, turn.state.booked_in_a_row = None, []
 
 
 async def move(turn: Turn, _: Yes) -> None:

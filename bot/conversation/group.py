@@ -465,6 +465,7 @@ def _finish(turn: Turn, made: list[Booking]) -> None:
     turn.end(*lines, attachments=files)
     # "how much is that?" prices them all; "a beard trim right after" follows the last of them
     turn.state.last_services, turn.state.last_service = [b.service for b in made], None
+    turn.state.booked_in_a_row = [b.service for b in made]
     turn.state.last_booking = max(made, key=lambda b: b.end).id
     turn.state.last_move_minutes = None
 

@@ -38,6 +38,8 @@ LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking 
 LATE_AHEAD = timedelta(hours=12)  # or one that begins within this
 MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass)\b", re.IGNORECASE)
+_TOGETHER = re.compile(r"\b(?:together|in total|altogether|total|both|all in all|zusammen|insgesamt|beide|gesamt)\b",
+                       re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
@@ -99,10 +101,12 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
     service = service or _talked_about(turn, text)  # "how long does it take?" under "Yes, we offer Coloring"
-    if service is None and turn.state.step is None and _asks_back(text):
+    if service is None and turn.state.step is None and (_asks_back(text) or _TOGETHER.search(text)):
         # "what will that be?", "how much?", "was kostet der Spaß?": of what was just booked
         if len(turn.state.last_services) > 1:
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.last_services])
+        if len(turn.state.booked_in_a_row) > 1 and _TOGETHER.search(text):  # booked one after another: "together?"
+            return _prices_together(turn, [turn.business.service(s) for s in turn.state.booked_in_a_row])
         service = turn.state.last_service  # "what will that be?" right after booking it
     services = [turn.business.service(service)] if service else turn.business.services
     priced = [s for s in services if s.price is not None]

@@ -164,6 +164,7 @@ class State(BaseModel):
     last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
     last_move_minutes: int | None = None  # how far that booking was just moved: "move the other one too"
     last_services: list[str] = []  # the services of the appointments just booked together: "how much is that?"
+    booked_in_a_row: list[str] = []  # the services booked one after another just now: "what's that together?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     just_cancelled: tuple[str, str] | None = None  # service and staff just cancelled: "can I come next week instead?"
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
