@@ -107,6 +107,7 @@ class Dialogue:
             event = event or classify(msg, state, lambda text: self._read(text, state))
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
+            state.just_cancelled_at = None
             await dispatch(turn, event)
             await holds.settle(turn, before)
         except BackendUnavailable:

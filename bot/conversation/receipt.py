@@ -41,6 +41,7 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     turn.state.last_booking = None if cancelled else booking.id  # "and a beard trim right after"
     turn.state.last_services = []
     turn.state.just_cancelled = (booking.service, booking.staff) if cancelled else None  # "... next week instead?"
+    turn.state.just_cancelled_at = booking.start if cancelled else None  # "... same time next week?"
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:

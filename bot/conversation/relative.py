@@ -64,7 +64,7 @@ def offers(state: State) -> tuple[Offer, ...]:
 
 def anchor(state: State, tz: tzinfo) -> datetime | None:
     """The time a relative change counts from, as far as the state knows it: the booking being moved at
-    its confirmation, the time being confirmed, or the day and time the draft holds."""
+    its confirmation, the time being confirmed, the day and time the draft holds, or the booking just cancelled."""
     pending = state.pending
     if state.step is Step.CONFIRM_MOVE and pending is not None:
         return pending.old_start or pending.start
@@ -73,4 +73,6 @@ def anchor(state: State, tz: tzinfo) -> datetime | None:
     d = state.draft
     if state.flow == "book" and d.date and d.time:
         return datetime.combine(d.date, d.time, tzinfo=tz)
+    if state.step is None and state.just_cancelled is not None and state.just_cancelled_at is not None:
+        return state.just_cancelled_at  # "same time next week instead?" right after cancelling
     return None

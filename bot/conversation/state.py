@@ -167,6 +167,7 @@ class State(BaseModel):
     booked_in_a_row: list[str] = []  # the services booked one after another just now: "what's that together?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     just_cancelled: tuple[str, str] | None = None  # service and staff just cancelled: "can I come next week instead?"
+    just_cancelled_at: datetime | None = None  # and its start: "same time next week instead?"
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
     for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored
 
