@@ -389,7 +389,8 @@ def _in_offered_week(r: Reading, low: str, context: Context) -> Reading:
 
 
 def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
-    """"fine, 11 then" when 11:00 was not among the times listed for one day: that time on that day.
+    """"fine, 11 then" when 11:00 was not among the times listed for one day: that time on that day; listed over
+    several days, that time on each of them.
 
     Only what was said is read here; whether it is free is for the booking system to say."""
     if r.intent in ("cancel", "list", "info", "help", "handoff", "bye", "deny"):
@@ -407,10 +408,19 @@ def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
             clock = resolve(said, context.now, r.lang, context.vocabulary.opening_hours).time
     if clock is None:
         return None
+    intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
+    if r.date is None and len(set(days)) > 1:
+        # "the 3pm one" about times listed Monday to Wednesday, none at 3: that time on each of those days (a time
+        # said without a day is read as today's or tomorrow's, which is not what the customer is looking at)
+        tz = context.now.tzinfo
+        first, last = min(days), max(days)
+        until = (datetime.combine(first, clock) + timedelta(minutes=1)).time()
+        return replace(r, intent=intent, date=None, time=None, start=datetime.combine(first, time(0), tzinfo=tz),
+                       end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
+                       daily=(clock, until), unclear=None)
     day = r.date or (days[0] if len(days) == 1 else None)
     if day is None or day not in days:
         return None
-    intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
     return replace(r, intent=intent, date=day, time=clock, start=None, end=None, unclear=None)
 
 

@@ -341,9 +341,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"where (?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
         r"where (?:\w+ )?(?:are|is) (?:you|it)(?: \w+)? located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
         r"directions to (?:you|your|the salon)", r"how (?:do|can) i (?:get|find) (?:to )?(?:you|your (?:salon|shop|place)|the salon)",
-        r"where can i find you", r"where do i find you",
+        r"where can i find you", r"where do i find you", r"how (?:do|can|would|will|should) (?:i|we) get there\b(?! from)",
+        r"how (?:do|can|would|will|should) (?:i|we) get to you\b",
         r"adresse", r"anschrift", r"wo (?:genau |eigentlich |denn |nochmal )?(?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
-        r"wo finde ich (?:euch|sie)", r"wie komme ich (?:zu euch|zu ihnen|dahin|hin)", r"anfahrt", r"wegbeschreibung",
+        r"wo finde ich (?:euch|sie)", r"wie komme? (?:ich|wir) (?:\w+ ){0,4}?(?:zu euch|zu ihnen|dahin|hin)\b", r"anfahrt", r"wegbeschreibung",
     ),
     "phone": (
         r"phone number", r"telephone", r"contact (?:number|details|info)", r"(?:your|the salon'?s?) (?:phone )?number",

@@ -67,6 +67,29 @@ _FOR_OTHERS = re.compile(
     rf"|brauchen|möchte|moechte|möchten|will|soll)\b")
 
 
+# the name said with the one it is for: "for my son Leo", "für meine Tochter Mia" (capitalised, as names are written)
+_NAMED_OTHER = re.compile(
+    rf"\b(?:for|für|fuer)\s+{_RELATIVE_RX.pattern.replace('?P<n>', '?:')},?\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+"
+    r"(?:\s+[A-ZÄÖÜ][a-zäöüß'-]+)?)\b", re.IGNORECASE)
+_NOT_NAMES = frozenset({"please", "bitte", "tomorrow", "today", "morgen", "heute", "he", "she", "er", "sie", "who",
+                        "der", "die", "das", "and", "und", "at", "on", "am", "um", "next", "this", "nächste", "diese",
+                        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "montag", "dienstag",
+                        "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"})
+
+
+def named_other(text: str) -> str | None:
+    """The name of the one a booking is for, said with them ("for my son Leo": "Leo"); None where none is."""
+    m = _NAMED_OTHER.search(text)
+    if m is None:
+        return None
+    words = m.group("name").split()
+    while words and (words[-1].casefold() in _NOT_NAMES or not words[-1][0].isupper()):
+        words.pop()  # "for my son Leo please", "for my son Leo tomorrow"
+    if not words or words[0].casefold() in _NOT_NAMES or not words[0][0].isupper():
+        return None
+    return " ".join(words)
+
+
 def find_party(low: str) -> int | None:
     """The number of people the booking is for, when the message says so ("just me": 1); else None."""
     if len(low) < 40 and _ALONE.match(low):

@@ -284,10 +284,12 @@ def _read(text: str, context: Context) -> Reading:
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
     same_again = service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
     # "a haircut for my husband": read once, for a booking (or what may become one) only
-    others = party.for_others(norm) if same_again or intent in ("book", "availability") else 0
+    others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting == "name" else 0
     if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or others):
         intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
-    others = others if intent in ("book", "availability") else 0
+    others = others if intent in ("book", "availability") or expecting == "name" else 0
+    if others == 1 and name is None:
+        name = party.named_other(text)  # "a haircut for my son Leo": his name, for his booking
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
@@ -324,8 +326,10 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy") or topic == "faq" and _advice(n, has_when, has_service):
-        return "info"  # "is there a car park?", "will I get a reminder?": about this business, in other assistants' words
+    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy") or topic == "faq" and _advice(n, has_when, has_service) \
+            or topic == "address" and _GETTING_HERE.search(n):
+        return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
+        # business, in other assistants' words
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
     if _OTHER_STRONG.search(rest):
@@ -776,10 +780,11 @@ _LATE_WHAT_IF = re.compile(
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
+_GETTING_HERE = re.compile(r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b")
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
-               r"price list", r"preisliste", r"preise")
+               r"price list", r"preisliste", r"preise", r"get there")
 _SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
 _ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
                    r"|haben|kann|darf|gibt|ist|seid|sind)\b")
@@ -816,7 +821,12 @@ _ABOUT_TEAM = re.compile(
 # "do I need to wash my hair before?", "what should I bring to my appointment?", "muss ich vorher die Haare waschen?":
 # how to come to a visit, which the business's own Q&A answers (or the bot says it does not know, and who does)
 _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|must (?:i|we)|what (?:should|do) (?:i|we)"
-                     r" (?:bring|wear|do|know)|how (?:early|soon|long before) should (?:i|we)|is it (?:ok|okay|alright|fine)"
+                     r" (?:bring|wear|do|know)"
+                     # about the one it is for: "does he need to come with an adult?", "muss mein Sohn …?"
+                     r"|(?:does|should|must) (?:he|she|my (?:son|daughter|child|kid|husband|wife|partner)|the (?:child|kid))"
+                     r" (?:need to|have to|come|bring|be)|(?:do|should|must) (?:kids|children) (?:need to|have to|come|be)"
+                     r"|(?:muss|soll|sollte|darf) (?:er|sie|mein(?:e)? (?:sohn|tochter|kind|mann|frau)|das kind|kinder)\b"
+                     r"|how (?:early|soon|long before) should (?:i|we)|is it (?:ok|okay|alright|fine)"
                      r" (?:if|to)|muss ich|müssen wir|soll ich|sollte ich|sollen wir|was (?:soll|muss|sollte) ich"
                      r" (?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
                      r"|brauche ich|which (?:stylist|hairdresser|barber|one of you|of you) (?:is|would be|do you recommend)"
@@ -828,6 +838,8 @@ _ADVICE_ALONE = re.compile(  # nothing but the question, asked of the business: 
     r" (?:should|need to|have to) (?:bring|know)|was (?:soll|muss|sollte) ich (?:denn )?(?:mitbringen|beachten|anziehen)"
     r"|(?:muss|soll|sollte) ich (?:etwas|was|irgendwas) mitbringen)\W*$")
 _ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
+                    r"(?:an |a )?adults?", r"accompan\w*", r"erwachsen\w*", r"begleit\w*", r"bring anything",
+                    r"(?:etwas|was|irgendwas) mitbringen",
                     *_SALON_WORDS, r"haare?n?", r"arriv\w*", r"come in", r"get there", r"be there", r"ankommen", r"da sein")
 _ADVICE_NOT = cue(r"book\w*", r"cancel\w*", r"re-?schedul\w*", r"move", r"postpone", r"buchen", r"absagen",
                   r"stornieren", r"verschieben", r"verlegen", r"park\w*")

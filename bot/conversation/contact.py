@@ -100,6 +100,12 @@ async def take_name(turn: Turn, said: Said) -> None:
         for_myself(turn)
         return
     r = said.reading
+    draft = turn.state.draft
+    if r.for_others == 1 and not draft.party and not draft.for_someone:
+        # "it's for my son Leo" asked for the customer's own name: his booking, under his name (asked if not said)
+        draft.for_someone, draft.guest = True, r.name
+        ask_missing_or_confirm(turn)
+        return
     rest = EMAIL.sub(" ", said.text).strip(" ,;")  # "Jan Becker, jan@example.de"
     name = r.name or (plain_name(rest) if r.intent in ("other", "book") and not r.has_when else None)
     if r.email:

@@ -50,8 +50,13 @@ def test_a_time_not_listed_is_taken_on_the_day_the_list_was_for(text: str, lang:
     assert r.date == date(2026, 11, 30) and r.time is not None and r.time.hour == 11
 
 
-def test_a_time_not_listed_is_not_given_a_day_when_the_list_spans_several() -> None:
-    assert offered("fine, 11 then", NEXT_WEEK).date is None
+@pytest.mark.parametrize("text", ["fine, 11 then", "ok the 3pm one", "dann lieber um 15 Uhr"])
+def test_a_time_not_listed_when_the_list_spans_several_days_is_that_time_on_each_of_them(text: str) -> None:
+    """Not today's or tomorrow's: the days the customer is looking at (Monday to Thursday), at that time."""
+    r = offered(text, NEXT_WEEK)
+    assert r.date is None and r.intent == "book"
+    assert (r.start, r.end) == (at("2026-11-30T00:00"), at("2026-12-04T00:00"))
+    assert r.daily is not None and r.daily[0].hour in (11, 15) and r.daily[0].minute == 0
 
 
 @pytest.mark.parametrize(("text", "pick", "clock"), [

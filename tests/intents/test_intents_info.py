@@ -517,6 +517,10 @@ def test_a_plain_yes_carries_no_question(text) -> None:
     ("muss ich was mitbringen?", "faq"),
     ("who is the best stylist?", "staff"), ("which stylist do you recommend?", "staff"),
     ("wer ist euer bester Friseur?", "staff"), ("welche Friseurin empfehlt ihr?", "staff"),
+    ("does he need to come with an adult?", "faq"), ("muss mein Sohn mit einem Erwachsenen kommen?", "faq"),
+    ("does my son need to bring anything?", "faq"),
+    ("how do I get there by train?", "address"), ("wie komme ich mit der Bahn zu euch?", "address"),
+    ("how do I get there?", "address"),
 ])
 def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str, topic: str) -> None:
     """Answered from the business file (or with where to ask), not with a booking started or "only appointments"."""
@@ -531,6 +535,8 @@ def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str
     ("which stylist is free on Friday?", "availability"),
     ("what trees change color in autumn", "other"), ("who is the best barber in town?", "other"),
     ("what should I bring to the party?", "other"), ("what should I wear to the wedding?", "other"),
+    ("what's the address of the train station", "other"), ("how do i get there from the airport", "other"),
+    ("should he come at 10?", "book"),
 ])
 def test_what_only_sounds_like_such_a_question_is_read_as_before(text: str, intent: str) -> None:
     assert read(text, ctx()).intent == intent

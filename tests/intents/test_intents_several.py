@@ -142,6 +142,17 @@ def test_a_booking_for_others_without_the_customer(text: str, others: int, party
     assert (r.for_others, r.party) == (others, party)
 
 
+@pytest.mark.parametrize("text, expecting, name", [
+    ("a haircut for my son Leo on Saturday", None, "Leo"), ("Haarschnitt für meine Tochter Mia Schmidt", None, "Mia Schmidt"),
+    ("it's for my son Leo, he's 8", "name", "Leo"), ("der ist für meinen Sohn Leo", "name", "Leo"),
+    ("it's for my son", "name", None), ("a haircut for my son on Friday", None, None),
+    ("for my son tomorrow please", None, None),
+])
+def test_the_name_of_the_one_it_is_for_comes_with_them(text: str, expecting: str | None, name: str | None) -> None:
+    r = read(text, ctx(expecting=expecting))
+    assert (r.for_others, r.name) == (1, name)
+
+
 def test_others_named_outside_a_booking_are_no_booking_for_them() -> None:
     assert read("do you sell gift cards for my husband?", ctx()).for_others == 0
     assert read("cancel the appointment for my son", ctx()).for_others == 0
