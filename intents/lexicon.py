@@ -290,7 +290,11 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:charge|fee|pay) (?:for )?(?:an? )?no-?shows?",
         r"storn(?:o|ierungs?)(?:gebühr|gebühren|bedingungen|regel\w*|frist\w*|kosten)", r"absagefrist", r"ausfallgebühr",
         r"(?:absagen|stornieren|verschieben) (?:\w+ ){0,2}(?:kostenlos|gratis|umsonst|ohne (?:gebühr|kosten))",
-        r"bis wann (?:kann|darf) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben)",
+        r"bis wann (?:kann|darf|muss|sollte|soll) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben)",
+        r"wann (?:muss|sollte|soll|kann|darf) (?:ich|man) (?:\w+ ){0,2}(?:spätestens|spaetestens) (?:\w+ ){0,2}"
+        r"(?:absagen|stornieren|verschieben)",
+        r"(?:by|until|till) when (?:do|should|must) i (?:have to |need to )?(?:cancel|reschedule)",
+        r"what(?:'s| is) the latest (?:i|we) can (?:cancel|reschedule)",
         r"kostet (?:das |es )?(?:absagen|stornieren|eine absage|eine stornierung)",
         r"wie (?:lange|früh|viele (?:stunden|tage)) (?:vorher|im voraus|davor) (?:muss|sollte|soll|kann) (?:ich|man) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|bescheid (?:sagen|geben))",
         r"how (?:far|long|much time|many hours|early) (?:in advance |ahead |before(?:hand)? )?(?:do|must|should|would) (?:i|we) (?:\w+ ){0,2}(?:cancel|reschedule|let you know|tell you)",

@@ -775,6 +775,9 @@ _LATE_WHAT_IF = re.compile(
     r"|how late can (?:i|we) (?:be|arrive|come|show up|turn up)|grace period|late (?:policy|arrivals?|fee)"
     r"|do you (?:still )?(?:wait|take (?:me|us|people|customers)) if)\b"
     r"|\bwas (?:passiert|ist|mache ich|mach ich|tue ich|soll ich (?:tun|machen))\W+(?:wenn|falls)\b"
+    r"|^\W*(?:und|aber|ok|okay|gut)?\W*(?:wenn|falls) (?:ich|wir) (?:\w+ ){0,3}(?:zu spät|zu spaet|verspätet|verspaetet)"
+    r" (?:komme|kommen|bin|sind|ankomme|ankommen)\b"
+    r"|^\W*(?:and|but|ok|okay)?\W*(?:if|when) (?:i'?m|i am|we'?re|we are) (?:\w+ ){0,3}late\W*$"
     r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""

@@ -255,6 +255,10 @@ def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
     ("was ist, wenn ich mich verspäte?", "late_policy"),
     ("sorry, I'm running late", "late"),  # said, not asked: the team is to hear it
     ("what happens if I cancel late?", "cancellation_policy"),
+    ("und wenn ich 10 Minuten zu spät komme?", "late_policy"), ("and if I'm 10 minutes late?", "late_policy"),
+    ("ich komme 10 Minuten zu spät", "late"),
+    ("wann muss ich spätestens absagen?", "cancellation_policy"), ("bis wann muss ich absagen?", "cancellation_policy"),
+    ("by when do I have to cancel?", "cancellation_policy"),
 ])
 def test_what_if_im_late_asks_what_happens_then(text: str, topic: str) -> None:
     r = read(text, ctx())
