@@ -44,6 +44,7 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     if _OWN_WORDS.search(low) is None:
         return r
     r = _right_after(r, text, low, context)
+    r = _same_day(r, low, context)
     r = _attending(r, low, context)
     r = _other(r, low)
     r = _missed(r, low, context)
@@ -540,6 +541,31 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
                    name=None if r.name and r.name.casefold() in said else r.name)
 
 
+_SAME_DAY_WORDS = ("same day", "selben tag", "gleichen tag")
+_SAME_DAY = re.compile(r"(?<![\w'])(?:on )?(?:the )?same day(?P<obj> as (?:my|the|our|his|her) [\w'-]+(?: [\w'-]+)?)?"
+                       r"(?: too| as well| also)?(?![\w'])"
+                       r"|(?<![\w'])(?:am|an dem) (?:selben|gleichen|demselben) tag(?![\w'])")
+
+
+def _same_day(r: Reading, low: str, context: Context) -> Reading:
+    """A booking asked for on the day of the customer's own ("can my girlfriend get her hair colored the same day?",
+    "am selben Tag noch ein Bartschnitt"): the dialogue takes that booking's day; a time said with it stays. Not
+    with times on the table, where "the same day" is theirs, nor "that day", which points at any day talked about."""
+    if r.intent not in ("book", "availability", "other", "affirm") or r.right_after or r.right_before \
+            or r.date is not None or r.start is not None or context.offers or not any(w in low for w in _SAME_DAY_WORDS):
+        return r
+    m = _SAME_DAY.search(low)
+    if m is not None and m.group("obj"):  # "the same day as my haircut": no new haircut
+        named = m.group("obj")
+        kept = tuple(s for s in (r.services or ((r.service,) if r.service else ())) if not (
+            r.service_text and s == r.service and r.service_text.casefold() in named))
+        r = replace(r, service=kept[0] if kept else None, services=kept if len(kept) > 1 else (),
+                    service_text=r.service_text if kept and kept[0] == r.service else None)
+    if m is None or r.intent in ("other", "affirm") and r.service is None:
+        return r
+    return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, same_day=True)
+
+
 # --- "cancel all my appointments", "both of them", "beide" -----------------------------------------------
 
 _EVERY = re.compile(
@@ -747,4 +773,4 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
-                                                         *_OTHER_WORDS, *_MISSED_WORDS)))
+                                                         *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS)))

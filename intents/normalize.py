@@ -77,6 +77,7 @@ _KNOWN_TYPOS = {
     "mornin": "morning", "nite": "night", "wk": "week", "nxt": "next", "wknd": "weekend",
     "resched": "reschedule", "cancle": "cancel", "cancell": "cancel", "cancal": "cancel",
     "avail": "available", "avil": "available", "bday": "birthday",
+    "arround": "around", "aroud": "around", "arond": "around", "aorund": "around", "arund": "around",
     "morgn": "morgen", "moin": "moin", "nachm": "nachmittag", "vorm": "vormittag",
     "uebermorgen": "übermorgen", "ubermorgen": "übermorgen", "naechste": "nächste",
     "naechsten": "nächsten", "nachste": "nächste", "nachsten": "nächsten", "nächstn": "nächsten",

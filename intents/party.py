@@ -64,7 +64,9 @@ _FOR_SELF_AND_FOR_OTHERS = re.compile(
 _FOR_OTHERS = re.compile(
     rf"\b(?:for|für|fuer)\s+(?P<others>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*(?:me|myself|mich|mir|ich)\b)"
     rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok)\W+)?(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
-    rf"|brauchen|möchte|moechte|möchten|will|soll)\b")
+    rf"|brauchen|möchte|moechte|möchten|will|soll)\b"
+    rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come in for)\b"
+    rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:auch )?(?:einen|eine|noch)\b")
 
 
 # the name said with the one it is for: "for my son Leo", "für meine Tochter Mia" (capitalised, as names are written)
@@ -142,4 +144,4 @@ def for_others(low: str) -> int:
             or _COMING_WITH.search(low):
         return 0
     m = _FOR_OTHERS.search(low)
-    return _count_others(m.group("others") or m.group("others2")) if m else 0
+    return _count_others(m.group("others") or m.group("others2") or m.group("others3") or m.group("others4")) if m else 0

@@ -105,6 +105,7 @@ class Reading:
     earliest: bool = False  # "whatever's the earliest you have", "right now", "so früh wie möglich"
     right_after: bool = False  # "a beard trim right after (my haircut)", "direkt im Anschluss": when their booking ends
     right_before: bool = False  # "a haircut right before (it)", "direkt davor": ending when their booking starts
+    same_day: bool = False  # "the same day", "am selben Tag": the day of their booking (the one just made, else next)
     attending: bool = False  # "I'll be there", "ich komme": the customer will come to their booking
     every: bool = False  # "cancel all my appointments", "both", "beide": every one of them, not one
     recurring: bool = False  # "every 4 weeks", "alle vier Wochen": a series, which is booked one at a time

@@ -85,6 +85,8 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     """"A beard trim right after (my haircut)": the reading at the time the customer's booking ends, the one just
     made or, failing that, the one they name by its time or their next; with none, said so, and the time is asked.
     "A haircut right before": at the time that ends it (and the clean-up after it) as that booking starts."""
+    if r.same_day:
+        return await _on_their_day(turn, r)
     if not (r.right_after or r.right_before):
         return r
     bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
@@ -105,6 +107,18 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     else:
         at = turn.local(anchor.end)
     return replace(r, date=at.date(), time=at.time().replace(tzinfo=None), start=None, end=None, daily=None)
+
+
+async def _on_their_day(turn: Turn, r: Reading) -> Reading:
+    """"The same day": the day of the booking just made, else of their next; a time said with it stays. With no
+    booking of theirs, said so, and the day is asked."""
+    bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
+    anchor = next(iter([b for b in bookings if b.id == turn.state.last_booking]
+                       or [b for b in bookings if b.start > turn.now()]), None)
+    if anchor is None:
+        turn.note(turn.t("same_day_nothing"))
+        return replace(r, same_day=False)
+    return replace(r, same_day=False, date=turn.local(anchor.start).date(), start=None, end=None)
 
 
 async def name_or_details(turn: Turn, said: Said) -> None:

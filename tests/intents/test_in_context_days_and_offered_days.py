@@ -99,3 +99,19 @@ def test_hours_without_a_day_with_times_of_several_days_offered_narrow_each_of_t
     r = offered("lieber nachmittags", NEXT_WEEK)
     assert (r.start.date(), (r.end - timedelta(days=1)).date()) == (date(2026, 11, 30), date(2026, 12, 3))
     assert r.daily == (time(12), time(17))
+
+
+@pytest.mark.parametrize(("text", "service", "clock"), [
+    ("oh and can my girlfriend get her hair colored the same day?", "coloring", None),
+    ("am selben Tag noch einen Bartschnitt für meinen Mann", "beard", None),
+    ("a beard trim the same day as my haircut", "beard", None), ("same day at 3 for a beard trim", "beard", time(15)),
+])
+def test_the_same_day_is_the_day_of_their_booking(text: str, service: str, clock: time | None) -> None:
+    """The dialogue takes the day of the booking just made (or their next); a time said with it stays."""
+    r = read(text, Context(now=NOW, vocabulary=DEMO))
+    assert (r.intent, r.same_day, r.service, r.time, r.date) == ("book", True, service, clock, None)
+
+
+@pytest.mark.parametrize("text", ["book that day at 3", "the same day please"])
+def test_that_day_or_the_same_day_under_times_offered_is_not_their_bookings_day(text: str) -> None:
+    assert not offered(text, ONE_DAY).same_day

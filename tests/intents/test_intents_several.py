@@ -153,6 +153,12 @@ def test_the_name_of_the_one_it_is_for_comes_with_them(text: str, expecting: str
     assert (r.for_others, r.name) == (1, name)
 
 
+@pytest.mark.parametrize("text", ["can my girlfriend get her hair colored?", "can my husband get a haircut on Friday?",
+                                  "kann meine Freundin auch einen Termin zum Färben bekommen?"])
+def test_can_someone_else_get_one_is_a_booking_for_them(text: str) -> None:
+    assert read(text, ctx()).for_others == 1
+
+
 def test_others_named_outside_a_booking_are_no_booking_for_them() -> None:
     assert read("do you sell gift cards for my husband?", ctx()).for_others == 0
     assert read("cancel the appointment for my son", ctx()).for_others == 0

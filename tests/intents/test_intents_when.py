@@ -671,3 +671,8 @@ def test_no_more_days_where_none_were_listed_to_book(text, lang) -> None:
 def test_a_weekday_with_a_number(text, day, clock) -> None:
     r = read(text, ctx("2026-12-06T22:00"))
     assert (r.date.isoformat(), r.time.strftime("%H:%M") if r.time else None) == (day, clock)
+
+
+@pytest.mark.parametrize("text", ["can i get a hiarcut tmrw arround 4 pls", "haircut tomorrow aroud 4"])
+def test_around_misspelt_keeps_the_time(text: str) -> None:
+    assert _time(text) == "16:00"
