@@ -157,9 +157,22 @@ _SAME_WORDS = ("same", "gleich", "selbe")
 _MOVE_VERB = re.compile(r"\b(?:push|move|put|shift|bump|set)\b", re.IGNORECASE)
 
 
+_NEXT_DAY = re.compile(
+    r"(?<![\w'])(?:(?:the|a) (?:day|morning|afternoon) (?P<en>after|before)|the (?P<next>next|following) day)"
+    r"(?= *(?:[,.!?;]|$|same|at |in the|instead|then|please|too|as well))"
+    r"|(?<![\w'])(?:am|den) (?:tag|morgen|nachmittag) (?P<de>danach|davor|vorher)(?![\w'])"
+    r"|(?<![\w'])am (?:(?P<next_de>nächsten|naechsten|folgenden) tag|(?P<folge>folgetag)|(?P<vortag>vortag))(?![\w'])")
+"""A day on from the booking, or a day before it: "the day after, same time", "am Tag danach" (not "the day after
+tomorrow", a date)."""
+_NEXT_DAY_WORDS = ("day", "tag", "morning", "afternoon", "morgen", "nachmittag")
+
+
 def relative(text: str) -> Relative | None:
     """The relative change a message asks for ("push it back an hour", "gleiche Uhrzeit"), or None."""
     low = text.lower()
+    if any(w in low for w in _NEXT_DAY_WORDS) and (m := _NEXT_DAY.search(low)) is not None:
+        before = m.group("en") == "before" or m.group("de") in ("davor", "vorher") or m.group("vortag") is not None
+        return Relative(shift=timedelta(days=-1 if before else 1))
     if any(w in low for w in _DIRECTION_WORDS):
         if any(u in low for u in _UNIT_WORDS) or _H_UNIT.search(low):
             m = _SHIFT.search(low)
@@ -240,7 +253,10 @@ def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datet
     offered_day = days.pop() if len(days) == 1 and not r.shift else None  # "same time" under Thursday's times
     day = r.date or (_same_weekday_in(r, local.date(), tz) if r.start is not None else None) or offered_day \
         or local.date()
-    moved = local + r.shift if r.shift else datetime.combine(day, local.time())
+    if r.shift and r.time is not None and r.shift % timedelta(days=1) == timedelta(0):
+        moved = datetime.combine(local.date() + r.shift, r.time)  # "the day before at 3": that day, at the time said
+    else:
+        moved = local + r.shift if r.shift else datetime.combine(day, local.time())
     return replace(r, date=moved.date(), time=moved.time(), start=None, end=None, daily=None)
 
 
@@ -692,6 +708,7 @@ earliest soonest first next asap soon früh frueh bald schnell nächste nächste
 frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
 now right immediately straight sofort jetzt
+danach davor vorher following folgenden folgetag vortag
 """.split())
 _SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
 

@@ -115,3 +115,22 @@ def test_the_same_day_is_the_day_of_their_booking(text: str, service: str, clock
 @pytest.mark.parametrize("text", ["book that day at 3", "the same day please"])
 def test_that_day_or_the_same_day_under_times_offered_is_not_their_bookings_day(text: str) -> None:
     assert not offered(text, ONE_DAY).same_day
+
+
+@pytest.mark.parametrize(("text", "day", "clock"), [
+    ("can I move it to the day after, same time?", date(2026, 11, 26), time(10)),
+    ("move it to the next day please", date(2026, 11, 26), time(10)),
+    ("kann ich ihn auf den Tag danach verschieben?", date(2026, 11, 26), time(10)),
+    ("am Tag davor?", date(2026, 11, 24), time(10)),
+    ("the day before at 3?", date(2026, 11, 24), time(15)),
+])
+def test_the_day_after_or_before_counts_from_the_booking(text: str, day: date, clock: time) -> None:
+    """Not "the day after tomorrow" (a date of its own): a day on from the booking being moved, at its time unless
+    another is said."""
+    r = anchored(text)
+    assert (r.date, r.time) == (day, clock)
+
+
+@pytest.mark.parametrize("text", ["the day after tomorrow", "when is the next day off", "the day after my birthday"])
+def test_other_days_after_are_no_shift(text: str) -> None:
+    assert anchored(text).shift is None
