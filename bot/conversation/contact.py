@@ -66,7 +66,14 @@ def ask_missing_or_confirm(turn: Turn) -> None:
 
 
 def ask_name(turn: Turn) -> None:
-    turn.ask(Step.ASK_NAME, turn.t("ask_name"))
+    """"Haircut with Sarah on Thu 10 Dec, 17:00 is free. What name should I put the booking under?": the time found
+    is said first (a time the customer named is only known to be free from this); several at once: the question."""
+    p = turn.state.pending
+    if p is None or turn.state.group:
+        turn.ask(Step.ASK_NAME, turn.t("ask_name"))
+        return
+    turn.ask(Step.ASK_NAME, turn.t("ask_name_slot", service=turn.service_name(p.service),
+                                   staff=turn.staff_name(p.staff), when=turn.when(p.start)))
 
 
 def needs_email(turn: Turn) -> bool:
