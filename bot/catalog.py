@@ -276,6 +276,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- context: replies read against what is on the table ---
         "which_day": "Which day did you mean by \"{word}\"? For example \"Tuesday\" or \"tomorrow\".",
         "earliest_times": "The earliest free times for {service}{with_staff}:",
+        "latest_times": "The latest free times for {service}{with_staff} {period}:",
         "move_same_staff": "The booking system can't give an appointment to someone else when moving it, so your "
                            "{service} stays with {staff}. For {other} instead, cancel this one and book a new one.",
         # --- several: more than one appointment in one go ---
@@ -583,6 +584,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- context: replies read against what is on the table ---
         "which_day": "Welchen Tag meinten Sie mit „{word}“? Zum Beispiel „Dienstag“ oder „morgen“.",
         "earliest_times": "Die frühesten freien Zeiten für {service}{with_staff}:",
+        "latest_times": "Die spätesten freien Zeiten für {service}{with_staff} {period}:",
         "move_same_staff": "Das Buchungssystem kann einen Termin beim Verschieben keiner anderen Person geben, Ihr "
                            "Termin {service} bleibt daher bei {staff}. Für einen Termin bei {other} sagen Sie diesen "
                            "ab und buchen einen neuen.",

@@ -121,7 +121,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "swap_to": r.swap_to, "recurring": r.recurring,
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
-             "earliest": r.earliest, "services": list(r.services) if len(r.services) > 1 else None,
+             "earliest": r.earliest, "latest": r.latest, "services": list(r.services) if len(r.services) > 1 else None,
              "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also]}
     out.update((k, v) for k, v in extra.items() if v)
     return out
@@ -211,6 +211,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("late by", f"{int(r.late_by.total_seconds() // 60)} min" if r.late_by else None),
         ("right after", "yes (when their booking ends)" if r.right_after else None),
         ("right before", "yes (ending when their booking starts)" if r.right_before else None),
+        ("latest", "yes (the last free times)" if r.latest else None),
         ("same day", "yes (as their booking)" if r.same_day else None),
         ("attending", "yes (they will come)" if r.attending else None),
         ("every", "yes (all of them)" if r.every else None),

@@ -71,6 +71,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
         if other is not None:
             return other
     r = _earliest(r, text, low, context)
+    r = _latest(r, low, context)
     r = _any_time(r, low, context)
     rel = relative(low) if r.topic != "late" else None  # "10 Minuten später kommen" says how late, it moves nothing
     if bound and (rel is None or not (rel.same_time or rel.shift)):  # "same time next week instead" counts from it
@@ -709,6 +710,7 @@ frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnells
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
 now right immediately straight sofort jetzt
 danach davor vorher following folgenden folgetag vortag
+latest late spät spaet späteste spätesten spätester letzte letzten letzter
 """.split())
 _SPACES = str.maketrans({c: " " for c in "?!.,;:()\"'-–/"})
 
@@ -736,6 +738,38 @@ def _earliest(r: Reading, text: str, low: str, context: Context) -> Reading:
         if now_alone or not _other_when(low, m, r, context):
             r = replace(r, date=None, time=None, start=None, end=None)
     return replace(r, earliest=True)
+
+_LATEST = re.compile(
+    r"(?<![\w'])(?:(?:what'?s|what is|whatever'?s) (?:the |your )?(?:very )?latest(?![\w'])"
+    r"|(?:the |your )?(?:very )?latest(?: (?:time|slot|appointment|one))?"
+    r"(?: (?:you(?:'ve| have)?(?: got)?|available|possible|free|open|that day|on that day))*"
+    r"(?: (?:on|for|am) \w+| today| tomorrow| heute| morgen)?\W*$"
+    r"|as late as (?:possible|you can|you have)|(?:the )?latest possible|so sp(?:ä|ae)t wie (?:m(?:ö|oe)glich|es geht)"
+    r"|m(?:ö|oe)glichst sp(?:ä|ae)t|sp(?:ä|ae)testm(?:ö|oe)glich\w*|(?:der|den|die|das) sp(?:ä|ae)teste[nrs]?"
+    r"(?: (?:termin|zeit|uhrzeit))?(?![\w'])|letzte[nrs]? (?:freie[nrs]? )?(?:termin|zeit|uhrzeit)(?![\w']))")
+_LATEST_WORDS = ("latest", "late as", "spät", "spaet", "letzte")
+
+
+def _latest(r: Reading, low: str, context: Context) -> Reading:
+    """"What's the latest you have?", "so spät wie möglich": the last free times of the day said, else of the days
+    whose times are on the table, else of each day of the coming week."""
+    if r.earliest or r.time is not None or not any(w in low for w in _LATEST_WORDS) \
+            or (m := _LATEST.search(low)) is None or _NEGATED.search(low[:m.start()]):
+        return r  # ("six in the evening at the latest": by then, a time of its own)
+    if r.intent not in _ACTIONS and r.intent not in ("other", "affirm"):
+        return r
+    if r.intent not in _ACTIONS:
+        booking = r.service or r.staff or context.expecting in ("when", "choice", "confirm", "service", "staff")
+        if not (booking or context.offers):
+            return r
+        r = replace(r, intent="book" if booking or context.offers else "availability")
+    days = _offered_days(context)
+    if r.date is None and r.start is None and days:  # the days whose times are on the table
+        tz = context.now.tzinfo
+        r = replace(r, start=datetime.combine(min(days), time(0), tzinfo=tz),
+                    end=datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=tz))
+    return replace(r, time=None, latest=True)
+
 
 # --- "whenever works", "I'm flexible", "egal wann", answering "when would you like to come?" ------------------
 

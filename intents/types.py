@@ -103,6 +103,7 @@ class Reading:
     correction: bool = False  # changes one part of what is on the table: "make it 3", "not Wednesday, Thursday"
     unclear: str | None = None  # a day word that could not be read ("thuesday"), not replaced by any day
     earliest: bool = False  # "whatever's the earliest you have", "right now", "so früh wie möglich"
+    latest: bool = False  # "what's the latest you have?", "so spät wie möglich": the last free times of the day(s)
     right_after: bool = False  # "a beard trim right after (my haircut)", "direkt im Anschluss": when their booking ends
     right_before: bool = False  # "a haircut right before (it)", "direkt davor": ending when their booking starts
     same_day: bool = False  # "the same day", "am selben Tag": the day of their booking (the one just made, else next)

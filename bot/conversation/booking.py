@@ -335,8 +335,10 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
         if not r.has_when:
             d.forget_when()  # "right now" at the confirmation: not the day being confirmed
         earliest(turn, d)
+    elif r.latest:
+        latest(turn, d)
     elif r.has_when:
-        d.earliest = False
+        d.earliest = d.latest = False
     if browsing and not d.date and not d.start and not d.time:
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
@@ -348,13 +350,22 @@ def day_text(turn: Turn, day: date, at: time | None) -> str:
     return turn.when(datetime.combine(day, at, tzinfo=turn.business.tz)) if at else turn.formats.day(day)
 
 
+def latest(turn: Turn, d: Draft) -> None:
+    """"What's the latest you have?": the last free times of the day or period said (each day of the coming week
+    without one)."""
+    if not (d.date or d.start):
+        now = turn.now()
+        d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
+    d.time, d.earliest, d.latest = None, False, True
+
+
 def earliest(turn: Turn, d: Draft) -> None:
     """"Whatever's the earliest you have", "right now": the first free times from now (in the day or period said)."""
     if not (d.date or d.start):
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
     d.time = None
-    d.earliest = True
+    d.earliest, d.latest = True, False
 
 
 def _note_unknown_staff(turn: Turn, r: Reading) -> None:

@@ -25,7 +25,7 @@ from booking_client import (
 from intents import Reading
 
 from ..messages import Option
-from .booking import correct, earliest, keeps_time, merge, pin
+from .booking import correct, earliest, keeps_time, latest, merge, pin
 from .events import Said, Yes
 from .handoff import reach
 from .mine import booking_line, my_bookings, own_booking
@@ -235,13 +235,17 @@ async def new_time(turn: Turn, said: Said) -> None:
         pass
     elif r.earliest and not r.has_when:
         earliest(turn, d)
+    elif r.latest:  # "the latest you have on Friday": that day's last free times
+        if r.has_when:
+            d.set_when(r.date, None, r.start, r.end)
+        latest(turn, d)
     elif r.unclear and not (r.date or r.start):
         # the time said with it (or the one being confirmed) waits for the day
         d.set_when(time=r.time or (d.time if pending is not None else None))
         turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=r.unclear))
         return
     elif r.has_when:
-        d.earliest = False
+        d.earliest = d.latest = False
         keep = d.time if state.step is Step.ASK_NEW_TIME and keeps_time(d, r) else r.time
         when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=keep, start=r.start, end=r.end,
                        daily=r.daily)
@@ -294,6 +298,9 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
         relative.apply(turn, moved, booking.start)
     elif reading is not None and reading.earliest and not reading.has_when:
         earliest(turn, state.draft)
+    elif reading is not None and reading.latest:  # "to the latest you have on Friday": that day's last times
+        state.draft.time = None
+        latest(turn, state.draft)
     elif reading is not None and reading.unclear and not (reading.date or reading.start):
         turn.ask(Step.ASK_NEW_TIME, turn.t("which_day", word=reading.unclear))
         return

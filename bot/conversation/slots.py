@@ -66,7 +66,7 @@ async def search(turn: Turn, d: Draft) -> Found:
     asked = asked_time(turn, d)
     if isinstance(asked, datetime):
         return await _exact(turn, want, asked)
-    return await _period(turn, want, *asked, earliest=d.earliest, daily=d.daily)
+    return await _period(turn, want, *asked, earliest=d.earliest, latest=d.latest, daily=d.daily)
 
 
 def asked_time(turn: Turn, d: Draft) -> datetime | tuple[datetime, datetime]:
@@ -100,19 +100,20 @@ async def _exact(turn: Turn, want: Wanted, exact: datetime) -> Found:
 
 
 async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, earliest: bool = False,
-                  daily: Daily | None = None) -> Found:
+                  latest: bool = False, daily: Daily | None = None) -> Found:
     problem = guard_time(turn, start, end)
     if problem:
         return Nothing((problem,))
     every = _one_per_start(await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff),
                            want.staff)
     slots = every if daily is None else [s for s in every if in_daily(turn, s.start, daily)]
-    slots = slots[:ALTERNATIVES] if earliest else _spread(slots, MAX_OPTIONS)  # "the earliest": the first ones
+    # "the earliest": the first ones; "the latest": the last ones of the day, or each day's last
+    slots = slots[:ALTERNATIVES] if earliest else _last_of_days(turn, slots) if latest else _spread(slots, MAX_OPTIONS)
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
                  period=period_text(turn, start, end, daily))
     if slots:
-        return Offer((turn.t("earliest_times" if earliest else "free_times", **names), turn.t("pick_one")),
-                     tuple(slots))
+        heading = "earliest_times" if earliest else "latest_times" if latest else "free_times"
+        return Offer((turn.t(heading, **names), turn.t("pick_one")), tuple(slots))
     if daily is not None and every:  # free times, none at those hours: the ones nearest them, in the same period
         why = outside_daily(turn, want, start, end, daily) or turn.t("no_free_times", **names)
         return Offer((why, turn.t("alternatives"), turn.t("pick_one")), tuple(_nearest_daily(turn, every, daily)))
@@ -338,6 +339,16 @@ def _within_opening(turn: Turn, days: list[date], lo: time, hi: time) -> tuple[t
         return lo, hi
     opens, closes = min(a for a, _ in spans), max(b for _, b in spans)
     return (max(lo, opens), min(hi, closes)) if max(lo, opens) < min(hi, closes) else (lo, hi)
+
+
+def _last_of_days(turn: Turn, slots: list[Slot]) -> list[Slot]:
+    """The last free times: of one day, its last few; of several, each day's last (as many days as are shown)."""
+    by_day: dict[date, list[Slot]] = {}
+    for slot in slots:
+        by_day.setdefault(turn.local(slot.start).date(), []).append(slot)
+    if len(by_day) == 1:
+        return slots[-ALTERNATIVES:]
+    return [day[-1] for day in list(by_day.values())[:MAX_OPTIONS]]
 
 
 def daily_text(turn: Turn, daily: Daily) -> str:

@@ -65,6 +65,7 @@ class Draft(BaseModel):
     daily: tuple[dt.time, dt.time] | None = None  # within the period, each day only from..before these ("mornings")
     shift_minutes: int | None = None  # "move it an hour later", said before it was known which booking
     earliest: bool = False  # "whatever's the earliest you have": the first free times, not a spread of them
+    latest: bool = False  # "what's the latest you have?": the last free times of each day, not a spread of them
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
     party: int | None = None  # how many people, when more than the customer ("me and my son")
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
@@ -81,7 +82,7 @@ class Draft(BaseModel):
 
     def forget_when(self) -> None:
         self.set_when()
-        self.earliest = False
+        self.earliest = self.latest = False
         self.unclear = None
 
 

@@ -134,3 +134,25 @@ def test_the_day_after_or_before_counts_from_the_booking(text: str, day: date, c
 @pytest.mark.parametrize("text", ["the day after tomorrow", "when is the next day off", "the day after my birthday"])
 def test_other_days_after_are_no_shift(text: str) -> None:
     assert anchored(text).shift is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("haircut, what's the latest you have tomorrow?", date(2026, 11, 24)),
+    ("coloring as late as possible on friday", date(2026, 11, 27)),
+    ("ich hätte gern den letzten Termin am Freitag", date(2026, 11, 27)),
+    ("Haarschnitt morgen so spät wie möglich", date(2026, 11, 24)),
+])
+def test_the_latest_asks_for_the_last_free_times_of_the_day(text: str, day: date) -> None:
+    r = read(text, Context(now=NOW, vocabulary=DEMO))
+    assert r.intent in ("book", "availability") and (r.latest, r.date, r.time) == (True, day, None)
+
+
+def test_the_latest_under_times_offered_is_the_last_of_those_days() -> None:
+    r = offered("what's the latest you have?", NEXT_WEEK)
+    assert r.latest and (r.start, r.end) == (at("2026-11-30T00:00"), at("2026-12-04T00:00"))
+
+
+@pytest.mark.parametrize("text", ["what's the latest news", "six in the evening at the latest",
+                                  "not the latest, the earliest please"])
+def test_other_latests_are_not(text: str) -> None:
+    assert not read(text, Context(now=NOW, vocabulary=DEMO)).latest
