@@ -82,7 +82,7 @@ _ASKED_TOO = re.compile(r"[,;:\u2013-]\s*(?:and |und |but |aber )?(?:is|are|can|
                         r"|why|where|which|who|ist|sind|kann|darf|muss|soll|wie|was|wann|warum|wo|welche\w*|wer|geht"
                         r"|gibt|hilft|macht)\b")
 """The question itself after the words announcing it ("a question about colouring, is it safe when pregnant?")."""
-_ASKS_ABOUT_IT = re.compile(r"\?\s*$|^[\s\W]*(?:(?:and|also|so|but|und|also|aber|hi|hello|hallo)[\s,]+)*"
+_ASKS_ABOUT_IT = re.compile(r"\?\s*$|^[\s\W]*(?:(?:and|also|so|but|und|aber|hi|hello|hallo)[\s,]+)*"
                             r"(?:is|are|does|do|can|could|will|would|should|how|why|what|ist|sind|kann|darf|muss|soll"
                             r"|wie|warum|was|gibt|hilft|macht)\b")
 """A question, by its mark or its first word: about a service named in it, one for the business to answer."""
