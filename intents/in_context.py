@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from . import party
 from .types import Context, Reading
 from .when import resolve
 
@@ -44,7 +45,7 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     if _OWN_WORDS.search(low) is None:
         return r
     r = _right_after(r, text, low, context)
-    r = _same_day(r, low, context)
+    r = _same_day(r, text, low, context)
     r = _attending(r, low, context)
     r = _other(r, low)
     r = _missed(r, low, context)
@@ -564,7 +565,7 @@ _SAME_DAY = re.compile(r"(?<![\w'])(?:on )?(?:the )?same day(?P<obj> as (?:my|th
                        r"|(?<![\w'])(?:am|an dem) (?:selben|gleichen|demselben) tag(?![\w'])")
 
 
-def _same_day(r: Reading, low: str, context: Context) -> Reading:
+def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
     """A booking asked for on the day of the customer's own ("can my girlfriend get her hair colored the same day?",
     "am selben Tag noch ein Bartschnitt"): the dialogue takes that booking's day; a time said with it stays. Not
     with times on the table, where "the same day" is theirs, nor "that day", which points at any day talked about."""
@@ -580,6 +581,9 @@ def _same_day(r: Reading, low: str, context: Context) -> Reading:
                     service_text=r.service_text if kept and kept[0] == r.service else None)
     if m is None or r.intent in ("other", "affirm") and r.service is None:
         return r
+    if r.intent in ("other", "affirm") and not r.for_others and (others := party.for_others(low)) == 1:
+        # "and my son Max the same day, haircut too?": a booking for him, under his name
+        r = replace(r, for_others=others, name=r.name or party.named_other(text))
     return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, same_day=True)
 
 

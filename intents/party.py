@@ -66,12 +66,15 @@ _FOR_OTHERS = re.compile(
     rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok)\W+)?(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
     rf"|brauchen|möchte|moechte|möchten|will|soll)\b"
     rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come in for)\b"
-    rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:auch )?(?:einen|eine|noch)\b")
+    rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:auch )?(?:einen|eine|noch)\b"
+    # "and my son Max, the same day?", "und meine Tochter auch": the next one, for them
+    rf"|^\W*(?:and|und|plus|also)\s+(?:(?:for|für|fuer)\s+)?(?P<others5>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*"
+    rf"(?:me|myself|mich|mir|ich)\b)")
 
 
 # the name said with the one it is for: "for my son Leo", "für meine Tochter Mia" (capitalised, as names are written)
 _NAMED_OTHER = re.compile(
-    rf"\b(?:for|für|fuer)\s+{_RELATIVE_RX.pattern.replace('?P<n>', '?:')},?\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+"
+    rf"(?:\b(?:for|für|fuer)|^\W*(?:and|und|plus|also))\s+{_RELATIVE_RX.pattern.replace('?P<n>', '?:')},?\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+"
     r"(?:\s+[A-ZÄÖÜ][a-zäöüß'-]+)?)\b", re.IGNORECASE)
 _NOT_NAMES = frozenset({"please", "bitte", "tomorrow", "today", "morgen", "heute", "he", "she", "er", "sie", "who",
                         "der", "die", "das", "and", "und", "at", "on", "am", "um", "next", "this", "nächste", "diese",
@@ -144,4 +147,5 @@ def for_others(low: str) -> int:
             or _COMING_WITH.search(low):
         return 0
     m = _FOR_OTHERS.search(low)
-    return _count_others(m.group("others") or m.group("others2") or m.group("others3") or m.group("others4")) if m else 0
+    return _count_others(m.group("others") or m.group("others2") or m.group("others3") or m.group("others4")
+                         or m.group("others5")) if m else 0

@@ -82,10 +82,12 @@ _ASKED_TOO = re.compile(r"[,;:\u2013-]\s*(?:and |und |but |aber )?(?:is|are|can|
                         r"|why|where|which|who|ist|sind|kann|darf|muss|soll|wie|was|wann|warum|wo|welche\w*|wer|geht"
                         r"|gibt|hilft|macht)\b")
 """The question itself after the words announcing it ("a question about colouring, is it safe when pregnant?")."""
-_ASKS_ABOUT_IT = re.compile(r"\?\s*$|^[\s\W]*(?:(?:and|also|so|but|und|aber|hi|hello|hallo)[\s,]+)*"
-                            r"(?:is|are|does|do|can|could|will|would|should|how|why|what|ist|sind|kann|darf|muss|soll"
-                            r"|wie|warum|was|gibt|hilft|macht)\b")
-"""A question, by its mark or its first word: about a service named in it, one for the business to answer."""
+_QUESTION_FIRST = re.compile(r"^[\s\W]*(?:(?:and|also|so|but|und|aber|hi|hello|hallo)[\s,]+)*"
+                             r"(?:is|are|does|do|can|could|will|would|should|how|why|what|ist|sind|kann|darf|muss|soll"
+                             r"|wie|warum|was|gibt|hilft|macht)\b")
+_ASKS_ABOUT_IT = re.compile(r"\?\s*$|" + _QUESTION_FIRST.pattern)
+"""A question, by its mark or its first word: about a service named in it, one for the business to answer (asked
+about the service itself, `_ABOUT_THE_SERVICE`, or, read as nothing else, led by a question word)."""
 _WHAT_IS = re.compile(r"\bwhat(?:'s| is) (?:a|an|the)\b(?! difference)|\bwas ist (?:ein|eine|der|die|das)\b(?! unterschied)")
 _ABOUT_THE_SERVICE = re.compile(
     r"\b(?:safe|unsafe|harmful|damag\w*|hurts?|painful|allerg\w*|pregnan\w*|sensitive|bad for|good for"
@@ -234,9 +236,10 @@ def _read(text: str, context: Context) -> Reading:
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
     if intent == "affirm" and topic is None and "?" in norm and _ASKS_TOO.search(norm) and not _IS_THAT_OK.match(norm):
         topic = "faq"  # "is that ok if I bring my son?", "fine, is Tom good with curly hair?": a question, not only a yes
-    if topic is None and service is not None and not has_when and (
-            intent == "other" or intent == "book" and staff_text is None and _ABOUT_THE_SERVICE.search(norm)
-            and not _BOOK_SLOT.search(norm)) and _ASKS_ABOUT_IT.search(norm) \
+    if topic is None and service is not None and not has_when and _ASKS_ABOUT_IT.search(norm) and (
+            _ABOUT_THE_SERVICE.search(norm) and (intent == "other" or intent == "book" and staff_text is None
+                                                 and not _BOOK_SLOT.search(norm))
+            or intent == "other" and _QUESTION_FIRST.match(norm)) \
             and _named_plainly(service.text, vocab.services.get(service.id, ())) and not _searches(norm):
         # "is coloring safe during pregnancy?": the business's answer, or where to ask; "what is a Herrenschnitt?": ours
         topic, intent = "services" if _WHAT_IS.search(norm) else "faq", "info"

@@ -156,3 +156,8 @@ def test_the_latest_under_times_offered_is_the_last_of_those_days() -> None:
                                   "not the latest, the earliest please"])
 def test_other_latests_are_not(text: str) -> None:
     assert not read(text, Context(now=NOW, vocabulary=DEMO)).latest
+
+
+def test_and_my_son_the_same_day_is_a_booking_for_him_under_his_name() -> None:
+    r = read("and my son Max the same day, haircut too?", Context(now=NOW, vocabulary=DEMO))
+    assert (r.intent, r.same_day, r.service, r.for_others, r.name) == ("book", True, "haircut", 1, "Max")

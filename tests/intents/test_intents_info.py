@@ -540,7 +540,7 @@ def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str
     ("what trees change color in autumn", "other"), ("who is the best barber in town?", "other"),
     ("what should I bring to the party?", "other"), ("what should I wear to the wedding?", "other"),
     ("what's the address of the train station", "other"), ("how do i get there from the airport", "other"),
-    ("should he come at 10?", "book"),
+    ("should he come at 10?", "book"), ("and my son Max the same day, haircut too?", "book"),
 ])
 def test_what_only_sounds_like_such_a_question_is_read_as_before(text: str, intent: str) -> None:
     assert read(text, ctx()).intent == intent
