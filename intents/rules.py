@@ -159,9 +159,34 @@ _OBJECT_OTHER = re.compile(
 def read(text: str, context: Context) -> Reading:
     """Read one message into a Reading. Never raises: unreadable input is 'other'."""
     try:
-        return _read(text if isinstance(text, str) else str(text), context)
+        text = text if isinstance(text, str) else str(text)
+        r = _read(text, context)
+        if r.intent == "book" and len(r.services) > 1 and r.has_when:
+            r = _apart(text, context, r)
+        return r
     except Exception:  # the dialogue must never crash on a message; the reading is just empty
         return Reading(intent="other", lang=context.lang or "en")
+
+
+_AND_THEN = re.compile(r"\s*(?:,\s*)?\b(?:and|und|plus)\s+(?:then\s+|dann\s+|also\s+|auch\s+|noch\s+)?", re.IGNORECASE)
+
+
+def _apart(text: str, context: Context, r: Reading) -> Reading:
+    """"A beard trim with Tom tomorrow at 9 and a haircut with Sarah on Saturday at 11": two bookings, each with its
+    own day, time and person, not two services one after the other at the first's time. The first is the reading;
+    the others are `then`. Where the parts do not each name a service and a day or time, the reading as it was."""
+    cuts = [m for m in _AND_THEN.finditer(text)]
+    for m in cuts:
+        first, second = _read(text[:m.start()], context), _read(text[m.end():], context)
+        if first.service is None or second.service is None or first.service == second.service and not (
+                second.staff and second.staff != first.staff):
+            continue
+        if not (first.has_when and (second.date is not None or second.start is not None)):
+            continue  # "a haircut and a beard trim tomorrow at 9": one visit, one after the other
+        if len(first.services) > 1 or len(second.services) > 1:
+            continue
+        return replace(first, then=((second.service, second.staff, second.date, second.time),))
+    return r
 
 
 _EMOJI_WORDS = lexicon.EMOJI_WORDS

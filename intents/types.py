@@ -116,6 +116,9 @@ class Reading:
     likewise: bool = False  # with `other`: "too", "auch": the same change again ("move the other one too")
     # more appointments on other days, said with the first ("Monday and Wednesday at 3"): each day and its time
     also: tuple[tuple[dt.date, dt.time | None], ...] = ()
+    # "a beard trim with Tom tomorrow at 9 and a haircut with Sarah on Saturday at 11": the further bookings, each of a
+    # service of its own, (service, staff, date, time), booked one after another after the first
+    then: tuple[tuple[str, str | None, dt.date | None, dt.time | None], ...] = ()
 
     @property
     def has_when(self) -> bool:

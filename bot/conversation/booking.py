@@ -16,7 +16,7 @@ from intents import Reading
 from .events import Said
 from .mine import my_bookings
 from .payloads import BookAgain, ServiceChoice, SlotChoice, StaffChoice
-from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options
+from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options, with_staff
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -314,6 +314,8 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.unclear = r.unclear
     if r.also:
         draft.also = list(r.also)
+    if r.then:
+        draft.then = list(r.then)
     if r.has_when:
         if r.date or r.start:
             draft.set_when(r.date, r.time, r.start, r.end, r.daily)
@@ -331,6 +333,10 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     if r.also and d.date:  # "Monday and Wednesday at 3": said back, so the customer knows the second is not lost
         rest = [day_text(turn, day, at) for day, at in d.also]
         turn.note(turn.t("days_one_after_another", first=day_text(turn, d.date, d.time), rest=turn.formats.names(rest)))
+    elif r.then and d.date and d.service:  # "a beard trim … and a haircut with Sarah on Saturday": both said back
+        rest = [_one_of_them(turn, *later) for later in d.then]
+        first = _one_of_them(turn, d.service, d.staff, d.date, d.time)
+        turn.note(turn.t("days_one_after_another", first=first, rest=turn.formats.names(rest)))
     if r.earliest:
         if not r.has_when:
             d.forget_when()  # "right now" at the confirmation: not the day being confirmed
@@ -343,6 +349,12 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
     await advance(turn)
+
+
+def _one_of_them(turn: Turn, service: str, staff: str | None, day: date | None, at: time | None) -> str:
+    """ "Haircut with Sarah, Sat 12 Dec, 11:00": one of several bookings said in one message."""
+    named = turn.service_name(service) + with_staff(turn, staff)
+    return f"{named}, {day_text(turn, day, at)}" if day else named
 
 
 def day_text(turn: Turn, day: date, at: time | None) -> str:

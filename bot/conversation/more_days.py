@@ -38,11 +38,18 @@ async def answer(turn: Turn, said: Said | Yes | No) -> None:
 
 async def _then_next(turn: Turn, booked: Awaitable[None]) -> None:
     d, p, before = turn.state.draft, turn.state.pending, turn.state.last_booking
-    rest = list(d.also)
+    rest, then = list(d.also), list(d.then)
     await booked
     made = turn.state.step is None and turn.state.last_booking not in (None, before)
-    if not rest or p is None or not made:
+    if not (rest or then) or p is None or not made:
         return  # nothing more asked for, or the first is not booked (its time was gone, a question came back)
+    if not rest:  # the next of the other services said: its own person, day and time
+        (service, staff, day, at), later_ones = then[0], then[1:]
+        turn.state.draft = Draft(service=service, staff=staff, date=day, time=at, then=later_ones, follows=True,
+                                 for_someone=d.for_someone, guest=d.guest)
+        turn.note(turn.t("days_next", when=booking.day_text(turn, day, at) if day else turn.service_name(service)))
+        await booking.advance(turn)
+        return
     (day, at), later = rest[0], rest[1:]
     turn.state.draft = Draft(service=p.service, services=d.services, party=d.party, date=day, time=at, also=later,
                              follows=True, staff=d.staff or (None if d.any_staff else p.staff), any_staff=d.any_staff)

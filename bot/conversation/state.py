@@ -70,6 +70,8 @@ class Draft(BaseModel):
     party: int | None = None  # how many people, when more than the customer ("me and my son")
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
     also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
+    # other services said with the first, each with its own person, day and time, booked after it (`more_days`)
+    then: list[tuple[str, str | None, dt.date | None, dt.time | None]] = []
     follows: bool = False  # this is one of those days: the one before it is booked
     swap_to: str | None = None  # the service the booking being changed is to become (`swap`)
     for_someone: bool = False  # for someone else, not the customer ("a haircut for my husband"): their name is asked

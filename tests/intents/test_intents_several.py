@@ -177,3 +177,24 @@ def test_the_same_again_is_a_booking_of_the_service_just_booked(text: str, other
 @pytest.mark.parametrize("text", ["same time next week", "Thanks for the same", "I feel the same way", "the same day?"])
 def test_the_same_time_or_thanks_for_the_same_is_no_service_again(text: str) -> None:
     assert not read(text, ctx()).same_again
+
+
+@pytest.mark.parametrize("text, first, then", [
+    ("book me a beard trim with Tom for tomorrow 9am and a haircut with Sarah on Saturday at 11",
+     ("beard", "tom", "2026-03-28", "09:00"), ("haircut", "sarah", "2026-03-28", "11:00")),
+    ("Bartschnitt bei Tom morgen um 9 und einen Haarschnitt bei Sarah am Montag um 11",
+     ("beard", "tom", "2026-03-28", "09:00"), ("haircut", "sarah", "2026-03-30", "11:00")),
+])
+def test_two_services_each_with_its_own_day_are_two_bookings(text: str, first: tuple, then: tuple) -> None:
+    """Not both at the first one's time with the first one's person, one after the other."""
+    r = read(text, ctx())
+    assert (r.service, r.staff, r.date.isoformat(), r.time.strftime("%H:%M")) == first and len(r.services) <= 1
+    (service, staff, day, at), = r.then
+    assert (service, staff, day.isoformat(), at.strftime("%H:%M")) == then
+
+
+@pytest.mark.parametrize("text", ["a haircut and a beard trim tomorrow at 9", "haircut and beard trim with Tom on Friday",
+                                  "Haarschnitt und Bartschnitt morgen um 10"])
+def test_two_services_of_one_visit_stay_one_after_the_other(text: str) -> None:
+    r = read(text, ctx())
+    assert len(r.services) == 2 and r.then == ()
