@@ -123,6 +123,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "latest": r.latest, "services": list(r.services) if len(r.services) > 1 else None,
              "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also],
+             "of_day": r.of_day.isoformat() if r.of_day else None,
              "then": [{"service": service, "staff": staff, "date": day.isoformat() if day else None,
                        "time": at.strftime("%H:%M") if at else None} for service, staff, day, at in r.then]}
     out.update((k, v) for k, v in extra.items() if v)
@@ -214,6 +215,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("right after", "yes (when their booking ends)" if r.right_after else None),
         ("right before", "yes (ending when their booking starts)" if r.right_before else None),
         ("latest", "yes (the last free times)" if r.latest else None),
+        ("of day", f"{r.of_day} (the booking meant)" if r.of_day else None),
         ("then", "; ".join(" ".join(str(x) for x in (service, staff, day, at) if x) for service, staff, day, at in r.then)
          or None),
         ("same day", "yes (as their booking)" if r.same_day else None),

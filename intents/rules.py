@@ -287,8 +287,18 @@ def _read(text: str, context: Context) -> Reading:
         else:  # "make it a coloring instead" while one is being booked: the service of that booking
             service = service if service.id == new else entities.Match(new, new, 0)
     said = when
-    if intent == "reschedule" and when.date is not None and _names_the_booking(norm):
-        when = NOTHING  # "can we reschedule tomorrow's appointment?": which booking, not where it goes
+    of_day = None
+    if intent == "reschedule" and when.date is not None and (named := _BOOKING_DAY.search(norm)) is not None:
+        target = _TARGET_AFTER.search(norm, named.end())
+        its_day = resolve(named.group(0), context.now, lang, vocab.opening_hours).date or said.date
+        if target is None:
+            when, of_day = NOTHING, its_day  # "can we reschedule tomorrow's appointment?": which booking, not where
+        else:  # "move my Saturday appointment to 12": that booking, to 12 on its day unless another day is said
+            to = resolve(norm[target.end():], context.now, lang, vocab.opening_hours, bare_number_is_time=True)
+            if to.date is None and to.start is None and to.time is not None:
+                when, of_day = replace(NOTHING, date=its_day, time=to.time), its_day
+            elif to.date is not None or to.start is not None:
+                when, of_day = to, its_day
     if intent == "reschedule" and said.time is not None and _INSTEAD.search(norm) and (
             rest := _AFTER_CANCELLING.search(norm)) is not None:
         # "cancel my 10am tomorrow and book 3pm instead": the time after the cancelling is where it goes
@@ -328,7 +338,7 @@ def _read(text: str, context: Context) -> Reading:
         swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
-        name=name, email=email, phone=phone, number=number,
+        name=name, email=email, phone=phone, number=number, of_day=of_day,
         topic=topic if intent in ("info", "affirm") else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
@@ -576,7 +586,8 @@ _BOOKING_DAY = re.compile(
     rf"|\bmy {_DAY_WORD} (?:\w+ )?(?:appointment|booking|appt|session|visit)\b"
     rf"|\b(?:my|the) (?:\w+ )?(?:appointment|booking|appt|session|visit) (?:on |for |at )?(?:this |next )?{_DAY_WORD}\b"
     rf"|\b(?:meinen|den|unseren) (?:\w+ )?(?:termin|haarschnitt) (?:am |von |für |fuer )?{_DAY_WORD}\b"
-    r"|\b(?:morgigen|heutigen) (?:termin|haarschnitt)\b")
+    r"|\b(?:morgigen|heutigen) (?:termin|haarschnitt)\b"
+    rf"|\bthe {_DAY_WORD} one\b|\b(?:den|die|das) (?:vom|von) {_DAY_WORD}\b")
 _TARGET_AFTER = re.compile(r"\b(?:to|into|until|till|auf|nach|zu|for)\b")
 
 

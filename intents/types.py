@@ -119,6 +119,7 @@ class Reading:
     # "a beard trim with Tom tomorrow at 9 and a haircut with Sarah on Saturday at 11": the further bookings, each of a
     # service of its own, (service, staff, date, time), booked one after another after the first
     then: tuple[tuple[str, str | None, dt.date | None, dt.time | None], ...] = ()
+    of_day: dt.date | None = None  # "move my Saturday appointment to 12": the day of the booking meant, not its new one
 
     @property
     def has_when(self) -> bool:

@@ -82,6 +82,16 @@ def names_a_booking(said: Said) -> bool:
     return bool(r.has_when or r.service or r.staff or r.every) and r.intent not in ("help", "handoff", "bye", "info")
 
 
+def names_one_to_move(said: Said) -> bool:
+    """`names_a_booking`, asked which to move; "actually cancel the haircut" cancels it instead."""
+    return said.reading.intent != "cancel" and names_a_booking(said)
+
+
+def names_one_to_cancel(said: Said) -> bool:
+    """`names_a_booking`, asked which to cancel; "rather move the haircut" moves it instead."""
+    return said.reading.intent != "reschedule" and names_a_booking(said)
+
+
 def _relative(said: Said) -> bool:
     """ "An hour later", "same time on Thursday", "anything earlier?": a change to the time on the table."""
     return said.relative and said.reading.intent not in ("cancel", "list", "help", "handoff", "bye", "info")
@@ -114,12 +124,12 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.ASK_ANSWER, No): more_days.answer,
     # cancelling a booking
     (Step.PICK_BOOKING_CANCEL, BookingChoice): changes.cancel_chosen,
-    (Step.PICK_BOOKING_CANCEL, Said): If(names_a_booking, changes.cancel_by_words),
+    (Step.PICK_BOOKING_CANCEL, Said): If(names_one_to_cancel, changes.cancel_by_words),
     (Step.CONFIRM_CANCEL, Yes): confirm.cancel,
     (Step.CONFIRM_CANCEL, No): confirm.kept,
     # moving a booking
     (Step.PICK_BOOKING_MOVE, BookingChoice): changes.move_chosen,
-    (Step.PICK_BOOKING_MOVE, Said): If(names_a_booking, changes.move_by_words),
+    (Step.PICK_BOOKING_MOVE, Said): If(names_one_to_move, changes.move_by_words),
     (Step.ASK_NEW_TIME, Said): If(adds_new_time, changes.new_time),
     (Step.PICK_NEW_SLOT, SlotChoice): changes.new_slot_chosen,
     (Step.PICK_NEW_SLOT, Said): If(adds_new_time, changes.new_time),

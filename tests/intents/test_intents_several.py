@@ -198,3 +198,16 @@ def test_two_services_each_with_its_own_day_are_two_bookings(text: str, first: t
 def test_two_services_of_one_visit_stay_one_after_the_other(text: str) -> None:
     r = read(text, ctx())
     assert len(r.services) == 2 and r.then == ()
+
+
+@pytest.mark.parametrize("text, of_day, day, at", [
+    ("move the saturday one to 12", "2026-03-28", "2026-03-28", "12:00"),
+    ("can we reschedule tomorrow's appointment to monday at 10?", "2026-03-28", "2026-03-30", "10:00"),
+    ("can we reschedule tomorrow's appointment?", "2026-03-28", None, None),
+    ("kann ich den Termin am Samstag auf 12 Uhr verschieben?", "2026-03-28", "2026-03-28", "12:00"),
+])
+def test_the_day_of_the_booking_meant_is_not_where_it_goes(text: str, of_day: str, day: str | None,
+                                                            at: str | None) -> None:
+    r = read(text, ctx())
+    assert r.intent == "reschedule" and r.of_day.isoformat() == of_day
+    assert (r.date.isoformat() if r.date else None, r.time.strftime("%H:%M") if r.time else None) == (day, at)
