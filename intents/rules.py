@@ -841,7 +841,7 @@ _ABOUT_ASSISTANT = re.compile(
     r"|spreche ich (?:hier )?mit) (?:just |only |really |actually |wirklich |nur |eigentlich |hier )?(?:a |an |the |ein |eine"
     r" |einem |einer )?(?:real |actual |echte[rnm]? )?(?:bot|robot|chat ?bot|machine|computer|program|ai|a\.i\.|human"
     r"|person|real person|roboter|mensch(?:en)?|ki|maschine|programm|echt)\b")
-_TEAM_WORDS = ("who", "wer ", "wen ", "recommend", "suggest", "empfehl", "which ", "welche")
+_TEAM_WORDS = ("who", "wer ", "wen ", "recommend", "suggest", "empfehl", "stylist", "hairdresser", "barber", "friseur")
 _ABOUT_TEAM = re.compile(
     r"\bwho (?:works|is working|cuts hair) (?:there|here|at (?:the|your) (?:salon|shop|place))\b"
     # who is good for what: the team and what each does ("who is best for curly hair?")
