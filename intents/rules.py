@@ -24,7 +24,7 @@ from .when import NOTHING, resolve
 
 MAX_CHARS = 1000  # longer messages are read by their start; keeps the worst case bounded
 
-_LEAD = r"^(?:oh|well|um+|uh+|ah+|hmm+|so|okay so|actually|sorry|ähm|äh|also|naja|na ja)?[\s,.!]*"
+_LEAD = r"^(?:(?:hi|hello|hey|hallo|moin|servus)[\s,.!]+)?(?:oh|well|um+|uh+|ah+|hmm+|so|okay so|actually|sorry|ähm|äh|also|naja|na ja)?[\s,.!]*"
 _AFFIRM_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.AFFIRM) + r")(?![\w'])")
 _DENY_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.DENY) + r")(?![\w'])")
 _ONLY_COURTESY_WORDS = re.compile(r"^[\s\W]*$")
@@ -870,14 +870,15 @@ _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|m
                      r"|(?:muss|soll|sollte|darf) (?:er|sie|mein(?:e)? (?:sohn|tochter|kind|mann|frau)|das kind|kinder)\b"
                      r"|how (?:early|soon|long before) should (?:i|we)|is it (?:ok|okay|alright|fine)"
                      r" (?:if|to)|muss ich|müssen wir|soll ich|sollte ich|sollen wir|was (?:soll|muss|sollte) ich"
-                     r" (?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
+                     r" (?:\w+ ){0,3}?(?:mitbringen|beachten|anziehen)|wie früh (?:soll|sollte) ich|ist es (?:ok|okay|in ordnung),? wenn"
                      r"|brauche ich|which (?:stylist|hairdresser|barber|one of you|of you) (?:is|would be|do you recommend)"
                      r"|welche[rn]? (?:friseur\w*|stylist\w*|mitarbeiter\w*) (?:ist|w(?:ä|ae)re|empfehl\w*))\b")
 _ADVICE_ALONE = re.compile(  # nothing but the question, asked of the business: "what should I bring?"
     _LEAD + r"(?:and |und |so |also |ok |okay )?(?:what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:bring|wear)"
     r"(?: with me| along)?|(?:do|should|must) (?:i|we) (?:need to |have to )?bring anything|do (?:i|we) have (?:anything|something)"
     r" to bring|is there anything (?:i|we)"
-    r" (?:should|need to|have to) (?:bring|know)|was (?:soll|muss|sollte) ich (?:denn )?(?:mitbringen|beachten|anziehen)"
+    r" (?:should|need to|have to) (?:bring|know)|was (?:soll|muss|sollte) ich (?:denn )?(?:zum termin |dazu |da )?"
+    r"(?:mitbringen|beachten|anziehen)"
     r"|(?:muss|soll|sollte) ich (?:etwas|was|irgendwas) mitbringen)\W*$")
 _ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
                     r"(?:an |a )?adults?", r"accompan\w*", r"erwachsen\w*", r"begleit\w*", r"bring anything",
