@@ -384,6 +384,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if booking_noun and not aff_lead and (expecting != "confirm" and _CHECK_BOOKING.search(n) or _HAVE_BOOKING.search(n)):
         return "list"  # "do I have a reservation for Friday?", "make sure my booking is still on" (at the confirmation
         # "confirm my appointment" is a yes)
+    if "left" in n or "übrig" in n or "uebrig" in n:
+        if _WHATS_LEFT.match(n):
+            return "list"  # "what's left?" after a cancel: what they still have booked
     some = not aff_lead and _ANYTHING_WORD.search(n) is not None  # "anything", "etwas": worth the searches below
     anything = _HAVE_ANYTHING.search(n) if some else None
     if anything is not None and (
@@ -916,6 +919,11 @@ _HAVE_BOOKING = re.compile(
 # Every one of the three below has one of these words: one quick look spares most messages the searches.
 _ANYTHING_WORD = lexicon.any_of(("anything", "something", "etwas", "was"))
 # What one has to do or bring asks about the visit, never for a time: "do I have anything to bring?"
+_WHATS_LEFT = re.compile(
+    _LEAD + r"(?:and |und |so |ok |okay )?(?:what(?:'s| is| do i have| have i got)(?: still)? left(?: (?:then|now|booked|for me))?"
+    r"|(?:do i have|have i got) anything (?:still )?left(?: (?:then|now|booked))?|which (?:ones?|appointments?) (?:are|is)"
+    r" left|was (?:ist|hab ich|habe ich) (?:denn |jetzt |noch )*(?:übrig|uebrig)|welche termine sind (?:noch )?(?:übrig|uebrig))"
+    r"\W*$")
 _HAVE_ANYTHING_TO = re.compile(r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:anything|something) to\b")
 # What may follow "do I have anything" when it asks what is booked ("… booked?", "… coming up?")
 _HAVE_ANYTHING_AS = re.compile(r"(?:booked|scheduled|planned|coming up|lined up|with you|at your|on the books)\b")

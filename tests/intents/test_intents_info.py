@@ -542,6 +542,8 @@ def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str
     ("what should I bring to the party?", "other"), ("what should I wear to the wedding?", "other"),
     ("what's the address of the train station", "other"), ("how do i get there from the airport", "other"),
     ("should he come at 10?", "book"), ("and my son Max the same day, haircut too?", "book"),
+    ("what's left?", "list"), ("was ist jetzt noch übrig?", "list"), ("how much money do i have left", "other"),
+    ("what's left on my shopping list", "other"),
 ])
 def test_what_only_sounds_like_such_a_question_is_read_as_before(text: str, intent: str) -> None:
     assert read(text, ctx()).intent == intent
