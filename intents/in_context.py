@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from . import party
+from .party import for_others, named_other
 from .types import Context, Reading
 from .when import resolve
 
@@ -431,12 +431,9 @@ def _on_offered_day(r: Reading, text: str, context: Context) -> Reading | None:
     if r.date is None and len(set(days)) > 1:
         # "the 3pm one" about times listed Monday to Wednesday, none at 3: that time on each of those days (a time
         # said without a day is read as today's or tomorrow's, which is not what the customer is looking at)
-        tz = context.now.tzinfo
-        first, last = min(days), max(days)
-        until = (datetime.combine(first, clock) + timedelta(minutes=1)).time()
-        return replace(r, intent=intent, date=None, time=None, start=datetime.combine(first, time(0), tzinfo=tz),
-                       end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
-                       daily=(clock, until), unclear=None)
+        start, end = _span_of(days, context.now.tzinfo)
+        until = (datetime.combine(start.date(), clock) + timedelta(minutes=1)).time()
+        return replace(r, intent=intent, date=None, time=None, start=start, end=end, daily=(clock, until), unclear=None)
     day = r.date or (days[0] if len(days) == 1 else None)
     if day is None or day not in days:
         return None
@@ -456,13 +453,18 @@ def _hours_on_offered_day(r: Reading, days: list[date], context: Context) -> Rea
         return None
     intent = r.intent if r.intent in ("book", "availability", "reschedule") else "book"
     if len(set(days)) > 1:  # "lieber nachmittags" about times listed Monday to Wednesday: afternoons, those days
-        first, last = min(days), max(days)
         until = end.time().replace(tzinfo=None) if end.date() == start.date() else time.max
-        return replace(r, intent=intent, start=datetime.combine(first, time(0), tzinfo=tz),
-                       end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz),
-                       daily=(start.time().replace(tzinfo=None), until), unclear=None)
+        first, after = _span_of(days, tz)
+        return replace(r, intent=intent, start=first, end=after, daily=(start.time().replace(tzinfo=None), until),
+                       unclear=None)
     shift = days[0] - start.date()
     return replace(r, intent=intent, start=_on_day(start, shift, tz), end=_on_day(end, shift, tz), unclear=None)
+
+
+def _span_of(days: Sequence[date], tz: tzinfo | None) -> tuple[datetime, datetime]:
+    """From the start of the first of `days` to the end of the last: the days whose times are on the table."""
+    return (datetime.combine(min(days), time(0), tzinfo=tz),
+            datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=tz))
 
 
 def _on_day(moment: datetime, shift: timedelta, tz: tzinfo) -> datetime:
@@ -581,9 +583,9 @@ def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
                     service_text=r.service_text if kept and kept[0] == r.service else None)
     if m is None or r.intent in ("other", "affirm") and r.service is None:
         return r
-    if r.intent in ("other", "affirm") and not r.for_others and (others := party.for_others(low)) == 1:
+    if r.intent in ("other", "affirm") and not r.for_others and (others := for_others(low)) == 1:
         # "and my son Max the same day, haircut too?": a booking for him, under his name
-        r = replace(r, for_others=others, name=r.name or party.named_other(text))
+        r = replace(r, for_others=others, name=r.name or named_other(text))
     return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, same_day=True)
 
 
@@ -766,12 +768,11 @@ def _latest(r: Reading, low: str, context: Context) -> Reading:
         booking = r.service or r.staff or context.expecting in ("when", "choice", "confirm", "service", "staff")
         if not (booking or context.offers):
             return r
-        r = replace(r, intent="book" if booking or context.offers else "availability")
+        r = replace(r, intent="book")
     days = _offered_days(context)
     if r.date is None and r.start is None and days:  # the days whose times are on the table
-        tz = context.now.tzinfo
-        r = replace(r, start=datetime.combine(min(days), time(0), tzinfo=tz),
-                    end=datetime.combine(max(days) + timedelta(days=1), time(0), tzinfo=tz))
+        start, end = _span_of(days, context.now.tzinfo)
+        r = replace(r, start=start, end=end)
     return replace(r, time=None, latest=True)
 
 

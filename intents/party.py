@@ -147,5 +147,4 @@ def for_others(low: str) -> int:
             or _COMING_WITH.search(low):
         return 0
     m = _FOR_OTHERS.search(low)
-    return _count_others(m.group("others") or m.group("others2") or m.group("others3") or m.group("others4")
-                         or m.group("others5")) if m else 0
+    return _count_others(next(v for v in m.groupdict().values() if v)) if m else 0

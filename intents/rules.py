@@ -76,8 +76,6 @@ _NEGATED_ACTION = re.compile(
     r"|\b(?:don'?t|do not|no longer|nicht mehr)\s+(?:need|want|require|brauche|will)\s+(?:an?|the|one|any|it|that|einen|den)?\s*"
     r"(?:appointment|booking|reservation|termin|one|it|that)\b")
 _HELP_ONLY = re.compile(r"^[\s\W]*(?:please |bitte )?(?:" + "|".join(lexicon.HELP) + r")(?: me)?(?: please| bitte)?[\s\W]*$")
-# "I have a question", "kurze Frage:", "can I ask you something?": a question is coming; without what it is about (or
-# about a service, read as a question about it) it is no request, and the answer says what can be asked
 _ASKED_TOO = re.compile(r"[,;:\u2013-]\s*(?:and |und |but |aber )?(?:is|are|can|could|does|do|will|would|should|how|what|when"
                         r"|why|where|which|who|ist|sind|kann|darf|muss|soll|wie|was|wann|warum|wo|welche\w*|wer|geht"
                         r"|gibt|hilft|macht)\b")
@@ -96,6 +94,8 @@ _ABOUT_THE_SERVICE = re.compile(
     r"|empfindlich\w*|was ist der unterschied|wie funktioniert|wie l(?:ä|ae)uft)"
     r"|" + _WHAT_IS.pattern)
 """What a question asks about a service itself (is it safe, what is it), not about booking one."""
+# "I have a question", "kurze Frage:", "can I ask you something?": a question is coming; without what it is about (or
+# about a service, read as a question about it) it is no request, and the answer says what can be asked
 _ANNOUNCES_QUESTION = re.compile(
     r"^[\s\W]*(?:(?:hi|hello|hey|hallo|moin|sorry|entschuldigung|and|also|btw|by the way|und|dazu|noch|übrigens)\b[\s,!.]*)?"
     r"(?:(?:i have|i've got|i got|got|i had|ich habe|ich hätte|ich haette|habe ich|hätte ich|haette ich|hab ich|hab|hätte"
@@ -175,8 +175,7 @@ def _apart(text: str, context: Context, r: Reading) -> Reading:
     """"A beard trim with Tom tomorrow at 9 and a haircut with Sarah on Saturday at 11": two bookings, each with its
     own day, time and person, not two services one after the other at the first's time. The first is the reading;
     the others are `then`. Where the parts do not each name a service and a day or time, the reading as it was."""
-    cuts = [m for m in _AND_THEN.finditer(text)]
-    for m in cuts:
+    for m in _AND_THEN.finditer(text):
         first, second = _read(text[:m.start()], context), _read(text[m.end():], context)
         if first.service is None or second.service is None or first.service == second.service and not (
                 second.staff and second.staff != first.staff):
@@ -246,8 +245,8 @@ def _read(text: str, context: Context) -> Reading:
         topic = "late_policy"  # "what if I'm late?": what happens then, not word that they are
     if topic is None and _ABOUT_ASSISTANT.match(norm):
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
-    # a service only near-missed ("Friseur" for "Frisur") names none
-    near_miss = service is not None and not _named_exactly(service.text, vocab.services.get(service.id, ()))
+    exact = service is not None and _named_exactly(service.text, vocab.services.get(service.id, ()))
+    near_miss = service is not None and not exact  # a service only near-missed ("Friseur" for "Frisur") names none
     if topic is None and not has_when and (service is None or near_miss) and (
             service is None and staff is not None and _ABOUT_STAFF.match(norm)
             or staff_text is None and any(w in norm for w in _TEAM_WORDS) and _ABOUT_TEAM.search(norm)):
@@ -257,7 +256,7 @@ def _read(text: str, context: Context) -> Reading:
                      has_staff=bool(staff_text) or anyone, known_staff=staff is not None or anyone,
                      has_service=service is not None, expecting=expecting,
                      has_contact=bool(email or phone or name), topic=topic,
-                     exact_service=service is not None and _named_exactly(service.text, vocab.services.get(service.id, ())),
+                     exact_service=exact,
                      only_services=service is not None and entities.names_only_services(text.strip(" .!?"), vocab))
     if intent == "affirm" and topic is None and "?" in norm and _ASKS_TOO.search(norm) and not _IS_THAT_OK.match(norm):
         topic = "faq"  # "is that ok if I bring my son?", "fine, is Tom good with curly hair?": a question, not only a yes
@@ -265,7 +264,7 @@ def _read(text: str, context: Context) -> Reading:
             _ABOUT_THE_SERVICE.search(norm) and (intent == "other" or intent == "book" and staff_text is None
                                                  and not _BOOK_SLOT.search(norm))
             or intent == "other" and _QUESTION_FIRST.match(norm)) \
-            and _named_plainly(service.text, vocab.services.get(service.id, ())) and not _searches(norm):
+            and exact and _plain(service.text) and not _searches(norm):
         # "is coloring safe during pregnancy?": the business's answer, or where to ask; "what is a Herrenschnitt?": ours
         topic, intent = "services" if _WHAT_IS.search(norm) else "faq", "info"
     if not has_when and ("question" in norm or "frage" in norm or " ask" in norm) and \
@@ -559,10 +558,10 @@ def _named_exactly(said: str, names: Sequence[str]) -> bool:
     return any(said == name.casefold() or said.startswith(name.casefold() + " ") for name in names)
 
 
-def _named_plainly(said: str, names: Sequence[str]) -> bool:
-    """Whether the service was named by words that name nothing else: exactly, and by several words or a long one
-    ("haircut", "hair colour"), not by an everyday word that is one of its synonyms ("color", "cut")."""
-    return _named_exactly(said, names) and (" " in said.strip() or len(said.strip()) >= 7)
+def _plain(said: str) -> bool:
+    """Whether a service named exactly was named by words that name nothing else: several words or a long one
+    ("haircut", "hair colour"), not an everyday word that is one of its synonyms ("color", "cut")."""
+    return " " in said.strip() or len(said.strip()) >= 7
 
 
 # a price asked on its own, of what is under way or was just booked: "how much?", "was kostet der Spaß?"
@@ -593,12 +592,6 @@ _BOOKING_DAY = re.compile(
     rf"|\bthe {_DAY_WORD} one\b|\b(?:den|die|das) (?:vom|von) {_DAY_WORD}\b")
 _TARGET_AFTER = re.compile(r"\b(?:to|into|until|till|auf|nach|zu|for)\b")
 
-
-def _names_the_booking(n: str) -> bool:
-    """Whether the one day a move names is the booking's ("tomorrow's appointment", "meinen Termin am Freitag"),
-    with no day it is to go to after it ("… to Monday")."""
-    m = _BOOKING_DAY.search(n)
-    return m is not None and _TARGET_AFTER.search(n, m.end()) is None
 
 
 def _either_of_the_team(low: str, vocab: Vocabulary, first: str) -> bool:
@@ -824,8 +817,9 @@ _LATE_WHAT_IF = re.compile(
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
-# Topics whose words are about a front desk on their own; the others need the business or a service in view.
+# "how do I get there by train?": the way to the business, whatever other assistant's word comes with it
 _GETTING_HERE = re.compile(r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b")
+# Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",

@@ -365,19 +365,22 @@ def day_text(turn: Turn, day: date, at: time | None) -> str:
 def latest(turn: Turn, d: Draft) -> None:
     """"What's the latest you have?": the last free times of the day or period said (each day of the coming week
     without one)."""
-    if not (d.date or d.start):
-        now = turn.now()
-        d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
-    d.time, d.earliest, d.latest = None, False, True
+    _any_day(turn, d)
+    d.earliest, d.latest = False, True
 
 
 def earliest(turn: Turn, d: Draft) -> None:
     """"Whatever's the earliest you have", "right now": the first free times from now (in the day or period said)."""
+    _any_day(turn, d)
+    d.earliest, d.latest = True, False
+
+
+def _any_day(turn: Turn, d: Draft) -> None:
+    """No time of day; with no day or period either, the coming days."""
     if not (d.date or d.start):
         now = turn.now()
         d.start, d.end = now, now + timedelta(days=SEARCH_DAYS)
     d.time = None
-    d.earliest, d.latest = True, False
 
 
 def _note_unknown_staff(turn: Turn, r: Reading) -> None:

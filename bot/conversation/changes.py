@@ -179,8 +179,6 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
         r = replace(r, shift=timedelta(minutes=turn.state.last_move_minutes))  # "move the other one too": as far
     picked = bookings if r is None else _listed(turn, bookings, r) or _filter(
         turn, _not_the_last(turn, bookings, r), _without_when(r))
-    if r is not None and r.of_day is not None and len(picked) > 1:  # "my Saturday appointment": the one that day
-        picked = [b for b in picked if turn.local(b.start).date() == r.of_day] or picked
     if r is not None:
         merge(turn.state.draft, r)
     if len(picked) == 1:
@@ -507,4 +505,6 @@ def _not_the_last(turn: Turn, bookings: list[Booking], r: Reading | None) -> lis
 
 
 def _without_when(r: Reading) -> Reading:
-    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff)
+    """The reading as it points at a booking: its service and staff, and the day that names it ("move my Saturday
+    appointment to 12"), not the day it is to go to."""
+    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff, date=r.of_day)

@@ -101,11 +101,12 @@ def faq_match(turn: Turn, text: str) -> Faq | None:
 def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
     service = r.service or (turn.state.draft.service if turn.state.step is not None else None)  # "how much is it?"
     service = service or _talked_about(turn, text)  # "how long does it take?" under "Yes, we offer Coloring"
-    if service is None and turn.state.step is None and (_asks_back(text) or _TOGETHER.search(text)):
+    together = _TOGETHER.search(text) is not None
+    if service is None and turn.state.step is None and (together or _asks_back(text)):
         # "what will that be?", "how much?", "was kostet der Spaß?": of what was just booked
         if len(turn.state.last_services) > 1:
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.last_services])
-        if len(turn.state.booked_in_a_row) > 1 and _TOGETHER.search(text):  # booked one after another: "together?"
+        if len(turn.state.booked_in_a_row) > 1 and together:  # booked one after another: "together?"
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.booked_in_a_row])
         service = turn.state.last_service  # "what will that be?" right after booking it
     services = [turn.business.service(service)] if service else turn.business.services

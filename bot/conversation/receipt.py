@@ -33,12 +33,13 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     moved = p.start - p.old_start if p is not None and p.old_start is not None and not cancelled else None
     turn.end(*lines, attachments=files)
     turn.state.last_move_minutes = int(moved.total_seconds() // 60) if moved else None
-    made = not cancelled and moved is None and (p is None or p.old_start is None)
-    # "a coloring, and a beard trim for my husband right after": "what does that come to together?" sums both
-    before = (turn.state.booked_in_a_row or [turn.state.last_service]) if turn.state.last_booking else []
-    # (a move of one of them keeps them; a cancel ends the row)
-    turn.state.booked_in_a_row = [*before, booking.service] if made and before else [booking.service] if made else \
-        [] if cancelled else turn.state.booked_in_a_row
+    # "a coloring, and a beard trim for my husband right after": "what does that come to together?" sums both; a move
+    # of one of them keeps them, a cancel ends the row
+    if cancelled:
+        turn.state.booked_in_a_row = []
+    elif moved is None:  # made
+        before = (turn.state.booked_in_a_row or [turn.state.last_service]) if turn.state.last_booking else []
+        turn.state.booked_in_a_row = [*before, booking.service]
     turn.state.last_service = None if cancelled else booking.service  # "what does that cost?" right after
     turn.state.last_booking = None if cancelled else booking.id  # "and a beard trim right after"
     turn.state.last_services = []
