@@ -23,6 +23,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_name": "Almost done. What name should I put the booking under?",
         "ask_name_slot": "Almost done: {service} with {staff} on {when} is free. What name should I put the booking under?",
         "ask_name_someone": "Almost done. What's the name of the person it's for? The booking goes under their name.",
+        "ask_name_someone_slot": "Almost done: {service} with {staff} on {when} is free. What's the name of the person "
+                                 "it's for? The booking goes under their name.",
         "ask_email": "Thanks, {name}. What email address should the confirmation go to? (or say \"no email\")",
         "bad_email": "That doesn't look like an email address. Could you check it? (for example anna@example.com, or say \"no email\")",
         "bad_name": "Sorry, I need a name for the booking. What's your name?",
@@ -102,6 +104,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_long": "That's a long message! Could you tell me in a sentence what you'd like? For example \"book a haircut tomorrow at 10\".",
         "thanks": "You're welcome!",
         "bye": "Bye! Have a great day.",
+        "bye_unchanged": "Bye! I've left everything as it was: nothing was booked, moved or cancelled. Just write "
+                         "whenever you like.",
         "staff_no_service": "{staff} doesn't do {service}. {others} can.",
         "unknown_staff": "Sorry, I don't know {staff} here. Our team: {team}.",
         "backend_down": "Sorry, I can't reach the booking system right now. Please try again in a few minutes; I've kept where we were, so you can simply say it again.",
@@ -330,6 +334,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_name": "Fast geschafft. Auf welchen Namen darf ich buchen?",
         "ask_name_slot": "Fast geschafft: {service} bei {staff} am {when} ist frei. Auf welchen Namen darf ich buchen?",
         "ask_name_someone": "Fast geschafft. Wie heißt die Person, für die der Termin ist? Er wird auf ihren Namen gebucht.",
+        "ask_name_someone_slot": "Fast geschafft: {service} bei {staff} am {when} ist frei. Wie heißt die Person, für die "
+                                 "der Termin ist? Er wird auf ihren Namen gebucht.",
         "ask_email": "Danke, {name}. An welche E-Mail-Adresse soll die Bestätigung gehen? (oder sagen Sie „keine E-Mail“)",
         "bad_email": "Das sieht nicht nach einer E-Mail-Adresse aus. Könnten Sie sie prüfen? (zum Beispiel anna@beispiel.de, oder sagen Sie „keine E-Mail“)",
         "bad_name": "Entschuldigung, ich brauche einen Namen für die Buchung. Wie heißen Sie?",
@@ -410,6 +416,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_long": "Das ist eine lange Nachricht! Könnten Sie mir in einem Satz sagen, was Sie möchten? Zum Beispiel „Haarschnitt morgen um 10“.",
         "thanks": "Gern geschehen!",
         "bye": "Tschüss! Einen schönen Tag noch.",
+        "bye_unchanged": "Tschüss! Ich habe alles gelassen, wie es war: nichts wurde gebucht, verschoben oder abgesagt. "
+                         "Schreiben Sie einfach, wann immer Sie möchten.",
         "staff_no_service": "{staff} bietet {service} nicht an. {others} schon.",
         "unknown_staff": "Entschuldigung, {staff} kenne ich hier nicht. Unser Team: {team}.",
         "backend_down": "Entschuldigung, das Buchungssystem ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal; ich habe mir gemerkt, wo wir waren, Sie können es also einfach noch einmal sagen.",

@@ -49,6 +49,8 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     r = _attending(r, low, context)
     r = _other(r, low)
     r = _missed(r, low, context)
+    r = _instead_of_it(r, low, context)
+    r = _once_more(r, low)
     return _every(r, low, context)
 
 
@@ -160,13 +162,13 @@ _MOVE_VERB = re.compile(r"\b(?:push|move|put|shift|bump|set)\b", re.IGNORECASE)
 
 
 _NEXT_DAY = re.compile(
-    r"(?<![\w'])(?:(?:the|a) (?:day|morning|afternoon) (?P<en>after|before)|the (?P<next>next|following) day)"
+    r"(?<![\w'])(?:(?:the|a) (?:(?P<week>week)|day|morning|afternoon) (?P<en>after|before)|the (?P<next>next|following) day)"
     r"(?= *(?:[,.!?;]|$|same|at |in the|instead|then|please|too|as well))"
-    r"|(?<![\w'])(?:am|den) (?:tag|morgen|nachmittag) (?P<de>danach|davor|vorher)(?![\w'])"
+    r"|(?<![\w'])(?:(?:am|den) (?:tag|morgen|nachmittag)|(?:in )?(?P<woche>der|die) woche) (?P<de>danach|davor|vorher)(?![\w'])"
     r"|(?<![\w'])am (?:(?P<next_de>nächsten|naechsten|folgenden) tag|(?P<folge>folgetag)|(?P<vortag>vortag))(?![\w'])")
-"""A day on from the booking, or a day before it: "the day after, same time", "am Tag danach" (not "the day after
-tomorrow", a date)."""
-_NEXT_DAY_WORDS = ("day", "tag", "morning", "afternoon", "morgen", "nachmittag")
+"""A day (or week) on from the booking, or one before it: "the day after, same time", "am Tag danach", "the week
+after" (not "the day after tomorrow", a date)."""
+_NEXT_DAY_WORDS = ("day", "tag", "morning", "afternoon", "morgen", "nachmittag", "week", "woche")
 
 
 def relative(text: str) -> Relative | None:
@@ -174,7 +176,8 @@ def relative(text: str) -> Relative | None:
     low = text.lower()
     if any(w in low for w in _NEXT_DAY_WORDS) and (m := _NEXT_DAY.search(low)) is not None:
         before = m.group("en") == "before" or m.group("de") in ("davor", "vorher") or m.group("vortag") is not None
-        return Relative(shift=timedelta(days=-1 if before else 1))
+        days = 7 if m.group("week") or m.group("woche") else 1
+        return Relative(shift=timedelta(days=-days if before else days))
     if any(w in low for w in _DIRECTION_WORDS):
         if any(u in low for u in _UNIT_WORDS) or _H_UNIT.search(low):
             m = _SHIFT.search(low)
@@ -589,6 +592,41 @@ def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
     return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, same_day=True)
 
 
+# --- "can you make it 10:45 instead?" with nothing on the table: a change of what was just agreed -------------
+
+_INSTEAD_WORDS = ("instead", "make it", "rather", "change it", "change that", "switch it", "stattdessen",
+                  "statt dessen", "lieber")
+_INSTEAD_NOW = re.compile(r"(?<![\w'])(?:instead|make it|rather|(?:change|switch) (?:it|that) to|stattdessen|statt dessen"
+                          r"|lieber)(?![\w'])")
+_ALSO = re.compile(r"(?<![\w'])(?:also|another|too|as well|second|additional|extra|more|auch|noch (?:ein|einen|eine)"
+                   r"|zus(?:ä|ae)tzlich\w*|weitere[nrs]?|zweite[nrs]?)(?![\w'])")
+
+
+def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
+    """"Can you make it 10:45 instead?", "lieber um 11" with no question on the table: a correction of what the
+    customer just agreed (the dialogue knows whether a booking was just made); "also", "another" ask for one more."""
+    if context.expecting is not None or context.offers or r.correction or not r.has_when \
+            or r.intent not in ("book", "availability", "other", "affirm") or r.for_others or r.party \
+            or not any(w in low for w in _INSTEAD_WORDS) or _INSTEAD_NOW.search(low) is None or _ALSO.search(low):
+        return r
+    return replace(r, correction=True)
+
+
+_AGAIN = re.compile(r"(?<![\w'])(?:again|once more|also|too|as well|another|nochmal|noch ?(?:ein)?mal|wieder"
+                    r"|noch (?:ein|einen|eine)|zus(?:ä|ae)tzlich\w*)(?![\w'])")  # ("auch": "geht es auch später?" moves it)
+_AGAIN_WORDS = ("again", "once more", "also", "too", "as well", "another", "noch", "wieder", "zusätzlich",
+                "zusaetzlich")
+
+
+def _once_more(r: Reading, low: str) -> Reading:
+    """"Same time next week too?", "a week later again": the time counts from what was just booked, and it is the
+    same once more (not that booking moved)."""
+    if not (r.shift or r.same_time) or r.same_again or r.correction or r.intent not in (
+            "book", "availability", "other", "affirm") or _AGAIN.search(low) is None:
+        return r
+    return replace(r, same_again=r.service is None)
+
+
 # --- "cancel all my appointments", "both of them", "beide" -----------------------------------------------
 
 _EVERY = re.compile(
@@ -829,4 +867,5 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
-                                                         *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS)))
+                                                         *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS,
+                                                         *_INSTEAD_WORDS, *_AGAIN_WORDS)))

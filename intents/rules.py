@@ -426,6 +426,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     book_weak = book_strong or _BOOK_WEAK.search(n) is not None
     avail = _AVAIL.search(n) is not None
     if _SEE_YOU.search(n) and not book_weak and not avail and not has_service:
+        if expecting == "confirm" and not _LEAVING.search(n):
+            return "affirm"  # "perfect, see you Saturday!" to "shall I book ...?": looking forward to it is a yes
         return "bye"  # "see you Tuesday then!"
     if topic and not aff_lead and not deny_lead and (not book_strong or _ASKS.match(n)) and (
             topic == "hours" or not has_when or not book_weak):
@@ -440,6 +442,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "deny"
     if aff_lead:
         if expecting == "confirm" and not (has_when or known_staff):
+            if _LEAVING.search(n) and not _PLAIN_YES.match(n) and not _ACCEPT_ONLY.search(n):
+                return "bye"  # "ok thanks bye" to "cancel it?": a goodbye, nobody said yes to cancelling
             return "affirm"
         if not (has_when or known_staff) and (_ACCEPTED.search(n) or _chooses_offered(n)):
             return "affirm"  # "yes, confirmed", "yes, I'd like to go with this one": the answer to what is offered
@@ -731,6 +735,11 @@ _SEE_YOU = cue(r"see (?:you|ya)",
                r"(?<!tag )(?<!woch )bis (?:dann|morgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)")
 _ACCEPT_ONLY = cue(r"go ahead", r"book it", r"please do", r"proceed", r"confirm(?: it)?", r"do it",
                    r"mach das", r"bestätigen?")
+# A yes that is a yes, at the start ("yes thanks, bye"), not an "ok" that takes note before a goodbye
+_PLAIN_YES = re.compile(_LEAD + r"(?:yes+|yeah?|yep+|yup+|sure|ja+|jawohl|jo|gerne?|klar|of course|absolutely|definitely"
+                        r"|please)(?![\w'])")
+# a goodbye that takes leave ("ok bye"), not one that looks forward to the appointment ("great, see you then")
+_LEAVING = re.compile(r"(?<![\w'])(?:bye+|good ?bye|bye bye|tsch(?:ü|ue)ss?|tschau|ciao|take care|gotta go|got to go)(?![\w'])")
 # Answers that accept without asking for anything new: "confirmed", "you've booked it correctly".
 _ACCEPTED = cue(r"confirmed", r"(?:you'?ve|you have) (?:booked|got|made) (?:it |that |this )?(?:right|correctly)",
                 r"(?:please )?book(?: it| that| please)?(?=[\s.!]*$)", r"proceed with (?:the |my )?(?:booking|reservation)")

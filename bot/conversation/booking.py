@@ -43,6 +43,8 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled
+    if relative.is_relative(r):
+        r = await _from_the_one_just_made(turn, r)
     await _take(turn, await after_own_booking(turn, r), browsing=browsing)
 
 
@@ -107,6 +109,20 @@ async def after_own_booking(turn: Turn, r: Reading) -> Reading:
     else:
         at = turn.local(anchor.end)
     return replace(r, date=at.date(), time=at.time().replace(tzinfo=None), start=None, end=None, daily=None)
+
+
+async def _from_the_one_just_made(turn: Turn, r: Reading) -> Reading:
+    """"Same time next week too?", "a week later again" right after booking: the day and time counted from that
+    booking, for its service, and with the same person on another day. Not relative to anything: as said."""
+    made = [b for b in await my_bookings(turn) if b.id == turn.state.last_booking]
+    moved = relative.resolve(turn, r, made[0].start) if made else None
+    if moved is None:
+        return replace(r, shift=None, same_time=False, direction=0)
+    d = turn.state.draft
+    d.service = d.service or r.service or made[0].service
+    if d.service == made[0].service and moved.date != turn.local(made[0].start).date() and not (r.staff or r.any_staff):
+        d.staff = made[0].staff
+    return replace(moved, shift=None, same_time=False, direction=0)
 
 
 async def _on_their_day(turn: Turn, r: Reading) -> Reading:

@@ -177,7 +177,7 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     # "move it to Thursday": the day said is the new one, so it does not pick the booking
     if r is not None and r.other and r.likewise and turn.state.last_move_minutes and not r.has_when and not r.shift:
         r = replace(r, shift=timedelta(minutes=turn.state.last_move_minutes))  # "move the other one too": as far
-    picked = bookings if r is None else _listed(turn, bookings, r) or _filter(
+    picked = bookings if r is None else _listed(turn, bookings, r) or _just_made(turn, bookings, r) or _filter(
         turn, _not_the_last(turn, bookings, r), _without_when(r))
     if r is not None:
         merge(turn.state.draft, r)
@@ -495,6 +495,13 @@ def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Book
     if r.date:
         picked = [b for b in picked if turn.local(b.start).date() == r.date] or picked
     return picked
+
+
+def _just_made(turn: Turn, bookings: list[Booking], r: Reading) -> list[Booking]:
+    """"Make it 10:45 instead" right after booking: the booking just made (none, when nothing was just made)."""
+    if not r.correction:
+        return []
+    return [b for b in bookings if b.id == turn.state.last_booking]
 
 
 def _not_the_last(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:

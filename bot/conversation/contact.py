@@ -56,7 +56,7 @@ def ask_missing_or_confirm(turn: Turn) -> None:
     someone else asks for their name, whatever the customer's own is."""
     d = turn.state.draft
     if d.for_someone and not d.guest:
-        turn.ask(Step.ASK_NAME, turn.t("ask_name_someone"))
+        ask_name(turn, someone=True)
     elif not d.for_someone and not turn.state.name:
         ask_name(turn)
     elif needs_email(turn):
@@ -65,14 +65,16 @@ def ask_missing_or_confirm(turn: Turn) -> None:
         confirm.ask_book(turn)
 
 
-def ask_name(turn: Turn) -> None:
+def ask_name(turn: Turn, *, someone: bool = False) -> None:
     """"Haircut with Sarah on Thu 10 Dec, 17:00 is free. What name should I put the booking under?": the time found
-    is said first (a time the customer named is only known to be free from this); several at once: the question."""
+    is said first (a time the customer named is only known to be free from this); several at once: the question.
+    `someone`: the name of the person the booking is for, not the customer's."""
     p = turn.state.pending
+    key = "ask_name_someone" if someone else "ask_name"
     if p is None or turn.state.group:
-        turn.ask(Step.ASK_NAME, turn.t("ask_name"))
+        turn.ask(Step.ASK_NAME, turn.t(key))
         return
-    turn.ask(Step.ASK_NAME, turn.t("ask_name_slot", service=turn.service_name(p.service),
+    turn.ask(Step.ASK_NAME, turn.t(f"{key}_slot", service=turn.service_name(p.service),
                                    staff=turn.staff_name(p.staff), when=turn.when(p.start)))
 
 

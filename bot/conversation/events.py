@@ -120,6 +120,13 @@ def _in_context(r: Reading, text: str, state: State) -> Event:
         if state.last_booking and r.direction and r.time is None and r.intent in _MOVE_IT_TOO:
             # "anything earlier that day?", "can I come in later?" right after booking: that booking, moved
             return Said(replace(r, intent="reschedule"), text)
+        if state.last_booking and r.intent in _MOVE_IT_TOO and r.service in (None, state.last_service) \
+                and not r.services and (r.correction or r.shift and not r.same_again):
+            # "can you make it 10:45 instead?", "can I come an hour later?" right after booking: that booking, moved
+            return Said(replace(r, intent="reschedule", correction=True), text)
+        if state.last_booking and (r.shift or r.same_time) and r.intent in _MOVE_IT_TOO:
+            # "same time next week too?": one more, counted from the booking just made
+            return _from_reading(replace(r, intent="book", direction=0), text, state)
         return _from_reading(replace(r, shift=None, same_time=False, direction=0), text, state)
     if state.step in PICK_STEPS and r.pick is not None and 1 <= r.pick <= len(state.options):
         return _chosen(unpack(state.options[r.pick - 1].value), "words", state)

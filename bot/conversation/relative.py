@@ -38,6 +38,11 @@ def apply(turn: Turn, r: Reading, anchor: datetime | None) -> bool:
     return True
 
 
+def resolve(turn: Turn, r: Reading, anchor: datetime) -> Reading | None:
+    """The reading with the day and time its relative change means counted from `anchor`, or None."""
+    return resolve_relative(r, anchor, [], turn.business.tz)
+
+
 def slot_starts(options: list[OfferedOption], tz: tzinfo) -> list[datetime | None]:
     """Each offered option's start as local time (None for an option that is not a time)."""
     starts: list[datetime | None] = []

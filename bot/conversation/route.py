@@ -59,7 +59,9 @@ async def _handoff(turn: Turn, _: Reading) -> None:
 
 
 async def _bye(turn: Turn, _: Reading) -> None:
-    turn.end(turn.t("bye"))
+    """Goodbye; said in the middle of a booking, a move or a cancel ("ok thanks bye" to "cancel it?"), with what
+    became of it: nothing."""
+    turn.end(turn.t("bye_unchanged" if turn.state.step is not None else "bye"))
 
 
 async def _small_talk(turn: Turn, r: Reading) -> None:

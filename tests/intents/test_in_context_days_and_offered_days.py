@@ -123,6 +123,7 @@ def test_that_day_or_the_same_day_under_times_offered_is_not_their_bookings_day(
     ("kann ich ihn auf den Tag danach verschieben?", date(2026, 11, 26), time(10)),
     ("am Tag davor?", date(2026, 11, 24), time(10)),
     ("the day before at 3?", date(2026, 11, 24), time(15)),
+    ("the week after, same time", date(2026, 12, 2), time(10)), ("in der Woche davor?", date(2026, 11, 18), time(10)),
 ])
 def test_the_day_after_or_before_counts_from_the_booking(text: str, day: date, clock: time) -> None:
     """Not "the day after tomorrow" (a date of its own): a day on from the booking being moved, at its time unless
@@ -161,3 +162,34 @@ def test_other_latests_are_not(text: str) -> None:
 def test_and_my_son_the_same_day_is_a_booking_for_him_under_his_name() -> None:
     r = read("and my son Max the same day, haircut too?", Context(now=NOW, vocabulary=DEMO))
     assert (r.intent, r.same_day, r.service, r.for_others, r.name) == ("book", True, "haircut", 1, "Max")
+
+
+def alone(text: str) -> Reading:
+    """Read with nothing on the table: the dialogue knows whether a booking was just made."""
+    return read(text, Context(now=NOW, vocabulary=DEMO))
+
+
+@pytest.mark.parametrize("text", ["actually can you make it 10:45 instead", "I'd rather come at 3",
+                                  "kannst du es lieber auf 11:30 legen?", "stattdessen Freitag um 9?"])
+def test_make_it_instead_with_nothing_on_the_table_is_a_correction(text: str) -> None:
+    """Right after booking, the dialogue moves the booking just made."""
+    r = alone(text)
+    assert r.correction and r.has_when
+
+
+@pytest.mark.parametrize("text", ["can I also book a beard trim tomorrow at 3 instead of waiting", "I'd rather not",
+                                  "could I book another one on Friday instead", "lieber nicht",
+                                  "instead of my haircut, a beard trim"])
+def test_one_more_or_no_time_is_no_correction(text: str) -> None:
+    assert not alone(text).correction
+
+
+@pytest.mark.parametrize(("text", "again"), [
+    ("same time next week too?", True), ("another one a week later please", True),
+    ("kann ich nächste Woche zur gleichen Zeit nochmal kommen?", True),
+    ("can I come a week later?", False), ("geht es auch eine Stunde später?", False),
+])
+def test_too_or_again_with_a_relative_time_asks_for_the_same_once_more(text: str, again: bool) -> None:
+    """"Too", "again", "nochmal": one more like the booking just made; without them, that booking moved."""
+    r = alone(text)
+    assert (r.shift is not None or r.same_time) and r.same_again is again

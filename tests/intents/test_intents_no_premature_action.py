@@ -106,3 +106,15 @@ def test_pushing_one_of_several_back_is_a_move(text: str) -> None:
 
 def test_switching_another_kind_of_plan_is_no_move() -> None:
     assert read("switch my insurance plan to a new one", ctx()).intent not in ACTIONS
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ok thanks bye", "bye"), ("ok bye", "bye"), ("ok danke tschüss", "bye"), ("alright, gotta go", "bye"),
+    ("yes thanks bye", "affirm"), ("ja danke tschüss", "affirm"), ("ok go ahead, bye", "affirm"),
+    ("great, see you then!", "affirm"), ("perfect, see you saturday", "affirm"), ("super, bis Samstag!", "affirm"),
+    ("ok thanks", "affirm"),
+])
+def test_at_a_confirmation_a_goodbye_after_an_ok_is_no_yes(text: str, intent: str) -> None:
+    """"Ok thanks bye" to "cancel it?" takes leave; a plain yes with a goodbye, or looking forward to the
+    appointment, says yes."""
+    assert read(text, ctx(expecting="confirm")).intent == intent
