@@ -67,6 +67,7 @@ def _within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
     bound = context.expecting is not None or bool(context.offers) or context.anchor is not None
     if bound:
         r = _in_offered_week(r, low, context)
+        r = _number_as_hour(r, text, context)
         picked = _pick(r, text, low, context)
         if picked is not None:
             return picked
@@ -379,6 +380,27 @@ def _picked(r: Reading, text: str, low: str, context: Context) -> int | None:
         return None
     left = {s for s in starts if s is not None}
     return next(i for i, s in enumerate(starts) if s is not None) if len(left) == 1 else None
+
+
+_NUMBER_ALONE = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|then|fine|alright|right|dann|also|gut|na ja|naja)\W+)*"
+                           r"(?:at |um )?\d{1,2}(?: ?(?:o'?clock|uhr))?(?:\W+(?:then|please|pls|dann|bitte|ok|okay|is fine|geht))*\W*$",
+                           re.IGNORECASE)
+
+
+def _number_as_hour(r: Reading, text: str, context: Context) -> Reading:
+    """"13" or "9" under six times listed, "ok 9 then" asked which service: no option has that number, so it is the
+    hour (at the business's hours)."""
+    times = any(o.start is not None for o in context.offers)
+    if r.has_when or r.intent not in ("other", "affirm", "book", "availability") \
+            or not (context.expecting in ("service", "staff") or times and context.expecting in (None, "choice")) \
+            or (hour := bare_hour(text)) is None or (r.number or hour[0]) <= len(context.offers) or ":" not in text \
+            and r.number is None and _NUMBER_ALONE.match(text) is None:
+        return r
+    said = ("at {}:{:02d}" if r.lang == "en" else "um {}:{:02d} uhr").format(*hour)
+    when = resolve(said, context.now, r.lang, context.vocabulary.opening_hours)
+    if when.time is None:
+        return r
+    return replace(r, intent="book" if r.intent in ("other", "affirm") else r.intent, time=when.time, number=None)
 
 
 def _offered_days(context: Context) -> list[date]:

@@ -169,13 +169,16 @@ def says_for_myself(text: str) -> bool:
     return _FOR_MYSELF.search(text.strip()) is not None
 
 
+_NUMBERED = PICK_STEPS | {Step.ASK_SERVICE, Step.ASK_STAFF}  # questions asked with a numbered list of options
+
+
 def _from_reading(r: Reading, text: str, state: State) -> Event:
     options = state.options
     if state.step is Step.CONFIRM_BOOK and state.draft.for_someone and says_for_myself(text):
         return Said(replace(r, intent="other"), text)  # "no, it's for me": neither a yes nor a no to the booking
-    if r.number is not None and options and state.step in PICK_STEPS and not r.has_when:
-        if 1 <= r.number <= len(options):  # "the second one", "option 3"
-            return _chosen(unpack(options[r.number - 1].value), "words", state)
+    if r.number is not None and options and state.step in _NUMBERED and not r.has_when and not r.party:
+        if 1 <= r.number <= len(options) or r.number == -1:  # "the second one", "option 3", "2 please", "the last one"
+            return _chosen(unpack(options[r.number - 1 if r.number > 0 else -1].value), "words", state)
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm" and r.topic:
             # "sure, is there parking?", "ok, how much is it?": the question answered first, the yes asked again

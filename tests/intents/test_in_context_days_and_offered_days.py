@@ -193,3 +193,17 @@ def test_too_or_again_with_a_relative_time_asks_for_the_same_once_more(text: str
     """"Too", "again", "nochmal": one more like the booking just made; without them, that booking moved."""
     r = alone(text)
     assert (r.shift is not None or r.same_time) and r.same_again is again
+
+
+@pytest.mark.parametrize(("text", "clock"), [("10", time(10)), ("13", time(13)), ("ok 9 then", time(9)),
+                                             ("um 12 bitte", time(12))])
+def test_a_number_no_option_has_is_the_hour(text: str, clock: time) -> None:
+    """Three times offered: "10" cannot be an option's number, so it is the hour."""
+    assert offered(text, ONE_DAY).time == clock
+
+
+@pytest.mark.parametrize(("text", "number"), [("2", 2), ("3 please", 3)])
+def test_a_number_an_option_has_is_that_options_number(text: str, number: int) -> None:
+    """The dialogue picks the option by it; it is no 2 o'clock."""
+    r = offered(text, ONE_DAY)
+    assert (r.number, r.time) == (number, None)
