@@ -7,7 +7,7 @@ from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "language_of", "prepare", "read", "topics_in"]
+           "about_a_child", "language_of", "prepare", "read", "topics_in"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -16,6 +16,14 @@ def read(text: str, context: Context) -> Reading:
     from .rules import read as rules_read
 
     return within(rules_read(text, context), text, context, rules_read)
+
+
+def about_a_child(text: str) -> bool:
+    """Whether a message speaks of a child ("a 6 year old", "für meine Tochter"): a price asked for one may be the
+    business's own answer about children."""
+    from .party import about_a_child as _about_a_child
+
+    return _about_a_child(text)
 
 
 def language_of(text: str) -> str | None:

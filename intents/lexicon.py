@@ -301,6 +301,14 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we) (?:\w+ ){0,3}(?:cancel|reschedule|can'?t make it|can'?t come)",
         r"(?:kostenlos|gratis|umsonst|kostenfrei) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|umbuchen)",
         r"was (?:passiert|ist|kostet es),? wenn ich (?:\w+ ){0,3}(?:absage|absagen|storniere|stornieren|verschiebe|nicht komme|nicht kommen kann)",
+        # "what if I'm sick on the day?", "what happens if I miss it?": what the rule says then
+        r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we)(?:'m|'re| am| are| get| fall| become| feel| was| were)? "
+        r"(?:\w+ ){0,2}(?:sick|ill|unwell|poorly)\b",
+        r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we) (?:\w+ ){0,2}(?:miss|forget) (?:it|that|(?:my|the|our) "
+        r"(?:appointment|booking|slot|session|visit))\b",
+        r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we) (?:don'?t|do not|can'?t|cannot) (?:show|turn) up",
+        r"(?:was (?:passiert|ist|mache ich|mach ich)|^(?:und|aber|ok|okay)),? (?:\w+ )?wenn ich (?:\w+ ){0,3}"
+        r"(?:krank (?:bin|werde)|nicht kommen kann|nicht komme|(?:den termin|meinen termin|ihn|es) (?:verpasse|vergesse))",
     ),
     "hours": (
         r"opening (?:hours|times)", r"business hours", r"hours of operation", r"(?:your|the) hours", r"office hours",

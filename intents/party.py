@@ -148,3 +148,15 @@ def for_others(low: str) -> int:
         return 0
     m = _FOR_OTHERS.search(low)
     return _count_others(next(v for v in m.groupdict().values() if v)) if m else 0
+
+
+_CHILD = re.compile(
+    r"(?<![\w'])(?:kids?|child(?:ren)?|children'?s|toddlers?|bab(?:y|ies)|(?:my|our|his|her|a) (?:little )?(?:son|daughter|boy|girl)"
+    r"|(?:[1-9]|1[0-3])[ -]?(?:years?|yrs?)[ -]old|(?:[1-9]|1[0-3])[ -]?yo"
+    r"|kind|kindes|kinder\w*|kleinkind\w*|(?:mein(?:e|en|em|er)?|unser(?:e|en|em|er)?) (?:kleine[nr]? )?(?:sohn|tochter|junge[n]?|mädchen|maedchen)"
+    r"|(?:[1-9]|1[0-3])[ -]?(?:jahre alt|jährige[nrms]?|jaehrige[nrms]?))(?![\w'])", re.IGNORECASE)
+
+
+def about_a_child(text: str) -> bool:
+    """Whether a message speaks of a child: "kids", "for my son", "a 6 year old", "für meine Tochter", "8-jährige"."""
+    return _CHILD.search(text) is not None

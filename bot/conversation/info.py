@@ -109,6 +109,9 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
         if len(turn.state.booked_in_a_row) > 1 and together:  # booked one after another: "together?"
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.booked_in_a_row])
         service = turn.state.last_service  # "what will that be?" right after booking it
+    children = _for_children(turn, text)
+    if children is not None and (r.service is None or _names(children, turn, r.service)):
+        return [_faq_answer(turn, children)]  # "how much for a 6 year old?": the business's own word on children
     services = [turn.business.service(service)] if service else turn.business.services
     priced = [s for s in services if s.price is not None]
     if not priced:
@@ -298,6 +301,20 @@ def _assistant(turn: Turn, _: Reading, __: str) -> list[str]:
 
 def _faq(turn: Turn, _: Reading, text: str) -> list[str]:
     return [_faq_answer(turn, faq_match(turn, text))]
+
+
+def _for_children(turn: Turn, text: str) -> Faq | None:
+    """The business's own question about children, when a question speaks of a child ("a 6 year old", "for my
+    daughter"): the one whose keywords are about children."""
+    if not intents.about_a_child(text):
+        return None
+    return next((e for e in turn.business.faq if any(intents.about_a_child(k) for k in e.keywords.get(turn.lang))),
+                None)
+
+
+def _names(entry: Faq, turn: Turn, service: str) -> bool:
+    """Whether the business's answer speaks of this service ("… get a haircut for 20 EUR")."""
+    return turn.service_name(service).casefold() in (entry.answer.get(turn.lang) or "").casefold()
 
 
 def _faq_answer(turn: Turn, entry: Faq | None) -> str:

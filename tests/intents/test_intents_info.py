@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+import intents
 from intents import read
 
 from intent_cases import DEMO, ctx
@@ -547,3 +548,23 @@ def test_a_question_about_a_service_or_the_visit_is_for_the_front_desk(text: str
 ])
 def test_what_only_sounds_like_such_a_question_is_read_as_before(text: str, intent: str) -> None:
     assert read(text, ctx()).intent == intent
+
+
+@pytest.mark.parametrize(("text", "child"), [
+    ("how much is it for a 6 year old", True), ("how much is a kids haircut?", True),
+    ("a haircut for my daughter", True), ("was kostet es für meinen 8-jährigen Sohn?", True),
+    ("Kinderhaarschnitt", True), ("my son is 7 years old", True),
+    ("how much is a haircut?", False), ("I'm 30 years old", False), ("a 16 year old", False), ("kindly", False),
+])
+def test_a_child_is_recognised(text: str, child: bool) -> None:
+    """A price asked for a child can be the business's own answer about children."""
+    assert intents.about_a_child(text) is child
+
+
+@pytest.mark.parametrize("text", [
+    "and what if I'm sick on the day?", "what happens if I miss my appointment?", "what if I get ill",
+    "was ist, wenn ich krank werde?", "und wenn ich nicht kommen kann?", "was mache ich wenn ich krank bin",
+])
+def test_what_if_i_am_sick_asks_about_the_cancellation_rule(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "cancellation_policy")
