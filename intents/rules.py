@@ -445,6 +445,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             if _LEAVING.search(n) and not _PLAIN_YES.match(n) and not _ACCEPT_ONLY.search(n):
                 return "bye"  # "ok thanks bye" to "cancel it?": a goodbye, nobody said yes to cancelling
             return "affirm"
+        if topic == "hours" and has_when and expecting != "confirm" and not book_strong and _ASKS.match(_after_yes(n)):
+            return "affirm"  # "super. und habt ihr am 24. offen?": an ok, then a question of its own (not a booking)
         if not (has_when or known_staff) and (_ACCEPTED.search(n) or _chooses_offered(n)):
             return "affirm"  # "yes, confirmed", "yes, I'd like to go with this one": the answer to what is offered
         if info:
@@ -714,6 +716,14 @@ def _courtesy(n: str) -> Intent | None:
     return None
 
 
+_AND = re.compile(r"^[\s,.!]*(?:(?:and|und|also|so|but|aber|then|dann)\b[\s,]*)?")
+
+
+def _after_yes(n: str) -> str:
+    """What follows a leading "ok" / "super" and an "and": "super. und habt ihr am 24. offen?" -> "habt ihr ..."."""
+    return _AND.sub("", _strip_affirm(n), count=1)
+
+
 def _strip_affirm(n: str) -> str:
     return _AFFIRM_LEAD.sub("", n, count=1)
 
@@ -880,12 +890,19 @@ _ADVICE = re.compile(_LEAD + r"(?:do (?:i|we) (?:need|have) to|should (?:i|we)|m
                      r"|brauche ich|which (?:stylist|hairdresser|barber|one of you|of you) (?:is|would be|do you recommend)"
                      r"|welche[rn]? (?:friseur\w*|stylist\w*|mitarbeiter\w*) (?:ist|w(?:ä|ae)re|empfehl\w*))\b")
 _ADVICE_ALONE = re.compile(  # nothing but the question, asked of the business: "what should I bring?"
-    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:bring|wear)"
+    _LEAD + r"(?:(?:thanks|thank you|thx|danke|dankeschön|danke schön|super|great|perfect|perfekt|prima|toll)[\s,.!]+)?"
+    r"(?:and |und |so |also |ok |okay )?(?:what (?:should|do|must) (?:i|we) (?:need to |have to )?(?:bring|wear)"
     r"(?: with me| along)?|(?:do|should|must) (?:i|we) (?:need to |have to )?bring anything|do (?:i|we) have (?:anything|something)"
     r" to bring|is there anything (?:i|we)"
     r" (?:should|need to|have to) (?:bring|know)|was (?:soll|muss|sollte) ich (?:denn )?(?:zum termin |dazu |da )?"
     r"(?:mitbringen|beachten|anziehen)"
-    r"|(?:muss|soll|sollte) ich (?:etwas|was|irgendwas) mitbringen)\W*$")
+    r"|(?:muss|soll|sollte) ich (?:etwas|was|irgendwas) mitbringen"
+    # "muss ich vorher irgendwas beachten?", "is there anything I should know beforehand?"
+    r"|(?:muss|soll|sollte) ich (?:vorher |dabei |da |noch |denn )*(?:etwas|was|irgendwas) (?:beachten|vorbereiten)"
+    r"|gibt es (?:vorher |noch )?(?:etwas|was|irgendwas),? (?:zu beachten|das ich beachten (?:muss|sollte)|was ich beachten"
+    r" (?:muss|sollte))|(?:is there )?anything (?:else )?(?:i|we) (?:should|need to|have to|must) (?:know|prepare|do|keep in mind)"
+    r"(?: beforehand| before(?: the appointment| my appointment| i come| we come)?| in advance)?"
+    r"|do (?:i|we) (?:need|have) to (?:prepare|do) anything(?: beforehand| before| in advance)?)\W*$")
 _ADVICE_ABOUT = cue(r"appointments?", r"appt", r"bookings?", r"termine?n?", r"buchung", r"sessions?", r"sitzung",
                     r"(?:an |a )?adults?", r"accompan\w*", r"erwachsen\w*", r"begleit\w*", r"bring anything",
                     r"(?:etwas|was|irgendwas) mitbringen",

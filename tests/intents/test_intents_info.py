@@ -568,3 +568,27 @@ def test_a_child_is_recognised(text: str, child: bool) -> None:
 def test_what_if_i_am_sick_asks_about_the_cancellation_rule(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "cancellation_policy")
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("super. und habt ihr am 24. offen?", "hours"), ("great. and are you open on the 24th?", "hours"),
+    ("ok. und wie lange dauert der Bartschnitt eigentlich?", "prices"), ("great, is there parking?", "parking"),
+])
+def test_an_ok_then_a_question_of_its_own_is_the_question(text: str, topic: str) -> None:
+    """An answer ("ok") and a question: the dialogue answers the question (with nothing on the table, no booking)."""
+    r = read(text, ctx())
+    assert r.intent in ("info", "affirm") and r.topic == topic
+
+
+@pytest.mark.parametrize("text", ["ok and can I book friday at 3?", "yes, book me for friday at 3"])
+def test_an_ok_then_a_booking_is_the_booking(text: str) -> None:
+    assert read(text, ctx()).intent == "book"
+
+
+@pytest.mark.parametrize("text", [
+    "Danke! Muss ich vorher irgendwas beachten?", "thanks! is there anything I should know beforehand?",
+    "do I need to prepare anything?", "gibt es etwas zu beachten?",
+])
+def test_what_to_keep_in_mind_before_the_visit_is_a_question_about_it(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
