@@ -22,6 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_fit": "No problem. Which other day or time would suit you? For example \"Friday afternoon\" or \"next week\".",
         "ask_name": "Almost done. What name should I put the booking under?",
         "ask_name_slot": "Almost done: {service} with {staff} on {when} is free. What name should I put the booking under?",
+        "for_someone_noted": "OK, the booking is for someone else: I'll ask for their name before I book it.",
+        "for_guest_noted": "OK, the booking is for {name}.",
         "ask_name_someone": "Almost done. What's the name of the person it's for? The booking goes under their name.",
         "ask_name_someone_slot": "Almost done: {service} with {staff} on {when} is free. What's the name of the person "
                                  "it's for? The booking goes under their name.",
@@ -76,6 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_new_when": "When would you like to move your {service} on {when} to?",
         "move_same_time": "Your {service} is already on {when}. Which other day or time would suit you?",
         "confirm_move": "Move your {service} with {staff} from {old} to {new}?",
+        "confirm_move_staff": "Move your {service} on {old} from {old_staff} to {staff}?",
+        "confirm_move_staff_time": "Move your {service} with {old_staff} on {old} to {staff} on {new}?",
         "confirm_rebook": "The booking system can't move an appointment, so I'd book {service} with {staff} on {new} "
                           "and then cancel the one on {old}. Shall I?",
         "rebooked_not_cancelled": "Your {service} with {staff} on {new} is booked, but I couldn't cancel the one on "
@@ -333,6 +337,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_fit": "Kein Problem. Welcher andere Tag oder welche andere Uhrzeit würde Ihnen passen? Zum Beispiel „Freitagnachmittag“ oder „nächste Woche“.",
         "ask_name": "Fast geschafft. Auf welchen Namen darf ich buchen?",
         "ask_name_slot": "Fast geschafft: {service} bei {staff} am {when} ist frei. Auf welchen Namen darf ich buchen?",
+        "for_someone_noted": "Gut, der Termin ist für jemand anderen: Ich frage vor dem Buchen nach dem Namen.",
+        "for_guest_noted": "Gut, der Termin ist für {name}.",
         "ask_name_someone": "Fast geschafft. Wie heißt die Person, für die der Termin ist? Er wird auf ihren Namen gebucht.",
         "ask_name_someone_slot": "Fast geschafft: {service} bei {staff} am {when} ist frei. Wie heißt die Person, für die "
                                  "der Termin ist? Er wird auf ihren Namen gebucht.",
@@ -387,6 +393,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ask_new_when": "Auf wann möchten Sie Ihren Termin {service} am {when} verschieben?",
         "move_same_time": "Ihr Termin {service} ist bereits am {when}. Welcher andere Tag oder welche andere Uhrzeit würde Ihnen passen?",
         "confirm_move": "Ihren Termin {service} bei {staff} von {old} auf {new} verschieben?",
+        "confirm_move_staff": "Ihren Termin {service} am {old} von {old_staff} zu {staff} verlegen?",
+        "confirm_move_staff_time": "Ihren Termin {service} bei {old_staff} am {old} zu {staff} am {new} verlegen?",
         "confirm_rebook": "Das Buchungssystem kann Termine nicht verschieben. Ich würde daher {service} bei {staff} "
                           "am {new} buchen und danach den Termin am {old} absagen. Einverstanden?",
         "rebooked_not_cancelled": "Ihr Termin {service} bei {staff} am {new} ist gebucht, aber den Termin am {old} "

@@ -625,9 +625,9 @@ _ALSO = re.compile(r"(?<![\w'])(?:also|another|too|as well|second|additional|ext
 
 
 def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
-    """"Can you make it 10:45 instead?", "lieber um 11" with no question on the table: a correction of what the
-    customer just agreed (the dialogue knows whether a booking was just made); "also", "another" ask for one more."""
-    if context.expecting is not None or context.offers or r.correction or not r.has_when \
+    """"Can you make it 10:45 instead?", "lieber um 11", "can Tom do it instead?" with no question on the table: a
+    correction of what the customer just agreed (the dialogue knows whether a booking was just made); "also", "another" ask for one more."""
+    if context.expecting is not None or context.offers or r.correction or not (r.has_when or r.staff) \
             or r.intent not in ("book", "availability", "other", "affirm") or r.for_others or r.party \
             or not any(w in low for w in _INSTEAD_WORDS) or _INSTEAD_NOW.search(low) is None or _ALSO.search(low):
         return r

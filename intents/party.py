@@ -63,7 +63,8 @@ _FOR_SELF_AND_FOR_OTHERS = re.compile(
 # a booking for others, without the customer: "a haircut for my husband", "für meine zwei Kinder", "my son needs a cut"
 _FOR_OTHERS = re.compile(
     rf"\b(?:for|für|fuer)\s+(?P<others>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*(?:me|myself|mich|mir|ich)\b)"
-    rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok)\W+)?(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
+    rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok|oh|sorry|actually|no|nein|eigentlich|i meant|ich meinte)\W+)*"
+    rf"(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
     rf"|brauchen|möchte|moechte|möchten|will|soll)\b"
     rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come in for)\b"
     rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:auch )?(?:einen|eine|noch)\b"

@@ -321,9 +321,12 @@ def _read(text: str, context: Context) -> Reading:
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
     same_again = service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
     # "a haircut for my husband": read once, for a booking (or what may become one) only
-    others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting == "name" else 0
+    others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting in (
+        "name", "when", "service", "staff") else 0  # ("it's for my boyfriend" answering when: said of the booking)
     if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or others):
         intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
+    if others and intent in ("other", "affirm") and expecting in ("when", "service", "staff"):
+        intent = "book"  # "it's for my boyfriend" answering when: who the booking under way is for
     others = others if intent in ("book", "availability") or expecting == "name" else 0
     if others == 1 and name is None:
         name = party.named_other(text)  # "a haircut for my son Leo": his name, for his booking

@@ -342,7 +342,10 @@ def merge(draft: Draft, r: Reading) -> None:
 
 async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     d = turn.state.draft
+    was_for_someone = d.for_someone
     merge(d, r)
+    if d.for_someone and not was_for_someone and turn.state.step is not None:  # "it's for my boyfriend", said midway
+        turn.note(turn.t("for_guest_noted", name=d.guest) if d.guest else turn.t("for_someone_noted"))
     _note_unknown_staff(turn, r)
     if r.recurring:
         turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked

@@ -294,6 +294,8 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
     if d.swap_to:
         _as_other_service(turn, booking)
         moved = None
+    elif reading is not None and reading.staff and reading.staff != booking.staff:
+        _to_someone_else(turn, booking, reading.staff)  # "can Tom do it instead?": with Tom, at its time unless said
     if moved is not None:
         relative.apply(turn, moved, booking.start)
     elif reading is not None and reading.earliest and not reading.has_when:
@@ -320,6 +322,15 @@ def _as_other_service(turn: Turn, booking: Booking) -> None:
         turn.note(turn.t("staff_no_service", staff=turn.staff_name(booking.staff), service=turn.service_name(d.swap_to),
                          others=turn.formats.names([p.name for p in offering], either=True)))
         d.staff, d.any_staff = None, True
+
+
+def _to_someone_else(turn: Turn, booking: Booking, staff: str) -> None:
+    """The booking is to go to another person: at its own time unless another was said."""
+    _take_staff(turn, booking, staff)
+    d = turn.state.draft
+    if d.staff != booking.staff and not (d.date or d.time or d.start):
+        local = turn.local(booking.start)
+        d.set_when(local.date(), local.time().replace(tzinfo=None))
 
 
 def _in_its_own_time(turn: Turn, booking: Booking) -> bool:

@@ -68,7 +68,7 @@ async def ask_move(turn: Turn, start: datetime, staff: str) -> None:
     swap_to = turn.state.draft.swap_to
     turn.state.pending = p = Pending(service=swap_to or booking.service, staff=staff, start=start, booking_id=booking.id,
                                      old_start=booking.start, old_service=booking.service if swap_to else None,
-                                     key=_new_key())
+                                     old_staff=booking.staff, key=_new_key())
     turn.ask(Step.CONFIRM_MOVE, _move_question(turn, p), options=turn.yes_no())
 
 
@@ -264,6 +264,11 @@ def _move_question(turn: Turn, p: Pending) -> str:
                       old=turn.when(p.old_start) if p.old_start else "", service=turn.service_name(p.service),
                       staff=turn.staff_name(p.staff), new=turn.when(p.start),
                       minutes=turn.business.service(p.service).duration_minutes)
+    if p.old_staff and p.old_staff != p.staff and p.old_start and _moves(turn):
+        # "Move your Haircut on Thu 10 Dec, 11:00 from Sarah to Tom?" (and to another time, the time too)
+        key = "confirm_move_staff" if p.start == p.old_start else "confirm_move_staff_time"
+        return turn.t(key, service=turn.service_name(p.service), old_staff=turn.staff_name(p.old_staff),
+                      staff=turn.staff_name(p.staff), old=turn.when(p.old_start), new=turn.when(p.start))
     return turn.t("confirm_move" if _moves(turn) else "confirm_rebook", service=turn.service_name(p.service),
                   staff=turn.staff_name(p.staff), old=turn.when(p.old_start) if p.old_start else "",
                   new=turn.when(p.start))

@@ -97,6 +97,7 @@ class Pending(BaseModel):
     booking_id: str | None = None  # the booking a cancel or move is about
     old_start: datetime | None = None  # for a move: where the booking was
     old_service: str | None = None  # for a change of service: what the booking was
+    old_staff: str | None = None  # for a move: who the booking was with
     key: str  # idempotency key: one confirmation books once, however often it is repeated
     hold: str | None = None  # the booking system's hold on the slot while the customer decides
     answers: dict[str, str] = {}  # the booking system's qualification questions, answered

@@ -34,7 +34,7 @@ async def test_a_move_to_someone_else_gives_the_appointment_to_them():
     chat = Chat.on(MemoryBackend)
     old = chat.backend.add("haircut", "sarah", at(24, 10))
     assert "to Thu 26 Nov, 15:00" in await chat.say("move my appointment to Thursday at 3pm")
-    assert "Move your Haircut with Tom from Tue 24 Nov, 10:00 to Thu 26 Nov, 15:00?" in await chat.say(
+    assert "Move your Haircut with Sarah on Tue 24 Nov, 10:00 to Tom on Thu 26 Nov, 15:00?" in await chat.say(
         "with Tom instead")
     assert "Your Haircut with Tom is now on Thu 26 Nov, 15:00" in await chat.say("yes")
     assert active(chat) == [("tom", at(26, 15))]
