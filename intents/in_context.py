@@ -553,9 +553,12 @@ _RIGHT_AFTER_DE = re.compile(
 _ADDED_TO = re.compile(  # "add a beard trim to that / to my haircut", "eine Bartpflege dazu buchen"
     r"(?<![\w'])add(?: on)?\b[^.!?,;]{1,40}? to(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))"
     r"(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
+    # "can I get a beard trim with that too?": one more, in the same visit
+    r"|(?<![\w'])(?:along )?with (?:that|it|this)(?: one)?(?: too| as well| also)?(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
     r"|(?<![\w'])(?:noch )?dazu ?(?:buchen|nehmen|haben|machen)\b|(?<![\w'])dazu(?=\s*[?.!]*\s*$)")
 _RIGHT_AFTER_WORDS = ("after", "back to back", "back-to-back", "danach", "dahinter", "hinterher", "anschluss",
-                      "anschließend", "anschliessend", "add", "dazu", "before", "davor", "vorher")
+                      "anschließend", "anschliessend", "add", "dazu", "before", "davor", "vorher", "with that", "with it",
+                      "with this")
 # "a haircut right before (it / my beard trim)", "direkt davor": ending as their booking starts
 _RIGHT_BEFORE = re.compile(
     r"(?<![\w'])(?:right|straight|directly|immediately|just) before"
