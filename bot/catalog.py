@@ -261,6 +261,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_email_ok": "OK, no email.",
         "ask_email_address": "Sure. What is the email address?",
         "confirmation_on_its_way": "A confirmation is on its way to {email}.",
+        "info_confirmation_chat": "Each booking, move and cancellation is confirmed right here in the chat, with a way "
+                                  "to add it to your calendar. We don't send confirmations by email.",
+        "info_confirmation_email": "Yes: each booking, move and cancellation is confirmed by email to {email}, and here "
+                                   "in the chat.",
+        "info_confirmation_email_asked": "Yes: when you book, I ask for an email address, and the confirmation goes to "
+                                         "it. Each booking, move and cancellation is also confirmed here in the chat.",
         "add_to_calendar": "Add it to your calendar: {link}",
         "calendar_summary": "{service} with {staff} at {business}",
         "calendar_summary_anyone": "{service} at {business}",
@@ -577,6 +583,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_email_ok": "Gut, ohne E-Mail.",
         "ask_email_address": "Gern. Wie lautet die E-Mail-Adresse?",
         "confirmation_on_its_way": "Eine Bestätigung ist unterwegs an {email}.",
+        "info_confirmation_chat": "Jede Buchung, Verschiebung und Absage wird direkt hier im Chat bestätigt, mit einer "
+                                  "Möglichkeit, sie in Ihren Kalender zu übernehmen. Per E-Mail verschicken wir keine "
+                                  "Bestätigungen.",
+        "info_confirmation_email": "Ja: Jede Buchung, Verschiebung und Absage wird per E-Mail an {email} bestätigt, und "
+                                   "hier im Chat.",
+        "info_confirmation_email_asked": "Ja: Beim Buchen frage ich nach einer E-Mail-Adresse, und die Bestätigung geht "
+                                         "dorthin. Jede Buchung, Verschiebung und Absage wird außerdem hier im Chat "
+                                         "bestätigt.",
         "add_to_calendar": "In Ihren Kalender eintragen: {link}",
         "calendar_summary": "{service} bei {staff} – {business}",
         "calendar_summary_anyone": "{service} – {business}",

@@ -207,6 +207,9 @@ LIST_BOOKED = (
     r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book(?:ed)?",
     r"what do i have (?:booked|reserved)", r"what(?:'s| is) booked for me", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
     r"was (?:habe|hab) ich gebucht",
+    # "what's my booking number?": the bookings, each as the booking system knows it
+    r"(?:my|the) (?:booking|appointment|confirmation) (?:number|reference|ref|code|id)\b",
+    r"(?:meine|die) (?:buchungs|termin|bestätigungs)-?(?:nummer|referenz|code)", r"(?:buchungs|termin)nummer",
 )
 LIST = (
     r"(?:my|our|the|all|any|upcoming|future|next) (?:upcoming |current |existing |future |next )?" + APPT,
@@ -390,6 +393,14 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:schickt|sendet|verschickt|schicken|senden) (?:ihr|sie) (?:\w+ ){0,2}erinnerung(?:en)?",
         r"erinner(?:t|n) (?:ihr|sie) (?:mich|uns)", r"(?:können|könnt|könnten) (?:sie|ihr) mich (?:\w+ ){0,3}erinnern",
         r"erinnerung (?:vor|an) (?:dem|den|meinen|meinem) termin",
+    ),
+    "confirmation": (
+        r"(?:send|e-?mail|mail|forward|text) (?:me |us )?(?:a |the |my |an? \w+ )?confirmation",
+        r"(?:will|do|would|can|could|shall) (?:i|we) (?:\w+ )?(?:get|receive|have) (?:a |an |the |any |my )?(?:\w+ )?confirmation",
+        r"confirmation (?:by |via |per |through )?(?:e-?mail|mail)", r"(?:e-?mail|mail) confirmation",
+        r"(?:bekomme|kriege|erhalte|bekommt|kriegt|erhält|kann ich) (?:ich|man)? ?(?:\w+ ){0,2}(?:bestätigung|buchungsbestätigung)",
+        r"bestätigung (?:per|als|via|über) (?:e-?mail|mail)", r"(?:e-?mail|mail)-?bestätigung", r"bestätigungs-?(?:e-?)?mail",
+        r"(?:schickt|sendet|schicken|senden|mailt|mailen) (?:ihr|sie|du) (?:mir |uns )?(?:\w+ ){0,2}(?:bestätigung|buchungsbestätigung)",
     ),
     "services": (
         r"what (?:services|treatments) (?:do|can) you", r"which services", r"(?:what|which) (?:kind of )?services",

@@ -366,7 +366,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy") or topic == "faq" and _advice(n, has_when, has_service) \
+    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy", "confirmation") \
+            or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
@@ -842,7 +843,8 @@ a grace period?", "was passiert, wenn ich mich verspäte?"."""
 # "how do I get there by train?": the way to the business, whatever other assistant's word comes with it
 _GETTING_HERE = re.compile(r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
-_NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late"})
+_NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late",
+                               "confirmation"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
                r"price list", r"preisliste", r"preise", r"get there")

@@ -218,6 +218,16 @@ def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
     return lines
 
 
+def _confirmation(turn: Turn, _: Reading, __: str) -> list[str]:
+    """"Will I get a confirmation by email?": by email only where the bot sends them (to the address given with the
+    booking); every booking, move and cancellation is confirmed here in the chat in any case."""
+    if not turn.email_confirmations:
+        return [turn.t("info_confirmation_chat")]
+    if turn.state.email:
+        return [turn.t("info_confirmation_email", email=turn.state.email)]
+    return [turn.t("info_confirmation_email_asked")]
+
+
 def _hours(turn: Turn, r: Reading, text: str) -> list[str]:
     if r.date is None and r.start is not None and r.end is not None:
         first, last = turn.local(r.start).date(), (turn.local(r.end) - timedelta(microseconds=1)).date()
@@ -332,6 +342,7 @@ _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
     "reminders": _reminders, "late_policy": _late_policy, "staff": _staff, "assistant": _assistant,
+    "confirmation": _confirmation,
 }
 
 

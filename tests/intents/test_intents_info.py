@@ -592,3 +592,17 @@ def test_an_ok_then_a_booking_is_the_booking(text: str) -> None:
 def test_what_to_keep_in_mind_before_the_visit_is_a_question_about_it(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", [
+    "can you send me the confirmation by email too?", "will I get a confirmation?", "is there an email confirmation?",
+    "bekomme ich eine Bestätigung per Mail?", "schickt ihr mir eine Buchungsbestätigung?",
+])
+def test_a_question_about_the_confirmation_is_one(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "confirmation")
+
+
+@pytest.mark.parametrize("text", ["send me a confirmation code for my bank", "yes, confirm"])
+def test_other_confirmations_are_not_that_question(text: str) -> None:
+    assert read(text, ctx()).topic != "confirmation"
