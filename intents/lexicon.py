@@ -304,6 +304,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we) (?:\w+ ){0,3}(?:cancel|reschedule|can'?t make it|can'?t come)",
         r"(?:kostenlos|gratis|umsonst|kostenfrei) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|umbuchen)",
         r"was (?:passiert|ist|kostet es),? wenn ich (?:\w+ ){0,3}(?:absage|absagen|storniere|stornieren|verschiebe|nicht komme|nicht kommen kann)",
+        # "can I cancel them separately if she gets sick?", "kann ich absagen, falls die Kleine krank wird?": the rule
+        r"(?:can|could) (?:i|we) (?:\w+ ){0,4}(?:cancel|reschedule|move)\b[^.?!]{0,40}?\b(?:if|in case|should) (?:i|we|he|she|they"
+        r"|my|our|the|something|anything)\b",
+        r"(?:kann|könnte|darf) (?:ich|man) (?:\w+ ){0,5}(?:absagen|stornieren|verschieben)\b[^.?!]{0,40}?\b(?:falls|wenn|sollte)\b",
         # "what if I'm sick on the day?", "what happens if I miss it?": what the rule says then
         r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we)(?:'m|'re| am| are| get| fall| become| feel| was| were)? "
         r"(?:\w+ ){0,2}(?:sick|ill|unwell|poorly)\b",

@@ -377,7 +377,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "other"
     booking_noun = _BOOKING_STEM.search(n) is not None
     words = _WORD.findall(rest)
-    if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n) and not (has_when and _INSTEAD.search(n)):
+    if booking_noun and _CANCEL_RESERVATION.search(n) and not _KEEP.search(n) and not (has_when and _INSTEAD.search(n)) \
+            and topic != "cancellation_policy":
         return "cancel"  # "get rid of my 2 pm reservation", "the booking is no longer needed"
     if not appt_context and not (has_when and _BOOK_SLOT.search(n)) and (
             not lexicon.OTHER_DOMAIN_WORDS.isdisjoint(words) or _OTHER_DOMAIN.search(rest)):

@@ -606,3 +606,15 @@ def test_a_question_about_the_confirmation_is_one(text: str) -> None:
 @pytest.mark.parametrize("text", ["send me a confirmation code for my bank", "yes, confirm"])
 def test_other_confirmations_are_not_that_question(text: str) -> None:
     assert read(text, ctx()).topic != "confirmation"
+
+
+@pytest.mark.parametrize("text", ["kann ich die Termine auch getrennt absagen, falls die Kleine krank wird?",
+                                  "can I cancel my booking if I get sick?", "can I cancel if something comes up?"])
+def test_can_i_cancel_if_asks_about_the_rule(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "cancellation_policy")
+
+
+@pytest.mark.parametrize("text", ["can I cancel my appointment tomorrow", "kann ich meinen Termin absagen"])
+def test_can_i_cancel_without_an_if_cancels(text: str) -> None:
+    assert read(text, ctx()).intent == "cancel"
