@@ -329,6 +329,11 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"|(?:mon|tue|wed|thu|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w*)\b)|[\s?!.]*$)",
         r"^(?:so |and |but |ok )?you (?:still |also )?(?:open|closed)(?=(?: (?:on|at|over|this|next|today|tomorrow|tonight|now"
         r"|(?:mon|tue|wed|thu|fri|sat|sun)\w*)\b)|[\s?!.]*$)",
+        # "what time does she finish?" said of someone on the team: until when the business is open (staff keep its hours)
+        r"(?:what time|when) (?:does|do|will) (?:she|he|they|you(?: guys)?) (?:finish|start|begin|leave|stop working|close up)",
+        r"(?:until|till) when (?:does|do|is|are) (?:she|he|they) (?:work(?:ing)?|there|in)",
+        r"wann (?:hört|hoert|fängt|faengt|macht) (?:sie|er) (?:heute |morgen )?(?:auf|an|schluss|feierabend)",
+        r"bis wann (?:arbeitet|ist) (?:sie|er)\b",
         r"öffnungszeit(?:en)?", r"geöffnet", r"bis wann (?:habt|haben|seid|sind|ist|hat)", r"bis wie viel uhr",
         r"(?:habt|haben|hab) (?:ihr|sie) (?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)", r"habt'?s (?:ihr )?(?:[\w.]+ ){0,4}(?:offen|auf|geöffnet)",
         r"(?:habt|haben) (?:ihr|sie) (?:[\w.]+ ){0,3}(?:zu|geschlossen)(?=[\s?!.]*$)",

@@ -237,6 +237,8 @@ def _hours(turn: Turn, r: Reading, text: str) -> list[str]:
     day = r.date or (turn.local(r.start).date() if r.start else None)
     if day is None and not r.has_when and _NOW.search(text):
         return [_open_now(turn)]  # "are you open now?"
+    if day is None and not r.has_when and turn.state.step is not None:
+        day = turn.state.draft.date  # "what time does she finish?" while booking Thursday: Thursday's hours
     if day is not None:
         return [_day_hours(turn, day)]
     lines = [turn.t("info_hours", week=week_hours(turn))]

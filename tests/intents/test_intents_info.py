@@ -618,3 +618,14 @@ def test_can_i_cancel_if_asks_about_the_rule(text: str) -> None:
 @pytest.mark.parametrize("text", ["can I cancel my appointment tomorrow", "kann ich meinen Termin absagen"])
 def test_can_i_cancel_without_an_if_cancels(text: str) -> None:
     assert read(text, ctx()).intent == "cancel"
+
+
+@pytest.mark.parametrize("text", ["what time does she finish?", "when does he start tomorrow",
+                                  "bis wann arbeitet sie heute?", "wann hört er auf?"])
+def test_when_someone_on_the_team_finishes_asks_the_hours(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "hours")
+
+
+def test_when_a_film_starts_is_not_our_hours() -> None:
+    assert read("what time does the movie start", ctx()).topic is None
