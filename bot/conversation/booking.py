@@ -62,7 +62,7 @@ async def more_details(turn: Turn, said: Said) -> None:
         pin(turn, p.start)
         r = replace(r, right_after=False, services=(p.service, r.service), service=p.service)
         said = Said(r, said.text)
-    r = await after_own_booking(turn, r)
+    r = await after_own_booking(turn, _on_the_day_talked_about(turn, r))
     # at the confirmation, or asked for the name or email of a time already picked, "make it 2pm" keeps its day
     pending = turn.state.pending if turn.state.step in (Step.CONFIRM_BOOK, Step.ASK_NAME, Step.ASK_EMAIL) else None
     if pending is not None:
@@ -81,6 +81,22 @@ async def more_details(turn: Turn, said: Said) -> None:
     if turn.state.step is Step.ASK_WHEN and keeps_time(d, r):
         r = replace(r, time=d.time)  # "Tuesday" answering which day "Donstag um 10" meant: at 10
     await _take(turn, r, browsing=False)
+
+
+def _on_the_day_talked_about(turn: Turn, r: Reading) -> Reading:
+    """"Coloring after 4 please" once the day is known ("is Sarah working tomorrow?"): those hours on that day. The
+    reader puts hours said without a day on today."""
+    d = turn.state.draft
+    if r.date is not None or r.start is None or r.end is None or d.date is None:
+        return r
+    start, end = turn.local(r.start), turn.local(r.end)
+    today = turn.local(turn.now()).date()
+    if start.date() != today or (end - timedelta(microseconds=1)).date() != today or d.date == today:
+        return r
+    tz = turn.business.tz
+    return replace(r, start=datetime.combine(d.date, start.time().replace(tzinfo=None), tzinfo=tz),
+                   end=datetime.combine(d.date, end.time().replace(tzinfo=None), tzinfo=tz)
+                   if end.time() != time(0) else datetime.combine(d.date + timedelta(days=1), time(0), tzinfo=tz))
 
 
 async def after_own_booking(turn: Turn, r: Reading) -> Reading:
