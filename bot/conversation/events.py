@@ -207,6 +207,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     topic, state.asked_topic = state.asked_topic, None
     if isinstance(offered, BookAgain) and topic and _follows_up(r, text, topic):
         return Said(replace(r, intent="info", topic=topic), text)  # "how much is a haircut?" - "and coloring?"
+    if isinstance(offered, BookAgain) and topic == "services" and (thing := _another_thing(r, text)):
+        # "do you do balayage?" - "what about keratin treatment?": the same question, about something not ours either
+        return Said(replace(r, intent="info", topic=topic, service_text=thing), text)
     return Said(r, text)
 
 
@@ -226,6 +229,19 @@ def _follows_up(r: Reading, text: str, topic: str) -> bool:
     if topic in ("prices", "services"):
         return r.service is not None and not r.has_when and r.staff is None
     return topic == "hours" and r.has_when and r.time is None and r.service is None
+
+
+_WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok|okay|hmm+|and|und)\W+)?(?:what about|how about|and|und was ist mit|was ist mit|und)\s+"
+                         r"(?P<thing>[^.!?,]{3,40}?)\s*\??$", re.IGNORECASE)
+
+
+def _another_thing(r: Reading, text: str) -> str | None:
+    """The thing a short "what about keratin treatment?" asks about, when it is no service, time or person of ours
+    (a name the team does not have is more likely a thing asked about: "und was ist mit Dauerwelle?")."""
+    if r.intent not in ("other", "book", "availability") or r.topic or r.service or r.staff or r.has_when or r.any_staff:
+        return None
+    m = _WHAT_ABOUT.match(text.strip())
+    return m.group("thing") if m else None
 
 
 EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
