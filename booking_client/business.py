@@ -122,11 +122,18 @@ class LocalizedList(BaseModel):
 
 
 class Cancellation(BaseModel):
-    """The cancellation policy: free until this many hours before the appointment (0 or None: any time)."""
+    """The cancellation policy: free until this many hours before the appointment (0 or None: any time); a booking
+    made less than `grace_minutes` ago may still be changed or cancelled (a customer correcting what they just
+    booked)."""
 
     model_config = ConfigDict(extra="forbid")
     free_until_hours: float | None = Field(default=24, ge=0, le=24 * 60)
+    grace_minutes: float = Field(default=30, ge=0, le=24 * 60)
     note: Localized | None = None
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.grace_minutes)
 
     @property
     def deadline(self) -> timedelta | None:

@@ -17,9 +17,12 @@ from .turn import Turn
 
 
 def too_late(turn: Turn, booking: Booking) -> bool:
-    """Whether the booking starts within the business's free cancellation period (and has not started)."""
-    deadline = turn.business.cancellation.deadline
-    now = turn.now()
+    """Whether the booking starts within the business's free cancellation period (and has not started), and was not
+    made just now: "actually, can you make it 11:30?" a minute after booking is a correction, not a late change."""
+    policy = turn.business.cancellation
+    deadline, now = policy.deadline, turn.now()
+    if booking.created_at is not None and now - booking.created_at < policy.grace:
+        return False
     return bool(deadline) and now < booking.start < now + deadline
 
 

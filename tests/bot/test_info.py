@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from booking_client import Capability
 from booking_client.business import Cancellation, Faq
 from bot.conversation import Dialogue
@@ -105,6 +108,17 @@ async def test_outside_the_cancellation_period_a_cancel_is_asked_as_before():
     chat = Chat()
     chat.backend.add("haircut", "sarah", at(25, 10))
     assert "Cancel your Haircut with Sarah" in await chat.say("cancel my appointment")
+
+
+async def test_a_booking_made_minutes_ago_may_be_cancelled_inside_the_period_unless_the_business_allows_no_grace():
+    """A customer correcting what they just booked is not making a late change; "grace_minutes = 0" says it is."""
+    for grace, asked in ((30, True), (0, False)):
+        chat = chat_with(cancellation=Cancellation(grace_minutes=grace))
+        booking = chat.backend.add("haircut", "sarah", at(23, 15))
+        chat.backend.bookings[booking.id] = replace(booking, created_at=chat.clock.now() - timedelta(minutes=5))
+        answer = await chat.say("cancel my appointment")
+        assert ("Cancel your Haircut with Sarah" in answer) is asked
+        assert ("can't cancel your Haircut" in answer) is not asked
 
 
 async def test_a_business_without_a_deadline_lets_customers_cancel_any_time():
