@@ -7,7 +7,7 @@ from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "about_a_child", "language_of", "prepare", "read", "topics_in"]
+           "about_a_child", "language_of", "person_named", "prepare", "read", "topics_in"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -24,6 +24,14 @@ def about_a_child(text: str) -> bool:
     from .party import about_a_child as _about_a_child
 
     return _about_a_child(text)
+
+
+def person_named(text: str) -> str | None:
+    """The one person a message names besides the customer ("my son", "meine Tochter Mia"), as written; None where
+    it names none or several. Kept for one message, so that "could he get a haircut too?" knows whom "he" means."""
+    from .party import person_named as _person_named
+
+    return _person_named(text)
 
 
 def language_of(text: str) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from .party import for_others, named_other
+from .party import for_others, named_other, spoken_of
 from .types import Context, Reading
 from .when import resolve
 
@@ -50,6 +50,7 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     r = _other(r, low)
     r = _missed(r, low, context)
     r = _instead_of_it(r, low, context)
+    r = _him_or_her(r, low, context)
     r = _once_more(r, low)
     return _every(r, low, context)
 
@@ -637,6 +638,17 @@ def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
     return replace(r, correction=True)
 
 
+def _him_or_her(r: Reading, low: str, context: Context) -> Reading:
+    """"Could he get a haircut at the same time?" after "can I bring my son along?": a booking for him."""
+    if r.for_others or r.party or r.intent not in ("book", "availability", "other", "affirm") or not context.recent:
+        return r
+    others, name = spoken_of(low, context.recent)
+    if not others:
+        return r
+    asks = r.intent in ("book", "availability") or r.service is not None or r.has_when
+    return replace(r, for_others=1, name=r.name or name, intent="book" if asks and r.intent != "availability" else r.intent)
+
+
 _AGAIN = re.compile(r"(?<![\w'])(?:again|once more|also|too|as well|another|nochmal|noch ?(?:ein)?mal|wieder"
                     r"|noch (?:ein|einen|eine)|zus(?:ä|ae)tzlich\w*)(?![\w'])")  # ("auch": "geht es auch später?" moves it)
 _AGAIN_WORDS = ("again", "once more", "also", "too", "as well", "another", "noch", "wieder", "zusätzlich",
@@ -742,7 +754,9 @@ def _attending(r: Reading, low: str, context: Context) -> Reading:
 # --- "whatever's the earliest you have", "right now", "so früh wie möglich" ------------------------------
 
 _EARLIEST = re.compile(
-    r"(?<![\w'])(?:(?:whatever'?s |what'?s |whatever is |just )?(?:the |your )?(?:very )?earliest(?! (?:i|we) can)\b"
+    r"(?<![\w'])(?:(?:what'?s|what is|when'?s|when is) (?:the )?(?:very )?earliest (?:i|we) (?:can|could) (?:get|come|be|book"
+    r"|have|make it|go)\b"  # a question ("what's the earliest I can get in?"), not "the earliest I can do is 3"
+    r"|(?:whatever'?s |what'?s |whatever is |just )?(?:the |your )?(?:very )?earliest(?! (?:i|we) can)\b"
     r"|soonest|first (?:available|free|open|possible)|next (?:available|free|open|possible)(?! (?:week|month))"
     r"|as soon as (?:possible|you can|you have)|asap|so (?:fr(?:ü|ue)h|bald|schnell) wie (?:m(?:ö|oe)glich|es geht)"
     r"|fr(?:ü|ue)hestm(?:ö|oe)glich\w*|schnellstm(?:ö|oe)glich\w*|n(?:ä|ae)chstm(?:ö|oe)glich\w*"
@@ -893,4 +907,5 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
                                                          *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS,
-                                                         *_INSTEAD_WORDS, *_AGAIN_WORDS)))
+                                                         *_INSTEAD_WORDS, *_AGAIN_WORDS, "he ", "she ", "him", "her",
+                                                         "er ", "sie ", "ihn")))

@@ -161,3 +161,51 @@ _CHILD = re.compile(
 def about_a_child(text: str) -> bool:
     """Whether a message speaks of a child: "kids", "for my son", "a 6 year old", "für meine Tochter", "8-jährige"."""
     return _CHILD.search(text) is not None
+
+
+# "could he get a haircut at the same time?" after "can I bring my son along?": him, the one just talked about
+_HE_OR_SHE = re.compile(
+    r"\b(?:can|could|would|will|may) (?:he|she) (?:also |too )?(?:get|have|book|come|do)\b|\bfor (?:him|her)\b(?! own)"
+    r"|\b(?:book|get|squeeze|fit) (?:him|her) (?:in|a|an|for)\b"
+    r"|\b(?:kann|könnte|koennte|darf) (?:er|sie) (?:auch )?(?:einen|eine|noch|gleich|mit|kommen)\b|\bfür ihn\b")
+_HE_OR_SHE_WORDS = ("he ", "she ", "him", "her", "er ", "sie ", "ihn")
+
+
+def spoken_of(low: str, recent: tuple[tuple[str, str], ...]) -> tuple[int, str | None]:
+    """(1, their name or None) where "he" / "she" / "for him" points at the one person the customer's last words
+    named ("my son", "meine Tochter Mia"); (0, None) otherwise."""
+    if not any(w in low for w in _HE_OR_SHE_WORDS) or _HE_OR_SHE.search(low) is None:
+        return 0, None
+    said = [text for who, text in recent if who == "customer"][-2:]
+    for text in reversed(said):
+        found = _RELATIVE_RX.findall(text.lower())
+        if len(found) == 1 and not _SELF_AND_OTHERS.search(text.lower()) and _plural_guess(
+                _RELATIVE_RX.search(text.lower()).group(0)) == 1:
+            return 1, named_other(text) or _name_after(text)
+    return 0, None
+
+
+_RELATIVE_THEN_NAME = re.compile(_RELATIVE_RX.pattern.replace("?P<n>", "?:") + r",?\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+)\b",
+                                 re.IGNORECASE)
+
+
+def person_named(text: str) -> str | None:
+    """The one person a message names besides the customer, as it names them ("my son", "meine Tochter Mia"), for
+    "he" / "she" in the next message; None where it names none, or several."""
+    low = text.lower()
+    if _QUICK.search(low) is None or _SELF_AND_OTHERS.search(low):
+        return None
+    found = list(_RELATIVE_RX.finditer(low))
+    if len(found) != 1 or _plural_guess(found[0].group(0)) != 1:
+        return None
+    m = _RELATIVE_THEN_NAME.search(text)
+    return text[m.start():m.end()] if m and _name_after(text) else found[0].group(0)
+
+
+def _name_after(text: str) -> str | None:
+    """"meine Tochter Mia möchte auch mitkommen": the capitalised word right after the one named ("Mia")."""
+    m = _RELATIVE_THEN_NAME.search(text)
+    if m is None:
+        return None
+    name = m.group("name")
+    return name if name[0].isupper() and name.casefold() not in _NOT_NAMES else None

@@ -86,6 +86,18 @@ _QUESTION_FIRST = re.compile(r"^[\s\W]*(?:(?:and|also|so|but|und|aber|hi|hello|h
 _ASKS_ABOUT_IT = re.compile(r"\?\s*$|" + _QUESTION_FIRST.pattern)
 """A question, by its mark or its first word: about a service named in it, one for the business to answer (asked
 about the service itself, `_ABOUT_THE_SERVICE`, or, read as nothing else, led by a question word)."""
+_BRING_ALONG = re.compile(
+    _LEAD + r"(?:and |und |also )?(?:(?:can|may|could) (?:i|we)|is it (?:ok|okay|alright|fine) (?:if|to) (?:i |we )?)"
+    r" ?bring (?:my|our|a|an) (?:little |young |\d+ ?(?:year|yr)s? ?old )?(?:son|daughter|kids?|child|children|baby|dog|"
+    r"friend|partner|husband|wife|boyfriend|girlfriend|mum|mom|mother|dad|father|sister|brother|toddler|puppy|pet)s?\b"
+    r"|" + _LEAD + r"(?:und |also )?(?:darf|kann|könnte|dürfen|können) (?:ich|wir|man) (?:meinen|meine|mein|unseren|unsere"
+    r"|einen|eine|ein) (?:kleinen |kleine )?(?:sohn|tochter|kind|kinder|baby|hund|freund|freundin|mann|frau|partner"
+    r"|partnerin|mutter|vater|schwester|bruder) (?:\w+ )?mitbringen")
+# "what's the earliest I can get in for a beard trim?": a time asked for, not a question about the service
+_ASKS_FOR_A_TIME = re.compile(
+    r"\b(?:earliest|soonest|latest|first available|next available|free|available|availability|openings?|slots?"
+    r"|get (?:me )?in|fit (?:me|us|him|her) in|squeeze (?:me|us) in|appointments?|termin\w*|frei\w*|fr(?:ü|ue)hest\w*"
+    r"|n(?:ä|ae)chst\w*|sp(?:ä|ae)test\w*)\b")
 _WHAT_IS = re.compile(r"\bwhat(?:'s| is) (?:a|an|the)\b(?! difference)|\bwas ist (?:ein|eine|der|die|das)\b(?! unterschied)")
 _ABOUT_THE_SERVICE = re.compile(
     r"\b(?:safe|unsafe|harmful|damag\w*|hurts?|painful|allerg\w*|pregnan\w*|sensitive|bad for|good for"
@@ -264,7 +276,7 @@ def _read(text: str, context: Context) -> Reading:
             _ABOUT_THE_SERVICE.search(norm) and (intent == "other" or intent == "book" and staff_text is None
                                                  and not _BOOK_SLOT.search(norm))
             or intent == "other" and _QUESTION_FIRST.match(norm)) \
-            and exact and _plain(service.text) and not _searches(norm):
+            and exact and _plain(service.text) and not _searches(norm) and not _ASKS_FOR_A_TIME.search(norm):
         # "is coloring safe during pregnancy?": the business's answer, or where to ask; "what is a Herrenschnitt?": ours
         topic, intent = "services" if _WHAT_IS.search(norm) else "faq", "info"
     if not has_when and ("question" in norm or "frage" in norm or " ask" in norm) and \
@@ -638,6 +650,8 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "faq"
     if _advice(n, has_when, has_service):
         return "faq"
+    if not has_when and not has_service and ("bring" in n or "mitbring" in n) and _BRING_ALONG.match(n):
+        return "faq"  # "can I bring my son along?", "darf ich meinen Hund mitbringen?": the business's answer, or none
     if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers
     if not has_when and (m := _OFFER_ANY.match(n) or _HAVE_ANY.match(n)) and _OFFER_FACT.search(n[m.end():]):

@@ -119,9 +119,11 @@ class Dialogue:
         return turn.out
 
     def _remember(self, state: State, said: str, out: list[Reply]) -> None:
-        """Keep this exchange's lines for the next reading (only with a reader that uses them; a handoff
-        passes them on to the team)."""
+        """Keep this exchange's lines for the next reading (a language model reads with them; a handoff passes them on
+        to the team); otherwise only the one person the customer named ("can I bring my son?" - "could he get a
+        haircut too?": whom "he" means)."""
         if not self.context_lines:
+            state.spoken_of = intents.person_named(said[:MAX_LINE]) if said else None  # no message text is kept
             return
         lines = [("customer", said[:MAX_LINE])] if said else []
         lines += [("bot", reply.text[:MAX_LINE]) for reply in out if reply.text]
@@ -155,7 +157,7 @@ class Dialogue:
         now = self.clock.now().astimezone(tz)
         reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
                                           offers=relative.offers(state), anchor=relative.anchor(state, tz),
-                                          recent=tuple(state.recent)))
+                                          recent=tuple(state.recent) or _spoken_of(state)))
         self.last_reading = reading
         _follow_language(state, text, reading, self.texts.languages)
         return reading
@@ -180,6 +182,11 @@ class Dialogue:
         if kind == "nudge":
             state.nudged_turn = state.turns
         return reply
+
+
+def _spoken_of(state: State) -> tuple[tuple[str, str], ...]:
+    """The person the customer's last message named, as the line the reader looks for them in."""
+    return (("customer", state.spoken_of),) if state.spoken_of else ()
 
 
 _ADDRESS_LIKE = re.compile(r"\S*@\S*|\S+\.(?:com|de|net|org)\S*|https?://\S+")  # "lena@example", a web address

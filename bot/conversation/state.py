@@ -162,6 +162,7 @@ class State(BaseModel):
     nudged_turn: int | None = None  # the turn a "shall we carry on?" nudge was sent after (once)
     # the last lines of this conversation, kept only when a language model reads messages in context
     recent: list[tuple[str, str]] = []
+    spoken_of: str | None = None  # the one person the customer's last message named ("my son"): whom "he" means next
     handoff: Handoff | None = None  # a person from the business has the conversation
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"

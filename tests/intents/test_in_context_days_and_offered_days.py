@@ -207,3 +207,22 @@ def test_a_number_an_option_has_is_that_options_number(text: str, number: int) -
     """The dialogue picks the option by it; it is no 2 o'clock."""
     r = offered(text, ONE_DAY)
     assert (r.number, r.time) == (number, None)
+
+
+@pytest.mark.parametrize(("said_before", "text", "name"), [
+    ("can i bring my son along? he's 5", "could he get a haircut at the same time?", None),
+    ("meine Tochter Mia möchte auch mitkommen", "kann sie auch einen Haarschnitt bekommen?", "Mia"),
+    ("my wife Anna is coming too", "can you book her a coloring for friday?", None),
+])
+def test_he_or_she_after_naming_someone_is_a_booking_for_them(said_before: str, text: str, name: str | None) -> None:
+    r = read(text, Context(now=NOW, vocabulary=DEMO, recent=(("customer", said_before), ("bot", "…"))))
+    assert (r.intent, r.for_others) == ("book", 1) and (name is None or r.name == name)
+
+
+@pytest.mark.parametrize(("said_before", "text"), [
+    ("I'd like a haircut", "could he get a haircut at the same time?"),  # nobody named: "he" is no one we know
+    ("me and my two kids", "can she come at 3?"),
+])
+def test_he_or_she_with_no_one_person_named_before_is_no_one(said_before: str, text: str) -> None:
+    r = read(text, Context(now=NOW, vocabulary=DEMO, recent=(("customer", said_before),)))
+    assert r.for_others == 0

@@ -146,5 +146,11 @@ async def test_with_the_rules_no_message_text_is_kept_in_the_conversation(sqlite
     try:
         await app.dialogue.handle(Inbound("telegram", "1001", text="hello there", lang="en"))
         assert (await app.store.load("telegram:1001")).recent == []
+        # only the one person a message names, for "he" in the next one: not the message
+        await app.dialogue.handle(Inbound("telegram", "1001", text="can I bring my son along? he's 5", lang="en"))
+        state = await app.store.load("telegram:1001")
+        assert (state.recent, state.spoken_of) == ([], "my son")
+        await app.dialogue.handle(Inbound("telegram", "1001", text="thanks", lang="en"))
+        assert (await app.store.load("telegram:1001")).spoken_of is None
     finally:
         await app.aclose()
