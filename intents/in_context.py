@@ -42,6 +42,10 @@ def within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
 def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     """What a message says about the customer's own bookings, with or without a context: "a beard trim right
     after", "I'll be there", "cancel both". Each looks for its few words first, so most messages pass at once."""
+    if r.shift or r.same_time:
+        r = _once_more(r, low)  # ("same time next week too?")
+    if context.recent:
+        r = _him_or_her(r, low, context)  # ("could he get a haircut too?" after naming "my son")
     if _OWN_WORDS.search(low) is None:
         return r
     r = _right_after(r, text, low, context)
@@ -50,8 +54,6 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     r = _other(r, low)
     r = _missed(r, low, context)
     r = _instead_of_it(r, low, context)
-    r = _him_or_her(r, low, context)
-    r = _once_more(r, low)
     return _every(r, low, context)
 
 
@@ -651,8 +653,6 @@ def _him_or_her(r: Reading, low: str, context: Context) -> Reading:
 
 _AGAIN = re.compile(r"(?<![\w'])(?:again|once more|also|too|as well|another|nochmal|noch ?(?:ein)?mal|wieder"
                     r"|noch (?:ein|einen|eine)|zus(?:ä|ae)tzlich\w*)(?![\w'])")  # ("auch": "geht es auch später?" moves it)
-_AGAIN_WORDS = ("again", "once more", "also", "too", "as well", "another", "noch", "wieder", "zusätzlich",
-                "zusaetzlich")
 
 
 def _once_more(r: Reading, low: str) -> Reading:
@@ -907,5 +907,4 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
                                                          *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS,
-                                                         *_INSTEAD_WORDS, *_AGAIN_WORDS, "he ", "she ", "him", "her",
-                                                         "er ", "sie ", "ihn")))
+                                                         *_INSTEAD_WORDS)))
