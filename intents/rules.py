@@ -86,6 +86,9 @@ _QUESTION_FIRST = re.compile(r"^[\s\W]*(?:(?:and|also|so|but|und|aber|hi|hello|h
 _ASKS_ABOUT_IT = re.compile(r"\?\s*$|" + _QUESTION_FIRST.pattern)
 """A question, by its mark or its first word: about a service named in it, one for the business to answer (asked
 about the service itself, `_ABOUT_THE_SERVICE`, or, read as nothing else, led by a question word)."""
+# "I'm coming by car, where can I park?", "ich komme mit dem Auto, wo kann ich parken?": the car is theirs, for us
+_PARK_QUESTION = re.compile(r"\b(?:where|wo) (?:can|could|should|do|kann|könnte|koennte|soll|sollte) (?:i|we|ich|wir|man)"
+                            r" (?:\w+ )?park|\bis there (?:any )?parking|\bgibt es (?:\w+ )?park")
 _BRING_ALONG = re.compile(
     _LEAD + r"(?:and |und |also )?(?:(?:can|may|could) (?:i|we)|is it (?:ok|okay|alright|fine) (?:if|to) (?:i |we )?)"
     r" ?bring (?:my|our|a|an) (?:little |young |\d+ ?(?:year|yr)s? ?old )?(?:son|daughter|kids?|child|children|baby|dog|"
@@ -378,7 +381,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
-    if topic == "parking" and _ASKS.match(n) or topic in ("reminders", "late", "late_policy", "confirmation") \
+    if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
+            or topic in ("reminders", "late", "late_policy", "confirmation") \
             or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this

@@ -629,3 +629,13 @@ def test_when_someone_on_the_team_finishes_asks_the_hours(text: str) -> None:
 
 def test_when_a_film_starts_is_not_our_hours() -> None:
     assert read("what time does the movie start", ctx()).topic is None
+
+
+@pytest.mark.parametrize("text", ["Ich komme mit dem Auto, wo kann ich parken?", "I'm coming by car, where can I park?"])
+def test_coming_by_car_and_asking_where_to_park_asks_about_parking(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "parking")
+
+
+def test_parking_at_the_airport_is_not_ours() -> None:
+    assert read("where can i park my car at the airport", ctx()).intent == "other"
