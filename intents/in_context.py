@@ -255,6 +255,14 @@ def resolve_relative(r: Reading, anchor: datetime | None, starts: Sequence[datet
             start = last + timedelta(seconds=1)  # after the latest offered (shown as its own minute)
             end = datetime.combine(last.date() + timedelta(days=1), time(0), tzinfo=tz)
         return replace(r, date=None, time=None, start=start, end=end)
+    if anchor is None and r.shift and r.time is None and r.shift % timedelta(days=1) == timedelta(0) and starts:
+        # "what about the week after?" under Friday's times: those days, that much later
+        days = sorted({s.astimezone(tz).date() for s in starts})
+        first, last = days[0] + r.shift, days[-1] + r.shift
+        if first == last:
+            return replace(r, date=first, time=None, start=None, end=None, daily=None)
+        return replace(r, date=None, time=None, start=datetime.combine(first, time(0), tzinfo=tz),
+                       end=datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz), daily=None)
     if anchor is None or not (r.shift or r.same_time):
         return None
     local = anchor.astimezone(tz).replace(tzinfo=None)
