@@ -349,11 +349,25 @@ def merge(draft: Draft, r: Reading) -> None:
     if r.then:
         draft.then = list(r.then)
     if r.has_when:
-        if r.date or r.start:
+        if r.date and not (r.time or r.start) and _within_hours_asked(draft, r.date):
+            # "Tuesday or Wednesday after 5" - "Wednesday": Wednesday, still after 5
+            assert draft.daily is not None and draft.start is not None
+            (lo, hi), tz = draft.daily, draft.start.tzinfo
+            end_day = r.date + timedelta(days=1) if hi <= lo else r.date
+            draft.set_when(r.date, None, datetime.combine(r.date, lo, tzinfo=tz), datetime.combine(end_day, hi, tzinfo=tz))
+            draft.unclear = None
+        elif r.date or r.start:
             draft.set_when(r.date, r.time, r.start, r.end, r.daily)
             draft.unclear = None
         elif r.time:
             draft.set_when(draft.date, r.time)
+
+
+def _within_hours_asked(draft: Draft, day: date) -> bool:
+    """Whether the draft asks for certain hours of each day of a period that has `day` in it."""
+    if draft.daily is None or draft.start is None or draft.end is None:
+        return False
+    return draft.start.date() <= day < (draft.end - timedelta(microseconds=1)).date() + timedelta(days=1)
 
 
 async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
