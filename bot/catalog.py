@@ -107,6 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_file": "[a picture or file, which the bot cannot pass on]",
         "too_long": "That's a long message! Could you tell me in a sentence what you'd like? For example \"book a haircut tomorrow at 10\".",
         "thanks": "You're welcome!",
+        "wish_back": "Thank you, the same to you!",
         "bye": "Bye! Have a great day.",
         "bye_unchanged": "Bye! I've left everything as it was: nothing was booked, moved or cancelled. Just write "
                          "whenever you like.",
@@ -429,6 +430,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "handoff_file": "[ein Bild oder eine Datei, die der Bot nicht weitergeben kann]",
         "too_long": "Das ist eine lange Nachricht! Könnten Sie mir in einem Satz sagen, was Sie möchten? Zum Beispiel „Haarschnitt morgen um 10“.",
         "thanks": "Gern geschehen!",
+        "wish_back": "Vielen Dank, Ihnen auch!",
         "bye": "Tschüss! Einen schönen Tag noch.",
         "bye_unchanged": "Tschüss! Ich habe alles gelassen, wie es war: nichts wurde gebucht, verschoben oder abgesagt. "
                          "Schreiben Sie einfach, wann immer Sie möchten.",

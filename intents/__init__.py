@@ -7,7 +7,7 @@ from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "about_a_child", "language_of", "person_named", "prepare", "read", "topics_in"]
+           "about_a_child", "language_of", "person_named", "prepare", "read", "topics_in", "wishes"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -58,3 +58,10 @@ def prepare() -> None:
     customer does not wait for them; `parse` and `chat` load them at their first line instead."""
     for text in ("book a haircut tomorrow at 3pm", "kann ich meinen Termin auf Donnerstag verschieben?"):
         read(text, Context(now=_ANY_MOMENT))
+
+
+def wishes(text: str) -> bool:
+    """Whether a message sends festive wishes ("merry Christmas!", "frohe Feiertage!"): said back, not refused."""
+    from .rules import wishes as _wishes
+
+    return _wishes(text)

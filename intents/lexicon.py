@@ -177,6 +177,15 @@ HANDOFF = (
     r"persönlich (?:sprechen|reden)", r"kein(?:en)? (?:bot|roboter)", r"not a (?:bot|robot|machine)", r"stop (?:the )?bot",
 )
 # A message that is only an emoji answer is read as the words it stands for (other emoji are dropped)
+# festive wishes, said back ("merry Christmas!", "frohe Feiertage!", "guten Rutsch!")
+WISHES = (
+    r"(?:merry|happy) (?:christmas|xmas|x-mas)", r"happy (?:new year|holidays|easter|hanukkah|chanukah|diwali|eid)",
+    r"season'?s greetings", r"(?:have a |wish you a )?(?:merry|happy|lovely|great|nice|wonderful) (?:christmas|xmas|new year|holiday"
+    r"(?: season)?|holidays|easter)", r"compliments of the season",
+    r"fr(?:ö|oe)hliche weihnachten", r"frohe (?:weihnachten|ostern|feiertage|festtage|weihnachtstage)",
+    r"sch(?:ö|oe)ne (?:weihnachten|feiertage|festtage|ostern|weihnachtstage)", r"(?:einen )?guten rutsch(?: ins neue jahr)?",
+    r"frohes (?:neues(?: jahr)?|fest)", r"gesundes neues(?: jahr)?", r"ein (?:frohes|gutes|gesundes) neues(?: jahr)?",
+)
 EMOJI_WORDS = {"👍": "yes", "👌": "ok", "✅": "yes", "✔": "yes", "☑": "yes", "🆗": "ok", "👎": "no", "❌": "no",
                "🚫": "no", "🙏": "thanks", "👋": "bye"}
 CANCEL = (

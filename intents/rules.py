@@ -345,6 +345,8 @@ def _read(text: str, context: Context) -> Reading:
     others = others if intent in ("book", "availability") or expecting == "name" else 0
     if others == 1 and name is None:
         name = party.named_other(text)  # "a haircut for my son Leo": his name, for his booking
+    if name and intent == "thanks" and _WISH.search(norm):
+        name = None  # "Frohe Feiertage!" answering "what name?": a wish, not a name
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
@@ -376,6 +378,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "help"
     if _GREET_ONLY.match(n):
         return "greet"
+    if _WISH_ONLY.match(n) and _WISH.search(n):
+        return "thanks"  # "merry Christmas!": a courtesy, said back (`wishes`)
     aff_lead = _AFFIRM_LEAD.match(n) is not None
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
     appt_context = _APPT_WORD.search(n) is not None or has_service
@@ -756,6 +760,18 @@ _BARE_COURTESY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in (*lexicon.THANKS, *lexicon.BYE, *lexicon.AFFIRM))
     + r"|so much|very much|a lot|again|for (?:the|your|all|all of your|all your) (?:help|assistance|time)(?: with this| today)?"
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
+_WISH = cue(*lexicon.WISHES)
+_WISH_ONLY = re.compile(
+    r"^[\s,.!]*(?:(?:" + "|".join(lexicon.WISHES) + "|" + "|".join(lexicon.THANKS) + "|" + "|".join(lexicon.GREET)
+    + r"|and|und|to you|you too|dir|ihnen|euch|auch|all|everyone|zusammen|the team|dem team|from|von|us|uns|and a|und einen"
+    r"|and happy new year|und einen guten rutsch|too)[\s,.!]*)+$")
+
+
+def wishes(text: str) -> bool:
+    """Whether a message sends festive wishes ("merry Christmas!", "frohe Feiertage!"), to be said back."""
+    return _WISH.search(normalize(text[:MAX_CHARS])[1]) is not None
+
+
 _GREET_ONLY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!?]*)+$")
 _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",

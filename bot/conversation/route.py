@@ -20,6 +20,7 @@ import bot.conversation.info as info
 import bot.conversation.notices as notices
 import bot.conversation.swap as swap
 
+import intents
 from intents import Intent, Reading
 
 from .events import EMAIL_WORD, Said, Stop, says_for_myself
@@ -65,11 +66,12 @@ async def _bye(turn: Turn, _: Reading) -> None:
 
 
 async def _small_talk(turn: Turn, r: Reading) -> None:
-    """Hello / thanks: answered politely, then back to the question on the table, if any."""
+    """Hello / thanks / "merry Christmas!": answered politely, then back to the question on the table, if any."""
+    said = turn.t("wish_back") if r.intent == "thanks" and intents.wishes(turn.msg.text or "") else turn.t(r.intent)
     if turn.state.step is None:
-        turn.say(turn.t(r.intent))
+        turn.say(said)
         return
-    turn.note(turn.t(r.intent))
+    turn.note(said)
     await reask(turn)
 
 

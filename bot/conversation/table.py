@@ -71,8 +71,11 @@ def adds_new_time(said: Said) -> bool:
 
 
 def answers_contact_question(said: Said) -> bool:
-    """Anything but a request to do something else ("cancel my appointment", "help", "bye", "where are you?")."""
-    return said.reading.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye", "info")
+    """Anything but a request to do something else ("cancel my appointment", "help", "bye", "where are you?") or a
+    courtesy with no name in it ("thanks!", "Frohe Feiertage!")."""
+    r = said.reading
+    return r.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye", "info") \
+        and not (r.intent == "thanks" and not r.name and not r.email)
 
 
 def names_a_booking(said: Said) -> bool:

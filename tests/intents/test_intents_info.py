@@ -639,3 +639,12 @@ def test_coming_by_car_and_asking_where_to_park_asks_about_parking(text: str) ->
 
 def test_parking_at_the_airport_is_not_ours() -> None:
     assert read("where can i park my car at the airport", ctx()).intent == "other"
+
+
+@pytest.mark.parametrize(("text", "wish"), [
+    ("merry christmas!", True), ("Frohe Weihnachten und einen guten Rutsch!", True), ("happy new year to you all", True),
+    ("greetings to you", False), ("what's open on christmas day", False),
+])
+def test_festive_wishes_are_a_courtesy_said_back(text: str, wish: bool) -> None:
+    r = read(text, ctx())
+    assert (r.intent == "thanks" and intents.wishes(text)) is wish
