@@ -383,6 +383,8 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"phone number", r"telephone", r"contact (?:number|details|info)", r"(?:your|the salon'?s?) (?:phone )?number",
         r"how (?:can|do) i (?:call|reach|contact|phone) you", r"(?<!what )(?:can|could|may) i (?:call|phone|ring) (?:you|the salon)(?=[\s?!.]*$| (?:directly|by phone|today|tomorrow|now)\b)", r"(?:your|the salon'?s?) (?:email|e-mail)(?: address)?",
         r"(?:your|the salon'?s?) website", r"(?:eure|ihre) (?:e-?mail(?:-?adresse)?|webseite|website|homepage)",
+        r"(?:do|does) (?:you|y'?all|the salon) (?:guys )?have (?:a |an )?(?:website|web ?site|homepage|web ?page)",
+        r"(?:what'?s|what is) (?:your|the) (?:website|web ?site|homepage|web ?address|url)",
         r"(?:habt|haben) (?:ihr|sie) (?:eine |ne )?(?:e-?mail(?:-?adresse)?|webseite|website|homepage|telefonnummer)",
         r"telefon(?:nummer)?", r"handynummer", r"(?:euch|sie) anrufen", r"eure nummer", r"ihre nummer", r"rufnummer",
     ),
