@@ -334,7 +334,10 @@ def _read(text: str, context: Context) -> Reading:
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
-    same_again = service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
+    usual = service is None and any(w in norm for w in _USUAL_WORDS) and _USUAL.search(norm) is not None
+    same_again = usual or service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
+    if usual and intent in ("other", "affirm", "availability"):
+        intent = "book"  # "book me in for my usual", "wie immer bitte": the service booked last time
     # "a haircut for my husband": read once, for a booking (or what may become one) only
     others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting in (
         "name", "when", "service", "staff") else 0  # ("it's for my boyfriend" answering when: said of the booking)
@@ -854,6 +857,13 @@ _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
 _SAME_WORDS = ("same", "gleich", "selbe")
+# "book me in for my usual", "same as last time", "wie immer", "das Übliche": what they booked last time
+_USUAL = re.compile(
+    r"(?<![\w'])(?:(?:my|the) usual(?: (?:cut|appointment|one|thing|service|treatment))?(?=\s*(?:[,.!?;]|please\b|pls\b|"
+    r"with\b|on\b|at\b|for\b|next\b|this\b|tomorrow\b|today\b|$))|(?:the )?same as (?:last time|usual|always|before|the last time)"
+    r"|wie (?:immer|letztes mal|beim letzten mal|gehabt)(?=\s*(?:[,.!?;]|bitte\b|am\b|um\b|morgen\b|heute\b|$))"
+    r"|(?:das|mein) (?:übliche|uebliche)s?|(?:das )?gleiche wie (?:immer|letztes mal|beim letzten mal))")
+_USUAL_WORDS = ("usual", "last time", "immer", "letztes mal", "letzten mal", "übliche", "uebliche", "gehabt")
 _SAME_AGAIN = re.compile(
     r"(?<!for )\b(?:the same(?: thing| again| service| treatment| appointment| one)?|same (?:thing|again)|das gleiche|das selbe"
     r"|dasselbe|(?:den|einen) gleichen termin|die gleiche behandlung)\b(?! (?:time|day|hour|place|week|as|zeit|uhrzeit|tag|wie))")

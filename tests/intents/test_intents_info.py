@@ -648,3 +648,15 @@ def test_parking_at_the_airport_is_not_ours() -> None:
 def test_festive_wishes_are_a_courtesy_said_back(text: str, wish: bool) -> None:
     r = read(text, ctx())
     assert (r.intent == "thanks" and intents.wishes(text)) is wish
+
+
+@pytest.mark.parametrize("text", ["book me in for my usual", "same as last time please", "wie immer bitte, morgen um 10",
+                                  "das Übliche am Freitag"])
+def test_the_usual_is_the_service_booked_last_time(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.same_again, r.service) == ("book", True, None)
+
+
+@pytest.mark.parametrize("text", ["as usual the weather is bad", "the usual time works", "I usually come on fridays"])
+def test_other_usuals_are_not(text: str) -> None:
+    assert not read(text, ctx()).same_again
