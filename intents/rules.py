@@ -683,6 +683,8 @@ _ASKS_POLICY = re.compile(
     # a deposit or paying ahead: "do I need to pay a deposit?", "muss ich eine Anzahlung leisten?"
     r"|\b(?:do|will|would|does) (?:i|we|you|one) (?:need to|have to|require|ask for|take|want) (?:pay |leave |put down |make )?"
     r"(?:a |any )?(?:deposit|pre-?payment|payment (?:in advance|upfront|up front))\b|\bis (?:there|a) (?:a )?deposit\b"
+    r"|\b(?:do|will|would|should|must) (?:i|we) (?:need to |have to )?pay (?:upfront|up front|in advance|ahead|beforehand"
+    r"|online|now|when (?:i|we) book)\b"
     r"|\b(?:a |any )?deposit (?:required|needed|necessary)\b"
     r"|\b(?:muss|müssen|muessen) (?:ich|man|wir) (?:\w+ )?(?:eine |etwas )?(?:anzahlung|vorauszahlung|vorab|im voraus)\b"
     r"|\b(?:braucht|brauche|nehmt|nehmen) (?:ihr |sie |ich |man )?(?:eine )?anzahlung\b"
