@@ -673,13 +673,18 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
 
 
 _POLICY_WORDS = ("walk", "drop", "pop ", "without", "ohne", "spontan", "deposit", "advance", "upfront", "up front", "pre",
-                 "anzahlung", "voraus", "vorab", "vorkasse", "early", "früh", "frueh")
+                 "anzahlung", "voraus", "vorab", "vorkasse", "early", "früh", "frueh", "gift", "voucher", "gutschein", "pay ")
 _ASKS_POLICY = re.compile(
     r"\b(?:can|could|may) (?:i|we|you|one) (?:just |also )?(?:walk in|drop in|pop in|drop by|come in without (?:an |a )?"
     r"(?:appointment|booking)|come without (?:an |a )?(?:appointment|booking))\b"
     r"|\b(?:kann|darf|könnte|koennte|können|koennen) (?:ich|man|wir) (?:auch )?(?:einfach )?(?:so )?(?:mal )?"
     r"(?:ohne (?:einen )?termin|spontan) (?:kommen|vorbeikommen|vorbeischauen|reinkommen|vorbei)\b"
     r"|\b(?:geht|klappt) (?:es|das) (?:auch )?ohne termin\b"
+    # "can I buy a gift card?", "kann ich einen Gutschein kaufen?"
+    r"|\b(?:can|could|may) (?:i|we) (?:buy|get|purchase|order) (?:a |an |some )?(?:gift ?cards?|vouchers?|gift ?vouchers?"
+    r"|gift certificates?)\b"
+    r"|\b(?:kann|könnte|koennte|darf) (?:ich|man|wir) (?:bei euch |hier |auch )?(?:einen |eine |ein )?(?:geschenk)?gutschein\w*"
+    r" (?:kaufen|bekommen|erwerben|bestellen)\b"
     # a deposit or paying ahead: "do I need to pay a deposit?", "muss ich eine Anzahlung leisten?"
     r"|\b(?:do|will|would|does) (?:i|we|you|one) (?:need to|have to|require|ask for|take|want) (?:pay |leave |put down |make )?"
     r"(?:a |any )?(?:deposit|pre-?payment|payment (?:in advance|upfront|up front))\b|\bis (?:there|a) (?:a )?deposit\b"

@@ -660,3 +660,9 @@ def test_the_usual_is_the_service_booked_last_time(text: str) -> None:
 @pytest.mark.parametrize("text", ["as usual the weather is bad", "the usual time works", "I usually come on fridays"])
 def test_other_usuals_are_not(text: str) -> None:
     assert not read(text, ctx()).same_again
+
+
+@pytest.mark.parametrize("text", ["Kann ich einen Gutschein kaufen?", "can I buy a gift card?", "do I need to pay upfront?"])
+def test_vouchers_and_paying_ahead_are_questions_for_the_business(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
