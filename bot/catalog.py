@@ -108,6 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_long": "That's a long message! Could you tell me in a sentence what you'd like? For example \"book a haircut tomorrow at 10\".",
         "thanks": "You're welcome!",
         "wish_back": "Thank you, the same to you!",
+        "arrived": "Welcome! Please let the team at the desk know you're here.",
         "bye": "Bye! Have a great day.",
         "bye_unchanged": "Bye! I've left everything as it was: nothing was booked, moved or cancelled. Just write "
                          "whenever you like.",
@@ -431,6 +432,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_long": "Das ist eine lange Nachricht! Könnten Sie mir in einem Satz sagen, was Sie möchten? Zum Beispiel „Haarschnitt morgen um 10“.",
         "thanks": "Gern geschehen!",
         "wish_back": "Vielen Dank, Ihnen auch!",
+        "arrived": "Willkommen! Sagen Sie bitte dem Team am Empfang Bescheid, dass Sie da sind.",
         "bye": "Tschüss! Einen schönen Tag noch.",
         "bye_unchanged": "Tschüss! Ich habe alles gelassen, wie es war: nichts wurde gebucht, verschoben oder abgesagt. "
                          "Schreiben Sie einfach, wann immer Sie möchten.",

@@ -414,6 +414,15 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"erinner(?:t|n) (?:ihr|sie) (?:mich|uns)", r"(?:können|könnt|könnten) (?:sie|ihr) mich (?:\w+ ){0,3}erinnern",
         r"erinnerung (?:vor|an) (?:dem|den|meinen|meinem) termin",
     ),
+    # "I'm here", "ich bin schon da": at the door, for their appointment
+    "arrived": (
+        r"^(?:(?:hi|hello|hey|hallo|ok|okay|so|also)[\s,.!]+)?(?:i'?m|i am|we'?re|we are) (?:already |now |just |finally )?"
+        r"(?:here|outside|at the door|at the salon|downstairs|in front|at reception)(?=[\s,.!?]*$|[\s,.!]+(?:should|can|shall"
+        r"|do|where|what|is|are|come)\b)",
+        r"^(?:(?:hi|hello|hey|ok|okay|so)[\s,.!]+)?(?:i'?ve|i have|we'?ve|we have) (?:just )?arrived",
+        r"^(?:(?:hallo|hi|ok|okay|so|also)[\s,.!]+)?(?:ich bin|bin|wir sind|sind) (?:jetzt |schon |gerade |nun )*(?:da|hier"
+        r"|angekommen|vor der tür|vor der tuer|unten|draußen|draussen)(?=[\s,.!?]*$|[\s,.!]+(?:soll|kann|darf|wo|was|ist)\b)",
+    ),
     "confirmation": (
         r"(?:send|e-?mail|mail|forward|text) (?:me |us )?(?:a |the |my |an? \w+ )?confirmation",
         r"(?:will|do|would|can|could|shall) (?:i|we) (?:\w+ )?(?:get|receive|have) (?:a |an |the |any |my )?(?:\w+ )?confirmation",

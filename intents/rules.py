@@ -334,7 +334,8 @@ def _read(text: str, context: Context) -> Reading:
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
-    usual = service is None and any(w in norm for w in _USUAL_WORDS) and _USUAL.search(norm) is not None
+    usual = service is None and expecting in (None, "service") and any(w in norm for w in _USUAL_WORDS) \
+        and _USUAL.search(norm) is not None  # (answering "when?", "the usual" is a time we do not know)
     same_again = usual or service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
     if usual and intent in ("other", "affirm", "availability"):
         intent = "book"  # "book me in for my usual", "wie immer bitte": the service booked last time
@@ -389,7 +390,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
     if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
-            or topic in ("reminders", "late", "late_policy", "confirmation") \
+            or topic in ("reminders", "late", "late_policy", "confirmation", "arrived") \
             or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
@@ -896,7 +897,7 @@ a grace period?", "was passiert, wenn ich mich verspäte?"."""
 _GETTING_HERE = re.compile(r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late",
-                               "confirmation"})
+                               "confirmation", "arrived"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
                r"price list", r"preisliste", r"preise", r"get there")

@@ -218,6 +218,11 @@ def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
     return lines
 
 
+def _arrived(turn: Turn, _: Reading, __: str) -> list[str]:
+    """"I'm here": welcome, and the way in; the team at the desk is the one to tell (nothing is passed on from here)."""
+    return [turn.t("arrived")]
+
+
 def _confirmation(turn: Turn, _: Reading, __: str) -> list[str]:
     """"Will I get a confirmation by email?": by email only where the bot sends them (to the address given with the
     booking); every booking, move and cancellation is confirmed here in the chat in any case."""
@@ -344,7 +349,7 @@ _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
     "reminders": _reminders, "late_policy": _late_policy, "staff": _staff, "assistant": _assistant,
-    "confirmation": _confirmation,
+    "confirmation": _confirmation, "arrived": _arrived,
 }
 
 

@@ -666,3 +666,11 @@ def test_other_usuals_are_not(text: str) -> None:
 def test_vouchers_and_paying_ahead_are_questions_for_the_business(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize(("text", "arrived"), [
+    ("Ich bin schon da, soll ich reinkommen?", True), ("I'm here", True), ("hi, i've arrived", True), ("wir sind da", True),
+    ("I'm here to book a haircut", False), ("ich bin da um 11", False),
+])
+def test_i_am_here_says_they_are_at_the_door(text: str, arrived: bool) -> None:
+    assert (read(text, ctx()).topic == "arrived") is arrived
