@@ -46,6 +46,8 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
         r = _once_more(r, low)  # ("same time next week too?")
     if context.recent:
         r = _him_or_her(r, low, context)  # ("could he get a haircut too?" after naming "my son")
+    if context.expecting is None and (r.has_when or r.staff):
+        r = _instead_of_it(r, low, context)  # ("can you make it 10:45 instead?")
     if _OWN_WORDS.search(low) is None:
         return r
     r = _right_after(r, text, low, context)
@@ -53,7 +55,6 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     r = _attending(r, low, context)
     r = _other(r, low)
     r = _missed(r, low, context)
-    r = _instead_of_it(r, low, context)
     return _every(r, low, context)
 
 
@@ -914,5 +915,4 @@ def _words_besides(low: str, m: re.Match[str], filler: frozenset[str]) -> int:
 
 # one look, in C, for any word `_of_their_own`'s readers need before they look closer
 _OWN_WORDS = re.compile("|".join(re.escape(w) for w in (*_RIGHT_AFTER_WORDS, *_ATTENDING_WORDS, *_EVERY_WORDS,
-                                                         *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS,
-                                                         *_INSTEAD_WORDS)))
+                                                         *_OTHER_WORDS, *_MISSED_WORDS, *_SAME_DAY_WORDS)))

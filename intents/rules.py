@@ -382,7 +382,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "help"
     if _GREET_ONLY.match(n):
         return "greet"
-    if _WISH_ONLY.match(n) and _WISH.search(n):
+    if any(w in n for w in _WISH_WORDS) and _WISH_ONLY.match(n) and _WISH.search(n):
         return "thanks"  # "merry Christmas!": a courtesy, said back (`wishes`)
     aff_lead = _AFFIRM_LEAD.match(n) is not None
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
@@ -772,6 +772,8 @@ _BARE_COURTESY = re.compile(
     + r"|so much|very much|a lot|again|for (?:the|your|all|all of your|all your) (?:help|assistance|time)(?: with this| today)?"
     r"|for helping(?: me)?|i really appreciate (?:it|your help)|your help|all|for now|bye|you|i'?ve got to go now|but)[\s,.!]*)*$")
 _WISH = cue(*lexicon.WISHES)
+_WISH_WORDS = ("christmas", "xmas", "x-mas", "new year", "holiday", "easter", "season", "hanukkah", "chanukah", "diwali",
+               "eid", "weihnacht", "feiertag", "festtag", "rutsch", "neues", "ostern", "fest")
 _WISH_ONLY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon.WISHES) + "|" + "|".join(lexicon.THANKS) + "|" + "|".join(lexicon.GREET)
     + r"|and|und|to you|you too|dir|ihnen|euch|auch|all|everyone|zusammen|the team|dem team|from|von|us|uns|and a|und einen"
