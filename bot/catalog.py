@@ -109,6 +109,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks": "You're welcome!",
         "wish_back": "Thank you, the same to you!",
         "arrived": "Welcome! Please let the team at the desk know you're here.",
+        "arrived_told": "Welcome! I've let the team at {business} know you're here for your {service} at {time}.",
+        "arrived_told_no_booking": "Welcome! I've let the team at {business} know you're here. I can't find an "
+                                   "appointment of yours for today.",
         "bye": "Bye! Have a great day.",
         "bye_unchanged": "Bye! I've left everything as it was: nothing was booked, moved or cancelled. Just write "
                          "whenever you like.",
@@ -254,6 +257,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "notify_late_booking": "{service} with {staff} on {when}",
         "notify_late_no_booking": "no booking of theirs found for today",
         "notify_late_words": "They wrote: “{text}”",
+        "notify_arrived": "Arrived: {booking}.\nCustomer: {customer}",
         "notify_line_bot": "Bot: {text}",
         "operator_passed_on": "Passed on to the customer of handoff #{id}.",
         "operator_not_open": "Handoff #{id} is not open any more; nothing was passed on.",
@@ -433,6 +437,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks": "Gern geschehen!",
         "wish_back": "Vielen Dank, Ihnen auch!",
         "arrived": "Willkommen! Sagen Sie bitte dem Team am Empfang Bescheid, dass Sie da sind.",
+        "arrived_told": "Willkommen! Ich habe dem Team von {business} Bescheid gesagt, dass Sie für Ihren Termin "
+                        "{service} um {time} da sind.",
+        "arrived_told_no_booking": "Willkommen! Ich habe dem Team von {business} Bescheid gesagt, dass Sie da sind. "
+                                   "Einen Termin von Ihnen für heute finde ich nicht.",
         "bye": "Tschüss! Einen schönen Tag noch.",
         "bye_unchanged": "Tschüss! Ich habe alles gelassen, wie es war: nichts wurde gebucht, verschoben oder abgesagt. "
                          "Schreiben Sie einfach, wann immer Sie möchten.",
@@ -578,6 +586,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "notify_late_booking": "{service} bei {staff} am {when}",
         "notify_late_no_booking": "für heute keine Buchung gefunden",
         "notify_late_words": "Nachricht: „{text}“",
+        "notify_arrived": "Angekommen: {booking}.\nKunde: {customer}",
         "notify_line_bot": "Bot: {text}",
         "operator_passed_on": "An den Kunden der Übergabe #{id} weitergegeben.",
         "operator_not_open": "Übergabe #{id} ist nicht mehr offen; nichts wurde weitergegeben.",

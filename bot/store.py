@@ -84,7 +84,7 @@ team_messages = sa.Table(
     sa.Column("name", sa.String(200), nullable=True),  # the name the customer gave, if any
     sa.Column("email", sa.String(320), nullable=True),  # the email address they gave, if any
     sa.Column("at", storage.UTCDateTime(), nullable=False),
-    sa.Column("kind", sa.String(12), nullable=False),  # late
+    sa.Column("kind", sa.String(12), nullable=False),  # late, arrived
     sa.Column("text", sa.Text(), nullable=False, server_default=""),  # the customer's words
     sa.Column("booking_id", sa.String(200), nullable=True),  # the booking it is about, if one was found
     sa.Column("booking_start", storage.UTCDateTime(), nullable=True),

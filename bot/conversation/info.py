@@ -48,6 +48,9 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
     if r.topic == "late":
         await running_late(turn, r)
         return
+    if r.topic == "arrived" and turn.team_reachable:
+        await _arrived_told(turn)
+        return
     if r.topic == "reminders" and turn.state.step is None and turn.reminders and turn.upcoming_reminders:
         if await _reminders_of_next_booking(turn):
             return
@@ -219,8 +222,29 @@ def _reminders(turn: Turn, _: Reading, __: str) -> list[str]:
 
 
 def _arrived(turn: Turn, _: Reading, __: str) -> list[str]:
-    """"I'm here": welcome, and the way in; the team at the desk is the one to tell (nothing is passed on from here)."""
+    """"I'm here" where no one on the team reads the chat: welcome, and the team at the desk is the one to tell."""
     return [turn.t("arrived")]
+
+
+async def _arrived_told(turn: Turn) -> None:
+    """"I'm here, should I come in?": word for the team (no handoff), with today's booking if there is one."""
+    now = turn.now()
+    try:
+        bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
+    except BookingError:  # the booking system is down: the team hears it all the same, without the booking
+        bookings = []
+    booking = next((b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD
+                    and turn.local(b.start).date() == turn.local(now).date()), None)
+    about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
+                 staff=booking.staff) if booking else {}
+    turn.state.for_team.append(TeamNote(kind="arrived", text=(turn.msg.text or "")[:MAX_LATE_WORDS], **about))
+    said = turn.t("arrived_told", service=turn.service_name(booking.service),
+                  time=turn.formats.clock_time(turn.local(booking.start))) if booking else turn.t("arrived_told_no_booking")
+    if turn.state.step is not None:
+        turn.note(said)
+        await reask.reask(turn)
+        return
+    turn.say(said)
 
 
 def _confirmation(turn: Turn, _: Reading, __: str) -> list[str]:

@@ -131,10 +131,10 @@ class HandoffEntry(BaseModel):
 
 
 class TeamNote(BaseModel):
-    """Word for the team that needs no answer and opens no handoff ("I'm running 10 minutes late"): the store writes
-    it with the state, and the team is told of it."""
+    """Word for the team that needs no answer and opens no handoff ("I'm running 10 minutes late", "I'm here"): the
+    store writes it with the state, and the team is told of it."""
 
-    kind: Literal["late"]
+    kind: Literal["late", "arrived"]
     text: str = ""  # the customer's words
     booking_id: str | None = None  # the booking it is about, if one was found
     booking_start: datetime | None = None

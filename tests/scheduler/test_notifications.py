@@ -275,6 +275,23 @@ async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine)
                              "Customer: Anna Schmidt, Telegram\nThey wrote: “I'm 5 minutes away”", None)]
 
 
+async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine):
+    """"I'm here, should I come in?": the customer hears the team is told, and the team's notice names the booking."""
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    await say(app, "haircut with Sarah today at 11")
+    await say(app, "Anna Schmidt")
+    await say(app, "yes")
+    await notifier.tick()
+    clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
+    [answer] = await say(app, "I'm here, should I come in?")
+    assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
+    await notifier.tick()
+    assert chat.got[1:] == [("Arrived: Haircut with Sarah on Mon 23 Nov, 11:00.\nCustomer: Anna Schmidt, Telegram\n"
+                             "They wrote: “I'm here, should I come in?”", None)]
+    assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
+
+
 async def test_running_late_said_before_the_first_start_is_not_told_afterwards(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
     settings = {"operator_telegram_chat_id": -100500, "telegram_bot_token": "123456:AAFakeTokenForTestsOnly_01234"}
