@@ -286,28 +286,22 @@ class Notifier:
         lang, biz = self.team_lang, self.business
         fmt = self.texts.formats(lang)
         customer = self._customer(m.name, m.user_key, m.email)
-        if m.kind == "arrived":  # "I'm here": at the door
-            if m.booking_start is not None:
-                booking = self._t("notify_late_booking", when=fmt.when(m.booking_start.astimezone(biz.tz)),
-                                  service=_name(lambda: biz.service(m.service or "").display(lang), m.service or ""),
-                                  staff=_name(lambda: biz.person(m.staff or "").name, m.staff or ""))
-            else:
-                booking = self._t("notify_late_no_booking")
-            lines = [self._t("notify_arrived", customer=customer, booking=booking)]
-            return "\n".join([*lines, self._t("notify_late_words", text=m.text)] if m.text else lines)
-        if m.late_minutes:
-            how = self._t("notify_late_by", delay=fmt.duration(timedelta(minutes=m.late_minutes)))
-        elif m.arrives_at is not None:
-            how = self._t("notify_late_arrives", time=fmt.clock_time(m.arrives_at.astimezone(biz.tz)))
-        else:
-            how = ""
         if m.booking_start is not None:
             booking = self._t("notify_late_booking", when=fmt.when(m.booking_start.astimezone(biz.tz)),
                               service=_name(lambda: biz.service(m.service or "").display(lang), m.service or ""),
                               staff=_name(lambda: biz.person(m.staff or "").name, m.staff or ""))
         else:
             booking = self._t("notify_late_no_booking")
-        lines = [self._t("notify_late", customer=customer, how=how, booking=booking)]
+        if m.kind == "arrived":  # "I'm here": at the door
+            lines = [self._t("notify_arrived", customer=customer, booking=booking)]
+        else:
+            if m.late_minutes:
+                how = self._t("notify_late_by", delay=fmt.duration(timedelta(minutes=m.late_minutes)))
+            elif m.arrives_at is not None:
+                how = self._t("notify_late_arrives", time=fmt.clock_time(m.arrives_at.astimezone(biz.tz)))
+            else:
+                how = ""
+            lines = [self._t("notify_late", customer=customer, how=how, booking=booking)]
         if m.text:
             lines.append(self._t("notify_late_words", text=m.text))
         return "\n".join(lines)

@@ -241,13 +241,19 @@ async def test_two_processes_on_postgresql_never_send_a_notification_twice(fresh
             await engine.dispose()
 
 
-async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_goes_on(db_engine):
+async def _booked_today_at_11(engine):
+    """Anna Schmidt's haircut with Sarah today at 11:00, booked and its notice sent: (clock, app, notifier, chat)."""
     clock = VirtualClock(MONDAY_9)
-    app, notifier, chat, _ = await make(db_engine, clock)
+    app, notifier, chat, _ = await make(engine, clock)
     await say(app, "haircut with Sarah today at 11")
     await say(app, "Anna Schmidt")
     await say(app, "yes")
     await notifier.tick()
+    return clock, app, notifier, chat
+
+
+async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_goes_on(db_engine):
+    clock, app, notifier, chat = await _booked_today_at_11(db_engine)
     clock.set(MONDAY_9 + timedelta(hours=1, minutes=50))
     [answer] = await say(app, "running 20 mins late, so sorry")
     assert answer == ("Thanks for letting us know! I'm telling the team at Demo Salon that you'll be about 20 minutes "
@@ -261,12 +267,7 @@ async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_g
 
 async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine):
     """"I'm 5 minutes away": the customer hears the team is told when they arrive, and the team's notice says it."""
-    clock = VirtualClock(MONDAY_9)
-    app, notifier, chat, _ = await make(sqlite_engine, clock)
-    await say(app, "haircut with Sarah today at 11")
-    await say(app, "Anna Schmidt")
-    await say(app, "yes")
-    await notifier.tick()
+    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
     clock.set(MONDAY_9 + timedelta(hours=2, minutes=2))
     [answer] = await say(app, "I'm 5 minutes away")
     assert "11:07" in answer and "Haircut" in answer
@@ -277,12 +278,7 @@ async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine)
 
 async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine):
     """"I'm here, should I come in?": the customer hears the team is told, and the team's notice names the booking."""
-    clock = VirtualClock(MONDAY_9)
-    app, notifier, chat, _ = await make(sqlite_engine, clock)
-    await say(app, "haircut with Sarah today at 11")
-    await say(app, "Anna Schmidt")
-    await say(app, "yes")
-    await notifier.tick()
+    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
     clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
     [answer] = await say(app, "I'm here, should I come in?")
     assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
