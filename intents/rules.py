@@ -603,7 +603,7 @@ def _plain(said: str) -> bool:
 _PRICE_ALONE = re.compile(
     _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that|this)| will (?:it|that) be| would (?:it|that) be"
     r"| do i (?:have to )?pay| do i owe you| does (?:it|that) (?:all )?cost)?|what(?:'s| is| will be) the (?:damage|price|cost|total)"
-    r"|what does (?:it|that|this) (?:all )?come to|was kostet (?:der spa(?:ß|ss)|mich das|das(?: dann)?|es)"
+    r"|what does (?:it|that|this) (?:all )?come to|was kostet (?:der spa(?:ß|ss)|mich das|das(?: dann)?|es|beides|alles)"
     r"|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich (?:dann |da )?(?:zahlen|bezahlen)|macht das)"
     r"|was macht das|was (?:muss ich )?(?:zahl|bezahl)e? ich(?: dann)?)"
     # the sum of what was just booked: "how much for both?", "what does that come to together?", "zusammen?"
@@ -613,8 +613,11 @@ _PRICE_ALONE = re.compile(
 # how long it takes, asked on its own of what was just talked about or booked: "how long does it take?"
 _DURATION_ALONE = re.compile(
     _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how long (?:does|will|would) (?:it|that|this|one) (?:usually |normally )?take"
-    r"|how long is (?:it|that|one)|how long will i be (?:there|in the chair)|how much time (?:does|will) (?:it|that) take"
-    r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*)\W*$")
+    r"|how long is (?:it|that|one)|how long will (?:i|we) be (?:there|here|in the chair|with you)|how much time (?:does|will)"
+    r" (?:it|that) take|how long will (?:it|that|this|everything|it all) take"
+    r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*"
+    r"|wie lange (?:bin|sind) (?:ich|wir) (?:dann |denn )?(?:insgesamt |ungef(?:ä|ae)hr |etwa )*(?:da|bei euch|dort|bei ihnen))"
+    r"(?:,? (?:together|in total|altogether|all together|for both|insgesamt|zusammen))?\W*$")
 
 
 _DAY_WORD = "(?:today|tomorrow|tonight|heute|morgen|" + "|".join(lexicon.WEEKDAYS) + ")"

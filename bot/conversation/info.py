@@ -38,7 +38,7 @@ LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking 
 LATE_AHEAD = timedelta(hours=12)  # or one that begins within this
 MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass)\b", re.IGNORECASE)
-_TOGETHER = re.compile(r"\b(?:together|in total|altogether|total|both|all in all|zusammen|insgesamt|beide|gesamt)\b",
+_TOGETHER = re.compile(r"\b(?:together|in total|altogether|total|both|all in all|zusammen|insgesamt|beides?|gesamt)\b",
                        re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 

@@ -674,3 +674,10 @@ def test_vouchers_and_paying_ahead_are_questions_for_the_business(text: str) -> 
 ])
 def test_i_am_here_says_they_are_at_the_door(text: str, arrived: bool) -> None:
     assert (read(text, ctx()).topic == "arrived") is arrived
+
+
+@pytest.mark.parametrize("text", ["und was kostet beides?", "wie lange bin ich dann insgesamt da?",
+                                  "how long will I be there in total?", "how long will it take altogether"])
+def test_how_long_or_how_much_for_all_of_it_asks_the_prices_and_durations(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "prices")
