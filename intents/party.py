@@ -178,9 +178,7 @@ def spoken_of(low: str, recent: tuple[tuple[str, str], ...]) -> tuple[int, str |
         return 0, None
     said = [text for who, text in recent if who == "customer"][-2:]
     for text in reversed(said):
-        found = _RELATIVE_RX.findall(text.lower())
-        if len(found) == 1 and not _SELF_AND_OTHERS.search(text.lower()) and _plural_guess(
-                _RELATIVE_RX.search(text.lower()).group(0)) == 1:
+        if person_named(text) is not None:
             return 1, named_other(text) or _name_after(text)
     return 0, None
 
