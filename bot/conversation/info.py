@@ -11,6 +11,7 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
@@ -143,10 +144,7 @@ async def _late(turn: Turn, r: Reading) -> list[str]:
     if not turn.team_reachable:
         return [reach(turn, "late_call", "late_nobody_reads")]
     now = turn.now()
-    try:
-        bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
-    except BookingError:  # the booking system is down: the team hears it all the same, without the booking
-        bookings = None
+    bookings = await _mine_if_reachable(turn)
     booking = _late_for(turn, r, bookings or [], now)
     if booking is None and bookings:  # their appointment is another day: nothing to tell the team
         later = [b for b in bookings if b.start > now]
@@ -155,10 +153,7 @@ async def _late(turn: Turn, r: Reading) -> list[str]:
                            when=turn.when(later[0].start))]
     arrives = turn.local(now).replace(hour=r.time.hour, minute=r.time.minute, second=0, microsecond=0) \
         if r.time is not None and r.late_by is None else None
-    about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
-                 staff=booking.staff) if booking else {}
-    turn.state.for_team.append(TeamNote(kind="late", text=(turn.msg.text or "")[:MAX_LATE_WORDS], late_by=r.late_by,
-                                        arrives_at=arrives, **about))
+    _tell_team(turn, "late", booking, late_by=r.late_by, arrives_at=arrives)
     if booking is None:
         return [turn.t("late_told_no_booking")]
     if r.late_by is not None:
@@ -171,6 +166,21 @@ async def _late(turn: Turn, r: Reading) -> list[str]:
     at = turn.t("late_at_time", time=turn.formats.clock_time(turn.local(booking.start))) if today \
         else turn.t("late_on_day", when=turn.when(booking.start))
     return [turn.t("late_told", how=how, service=turn.service_name(booking.service), at=at)]
+
+
+async def _mine_if_reachable(turn: Turn) -> list[Booking] | None:
+    """The customer's bookings by start; None when the booking system is down (the team hears them all the same)."""
+    try:
+        return sorted(await my_bookings(turn), key=lambda b: b.start)
+    except BookingError:
+        return None
+
+
+def _tell_team(turn: Turn, kind: Literal["late", "arrived"], booking: Booking | None, **more: Any) -> None:
+    """Word for the team, written with the conversation: the customer's words, and the booking it is about if any."""
+    about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
+                 staff=booking.staff) if booking else {}
+    turn.state.for_team.append(TeamNote(kind=kind, text=(turn.msg.text or "")[:MAX_LATE_WORDS], **about, **more))
 
 
 def _late_for(turn: Turn, r: Reading, bookings: list[Booking], now: datetime) -> Booking | None:
@@ -229,15 +239,10 @@ def _arrived(turn: Turn, _: Reading, __: str) -> list[str]:
 async def _arrived_told(turn: Turn) -> None:
     """"I'm here, should I come in?": word for the team (no handoff), with today's booking if there is one."""
     now = turn.now()
-    try:
-        bookings = sorted(await my_bookings(turn), key=lambda b: b.start)
-    except BookingError:  # the booking system is down: the team hears it all the same, without the booking
-        bookings = []
-    booking = next((b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD
+    booking = next((b for b in await _mine_if_reachable(turn) or []
+                    if now - LATE_SINCE <= b.start <= now + LATE_AHEAD
                     and turn.local(b.start).date() == turn.local(now).date()), None)
-    about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
-                 staff=booking.staff) if booking else {}
-    turn.state.for_team.append(TeamNote(kind="arrived", text=(turn.msg.text or "")[:MAX_LATE_WORDS], **about))
+    _tell_team(turn, "arrived", booking)
     said = turn.t("arrived_told", service=turn.service_name(booking.service),
                   time=turn.formats.clock_time(turn.local(booking.start))) if booking else turn.t("arrived_told_no_booking")
     if turn.state.step is not None:
