@@ -288,6 +288,17 @@ async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sql
     assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
 
 
+async def test_im_here_with_no_booking_today_still_reaches_the_team_and_says_so(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    [answer] = await say(app, "ich bin schon da", lang="de")
+    assert answer == ("Willkommen! Ich habe dem Team von Demo Salon Bescheid gesagt, dass Sie da sind. Einen Termin von "
+                      "Ihnen für heute finde ich nicht.")
+    await notifier.tick()
+    assert chat.texts == ["Arrived: no booking of theirs found for today.\nCustomer: Telegram\n"
+                          "They wrote: “ich bin schon da”"]
+
+
 async def test_running_late_said_before_the_first_start_is_not_told_afterwards(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
     settings = {"operator_telegram_chat_id": -100500, "telegram_bot_token": "123456:AAFakeTokenForTestsOnly_01234"}
