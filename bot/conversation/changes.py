@@ -295,7 +295,12 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
         _as_other_service(turn, booking)
         moved = None
     elif reading is not None and reading.staff and reading.staff != booking.staff:
-        _to_someone_else(turn, booking, reading.staff)  # "can Tom do it instead?": with Tom, at its time unless said
+        # "can Tom do it instead?": with Tom, at its time unless said; if Tom can't, nothing else was asked
+        if not _to_someone_else(turn, booking, reading.staff) and moved is None \
+                and not (reading.has_when or reading.earliest or reading.latest):
+            turn.end(turn.t("move_staff_stays", service=turn.service_name(booking.service),
+                            staff=turn.staff_name(booking.staff), when=turn.when(booking.start)))
+            return
     if moved is not None:
         relative.apply(turn, moved, booking.start)
     elif reading is not None and reading.earliest and not reading.has_when:
@@ -324,13 +329,17 @@ def _as_other_service(turn: Turn, booking: Booking) -> None:
         d.staff, d.any_staff = None, True
 
 
-def _to_someone_else(turn: Turn, booking: Booking, staff: str) -> None:
-    """The booking is to go to another person: at its own time unless another was said."""
+def _to_someone_else(turn: Turn, booking: Booking, staff: str) -> bool:
+    """The booking is to go to another person: at its own time unless another was said. False if it cannot go to
+    them (they don't do its service, or the booking system can't change the person; said so)."""
     _take_staff(turn, booking, staff)
     d = turn.state.draft
-    if d.staff != booking.staff and not (d.date or d.time or d.start):
+    if d.staff == booking.staff:
+        return False
+    if not (d.date or d.time or d.start):
         local = turn.local(booking.start)
         d.set_when(local.date(), local.time().replace(tzinfo=None))
+    return True
 
 
 def _in_its_own_time(turn: Turn, booking: Booking) -> bool:
