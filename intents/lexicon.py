@@ -306,6 +306,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"wann (?:muss|sollte|soll|kann|darf) (?:ich|man) (?:\w+ ){0,2}(?:spätestens|spaetestens) (?:\w+ ){0,2}"
         r"(?:absagen|stornieren|verschieben)",
         r"(?:by|until|till) when (?:do|should|must) i (?:have to |need to )?(?:cancel|reschedule)",
+        r"when (?:do (?:i|we) (?:have|need) to|must (?:i|we)|should (?:i|we)|(?:i|we) (?:have|need) to) (?:\w+ ){0,2}"
+        r"(?:cancel|reschedule|let you know)",
+        r"wann (?:muss|sollte|soll) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben|bescheid (?:sagen|geben))",
+        r"wie kurzfristig (?:kann|darf|muss|sollte|soll) (?:ich|man) (?:\w+ ){0,3}(?:absagen|stornieren|verschieben)",
         r"what(?:'s| is) the latest (?:i|we) can (?:cancel|reschedule)",
         r"kostet (?:das |es )?(?:absagen|stornieren|eine absage|eine stornierung)",
         r"wie (?:lange|früh|viele (?:stunden|tage)) (?:vorher|im voraus|davor) (?:muss|sollte|soll|kann) (?:ich|man) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|bescheid (?:sagen|geben))",
@@ -316,7 +320,10 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         # "can I cancel them separately if she gets sick?", "kann ich absagen, falls die Kleine krank wird?": the rule
         r"(?:can|could) (?:i|we) (?:\w+ ){0,4}(?:cancel|reschedule|move)\b[^.?!]{0,40}?\b(?:if|in case|should) (?:i|we|he|she|they"
         r"|my|our|the|something|anything)\b",
-        r"(?:kann|könnte|darf) (?:ich|man) (?:\w+ ){0,5}(?:absagen|stornieren|verschieben)\b[^.?!]{0,40}?\b(?:falls|wenn|sollte)\b",
+        r"(?:kann|könnte|darf|muss|sollte|soll) (?:ich|man) (?:\w+ ){0,5}(?:absagen|stornieren|verschieben)\b[^.?!]{0,40}?\b"
+        r"(?:falls|wenn|sollte)\b",
+        r"(?:do|should|must) (?:i|we) (?:have to |need to )?(?:\w+ ){0,3}(?:cancel|reschedule)\b[^.?!]{0,40}?\b(?:if|in case|when) "
+        r"(?:i|we|he|she|they|my|our|the|something|anything)\b",
         # "what if I'm sick on the day?", "what happens if I miss it?": what the rule says then
         r"what (?:happens|if) (?:\w+ ){0,3}(?:if |when )?(?:i|we)(?:'m|'re| am| are| get| fall| become| feel| was| were)? "
         r"(?:\w+ ){0,2}(?:sick|ill|unwell|poorly)\b",

@@ -615,7 +615,19 @@ def test_can_i_cancel_if_asks_about_the_rule(text: str) -> None:
     assert (r.intent, r.topic) == ("info", "cancellation_policy")
 
 
-@pytest.mark.parametrize("text", ["can I cancel my appointment tomorrow", "kann ich meinen Termin absagen"])
+@pytest.mark.parametrize("text", [
+    "wann muss ich absagen?", "when do I have to cancel by?", "wie kurzfristig kann ich absagen?",
+    "muss ich absagen, wenn ich krank bin?", "when should I let you know if I can't come?",
+    "do I have to cancel if my daughter is ill?",
+])
+def test_when_i_must_cancel_asks_about_the_rule(text: str) -> None:
+    """When the customer must cancel (or whether, if something happens) is the rule, not a cancellation."""
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "cancellation_policy")
+
+
+@pytest.mark.parametrize("text", ["can I cancel my appointment tomorrow", "kann ich meinen Termin absagen",
+                                  "ich muss absagen, wenn es geht", "I need to cancel my haircut on Friday"])
 def test_can_i_cancel_without_an_if_cancels(text: str) -> None:
     assert read(text, ctx()).intent == "cancel"
 
