@@ -425,10 +425,13 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
     "arrived": (
         r"^(?:(?:hi|hello|hey|hallo|ok|okay|so|also)[\s,.!]+)?(?:i'?m|i am|we'?re|we are) (?:already |now |just |finally )?"
         r"(?:here|outside|at the door|at the salon|downstairs|in front|at reception)(?=[\s,.!?]*$|[\s,.!]+(?:should|can|shall"
-        r"|do|where|what|is|are|come)\b)",
+        r"|do|where|what|is|are|come)\b|\s+for (?:my|our) [\w:'.]+(?:[\s,]+[\w:'.]+){0,4}[\s?!]*$)",
         r"^(?:(?:hi|hello|hey|ok|okay|so)[\s,.!]+)?(?:i'?ve|i have|we'?ve|we have) (?:just )?arrived",
         r"^(?:(?:hallo|hi|ok|okay|so|also)[\s,.!]+)?(?:ich bin|bin|wir sind|sind) (?:jetzt |schon |gerade |nun )*(?:da|hier"
-        r"|angekommen|vor der tür|vor der tuer|unten|draußen|draussen)(?=[\s,.!?]*$|[\s,.!]+(?:soll|kann|darf|wo|was|ist)\b)",
+        r"|angekommen|vor der tür|vor der tuer|unten|draußen|draussen)(?=[\s,.!?]*$|[\s,.!]+(?:soll|kann|darf|wo|was|ist)\b"
+        r"|\s+(?:für|wegen|zu) (?:meine[mnrs]?|unsere[mnrs]?) [\w:.]+(?:[\s,]+[\w:.]+){0,4}[\s?!]*$)",
+        r"^(?:(?:hallo|hi|ok|okay|so|also)[\s,.!]+)?(?:ich bin|bin|wir sind|sind) (?:jetzt |schon |gerade |nun )*(?:für|wegen"
+        r"|zu) (?:meine[mnrs]?|unsere[mnrs]?) (?:\w+ ){0,4}(?:da|hier)(?=[\s,.!?]*$)",
     ),
     "confirmation": (
         r"(?:send|e-?mail|mail|forward|text) (?:me |us )?(?:a |the |my |an? \w+ )?confirmation",

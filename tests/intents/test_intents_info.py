@@ -683,6 +683,10 @@ def test_vouchers_and_paying_ahead_are_questions_for_the_business(text: str) -> 
 @pytest.mark.parametrize(("text", "arrived"), [
     ("Ich bin schon da, soll ich reinkommen?", True), ("I'm here", True), ("hi, i've arrived", True), ("wir sind da", True),
     ("I'm here to book a haircut", False), ("ich bin da um 11", False),
+    ("I'm here for my 11 o'clock", True), ("hi, I'm here for my appointment at 11:30.", True),
+    ("ich bin da für meinen Termin um 11", True), ("ich bin wegen meinem Termin hier", True),
+    ("I'm here for a haircut", False),
+    ("I'm here for my sister's wedding next week, can I book a blowdry?", False),
 ])
 def test_i_am_here_says_they_are_at_the_door(text: str, arrived: bool) -> None:
     assert (read(text, ctx()).topic == "arrived") is arrived

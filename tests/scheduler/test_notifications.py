@@ -288,6 +288,16 @@ async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sql
     assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
 
 
+async def test_here_for_my_eleven_oclock_is_an_arrival_not_a_booking(sqlite_engine):
+    """"I'm here for my 11 o'clock" names the booking they came for: the team hears they arrived, nothing is booked."""
+    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
+    clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
+    [answer] = await say(app, "I'm here for my 11 o'clock")
+    assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
+    await notifier.tick()
+    assert [text.split("\n")[0] for text in chat.texts[1:]] == ["Arrived: Haircut with Sarah on Mon 23 Nov, 11:00."]
+
+
 async def test_im_here_with_no_booking_today_still_reaches_the_team_and_says_so(sqlite_engine):
     clock = VirtualClock(MONDAY_9)
     app, notifier, chat, _ = await make(sqlite_engine, clock)
