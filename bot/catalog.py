@@ -300,6 +300,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "move_same_staff": "The booking system can't give an appointment to someone else when moving it, so your "
                            "{service} stays with {staff}. For {other} instead, cancel this one and book a new one.",
         "move_staff_stays": "I've left your {service} with {staff} on {when} as it is.",
+        "not_on_days": "not on {days}",
         # --- several: more than one appointment in one go ---
         "several_one_at_a_time": "Here I can book only one appointment at a time, so let's start with the {service}; just ask me for the next one afterwards.",
         "several_too_many": "I can book up to {most} appointments in one go in the chat, not {count}. For a larger group, please get in touch with {business} directly.",
@@ -633,6 +634,7 @@ TEXTS: dict[str, dict[str, str]] = {
                            "Termin {service} bleibt daher bei {staff}. Für einen Termin bei {other} sagen Sie diesen "
                            "ab und buchen einen neuen.",
         "move_staff_stays": "Ihren Termin {service} bei {staff} am {when} habe ich gelassen, wie er ist.",
+        "not_on_days": "nicht am {days}",
         # --- several: more than one appointment in one go ---
         "several_one_at_a_time": "Hier kann ich nur einen Termin auf einmal buchen, also beginnen wir mit {service}; fragen Sie danach einfach nach dem nächsten.",
         "several_too_many": "Im Chat kann ich bis zu {most} Termine auf einmal buchen, nicht {count}. Für eine größere Gruppe wenden Sie sich bitte direkt an {business}.",

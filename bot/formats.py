@@ -73,6 +73,10 @@ class Formats:
         """A weekday's short name (0 is Monday): 'Mon' / 'Mo'."""
         return self._babel.days["format"]["abbreviated"][index].rstrip(".")
 
+    def weekday_name(self, index: int) -> str:
+        """A weekday's name (0 is Monday): 'Monday' / 'Montag'."""
+        return self._babel.days["format"]["wide"][index]
+
     def days(self, first: date, last: date) -> str:
         """A range of days written once: 'Tue 8 – Thu 10 Dec' / 'Di., 8. – Do., 10. Dez.'."""
         return _plain(format_interval(first, last, "MMMEd", locale=self._babel))

@@ -122,12 +122,16 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "latest": r.latest, "services": list(r.services) if len(r.services) > 1 else None,
-             "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "daily": daily_text(r.daily), "also": [also_text(day, at) for day, at in r.also],
+             "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "daily": daily_text(r.daily),
+             "not_days": [_WEEKDAY_NAMES[d] for d in r.not_days], "also": [also_text(day, at) for day, at in r.also],
              "of_day": r.of_day.isoformat() if r.of_day else None,
              "then": [{"service": service, "staff": staff, "date": day.isoformat() if day else None,
                        "time": at.strftime("%H:%M") if at else None} for service, staff, day, at in r.then]}
     out.update((k, v) for k, v in extra.items() if v)
     return out
+
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def also_text(day: dt.date, at: dt.time | None) -> str:
@@ -207,6 +211,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("from", r.start.isoformat(timespec="minutes") if r.start else None),
         ("until", r.end.isoformat(timespec="minutes") if r.end else None),
         ("each day", daily_text(r.daily)),
+        ("not on", ", ".join(_WEEKDAY_NAMES[d] for d in r.not_days) or None),
         ("also", "; ".join(also_text(day, at) for day, at in r.also) or None),
         ("name", r.name), ("email", r.email), ("phone", r.phone),
         ("number", str(r.number) if r.number is not None else None),

@@ -360,6 +360,7 @@ def _read(text: str, context: Context) -> Reading:
         same_again=same_again and intent in ("book", "availability"),
         swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
+        not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number, of_day=of_day,
         topic=topic if intent in ("info", "affirm") else None,

@@ -87,6 +87,7 @@ class Reading:
     start: datetime | None = None  # a period the user asked about (aware)
     end: datetime | None = None
     daily: tuple[dt.time, dt.time] | None = None  # within the period, each day only from..before these local times
+    not_days: tuple[int, ...] = ()  # weekdays ruled out within the period ("any day but Monday"), 0 is Monday
     name: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -348,6 +348,8 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.also = list(r.also)
     if r.then:
         draft.then = list(r.then)
+    if r.not_days:
+        draft.not_days = list(r.not_days)
     if r.has_when:
         if r.date and not (r.time or r.start) and _within_hours_asked(draft, r.date):
             # "Tuesday or Wednesday after 5" - "Wednesday": Wednesday, still after 5

@@ -248,7 +248,7 @@ async def new_time(turn: Turn, said: Said) -> None:
         d.earliest = d.latest = False
         keep = d.time if state.step is Step.ASK_NEW_TIME and keeps_time(d, r) else r.time
         when = Reading(intent="reschedule", lang=r.lang, date=r.date, time=keep, start=r.start, end=r.end,
-                       daily=r.daily)
+                       daily=r.daily, not_days=r.not_days)
         if pending is not None:
             correct(d, when)
         else:
@@ -290,7 +290,7 @@ async def _move(turn: Turn, booking_id: str, *, reading: Reading | None = None) 
     if moved is None and d.shift_minutes is not None:  # said before the customer picked which booking
         moved = Reading(intent="reschedule", lang=turn.lang, shift=timedelta(minutes=d.shift_minutes))
     state.draft = Draft(service=d.swap_to or booking.service, staff=booking.staff, date=d.date, time=d.time,
-                        start=d.start, end=d.end, daily=d.daily, swap_to=d.swap_to)
+                        start=d.start, end=d.end, daily=d.daily, not_days=d.not_days, swap_to=d.swap_to)
     if d.swap_to:
         _as_other_service(turn, booking)
         moved = None

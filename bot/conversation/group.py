@@ -123,7 +123,7 @@ async def settle(turn: Turn) -> bool:
     asked = asked_time(turn, d)
     if isinstance(asked, datetime):
         return await _at(turn, wanted_items, asked)
-    await _within(turn, wanted_items, *asked, daily=d.daily)
+    await _within(turn, wanted_items, *asked, daily=d.daily, not_days=tuple(d.not_days))
     return False
 
 
@@ -147,16 +147,16 @@ async def _at(turn: Turn, wanted_items: list[Item], exact: datetime) -> bool:
 
 
 async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: datetime,
-                  daily: Daily | None = None) -> None:
+                  daily: Daily | None = None, not_days: tuple[int, ...] = ()) -> None:
     problem = guard_time(turn, start, end)
     if problem:
         _ask_another_time(turn, problem)
         return
     free = await _free(turn, wanted_items, max(start, turn.now()), end)
-    every = free.starts(wanted_items[0][0])
+    every = [s for s in free.starts(wanted_items[0][0]) if turn.local(s).weekday() not in not_days]
     starts = every if daily is None else [s for s in every if in_daily(turn, s, daily)]
     plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
-    period = period_text(turn, start, end, daily)
+    period = period_text(turn, start, end, daily, not_days)
     if plans:
         turn.ask(Step.PICK_SLOT, turn.t("several_free_times", all=_all(turn, len(wanted_items)), period=period),
                  turn.t("pick_one"), options=plan_options(turn, _spread(plans, MAX_OPTIONS)))

@@ -31,6 +31,7 @@ class Wanted:
 
     service: str
     staff: str | None
+    not_days: tuple[int, ...] = ()  # weekdays ruled out ("any day but Monday"), 0 is Monday
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ async def search(turn: Turn, d: Draft) -> Found:
     """The asked time, or free times in the asked day or period, for the draft's service (and staff)."""
     if d.service is None:
         raise ValueError("a search needs the service")
-    want = Wanted(d.service, d.staff)
+    want = Wanted(d.service, d.staff, tuple(d.not_days))
     asked = asked_time(turn, d)
     if isinstance(asked, datetime):
         return await _exact(turn, want, asked)
@@ -106,11 +107,13 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
         return Nothing((problem,))
     every = _one_per_start(await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff),
                            want.staff)
+    if want.not_days:  # "any day but Monday"
+        every = [s for s in every if turn.local(s.start).weekday() not in want.not_days]
     slots = every if daily is None else [s for s in every if in_daily(turn, s.start, daily)]
     # "the earliest": the first ones; "the latest": the last ones of the day, or each day's last
     slots = slots[:ALTERNATIVES] if earliest else _last_of_days(turn, slots) if latest else _spread(slots, MAX_OPTIONS)
     names = dict(service=turn.service_name(want.service), with_staff=with_staff(turn, want.staff),
-                 period=period_text(turn, start, end, daily))
+                 period=period_text(turn, start, end, daily, want.not_days))
     if slots:
         heading = "earliest_times" if earliest else "latest_times" if latest else "free_times"
         return Offer((turn.t(heading, **names), turn.t("pick_one")), tuple(slots))
@@ -129,7 +132,7 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
 
 async def alternatives(turn: Turn, want: Wanted, target: datetime, *, why: str) -> Offer | Nothing:
     """The nearest free times to `target`, after saying why the asked one won't do."""
-    slots = await nearest(turn, target, want.service, want.staff)
+    slots = await nearest(turn, target, want.service, want.staff, skip=want.not_days)
     if not slots:
         return Nothing((why, turn.t("none_near")))
     return Offer((why, turn.t("alternatives"), turn.t("pick_one")), tuple(slots))
@@ -243,8 +246,9 @@ def _nearest_daily(turn: Turn, slots: Sequence[Slot], daily: Daily) -> list[Slot
     return sorted(picked, key=lambda s: s.start)
 
 
-async def nearest(turn: Turn, target: datetime, service: str, staff: str | None) -> list[Slot]:
-    """Up to three free slots near `target`, in time order.
+async def nearest(turn: Turn, target: datetime, service: str, staff: str | None,
+                  skip: tuple[int, ...] = ()) -> list[Slot]:
+    """Up to three free slots near `target`, in time order, on none of the weekdays in `skip`.
 
     First the closest ones on the asked day (at least half an hour apart, so they are
     real choices), then the same time of day on the following days, then earlier days.
@@ -256,7 +260,7 @@ async def nearest(turn: Turn, target: datetime, service: str, staff: str | None)
     day = turn.local(target).date()
     day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
     picked: list[Slot] = []
-    for s in _closest(await _free(turn, day_start, day_end, service, staff), target):
+    for s in _closest([] if day.weekday() in skip else await _free(turn, day_start, day_end, service, staff), target):
         if len(picked) == ALTERNATIVES:
             break
         if all(abs((s.start - p.start).total_seconds()) >= 1800 for p in picked):
@@ -269,7 +273,8 @@ async def nearest(turn: Turn, target: datetime, service: str, staff: str | None)
             break
         by_day: dict[date, list[Slot]] = {}
         for s in await _free(turn, start, end, service, staff):
-            by_day.setdefault(turn.local(s.start).date(), []).append(s)
+            if (local := turn.local(s.start).date()).weekday() not in skip:
+                by_day.setdefault(local, []).append(s)
         for other in sorted(by_day, reverse=backwards)[:ALTERNATIVES - len(picked)]:  # the closest days first
             picked.append(_closest(by_day[other], datetime.combine(other, wall, tzinfo=tz))[0])
     return sorted(picked, key=lambda s: s.start)
@@ -307,7 +312,8 @@ def in_daily(turn: Turn, moment: datetime, daily: Daily) -> bool:
     return daily[0] <= turn.local(moment).time() < daily[1]
 
 
-def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None) -> str:
+def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None,
+                not_days: tuple[int, ...] = ()) -> str:
     """ "on Tuesday 24 November", "before 11:00 on ..." (a day up to a time), "after 11:00 on ...", "on Tuesday 24
     November, 12:00–17:00" (hours of one day), or a range
     ("Mon 14 – Sun 20 Dec", with the hours of each day where they are narrowed: ", 08:00–12:00")."""
@@ -315,7 +321,11 @@ def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None 
     if first != last:
         if daily and daily[0] != time.min and daily[1] != time.max:  # "mornings next week": as far as it is open
             daily = _within_opening(turn, [first + timedelta(days=n) for n in range((last - first).days + 1)], *daily)
-        return turn.formats.days(first, last) + (", " + daily_text(turn, daily) if daily else "")
+        within = sorted({(first + timedelta(days=n)).weekday() for n in range(min((last - first).days + 1, 7))}
+                        & set(not_days))  # ("next week but not Monday" starts on Tuesday: nothing left to say)
+        return turn.formats.days(first, last) + (", " + daily_text(turn, daily) if daily else "") + (
+            ", " + turn.t("not_on_days", days=turn.formats.names([turn.formats.weekday_name(d) for d in within],
+                                                                  either=True)) if within else "")
     day = ("on " if turn.lang == "en" else "am ") + turn.formats.day(first)
     from_midnight, to_midnight = turn.local(start).time() == time(0), turn.local(end).time() == time(0)
     if from_midnight and not to_midnight:  # "anything earlier?"

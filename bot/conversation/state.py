@@ -63,6 +63,7 @@ class Draft(BaseModel):
     start: datetime | None = None  # a period asked about
     end: datetime | None = None
     daily: tuple[dt.time, dt.time] | None = None  # within the period, each day only from..before these ("mornings")
+    not_days: list[int] = []  # weekdays ruled out ("any day but Monday"), kept while the draft is: 0 is Monday
     shift_minutes: int | None = None  # "move it an hour later", said before it was known which booking
     earliest: bool = False  # "whatever's the earliest you have": the first free times, not a spread of them
     latest: bool = False  # "what's the latest you have?": the last free times of each day, not a spread of them

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date as Date, datetime, time as Time, timedelta
 
 from ..lexicon import NUMBER_WORDS, ORDINAL_WORDS, WEEKDAYS, any_of
 from .clock_passes import read_clocks, read_move_target, read_parts
@@ -140,7 +140,7 @@ def resolve(text: str, now: datetime, lang: str | None = None,
         s.exact_pass = False
     if not words.isdisjoint(GATE_RELATIVE) or soon:
         read_relative_days(s, words, soon)
-    excluded = None
+    excluded: tuple[int, ...] = ()
     if not words.isdisjoint(GATE_WEEKDAY):
         if not words.isdisjoint(NOT_WORDS):
             excluded = _take_excluded_day(s)  # "next week, but not Monday": no day of its own
@@ -181,35 +181,53 @@ def resolve(text: str, now: datetime, lang: str | None = None,
     found = combine(s, text, now, tz, opening_hours)
     if len(s.days) > 1 and (not words.isdisjoint(LIST_WORDS) or "&" in text):
         found = replace(found, also=several.also(s, text, found, opening_hours))
-    return _without_day(found, excluded)
+    return _without_day(found, excluded, today, tz)
 
 
-NOT_WORDS = frozenset(("not", "except", "excluding", "außer", "ausser", "nicht"))
+NOT_WORDS = frozenset(("not", "except", "excluding", "außer", "ausser", "nicht", "other", "apart", "but"))
 _EXCLUDED_DAY = lazy_rx(
-    rf"\b(?:but |aber |nur )?(?:not|except|excluding|außer|ausser|nicht) (?:on |am |the |a |an )?"
-    rf"(?P<day>{WEEKDAY})s?\b")
+    rf"\b(?:(?:but |aber |nur |bloß |bloss |lieber |möglichst )?(?:not|except(?: for)?|excluding|außer|ausser|nicht)"
+    rf"|other than|apart from|(?:any ?(?:day|time|thing)|whenever) but(?: not)?) (?:on |am |the |a |an )?"
+    rf"(?P<day>{WEEKDAY})s?(?P<more>(?:, (?:on |am |the )?{WEEKDAY}s?)*,? (?:or|and|nor|oder|und) (?:on |am |the )?"
+    rf"{WEEKDAY}s?)?\b")
+_DAY_NAME = lazy_rx(rf"{WEEKDAY}")
+WEEK = timedelta(days=7)
 
 
-def _take_excluded_day(s: Scan) -> int | None:
-    """The weekday a message rules out ("but not Monday", "außer Freitag"), taken so it is not read as the day."""
+def _take_excluded_day(s: Scan) -> tuple[int, ...]:
+    """The weekdays a message rules out ("but not Monday", "außer Freitag", "any day but Monday or Tuesday"), taken
+    so that none is read as the day asked for."""
     found: list[int] = []
 
     def excluded(m: re.Match[str]) -> bool:
         found.append(WEEKDAYS[m.group("day")])
+        found.extend(WEEKDAYS[d.group(0)] for d in _DAY_NAME.finditer(m.group("more") or ""))
         return True
 
     s.take(_EXCLUDED_DAY, excluded)
-    return found[0] if len(found) == 1 else None
+    return tuple(sorted(set(found)))
 
 
-def _without_day(when: When, weekday: int | None) -> When:
-    """A period of days without the weekday ruled out at either end of it ("next week but not Monday" starts on
-    Tuesday); a day in the middle stays in, and is left for the customer to skip among the times offered."""
-    if weekday is None or when.start is None or when.end is None or when.date is not None:
+def _without_day(when: When, weekdays: tuple[int, ...], today: Date, tz) -> When:
+    """What was asked, without the weekdays ruled out: a period starts and ends on a day that is not one of them
+    ("next week but not Monday" starts on Tuesday), and the days in it are left out of the times offered
+    (`not_days`). With no day or period of its own ("any day but Monday"), the week from today."""
+    if not weekdays or when.date is not None or when.also:
         return when
+    if when.start is None or when.end is None:
+        first = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+        daily = when.daily or ((when.time, _minute_after(when.time)) if when.time is not None else None)
+        return replace(when, start=first, end=first + WEEK, daily=daily, not_days=weekdays)
     start, end = when.start, when.end
-    if (end - start).days >= 2 and start.weekday() == weekday and start.time() == datetime.min.time():
+    while (end - start).days >= 2 and start.weekday() in weekdays and start.time() == datetime.min.time():
         start += timedelta(days=1)
-    if (end - start).days >= 2 and (end - timedelta(days=1)).weekday() == weekday and end.time() == datetime.min.time():
+    while (end - start).days >= 2 and (end - timedelta(days=1)).weekday() in weekdays \
+            and end.time() == datetime.min.time():
         end -= timedelta(days=1)
-    return replace(when, start=start, end=end)
+    return replace(when, start=start, end=end, not_days=weekdays)
+
+
+def _minute_after(t: Time) -> Time:
+    """"At 3, any day but Monday": each day's 15:00 only (as "next week at 3" is read)."""
+    minutes = min(t.hour * 60 + t.minute + 1, 24 * 60 - 1)
+    return Time(minutes // 60, minutes % 60)

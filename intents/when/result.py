@@ -19,6 +19,7 @@ class When:
     daily: tuple[Time, Time] | None = None  # a period of days, each only from..before these local times ("mornings")
     unclear: str | None = None  # a word that looks like a day but could not be read ("thuesday"): ask, never guess
     also: tuple[tuple[Date, Time | None], ...] = ()  # more days listed with the first, each with its time (`several`)
+    not_days: tuple[int, ...] = ()  # weekdays ruled out ("any day but Monday", "außer freitags"), 0 is Monday
 
 
 NOTHING = When()

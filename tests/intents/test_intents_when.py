@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -617,15 +617,40 @@ def test_sat_as_a_verb_is_no_day() -> None:
     assert read("I sat down", ctx(DEC9)).date is None
 
 
-@pytest.mark.parametrize("text, lang, first, last", [
-    ("haircut next week but not monday", "en", "2026-12-15", "2026-12-20"),
-    ("haircut next week, not on sunday", "en", "2026-12-14", "2026-12-19"),
-    ("Haarschnitt nächste Woche, aber nicht Montag", "de", "2026-12-15", "2026-12-20"),
-    ("haircut next week except friday", "en", "2026-12-14", "2026-12-20"),  # in the middle: offered, to be skipped
+@pytest.mark.parametrize("text, lang, first, last, not_days", [
+    ("haircut next week but not monday", "en", "2026-12-15", "2026-12-20", (0,)),
+    ("haircut next week, not on sunday", "en", "2026-12-14", "2026-12-19", (6,)),
+    ("Haarschnitt nächste Woche, aber nicht Montag", "de", "2026-12-15", "2026-12-20", (0,)),
+    ("haircut next week except friday", "en", "2026-12-14", "2026-12-20", (4,)),  # in the middle: left out of the offer
+    ("next week, not Monday and not Tuesday", "en", "2026-12-16", "2026-12-20", (0, 1)),
+    # no period of its own: the week from today
+    ("any day except Fridays", "en", "2026-12-09", "2026-12-15", (4,)),
+    ("anytime but Monday or Tuesday", "en", "2026-12-09", "2026-12-15", (0, 1)),
+    ("except Monday, Tuesday or Friday", "en", "2026-12-09", "2026-12-15", (0, 1, 4)),
+    ("other than Saturday any day works", "en", "2026-12-09", "2026-12-15", (5,)),
+    ("außer montags", "de", "2026-12-09", "2026-12-15", (0,)),
+    ("diese Woche, aber nicht Freitag oder Samstag", "de", "2026-12-09", "2026-12-13", (4, 5)),
 ])
-def test_a_weekday_ruled_out_is_not_the_day(text, lang, first, last) -> None:
+def test_a_weekday_ruled_out_is_not_the_day(text, lang, first, last, not_days) -> None:
     r = read(text, ctx(DEC9, lang))
     assert r.date is None and (r.start.date().isoformat(), (r.end - timedelta(days=1)).date().isoformat()) == (first, last)
+    assert r.not_days == not_days
+
+
+def test_a_time_on_any_day_but_one_is_that_time_each_other_day() -> None:
+    r = read("at 3pm any day but Monday", ctx(DEC9))
+    assert (r.time, r.daily, r.not_days) == (time(15), (time(15), time(15, 1)), (0,))
+    assert r.start.date().isoformat() == "2026-12-09"
+
+
+@pytest.mark.parametrize("text, lang, day", [
+    ("not Wednesday, Thursday", "en", "2026-12-10"),  # a correction: Thursday, not a list of days ruled out
+    ("nicht am Mittwoch, sondern am Donnerstag", "de", "2026-12-10"),
+    ("not Monday but Tuesday at 3", "en", "2026-12-15"),
+])
+def test_a_day_ruled_out_for_another_is_the_other(text, lang, day) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.date.isoformat() == day and r.start is None
 
 
 def _also(r) -> list[str]:
