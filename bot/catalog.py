@@ -15,9 +15,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": "I can help you with appointments at {business}:\n• book: \"haircut with Sarah tomorrow at 10\"\n• see free times: \"what's free on Friday afternoon?\"\n• your bookings: \"my appointments\"\n• move one: \"move my appointment to Thursday 3pm\"\n• cancel one: \"cancel my appointment\"\n• ask us: \"are you open on Saturday?\"\nSay \"stop\" at any time to start over.",
         "ask_service": "Which service would you like?",
         "ask_staff": "Who would you like for your {service}?",
+        "ask_staff_someone": "Who would you like for the {service}?",
         "anyone": "Anyone",
         "whoever_is_free": "whoever is free",
         "ask_when": "When would you like to come for your {service}?",
+        "ask_when_someone": "When should the {service} be?",
         "ask_when_again": "Sorry, I didn't catch a day or time. When would you like to come? For example \"tomorrow at 10\" or \"Friday afternoon\".",
         "none_fit": "No problem. Which other day or time would suit you? For example \"Friday afternoon\" or \"next week\".",
         "ask_name": "Almost done. What name should I put the booking under?",
@@ -34,6 +36,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "Yes",
         "no": "No",
         "booked": "Done! You're booked: {service} with {staff} on {when}. See you then!",
+        "booked_someone": "Done! Booked for {name}: {service} with {staff} on {when}.",
         "requested": "Thanks! Your request for {service} with {staff} on {when} is with {business}, who confirm "
                      "each booking of this kind themselves. Until they do, it shows as waiting for confirmation "
                      "when you ask me for your appointments.",
@@ -344,9 +347,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "help": "Ich helfe Ihnen mit Terminen bei {business}:\n• buchen: „Haarschnitt morgen um 10 bei Sarah“\n• freie Zeiten: „Was ist am Freitagnachmittag frei?“\n• Ihre Termine: „meine Termine“\n• verschieben: „Termin auf Donnerstag 15 Uhr verschieben“\n• absagen: „Termin absagen“\n• fragen: „Habt ihr am Samstag offen?“\nMit „stopp“ fangen wir jederzeit neu an.",
         "ask_service": "Welche Leistung möchten Sie?",
         "ask_staff": "Bei wem möchten Sie Ihren Termin für {service}?",
+        "ask_staff_someone": "Bei wem soll der Termin für {service} sein?",
         "anyone": "Egal",
         "whoever_is_free": "der nächsten freien Person",
         "ask_when": "Wann möchten Sie zum {service} kommen?",
+        "ask_when_someone": "Wann soll der Termin für {service} sein?",
         "ask_when_again": "Entschuldigung, ich habe keinen Tag und keine Uhrzeit erkannt. Wann möchten Sie kommen? Zum Beispiel „morgen um 10“ oder „Freitagnachmittag“.",
         "none_fit": "Kein Problem. Welcher andere Tag oder welche andere Uhrzeit würde Ihnen passen? Zum Beispiel „Freitagnachmittag“ oder „nächste Woche“.",
         "ask_name": "Fast geschafft. Auf welchen Namen darf ich buchen?",
@@ -363,6 +368,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "yes": "Ja",
         "no": "Nein",
         "booked": "Erledigt! Ihr Termin: {service} bei {staff} am {when}. Bis dann!",
+        "booked_someone": "Erledigt! Gebucht für {name}: {service} bei {staff} am {when}.",
         "requested": "Danke! Ihre Anfrage für {service} bei {staff} am {when} liegt bei {business}; solche Termine "
                      "bestätigt {business} selbst. Bis dahin steht sie als unbestätigt in Ihren Terminen, wenn Sie "
                      "mich danach fragen.",

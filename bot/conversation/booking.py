@@ -288,12 +288,14 @@ async def advance(turn: Turn) -> None:
         elif when_known:
             d.any_staff = True  # a time was asked for: show who is free then, rather than ask first
         else:
-            turn.ask(Step.ASK_STAFF, turn.t("ask_staff", service=turn.service_name(d.service)), options=[
+            turn.ask(Step.ASK_STAFF, turn.t("ask_staff_someone" if d.for_someone else "ask_staff",
+                                            service=turn.service_name(d.service)), options=[
                 *(StaffChoice(staff=p.id).option(p.name) for p in offering),
                 StaffChoice(staff=None).option(turn.t("anyone"))])
             return
     if not when_known:
-        turn.ask(Step.ASK_WHEN, turn.t("ask_when", service=turn.service_name(d.service)))
+        turn.ask(Step.ASK_WHEN, turn.t("ask_when_someone" if d.for_someone else "ask_when",
+                                       service=turn.service_name(d.service)))
         return
     found = await search(turn, d)
     if isinstance(found, Free):

@@ -113,7 +113,9 @@ async def book(turn: Turn, _: Yes) -> None:
     turn.consumed_hold = p.hold
     names = dict(service=turn.service_name(booking.service), staff=turn.staff_name(booking.staff),
                  when=turn.when(booking.start))
-    said = turn.t("requested" if booking.status is BookingStatus.PENDING else "booked", **names)
+    guest = turn.state.draft.guest
+    said = turn.t("requested", **names) if booking.status is BookingStatus.PENDING else \
+        turn.t("booked_someone", name=guest, **names) if guest else turn.t("booked", **names)
     receipt.finish(turn, said, booking)
 
 

@@ -71,7 +71,7 @@ async def test_a_booking_made_for_someone_else_stays_under_their_name_when_booke
     await chat.say("my name is Lena Hart")
     await chat.say("a haircut for my husband on Tuesday at 10")
     await chat.say("Mark Hart")
-    assert "You're booked" in await chat.say("yes")
+    assert "Done! Booked for Mark Hart: Haircut with Sarah on Tue 24 Nov, 10:00." in await chat.say("yes")
     await chat.say("move it to Thursday at 3pm")
     assert "is now on Thu 26 Nov, 15:00" in await chat.say("yes")
     moved = next(b for b in chat.backend.bookings.values() if b.status is BookingStatus.CONFIRMED)

@@ -171,7 +171,7 @@ async def test_a_reminder_of_a_booking_made_for_someone_else_says_whose_it_is():
     await chat.say("my name is Lena Hart")
     await chat.say("a haircut for my husband on Wednesday at 10")
     await chat.say("Mark Hart")
-    assert "You're booked" in await chat.say("yes")
+    assert "Done! Booked for Mark Hart: Haircut with Sarah on Wed 25 Nov, 10:00." in await chat.say("yes")
     theirs = next(iter(chat.backend.bookings.values()))
     assert theirs.contact.name == "Mark Hart"
     reminder = await chat.dialogue.notice("telegram:1001", "reminder", theirs)
