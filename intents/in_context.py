@@ -145,7 +145,7 @@ LATE_AT_MOST = timedelta(hours=3)
 _WORDS = {"a": 1, "an": 1, "one": 1, "ein": 1, "eine": 1, "einen": 1, "einer": 1, "ne": 1, "'ne": 1,
           "two": 2, "zwei": 2, "three": 3, "drei": 3, "four": 4, "vier": 4}
 _SAME_TIME = re.compile(r"\b(?:(?:the )?same time|same hour|(?:die |zur |zu der )?(?:gleiche[nr]?|selbe[nr]?) "
-                        r"(?:uhr)?zeit|um die gleiche zeit)\b", re.IGNORECASE)
+                        r"(?:uhr)?zeit|um die gleiche zeit|gleichzeitig|zeitgleich)\b", re.IGNORECASE)
 _DIRECTION = re.compile(
     r"^\W*(?:(?:and|or|ok|okay|hmm+|hm|und|oder|na ja|naja|also)\W+)*(?:(?:is there |do you have |have you got "
     r"|(?:can|could) (?:you|we) (?:move|put|shift|bring|make) (?:it|that|this|my \w+) |(?:can|could) i (?:come|get) (?:in )?)?"
@@ -796,7 +796,7 @@ _ACTIONS = ("book", "availability", "reschedule")
 # one cheap look for every message: a word one of the recognisers above needs
 _GATE_WORDS = frozenset("""
 later back after earlier sooner forward up before hinten vorn vorne früher frueher später spaeter
-same gleich gleiche gleichen gleicher selbe selben selber
+same gleich gleiche gleichen gleicher selbe selben selber gleichzeitig zeitgleich
 earliest soonest first next asap soon früh frueh bald schnell nächste nächsten nächster naechste naechsten
 frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester

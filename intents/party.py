@@ -63,11 +63,14 @@ _FOR_SELF_AND_FOR_OTHERS = re.compile(
 # a booking for others, without the customer: "a haircut for my husband", "für meine zwei Kinder", "my son needs a cut"
 _FOR_OTHERS = re.compile(
     rf"\b(?:for|für|fuer)\s+(?P<others>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*(?:me|myself|mich|mir|ich)\b)"
-    rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok|oh|sorry|actually|no|nein|eigentlich|i meant|ich meinte)\W+)*"
+    rf"|^\W*(?:(?:hi|hello|hey|hallo|so|also|ok|okay|oh|sorry|actually|no|nein|eigentlich|i meant|ich meinte|great|super"
+    rf"|perfect|perfekt|prima|toll|cool|nice|thanks|danke|alright|fine|gut|and|und)\W+)*"
     rf"(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
     rf"|brauchen|möchte|moechte|möchten|will|soll)\b"
-    rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come in for)\b"
-    rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:auch )?(?:einen|eine|noch)\b"
+    rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come (?:in |along |with (?:me|us) "
+    rf"|too |also )*for)\b"
+    rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:(?:auch|gleichzeitig|zeitgleich|dann|vielleicht|mit) )*"
+    rf"(?:einen|eine|noch)\b"
     # "and my son Max, the same day?", "und meine Tochter auch": the next one, for them
     rf"|^\W*(?:and|und|plus|also)\s+(?:(?:for|für|fuer)\s+)?(?P<others5>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*"
     rf"(?:me|myself|mich|mir|ich)\b)")

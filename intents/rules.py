@@ -341,7 +341,10 @@ def _read(text: str, context: Context) -> Reading:
         intent = "book"  # "book me in for my usual", "wie immer bitte": the service booked last time
     # "a haircut for my husband": read once, for a booking (or what may become one) only
     others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting in (
-        "name", "when", "service", "staff") else 0  # ("it's for my boyfriend" answering when: said of the booking)
+        "name", "when", "service", "staff") or intent == "affirm" and service is not None and expecting is None \
+        else 0  # ("it's for my boyfriend" answering when: said of the booking)
+    if others and intent == "affirm" and expecting is None:
+        intent = "book"  # "great, can my mum get a haircut at the same time?": a booking for her
     if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or others):
         intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
     if others and intent in ("other", "affirm") and expecting in ("when", "service", "staff"):

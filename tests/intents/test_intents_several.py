@@ -154,9 +154,20 @@ def test_the_name_of_the_one_it_is_for_comes_with_them(text: str, expecting: str
 
 
 @pytest.mark.parametrize("text", ["can my girlfriend get her hair colored?", "can my husband get a haircut on Friday?",
-                                  "kann meine Freundin auch einen Termin zum Färben bekommen?"])
+                                  "kann meine Freundin auch einen Termin zum Färben bekommen?",
+                                  "can my mum come with me for a haircut at the same time?",
+                                  "can my friend come along for a beard trim?",
+                                  "kann meine Mama gleichzeitig einen Haarschnitt bekommen?"])
 def test_can_someone_else_get_one_is_a_booking_for_them(text: str) -> None:
     assert read(text, ctx()).for_others == 1
+
+
+@pytest.mark.parametrize("text", ["great, also can my mum come with me for a haircut at the same time?",
+                                  "great, my son needs a haircut too", "super, meine Tochter möchte auch einen Haarschnitt"])
+def test_a_yes_then_a_booking_for_someone_else_is_that_booking(text: str) -> None:
+    """Right after a booking, "great, can my mum get one too?" is a booking for her, not only a yes."""
+    r = read(text, ctx())
+    assert (r.intent, r.for_others) == ("book", 1)
 
 
 def test_others_named_outside_a_booking_are_no_booking_for_them() -> None:
