@@ -206,6 +206,8 @@ RESCHEDULE = (
     r"verschieb\w*", r"verleg\w*", r"umbuch\w*", r"umleg\w*", r"anderen tag", r"andere zeit", r"ändern", r"umändern",
     r"anderen (?:termin|tag|zeitpunkt|uhrzeit)", r"andere (?:uhrzeit|zeit)", r"vorverlegen", r"später legen",
     r"(?:nach hinten|nach vorne?|weiter) (?:schieben|legen)", r"schieben",
+    # "kann ich den (Termin) auf Freitag legen?": a booking of theirs put on another day
+    r"(?:den|ihn|meinen|unseren|diesen) (?:termin )?(?:\w+ ){0,3}auf (?:[\w:.]+ ){0,5}legen",
     # an amount earlier or later: "eine Woche später machen", "do it an hour later" ("later today" is a time)
     r"(?:eine?[nr]?|zwei|drei|\d+|halbe) (?:\w+ )?(?:später|früher|spaeter|frueher) (?:machen|legen|kommen|haben)",
     r"(?:do|have|make) (?:it|this|mine) (?:an?|one|two|three|\d+|half an?|a few|a couple of) (?:\w+ ){0,2}(?:later|earlier|sooner)",

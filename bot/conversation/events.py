@@ -244,7 +244,7 @@ def _another_thing(r: Reading, text: str) -> str | None:
     return m.group("thing") if m else None
 
 
-EMAIL_WORD = re.compile(r"\be-?mail", re.IGNORECASE)
+EMAIL_WORD = re.compile(r"\b(?:e-?)?mail", re.IGNORECASE)  # ("keine Mail")
 _THAT_PERSON = re.compile(r"\b(?:him|her|them|(?:bei|mit|zu) (?:ihm|ihr)|ihn)\b", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:that|it|this|one|das|es|den|dies(?:en)?|ihn)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(r"(?:and|what about|how about|und|und was ist mit|was ist mit|wie ist es mit|wie sieht'?s mit)\b"
