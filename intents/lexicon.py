@@ -216,6 +216,7 @@ RESCHEDULE = (
 LIST_BOOKED = (
     r"(?:do|have) i (?:have|got) (?:anything|something|any(?:thing)?) (?:booked|scheduled|coming up|reserved)",
     r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book(?:ed)?",
+    r"what(?:'ve| have|ve) (?:i|we) got (?:booked|scheduled|reserved|coming up|on)\b",
     r"what do i have (?:booked|reserved)", r"what(?:'s| is) booked for me", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
     r"was (?:habe|hab) ich gebucht",
     # "what's my booking number?": the bookings, each as the booking system knows it
@@ -387,6 +388,13 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"how (?:do|can|would|will|should) (?:i|we) get to you\b",
         r"adresse", r"anschrift", r"wo (?:genau |eigentlich |denn |nochmal )?(?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
         r"wo finde ich (?:euch|sie)", r"wie komme? (?:ich|wir) (?:\w+ ){0,4}?(?:zu euch|zu ihnen|dahin|hin)\b", r"anfahrt", r"wegbeschreibung",
+        # "is there a bus stop nearby?", "nächste U-Bahn-Haltestelle?": how to get there, which the address text says
+        r"(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube) ?(?:stop|station)s? (?:\w+ ){0,2}(?:near ?by|near (?:you|the salon)"
+        r"|close (?:to you|by)|around)\b", r"(?:nearest|closest) (?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube)"
+        r"(?: ?(?:stop|station))?\b",
+        r"(?:nächste|nächstgelegene|naechste) (?:bus|u-?bahn-?|s-?bahn-?|straßenbahn)?(?:haltestelle|station|bahnhof)",
+        r"(?:haltestelle|u-?bahn|s-?bahn|bahnhof)\w* (?:\w+ ){0,3}(?:in der nähe|in der naehe|bei euch|bei ihnen)",
+        r"mit (?:den )?öffentlichen(?: verkehrsmitteln)?", r"\böpnv\b",
     ),
     "phone": (
         r"phone number", r"telephone", r"contact (?:number|details|info)", r"(?:your|the salon'?s?) (?:phone )?number",

@@ -550,7 +550,13 @@ def _own_object(word: str, then: str | None) -> bool:
     "my last request" or "the car rental"."""
     if _APPT_WORD.search(word) or word in _BOOKING_ITSELF:
         return True
-    return word in _POINTING and (then is None or then in _BOOKING_ITSELF or _APPT_WORD.search(then) is not None)
+    return (word in _POINTING or word in _DAY_OF_IT or word[:1].isdigit()) and (
+        then is None or then in _BOOKING_ITSELF or _APPT_WORD.search(then) is not None)
+
+
+# "cancel the saturday one", "cancel the 4pm appointment", "cancel tomorrow's": a booking named by its day or time
+_DAY_OF_IT = frozenset((*lexicon.WEEKDAYS, *(d + "'s" for d in lexicon.WEEKDAYS), "today's", "tomorrow's", "morning",
+                        "afternoon", "evening"))
 
 
 def _chooses_offered(n: str) -> bool:
@@ -903,13 +909,17 @@ _LATE_WHAT_IF = re.compile(
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
 # "how do I get there by train?": the way to the business, whatever other assistant's word comes with it
-_GETTING_HERE = re.compile(r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b")
+_GETTING_HERE = re.compile(
+    r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b"
+    r"|\b(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube) ?(?:stop|station)s? (?:\w+ ){0,2}(?:near ?by|near (?:you|the "
+    r"salon)|close (?:to you|by))\b|\b(?:nearest|closest) (?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube)"
+    r"(?: ?(?:stop|station))? (?:to|near) (?:you|your|the salon)\b")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late",
                                "confirmation", "arrived"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
-               r"price list", r"preisliste", r"preise", r"get there")
+               r"price list", r"preisliste", r"preise", r"get there", r"near ?by", r"close by", r"in der n(?:ä|ae)he")
 _SELF = cue(r"i", r"i'?ve", r"i'?m", r"my", r"mine")
 _ASKS = re.compile(_LEAD + r"(?:how|what(?:'s)?|where|when|which|do|does|can|could|is|are|wie|was|wo|wann|welche\w*|habt"
                    r"|haben|kann|darf|gibt|ist|seid|sind)\b")

@@ -697,3 +697,18 @@ def test_i_am_here_says_they_are_at_the_door(text: str, arrived: bool) -> None:
 def test_how_long_or_how_much_for_all_of_it_asks_the_prices_and_durations(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "prices")
+
+
+@pytest.mark.parametrize("text", ["is there a bus stop near by", "what's the nearest train station to you?",
+                                  "is there a tram stop close by?", "gibt es eine Haltestelle in der Nähe?",
+                                  "wie komme ich mit den Öffentlichen zu euch?"])
+def test_a_stop_nearby_asks_how_to_get_here(text: str) -> None:
+    """The address text says how to get there (the nearest stop, the floor): the answer to these."""
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "address")
+
+
+@pytest.mark.parametrize("text", ["please tell me the subway station nearest to madison square garden in new york",
+                                  "what's the nearest train station?", "when is the next bus to the airport"])
+def test_stations_elsewhere_are_not_ours(text: str) -> None:
+    assert read(text, ctx()).topic is None
