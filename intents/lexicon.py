@@ -430,6 +430,12 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:schickt|sendet|verschickt|schicken|senden) (?:ihr|sie) (?:\w+ ){0,2}erinnerung(?:en)?",
         r"erinner(?:t|n) (?:ihr|sie) (?:mich|uns)", r"(?:können|könnt|könnten) (?:sie|ihr) mich (?:\w+ ){0,3}erinnern",
         r"erinnerung (?:vor|an) (?:dem|den|meinen|meinem) termin",
+        # "can I get reminded by text?", "will you remind me?", "werde ich erinnert?": said as a whole question
+        r"(?:can|could|will|would|do|shall) (?:i|we) (?:\w+ )?(?:get|be) reminded(?: (?:by|via|per|on|over) (?:text|sms|e-?mail|whatsapp|telegram|mail|message|phone))?\s*[?!.]*$",
+        r"(?:will|would|can|could|do) (?:you|y'?all) (?:also )?remind (?:me|us)(?: (?:by|via|per|on|over) \w+)?"
+        r"(?: (?:about|of) (?:it|(?:my|the|our) (?:appointment|booking|visit)))?\s*[?!.]*$",
+        r"(?:werde|wird|werden) (?:ich|man|wir) (?:\w+ ){0,3}erinnert\b",
+        r"(?:kann|könnte|koennte|können) (?:ich|man|wir) (?:\w+ ){0,4}erinnert werden",
     ),
     # "I'm here", "ich bin schon da": at the door, for their appointment
     "arrived": (
@@ -468,6 +474,11 @@ OFFER_ANY = (
     r"(?:is|are) (?:\w+ ){1,3}(?:something|one of the (?:services|things)) (?:you|y'?all) (?:do|offer|provide)",
     r"(?:macht|machen|bietet|bieten) (?:ihr|sie)", r"gibt es bei (?:euch|ihnen)", r"kann man bei (?:euch|ihnen)",
     r"(?:habt|haben) (?:ihr|sie) (?:\w+ ){0,3}im angebot",
+    # "who does balayage?", "wer von euch macht Dauerwelle?": whether anyone here does it (and who)
+    r"who (?:of you |here |there |at the salon )?(?:does|can do|offers|is good at)"
+    r"(?! (?:the|a|an|this|that|it|my|your|his|her|their|our|me|you|us)\b)",
+    r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier |dort )?(?:macht|bietet)"
+    r"(?! (?:das|die|den|der|es|dich|euch|mir|uns|ihnen|sie|ein|eine|einen)\b)",
 )
 # Asking about one of the business's own services in a question's shape: "do you colour hair?",
 # "färbt ihr auch Haare?", "habt ihr auch Bartschnitt?". Only with a service named.

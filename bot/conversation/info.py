@@ -325,7 +325,8 @@ def _services(turn: Turn, r: Reading, text: str) -> list[str]:
     if entry:  # "do you cut children's hair?": the business's own answer is the better one
         return [_faq_answer(turn, entry)]
     if r.service:  # "do you colour hair?": yes, with what it takes and costs
-        return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r)]
+        asked = _ASKS_WHO.match(text) is not None  # "who does beard trims?"
+        return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r, asked=asked)]
     lines = [f"• {_service_line(turn, s)}" for s in turn.business.services]
     if r.service_text:  # "do you do nails?": not one of ours; say what is
         return [turn.t("info_not_offered"), *lines]
@@ -469,12 +470,19 @@ def _offered(turn: Turn, service: Service) -> str:
     return turn.t("info_offered", service=name, minutes=service.duration_minutes, price=_price(turn, service))
 
 
-def _who_does(turn: Turn, r: Reading) -> list[str]:
-    """"Does Tom do coloring?": whether the person asked about does it, and who does."""
-    if r.service is None or r.staff is None or len(turn.business.staff) < 2:
+_ASKS_WHO = re.compile(r"^\W*(?:(?:and|und|so|also|ok|okay|hi|hallo|hello)\W+)*(?:who|wer)\b", re.IGNORECASE)
+
+
+def _who_does(turn: Turn, r: Reading, *, asked: bool = False) -> list[str]:
+    """"Does Tom do coloring?": whether the person asked about does it, and who does; "who does beard trims?"
+    (`asked`): who does."""
+    if r.service is None or len(turn.business.staff) < 2 or r.staff is None and not asked:
         return []
     doing = turn.business.staff_for(r.service)
     service = turn.service_name(r.service)
+    if r.staff is None:
+        return [turn.t("info_staff_does", staff=turn.formats.names([s.name for s in doing], either=True),
+                       service=service)]
     if any(s.id == r.staff for s in doing):
         return [turn.t("info_staff_does", staff=turn.staff_name(r.staff), service=service)]
     return [turn.t("info_staff_does_not", staff=turn.staff_name(r.staff), service=service,

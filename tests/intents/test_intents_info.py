@@ -712,3 +712,28 @@ def test_a_stop_nearby_asks_how_to_get_here(text: str) -> None:
                                   "what's the nearest train station?", "when is the next bus to the airport"])
 def test_stations_elsewhere_are_not_ours(text: str) -> None:
     assert read(text, ctx()).topic is None
+
+
+@pytest.mark.parametrize("text", ["who does balayage?", "who does beard trims?", "wer von euch macht Balayage?",
+                                  "wer macht bei euch Dauerwelle?"])
+def test_who_does_a_service_asks_whether_it_is_offered(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "services")
+
+
+@pytest.mark.parametrize("text", ["who does the voice of homer simpson", "who do you work for", "wer macht das?"])
+def test_who_does_something_else_is_no_question_about_services(text: str) -> None:
+    assert read(text, ctx()).topic != "services"
+
+
+@pytest.mark.parametrize("text", ["kann ich auch per WhatsApp erinnert werden?", "can I get reminded by text?",
+                                  "will you remind me by email?", "werde ich erinnert?", "will you remind me?"])
+def test_asking_to_be_reminded_asks_about_reminders(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "reminders")
+
+
+@pytest.mark.parametrize("text", ["remind me by text to call mom", "can you remind me to buy milk?",
+                                  "i would like to be reminded", "I want to be reminded to take my pills"])
+def test_reminders_of_other_things_are_not_ours(text: str) -> None:
+    assert read(text, ctx()).topic != "reminders"
