@@ -62,6 +62,11 @@ async def more_details(turn: Turn, said: Said) -> None:
         pin(turn, p.start)
         r = replace(r, right_after=False, services=(p.service, r.service), service=p.service)
         said = Said(r, said.text)
+    elif r.right_after and r.service and p is None and d.service and r.service != d.service and not d.services \
+            and turn.state.step is Step.PICK_SLOT and not turn.state.group:
+        # "can I add a beard trim to that?" while times for a haircut are offered: both, the second after the first
+        r = replace(r, right_after=False, services=(d.service, r.service), service=d.service)
+        said = Said(r, said.text)
     r = await after_own_booking(turn, _on_the_day_talked_about(turn, r))
     # at the confirmation, or asked for the name or email of a time already picked, "make it 2pm" keeps its day
     pending = turn.state.pending if turn.state.step in (Step.CONFIRM_BOOK, Step.ASK_NAME, Step.ASK_EMAIL) else None
