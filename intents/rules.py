@@ -396,7 +396,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
             or topic in ("reminders", "late", "late_policy", "confirmation", "arrived") \
             or topic == "faq" and _advice(n, has_when, has_service) \
-            or topic == "address" and _GETTING_HERE.search(n):
+            or topic == "address" and _GETTING_HERE.search(n) \
+            or topic == "faq" and _FACT.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
     # "don't add the event, book the appointment": the event is off the table
@@ -675,6 +676,9 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
         return "faq"
     if _advice(n, has_when, has_service):
         return "faq"
+    if not has_when and (has_service or _POINTER.search(n) or _UNSATISFIED.search(n)) \
+            and ("?" in text or _QUESTION.search(n)) and _FACT.search(n):
+        return "faq"  # "are you wheelchair accessible?", "welche Produkte benutzt ihr?": the business's answer, or none
     if not has_when and not has_service and ("bring" in n or "mitbring" in n) and _BRING_ALONG.match(n):
         return "faq"  # "can I bring my son along?", "darf ich meinen Hund mitbringen?": the business's answer, or none
     if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
@@ -909,6 +913,17 @@ _LATE_WHAT_IF = re.compile(
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
 # "how do I get there by train?": the way to the business, whatever other assistant's word comes with it
+# What a front desk is asked about the place and its work, beyond the business file's own topics
+_FACT = cue(r"wheel ?chairs?", r"accessib\w*", r"barrierefrei\w*", r"rollstuhl\w*", r"stairs", r"lift",
+            r"elevator", r"aufzug", r"fahrstuhl", r"treppen?", r"stufen", r"products?", r"produkte?n?", r"brands?",
+            r"marken?", r"organic", r"naturkosmetik", r"vegan\w*", r"allerg\w*", r"sensitive (?:skin|scalp)",
+            r"empfindliche (?:haut|kopfhaut)", r"refunds?", r"money back", r"geld zur(?:ü|ue)ck\w*", r"erstatt\w*",
+            r"unhappy", r"not happy", r"(?:don'?t|do not) like (?:it|my|the)", r"nicht zufrieden",
+            r"gef(?:ä|ae)llt (?:mir |es |ihr |ihm )?nicht", r"guarantee", r"garantie", r"toilets?(?! paper)", r"restrooms?",
+            r"toilette\w*", r"air ?con\w*", r"klimaanlage")
+# "… if I'm unhappy?": a question about the visit, whoever it is asked of
+_UNSATISFIED = cue(r"unhappy", r"not happy", r"not satisfied", r"unsatisfied", r"(?:don'?t|do not) like (?:it|my|the)",
+                   r"nicht zufrieden", r"unzufrieden", r"gef(?:ä|ae)llt (?:mir |es |ihr |ihm )?nicht")
 _GETTING_HERE = re.compile(
     r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b"
     r"|\b(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube) ?(?:stop|station)s? (?:\w+ ){0,2}(?:near ?by|near (?:you|the "

@@ -737,3 +737,20 @@ def test_asking_to_be_reminded_asks_about_reminders(text: str) -> None:
                                   "i would like to be reminded", "I want to be reminded to take my pills"])
 def test_reminders_of_other_things_are_not_ours(text: str) -> None:
     assert read(text, ctx()).topic != "reminders"
+
+
+@pytest.mark.parametrize("text", [
+    "are you wheelchair accessible?", "what products do you use?", "can I get a refund if I'm unhappy?",
+    "habt ihr einen barrierefreien Zugang?", "welche Produkte benutzt ihr?", "what if I don't like my haircut?",
+    "kann ich mein Geld zurückbekommen, wenn ich nicht zufrieden bin?", "do you have a toilet?",
+])
+def test_questions_about_the_place_and_its_work_are_for_the_business(text: str) -> None:
+    """The business's own answer if it has one, else how to reach it: never a booking or the refusal."""
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", ["can you please put toilet paper on the shopping list i'm out of it",
+                                  "how do I get a refund for my flight", "what products are on sale at walmart"])
+def test_such_words_about_other_things_are_not_for_the_business(text: str) -> None:
+    assert read(text, ctx()).intent != "info"
