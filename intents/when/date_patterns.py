@@ -16,7 +16,8 @@ NOISE = rx(r"\b(?:(?:that'?s|that is|is|be|for) all(?: for)? today|all for today
            r"|have a (?:good|great|nice|lovely) (?:day|evening|night|weekend|one)|schönes wochenende"
            r"|nice weekend|good weekend|in a minute|in einer minute|one moment|einen moment"
            r"|(?:this|that|the) one|(?:first|second|third) (?:one|option)"
-           r"|(?:(?<=morning )|(?<=afternoon )|(?<=evening )|(?<=early )|(?<=later )|(?<=earlier )|(?<=other ))one\b(?!\s*(?:o'?clock|am\b|pm\b|:))|\b\d for \d\b(?!\s*(?:am|pm|uhr|o'?clock|:|h\b))"
+           r"|one\b(?:(?<=morning one)|(?<=afternoon one)|(?<=evening one)|(?<=early one)|(?<=later one)|(?<=earlier one)"
+           r"|(?<=other one))(?!\s*(?:o'?clock|am\b|pm\b|:))|\b\d for \d\b(?!\s*(?:am|pm|uhr|o'?clock|:|h\b))"
            r"|\d+\s*(?:people|persons|personen|leute|kids|kinder|children|euros?|dollars?|bucks)\b"
 
            r"|(?<!\bin )(?<!within )\d+\s*(?:years?|jahre?n?)\b(?!\s+(?:ago|from|hence|back|later|earlier)\b))")
