@@ -6,6 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 import bot.conversation.group as group
 import bot.conversation.relative as relative
@@ -35,6 +36,9 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     if not browsing and not takes_new_bookings(turn):
         return
     state = turn.state
+    if not (r.service or r.services or r.staff or r.any_staff or r.has_when or r.for_others or r.party or r.same_again
+            or relative.is_relative(r)) and confirm.ask_declined_again(turn):
+        return  # "ok fine, book it" right after saying no to it
     service = state.draft.service if state.flow == "book" else None
     state.clear_flow()
     state.draft = Draft(service=service)

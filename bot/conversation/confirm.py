@@ -231,8 +231,26 @@ async def move(turn: Turn, _: Yes) -> None:
 
 
 async def not_booked(turn: Turn, _: No) -> None:
-    """No to a new booking (or to carrying on with one): nothing is booked."""
+    """No to a new booking (or to carrying on with one): nothing is booked. The one declined at its question is
+    kept for the next message, which may be "ok fine, book it"."""
+    state = turn.state
+    p = state.pending if state.step is Step.CONFIRM_BOOK and not state.group else None
+    draft = state.draft
     turn.end(turn.t("not_booked"))
+    if p is not None:
+        state.declined, state.declined_draft = p.model_copy(update={"hold": None}), draft
+
+
+def ask_declined_again(turn: Turn) -> bool:
+    """"Ok fine, book it", "actually yes" right after saying no to a booking: its question once more (the time is
+    checked again when the customer says yes). False if nothing was just declined."""
+    if turn.declined is None:
+        return False
+    p, draft = turn.declined
+    turn.state.clear_flow()
+    turn.state.draft, turn.state.pending, turn.state.step = draft, p, Step.CONFIRM_BOOK
+    turn.say(_book_question(turn, p), options=turn.yes_no())
+    return True
 
 
 async def kept(turn: Turn, _: No) -> None:

@@ -108,6 +108,9 @@ class Dialogue:
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
             state.just_cancelled_at = None
+            if state.declined is not None and state.declined_draft is not None:  # "no" - "ok fine, book it"
+                turn.declined = (state.declined, state.declined_draft)
+            state.declined = state.declined_draft = None
             await dispatch(turn, event)
             await holds.settle(turn, before)
         except BackendUnavailable:

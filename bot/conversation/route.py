@@ -163,6 +163,8 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
         turn.say(turn.t("team_can_help"), options=[TalkToTeam().option(turn.t("talk_to_team"))])
         return
     hint = turn.t("off_topic") if _looks_like_words(said.text) else turn.t("not_understood")
+    if said.reading.intent == "affirm" and step is None and confirm.ask_declined_again(turn):
+        return  # "ok fine, book it", "doch, ja" right after saying no to a booking
     if said.reading.intent in ("affirm", "deny") and step is None:
         turn.say(turn.t("nothing_to_stop"))
     elif step in (Step.ASK_WHEN, Step.ASK_NEW_TIME) and not turn.state.options and not said.reading.has_when:
