@@ -214,6 +214,9 @@ def _read(text: str, context: Context) -> Reading:
         if bare and bare[0] in _EMOJI_WORDS and bare == bare[0] * len(bare):
             text = _EMOJI_WORDS[bare[0]]  # "👍", "👍🏽👍": yes
     low, norm = normalize(text)
+    email = entities.find_email(text)
+    if email:  # "jana.k@gmx.de" says no "ja", "anna.1990@web.de" no year: the address is read as one, nothing else
+        low, norm = low.replace(email.casefold(), " "), norm.replace(email.casefold(), " ")
     lang = context.lang if context.lang in ("en", "de") else detect(norm)
     vocab = context.vocabulary
     expecting = context.expecting
@@ -233,7 +236,6 @@ def _read(text: str, context: Context) -> Reading:
     if staff is not None and (" or " in norm or " oder " in norm) and _either_of_the_team(low, vocab, staff.id):
         staff, staff_text, any_staff = None, None, True  # "with Sarah or Tom, whoever is free first": either
     number = entities.find_number(norm)
-    email = entities.find_email(text)
     phone = entities.find_phone(text)
     name = entities.find_name(text, expecting_name=expecting == "name")
     if name is None and expecting == "name" and (email or phone):

@@ -184,3 +184,10 @@ def test_a_single_letter_answers_yes_or_no(text: str, intent: str) -> None:
 @pytest.mark.parametrize("text", ["y check engine light came on", "n 3pm"])
 def test_a_letter_leading_other_words_is_no_answer(text: str) -> None:
     assert read(text, ctx()).intent not in ("affirm", "deny")
+
+
+@pytest.mark.parametrize("text", ["jana.k@gmx.de", "ja.k@gmx.de", "yes.man@example.com", "nein@example.com"])
+def test_an_email_address_says_neither_yes_nor_no(text: str) -> None:
+    """The address is read as one: "jana.k@gmx.de" holds no "ja", and giving it agrees to nothing."""
+    r = read(text, ctx(expecting="confirm"))
+    assert r.email == text and r.intent not in ("affirm", "deny")
