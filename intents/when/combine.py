@@ -96,6 +96,9 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
         start_h = open_ if open_ * 60 < h1 * 60 + c1.minute else 0
         return When(date=d, start=local(tz, base, start_h), end=local(tz, base, h1, c1.minute))
 
+    if (either := part_of_day_or_the_next(s, text)) is not None:
+        first, lo = either  # "Friday afternoon or Saturday": from Friday's afternoon to Saturday's end
+        return When(start=local(tz, first, lo), end=local(tz, first + timedelta(days=2), 0))
     if d is not None and part is not None:
         lo, hi = PARTS[part]
         return When(date=d, start=local(tz, d, lo), end=local(tz, d, hi))
@@ -119,6 +122,22 @@ def combine(s: Scan, text: str, now: datetime, tz, hours: tuple[int, int] | None
         base = today if now.hour < hi else today + timedelta(days=1)
         return When(start=local(tz, base, lo), end=local(tz, base, hi))
     return NOTHING
+
+
+OR_NEXT = lazy_rx(r"^\W*(?:\w+\W+)?(?:or|oder)\W+(?:(?:on|am)\s+)?$")
+
+
+def part_of_day_or_the_next(s: Scan, text: str) -> tuple[Date, int] | None:
+    """"Friday afternoon or Saturday", "Freitagnachmittag oder Samstag": the first day from that part of it, and the
+    whole next day (both are fine, so the times from the one to the other), as the day and the hour it starts."""
+    if len(s.days) != 2 or len(s.parts) != 1 or s.ranges or s.clocks:
+        return None
+    a, b = sorted(s.days, key=lambda x: x.pos)
+    p = s.parts[0]
+    if a.part or b.part or b.day != a.day + timedelta(days=1) or not a.pos < p.pos < b.pos \
+            or not OR_NEXT.match(text[p.pos:b.pos]):
+        return None
+    return a.day, PARTS[p.name][0]
 
 
 def between_hours(c1: Clock, c2: Clock, part: str | None, hours: tuple[int, int] | None) -> tuple[int, int]:

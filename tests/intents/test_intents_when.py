@@ -701,3 +701,21 @@ def test_a_weekday_with_a_number(text, day, clock) -> None:
 @pytest.mark.parametrize("text", ["can i get a hiarcut tmrw arround 4 pls", "haircut tomorrow aroud 4"])
 def test_around_misspelt_keeps_the_time(text: str) -> None:
     assert _time(text) == "16:00"
+
+
+@pytest.mark.parametrize("text, lang, start", [
+    ("anything on Friday afternoon or Saturday?", "en", "2026-12-11T12:00"),
+    ("haircut friday morning or saturday", "en", "2026-12-11T08:00"),
+    ("Freitagnachmittag oder Samstag?", "de", "2026-12-11T12:00"),
+    ("am Freitag nachmittags oder am Samstag", "de", "2026-12-11T12:00"),
+])
+def test_part_of_a_day_or_the_next_day_is_the_time_from_the_one_to_the_end_of_the_other(text, lang, start) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert r.date is None and r.start.strftime("%Y-%m-%dT%H:%M") == start
+    assert r.end.strftime("%Y-%m-%dT%H:%M") == "2026-12-13T00:00"
+
+
+@pytest.mark.parametrize("text", ["Friday afternoon or Monday", "Friday afternoon and Saturday"])
+def test_other_days_with_a_part_stay_the_first(text) -> None:
+    r = read(text, ctx(DEC9))
+    assert str(r.date) == "2026-12-11" and r.start.strftime("%H:%M") == "12:00"
