@@ -89,13 +89,20 @@ about the service itself, `_ABOUT_THE_SERVICE`, or, read as nothing else, led by
 # "I'm coming by car, where can I park?", "ich komme mit dem Auto, wo kann ich parken?": the car is theirs, for us
 _PARK_QUESTION = re.compile(r"\b(?:where|wo) (?:can|could|should|do|kann|könnte|koennte|soll|sollte) (?:i|we|ich|wir|man)"
                             r" (?:\w+ )?park|\bis there (?:any )?parking|\bgibt es (?:\w+ )?park")
+_ALONG_WORDS = ("bring", "with", "mitkomm", "dabei", "daneben", "dableib", "warten")
 _BRING_ALONG = re.compile(
     _LEAD + r"(?:and |und |also )?(?:(?:can|may|could) (?:i|we)|is it (?:ok|okay|alright|fine) (?:if|to) (?:i |we )?)"
     r" ?bring (?:my|our|a|an) (?:little |young |\d+ ?(?:year|yr)s? ?old )?(?:son|daughter|kids?|child|children|baby|dog|"
     r"friend|partner|husband|wife|boyfriend|girlfriend|mum|mom|mother|dad|father|sister|brother|toddler|puppy|pet)s?\b"
     r"|" + _LEAD + r"(?:und |also )?(?:darf|kann|könnte|dürfen|können) (?:ich|wir|man) (?:meinen|meine|mein|unseren|unsere"
     r"|einen|eine|ein) (?:kleinen |kleine )?(?:sohn|tochter|kind|kinder|baby|hund|freund|freundin|mann|frau|partner"
-    r"|partnerin|mutter|vater|schwester|bruder) (?:\w+ )?mitbringen")
+    r"|partnerin|mutter|vater|schwester|bruder) (?:\w+ )?mitbringen"
+    # "can I come with him?", "can I stay with her?", "darf ich mitkommen?": the business's answer about the visit
+    r"|" + _LEAD + r"(?:and |und |also )?(?:(?:can|may|could) (?:i|we)|is it (?:ok|okay|alright|fine) (?:if|to) (?:i |we )?)"
+    r" ?(?:(?:come (?:in |along )?|stay |wait )(?:with|for) (?:him|her|them)|(?:stay|wait) (?:with|for) my (?:son|daughter|kids?"
+    r"|child|children|little one))\b"
+    r"|" + _LEAD + r"(?:und |also )?(?:darf|kann|könnte|dürfen|können) (?:ich|wir|man) (?:\w+ )?(?:mitkommen|dabei bleiben"
+    r"|dabeibleiben|daneben sitzen|dableiben|warten)\b")
 # "what's the earliest I can get in for a beard trim?": a time asked for, not a question about the service
 _ASKS_FOR_A_TIME = re.compile(
     r"\b(?:earliest|soonest|latest|first available|next available|free|available|availability|openings?|slots?"
@@ -681,7 +688,7 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
     if not has_when and (has_service or _POINTER.search(n) or _UNSATISFIED.search(n)) \
             and ("?" in text or _QUESTION.search(n)) and _FACT.search(n):
         return "faq"  # "are you wheelchair accessible?", "welche Produkte benutzt ihr?": the business's answer, or none
-    if not has_when and not has_service and ("bring" in n or "mitbring" in n) and _BRING_ALONG.match(n):
+    if not has_when and not has_service and any(w in n for w in _ALONG_WORDS) and _BRING_ALONG.match(n):
         return "faq"  # "can I bring my son along?", "darf ich meinen Hund mitbringen?": the business's answer, or none
     if not has_when and (_offered_thing(n) is not None or has_service and _asks_offer(_OFFER_SERVICE, n) is not None):
         return "services"  # "do you do nails?", "färbt ihr auch Haare?": what the business offers

@@ -754,3 +754,15 @@ def test_questions_about_the_place_and_its_work_are_for_the_business(text: str) 
                                   "how do I get a refund for my flight", "what products are on sale at walmart"])
 def test_such_words_about_other_things_are_not_for_the_business(text: str) -> None:
     assert read(text, ctx()).intent != "info"
+
+
+@pytest.mark.parametrize("text", ["can I come with him? he's a bit shy", "can I stay with my daughter?",
+                                  "darf ich dabei bleiben?", "kann ich mitkommen?"])
+def test_whether_the_customer_may_come_along_or_stay_is_a_question_about_the_visit(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+def test_coming_with_someone_named_is_still_a_booking_for_both() -> None:
+    r = read("can I come with my son?", ctx())
+    assert (r.intent, r.party) == ("book", 2)

@@ -136,6 +136,8 @@ def test_a_series_from_a_week_keeps_the_week() -> None:
     ("Haarschnitte für meine Söhne", 2, 2),
     ("a haircut for me and my son", 0, 2),  # the customer comes too
     ("haircut for me", 0, None),
+    ("I need to book my son in for a haircut, he's 7", 1, None),
+    ("can I book my daughter in for friday?", 1, None),
 ])
 def test_a_booking_for_others_without_the_customer(text: str, others: int, party: int | None) -> None:
     r = read(text, ctx())
