@@ -32,6 +32,7 @@ from .turn import Turn
 
 Reader = Callable[[str, Context], Reading]
 MAX_LINE = 300  # characters of one remembered line
+QUESTION_KEPT = timedelta(hours=12)  # how long the question on the table waits for its answer (a button, for ever)
 
 
 Writes = Callable[[list[Reply]], Iterable[Any]]
@@ -102,6 +103,9 @@ class Dialogue:
             await self.store.save(msg.key, state, self.clock.now(), also([]) if also else ())
             return []
         before = holds.held(turn)
+        if state.step is not None and msg.choice is None and state.asked_at is not None \
+                and self.clock.now() - state.asked_at > QUESTION_KEPT:
+            state.clear_flow()  # a question from yesterday is no question any more: the message is read afresh
         pressed = _pressed_label(msg, state)
         try:
             event = event or classify(msg, state, lambda text: self._read(text, state))
@@ -117,6 +121,7 @@ class Dialogue:
             # The agreed part of the conversation stays as it is; the customer can simply retry.
             turn.say(turn.t("backend_down"))
         state.turns += 1
+        state.asked_at = self.clock.now()
         self._remember(state, (msg.text or "").strip() or pressed, turn.out)
         await self.store.save(msg.key, state, self.clock.now(), also(turn.out) if also else ())
         return turn.out
@@ -143,6 +148,7 @@ class Dialogue:
         reply = notice(self._turn(Inbound(channel, user), state), kind, booking)
         if kind == "nudge":
             state.nudged_turn = state.turns
+        state.asked_at = self.clock.now()
         await self.store.save(key, state, self.clock.now())
         return reply
 
@@ -184,6 +190,7 @@ class Dialogue:
         reply = notice(self._turn(Inbound(channel, user), state), kind, booking)
         if kind == "nudge":
             state.nudged_turn = state.turns
+        state.asked_at = self.clock.now()
         return reply
 
 

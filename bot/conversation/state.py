@@ -173,6 +173,7 @@ class State(BaseModel):
     booked_in_a_row: list[str] = []  # the services booked one after another just now: "what's that together?"
     listed: list[str] = []  # the bookings just listed, in order: "cancel the second one" (the next message only)
     just_cancelled: tuple[str, str] | None = None  # service and staff just cancelled: "can I come next week instead?"
+    asked_at: datetime | None = None  # when the bot last wrote here: how old the question on the table is
     declined: Pending | None = None  # the booking just declined at its question: "ok fine, book it" asks it again
     declined_draft: Draft | None = None  # (and what it was for: whose name, which services)
     just_cancelled_at: datetime | None = None  # and its start: "same time next week instead?"
