@@ -1036,7 +1036,11 @@ _CHECK_BOOKING = re.compile(
 _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "
-    r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))")
+    r"(?:\S+ )?termin\b(?! (?:zu|frei|bekomm|buchen|machen|vereinbar|kriegen|haben|möglich|moeglich))"
+    # "I have an appointment tomorrow at 11, right?", "ich hab doch morgen nen Termin, oder?": checking it is there
+    r"|^\W*(?:(?:hi|hello|hey|hallo|moin|so|ok)\W+)?(?:i have|i'?ve got|i got|we have|we'?ve got|ich hab|ich habe|wir haben)"
+    r"\b[^?.!]{0,60}?\b(?:" + lexicon.APPT + r"|termin|booked|gebucht)\b[^?.!]{0,50}?,?\s*(?:right|correct|don'?t i|haven'?t i"
+    r"|isn'?t it|yes|yeah|oder|ne|nicht wahr|stimmt'?s|richtig|gell|gelle|oder nicht)\s*\?+\s*$")
 # Every one of the three below has one of these words: one quick look spares most messages the searches.
 _ANYTHING_WORD = lexicon.any_of(("anything", "something", "etwas", "was"))
 # What one has to do or bring asks about the visit, never for a time: "do I have anything to bring?"

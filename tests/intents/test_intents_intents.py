@@ -191,3 +191,16 @@ def test_an_email_address_says_neither_yes_nor_no(text: str) -> None:
     """The address is read as one: "jana.k@gmx.de" holds no "ja", and giving it agrees to nothing."""
     r = read(text, ctx(expecting="confirm"))
     assert r.email == text and r.intent not in ("affirm", "deny")
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, ich hab morgen um 11 nen Termin bei Sarah gebucht, oder?", "I have an appointment tomorrow at 11 with Sarah, right?",
+    "ich habe doch morgen einen Termin, oder?", "I've got a haircut booked on friday, correct?",
+])
+def test_saying_one_has_a_booking_and_asking_right_checks_it(text: str) -> None:
+    """Checking a booking is there lists it; it books nothing."""
+    assert read(text, ctx()).intent == "list"
+
+
+def test_saying_one_has_a_booking_without_asking_is_no_check() -> None:
+    assert read("I have an appointment tomorrow at 11", ctx()).intent != "list"
