@@ -409,6 +409,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             or topic == "faq" and _FACT.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
+    if expecting is None and not has_clock and not has_service and _WHEN_TO_ARRIVE.search(n):
+        return "list"  # "what time should I arrive?", "um wie viel Uhr muss ich kommen?": when their booking is
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
     if _OTHER_STRONG.search(rest):
@@ -1033,6 +1035,11 @@ _CHECK_BOOKING = re.compile(
     r"|\b(?:has|have) (?:a|my) (?:" + lexicon.APPT + r") for\b|\bis (?:it )?still (?:set|on|booked|confirmed)\b")
 # Asking whether one has a booking, which is no answer to "Shall I book …?" either: "do I have an appointment on
 # Friday?", "habe ich morgen einen Termin?", "wann hab ich einen Termin?", "haben wir am Freitag noch den Termin?"
+_WHEN_TO_ARRIVE = re.compile(
+    r"\b(?:what time|when|at what time) (?:should|do|must|shall|have) (?:i|we) (?:to )?(?:arrive|be there|get there|come in"
+    r"|turn up|show up|be at the salon)\b"
+    r"|\b(?:wann|um wie viel uhr|um welche uhrzeit) (?:soll|muss|sollte|sollen|müssen) (?:ich|wir) (?:\w+ )?(?:da sein|dort sein"
+    r"|kommen|erscheinen|ankommen|vorbeikommen)\b")
 _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "

@@ -204,3 +204,13 @@ def test_saying_one_has_a_booking_and_asking_right_checks_it(text: str) -> None:
 
 def test_saying_one_has_a_booking_without_asking_is_no_check() -> None:
     assert read("I have an appointment tomorrow at 11", ctx()).intent != "list"
+
+
+@pytest.mark.parametrize("text", ["what time should i arrive", "when should we be there?", "wann soll ich morgen da sein?",
+                                  "um wie viel Uhr muss ich kommen?"])
+def test_when_to_arrive_asks_when_their_booking_is(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+
+
+def test_when_to_come_for_a_service_asks_for_a_time() -> None:
+    assert read("when should I come for a colour?", ctx()).intent == "book"
