@@ -321,8 +321,8 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:kostenlos|gratis|umsonst|kostenfrei) (?:\w+ ){0,2}(?:absagen|stornieren|verschieben|umbuchen)",
         r"was (?:passiert|ist|kostet es),? wenn ich (?:\w+ ){0,3}(?:absage|absagen|storniere|stornieren|verschiebe|nicht komme|nicht kommen kann)",
         # "can I cancel them separately if she gets sick?", "kann ich absagen, falls die Kleine krank wird?": the rule
-        r"(?:can|could) (?:i|we) (?:\w+ ){0,4}(?:cancel|reschedule|move)\b[^.?!]{0,40}?\b(?:if|in case|should) (?:i|we|he|she|they"
-        r"|my|our|the|something|anything)\b",
+        r"(?:can|could) (?:i|we|you) (?:\w+ ){0,4}(?:cancel|reschedule|move)\b[^.?!]{0,40}?\b(?:if|in case|should) (?:i|we|he|she"
+        r"|they|it|there|my|our|the|something|anything)\b",
         r"(?:kann|könnte|darf|muss|sollte|soll) (?:ich|man) (?:\w+ ){0,5}(?:absagen|stornieren|verschieben)\b[^.?!]{0,40}?\b"
         r"(?:falls|wenn|sollte)\b",
         r"(?:do|should|must) (?:i|we) (?:have to |need to )?(?:\w+ ){0,3}(?:cancel|reschedule)\b[^.?!]{0,40}?\b(?:if|in case|when) "
