@@ -276,26 +276,18 @@ async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine)
                              "Customer: Anna Schmidt, Telegram\nThey wrote: “I'm 5 minutes away”", None)]
 
 
-async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine):
-    """"I'm here, should I come in?": the customer hears the team is told, and the team's notice names the booking."""
+@pytest.mark.parametrize("text", ["I'm here, should I come in?", "I'm here for my 11 o'clock"])
+async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine, text):
+    """"I'm here, should I come in?", "I'm here for my 11 o'clock": the customer hears the team is told, the team's
+    notice names the booking, and nothing is booked."""
     clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
     clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
-    [answer] = await say(app, "I'm here, should I come in?")
+    [answer] = await say(app, text)
     assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
     await notifier.tick()
     assert chat.got[1:] == [("Arrived: Haircut with Sarah on Mon 23 Nov, 11:00.\nCustomer: Anna Schmidt, Telegram\n"
-                             "They wrote: “I'm here, should I come in?”", None)]
+                             f"They wrote: “{text}”", None)]
     assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
-
-
-async def test_here_for_my_eleven_oclock_is_an_arrival_not_a_booking(sqlite_engine):
-    """"I'm here for my 11 o'clock" names the booking they came for: the team hears they arrived, nothing is booked."""
-    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
-    clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
-    [answer] = await say(app, "I'm here for my 11 o'clock")
-    assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
-    await notifier.tick()
-    assert [text.split("\n")[0] for text in chat.texts[1:]] == ["Arrived: Haircut with Sarah on Mon 23 Nov, 11:00."]
 
 
 async def test_im_here_with_no_booking_today_still_reaches_the_team_and_says_so(sqlite_engine):
