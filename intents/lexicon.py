@@ -217,6 +217,8 @@ LIST_BOOKED = (
     r"(?:do|have) i (?:have|got) (?:anything|something|any(?:thing)?) (?:booked|scheduled|coming up|reserved)",
     r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book(?:ed)?",
     r"what(?:'ve| have|ve) (?:i|we) got (?:booked|scheduled|reserved|coming up|on)\b",
+    r"when(?:'s| is) my next one\b",
+    r"was steht (?:bei mir|bei uns|für mich|für uns) (?:\w+ )?an\b",
     r"what do i have (?:booked|reserved)", r"what(?:'s| is) booked for me", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
     r"was (?:habe|hab) ich gebucht",
     # "what's my booking number?": the bookings, each as the booking system knows it

@@ -113,6 +113,8 @@ MORE_CASES = [
     ('do I have anything booked?', 'list'),
     ('what have i got booked', 'list'),
     ("what've I got coming up?", 'list'),
+    ("when's my next one?", 'list'),
+    ('was steht bei mir an?', 'list'),
     ('cancel the saturday one', 'cancel'),
     ("cancel the 4pm appointment", 'cancel'),
     ('cancel the monday meeting with my boss', 'other'),
