@@ -893,6 +893,8 @@ def _any_time(r: Reading, low: str, context: Context) -> Reading:
     """ "Whenever works", "I'm flexible", "egal wann", "what do you have?" answering "when would you like to come?":
     the earliest free times. So is a bare "ok" there, rather than "I didn't understand"; and "whenever works"
     answering "who would you like?" (anyone, at the earliest time)."""
+    if r.staff_text and r.staff is None and context.expecting == "staff" and _ANY_TIME.fullmatch(r.staff_text.lower()):
+        r = replace(r, staff_text=None)  # "whenever" answering who: no one of that name, any time
     if context.expecting not in ("when", "staff") or r.has_when or r.earliest or r.service or r.staff \
             or r.staff_text or r.intent not in ("other", "affirm", "availability", "book"):
         return r

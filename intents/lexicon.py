@@ -476,6 +476,8 @@ OFFER_ANY = (
     r"(?:is|are) (?:\w+ ){1,3}(?:something|one of the (?:services|things)) (?:you|y'?all) (?:do|offer|provide)",
     r"(?:macht|machen|bietet|bieten) (?:ihr|sie)", r"gibt es bei (?:euch|ihnen)", r"kann man bei (?:euch|ihnen)",
     r"(?:habt|haben) (?:ihr|sie) (?:\w+ ){0,3}im angebot",
+    # "does Tom do fades?": whether the business (or that person) offers it
+    r"does (?!it\b|that\b|this\b|anyone\b|anybody\b|someone\b)\w+ (?:also |even )?(?:do|offer)",
     # "who does balayage?", "wer von euch macht Dauerwelle?": whether anyone here does it (and who)
     r"who (?:of you |here |there |at the salon )?(?:does|can do|offers|is good at)"
     r"(?! (?:the|a|an|this|that|it|my|your|his|her|their|our|me|you|us)\b)",

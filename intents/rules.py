@@ -393,7 +393,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
         return "handoff"
     if _HELP_ONLY.match(n):
         return "help"
-    if _GREET_ONLY.match(n):
+    if _GREET_ONLY.match(n) or _STILL_THERE.match(n):
         return "greet"
     if any(w in n for w in _WISH_WORDS) and _WISH_ONLY.match(n) and _WISH.search(n):
         return "thanks"  # "merry Christmas!": a courtesy, said back (`wishes`)
@@ -813,6 +813,11 @@ def wishes(text: str) -> bool:
     return _WISH.search(normalize(text[:MAX_CHARS])[1]) is not None
 
 
+# "are you there?", "ist da jemand?": someone waiting for an answer, greeted back with what the bot does
+_STILL_THERE = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hallo|helloo+|yo)\W+)?(?:are you (?:still )?there|(?:is )?(?:any ?one|any ?body|some ?one) (?:there|here|home)"
+    r"|you there|bist du (?:noch )?da|seid ihr (?:noch )?da|sind sie (?:noch )?da|ist (?:da )?(?:jemand|wer)(?: da)?"
+    r"|(?:ist )?(?:da )?jemand da|jemand da|hallo+ jemand da)\W*$")
 _GREET_ONLY = re.compile(
     r"^[\s,.!]*(?:(?:" + "|".join(lexicon._expand_umlauts(x) for x in lexicon.GREET) + r"|there|everyone|all|zusammen|du|ihr)[\s,.!?]*)+$")
 _SELECT = cue(r"(?:go|going|stick|stay) with (?:this|that|the|them|him|her|it)(?: one| choice| option| place| \w+ist| doctor| salon)?",

@@ -328,6 +328,8 @@ def _services(turn: Turn, r: Reading, text: str) -> list[str]:
         asked = _ASKS_WHO.match(text) is not None  # "who does beard trims?"
         return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r, asked=asked)]
     lines = [f"• {_service_line(turn, s)}" for s in turn.business.services]
+    if r.service_text and r.staff:  # "does Tom do fades?": not one of ours; say what Tom does
+        return [turn.t("info_not_offered"), *lines, *_staff(turn, r, text)]
     if r.service_text:  # "do you do nails?": not one of ours; say what is
         return [turn.t("info_not_offered"), *lines]
     return [turn.t("info_services"), *lines]

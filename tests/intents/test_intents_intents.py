@@ -216,3 +216,18 @@ def test_when_to_arrive_asks_when_their_booking_is(text: str) -> None:
 
 def test_when_to_come_for_a_service_asks_for_a_time() -> None:
     assert read("when should I come for a colour?", ctx()).intent == "book"
+
+
+@pytest.mark.parametrize("text", ["are you there?", "anyone there?", "bist du da?", "ist da jemand?"])
+def test_asking_whether_anyone_is_there_is_a_greeting(text: str) -> None:
+    assert read(text, ctx()).intent == "greet"
+
+
+def test_whenever_answering_who_is_anyone_at_the_earliest_time() -> None:
+    r = read("whenever", ctx(expecting="staff"))
+    assert (r.intent, r.earliest, r.any_staff, r.staff_text) == ("book", True, True, None)
+
+
+def test_whether_someone_does_an_unknown_service_is_a_question_about_services() -> None:
+    r = read("does tom do fades?", ctx())
+    assert (r.intent, r.topic, r.staff) == ("info", "services", "tom")
