@@ -170,7 +170,7 @@ def says_for_myself(text: str) -> bool:
 
 
 _NUMBERED = PICK_STEPS | {Step.ASK_SERVICE, Step.ASK_STAFF}  # questions asked with a numbered list of options
-_ITS_ACTION = {Step.CONFIRM_CANCEL: "cancel", Step.CONFIRM_MOVE: "reschedule", Step.CONFIRM_BOOK: "book"}
+_ITS_ACTION = {Step.CONFIRM_CANCEL: "cancel", Step.CONFIRM_MOVE: "reschedule"}  # (a booking's yes is a plain yes)
 
 
 def _from_reading(r: Reading, text: str, state: State) -> Event:

@@ -2,8 +2,8 @@
 
 Ids must be in the vocabulary; names, addresses and numbers must be in the text; times go
 through the same deterministic resolver as the rules, and a date the model worked out
-itself counts only where the resolver agrees. On a confirmation question a "yes" counts
-only if the rules read one too: the customer's own yes is the dialogue's, not the model's.
+itself counts only where the resolver agrees. On a confirmation question a "yes" (or "ok cancel it", "move it")
+counts only if the rules read one too: the customer's own yes is the dialogue's, not the model's.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
     vocab = context.vocabulary
     when = _when(model, rules, text, context)
     intent = model.intent
-    if context.expecting == "confirm" and intent == "affirm" and rules.intent != "affirm":
-        intent = rules.intent  # a yes to a confirmation is what the customer plainly wrote, nothing else
+    if context.expecting == "confirm" and intent in ("affirm", "cancel", "reschedule") and rules.intent != intent:
+        intent = rules.intent  # a yes to a confirmation ("yes", "ok cancel it") is what the customer plainly wrote
     number = model.option_number
     if number is not None and not (1 <= number <= max(len(context.offered), 1) and str(number) in text):
         number = rules.number
