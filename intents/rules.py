@@ -343,11 +343,17 @@ def _read(text: str, context: Context) -> Reading:
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
-    usual = service is None and expecting in (None, "service") and any(w in norm for w in _USUAL_WORDS) \
-        and _USUAL.search(norm) is not None  # (answering "when?", "the usual" is a time we do not know)
-    same_again = usual or service is None and any(w in norm for w in _SAME_WORDS) and _SAME_AGAIN.search(norm) is not None
+    same_person = _SAME_STAFF.search(norm) if staff is None and not any_staff and any(
+        w in norm for w in _SAME_STAFF_WORDS) else None
+    said = norm[:same_person.start()] + " " + norm[same_person.end():] if same_person else norm  # (the person, not the service)
+    usual = service is None and expecting in (None, "service") and any(w in said for w in _USUAL_WORDS) \
+        and _USUAL.search(said) is not None  # (answering "when?", "the usual" is a time we do not know)
+    same_again = usual or service is None and any(w in said for w in _SAME_WORDS) and _SAME_AGAIN.search(said) is not None
     if usual and intent in ("other", "affirm", "availability"):
         intent = "book"  # "book me in for my usual", "wie immer bitte": the service booked last time
+    same_staff = same_person is not None
+    if same_staff and intent in ("other", "affirm"):
+        intent = "book"  # "with the same person as last time please"
     # "a haircut for my husband": read once, for a booking (or what may become one) only
     others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting in (
         "name", "when", "service", "staff") or intent == "affirm" and service is not None and expecting is None \
@@ -370,6 +376,7 @@ def _read(text: str, context: Context) -> Reading:
         services=() if swapped else entities.find_services(low, service, vocab),
         party=entities.find_party(norm) or (others if others > 1 else None), for_others=others,
         same_again=same_again and intent in ("book", "availability"),
+        same_staff=same_staff and intent in ("book", "availability"),
         swap_to=swap_to, recurring=recurring,
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         not_days=when.not_days,
@@ -901,6 +908,12 @@ _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
 _SAME_WORDS = ("same", "gleich", "selbe")
 # "book me in for my usual", "same as last time", "wie immer", "das Übliche": what they booked last time
+_SAME_STAFF_WORDS = ("same", "usual", "selb", "gleich")
+_SAME_STAFF = re.compile(
+    r"(?<![\w'])(?:(?:the )?(?:same|usual) (?:person|stylist|hairdresser|hair dresser|barber|guy|girl|lady|woman|man"
+    r"|colou?rist)(?: as (?:last time|before|always|usual|the last time))?"
+    r"|(?:bei |zu )?(?:derselben|demselben|der gleichen|dem gleichen|der selben|dem selben)(?: person| friseurin| friseur)?"
+    r" wie (?:letztes mal|beim letzten mal|immer|sonst|das letzte mal))(?![\w'])")
 _USUAL = re.compile(
     r"(?<![\w'])(?:(?:my|the) usual(?: (?:cut|appointment|one|thing|service|treatment))?(?=\s*(?:[,.!?;]|please\b|pls\b|"
     r"with\b|on\b|at\b|for\b|next\b|this\b|tomorrow\b|today\b|$))|(?:the )?same as (?:last time|usual|always|before|the last time)"

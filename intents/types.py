@@ -82,6 +82,7 @@ class Reading:
     party: int | None = None  # how many people the booking is for, when said ("me and my son": 2)
     for_others: int = 0  # how many of them are others, without the customer ("a haircut for my husband": 1)
     same_again: bool = False  # "the same for my husband", "dasselbe nochmal": the service just booked, once more
+    same_staff: bool = False  # "with the same person as last time", "bei derselben wie letztes Mal": who did their last
     date: dt.date | None = None
     time: dt.time | None = None
     start: datetime | None = None  # a period the user asked about (aware)

@@ -15,7 +15,7 @@ from booking_client.business import Service
 from intents import Reading
 
 from .events import Said
-from .mine import my_bookings
+from .mine import last_staff, my_bookings
 from .payloads import BookAgain, ServiceChoice, SlotChoice, StaffChoice
 from .slots import SEARCH_DAYS, Free, Nothing, Offer, search, slot_options, with_staff
 from .state import Draft, Pending, Step
@@ -49,7 +49,19 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
         state.draft.service, state.draft.staff = turn.just_cancelled
     if relative.is_relative(r):
         r = await _from_the_one_just_made(turn, r)
+    r = await _same_person_as_before(turn, r)
     await _take(turn, await after_own_booking(turn, r), browsing=browsing)
+
+
+async def _same_person_as_before(turn: Turn, r: Reading) -> Reading:
+    """"With the same person as last time": whoever did their latest visit (said, when no visit is found)."""
+    if not r.same_staff or r.staff:
+        return r
+    staff = await last_staff(turn)
+    if staff is None:
+        turn.note(turn.t("same_staff_unknown"))
+        return r
+    return replace(r, staff=staff, staff_text=turn.staff_name(staff))
 
 
 async def browse(turn: Turn, r: Reading) -> None:
@@ -71,7 +83,7 @@ async def more_details(turn: Turn, said: Said) -> None:
         # "can I add a beard trim to that?" while times for a haircut are offered: both, the second after the first
         r = replace(r, right_after=False, services=(d.service, r.service), service=d.service)
         said = Said(r, said.text)
-    r = await after_own_booking(turn, _on_the_day_talked_about(turn, r))
+    r = await after_own_booking(turn, _on_the_day_talked_about(turn, await _same_person_as_before(turn, r)))
     # at the confirmation, or asked for the name or email of a time already picked, "make it 2pm" keeps its day
     pending = turn.state.pending if turn.state.step in (Step.CONFIRM_BOOK, Step.ASK_NAME, Step.ASK_EMAIL) else None
     if pending is not None:

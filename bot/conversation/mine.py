@@ -13,6 +13,15 @@ async def my_bookings(turn: Turn) -> list[Booking]:
     return [b for b in bookings if b.contact.ref == turn.msg.key and b.status.active]
 
 
+async def last_staff(turn: Turn) -> str | None:
+    """Who did the customer's latest visit (else who has their next booking): "with the same person as last time"."""
+    bookings = [b for b in await turn.backend.list_for_contact(turn.customer(), include_past=True)
+                if b.contact.ref == turn.msg.key and b.status is not BookingStatus.CANCELLED]
+    past = [b for b in bookings if b.start <= turn.now()]
+    latest = max(past, key=lambda b: b.start, default=None) or min(bookings, key=lambda b: b.start, default=None)
+    return latest.staff if latest is not None else None
+
+
 async def own_booking(turn: Turn, booking_id: str | None) -> Booking | None:
     """The booking, only if it belongs to this customer and is still active."""
     if not booking_id:

@@ -231,3 +231,15 @@ def test_whenever_answering_who_is_anyone_at_the_earliest_time() -> None:
 def test_whether_someone_does_an_unknown_service_is_a_question_about_services() -> None:
     r = read("does tom do fades?", ctx())
     assert (r.intent, r.topic, r.staff) == ("info", "services", "tom")
+
+
+@pytest.mark.parametrize("text", ["with the same person as last time", "haircut friday with the same stylist please",
+                                  "bei derselben wie letztes Mal"])
+def test_the_same_person_as_last_time_is_asked_for(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.same_staff, r.same_again) == ("book", True, False)
+
+
+def test_the_same_service_as_last_time_is_not_the_same_person() -> None:
+    r = read("same as last time please", ctx())
+    assert (r.same_again, r.same_staff) == (True, False)
