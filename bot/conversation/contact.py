@@ -21,6 +21,7 @@ from .turn import Turn
 EMAIL = re.compile(r"[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+")
 _TRIED_EMAIL = re.compile(r"[^\s@<>,;]+@(?:[^\s@<>,;]*|$)")
 NO_EMAIL = re.compile(r"\b(?:no|none|nope|nah|not|without|skip|kein\w*|ohne|nein|nicht)\b|n[’']t\b", re.IGNORECASE)
+_SMALL_WORDS = frozenset("und and von van de der den zu vom".split())  # "Petra und Klaus Meier", "Anna von Berg"
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
 # words of a sentence, never of a name: "actually it's for me" is no one's name
 _NOT_A_NAME = re.compile(r"\b(?:for|me|my|myself|it|it'?s|is|the|actually|please|thanks|mich|mir|für|ist|bitte|danke"
@@ -116,7 +117,8 @@ async def take_name(turn: Turn, said: Said) -> None:
         ask_missing_or_confirm(turn)
         return
     rest = EMAIL.sub(" ", said.text).strip(" ,;")  # "Jan Becker, jan@example.de"
-    name = r.name or (plain_name(rest) if r.intent in ("other", "book") and not r.has_when else None)
+    name = r.name or (plain_name(rest) if r.intent in ("other", "book", "availability") and not r.has_when
+                      and not r.service else None)  # ("Petra und Klaus Meier": two of them, under one name)
     if r.email:
         turn.state.email = valid_email(r.email)
     if not name:
@@ -163,7 +165,7 @@ def plain_name(text: str) -> str | None:
     text = re.sub(r"^(?:i'?m|i am|my name is|it'?s|this is|ich bin|ich heiße|ich heisse|mein name ist|name:?)\s+",
                   "", text, flags=re.IGNORECASE)
     if 1 < len(text) <= 60 and _NAME.match(text) and not _NOT_A_NAME.search(text):
-        return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+        return " ".join(w if w in _SMALL_WORDS else w[:1].upper() + w[1:] for w in text.split(" "))
     return None
 
 
