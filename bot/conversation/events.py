@@ -170,6 +170,7 @@ def says_for_myself(text: str) -> bool:
 
 
 _NUMBERED = PICK_STEPS | {Step.ASK_SERVICE, Step.ASK_STAFF}  # questions asked with a numbered list of options
+_NOT_SO = re.compile(r"\b(?:no|nope|nah|not|don'?t|do not|never|nein|nee|nicht|kein\w*|nie)\b", re.IGNORECASE)
 _ITS_ACTION = {Step.CONFIRM_CANCEL: "cancel", Step.CONFIRM_MOVE: "reschedule"}  # (a booking's yes is a plain yes)
 
 
@@ -187,8 +188,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         if r.intent == "affirm" and not _changes_pending(r, state):
             return Yes(r)
         if r.intent == _ITS_ACTION.get(state.step) and not (r.has_when or r.service or r.staff or r.every or r.other
-                                                             or r.number is not None or relative.is_relative(r)):
-            return Yes(r)  # "yes cancel it", "ok move it", "ja, bitte absagen": the very thing asked
+                                                             or r.number is not None or relative.is_relative(r)) \
+                and "?" not in text and _NOT_SO.search(text) is None:
+            return Yes(r)  # "yes cancel it", "ok move it", "ja, bitte absagen": the very thing asked (not asked about)
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
     if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
