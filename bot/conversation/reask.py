@@ -7,7 +7,7 @@ import bot.conversation.changes as changes
 import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 
-from .events import Noise, Stale, Yes
+from .events import Noise, Stale
 from .state import CONFIRM_STEPS, Step
 from .turn import Turn
 
@@ -15,8 +15,6 @@ from .turn import Turn
 async def reask(turn: Turn, _: object = None) -> None:
     """The question of the current step once more (a booking's question from what its draft still lacks)."""
     step = turn.state.step
-    if step is None and isinstance(_, Yes) and confirm.ask_declined_again(turn):
-        return  # "actually yes" right after saying no to a booking
     if step is None:
         turn.say(turn.t("nothing_to_stop"))
     elif step in CONFIRM_STEPS:
