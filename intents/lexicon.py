@@ -283,6 +283,11 @@ OTHER_DOMAIN = (
     r"today'?s date", r"what time is it", r"wie spät", r"welcher tag ist", r"wie viel uhr",
     r"remind me", r"wake me(?: up)?", r"erinnere? mich", r"weck(?:e|t)? mich", r"(?:a|the) table",
 )
+# A stop near the business, or the nearest one: the way there, which its address text gives
+_TRANSIT = r"(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube)"
+STOP_NEARBY = (rf"{_TRANSIT} ?(?:stop|station)s? (?:\w+ ){{0,2}}(?:near ?by|near (?:you|the salon)|close (?:to you|by)"
+               r"|around)\b")
+NEAREST_STOP = rf"(?:nearest|closest) {_TRANSIT}(?: ?(?:stop|station))?\b"
 # Questions about the business itself (address, phone, price): answered as info, never booked.
 INFO = (
     r"address", r"phone(?: number)?", r"contact(?: number| details| info)?", r"number", r"rating", r"rated", r"reviews?",
@@ -391,9 +396,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"adresse", r"anschrift", r"wo (?:genau |eigentlich |denn |nochmal )?(?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
         r"wo finde ich (?:euch|sie)", r"wie komme? (?:ich|wir) (?:\w+ ){0,4}?(?:zu euch|zu ihnen|dahin|hin)\b", r"anfahrt", r"wegbeschreibung",
         # "is there a bus stop nearby?", "nächste U-Bahn-Haltestelle?": how to get there, which the address text says
-        r"(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube) ?(?:stop|station)s? (?:\w+ ){0,2}(?:near ?by|near (?:you|the salon)"
-        r"|close (?:to you|by)|around)\b", r"(?:nearest|closest) (?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube)"
-        r"(?: ?(?:stop|station))?\b",
+        STOP_NEARBY, NEAREST_STOP,
         r"(?:nächste|nächstgelegene|naechste) (?:bus|u-?bahn-?|s-?bahn-?|straßenbahn)?(?:haltestelle|station|bahnhof)",
         r"(?:haltestelle|u-?bahn|s-?bahn|bahnhof)\w* (?:\w+ ){0,3}(?:in der nähe|in der naehe|bei euch|bei ihnen)",
         r"mit (?:den )?öffentlichen(?: verkehrsmitteln)?", r"\böpnv\b",

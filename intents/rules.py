@@ -941,23 +941,22 @@ _LATE_WHAT_IF = re.compile(
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 
-# "how do I get there by train?": the way to the business, whatever other assistant's word comes with it
+# "… if I'm unhappy?", "wenn es mir nicht gefällt": a question about the visit, whoever it is asked of
+_DISLIKED = (r"unhappy", r"not happy", r"(?:don'?t|do not) like (?:it|my|the)", r"nicht zufrieden",
+             r"gef(?:ä|ae)llt (?:mir |es |ihr |ihm )?nicht")
+_UNSATISFIED = cue(*_DISLIKED, r"not satisfied", r"unsatisfied", r"unzufrieden")
 # What a front desk is asked about the place and its work, beyond the business file's own topics
 _FACT = cue(r"wheel ?chairs?", r"accessib\w*", r"barrierefrei\w*", r"rollstuhl\w*", r"stairs", r"lift",
             r"elevator", r"aufzug", r"fahrstuhl", r"treppen?", r"stufen", r"products?", r"produkte?n?", r"brands?",
             r"marken?", r"organic", r"naturkosmetik", r"vegan\w*", r"allerg\w*", r"sensitive (?:skin|scalp)",
             r"empfindliche (?:haut|kopfhaut)", r"refunds?", r"money back", r"geld zur(?:ü|ue)ck\w*", r"erstatt\w*",
-            r"unhappy", r"not happy", r"(?:don'?t|do not) like (?:it|my|the)", r"nicht zufrieden",
-            r"gef(?:ä|ae)llt (?:mir |es |ihr |ihm )?nicht", r"guarantee", r"garantie", r"toilets?(?! paper)", r"restrooms?",
-            r"toilette\w*", r"air ?con\w*", r"klimaanlage")
-# "… if I'm unhappy?": a question about the visit, whoever it is asked of
-_UNSATISFIED = cue(r"unhappy", r"not happy", r"not satisfied", r"unsatisfied", r"(?:don'?t|do not) like (?:it|my|the)",
-                   r"nicht zufrieden", r"unzufrieden", r"gef(?:ä|ae)llt (?:mir |es |ihr |ihm )?nicht")
+            *_DISLIKED, r"guarantee", r"garantie", r"toilets?(?! paper)", r"restrooms?", r"toilette\w*", r"air ?con\w*",
+            r"klimaanlage")
+# "how do I get there by train?", "is there a bus stop near by?": the way to the business, whatever other
+# assistant's word comes with it
 _GETTING_HERE = re.compile(
     r"\bhow (?:do|can|would|will|should) (?:i|we) get (?:there|to you)\b|\bwie komme? (?:ich|wir) \b"
-    r"|\b(?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube) ?(?:stop|station)s? (?:\w+ ){0,2}(?:near ?by|near (?:you|the "
-    r"salon)|close (?:to you|by))\b|\b(?:nearest|closest) (?:bus|tram|train|subway|u-?bahn|s-?bahn|metro|tube)"
-    r"(?: ?(?:stop|station))? (?:to|near) (?:you|your|the salon)\b")
+    rf"|\b{lexicon.STOP_NEARBY}|\b{lexicon.NEAREST_STOP} (?:to|near) (?:you|your|the salon)\b")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late",
                                "confirmation", "arrived"})
