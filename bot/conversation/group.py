@@ -35,7 +35,7 @@ from ..messages import Option
 from .events import Said
 from .payloads import SlotChoice
 from .slots import (MAX_OPTIONS, SEARCH_DAYS, Daily, Wanted, asked_time, at, closed_part_of_day, from_daily, guard_time,
-                    in_daily, near_closed_part, outside_daily, period_text, why_not)
+                    in_daily, near_closed_part, on_a_day_asked, outside_daily, period_text, why_not)
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -153,7 +153,7 @@ async def _within(turn: Turn, wanted_items: list[Item], start: datetime, end: da
         _ask_another_time(turn, problem)
         return
     free = await _free(turn, wanted_items, max(start, turn.now()), end)
-    every = [s for s in free.starts(wanted_items[0][0]) if turn.local(s).weekday() not in not_days]
+    every = [s for s in free.starts(wanted_items[0][0]) if on_a_day_asked(turn, s, not_days)]
     starts = every if daily is None else [s for s in every if in_daily(turn, s, daily)]
     plans = _plans_among(turn, wanted_items, starts, free, spaced=False)
     period = period_text(turn, start, end, daily, not_days)

@@ -108,7 +108,7 @@ async def _period(turn: Turn, want: Wanted, start: datetime, end: datetime, *, e
     every = _one_per_start(await turn.backend.availability(max(start, turn.now()), end, want.service, want.staff),
                            want.staff)
     if want.not_days:  # "any day but Monday"
-        every = [s for s in every if turn.local(s.start).weekday() not in want.not_days]
+        every = [s for s in every if on_a_day_asked(turn, s.start, want.not_days)]
     slots = every if daily is None else [s for s in every if in_daily(turn, s.start, daily)]
     # "the earliest": the first ones; "the latest": the last ones of the day, or each day's last
     slots = slots[:ALTERNATIVES] if earliest else _last_of_days(turn, slots) if latest else _spread(slots, MAX_OPTIONS)
@@ -310,6 +310,11 @@ def with_staff(turn: Turn, staff: str | None) -> str:
 def in_daily(turn: Turn, moment: datetime, daily: Daily) -> bool:
     """Whether a start is within the hours each day of the period is narrowed to ("mornings")."""
     return daily[0] <= turn.local(moment).time() < daily[1]
+
+
+def on_a_day_asked(turn: Turn, moment: datetime, not_days: tuple[int, ...]) -> bool:
+    """Whether a start falls on none of the weekdays ruled out ("any day but Monday")."""
+    return turn.local(moment).weekday() not in not_days
 
 
 def period_text(turn: Turn, start: datetime, end: datetime, daily: Daily | None = None,
