@@ -416,7 +416,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             or topic == "faq" and _FACT.search(n):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
-    if expecting is None and not has_clock and not has_service and _WHEN_TO_ARRIVE.search(n):
+    if expecting is None and not has_clock and not has_service and ("when" in n or "wann" in n or "what time" in n
+                                                                     or "uhr" in n) and _WHEN_TO_ARRIVE.search(n):
         return "list"  # "what time should I arrive?", "um wie viel Uhr muss ich kommen?": when their booking is
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
