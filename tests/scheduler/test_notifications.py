@@ -276,14 +276,21 @@ async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine)
                              "Customer: Anna Schmidt, Telegram\nThey wrote: “I'm 5 minutes away”", None)]
 
 
-@pytest.mark.parametrize("text", ["I'm here, should I come in?", "I'm here for my 11 o'clock"])
-async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine, text):
-    """"I'm here, should I come in?", "I'm here for my 11 o'clock": the customer hears the team is told, the team's
-    notice names the booking, and nothing is booked."""
+TOLD_EN = "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
+
+
+@pytest.mark.parametrize("text, lang, told", [
+    ("I'm here, should I come in?", "en", TOLD_EN), ("I'm here for my 11 o'clock", "en", TOLD_EN),
+    ("ich bin da für meinen Termin um 11", "de", "Willkommen! Ich habe dem Team von Demo Salon Bescheid gesagt, dass Sie "
+                                                 "für Ihren Termin Haarschnitt um 11:00 da sind."),
+])
+async def test_im_here_reaches_the_team_with_the_booking_and_the_bot_goes_on(sqlite_engine, text, lang, told):
+    """"I'm here, should I come in?", "I'm here for my 11 o'clock", "ich bin da …": the customer hears the team is told,
+    the team's notice names the booking, and nothing is booked."""
     clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
     clock.set(MONDAY_9 + timedelta(hours=1, minutes=55))
-    [answer] = await say(app, text)
-    assert answer == "Welcome! I've let the team at Demo Salon know you're here for your Haircut at 11:00."
+    [answer] = await say(app, text, lang=lang)
+    assert answer == told
     await notifier.tick()
     assert chat.got[1:] == [("Arrived: Haircut with Sarah on Mon 23 Nov, 11:00.\nCustomer: Anna Schmidt, Telegram\n"
                              f"They wrote: “{text}”", None)]
