@@ -267,6 +267,12 @@ def _read(text: str, context: Context) -> Reading:
     if topic in (None, "late") and any(w in norm for w in _LATE_WORDS) and _LATE_WORD.search(norm) \
             and _LATE_WHAT_IF.search(norm):
         topic = "late_policy"  # "what if I'm late?": what happens then, not word that they are
+    if topic in (None, "late", "late_policy") and any(w in norm for w in _LATE_WORDS + _BEHIND_WORDS) \
+            and _THEY_ARE_LATE.search(norm):
+        topic = "faq"  # "will Sarah text me if she runs late?": the business's answer, or where to ask
+    if ("why" in norm or "warum" in norm or "wieso" in norm or "weshalb" in norm) and (why := _WHY_CHANGED.match(norm)):
+        # "why was my appointment cancelled?": nothing to do but answer; "why can't I cancel?": the rule
+        topic = "cancellation_policy" if why.group("cannot") else "faq"
     if topic is None and _ABOUT_ASSISTANT.match(norm):
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
     exact = service is not None and _named_exactly(service.text, vocab.services.get(service.id, ()))
@@ -413,7 +419,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             or topic in ("reminders", "late", "late_policy", "confirmation", "arrived") \
             or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n) \
-            or topic == "faq" and _FACT.search(n):
+            or topic == "faq" and (_FACT.search(n) or _THEY_ARE_LATE.search(n) or _WHY_CHANGED.match(n)):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
     if expecting is None and not has_clock and not has_service and ("when" in n or "wann" in n or "what time" in n
@@ -941,6 +947,27 @@ _LATE_WHAT_IF = re.compile(
     r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
+_WHY_CHANGED = re.compile(
+    r"\W*(?:(?:but|and|so|hey|hi|hello|sorry|um+|ok|okay|aber|und|hallo|hm+)\W+)*"
+    r"(?:(?:why|how come) (?:did|have|has|was|were|is|are|would) (?:you|they|it|my|the|our|this|that|\w+) "
+    r"(?:[\w']+ ){0,4}(?:cancel+(?:ed|led)?|moved?|rescheduled?|chang(?:e|ed)|deleted?|removed?)\b"
+    r"|(?:warum|wieso|weshalb) (?:wurde|ist|sind|wurden|habt ihr|haben sie|hast du|hat (?:sie|er|\w+)) "
+    r"(?:\w+ ){0,4}(?:abgesagt|storniert|verschoben|geändert|geaendert|gecancelt|gelöscht)\b"
+    r"|(?P<cannot>(?:why|how come) (?:can'?t|cannot|can not|couldn'?t|won'?t you let) (?:i|we|me|us) (?:\w+ )?"
+    r"(?:cancel|move|reschedule|change)\b"
+    r"|(?:warum|wieso|weshalb) (?:kann|darf|konnte) ich (?:\w+ ){0,3}nicht (?:mehr )?"
+    r"(?:absagen|stornieren|verschieben|ändern|aendern)\b))")
+"""Why a booking was changed (the business's answer, or where to ask), or why the customer can't change it (the
+rule): a question, nothing to cancel or move."""
+_BEHIND_WORDS = ("behind", "delayed", "verzug")
+_THEY_ARE_LATE = re.compile(
+    r"\b(?:if|when|in case) (?!(?:i|i'?m|i'?ll|we|we'?re|we'?ll|my|our|the (?:train|bus|tram|traffic|flight)"
+    r"|is|are|was|were|do|does|did|will|can|could|should|would|too|it|it'?s|that|this|there)\b)"
+    r"[\w']+(?: [\w']+){0,3} (?:late|behind|delayed)\b"
+    r"|\b(?:wenn|falls) (?!(?:ich|wir|mein\w*|unser\w*|der zug|die bahn|der bus)\b)\w+ (?:\w+ ){0,3}"
+    r"(?:verspät\w*|verspaet\w*|in verzug|(?:zu )?spät dran)")
+"""Lateness on the business's side ("will Sarah text me if she runs late?", "sagt ihr Bescheid, wenn ihr in Verzug
+seid?"), not the customer's own (with one of `_LATE_WORDS` or `_BEHIND_WORDS` in it)."""
 
 # "… if I'm unhappy?", "wenn es mir nicht gefällt": a question about the visit, whoever it is asked of
 _DISLIKED = (r"unhappy", r"not happy", r"(?:don'?t|do not) like (?:it|my|the)", r"nicht zufrieden",

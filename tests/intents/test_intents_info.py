@@ -266,6 +266,33 @@ def test_what_if_im_late_asks_what_happens_then(text: str, topic: str) -> None:
     assert (r.intent, r.topic) == ("info", topic)
 
 
+@pytest.mark.parametrize("text", [
+    "Will Sarah message me if she runs late?", "will you text me if you're running behind?",
+    "what happens if the stylist is running late?", "Sagt Sarah Bescheid, wenn sie sich verspätet?",
+    "sagt ihr Bescheid, wenn ihr in Verzug seid?",
+])
+def test_the_business_running_late_is_a_question_for_the_business(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq"), "not the customer's own lateness, and no booking"
+
+
+@pytest.mark.parametrize("text", ["if I'm late will Sarah wait?", "wenn ich mich verspäte, wartet Sarah dann?",
+                                  "I'm running late, tell Sarah please"])
+def test_the_customers_own_lateness_stays_theirs(text: str) -> None:
+    assert read(text, ctx()).topic in ("late", "late_policy")
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("why did you cancel it?", "faq"), ("why was my appointment cancelled?", "faq"),
+    ("so why did it get moved?", "faq"), ("warum wurde mein Termin abgesagt?", "faq"),
+    ("wieso habt ihr meinen Termin verschoben?", "faq"),
+    ("why can't I cancel?", "cancellation_policy"), ("warum kann ich den Termin nicht mehr absagen?", "cancellation_policy"),
+])
+def test_why_a_booking_changed_is_asked_not_done(text: str, topic: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", topic)
+
+
 def test_a_question_about_coming_later_in_the_day_is_not_about_being_late() -> None:
     assert read("what if I come later in the day?", ctx()).topic != "late_policy"
 
