@@ -189,6 +189,13 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     ask_which_to_move(turn, picked)
 
 
+async def move_again(turn: Turn, booking_id: str, r: Reading) -> None:
+    """A new time for a booking whose move was just refused: refused again while it is too late, else moved."""
+    turn.state.clear_flow()
+    merge(turn.state.draft, r)
+    await _move(turn, booking_id, reading=r)
+
+
 def ask_which_to_move(turn: Turn, bookings: list[Booking], question: str = "") -> None:
     turn.ask(Step.PICK_BOOKING_MOVE, question or turn.t("which_booking_move"), options=_booking_options(turn, bookings))
 

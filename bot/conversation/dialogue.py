@@ -112,6 +112,7 @@ class Dialogue:
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
             state.just_cancelled_at = None
+            turn.refused_move, state.refused_move = state.refused_move, None  # and so does a refused move
             if state.declined is not None and state.declined_draft is not None:  # "no" - "ok fine, book it"
                 turn.declined = (state.declined, state.declined_draft)
             state.declined = state.declined_draft = None

@@ -30,7 +30,10 @@ def refuse(turn: Turn, booking: Booking, action: str) -> None:
     """Say why this booking is not cancelled (action "cancel"), moved ("move") or changed into another service
     ("change"), and offer the team."""
     turn.state.clear_flow()
-    said = refusal(turn, booking, action)
+    again = action == "move" and turn.refused_move == booking.id  # "then Friday at 2?" right after the refusal
+    if action == "move":
+        turn.state.refused_move = booking.id  # "auf Freitag 14 Uhr" next: this move's new time, refused too
+    said = refusal(turn, booking, "move_again" if again else action)
     if turn.team_reachable:
         turn.say(said, options=[TalkToTeam().option(turn.t("talk_to_team"))])
         return

@@ -44,6 +44,10 @@ async def by_intent(turn: Turn, said: Said) -> None:
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
         await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
         return
+    if r.intent in ("book", "availability") and turn.refused_move and _only_a_when(r):
+        # "then Friday at 2?" right after a move was refused: the new time of that move, not a new booking
+        await changes.move_again(turn, turn.refused_move, r)
+        return
     handler = _BY_INTENT.get(said.reading.intent)
     if handler is not None:
         await handler(turn, said.reading)
@@ -181,6 +185,12 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
 # A list of free times turned down as a whole: ask for another day or time instead.
 _NEXT_IF_NONE_FIT = {Step.PICK_SLOT: Step.ASK_WHEN, Step.PICK_NEW_SLOT: Step.ASK_NEW_TIME}
 _TIMES_LISTED = frozenset(_NEXT_IF_NONE_FIT)
+
+
+def _only_a_when(r: Reading) -> bool:
+    """A day or time and nothing of a new booking: no service, person or party named."""
+    return (r.has_when or r.earliest or r.latest) and not (
+        r.service or r.services or r.staff or r.any_staff or r.party or r.for_others or r.same_again or r.same_staff)
 
 
 def _only_a_name(r: Reading) -> bool:

@@ -177,6 +177,7 @@ class State(BaseModel):
     declined: Pending | None = None  # the booking just declined at its question: "ok fine, book it" asks it again
     declined_draft: Draft | None = None  # (and what it was for: whose name, which services)
     just_cancelled_at: datetime | None = None  # and its start: "same time next week instead?"
+    refused_move: str | None = None  # the booking a move of was just refused: "Friday at 2 then?" is its new time
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
     for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored
 

@@ -42,6 +42,7 @@ class Turn:
     reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
     listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
     just_cancelled: tuple[str, str] | None = None  # the service and staff cancelled just before this message
+    refused_move: str | None = None  # the booking a move of was refused just before this message
     declined: tuple[Pending, Draft] | None = None  # the booking declined just before this message, and its draft
     # when the reminders still to come for a booking go out, as the scheduler plans them (None: not known here)
     upcoming_reminders: Callable[[Booking, datetime], list[datetime]] | None = None
