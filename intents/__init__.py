@@ -7,7 +7,8 @@ from .lexicon import EMOJI_WORDS
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "about_a_child", "language_of", "person_named", "prepare", "read", "topics_in", "wishes"]
+           "about_a_child", "language_of", "person_named", "prepare", "read", "refers_back", "topics_in",
+           "wishes"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -32,6 +33,14 @@ def person_named(text: str) -> str | None:
     from .party import person_named as _person_named
 
     return _person_named(text)
+
+
+def refers_back(text: str) -> bool:
+    """Whether "he", "she", "for him" in a message point back at the one person named just before (`person_named`):
+    "how much is it for him?" after "a haircut for my son"."""
+    from .party import points_back
+
+    return points_back(text.lower())
 
 
 def language_of(text: str) -> str | None:

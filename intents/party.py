@@ -175,10 +175,15 @@ _HE_OR_SHE = re.compile(
 _HE_OR_SHE_WORDS = ("he ", "she ", "him", "her", "er ", "sie ", "ihn")
 
 
+def points_back(low: str) -> bool:
+    """Whether "he", "she", "for him" in a lowercased message point at someone named before."""
+    return any(w in low for w in _HE_OR_SHE_WORDS) and _HE_OR_SHE.search(low) is not None
+
+
 def spoken_of(low: str, recent: tuple[tuple[str, str], ...]) -> tuple[int, str | None]:
     """(1, their name or None) where "he" / "she" / "for him" points at the one person the customer's last words
     named ("my son", "meine Tochter Mia"); (0, None) otherwise."""
-    if not any(w in low for w in _HE_OR_SHE_WORDS) or _HE_OR_SHE.search(low) is None:
+    if not points_back(low):
         return 0, None
     said = [text for who, text in recent if who == "customer"][-2:]
     for text in reversed(said):

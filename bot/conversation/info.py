@@ -113,7 +113,8 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
         if len(turn.state.booked_in_a_row) > 1 and together:  # booked one after another: "together?"
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.booked_in_a_row])
         service = turn.state.last_service  # "what will that be?" right after booking it
-    children = _for_children(turn, text)
+    children = _for_children(turn, text) or (  # "how much is it for him?" after "for my son, he's 7"
+        _for_children(turn, turn.state.spoken_of) if turn.state.spoken_of and intents.refers_back(text) else None)
     if children is not None and (r.service is None or _names(children, turn, r.service)):
         return [_faq_answer(turn, children)]  # "how much for a 6 year old?": the business's own word on children
     services = [turn.business.service(service)] if service else turn.business.services
