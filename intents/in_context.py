@@ -390,8 +390,15 @@ def _picked(r: Reading, text: str, low: str, context: Context) -> int | None:
         return pick_by_time(*clock, starts)
     if (r.date is None and r.staff is None) or r.service or len(text.split()) > _SHORT:
         return None
+    if r.date is not None and _RATHER.search(low):
+        return None  # "lieber Dienstag", "what about Tuesday?": that day's times, not the one listed for it
     left = {s for s in starts if s is not None}
     return next(i for i, s in enumerate(starts) if s is not None) if len(left) == 1 else None
+
+
+_RATHER = re.compile(r"\b(?:lieber|eher|rather|prefer\w*|better|instead|stattdessen|what about|how about|was ist mit"
+                     r"|wie (?:wäre|waere|wärs|waers|sieht'?s|sieht es) (?:es )?(?:mit|am)|any ?time|anything|irgendwann)\b")
+"""A day said as a wish of its own, not as the one listed for it."""
 
 
 _NUMBER_ALONE = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|then|fine|alright|right|dann|also|gut|na ja|naja)\W+)*"

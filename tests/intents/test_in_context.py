@@ -62,6 +62,13 @@ def test_a_weekday_with_one_offered_time_picks_it(text, pick):
     assert r.pick == pick and r.date == date(2026, 11, 26) and r.time == time(11, 0)
 
 
+@pytest.mark.parametrize("text", ["lieber Donnerstag", "I'd rather have Thursday", "what about Thursday?",
+                                  "how about Thursday", "wie wäre es mit Donnerstag?", "anytime Thursday"])
+def test_a_day_wished_for_is_that_days_times_not_the_one_listed(text):
+    r = offered(text)
+    assert r.pick is None and r.date == date(2026, 11, 26) and r.time is None
+
+
 @pytest.mark.parametrize(("text", "pick"), [("ok Wednesday then, the first one", 1), ("Wednesday, the last one", 2),
                                             ("Mittwoch, die zweite Uhrzeit", 2), ("Thursday, the first one", 3)])
 def test_a_position_said_with_a_day_counts_that_days_offered_times(text, pick):
