@@ -483,9 +483,11 @@ OFFER_ANY = (
     r"does (?!it\b|that\b|this\b|anyone\b|anybody\b|someone\b)\w+ (?:also |even )?(?:do|offer)",
     # "who does balayage?", "wer von euch macht Dauerwelle?": whether anyone here does it (and who)
     r"who (?:of you |here |there |at the salon )?(?:does|can do|offers|is good at)"
-    r"(?! (?:the|a|an|this|that|it|my|your|his|her|their|our|me|you|us)\b)",
+    r"(?! (?:the|this|that|it|my|your|his|her|their|our|me|you|us)\b)(?! an? (?:good|great|bad|better|best)\b)",
     r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier |dort )?(?:macht|bietet)"
     r"(?! (?:das|die|den|der|es|dich|euch|mir|uns|ihnen|sie|ein|eine|einen)\b)",
+    r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier )?(?:kann|könnte|koennte)"
+    r"(?= (?:bei euch )?(?:eine?n? )?\w+ (?:machen|anbieten)[\s?!.]*$)",
 )
 # Asking about one of the business's own services in a question's shape: "do you colour hair?",
 # "färbt ihr auch Haare?", "habt ihr auch Bartschnitt?". Only with a service named.

@@ -777,7 +777,7 @@ def _asks_offer(pattern: re.Pattern[str], n: str) -> str | None:
     m = pattern.match(n)
     if m is None:
         return None
-    rest = _OFFER_FILLER.sub("", n[m.end():]).strip(" ?!.,")
+    rest = _OFFER_ENDS.sub("", _OFFER_FILLER.sub("", n[m.end():]).strip(" ?!.,"))
     if _OFFER_NOT.search(rest) or _OFFER_FACT.search(rest):
         return None  # "do you have anything on Friday?", "macht ihr mir einen Termin?": time, not an offer
     return rest
@@ -913,6 +913,7 @@ _OFFER_NOT = cue(*lexicon.OFFER_NOT)
 _OFFER_FACT = cue(*lexicon.OFFER_FACT)
 _OFFER_FILLER = re.compile(r"(?<![\w'])(?:also|too|as well|here|there|auch|denn|eigentlich|überhaupt|ueberhaupt|hier"
                            r"|bei (?:euch|ihnen)|an)(?![\w'])")
+_OFFER_ENDS = re.compile(r"^(?:an?|eine?n?) (?=\w)|(?<=\w) (?:machen|anbieten)$")  # "wer kann eine Dauerwelle machen?"
 _SAME_WORDS = ("same", "gleich", "selbe")
 # "book me in for my usual", "same as last time", "wie immer", "das Übliche": what they booked last time
 _SAME_STAFF_WORDS = ("same", "usual", "selb", "gleich")

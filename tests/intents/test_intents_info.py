@@ -742,13 +742,15 @@ def test_stations_elsewhere_are_not_ours(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["who does balayage?", "who does beard trims?", "wer von euch macht Balayage?",
-                                  "wer macht bei euch Dauerwelle?"])
+                                  "wer macht bei euch Dauerwelle?", "who can do a perm?", "who here does a perm?",
+                                  "wer kann eine Dauerwelle machen?", "who can do a beard trim?"])
 def test_who_does_a_service_asks_whether_it_is_offered(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "services")
 
 
-@pytest.mark.parametrize("text", ["who does the voice of homer simpson", "who do you work for", "wer macht das?"])
+@pytest.mark.parametrize("text", ["who does the voice of homer simpson", "who do you work for", "wer macht das?",
+                                  "who does a good impression of trump", "wer kann mir helfen?"])
 def test_who_does_something_else_is_no_question_about_services(text: str) -> None:
     assert read(text, ctx()).topic != "services"
 
