@@ -42,6 +42,7 @@ from .messages import Inbound, Reply, parse_user
 from .replies import check_overrides
 from .settings import Settings
 
+SCRIPT_KEYS = {"name", "clock", "user", "lang", "business", "settings", "turns"}
 TURN_KEYS = {"clock", "do", "as", "user", "press", "bookings", "reply", "silent", "not_reply", "options", "intent"}
 
 
@@ -130,6 +131,10 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
         raise ScriptError(f"{path}: cannot read: {exc}") from None
     if not isinstance(spec, dict) or not isinstance(spec.get("turns"), list):
         raise ScriptError(f"{path}: needs a mapping with a 'turns' list")
+    unknown = sorted(set(spec) - SCRIPT_KEYS, key=str)
+    if unknown:
+        raise ScriptError(f"{path}: unknown key(s) {', '.join(map(str, unknown))}; a script may have "
+                          f"{', '.join(sorted(SCRIPT_KEYS))}")
     result = Result(path, spec.get("name", path.stem))
     business = _business(path, spec)
     clock = VirtualClock()

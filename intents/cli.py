@@ -124,7 +124,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
              "earliest": r.earliest, "latest": r.latest, "services": list(r.services) if len(r.services) > 1 else None,
              "party": r.party, "for_others": r.for_others, "same_again": r.same_again, "same_staff": r.same_staff, "daily": daily_text(r.daily),
              "not_days": [_WEEKDAY_NAMES[d] for d in r.not_days], "also": [also_text(day, at) for day, at in r.also],
-             "of_day": r.of_day.isoformat() if r.of_day else None,
+             "of_day": r.of_day.isoformat() if r.of_day else None, "of_hours": daily_text(r.of_hours),
              "then": [{"service": service, "staff": staff, "date": day.isoformat() if day else None,
                        "time": at.strftime("%H:%M") if at else None} for service, staff, day, at in r.then]}
     out.update((k, v) for k, v in extra.items() if v)
@@ -221,6 +221,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("right before", "yes (ending when their booking starts)" if r.right_before else None),
         ("latest", "yes (the last free times)" if r.latest else None),
         ("of day", f"{r.of_day} (the booking meant)" if r.of_day else None),
+        ("of hours", f"{daily_text(r.of_hours)} (the booking meant)" if r.of_hours else None),
         ("then", "; ".join(" ".join(str(x) for x in (service, staff, day, at) if x) for service, staff, day, at in r.then)
          or None),
         ("same day", "yes (as their booking)" if r.same_day else None),

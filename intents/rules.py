@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import lru_cache
 
 from . import entities, lexicon, party, swap
@@ -20,7 +20,7 @@ from .lexicon import cue
 from .normalize import normalize
 from .in_context import late_by
 from .types import Context, Intent, Reading, Vocabulary
-from .when import NOTHING, resolve
+from .when import NOTHING, When, resolve
 
 MAX_CHARS = 1000  # longer messages are read by their start; keeps the worst case bounded
 
@@ -328,6 +328,15 @@ def _read(text: str, context: Context) -> Reading:
                 when, of_day = replace(NOTHING, date=its_day, time=to.time), its_day
             elif to.date is not None or to.start is not None:
                 when, of_day = to, its_day
+    of_hours = None
+    if intent in ("reschedule", "cancel") and of_day is None and (named := _BOOKING_HOURS.search(norm)) is not None \
+            and (of_hours := _hours_of(resolve(next(g for g in named.groups() if g), context.now, lang,
+                                                vocab.opening_hours, bare_number_is_time=True))) is not None:
+        # "move the afternoon one to Friday", "cancel the 3pm one": which booking, by its hours
+        if intent == "reschedule":  # and where it goes: what follows "to", else what follows the pointer
+            target = _TARGET_AFTER.search(norm, named.end())
+            rest = norm[target.end() if target is not None else named.end():]
+            when = resolve(rest, context.now, lang, vocab.opening_hours, bare_number_is_time=True)
     if intent == "reschedule" and said.time is not None and _INSTEAD.search(norm) and (
             rest := _AFTER_CANCELLING.search(norm)) is not None:
         # "cancel my 10am tomorrow and book 3pm instead": the time after the cancelling is where it goes
@@ -387,7 +396,7 @@ def _read(text: str, context: Context) -> Reading:
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
-        name=name, email=email, phone=phone, number=number, of_day=of_day,
+        name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours,
         topic=topic if intent in ("info", "affirm") else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
@@ -664,6 +673,29 @@ _BOOKING_DAY = re.compile(
     rf"|\b(?:meinen|den|unseren) (?:\w+ )?(?:termin|haarschnitt) (?:am |von |für |fuer )?{_DAY_WORD}\b"
     r"|\b(?:morgigen|heutigen) (?:termin|haarschnitt)\b"
     rf"|\bthe {_DAY_WORD} one\b|\b(?:den|die|das) (?:vom|von) {_DAY_WORD}\b")
+_BOOKING_HOURS = re.compile(
+    r"\b(?:the|my) (\d{1,2}(?::\d\d)? ?(?:am|pm|o'?clock)|\d{1,2}:\d\d|morning|afternoon|evening|lunchtime)"
+    r" (?:one|appointment|booking|appt|slot|session|haircut|visit)\b"
+    r"|\b(?:the|my) (?:one|appointment|booking|appt|slot|session|haircut|visit) (?:at|in the) "
+    r"(\d{1,2}(?::\d\d)? ?(?:am|pm|o'?clock)?|morning|afternoon|evening)\b"
+    r"|\b(?:den|meinen|die|das) (?:termin |haarschnitt )?um (\d{1,2}(?::\d\d)?(?: uhr)?)(?= |$)"
+    r"|\b(?:den|meinen) (vormittags|nachmittags|abend)-?termin\b"
+    r"|\b(?:den|die|das|meinen) (?:termin )?(?:am|vom) (vormittag|nachmittag|abend)\b")
+"""A booking of the customer's pointed at by its hours: "the afternoon one", "the 3pm appointment", "the one at 10",
+"den Termin um 15 Uhr", "den Nachmittagstermin"."""
+
+
+def _hours_of(when: When) -> tuple[time, time] | None:
+    """The local hours a resolved phrase names: a clock time (as from and until), or a part of the day."""
+    if when.time is not None:
+        return when.time, when.time
+    if when.daily is not None:
+        return when.daily
+    if when.start is not None and when.end is not None and when.end - when.start <= timedelta(hours=12):
+        return when.start.time(), (when.end - timedelta(minutes=1)).time()
+    return None
+
+
 _TARGET_AFTER = re.compile(r"\b(?:to|into|until|till|auf|nach|zu|for)\b")
 
 

@@ -122,6 +122,9 @@ class Reading:
     # service of its own, (service, staff, date, time), booked one after another after the first
     then: tuple[tuple[str, str | None, dt.date | None, dt.time | None], ...] = ()
     of_day: dt.date | None = None  # "move my Saturday appointment to 12": the day of the booking meant, not its new one
+    # "move the afternoon one to Friday", "cancel the 3pm one": the local hours the booking meant starts within
+    # (from, until, both included), not its new time
+    of_hours: tuple[dt.time, dt.time] | None = None
 
     @property
     def has_when(self) -> bool:

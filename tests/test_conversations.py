@@ -45,3 +45,13 @@ def test_cli_passes_a_good_file(tmp_path: Path):
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "test", str(good)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed, 0 failed" in proc.stdout
+
+
+def test_cli_names_a_key_a_script_does_not_have(tmp_path: Path):
+    """A misspelt or misplaced key is an error naming it, not silently ignored (a check that could never fail)."""
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("clock: 2026-11-23T09:00\nbookings: []\nturns:\n  - user: hello\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "test", str(odd)], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "odd.yaml: unknown key(s) bookings" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr

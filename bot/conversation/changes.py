@@ -511,7 +511,7 @@ def _listed(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Book
 
 
 def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Booking]:
-    """The bookings the reading narrows down to (by service, staff, day); a filter that fits none is ignored."""
+    """The bookings the reading narrows down to (by service, staff, day, hours); a filter that fits none is ignored."""
     if r is None:
         return bookings
     picked = bookings
@@ -521,6 +521,8 @@ def _filter(turn: Turn, bookings: list[Booking], r: Reading | None) -> list[Book
         picked = [b for b in picked if b.staff == r.staff] or picked
     if r.date:
         picked = [b for b in picked if turn.local(b.start).date() == r.date] or picked
+    if r.of_hours:  # "the afternoon one", "the 3pm one"
+        picked = [b for b in picked if r.of_hours[0] <= turn.local(b.start).time() <= r.of_hours[1]] or picked
     return picked
 
 
@@ -539,6 +541,6 @@ def _not_the_last(turn: Turn, bookings: list[Booking], r: Reading | None) -> lis
 
 
 def _without_when(r: Reading) -> Reading:
-    """The reading as it points at a booking: its service and staff, and the day that names it ("move my Saturday
-    appointment to 12"), not the day it is to go to."""
-    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff, date=r.of_day)
+    """The reading as it points at a booking: its service and staff, and the day or hours that name it ("move my
+    Saturday appointment to 12", "the afternoon one"), not the time it is to go to."""
+    return Reading(intent=r.intent, lang=r.lang, service=r.service, staff=r.staff, date=r.of_day, of_hours=r.of_hours)

@@ -224,3 +224,23 @@ def test_the_day_of_the_booking_meant_is_not_where_it_goes(text: str, of_day: st
     r = read(text, ctx())
     assert r.intent == "reschedule" and r.of_day.isoformat() == of_day
     assert (r.date.isoformat() if r.date else None, r.time.strftime("%H:%M") if r.time else None) == (day, at)
+
+
+@pytest.mark.parametrize("text, intent, hours, day, at", [
+    ("move the afternoon one to Friday", "reschedule", ("12:00", "16:59"), "2026-04-03", None),
+    ("move the 10am appointment to 11", "reschedule", ("10:00", "10:00"), None, "11:00"),
+    ("move my appointment at 3pm to friday at 4pm", "reschedule", ("15:00", "15:00"), "2026-04-03", "16:00"),
+    ("verschieb den Termin um 15 Uhr auf Freitag", "reschedule", ("15:00", "15:00"), "2026-04-03", None),
+    ("cancel the 3pm one", "cancel", ("15:00", "15:00"), None, "15:00"),
+    ("cancel the morning one", "cancel", ("08:00", "11:59"), None, None),
+])
+def test_the_hours_of_the_booking_meant_are_not_where_it_goes(text: str, intent: str, hours: tuple[str, str],
+                                                              day: str | None, at: str | None) -> None:
+    r = read(text, ctx())
+    assert r.intent == intent and tuple(t.strftime("%H:%M") for t in r.of_hours) == hours
+    assert (r.date.isoformat() if r.date else None, r.time.strftime("%H:%M") if r.time else None) == (day, at)
+
+
+@pytest.mark.parametrize("text", ["move my appointment to the afternoon", "move it to 3pm", "cancel my appointment"])
+def test_a_new_time_alone_points_at_no_booking(text: str) -> None:
+    assert read(text, ctx()).of_hours is None
