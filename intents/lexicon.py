@@ -300,6 +300,16 @@ INFO = (
 NEGATION = r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)?|nie)"
 
 # What an info question is about: topic -> cues. Checked in this order; the first topic that matches wins.
+PAY_MEANS = (r"(?:cards?|credit ?cards?|debit ?cards?|cash|paypal|apple ?pay|google ?pay|samsung pay|visa|master ?card|amex"
+             r"|american express|ec(?:-?karte)?|bitcoins?|crypto\w*|klarna|twint|venmo|revolut|contactless|karten?"
+             r"|kreditkarten?|bargeld|bar)\b")
+PAY_WITH = (
+    rf"(?:do|can|will) (?:you|y'?all) (?:guys )?(?:also |still )?(?:take|accept) (?:\w+ )?{PAY_MEANS}",
+    rf"(?:nehmt|akzeptiert|nehmen|akzeptieren) (?:ihr|sie) (?:auch |bei euch )?{PAY_MEANS}",
+    rf"(?:geht|klappt) (?:auch |bei euch )?(?:zahlen (?:mit|per) )?{PAY_MEANS}(?=[\s?!.]*$)",
+)
+"""Asking whether a way to pay is taken: "do you take Apple Pay?", "nehmt ihr Bitcoin?", "geht auch PayPal?"."""
+
 INFO_TOPICS: dict[str, tuple[str, ...]] = {
     "cancellation_policy": (
         r"cancell?ation (?:policy|policies|fees?|charges?|terms|rules|deadline|period)",
@@ -379,7 +389,8 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"how (?:do|can) i pay", r"can i pay", r"pay (?:cash|by card|card)",
         r"(?:mit |per )?(?:karte|ec-?karte|kreditkarte|bar|paypal) (?:\w+ ){0,2}(?:zahlen|bezahlen)",
         r"zahlungs(?:arten|methoden|möglichkeiten|mittel)", r"wie (?:kann|könnte) (?:ich|man) (?:\w+ )?(?:zahlen|bezahlen)",
-        r"nehmt ihr (?:\w+ )?(?:karte|kreditkarte|ec|bargeld|paypal)", r"kartenzahlung", r"bargeld", r"barzahlung", r"nur bar",
+        r"nehmt ihr (?:\w+ )?(?:karte|kreditkarte|ec|bargeld|paypal)", r"kartenzahlung",
+        *PAY_WITH, r"bargeld", r"barzahlung", r"nur bar",
         r"(?:kann|könnte) (?:ich|man) (?:\w+ ){0,5}(?:zahlen|bezahlen)",
     ),
     "prices": (
@@ -523,7 +534,7 @@ INFO_ELSEWHERE = (
     r"insurance|taxes?|electric\w*|gas|water|utilit\w*|flight|luggage|bag|current location|location)",
     r"bank", r"bills?", r"pto", r"vacation days?", r"mpg", r"gas", r"income", r"shares?", r"stocks?", r"owe", r"spen[dt]",
     r"yen", r"usd", r"credit score", r"credit limit", r"interest rate", r"exchange rate", r"currency", r"dollars?", r"euros? in",
-    r"transfer", r"gas station", r"airport", r"hospital", r"pharmacy", r"bitcoin", r"stock", r"tax(?:es)?", r"mein(?:e|en)? "
+    r"transfer", r"gas station", r"airport", r"hospital", r"pharmacy", r"(?<!take )(?<!accept )(?<!ihr )(?<!sie )bitcoin", r"stock", r"tax(?:es)?", r"mein(?:e|en)? "
     r"(?:rechnung|konto|bestellung|paket|auto|handy|schlüssel|flug)",
 )
 # Questions point at the business: "do you ...", "can I ..." (a question mark counts too).

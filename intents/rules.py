@@ -426,6 +426,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
 
     if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
             or topic in ("reminders", "late", "late_policy", "confirmation", "arrived") \
+            or topic == "payment" and _PAY_WITH.search(n) \
             or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n) \
             or topic == "faq" and (_FACT.search(n) or _THEY_ARE_LATE.search(n) or _WHY_CHANGED.match(n)):
@@ -930,6 +931,7 @@ _OTHER_STRONG = cue(r"weather", r"waether", r"weahter", r"wheather", r"forecast"
 _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.INFO_TOPICS.items())
 # Matches where any of the topics' patterns does: one search instead of nine for the many messages with none.
 _ANY_TOPIC = cue(*(fragment for fragments in lexicon.INFO_TOPICS.values() for fragment in fragments))
+_PAY_WITH = cue(*lexicon.PAY_WITH)
 _INFO_ELSEWHERE = cue(*lexicon.INFO_ELSEWHERE, r"how much (?:time|longer|later|earlier|do i owe|did i|have i|money|is left)")
 _QUESTION = cue(*lexicon.QUESTION)
 _DURATION = cue(*lexicon.DURATION)

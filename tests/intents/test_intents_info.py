@@ -190,6 +190,8 @@ def test_short_hours_questions(text: str, lang: str, day: date) -> None:
     ("is it free to cancel?", "cancellation_policy"),
     ("how much does it cost to cancel?", "cancellation_policy"),
     ("do you charge for no-shows?", "cancellation_policy"),
+    ("do you take bitcoin?", "payment"), ("nehmt ihr Bitcoin?", "payment"), ("akzeptiert ihr PayPal?", "payment"),
+    ("geht auch Apple Pay?", "payment"), ("do you guys accept amex?", "payment"),
 ])
 def test_more_ways_to_ask_about_the_business(text: str, topic: str) -> None:
     r = read(text, ctx())
@@ -795,3 +797,8 @@ def test_whether_the_customer_may_come_along_or_stay_is_a_question_about_the_vis
 def test_coming_with_someone_named_is_still_a_booking_for_both() -> None:
     r = read("can I come with my son?", ctx())
     assert (r.intent, r.party) == ("book", 2)
+
+
+@pytest.mark.parametrize("text", ["how much is a bitcoin worth", "should I buy bitcoin", "what's the bitcoin price?"])
+def test_money_elsewhere_is_no_payment_question(text: str) -> None:
+    assert read(text, ctx()).intent != "info"
