@@ -639,17 +639,19 @@ def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
 # --- "can you make it 10:45 instead?" with nothing on the table: a change of what was just agreed -------------
 
 _INSTEAD_WORDS = ("instead", "make it", "rather", "change it", "change that", "switch it", "stattdessen",
-                  "statt dessen", "lieber")
+                  "statt dessen", "lieber", " auch")
 _INSTEAD_NOW = re.compile(r"(?<![\w'])(?:instead|make it|rather|(?:change|switch) (?:it|that) to|stattdessen|statt dessen"
-                          r"|lieber)(?![\w'])")
-_ALSO = re.compile(r"(?<![\w'])(?:also|another|too|as well|second|additional|extra|more|auch|noch (?:ein|einen|eine)"
+                          r"|lieber|(?:geht|ginge) (?:es |das )?auch)(?![\w'])")
+_ALSO = re.compile(r"(?<![\w'])(?:also|another|too|as well|second|additional|extra|more"
+                   r"|(?<!geht )(?<!ginge )(?<!geht es )(?<!geht das )auch|noch (?:ein|einen|eine)"
                    r"|zus(?:ä|ae)tzlich\w*|weitere[nrs]?|zweite[nrs]?)(?![\w'])")
 
 
 def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
     """"Can you make it 10:45 instead?", "lieber um 11", "can Tom do it instead?" with no question on the table: a
     correction of what the customer just agreed (the dialogue knows whether a booking was just made); "also", "another" ask for one more."""
-    if context.expecting is not None or context.offers or r.correction or not (r.has_when or r.staff) \
+    if context.expecting is not None or any(o.start is not None for o in context.offers) or r.correction \
+            or not (r.has_when or r.staff) \
             or r.intent not in ("book", "availability", "other", "affirm") or r.for_others or r.party \
             or not any(w in low for w in _INSTEAD_WORDS) or _INSTEAD_NOW.search(low) is None or _ALSO.search(low):
         return r

@@ -402,7 +402,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"where (?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
         r"where (?:\w+ )?(?:are|is) (?:you|it)(?: \w+)? located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
         r"directions to (?:you|your|the salon)", r"how (?:do|can) i (?:get|find) (?:to )?(?:you|your (?:salon|shop|place)|the salon)",
-        r"where can i find you", r"where do i find you", r"how (?:do|can|would|will|should) (?:i|we) get there\b(?! from)",
+        r"where can i find you", r"where do i find you", r"how (?:do|can|would|will|should) (?:i|we) get there\b(?! from (?:here|my|work|home)\b)",
         r"how (?:do|can|would|will|should) (?:i|we) get to you\b",
         r"adresse", r"anschrift", r"wo (?:genau |eigentlich |denn |nochmal )?(?:seid|sind) (?:ihr|sie)", r"wo (?:ist|liegt|befindet sich) (?:der salon|der laden|das studio|die praxis|euer|ihr)",
         r"wo finde ich (?:euch|sie)", r"wie komme? (?:ich|wir) (?:\w+ ){0,4}?(?:zu euch|zu ihnen|dahin|hin)\b", r"anfahrt", r"wegbeschreibung",

@@ -65,7 +65,7 @@ RANGE_HEAD = rx(rf"\b(?P<h>{HOUR_DIGITS})(?::(?P<m>[0-5]\d))?\s*(?:-|–|bis)\s*
 TRIGGERED = rx(
     rf"\b(?P<trig>{AT}|{AFTER}|{BEFORE}|between|zwischen)\s+(?:the\s+|ca\.?\s+)?(?P<h>{HOUR_DIGITS}|{NUMBER_WORD})(?!\d)(?![\d.:/]\d)(?!\.\d)"
     r"(?!\s*(?:(?:st|nd|rd|th)\b|days?|weeks?|tage?n?|wochen?|monate?n?|months?|minutes?|mins?|minuten|hours?|stunden?"
-    r"|%|€|\$|x\b|\.\s*(?:\d|(?:jan|feb|mär|maer|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\b))"
+    r"|appointments?|bookings?|termine?\b|%|€|\$|x\b|\.\s*(?:\d|(?:jan|feb|mär|maer|mar|apr|mai|may|jun|jul|aug|sep|okt|oct|nov|dez|dec)[a-zä]*\b))"
     r"|\s*[.]?\s*(?:of|de[sn]?)\s"
     r"|\s+(?:at|um|@)\s*\d)")  # "for 2 at 3": the hour is the one after "at"
 # "morning @ 10": the same, after an at-sign (which has no word boundary before it)

@@ -42,7 +42,7 @@ PART = alternation(PART_WORDS)
 AFTER = r"(?:after|later than|no earlier than|not before|from|starting(?: at)?|anytime after|any time after|ab|nach|später als|frühestens|fruehestens|fruhestens|nicht vor|von)"
 BEFORE = r"(?:before|until|till|til|by|no later than|not after|earlier than|latest|at the latest|bis|vor|spätestens|spaetestens|spatestens|nicht nach|früher als)"
 # "like 3" is "around 3", but in "I'd like one" / "we like two" it is the verb
-AT = (r"(?:at|@|um|gegen|around|arnd|about|abt|approx\.?|approximately|circa|ca\.?|(?<=can you )do|(?<=could you )do|(?<=can u )do|(?<=could u )do|(?<=can we )do|(?<=could we )do|(?<!look )(?<!looking )(?<!search )(?<!searching )(?<!ask )(?<!asking )for|"
+AT = (r"(?:at|@|um|gegen|around|arnd|about|abt|approx\.?|approximately|circa|ca\.?|(?<=can you )do|(?<=could you )do|(?<=can u )do|(?<=could u )do|(?<=can we )do|(?<=could we )do|(?<=make )it|(?<=making )it|(?<=geht )auch|(?<=ginge )auch|(?<!look )(?<!looking )(?<!search )(?<!searching )(?<!ask )(?<!asking )for|"
       r"(?<!'d )(?<!would )(?<!\bi )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bshe )(?<!\bhe )like|maybe|say|sometime around|so um|so gegen|etwa)")
 
 # What a pass writes over the words it has read, so that no later pass reads them again.

@@ -194,6 +194,14 @@ def test_another_staff_member_instead_is_a_correction(text, staff):
     assert r.correction and r.staff == staff and not r.has_when
 
 
+@pytest.mark.parametrize(("text", "at"), [("can I make it 11 instead?", time(11, 0)), ("make it 3 instead", time(15, 0)),
+                                        ("lieber um 11", time(11, 0))])
+def test_instead_after_an_answer_with_a_button_is_a_correction(text, at):
+    """Under "Book an appointment" (a button, not a time) right after a booking, "make it 11 instead" corrects it."""
+    r = read(text, Context(now=NOW, vocabulary=DEMO, offers=(Offer("Book an appointment"),)))
+    assert r.correction and r.time == at
+
+
 def test_a_plain_yes_or_a_new_request_is_no_correction():
     assert not anchored("yes please", expecting="confirm").correction
     assert not plain("not wednesday, thursday").correction  # nothing on the table to correct

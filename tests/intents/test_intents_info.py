@@ -192,6 +192,7 @@ def test_short_hours_questions(text: str, lang: str, day: date) -> None:
     ("do you charge for no-shows?", "cancellation_policy"),
     ("do you take bitcoin?", "payment"), ("nehmt ihr Bitcoin?", "payment"), ("akzeptiert ihr PayPal?", "payment"),
     ("geht auch Apple Pay?", "payment"), ("do you guys accept amex?", "payment"),
+    ("how do I get there from the station?", "address"), ("and how do I get there from the Hauptbahnhof?", "address"),
 ])
 def test_more_ways_to_ask_about_the_business(text: str, topic: str) -> None:
     r = read(text, ctx())
