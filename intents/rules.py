@@ -424,6 +424,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None
 
+    if ("confirm" in n or "bestätig" in n) and _RESEND.search(n) \
+            and lexicon.OTHER_DOMAIN_WORDS.isdisjoint(_WORD.findall(n)) and not _OTHER_STRONG.search(n):
+        return "list"  # "can you send me the confirmation again?": what is booked, shown again
     if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
             or topic in ("reminders", "late", "late_policy", "confirmation", "arrived") \
             or topic == "payment" and _PAY_WITH.search(n) \
@@ -932,6 +935,13 @@ _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.IN
 # Matches where any of the topics' patterns does: one search instead of nine for the many messages with none.
 _ANY_TOPIC = cue(*(fragment for fragments in lexicon.INFO_TOPICS.values() for fragment in fragments))
 _PAY_WITH = cue(*lexicon.PAY_WITH)
+_RESEND = re.compile(
+    r"\bconfirmation (?:\w+ )?(?:again|once more)\b|\bre-?send (?:me |us )?(?:the |my |a )?(?:booking )?confirmation"
+    r"|\b(?:didn'?t|did not|haven'?t|have not|never) (?:get|got|receive|received) (?:a |the |my |any |an? \w+ )?confirmation"
+    r"|\bbestätigung (?:\w+ ){0,2}(?:nochmal|noch ?einmal|erneut)\b|\b(?:nochmal|noch ?einmal|erneut) (?:\w+ ){0,3}bestätigung"
+    r"|\bkeine (?:\w+ )?bestätigung (?:bekommen|erhalten|gekriegt)")
+"""Asking for the confirmation once more ("send me the confirmation again", "I never got a confirmation"): what is
+booked is shown again."""
 _INFO_ELSEWHERE = cue(*lexicon.INFO_ELSEWHERE, r"how much (?:time|longer|later|earlier|do i owe|did i|have i|money|is left)")
 _QUESTION = cue(*lexicon.QUESTION)
 _DURATION = cue(*lexicon.DURATION)

@@ -803,3 +803,20 @@ def test_coming_with_someone_named_is_still_a_booking_for_both() -> None:
 @pytest.mark.parametrize("text", ["how much is a bitcoin worth", "should I buy bitcoin", "what's the bitcoin price?"])
 def test_money_elsewhere_is_no_payment_question(text: str) -> None:
     assert read(text, ctx()).intent != "info"
+
+
+@pytest.mark.parametrize("text", ["can you send me the confirmation again?", "I never got a confirmation",
+                                  "schickt ihr mir die Bestätigung nochmal?", "ich habe keine Bestätigung bekommen",
+                                  "resend the confirmation please"])
+def test_the_confirmation_asked_for_again_shows_what_is_booked(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+
+
+@pytest.mark.parametrize("text", ["will I get a confirmation?", "bekomme ich eine Bestätigung per Mail?"])
+def test_whether_a_confirmation_comes_is_a_question(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "confirmation")
+
+
+def test_a_confirmation_of_something_else_is_not_ours() -> None:
+    assert read("I never got a confirmation for my amazon order", ctx()).intent == "other"
