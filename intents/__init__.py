@@ -3,10 +3,10 @@ read in the conversation's context (what the bot offered or asked, the time bein
 
 from datetime import UTC, datetime
 
-from .lexicon import EMOJI_WORDS
+from .lexicon import EMOJI_WORDS, THINKING
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
-__all__ = ["EMOJI_WORDS", "INTENTS", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
+__all__ = ["EMOJI_WORDS", "INTENTS", "THINKING", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
            "about_a_child", "language_of", "person_named", "prepare", "read", "refers_back", "topics_in",
            "wishes"]
 

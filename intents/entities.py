@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .language import FUNCTION_WORDS
-from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, WEEKDAYS, any_of
+from .lexicon import CHOICE_ORDINALS, EN_MONTHS, DE_MONTHS, NUMBER_WORDS, THINKING, WEEKDAYS, any_of
 from .normalize import clean, umlaut_pattern
 from .party import find_party  # noqa: F401  (how many people: read with the other entities)
 from .types import Vocabulary
@@ -462,6 +462,9 @@ _NAME_CUES = any_of(("name", "i am", "i'm", "im ", "this is", "call me", "ich he
 _BARE_NAME = re.compile(r"^\s*(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3})\s*[.!]?\s*$")
 
 
+_THINKING = re.compile(rf"(?i)^\W*{THINKING}\W*$|\b{THINKING}\b(?=\W*$)")
+
+
 def find_name(original: str, expecting_name: bool) -> str | None:
     """The customer's own name: "I'm Anna Schmidt", "ich heiße ...", or a bare answer when asked."""
     low = original.lower()
@@ -480,7 +483,8 @@ def find_name(original: str, expecting_name: bool) -> str | None:
                 return " ".join(words)
     if expecting_name:
         m = _BARE_NAME.match(original)
-        if m and (words := _without_titles(m.group("name").split())) and not any(w.lower() in _COMMON for w in words):
+        if m and (words := _without_titles(m.group("name").split())) and not any(w.lower() in _COMMON for w in words) \
+                and not _THINKING.search(m.group("name")):
             return m.group("name").strip()  # "Herr Müller", "Mrs Jones": the title stays, as the business will say it
     return None
 

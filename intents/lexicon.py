@@ -300,6 +300,10 @@ INFO = (
 NEGATION = r"(?:don'?t|do not|didn'?t|not|never|no need to|nicht|kein(?:en)?|nie)"
 
 # What an info question is about: topic -> cues. Checked in this order; the first topic that matches wins.
+THINKING = (r"(?:h+m+|ä+h+m*|u+h+m*|u+m+|e+r+m+|o+h+|a+h+|e+h+|m+h+m+|tja|na ?ja|well|wait|warte|moment|lol|haha\w*"
+            r"|idk|dunno|keine ahnung|wei(?:ß|ss) nicht)")
+"""Sounds of thinking and words of not knowing ("hmm", "ähm", "keine Ahnung"): never a name, whatever was asked."""
+
 PAY_MEANS = (r"(?:cards?|credit ?cards?|debit ?cards?|cash|paypal|apple ?pay|google ?pay|samsung pay|visa|master ?card|amex"
              r"|american express|ec(?:-?karte)?|bitcoins?|crypto\w*|klarna|twint|venmo|revolut|contactless|karten?"
              r"|kreditkarten?|bargeld|bar)\b")

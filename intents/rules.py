@@ -662,9 +662,10 @@ _PRICE_ALONE = re.compile(
 # how long it takes, asked on its own of what was just talked about or booked: "how long does it take?"
 _DURATION_ALONE = re.compile(
     _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how long (?:does|will|would) (?:it|that|this|one) (?:usually |normally )?take"
+    r"(?: usually| normally| actually| roughly| about)?"
     r"|how long is (?:it|that|one)|how long will (?:i|we) be (?:there|here|in the chair|with you)|how much time (?:does|will)"
     r" (?:it|that) take|how long will (?:it|that|this|everything|it all) take"
-    r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so)*"
+    r"|wie lange (?:dauert|braucht|geht) (?:das|es|so was|sowas|der spa(?:ß|ss))(?: denn| ungef(?:ä|ae)hr| etwa| so| eigentlich| dann)*"
     r"|wie lange (?:bin|sind) (?:ich|wir) (?:dann |denn )?(?:insgesamt |ungef(?:ä|ae)hr |etwa )*(?:da|bei euch|dort|bei ihnen))"
     r"(?:,? (?:together|in total|altogether|all together|for both|insgesamt|zusammen))?\W*$")
 

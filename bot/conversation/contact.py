@@ -12,7 +12,7 @@ from dataclasses import replace
 from email_validator import EmailNotValidError, validate_email
 
 import bot.conversation.confirm as confirm
-from intents import Reading
+from intents import THINKING, Reading
 
 from .events import Said, says_for_myself
 from .state import Step
@@ -25,7 +25,7 @@ _SMALL_WORDS = frozenset("und and von van de der den zu vom".split())  # "Petra 
 _NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\- ]*(?:[ '’.\-]+[^\W\d_]+){0,4}\.?$")
 # words of a sentence, never of a name: "actually it's for me" is no one's name
 _NOT_A_NAME = re.compile(r"\b(?:for|me|my|myself|it|it'?s|is|the|actually|please|thanks|mich|mir|für|ist|bitte|danke"
-                         r"|eigentlich)\b", re.IGNORECASE)
+                         r"|eigentlich|" + THINKING + r")\b", re.IGNORECASE)  # "hmm" is no name
 _SELF_INTRO = re.compile(r"\b(?:i'?m|i am|my name is|my name's|this is|call me|ich bin|ich hei(?:ß|ss)e|mein name ist"
                          r"|hier (?:ist|spricht))\s+(?P<name>.+)", re.IGNORECASE)
 
@@ -122,7 +122,8 @@ async def take_name(turn: Turn, said: Said) -> None:
     if r.email:
         turn.state.email = valid_email(r.email)
     if not name:
-        turn.say(turn.t("bad_name"))
+        # "ok, that one then" to "X is free, what name?": the question again, without a reproach
+        turn.say(turn.t("name_please" if r.intent == "affirm" else "bad_name"))
         return
     if turn.state.draft.for_someone:
         turn.state.draft.guest = name

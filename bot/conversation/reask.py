@@ -45,8 +45,8 @@ async def after_noise(turn: Turn, noise: Noise) -> None:
     """Nothing readable: say so without losing the question on the table (its options stay valid)."""
     if turn.state.step in CONFIRM_STEPS:
         confirm.ask_again(turn, before=turn.t(noise.text))
-    elif noise.text.startswith("media") and turn.state.step is not None and not turn.state.options:
-        turn.note(turn.t(noise.text))  # a voice note answering "what name?": write it, and the question again
+    elif turn.state.step is not None and not turn.state.options:
+        turn.note(turn.t(noise.text))  # "?!" or a voice note answering "what name?": say so, and the question again
         await reask(turn)
     else:
         turn.repeat_options(turn.t(noise.text))

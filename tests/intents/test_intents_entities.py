@@ -73,6 +73,8 @@ def test_any_staff(text: str) -> None:
     ("Mrs Jones", "name", "Mrs Jones"),
     ("Herr Müller", "choice", "Herr Müller"),  # said while times are offered: the customer, nobody of the team
     ("Frau", "name", None),
+    ("hmm", "name", None), ("ähm", "name", None), ("keine Ahnung", "name", None),  # thinking, not a name
+    ("Ahmed", "name", "Ahmed"), ("Hannah Ohm", "name", "Hannah Ohm"),
     ("I'm looking for a slot", None, None),
     ("I'm free tomorrow", None, None),
 ])
