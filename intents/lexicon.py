@@ -260,10 +260,12 @@ BOOK = (
     r"fit me in", r"squeeze me in", r"pencil me in", r"sign me up", r"put me (?:down|in)", r"come in", r"(?:an|the) appointment",
     r"appointment", r"appt", r"(?:i|we)(?:'d| would) like (?:to (?:come|get|have) )?an?", r"i (?:want|need)(?: to get)? an? (?:\w+ )?(?:appointment|appt|booking|reservation)",
     r"(?:want|like|need|wish|hoping) to (?:see|visit|go to|get|have|book)", r"i(?:'d| would) (?:like|prefer|rather) (?:to )?(?:see|visit|go)",
-    r"can i (?:come|get|have|see|book)", r"could i (?:come|get|have|see|book)", r"try (?:for|to get|booking)",
+    r"can i (?:also |still |just )?(?:come|get|have|see|book)", r"could i (?:also |still |just )?(?:come|get|have|see|book)", r"try (?:for|to get|booking)",
     r"buchen", r"buche", r"gebucht", r"reservieren", r"reserviere", r"termin(?:e)?", r"terminvereinbarung", r"eintragen",
     r"vormerken", r"anmelden", r"hätte gerne?", r"möchte (?:gerne? )?(?:einen|ein|eine|den|zum|zur)", r"kommen",
-    r"vorbeikommen", r"vorbei kommen", r"ich brauche (?:einen|eine|ein)", r"ich will (?:einen|eine|ein)",
+    r"vorbeikommen", r"vorbei kommen",
+    r"(?:möchte|will|würde|hätte|kann ich|könnte ich) (?:gerne? )?(?:mir |mich )?(?:\w+ ){0,3}"
+    r"(?:machen|schneiden|färben|zupfen|lackieren|frisieren|rasieren|stylen) lassen", r"ich brauche (?:einen|eine|ein)", r"ich will (?:einen|eine|ein)",
     r"ich hätte", r"geht (?:das|es) (?:auch )?(?:am|um|morgen|heute)", r"kann ich (?:am|um|morgen|heute|kommen|vorbei)",
 )
 # The subject is something other than appointments here.

@@ -172,12 +172,14 @@ _HE_OR_SHE = re.compile(
     r"\b(?:can|could|would|will|may) (?:he|she) (?:also |too )?(?:get|have|book|come|do)\b|\bfor (?:him|her)\b(?! own)"
     r"|\b(?:book|get|squeeze|fit) (?:him|her) (?:in|a|an|for)\b"
     r"|\b(?:kann|könnte|koennte|darf) (?:er|sie) (?:auch )?(?:einen|eine|noch|gleich|mit|kommen)\b|\bfür ihn\b")
+_HERS = re.compile(r"\bhow much (?:is|will|would) (?:hers|his)\b")  # "how much will hers be?": the price for her
 _HE_OR_SHE_WORDS = ("he ", "she ", "him", "her", "er ", "sie ", "ihn")
 
 
 def points_back(low: str) -> bool:
     """Whether "he", "she", "for him" in a lowercased message point at someone named before."""
-    return any(w in low for w in _HE_OR_SHE_WORDS) and _HE_OR_SHE.search(low) is not None
+    return any(w in low for w in _HE_OR_SHE_WORDS) and _HE_OR_SHE.search(low) is not None or \
+        ("hers" in low or "his " in low) and _HERS.search(low) is not None
 
 
 def spoken_of(low: str, recent: tuple[tuple[str, str], ...]) -> tuple[int, str | None]:

@@ -89,7 +89,7 @@ about the service itself, `_ABOUT_THE_SERVICE`, or, read as nothing else, led by
 # "I'm coming by car, where can I park?", "ich komme mit dem Auto, wo kann ich parken?": the car is theirs, for us
 _PARK_QUESTION = re.compile(r"\b(?:where|wo) (?:can|could|should|do|kann|könnte|koennte|soll|sollte) (?:i|we|ich|wir|man)"
                             r" (?:\w+ )?park|\bis there (?:any )?parking|\bgibt es (?:\w+ )?park")
-_ALONG_WORDS = ("bring", "with", "mitkomm", "dabei", "daneben", "dableib", "warten")
+_ALONG_WORDS = ("bring", "with", "mitkomm", "dabei", "daneben", "dableib", "warten", "alone", "own", "allein")
 _BRING_ALONG = re.compile(
     _LEAD + r"(?:and |und |also )?(?:(?:can|may|could) (?:i|we)|is it (?:ok|okay|alright|fine) (?:if|to) (?:i |we )?)"
     r" ?bring (?:my|our|a|an) (?:little |young |\d+ ?(?:year|yr)s? ?old )?(?:son|daughter|kids?|child|children|baby|dog|"
@@ -102,7 +102,16 @@ _BRING_ALONG = re.compile(
     r" ?(?:(?:come (?:in |along )?|stay |wait )(?:with|for) (?:him|her|them)|(?:stay|wait) (?:with|for) my (?:son|daughter|kids?"
     r"|child|children|little one))\b"
     r"|" + _LEAD + r"(?:und |also )?(?:darf|kann|könnte|dürfen|können) (?:ich|wir|man) (?:\w+ )?(?:mitkommen|dabei bleiben"
-    r"|dabeibleiben|daneben sitzen|dableiben|warten)\b")
+    r"|dabeibleiben|daneben sitzen|dableiben|warten)\b"
+    # "do I need to come with her?", "can she come alone?", "muss ich mitkommen?": whether a child comes on its own
+    r"|" + _LEAD + r"(?:and |und |also )?(?:do|does|will|would) (?:i|we) (?:need|have) to (?:come|be there|stay)"
+    r" (?:with|for) (?:him|her|them)\b"
+    r"|" + _LEAD + r"(?:and |und |also )?(?:can|may|could) (?:she|he|they|my (?:son|daughter|kids?|child)) (?:come|go|be"
+    r" there|stay) (?:alone|on (?:her|his|their) own|by (?:her|him|them)sel(?:f|ves)|unaccompanied)\b"
+    r"|" + _LEAD + r"(?:und |also )?(?:muss|müssen|sollte|soll) (?:ich|wir) (?:\w+ )?(?:mitkommen|dabei sein|dabeibleiben"
+    r"|dabei bleiben)\b"
+    r"|" + _LEAD + r"(?:und |also )?(?:kann|darf|könnte) (?:sie|er|mein sohn|meine tochter|das kind) (?:\w+ )?"
+    r"(?:allein|alleine) (?:kommen|hingehen|da sein|bleiben)\b")
 # "what's the earliest I can get in for a beard trim?": a time asked for, not a question about the service
 _ASKS_FOR_A_TIME = re.compile(
     r"\b(?:earliest|soonest|latest|first available|next available|free|available|availability|openings?|slots?"
@@ -344,6 +353,10 @@ def _read(text: str, context: Context) -> Reading:
         if later.time is not None and later.time != said.time:
             when = replace(said, time=later.time, date=later.date or said.date, start=None, end=None, daily=None)
     unlisted = _unlisted(norm, topic)
+    if intent == "book" and service is None and (" done" in norm or "lassen" in norm) \
+            and (done := _GET_DONE.search(norm)) is not None \
+            and (thing := done.group("x") or done.group("x2")) not in _GENERIC_THINGS:
+        unlisted = thing  # "can I get my eyebrows done?", "Augenbrauen zupfen lassen": something the business does not list
     if intent == "cancel" and service is None and staff is None:
         unlisted = _elsewhere_named(norm)  # "cancel my hotel reservation": the dialogue says that is not booked here
     if intent == "book" and not has_when and staff is None and not anyone and _searches(norm):
@@ -650,7 +663,8 @@ def _plain(said: str) -> bool:
 
 # a price asked on its own, of what is under way or was just booked: "how much?", "was kostet der Spaß?"
 _PRICE_ALONE = re.compile(
-    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that|this)| will (?:it|that) be| would (?:it|that) be"
+    _LEAD + r"(?:and |und |so |also |ok |okay )?(?:how much(?: is (?:it|that|this|hers|his)| will (?:it|that|hers|his) be"
+    r"| would (?:it|that|hers|his) be"
     r"| do i (?:have to )?pay| do i owe you| does (?:it|that) (?:all )?cost)?|what(?:'s| is| will be) the (?:damage|price|cost|total)"
     r"|what does (?:it|that|this) (?:all )?come to|was kostet (?:der spa(?:ß|ss)|mich das|das(?: dann)?|es|beides|alles)"
     r"|wie ?viel (?:kostet (?:es|das)(?: dann)?|muss ich (?:dann |da )?(?:zahlen|bezahlen)|macht das)"
@@ -798,6 +812,14 @@ def topics_in(text: str) -> tuple[str, ...]:
         return ()
     found = [(m.start(), topic) for topic, pattern in _INFO_TOPICS if (m := pattern.search(n))]
     return tuple(topic for _, topic in sorted(found))
+
+
+_GET_DONE = re.compile(
+    r"\b(?:get|have|getting|having) (?:my|our|her|his|their|a|an|some|the) (?P<x>[a-z]+(?: [a-z]+)?) done\b"
+    r"|\b(?:meine|mir die|mir meine|die|ihre|seine) (?P<x2>[a-zäöüß]+) (?:machen|zupfen|lackieren|wachsen|stechen) lassen\b")
+_GENERIC_THINGS = frozenset("""hair hairs haare haar it that this them something anything stuff one things everything
+appointment booking termin treatment behandlung work job jobs shopping errands laundry homework taxes paperwork
+repairs""".split())
 
 
 def _unlisted(n: str, topic: str | None) -> str | None:

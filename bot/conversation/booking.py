@@ -402,6 +402,8 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     if d.for_someone and not was_for_someone and turn.state.step is not None:  # "it's for my boyfriend", said midway
         turn.note(turn.t("for_guest_noted", name=d.guest) if d.guest else turn.t("for_someone_noted"))
     _note_unknown_staff(turn, r)
+    if r.service_text and not r.service and not d.service:
+        turn.note(turn.t("service_not_offered"))  # "can I get my nails done?": not ours; which of ours, asked next
     if r.recurring:
         turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked
     if r.also and d.date:  # "Monday and Wednesday at 3": said back, so the customer knows the second is not lost

@@ -123,7 +123,8 @@ async def take_name(turn: Turn, said: Said) -> None:
         turn.state.email = valid_email(r.email)
     if not name:
         # "ok, that one then" to "X is free, what name?": the question again, without a reproach
-        turn.say(turn.t("name_please" if r.intent == "affirm" else "bad_name"))
+        someone = "_someone" if turn.state.draft.for_someone else ""
+        turn.say(turn.t(f"name_please{someone}") if r.intent == "affirm" else turn.t("bad_name"))
         return
     if turn.state.draft.for_someone:
         turn.state.draft.guest = name

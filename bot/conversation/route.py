@@ -44,6 +44,11 @@ async def by_intent(turn: Turn, said: Said) -> None:
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
         await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
         return
+    if r.intent in ("book", "availability") and r.service_text and not r.service and turn.state.step is not None:
+        # "can I also get my eyebrows done?" while a booking is under way: not ours, and the question on the table
+        turn.note(turn.t("service_not_offered"))
+        await reask(turn)
+        return
     if r.intent in ("book", "availability") and turn.refused_move and _only_a_when(r):
         # "then Friday at 2?" right after a move was refused: the new time of that move, not a new booking
         await changes.move_again(turn, turn.refused_move, r)

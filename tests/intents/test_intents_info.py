@@ -820,3 +820,24 @@ def test_whether_a_confirmation_comes_is_a_question(text: str) -> None:
 
 def test_a_confirmation_of_something_else_is_not_ours() -> None:
     assert read("I never got a confirmation for my amazon order", ctx()).intent == "other"
+
+
+@pytest.mark.parametrize("text", ["do I need to come with her or can she come alone?", "can he come on his own?",
+                                  "muss ich mitkommen?", "kann meine Tochter alleine kommen?"])
+def test_whether_a_child_comes_alone_is_a_question_for_the_business(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text, thing", [("can I also get my eyebrows done", "eyebrows"),
+                                         ("I'd like to get my nails done tomorrow", "nails"),
+                                         ("ich möchte meine Nägel machen lassen", "nägel")])
+def test_a_service_not_ours_asked_for_is_named(text: str, thing: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.service, r.service_text) == ("book", None, thing)
+
+
+@pytest.mark.parametrize("text", ["can I get my hair done friday", "ich möchte mir die Haare schneiden lassen"])
+def test_hair_asked_for_names_no_service_we_lack(text: str) -> None:
+    r = read(text, ctx())
+    assert r.intent == "book" and (r.service is not None or r.service_text is None)
