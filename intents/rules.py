@@ -324,6 +324,8 @@ def _read(text: str, context: Context) -> Reading:
             service = (service if service.id == old else entities.Match(old, old, 0)) if old else None
         else:  # "make it a coloring instead" while one is being booked: the service of that booking
             service = service if service.id == new else entities.Match(new, new, 0)
+            if intent == "info" and topic == "faq":  # "kann ich statt Haarschnitt auch Bart machen lassen?"
+                intent, topic = "book", None
     said = when
     of_day = None
     if intent == "reschedule" and when.date is not None and (named := _BOOKING_DAY.search(norm)) is not None:

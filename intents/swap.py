@@ -32,6 +32,9 @@ def swap(low: str, vocab: Vocabulary) -> tuple[str | None, str] | None:
     old = next((sid for pos, sid in mentions if _OLD_BEFORE.search(low, max(0, pos - 30), pos)), None)
     new = next((sid for pos, sid in mentions if sid != old and (
         _NEW_BEFORE.search(low, max(0, pos - 30), pos) or _NEW_AFTER.match(low, pos))), None)
+    others = {sid for _, sid in mentions if sid != old}
+    if new is None and old is not None and len(others) == 1:
+        new = others.pop()  # "instead of a haircut can I get a beard trim?": the one other service named
     if new is None:
         return None
     if old is None:

@@ -385,7 +385,14 @@ def merge(draft: Draft, r: Reading) -> None:
             draft.set_when(r.date, r.time, r.start, r.end, r.daily)
             draft.unclear = None
         elif r.time:
-            draft.set_when(draft.date, r.time)
+            draft.set_when(draft.date or _one_day_of(draft), r.time)  # "Saturday morning" - "10:15": that Saturday
+
+
+def _one_day_of(draft: Draft) -> date | None:
+    """The day of a period within one day ("Saturday morning"), in the business's time as the reader gave it."""
+    if draft.start is None or draft.end is None:
+        return None
+    return draft.start.date() if draft.start.date() == (draft.end - timedelta(microseconds=1)).date() else None
 
 
 def _within_hours_asked(draft: Draft, day: date) -> bool:

@@ -161,6 +161,9 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     if said.reading.intent == "affirm" and step in _TIMES_LISTED and turn.state.options:
         turn.repeat_options(turn.t("which_time"))  # "yes" to a list of times: which one
         return
+    if said.reading.intent == "affirm" and step in (Step.ASK_SERVICE, Step.ASK_STAFF) and turn.state.options:
+        turn.repeat_options(turn.t("which_one"))  # "ja passt" to "which service?": which one
+        return
     if step is not None and _only_a_name(said.reading):  # "Anna Schmidt", "ich bin Anna": kept for the booking
         if step in _TIMES_LISTED and turn.state.options:
             turn.repeat_options(turn.t("pick_one"))  # which of the times listed (their buttons still work)

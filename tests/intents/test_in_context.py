@@ -427,6 +427,8 @@ def test_nothing_missed_of_theirs(text) -> None:
     ("make it a coloring instead", "en", None, "coloring"),
     ("Kann ich meinen Haarschnitt in einen Bartschnitt ändern?", "de", "haircut", "beard"),
     ("statt dem Haarschnitt lieber Färben", "de", "haircut", "coloring"),
+    ("instead of a haircut can I get a beard trim?", "en", "haircut", "beard"),
+    ("kann ich statt Haarschnitt auch Bart machen lassen?", "de", "haircut", "beard"),
 ])
 def test_a_booking_to_become_another_service(text, lang, old, new) -> None:
     r = read(text, ctx(lang=lang))
