@@ -450,6 +450,9 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             or topic == "faq" and (_FACT.search(n) or _THEY_ARE_LATE.search(n) or _WHY_CHANGED.match(n)):
         return "info"  # "is there a car park?", "will I get a reminder?", "how do I get there by train?": about this
         # business, in other assistants' words
+    if expecting is None and ("nicht" in n or "n't" in n or "not" in n or "no longer" in n) and (
+            _I_CANT_AFTER_ALL.match(n) or (has_when or _FOR_ME.search(n)) and _NO_LONGER_SUITS.search(n)):
+        return "cancel"  # "Freitag klappt bei mir doch nicht", "friday doesn't work for me anymore": which one, asked
     if expecting is None and not has_clock and not has_service and ("when" in n or "wann" in n or "what time" in n
                                                                      or "uhr" in n) and _WHEN_TO_ARRIVE.search(n):
         return "list"  # "what time should I arrive?", "um wie viel Uhr muss ich kommen?": when their booking is
@@ -960,6 +963,15 @@ _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.IN
 # Matches where any of the topics' patterns does: one search instead of nine for the many messages with none.
 _ANY_TOPIC = cue(*(fragment for fragments in lexicon.INFO_TOPICS.values() for fragment in fragments))
 _PAY_WITH = cue(*lexicon.PAY_WITH)
+_I_CANT_AFTER_ALL = re.compile(
+    r"\W*(?:(?:oh|hey|hi|hallo|sorry|entschuldigung|leider|hmm|ah|ach|so)\W+)*(?:ich kann|ich könnte|kann ich)"
+    r" (?:am |diesen |kommenden |nächsten )?(?:\w+ )?(?:leider |doch |dann |da |jetzt |also )*nicht(?: mehr)?\W*$")
+_NO_LONGER_SUITS = re.compile(
+    r"\b(?:klappt|passt|geht) (?:es |das )?(?:bei mir |mir |bei uns |uns )?(?:leider |doch |jetzt |also )*nicht"
+    r"(?: mehr)?\W*$|\b(?:doesn'?t|does not|won'?t|will not|no longer) work (?:for me |for us )?(?:any ?more|after all)\W*$")
+_FOR_ME = re.compile(r"\b(?:for me|for us|bei mir|bei uns|mir|uns)\b")
+"""(With a day said, or "for me") saying after booking that a day no longer suits ("Freitag klappt bei mir doch nicht", "ich kann am Freitag leider
+doch nicht", "friday doesn't work for me anymore"): read with no question on the table, the booking is what goes."""
 _RESEND = re.compile(
     r"\bconfirmation (?:\w+ )?(?:again|once more)\b|\bre-?send (?:me |us )?(?:the |my |a )?(?:booking )?confirmation"
     r"|\b(?:didn'?t|did not|haven'?t|have not|never) (?:get|got|receive|received) (?:a |the |my |any |an? \w+ )?confirmation"

@@ -189,8 +189,19 @@ async def start_move(turn: Turn, r: Reading | None) -> None:
     ask_which_to_move(turn, picked)
 
 
+async def move_instead(turn: Turn, said: Said) -> None:
+    """"Can we do the week after instead?" asked whether to cancel: that booking moved, if the new time is had (the
+    move is confirmed as any is); nothing is cancelled."""
+    booking_id = turn.state.booking_id
+    if turn.state.group or booking_id is None:  # several being cancelled: which one to move is asked
+        await start_move(turn, said.reading)
+        return
+    await move_again(turn, booking_id, said.reading)
+
+
 async def move_again(turn: Turn, booking_id: str, r: Reading) -> None:
-    """A new time for a booking whose move was just refused: refused again while it is too late, else moved."""
+    """A new time for this booking (said right after its move was refused, or asked whether to cancel it): refused
+    while it is too late, else moved."""
     turn.state.clear_flow()
     merge(turn.state.draft, r)
     await _move(turn, booking_id, reading=r)

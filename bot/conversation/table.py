@@ -70,6 +70,14 @@ def adds_new_time(said: Said) -> bool:
     return (_details(said) and r.intent in ("book", "availability", "affirm", "deny", "reschedule")) or _relative(said)
 
 
+def moves_instead(said: Said) -> bool:
+    """A new time asked for where a cancellation is being confirmed ("can we do the week after instead?"): a move."""
+    r = said.reading
+    return (r.intent in ("book", "availability", "reschedule") and (r.has_when or said.relative)
+            or r.intent == "affirm" and said.relative and "?" in said.text) \
+        and not r.swap_to and not r.services and not r.for_others and not r.party  # ("geht auch eine Woche später?")
+
+
 def answers_contact_question(said: Said) -> bool:
     """Anything but a request to do something else ("cancel my appointment", "help", "bye", "where are you?") or a
     courtesy with no name in it ("thanks!", "Frohe Feiertage!")."""
@@ -132,6 +140,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.PICK_BOOKING_CANCEL, Said): If(names_one_to_cancel, changes.cancel_by_words),
     (Step.CONFIRM_CANCEL, Yes): confirm.cancel,
     (Step.CONFIRM_CANCEL, No): confirm.kept,
+    (Step.CONFIRM_CANCEL, Said): If(moves_instead, changes.move_instead),  # "can we do next week instead?"
     # moving a booking
     (Step.PICK_BOOKING_MOVE, BookingChoice): changes.move_chosen,
     (Step.PICK_BOOKING_MOVE, Said): If(names_one_to_move, changes.move_by_words),

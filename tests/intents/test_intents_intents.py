@@ -243,3 +243,20 @@ def test_the_same_person_as_last_time_is_asked_for(text: str) -> None:
 def test_the_same_service_as_last_time_is_not_the_same_person() -> None:
     r = read("same as last time please", ctx())
     assert (r.same_again, r.same_staff) == (True, False)
+
+
+@pytest.mark.parametrize("text", ["ich kann am Freitag leider doch nicht", "Freitag klappt bei mir doch nicht",
+                                  "Freitag passt mir doch nicht", "friday doesn't work for me anymore",
+                                  "hey, something came up and I can't make it on friday anymore"])
+def test_a_day_that_no_longer_suits_asks_to_cancel(text: str) -> None:
+    assert read(text, ctx()).intent == "cancel"
+
+
+@pytest.mark.parametrize("text", ["the heater doesn't work anymore", "my card doesn't work anymore",
+                                  "mein Handy geht nicht mehr"])
+def test_something_else_that_no_longer_works_cancels_nothing(text: str) -> None:
+    assert read(text, ctx()).intent != "cancel"
+
+
+def test_a_day_that_does_not_suit_answering_a_question_is_no_cancel() -> None:
+    assert read("Freitag passt mir nicht", ctx(expecting="when")).intent != "cancel"
