@@ -157,7 +157,7 @@ GREET = (
     r"hi+", r"hello+", r"hey+", r"heya", r"hiya", r"howdy", r"yo", r"greetings", r"good (?:morning|afternoon|evening|day)",
     r"morning", r"hallo+", r"hallöchen", r"moin(?: moin)?", r"servus", r"grüß gott", r"grüezi", r"guten (?:morgen|tag|abend)",
     r"tag", r"tach", r"na", r"hey there", r"hi there", r"hello there", r"sup", r"what'?s up", r"hoi", r"salut", r"ahoi",
-    r"how are you(?: doing)?(?: today)?", r"how'?s it going", r"how are things", r"wie geht'?s(?: (?:dir|ihnen|euch))?",
+    r"how are you(?: doing)?(?: today)?", r"how'?s it going", r"^(?:are|r) (?:you|u) (?:doing )?(?:alright|all right|ok|okay|well|good)(?: right now| today)?(?=\W*$)", r"how are things", r"wie geht'?s(?: (?:dir|ihnen|euch))?",
     r"wie geht es (?:dir|ihnen|euch)",
 )
 HELP = (

@@ -191,12 +191,24 @@ def read(text: str, context: Context) -> Reading:
     """Read one message into a Reading. Never raises: unreadable input is 'other'."""
     try:
         text = text if isinstance(text, str) else str(text)
+        if (hello := _GREETING_FIRST.match(text)) is not None and _WORDS_AFTER.search(text, hello.end()):
+            text = text[hello.end():]  # "good morning, what time do you open tomorrow?": the question
         r = _read(text, context)
         if r.intent == "book" and len(r.services) > 1 and r.has_when:
             r = _apart(text, context, r)
         return r
     except Exception:  # the dialogue must never crash on a message; the reading is just empty
         return Reading(intent="other", lang=context.lang or "en")
+
+
+_GREETING_FIRST = re.compile(
+    r"\W*(?:(?:good (?:morning|afternoon|evening|day)|guten (?:morgen|tag|abend)|gr(?:ü|ue)(?:ß|ss) gott|moin moin"
+    r"|(?:hi|hello|hey) there)(?:\s+(?:everyone|all|zusammen|team|guys|folks))?[\s,.!]+"
+    r"|(?:hi+|hello+|hey+|hallo+|moin|servus|morning|hiya|heya|tach)(?:\s+(?:there|everyone|all|zusammen|team|guys"
+    r"|folks))?\s*[,.!]+\s*)", re.IGNORECASE)
+_WORDS_AFTER = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
+"""A greeting before a message of its own, taken off before it is read: "morning" or "good" in it are no time and
+no yes."""
 
 
 _AND_THEN = re.compile(r"\s*(?:,\s*)?\b(?:and|und|plus)\s+(?:then\s+|dann\s+|also\s+|auch\s+|noch\s+)?", re.IGNORECASE)
@@ -1026,7 +1038,15 @@ _LATE_WHAT_IF = re.compile(
     r"|^\W*(?:und|aber|ok|okay|gut)?\W*(?:wenn|falls) (?:ich|wir) (?:\w+ ){0,3}(?:zu spät|zu spaet|verspätet|verspaetet)"
     r" (?:komme|kommen|bin|sind|ankomme|ankommen)\b"
     r"|^\W*(?:and|but|ok|okay)?\W*(?:if|when) (?:i'?m|i am|we'?re|we are) (?:\w+ ){0,3}late\W*$"
-    r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b")
+    r"|\bwie (?:lange|viel) (?:wartet ihr|warten sie)\b|\b(?:wartet ihr|warten sie)\W+(?:wenn|falls)\b"
+    # "if I'm 10 minutes late, is that ok?", "is it ok if I'm late?", "ist es schlimm, wenn ich zu spät komme?"
+    r"|\b(?:if|when) (?:i'?m|i am|we'?re|we are|i arrive|i come|i show up|i get there) (?:[\w']+ ){0,5}late\b.*"
+    r"\b(?:is (?:that|it|this)|would (?:that|it) be|will (?:that|it) be|that'?s) (?:still )?(?:ok|okay|alright|fine"
+    r"|a problem|an issue)\b"
+    r"|\b(?:is (?:it|that)|would it be|will it be) (?:still )?(?:ok|okay|alright|fine|a problem|an issue) if"
+    r" (?:i'?m|i am|we'?re|we are|i arrive|i come|i show up) (?:[\w']+ ){0,4}late\b"
+    r"|\b(?:ist es|wäre es|waere es|ist das) (?:schlimm|ok|okay|in ordnung|ein problem)\W+(?:wenn|falls) (?:ich|wir)"
+    r" (?:\w+ ){0,4}(?:zu spät|zu spaet|später|spaeter|verspätet)")
 """A question of what happens when one is late, with one of `_LATE_WORDS` in it: "what if I'm running late?", "is there
 a grace period?", "was passiert, wenn ich mich verspäte?"."""
 _WHY_CHANGED = re.compile(

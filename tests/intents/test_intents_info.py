@@ -260,6 +260,8 @@ def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
     ("sorry, I'm running late", "late"),  # said, not asked: the team is to hear it
     ("what happens if I cancel late?", "cancellation_policy"),
     ("und wenn ich 10 Minuten zu spät komme?", "late_policy"), ("and if I'm 10 minutes late?", "late_policy"),
+    ("ok and if I'm running late by 10 min is that ok?", "late_policy"), ("is it ok if I'm 10 minutes late?", "late_policy"),
+    ("ist es schlimm, wenn ich 10 Minuten zu spät komme?", "late_policy"),
     ("ich komme 10 Minuten zu spät", "late"),
     ("wann muss ich spätestens absagen?", "cancellation_policy"), ("bis wann muss ich absagen?", "cancellation_policy"),
     ("by when do I have to cancel?", "cancellation_policy"),
@@ -841,3 +843,12 @@ def test_a_service_not_ours_asked_for_is_named(text: str, thing: str) -> None:
 def test_hair_asked_for_names_no_service_we_lack(text: str) -> None:
     r = read(text, ctx())
     assert r.intent == "book" and (r.service is not None or r.service_text is None)
+
+
+@pytest.mark.parametrize("text, topic", [("good morning, what time do you open tomorrow?", "hours"),
+                                         ("good morning, what are your opening hours?", "hours"),
+                                         ("good evening, are you open on sunday?", "hours"),
+                                         ("Guten Morgen, wann habt ihr morgen offen?", "hours")])
+def test_a_greeting_before_a_question_is_no_time_and_no_yes(text: str, topic: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic, r.time, r.start) == ("info", topic, None, None)

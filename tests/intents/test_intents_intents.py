@@ -260,3 +260,13 @@ def test_something_else_that_no_longer_works_cancels_nothing(text: str) -> None:
 
 def test_a_day_that_does_not_suit_answering_a_question_is_no_cancel() -> None:
     assert read("Freitag passt mir nicht", ctx(expecting="when")).intent != "cancel"
+
+
+@pytest.mark.parametrize("text", ["good morning", "hello, are you doing alright", "hi! are you doing okay", "hi there"])
+def test_a_greeting_alone_is_a_greeting(text: str) -> None:
+    assert read(text, ctx()).intent == "greet"
+
+
+def test_a_greeting_before_a_request_leaves_the_request() -> None:
+    r = read("Good morning Sarah, can I book a haircut at 10?", ctx())
+    assert (r.intent, r.staff, r.service, r.time.hour) == ("book", "sarah", "haircut", 10)
