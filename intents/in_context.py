@@ -775,7 +775,8 @@ _EARLIEST = re.compile(
     r"(?<![\w'])(?:(?:what'?s|what is|when'?s|when is) (?:the )?(?:very )?earliest (?:i|we) (?:can|could) (?:get|come|be|book"
     r"|have|make it|go)\b"  # a question ("what's the earliest I can get in?"), not "the earliest I can do is 3"
     r"|(?:whatever'?s |what'?s |whatever is |just )?(?:the |your )?(?:very )?earliest(?! (?:i|we) can)\b"
-    r"|soonest|first (?:available|free|open|possible)|next (?:available|free|open|possible)(?! (?:week|month))"
+    r"|soonest|first (?:available|free|open|possible)|first thing(?! (?:i|we|you|is|that|to)\b)"
+    r"|(?:gleich )?als erste[sr]?(?: am morgen| morgens| in der früh)?(?=\W*$| (?:am|morgen|bitte|wenn|um|dann)\b)|next (?:available|free|open|possible)(?! (?:week|month))"
     r"|as soon as (?:possible|you can|you have)|asap|so (?:fr(?:ü|ue)h|bald|schnell) wie (?:m(?:ö|oe)glich|es geht)"
     r"|fr(?:ü|ue)hestm(?:ö|oe)glich\w*|schnellstm(?:ö|oe)glich\w*|n(?:ä|ae)chstm(?:ö|oe)glich\w*"
     r"|m(?:ö|oe)glichst (?:fr(?:ü|ue)h|bald|schnell)|fr(?:ü|ue)heste[nrs]?(?! ?ens)\b"
@@ -783,7 +784,7 @@ _EARLIEST = re.compile(
     re.IGNORECASE,
 )
 _EARLIEST_WORDS = ("earliest", "soonest", "first ", "next ", "soon as", "asap", "früh", "frueh", "bald", "schnell",
-                   "nächst", "naechst")
+                   "nächst", "naechst", "als erste")
 # "right now", "sofort" on their own: the earliest time from now
 _NOW = re.compile(
     r"^\W*(?:(?:ok|okay|well|hmm+|also|na ja|naja|dann|then)\W+)*(?:can i come |could i come |kann ich )?"
@@ -806,7 +807,8 @@ _ACTIONS = ("book", "availability", "reschedule")
 _GATE_WORDS = frozenset("""
 later back after earlier sooner forward up before hinten vorn vorne früher frueher später spaeter
 same gleich gleiche gleichen gleicher selbe selben selber gleichzeitig zeitgleich
-earliest soonest first next asap soon früh frueh bald schnell nächste nächsten nächster naechste naechsten
+earliest soonest first next asap soon früh frueh bald schnell nächste nächsten nächster naechste naechsten erstes
+erster
 frühestmöglich frühestmöglichen frühestmöglicher fruehestmoeglich schnellstmöglich schnellstmöglichen
 nächstmöglich nächstmöglichen möglichst moeglichst früheste frühesten frühester
 now right immediately straight sofort jetzt

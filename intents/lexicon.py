@@ -486,6 +486,20 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"was kann (?:ich|man) (?:bei euch |bei ihnen )?buchen", r"(?:eure|ihre) leistungen", r"angebot",
         r"was (?:macht|machen) (?:ihr|sie) (?:so|alles|genau)(?: bei euch| bei ihnen)?(?=[\s?!.]*$)",
     ),
+    # word for the team about the visit: "could you put a note that I have a sensitive scalp?", "please let Sarah
+    # know I'm allergic to ammonia", "bitte notieren, dass ich empfindliche Kopfhaut habe"
+    "note": (
+        r"(?:can|could|would|will) (?:you|u) (?:please )?(?:also )?(?:put|add|make|leave|write) (?:a |in a |down a )?"
+        r"(?:little |quick |short )?note",
+        r"^(?:please |also |and )*(?:put|add|make|leave|write) (?:a |in a |down a )?(?:little |quick |short )?note",
+        r"^(?:please |also |and )*(?:note|make a note|take a note) (?:that|of)\b(?! down\b|\W*$)",
+        r"(?:let|tell) (?!me\b|us\b)(?:the (?:stylist|team|hairdresser|barber|salon)|\w+) know (?:that )?(?:i'?m|i am"
+        r"|i have|i'?ve|she'?s|he'?s|she has|he has|my (?:hair|scalp|skin|son|daughter|child|kid))\b"
+        r"(?!.*\b(?:late|behind|here|outside)\b)",
+        r"(?:notier|vermerk|schreib)\w*,? (?:\w+ ){0,3}(?:dass|:)", r"(?:eine |als )?notiz",
+        r"(?:(?:sag|sagt|sagen sie|gib|gebt|geben sie) (?:\w+ ){0,2}bescheid|bescheid (?:sagen|geben)),? dass"
+        r" (?:ich|mein|meine|sie|er)\b(?!.*\b(?:spät\w*|spaet\w*|verspät\w*|da bin|hier bin)\b)",
+    ),
 }
 # "Do you do nails?", "macht ihr auch Nägel?": asking whether the business offers something at all.
 # Enough on their own (the thing asked about need not be one of the business's services).

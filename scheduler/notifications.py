@@ -286,7 +286,9 @@ class Notifier:
         lang, biz = self.team_lang, self.business
         fmt = self.texts.formats(lang)
         customer = self._customer(m.name, m.user_key, m.email)
-        if m.booking_start is not None:
+        if m.booking_start is None and m.kind == "note":
+            booking = self._t("notify_note_no_booking")
+        elif m.booking_start is not None:
             booking = self._t("notify_late_booking", when=fmt.when(m.booking_start.astimezone(biz.tz)),
                               service=_name(lambda: biz.service(m.service or "").display(lang), m.service or ""),
                               staff=_name(lambda: biz.person(m.staff or "").name, m.staff or ""))
@@ -294,6 +296,8 @@ class Notifier:
             booking = self._t("notify_late_no_booking")
         if m.kind == "arrived":  # "I'm here": at the door
             lines = [self._t("notify_arrived", customer=customer, booking=booking)]
+        elif m.kind == "note":  # "please note I have a sensitive scalp"
+            lines = [self._t("notify_note", customer=customer, booking=booking)]
         else:
             if m.late_minutes:
                 how = self._t("notify_late_by", delay=fmt.duration(timedelta(minutes=m.late_minutes)))

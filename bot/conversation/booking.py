@@ -47,6 +47,8 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled
+    if turn.asked_day and r.date is None and r.start is None and (r.time is not None or r.earliest or r.latest):
+        r = replace(r, date=turn.asked_day)  # "when do you open tomorrow?" - "can I come at 9?": tomorrow at 9
     if relative.is_relative(r):
         r = await _from_the_one_just_made(turn, r)
     r = await _same_person_as_before(turn, r)

@@ -113,6 +113,7 @@ class Dialogue:
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
             state.just_cancelled_at = None
             turn.refused_move, state.refused_move = state.refused_move, None  # and so does a refused move
+            turn.asked_day, state.asked_day = state.asked_day, None  # and the day whose hours were asked
             if state.declined is not None and state.declined_draft is not None:  # "no" - "ok fine, book it"
                 turn.declined = (state.declined, state.declined_draft)
             state.declined = state.declined_draft = None

@@ -52,6 +52,9 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
     if r.topic == "arrived" and turn.team_reachable:
         await _arrived_told(turn)
         return
+    if r.topic == "note":
+        await _note_told(turn)
+        return
     if r.topic == "reminders" and turn.state.step is None and turn.reminders and turn.upcoming_reminders:
         if await _reminders_of_next_booking(turn):
             return
@@ -67,6 +70,8 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
         options = [TalkToTeam().option(turn.t("ask_team")), *options]
     turn.say(*lines, options=options)
     turn.state.asked_topic = r.topic  # "and coloring?" next asks the same about coloring
+    if r.topic == "hours" and r.date is not None:
+        turn.state.asked_day = r.date  # "when do you open tomorrow?" - "a haircut first thing?": tomorrow
 
 
 def facts(turn: Turn, r: Reading, text: str = "") -> list[str]:
@@ -177,7 +182,7 @@ async def _mine_if_reachable(turn: Turn) -> list[Booking] | None:
         return None
 
 
-def _tell_team(turn: Turn, kind: Literal["late", "arrived"], booking: Booking | None, **more: Any) -> None:
+def _tell_team(turn: Turn, kind: Literal["late", "arrived", "note"], booking: Booking | None, **more: Any) -> None:
     """Word for the team, written with the conversation: the customer's words, and the booking it is about if any."""
     about = dict(booking_id=booking.id, booking_start=booking.start, service=booking.service,
                  staff=booking.staff) if booking else {}
@@ -246,6 +251,24 @@ async def _arrived_told(turn: Turn) -> None:
     _tell_team(turn, "arrived", booking)
     said = turn.t("arrived_told", service=turn.service_name(booking.service),
                   time=turn.formats.clock_time(turn.local(booking.start))) if booking else turn.t("arrived_told_no_booking")
+    if turn.state.step is not None:
+        turn.note(said)
+        await reask.reask(turn)
+        return
+    turn.say(said)
+
+
+async def _note_told(turn: Turn) -> None:
+    """"Could you put a note that I have a sensitive scalp?": the customer's words for the team (no handoff), with
+    their next booking if there is one; where nobody on the team reads the chat, how to reach the business."""
+    if not turn.team_reachable:
+        said = reach(turn, "note_call", "note_nobody_reads")
+    else:
+        now = turn.now()
+        booking = next((b for b in await _mine_if_reachable(turn) or [] if b.start > now), None)
+        _tell_team(turn, "note", booking)
+        said = turn.t("note_told", service=turn.service_name(booking.service), when=turn.when(booking.start)) \
+            if booking else turn.t("note_told_no_booking")
     if turn.state.step is not None:
         turn.note(said)
         await reask.reask(turn)

@@ -132,10 +132,10 @@ class HandoffEntry(BaseModel):
 
 
 class TeamNote(BaseModel):
-    """Word for the team that needs no answer and opens no handoff ("I'm running 10 minutes late", "I'm here"): the
-    store writes it with the state, and the team is told of it."""
+    """Word for the team that needs no answer and opens no handoff ("I'm running 10 minutes late", "I'm here", "please
+    note I have a sensitive scalp"): the store writes it with the state, and the team is told of it."""
 
-    kind: Literal["late", "arrived"]
+    kind: Literal["late", "arrived", "note"]
     text: str = ""  # the customer's words
     booking_id: str | None = None  # the booking it is about, if one was found
     booking_start: datetime | None = None
@@ -178,6 +178,7 @@ class State(BaseModel):
     declined_draft: Draft | None = None  # (and what it was for: whose name, which services)
     just_cancelled_at: datetime | None = None  # and its start: "same time next week instead?"
     refused_move: str | None = None  # the booking a move of was just refused: "Friday at 2 then?" is its new time
+    asked_day: dt.date | None = None  # the day whose hours were just asked: "a haircut first thing?" is on it
     handoff_log: list[HandoffEntry] = Field(default=[], exclude=True)  # written with the next save, never stored
     for_team: list[TeamNote] = Field(default=[], exclude=True)  # written with the next save, never stored
 

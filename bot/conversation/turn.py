@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from booking_client import Booking, BookingBackend, Business, Contact
 
@@ -43,6 +43,7 @@ class Turn:
     listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
     just_cancelled: tuple[str, str] | None = None  # the service and staff cancelled just before this message
     refused_move: str | None = None  # the booking a move of was refused just before this message
+    asked_day: date | None = None  # the day whose opening hours were asked just before this message
     declined: tuple[Pending, Draft] | None = None  # the booking declined just before this message, and its draft
     # when the reminders still to come for a booking go out, as the scheduler plans them (None: not known here)
     upcoming_reminders: Callable[[Booking, datetime], list[datetime]] | None = None

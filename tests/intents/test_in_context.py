@@ -453,3 +453,12 @@ def test_same_time_next_week_counts_from_the_time_talked_about():
     assert (r.date, r.time) == (date(2026, 12, 16), time(10, 0))
     r = read("kann ich den Termin auf nächste Woche zur gleichen Zeit verschieben?", replace(anchored, lang="de"))
     assert (r.date, r.time) == (date(2026, 12, 16), time(10, 0))
+
+
+@pytest.mark.parametrize("text", ["can I get a haircut first thing?", "Haarschnitt morgen gleich als erstes"])
+def test_first_thing_asks_for_the_earliest(text):
+    assert plain(text).earliest
+
+
+def test_the_first_thing_said_is_no_time():
+    assert not plain("the first thing I want to know is the price").earliest

@@ -852,3 +852,18 @@ def test_hair_asked_for_names_no_service_we_lack(text: str) -> None:
 def test_a_greeting_before_a_question_is_no_time_and_no_yes(text: str, topic: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic, r.time, r.start) == ("info", topic, None, None)
+
+
+@pytest.mark.parametrize("text", ["could you also put a note that I have sensitive scalp?",
+                                  "please let Sarah know I'm allergic to ammonia", "can you let Tom know my son is autistic",
+                                  "bitte notieren, dass ich empfindliche Kopfhaut habe",
+                                  "kannst du Sarah Bescheid sagen, dass ich Allergikerin bin?"])
+def test_word_for_the_team_is_a_note(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "note")
+
+
+@pytest.mark.parametrize("text", ["let Sarah know I'm running late", "note that down", "let me know my card's apr",
+                                  "did i make a note on my todo list to mop the floor"])
+def test_other_words_about_notes_and_knowing_are_no_note(text: str) -> None:
+    assert read(text, ctx()).topic != "note"

@@ -336,3 +336,31 @@ async def test_running_late_with_the_booking_system_down_still_reaches_the_team(
     assert "passing your message on to the team at Demo Salon" in answer
     await notifier.tick()
     assert chat.texts[0].startswith("Running late (about 10 minutes): no booking of theirs found for today.")
+
+
+@pytest.mark.parametrize("text, lang, told", [
+    ("could you put a note that I have a sensitive scalp?", "en",
+     "Thanks, I've passed that on to the team at Demo Salon, for your Haircut on Mon 23 Nov, 11:00."),
+    ("bitte notieren, dass ich empfindliche Kopfhaut habe", "de",
+     "Danke, ich habe das an das Team von Demo Salon weitergegeben, für Ihren Termin Haarschnitt am Mo. 23. Nov., "
+     "11:00."),
+])
+async def test_a_note_for_the_team_reaches_it_with_the_booking(sqlite_engine, text, lang, told):
+    """"Could you put a note that I have a sensitive scalp?": the customer hears it is passed on, and the team's
+    notice names the booking and carries their words, once."""
+    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
+    [answer] = await say(app, text, lang=lang)
+    assert answer == told
+    await asyncio.gather(notifier.tick(), notifier.tick())
+    assert chat.got[1:] == [("A note from a customer: Haircut with Sarah on Mon 23 Nov, 11:00.\n"
+                             f"Customer: Anna Schmidt, Telegram\nThey wrote: “{text}”", None)]
+
+
+async def test_a_note_with_no_booking_still_reaches_the_team(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    [answer] = await say(app, "please let Sarah know I'm allergic to ammonia")
+    assert answer == "Thanks, I've passed that on to the team at Demo Salon."
+    await notifier.tick()
+    assert chat.texts == ["A note from a customer: no upcoming booking of theirs found.\nCustomer: Telegram\n"
+                          "They wrote: “please let Sarah know I'm allergic to ammonia”"]
