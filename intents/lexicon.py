@@ -401,6 +401,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "prices": (
         r"how much", r"costs?", r"price(?:s| list)?", r"pricing", r"(?:do|would) you charge", r"expensive",
+        r"what(?:'s| is| would be| will be| would the| will the) (?:the )?(?:total|sum)\b", r"in total",
         r"preis(?:e|liste)?", r"kosten", r"kostet", r"wie teuer", r"teuer", r"was nehmt ihr", r"was verlangt ihr",
     ),
     "address": (

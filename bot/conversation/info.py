@@ -41,6 +41,7 @@ MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass)\b", re.IGNORECASE)
 _TOGETHER = re.compile(r"\b(?:together|in total|altogether|total|both|all in all|zusammen|insgesamt|beides?|gesamt)\b",
                        re.IGNORECASE)
+_TOO = re.compile(r"\b(?:too|as well|also|auch|dazu|extra|additional(?:ly)?|plus)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:now|right now|currently|at the moment|jetzt|gerade|momentan|noch)\b", re.IGNORECASE)
 
 
@@ -118,6 +119,11 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
         if len(turn.state.booked_in_a_row) > 1 and together:  # booked one after another: "together?"
             return _prices_together(turn, [turn.business.service(s) for s in turn.state.booked_in_a_row])
         service = turn.state.last_service  # "what will that be?" right after booking it
+    last = turn.state.last_service
+    if r.service and last and r.service != last and turn.state.step is None and (together or _TOO.search(text)):
+        # "what's the total with a beard trim too?" right after booking a coloring: the two together
+        return _prices_together(turn, [turn.business.service(last), turn.business.service(r.service)],
+                                turn.t("info_prices_added", service=turn.service_name(r.service)))
     children = _for_children(turn, text) or (  # "how much is it for him?" after "for my son, he's 7"
         _for_children(turn, turn.state.spoken_of) if turn.state.spoken_of and intents.refers_back(text) else None)
     if children is not None and (r.service is None or _names(children, turn, r.service)):
@@ -472,16 +478,17 @@ def _open_now(turn: Turn) -> str:
 # --- small pieces ------------------------------------------------------------------------------------------
 
 
-def _prices_together(turn: Turn, services: list[Service]) -> list[str]:
+def _prices_together(turn: Turn, services: list[Service], header: str = "") -> list[str]:
     """"How much will that be?" right after booking several appointments: each one's price, and what they come
     to together (a price that is only a "from" makes the sum one too; one without a price, no sum)."""
     lines = [f"• {_service_line(turn, s)}" for s in services]
+    header = header or turn.t("info_prices_together")
     if any(s.price is None for s in services):
-        return [turn.t("info_prices_together"), *lines, _unknown(turn)]
+        return [header, *lines, _unknown(turn)]
     total = turn.formats.money(sum(s.price or 0 for s in services), turn.business.currency)
     if any(s.price_from for s in services):
         total = turn.t("info_price_from", price=total)
-    return [turn.t("info_prices_together"), *lines, turn.t("info_price_total", total=total)]
+    return [header, *lines, turn.t("info_price_total", total=total)]
 
 
 def _price_line(turn: Turn, service: Service) -> str:

@@ -262,6 +262,7 @@ def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
     ("und wenn ich 10 Minuten zu spät komme?", "late_policy"), ("and if I'm 10 minutes late?", "late_policy"),
     ("ok and if I'm running late by 10 min is that ok?", "late_policy"), ("is it ok if I'm 10 minutes late?", "late_policy"),
     ("ist es schlimm, wenn ich 10 Minuten zu spät komme?", "late_policy"),
+    ("what's the total with a beard trim?", "prices"),
     ("ich komme 10 Minuten zu spät", "late"),
     ("wann muss ich spätestens absagen?", "cancellation_policy"), ("bis wann muss ich absagen?", "cancellation_policy"),
     ("by when do I have to cancel?", "cancellation_policy"),
