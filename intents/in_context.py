@@ -44,8 +44,8 @@ def _of_their_own(r: Reading, text: str, low: str, context: Context) -> Reading:
     after", "I'll be there", "cancel both". Each looks for its few words first, so most messages pass at once."""
     if r.shift or r.same_time:
         r = _once_more(r, low)  # ("same time next week too?")
-    if context.recent:
-        r = _him_or_her(r, low, context)  # ("could he get a haircut too?" after naming "my son")
+    if context.recent or r.service is not None and not r.for_others:
+        r = _him_or_her(r, text, low, context)  # ("could he get a haircut too?" after naming "my son", or in the same message)
     if context.expecting is None and (r.has_when or r.staff):
         r = _instead_of_it(r, low, context)  # ("can you make it 10:45 instead?")
     if _OWN_WORDS.search(low) is None:
@@ -605,7 +605,9 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
     return replace(r, intent="book" if r.intent in ("other", "affirm", "list") else r.intent,
                    right_after=before is None, right_before=before is not None,
                    services=r.services[:1] if m.group("obj") else r.services,
-                   name=None if r.name and r.name.casefold() in said else r.name)
+                   name=None if r.name and r.name.casefold() in said else r.name,
+                   staff_text=None if r.staff is None and r.staff_text and r.staff_text.casefold() in said
+                   else r.staff_text)  # "direkt danach" answering "with whom?" is no one's name
 
 
 _SAME_DAY_WORDS = ("same day", "selben tag", "gleichen tag")
@@ -658,11 +660,12 @@ def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
     return replace(r, correction=True)
 
 
-def _him_or_her(r: Reading, low: str, context: Context) -> Reading:
+def _him_or_her(r: Reading, text: str, low: str, context: Context) -> Reading:
     """"Could he get a haircut at the same time?" after "can I bring my son along?": a booking for him."""
-    if r.for_others or r.party or r.intent not in ("book", "availability", "other", "affirm") or not context.recent:
+    if r.for_others or r.party or r.intent not in ("book", "availability", "other", "affirm"):
         return r
-    others, name = spoken_of(low, context.recent)
+    # ("can I bring my son? he needs a haircut too": the one the message itself named first)
+    others, name = spoken_of(low, context.recent or (("customer", text),))
     if not others:
         return r
     asks = r.intent in ("book", "availability") or r.service is not None or r.has_when

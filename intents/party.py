@@ -171,9 +171,10 @@ def about_a_child(text: str) -> bool:
 _HE_OR_SHE = re.compile(
     r"\b(?:can|could|would|will|may) (?:he|she) (?:also |too )?(?:get|have|book|come|do)\b|\bfor (?:him|her)\b(?! own)"
     r"|\b(?:book|get|squeeze|fit) (?:him|her) (?:in|a|an|for)\b"
-    r"|\b(?:kann|könnte|koennte|darf) (?:er|sie) (?:auch )?(?:einen|eine|noch|gleich|mit|kommen)\b|\bfür ihn\b")
+    r"|\b(?:kann|könnte|koennte|darf) (?:er|sie) (?:auch )?(?:einen|eine|noch|gleich|mit|kommen)\b|\bfür ihn\b"
+    r"|\b(?:he|she) (?:also |too )?(?:needs|wants|would like|'?d like)\b|\b(?:der|die|er|sie) (?:braucht|möchte|will|hätte)\b")
 _HERS = re.compile(r"\bhow much (?:is|will|would) (?:hers|his)\b")  # "how much will hers be?": the price for her
-_HE_OR_SHE_WORDS = ("he ", "she ", "him", "her", "er ", "sie ", "ihn")
+_HE_OR_SHE_WORDS = ("he ", "she ", "him", "her", "er ", "sie ", "ihn", "die ")
 
 
 def points_back(low: str) -> bool:

@@ -109,11 +109,11 @@ def _relative(said: Said) -> bool:
 
 
 def _details(said: Said) -> bool:
-    """Something the booking under way can take: a service, staff member, time, "the earliest", an unclear day, or
-    whom it is for ("it's for my boyfriend")."""
+    """Something the booking under way can take: a service, staff member, time ("right after my booking"), "the
+    earliest", an unclear day, or whom it is for ("it's for my boyfriend")."""
     r = said.reading
     return bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when or r.earliest or r.unclear
-                or r.for_others == 1)
+                or r.for_others == 1 or r.right_after or r.right_before)  # ("direkt danach" answering "with whom?")
 
 
 # --- the table ----------------------------------------------------------------------------------------------

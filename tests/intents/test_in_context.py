@@ -462,3 +462,16 @@ def test_first_thing_asks_for_the_earliest(text):
 
 def test_the_first_thing_said_is_no_time():
     assert not plain("the first thing I want to know is the price").earliest
+
+
+@pytest.mark.parametrize(("text", "name"), [("can I bring my son Leo? he needs a haircut too", "Leo"),
+                                            ("kann ich noch meinen Sohn mitbringen? der braucht auch einen Haarschnitt",
+                                             None)])
+def test_someone_named_then_he_or_she_in_the_same_message_is_who_it_is_for(text, name):
+    r = plain(text)
+    assert (r.intent, r.service, r.for_others, r.name) == ("book", "haircut", 1, name)
+
+
+def test_right_after_answering_with_whom_is_no_name():
+    r = plain("direkt danach", expecting="staff")
+    assert r.right_after and r.staff_text is None
