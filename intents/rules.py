@@ -294,6 +294,9 @@ def _read(text: str, context: Context) -> Reading:
     if ("why" in norm or "warum" in norm or "wieso" in norm or "weshalb" in norm) and (why := _WHY_CHANGED.match(norm)):
         # "why was my appointment cancelled?": nothing to do but answer; "why can't I cancel?": the rule
         topic = "cancellation_policy" if why.group("cannot") else "faq"
+    if topic == "note" and not (_NOTE_ELSEWHERE.isdisjoint(note_words := _WORD.findall(norm))
+                                and lexicon.OTHER_DOMAIN_WORDS.isdisjoint(note_words)):
+        topic = None  # "make a note for my next oil change", "note that I'm travelling abroad": not for the salon
     if topic is None and _ABOUT_ASSISTANT.match(norm):
         topic, staff, staff_text = "assistant", None, None  # "are you a bot?": said plainly, every time it is asked
     exact = service is not None and _named_exactly(service.text, vocab.services.get(service.id, ()))
@@ -975,6 +978,9 @@ _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.IN
 # Matches where any of the topics' patterns does: one search instead of nine for the many messages with none.
 _ANY_TOPIC = cue(*(fragment for fragments in lexicon.INFO_TOPICS.values() for fragment in fragments))
 _PAY_WITH = cue(*lexicon.PAY_WITH)
+_NOTE_ELSEWHERE = frozenset("""travel travels traveling travelling trip trips abroad internationally vacation holiday
+holidays oil tire tires tyre tyres todo to-do list lists grocery groceries shopping bank card cards account reise
+urlaub einkaufsliste""".split())
 _I_CANT_AFTER_ALL = re.compile(
     r"\W*(?:(?:oh|hey|hi|hallo|sorry|entschuldigung|leider|hmm|ah|ach|so)\W+)*(?:ich kann|ich könnte|kann ich)"
     r" (?:am |diesen |kommenden |nächsten )?(?:\w+ )?(?:leider |doch |dann |da |jetzt |also )*nicht(?: mehr)?\W*$")

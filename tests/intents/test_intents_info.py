@@ -865,6 +865,8 @@ def test_word_for_the_team_is_a_note(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["let Sarah know I'm running late", "note that down", "let me know my card's apr",
-                                  "did i make a note on my todo list to mop the floor"])
+                                  "did i make a note on my todo list to mop the floor",
+                                  "can you make a note for my next oil change",
+                                  "please note that i will be travelling internationally soon"])
 def test_other_words_about_notes_and_knowing_are_no_note(text: str) -> None:
     assert read(text, ctx()).topic != "note"
