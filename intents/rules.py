@@ -369,6 +369,10 @@ def _read(text: str, context: Context) -> Reading:
         later = resolve(rest.group("rest"), context.now, lang, vocab.opening_hours)
         if later.time is not None and later.time != said.time:
             when = replace(said, time=later.time, date=later.date or said.date, start=None, end=None, daily=None)
+    undo = intent in ("cancel", "deny", "other", "book", "affirm") and any(w in norm for w in _UNDO_WORDS) \
+        and _UNDO_CANCEL.search(norm) is not None
+    if undo and any(w in norm for w in ("cancel", "absag", "storn", "versehen")):
+        intent, topic = "book", None  # "I didn't mean to cancel that": the booking just cancelled, again (asked first)
     unlisted = _unlisted(norm, topic)
     if intent == "book" and service is None and (" done" in norm or "lassen" in norm) \
             and (done := _GET_DONE.search(norm)) is not None \
@@ -426,7 +430,7 @@ def _read(text: str, context: Context) -> Reading:
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
-        name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours,
+        name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo,
         topic=topic if intent in ("info", "affirm") else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
@@ -978,6 +982,17 @@ _INFO_TOPICS = tuple((topic, cue(*fragments)) for topic, fragments in lexicon.IN
 # Matches where any of the topics' patterns does: one search instead of nine for the many messages with none.
 _ANY_TOPIC = cue(*(fragment for fragments in lexicon.INFO_TOPICS.values() for fragment in fragments))
 _PAY_WITH = cue(*lexicon.PAY_WITH)
+_UNDO_WORDS = ("cancel", "undo", "back", "revers", "absag", "storn", "rückgängig", "rueckgaengig", "versehen")
+_UNDO_CANCEL = re.compile(
+    r"\b(?:didn'?t|did not|never) (?:mean|want) (?:to )?(?:cancel|do that)\b"
+    r"|\bcancel(?:l?ed)? (?:it |that |this |the wrong one |my \w+ )?(?:by (?:mistake|accident)|accidentally)\b"
+    r"|\b(?:undo|reverse|take back) (?:that|this|it|the cancel\w*|my cancel\w*)\b"
+    r"|\b(?:can|could) (?:i|you|we) (?:get|have|put|book) it back\b"
+    r"|\bwollte (?:ihn |den termin |das |es )?(?:\w+ ){0,2}nicht (?:absagen|stornieren)\b"
+    r"|\b(?:aus versehen|versehentlich) (?:\w+ ){0,2}(?:abgesagt|storniert)\b"
+    r"|\b(?:absage|stornierung|das) (?:bitte )?r(?:ü|ue)ckg(?:ä|ae)ngig\b|\br(?:ü|ue)ckg(?:ä|ae)ngig machen\b")
+"""Taking back a cancellation just made: "oh no, I didn't mean to cancel that", "cancelled the wrong one by mistake",
+"wollte ich gar nicht absagen", "bitte rückgängig machen"."""
 _NOTE_ELSEWHERE = frozenset("""travel travels traveling travelling trip trips abroad internationally vacation holiday
 holidays oil tire tires tyre tyres todo to-do list lists grocery groceries shopping bank card cards account reise
 urlaub einkaufsliste""".split())

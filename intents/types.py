@@ -125,6 +125,8 @@ class Reading:
     # "move the afternoon one to Friday", "cancel the 3pm one": the local hours the booking meant starts within
     # (from, until, both included), not its new time
     of_hours: tuple[dt.time, dt.time] | None = None
+    # "I didn't mean to cancel that", "aus Versehen abgesagt", "undo that": a cancellation just made, taken back
+    undo: bool = False
 
     @property
     def has_when(self) -> bool:

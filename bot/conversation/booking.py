@@ -47,6 +47,9 @@ async def start(turn: Turn, r: Reading, *, browsing: bool = False) -> None:
     if turn.just_cancelled and not r.service and not r.staff and not r.any_staff:
         # "can I come next week instead?" right after cancelling: the same service with the same person
         state.draft.service, state.draft.staff = turn.just_cancelled
+    if r.undo and turn.just_cancelled and turn.just_cancelled_at and not r.has_when:
+        at = turn.local(turn.just_cancelled_at)  # "I didn't mean to cancel that": the same time again, if still free
+        r = replace(r, date=at.date(), time=at.time().replace(tzinfo=None))
     if turn.asked_day and r.date is None and r.start is None and (r.time is not None or r.earliest or r.latest):
         r = replace(r, date=turn.asked_day)  # "when do you open tomorrow?" - "can I come at 9?": tomorrow at 9
     if relative.is_relative(r):

@@ -111,7 +111,7 @@ class Dialogue:
             event = event or classify(msg, state, lambda text: self._read(text, state))
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
-            state.just_cancelled_at = None
+            turn.just_cancelled_at, state.just_cancelled_at = state.just_cancelled_at, None
             turn.refused_move, state.refused_move = state.refused_move, None  # and so does a refused move
             turn.asked_day, state.asked_day = state.asked_day, None  # and the day whose hours were asked
             if state.declined is not None and state.declined_draft is not None:  # "no" - "ok fine, book it"

@@ -49,6 +49,9 @@ async def by_intent(turn: Turn, said: Said) -> None:
         turn.note(turn.t("service_not_offered"))
         await reask(turn)
         return
+    if r.undo and turn.just_cancelled and turn.state.step is None:
+        await booking.start(turn, replace(r, intent="book"))  # "undo that" right after cancelling: booked again
+        return
     if r.intent in ("book", "availability") and turn.refused_move and _only_a_when(r):
         # "then Friday at 2?" right after a move was refused: the new time of that move, not a new booking
         await changes.move_again(turn, turn.refused_move, r)

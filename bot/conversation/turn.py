@@ -42,6 +42,7 @@ class Turn:
     reminders_in_window: frozenset[str] = frozenset()  # channels that reach a customer only within 24 hours of their last message
     listed: tuple[str, ...] = ()  # the bookings listed just before this message, in order ("the second one")
     just_cancelled: tuple[str, str] | None = None  # the service and staff cancelled just before this message
+    just_cancelled_at: datetime | None = None  # and when it was to start
     refused_move: str | None = None  # the booking a move of was refused just before this message
     asked_day: date | None = None  # the day whose opening hours were asked just before this message
     declined: tuple[Pending, Draft] | None = None  # the booking declined just before this message, and its draft

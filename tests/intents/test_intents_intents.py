@@ -270,3 +270,16 @@ def test_a_greeting_alone_is_a_greeting(text: str) -> None:
 def test_a_greeting_before_a_request_leaves_the_request() -> None:
     r = read("Good morning Sarah, can I book a haircut at 10?", ctx())
     assert (r.intent, r.staff, r.service, r.time.hour) == ("book", "sarah", "haircut", 10)
+
+
+@pytest.mark.parametrize("text", ["oh no wait, I didn't mean to cancel that", "I cancelled it by mistake",
+                                  "ich wollte den Termin gar nicht absagen", "aus Versehen abgesagt"])
+def test_taking_back_a_cancellation_asks_for_it_again(text: str) -> None:
+    r = read(text, ctx())
+    assert r.undo and r.intent == "book"
+
+
+@pytest.mark.parametrize("text", ["undo this process", "can you undo that?"])
+def test_undo_alone_acts_only_right_after_a_cancellation(text: str) -> None:
+    r = read(text, ctx())
+    assert r.undo and r.intent != "book", "the dialogue knows whether something was just cancelled"
