@@ -144,12 +144,7 @@ async def running_late(turn: Turn, r: Reading) -> None:
     without an operator channel, how to reach the business, since nobody reads this chat. A question on the table
     stays there."""
     lines = await _late(turn, r)
-    if turn.state.step is not None:
-        for line in lines:
-            turn.note(line)
-        await reask.reask(turn)
-        return
-    turn.say(*lines)
+    await _said(turn, *lines)
 
 
 async def _late(turn: Turn, r: Reading) -> list[str]:
@@ -257,11 +252,7 @@ async def _arrived_told(turn: Turn) -> None:
     _tell_team(turn, "arrived", booking)
     said = turn.t("arrived_told", service=turn.service_name(booking.service),
                   time=turn.formats.clock_time(turn.local(booking.start))) if booking else turn.t("arrived_told_no_booking")
-    if turn.state.step is not None:
-        turn.note(said)
-        await reask.reask(turn)
-        return
-    turn.say(said)
+    await _said(turn, said)
 
 
 async def _note_told(turn: Turn) -> None:
@@ -275,11 +266,17 @@ async def _note_told(turn: Turn) -> None:
         _tell_team(turn, "note", booking)
         said = turn.t("note_told", service=turn.service_name(booking.service), when=turn.when(booking.start)) \
             if booking else turn.t("note_told_no_booking")
+    await _said(turn, said)
+
+
+async def _said(turn: Turn, *lines: str) -> None:
+    """Word for the customer that needs no answer; the question on the table, if any, asked again after it."""
     if turn.state.step is not None:
-        turn.note(said)
+        for line in lines:
+            turn.note(line)
         await reask.reask(turn)
         return
-    turn.say(said)
+    turn.say(*lines)
 
 
 def _confirmation(turn: Turn, _: Reading, __: str) -> list[str]:
