@@ -191,6 +191,8 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
                                                              or r.number is not None or relative.is_relative(r)) \
                 and "?" not in text and _NOT_SO.search(text) is None:
             return Yes(r)  # "yes cancel it", "ok move it", "ja, bitte absagen": the very thing asked (not asked about)
+        if r.undo and state.step is Step.CONFIRM_CANCEL:
+            return No(r)  # "oh wait, I didn't mean to cancel that" asked whether to cancel: it stays booked
         if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
     if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
