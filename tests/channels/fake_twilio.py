@@ -58,7 +58,8 @@ class FakeTwilio:
     messages: list[Message] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     last_inbound: dict[str, float] = field(default_factory=dict)  # customer -> when they last wrote (fake's clock)
-    now: float = field(default_factory=time.time)
+    now: float = field(default_factory=time.time)  # the fake's clock, moved by the tests (unless `real_clock`)
+    real_clock: bool = False  # stamp messages with the time they arrive (a bot in its own process, on its own clock)
     outage: int = 0  # answer this many Messages.create calls with 503, as a Twilio incident does
     problems: bool = False  # errors as RFC 9457 problem documents (Twilio's newer APIs) instead of {code, message}
     lookups: list[dict[str, str]] = field(default_factory=list)  # queries of the Messages list
@@ -75,6 +76,10 @@ class FakeTwilio:
         self.base = ""
         self.webhook_url = ""  # where the bot listens locally, e.g. http://127.0.0.1:8080/whatsapp/inbound
         self.public_url = ""  # what Twilio is configured to call, e.g. https://bot.example.com/whatsapp/inbound
+
+    def clock(self) -> float:
+        """Now, as the fake sees it: the test's `now`, or the real time."""
+        return time.time() if self.real_clock else self.now
 
     # --- REST server --------------------------------------------------------------------------
 
@@ -124,11 +129,11 @@ class FakeTwilio:
                 return self._error(400, 21656, "The ContentVariables Parameter is invalid")
         elif not body:
             return self._error(400, 21602, "Message body is required")
-        elif self.now - self.last_inbound.get(to, float("-inf")) > WINDOW_SECONDS:
+        elif self.clock() - self.last_inbound.get(to, float("-inf")) > WINDOW_SECONDS:
             return self._error(400, 63016, "Failed to send freeform message because you are outside the allowed "
                                            "window. If you are using WhatsApp, please use a Message Template.")
         sid = f"SM{next(self._sids):032x}"
-        message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.now)
+        message = Message(sid, to, from_, body, content_sid, variables, form.get("StatusCallback"), self.clock())
         if self.hold is not None:
             hold = self.hold
             if self.accept_held:
@@ -196,7 +201,7 @@ class FakeTwilio:
             mid = "MM" + params["MessageSid"][2:]
             params.update(MessageSid=mid, SmsMessageSid=mid, SmsSid=mid, NumMedia="1", MediaContentType0=media,
                           MediaUrl0=f"{self.base}/2010-04-01/Accounts/{self.account_sid}/Messages/{mid}/Media/ME{mid[2:]}")
-        self.last_inbound[f"whatsapp:{phone}"] = self.now
+        self.last_inbound[f"whatsapp:{phone}"] = self.clock()
         signed = self.sign(self.public_url, params, shared_key=shared_key) if headers is None else headers
         status, text = await self.post(self.webhook_url, params, signed)
         return status, text, params

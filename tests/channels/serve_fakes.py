@@ -42,7 +42,7 @@ async def main() -> int:
     p.add_argument("--team", type=int, default=-100777, help="the operator group's chat id")
     args = p.parse_args()
 
-    telegram, twilio = FakeTelegram(), FakeTwilio()
+    telegram, twilio = FakeTelegram(), FakeTwilio(real_clock=True)
     await telegram.start(args.telegram_port)
     await twilio.start(args.twilio_port)
     twilio.webhook_url = args.bot.rstrip("/") + "/whatsapp/inbound"

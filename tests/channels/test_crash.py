@@ -79,7 +79,7 @@ async def answered(twilio: FakeTwilio) -> list[str]:
 
 @pytest.mark.parametrize("moment", ["after the webhook's 200", "mid-send, taken by Twilio", "mid-send, lost"])
 async def test_a_turn_killed_at_any_moment_is_answered_once_after_the_restart(tmp_path, moment):
-    fake_twilio = FakeTwilio()  # on the real clock, as the bot in its own process is
+    fake_twilio = FakeTwilio(real_clock=True)  # the bot in its own process is on the real clock
     await fake_twilio.start()
     bot = Bot(tmp_path, fake_twilio)
     await bot.start()
