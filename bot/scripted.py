@@ -24,6 +24,9 @@ A file is one conversation:
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -145,6 +148,7 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
     with tempfile.TemporaryDirectory(prefix="booking-bot-test-") as tmp:
         settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp}/test.db", _env_file=None,
                             **_settings(spec, path))
+        await _blank_copy(Path(tmp) / "test.db", build, clock, business)
         app = await build(settings, clock=clock, business=business)
         try:
             last: list[Reply] = []
@@ -205,6 +209,35 @@ async def run_file(path: Path, build: Build, *, verbose: bool = False, hooks: di
         finally:
             await app.aclose()
     return result
+
+
+_blank: Path | bool = True  # True: not made yet; False: could not be made (each script then migrates its own)
+
+
+async def _blank_copy(dest: Path, build: Build, clock: VirtualClock, business: Business) -> None:
+    """Start `dest` as a copy of a database with every table and no rows, built once per process (with the
+    default settings): migrating a new file for each of hundreds of scripts would be most of their time."""
+    global _blank
+    if _blank is True:
+        folder = Path(tempfile.mkdtemp(prefix="booking-bot-blank-"))
+        atexit.register(shutil.rmtree, folder, True)
+        blank = folder / "blank.db"
+        try:
+            app = await build(Settings(database_url=f"sqlite+aiosqlite:///{blank}", _env_file=None),
+                              clock=clock, business=business)
+            await app.aclose()
+        except Exception:  # the script's own build says what is wrong, if anything is
+            _blank = False
+        else:
+            _blank = blank
+    if _blank is False:
+        return
+    source, target = sqlite3.connect(_blank), sqlite3.connect(dest)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
 
 
 def _business(path: Path, spec: dict) -> Business:

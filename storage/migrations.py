@@ -13,6 +13,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -35,10 +37,28 @@ def _upgrade(connection: Connection, script_location: Path, version_table: str, 
              revision: str) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    if revision == "head" and _current(connection, version_table) == _heads(script_location):
+        return  # up to date: nothing for Alembic to load or run (every start but the first)
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes.update(connection=connection, version_table=version_table, metadata=metadata)
     command.upgrade(config, revision)
+
+
+_HEADS: dict[Path, frozenset[str]] = {}
+
+
+def _heads(script_location: Path) -> frozenset[str]:
+    """The history's newest revisions, read from its files once per process."""
+    if script_location not in _HEADS:
+        _HEADS[script_location] = frozenset(ScriptDirectory(str(script_location)).get_heads())
+    return _HEADS[script_location]
+
+
+def _current(connection: Connection, version_table: str) -> frozenset[str]:
+    """The revisions the database's version table says it is at (none before the first migration)."""
+    context = MigrationContext.configure(connection, opts={"version_table": version_table})
+    return frozenset(context.get_current_heads())
 
 
 def run_alembic_env(context: Any) -> None:
