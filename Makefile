@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/booking-bot run
 
-## test: set everything up and run the whole test suite (unit, conformance, PostgreSQL, conversations)
+## test: set everything up and run the whole test suite (unit, conformance, PostgreSQL, conversations) on every core;
+## each test makes its own database, schema, files and ports, so they run side by side
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 chat: $(STAMP)
 	$(BIN)/booking-bot chat
