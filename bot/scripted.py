@@ -102,6 +102,7 @@ def _booking_row(b: Booking, app: Bot) -> dict[str, str]:
         "user": b.contact.ref,
         "name": b.contact.name or "",
         "email": b.contact.email or "",
+        "notes": b.notes or "",
     }
 
 

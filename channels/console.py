@@ -264,3 +264,5 @@ class Console:
             who = b.contact.name or "?"
             self.print(f"  {b.id[:8]}  {when}  {biz.service(b.service).display('en'):<11} {biz.person(b.staff).name:<6} "
                        f"{b.status.value:<11} {who} ({b.contact.ref})")
+            if b.notes:
+                self.print("            note: " + b.notes.replace("\n", " / "))

@@ -7,7 +7,7 @@ from .lexicon import EMOJI_WORDS, THINKING
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "THINKING", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "about_a_child", "language_of", "person_named", "prepare", "read", "refers_back", "topics_in",
+           "about_a_child", "language_of", "note_words", "person_named", "prepare", "read", "refers_back", "topics_in",
            "wishes"]
 
 
@@ -25,6 +25,14 @@ def about_a_child(text: str) -> bool:
     from .party import about_a_child as _about_a_child
 
     return _about_a_child(text)
+
+
+def note_words(text: str) -> str:
+    """What a note asked for says, without the asking: "please note that I have a sensitive scalp" -> "I have a
+    sensitive scalp" (the message as it is where it opens otherwise)."""
+    from .notes import note_words as _note_words
+
+    return _note_words(text)
 
 
 def person_named(text: str) -> str | None:

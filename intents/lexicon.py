@@ -494,6 +494,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:little |quick |short )?note",
         r"^(?:please |also |and )*(?:put|add|make|leave|write) (?:a |in a |down a )?(?:little |quick |short )?note",
         r"^(?:please |also |and )*(?:note|make a note|take a note) (?:that|of)\b(?! down\b|\W*$)",
+        r"^(?:please |also |and )*(?:note|make a note|take a note):? (?:i'?m|i am|i have|i'?ve|i'?ll|i will|my|we|she|he)\b",
         r"(?:let|tell) (?!me\b|us\b)(?:the (?:stylist|team|hairdresser|barber|salon)|\w+) know (?:that )?(?:i'?m|i am"
         r"|i have|i'?ve|she'?s|he'?s|she has|he has|my (?:hair|scalp|skin|son|daughter|child|kid))\b"
         r"(?!.*\b(?:late|behind|here|outside)\b)",

@@ -205,7 +205,10 @@ class Notifier:
                       customer=self._customer(booking.contact.name, booking.contact.ref, booking.contact.email))
         if kind in ("moved", "cancelled") and previous is not None and previous != booking.start:
             return self._t(f"notify_{kind}_from", previous=when(previous.astimezone(biz.tz)), **values)
-        return self._t(f"notify_{kind}", **values)
+        text = self._t(f"notify_{kind}", **values)
+        if kind in ("booked", "requested") and booking.notes:  # what the customer asked to be noted, with it
+            text += "\n" + self._t("notify_booking_note", note=booking.notes)
+        return text
 
     def _customer(self, name: str | None, ref: str, email: str | None = None) -> str:
         """The customer as the business needs them: the name, the channel and how to reach them."""

@@ -97,7 +97,8 @@ async def book(turn: Turn, _: Yes) -> None:
         return
     p = _pending(turn)
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
-                             channel=turn.msg.channel, lang=turn.lang, hold=p.hold, answers=dict(p.answers))
+                             channel=turn.msg.channel, lang=turn.lang, hold=p.hold, answers=dict(p.answers),
+                             notes=turn.state.draft.notes_text())
     try:
         booking = await turn.backend.create(request, idempotency_key=p.key)
     except NotAccepted:
@@ -262,11 +263,15 @@ async def kept(turn: Turn, _: No) -> None:
 
 
 def _book_question(turn: Turn, p: Pending) -> str:
+    notes = "; ".join(turn.state.draft.notes)
     if turn.state.group:
-        return group.question(turn)
-    service = turn.business.service(p.service)
-    return turn.t("confirm_book", service=service.display(turn.lang), staff=turn.staff_name(p.staff),
-                  when=turn.when(p.start), minutes=service.duration_minutes, name=turn.formats.after_for(turn.booking_name or ""))
+        asked = group.question(turn)
+    else:
+        service = turn.business.service(p.service)
+        asked = turn.t("confirm_book", service=service.display(turn.lang), staff=turn.staff_name(p.staff),
+                       when=turn.when(p.start), minutes=service.duration_minutes,
+                       name=turn.formats.after_for(turn.booking_name or ""))
+    return f"{asked}\n{turn.t('confirm_book_note', note=notes)}" if notes else asked
 
 
 def _cancel_question(turn: Turn, p: Pending) -> str:

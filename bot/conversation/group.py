@@ -406,7 +406,8 @@ async def book(turn: Turn) -> None:
     held = turn.state.pending.hold if turn.state.pending else None
     for i, p in enumerate(group):
         request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
-                                 channel=turn.msg.channel, lang=turn.lang, hold=held if i == 0 else None)
+                                 channel=turn.msg.channel, lang=turn.lang, hold=held if i == 0 else None,
+                                 notes=turn.state.draft.notes_text())
         try:
             booking = await turn.backend.create(request, idempotency_key=p.key)
         except BookingError as exc:

@@ -20,7 +20,7 @@ import bot.conversation.reask as reask
 import intents
 from booking_client import Booking, BookingError, Capability
 from booking_client.business import Faq, Service
-from intents import Reading
+from intents import Reading, note_words
 
 from ..messages import Option
 from .handoff import reach
@@ -256,8 +256,15 @@ async def _arrived_told(turn: Turn) -> None:
 
 
 async def _note_told(turn: Turn) -> None:
-    """"Could you put a note that I have a sensitive scalp?": the customer's words for the team (no handoff), with
-    their next booking if there is one; where nobody on the team reads the chat, how to reach the business."""
+    """"Could you put a note that I have a sensitive scalp?": while a booking is being made, a note on it (the
+    booking system keeps it, the team sees it with the booking); otherwise the customer's words for the team (no
+    handoff), with their next booking if there is one; where nobody on the team reads the chat, how to reach the
+    business."""
+    step = turn.state.step
+    if step is not None and step.flow == "book":
+        turn.state.draft.notes.append(note_words(turn.msg.text or "")[:MAX_LATE_WORDS])
+        await _said(turn, turn.t("note_on_booking"))
+        return
     if not turn.team_reachable:
         said = reach(turn, "note_call", "note_nobody_reads")
     else:

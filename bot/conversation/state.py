@@ -77,6 +77,11 @@ class Draft(BaseModel):
     swap_to: str | None = None  # the service the booking being changed is to become (`swap`)
     for_someone: bool = False  # for someone else, not the customer ("a haircut for my husband"): their name is asked
     guest: str | None = None  # that person's name, which this booking goes under (the customer's own stays as it is)
+    notes: list[str] = []  # "please note I have a sensitive scalp", said while booking: the booking carries them
+
+    def notes_text(self) -> str | None:
+        """The customer's notes as the booking carries them (one per line), or None."""
+        return "\n".join(self.notes) or None
 
     def set_when(self, date: dt.date | None = None, time: dt.time | None = None, start: datetime | None = None,
                  end: datetime | None = None, daily: tuple[dt.time, dt.time] | None = None) -> None:

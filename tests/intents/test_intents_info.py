@@ -858,7 +858,8 @@ def test_a_greeting_before_a_question_is_no_time_and_no_yes(text: str, topic: st
 @pytest.mark.parametrize("text", ["could you also put a note that I have sensitive scalp?",
                                   "please let Sarah know I'm allergic to ammonia", "can you let Tom know my son is autistic",
                                   "bitte notieren, dass ich empfindliche Kopfhaut habe",
-                                  "kannst du Sarah Bescheid sagen, dass ich Allergikerin bin?"])
+                                  "kannst du Sarah Bescheid sagen, dass ich Allergikerin bin?",
+                                  "please note I'm allergic to ammonia", "note: my son is autistic"])
 def test_word_for_the_team_is_a_note(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "note")
@@ -870,3 +871,19 @@ def test_word_for_the_team_is_a_note(text: str) -> None:
                                   "please note that i will be travelling internationally soon"])
 def test_other_words_about_notes_and_knowing_are_no_note(text: str) -> None:
     assert read(text, ctx()).topic != "note"
+
+
+@pytest.mark.parametrize("text, note", [
+    ("could you put a note that I have a sensitive scalp?", "I have a sensitive scalp"),
+    ("hi, could you please note I have a sensitive scalp?", "I have a sensitive scalp"),
+    ("can you add a note to my booking that I'll bring my own products", "I'll bring my own products"),
+    ("make a note: my son is autistic, he needs a quiet spot", "My son is autistic, he needs a quiet spot"),
+    ("Notiz: ich komme mit Kinderwagen", "Ich komme mit Kinderwagen"),
+    ("Kannst du bitte notieren: allergisch gegen Ammoniak", "Allergisch gegen Ammoniak"),
+    # as said: a "dass" clause, a message naming whom to tell, nothing left after the asking
+    ("bitte notieren, dass ich empfindliche Kopfhaut habe", "bitte notieren, dass ich empfindliche Kopfhaut habe"),
+    ("please let Sarah know I'm allergic to ammonia", "please let Sarah know I'm allergic to ammonia"),
+    ("note that", "note that"), ("Notebooks are great", "Notebooks are great"), ("noted, thanks", "noted, thanks"),
+])
+def test_a_notes_words_are_what_it_says_without_the_asking(text: str, note: str) -> None:
+    assert intents.note_words(text) == note

@@ -364,3 +364,28 @@ async def test_a_note_with_no_booking_still_reaches_the_team(sqlite_engine):
     await notifier.tick()
     assert chat.texts == ["A note from a customer: no upcoming booking of theirs found.\nCustomer: Telegram\n"
                           "They wrote: “please let Sarah know I'm allergic to ammonia”"]
+
+
+@pytest.mark.parametrize("note, lang, yes, told", [
+    ("could you put a note that I have a sensitive scalp?", "en", "yes",
+     "New booking: Haircut with Sarah on Mon 23 Nov, 11:00.\nCustomer: Anna Schmidt, Telegram\n"
+     "Note from the customer: I have a sensitive scalp"),
+    ("Notiz: ich komme mit Kinderwagen", "de", "ja",
+     "New booking: Haircut with Sarah on Mon 23 Nov, 11:00.\nCustomer: Anna Schmidt, Telegram\n"
+     "Note from the customer: Ich komme mit Kinderwagen"),
+])
+async def test_a_note_said_while_booking_comes_with_the_new_booking_and_stays_on_it(sqlite_engine, note, lang, yes,
+                                                                                     told):
+    """A note said before the yes is the booking's own: the team's notice of the new booking carries it, the booking
+    system keeps it, and nothing is passed on separately."""
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    await say(app, "haircut with Sarah today at 11", lang=lang)
+    await say(app, "Anna Schmidt", lang=lang)
+    [answer] = await say(app, note, lang=lang)
+    assert ("on your booking as a note" if lang == "en" else "als Notiz") in answer
+    await say(app, yes, lang=lang)
+    await asyncio.gather(notifier.tick(), notifier.tick())
+    assert chat.texts == [told]
+    [booking] = await app.backend.list_for_contact(Contact(ref="telegram:1001"))
+    assert booking.notes == told.rsplit(": ", 1)[1]
