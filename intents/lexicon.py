@@ -443,6 +443,8 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:bin|sind) (?:gleich |erst )?in (?:\d+|ein paar|fünf|zehn|fünfzehn|zwanzig) ?(?:min|minuten) da",
         r"(?:komme?|bin|sind|kommen) (?:\w+ ){0,3}(?:später|zu spät|spät dran|etwas später)(?! (?:kommen|machen|legen|haben))",
         r"verspät\w*", r"(?:stehe|stecke) im stau",
+        # "sag Bescheid, dass ich später komme": a subordinate clause, the verb last
+        r"dass (?:ich|wir) (?:\w+ ){0,3}(?:später|spaeter|zu spät|zu spaet|spät dran) (?:komme|kommen|bin|sind)\b",
     ),
     "reminders": (
         r"remind me (?:\w+ ){0,2}(?:the day before|a day before|beforehand|before (?:it|my|the|that)|of (?:my|the) (?:appointment|booking|visit))",

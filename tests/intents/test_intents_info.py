@@ -242,6 +242,8 @@ def test_every_topic_a_message_asks_in_order(text: str, topics: tuple[str, ...])
     ("bin eine Viertelstunde zu spät", 15),
     ("ich verspäte mich um 20 Minuten", 20),
     ("ich schaffe es nicht pünktlich", None),
+    ("Kannst du Bescheid sagen, dass ich später komme?", None),
+    ("sag Sarah bitte Bescheid, dass ich 10 Minuten später komme", 10),
 ])
 def test_running_late_says_how_late(text: str, minutes: int | None) -> None:
     r = read(text, ctx())
