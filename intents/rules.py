@@ -1204,7 +1204,8 @@ _CHECK_BOOKING = re.compile(
 # Asking whether one has a booking, which is no answer to "Shall I book …?" either: "do I have an appointment on
 # Friday?", "habe ich morgen einen Termin?", "wann hab ich einen Termin?", "haben wir am Freitag noch den Termin?"
 _WHEN_TO_ARRIVE = re.compile(
-    r"\b(?:what time|when|at what time) (?:should|do|must|shall|have) (?:i|we) (?:to )?(?:arrive|be there|get there|come in"
+    r"\b(?:what time|when|at what time) (?:should|do|must|shall|have|need) (?:i|we) (?:to |need to |have to |got to )?"
+    r"(?:arrive|be there|get there|come in"
     r"|turn up|show up|be at the salon)\b"
     r"|\b(?:wann|um wie viel uhr|um welche uhrzeit) (?:soll|muss|sollte|sollen|müssen) (?:ich|wir) (?:\w+ )?(?:da sein|dort sein"
     r"|kommen|erscheinen|ankommen|vorbeikommen)\b")

@@ -208,7 +208,8 @@ def test_saying_one_has_a_booking_without_asking_is_no_check() -> None:
     assert read("I have an appointment tomorrow at 11", ctx()).intent != "list"
 
 
-@pytest.mark.parametrize("text", ["what time should i arrive", "when should we be there?", "wann soll ich morgen da sein?",
+@pytest.mark.parametrize("text", ["what time should i arrive", "what time do we need to be there?",
+                                  "when do I have to be there?", "when should we be there?", "wann soll ich morgen da sein?",
                                   "um wie viel Uhr muss ich kommen?"])
 def test_when_to_arrive_asks_when_their_booking_is(text: str) -> None:
     assert read(text, ctx()).intent == "list"
