@@ -122,6 +122,9 @@ MORE_CASES = [
     ('Kann ich morgen um 10 kommen?', 'book'),
     ('Habt ihr Samstag noch was frei?', 'availability'),
     ('Ich muss meinen Termin leider absagen', 'cancel'),
+    ('wie sage ich den Termin ab?', 'cancel'),  # the verb split round the booking it is about
+    ('wie sag ich meinen Termin am Freitag ab', 'cancel'),
+    ('sag mal, habt ihr ab 10 offen?', 'info'),
     ('Können wir den Termin auf nächste Woche verlegen?', 'reschedule'),
     ('kann ich den Termin auf Freitag legen?', 'reschedule'),
     ('kann ich meinen Termin auf nächsten Montag um 10 legen?', 'reschedule'),
