@@ -120,8 +120,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "arrived_told_no_booking": "Welcome! I've let the team at {business} know you're here. I can't find an "
                                    "appointment of yours for today.",
         "bye": "Bye! Have a great day.",
-        "bye_unchanged": "Bye! I've left everything as it was: nothing was booked, moved or cancelled. Just write "
-                         "whenever you like.",
+        "bye_unchanged": "Bye! I haven't booked anything new. Just write whenever you like.",
+        "bye_not_cancelled": "Bye! Nothing was cancelled: everything stays as it was. Just write whenever you like.",
+        "bye_not_moved": "Bye! Nothing was moved: everything stays as it was. Just write whenever you like.",
         "staff_no_service": "{staff} doesn't do {service}. {others} can.",
         "unknown_staff": "Sorry, I don't know {staff} here. Our team: {team}.",
         "backend_down": "Sorry, I can't reach the booking system right now. Please try again in a few minutes; I've kept where we were, so you can simply say it again.",
@@ -470,8 +471,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "arrived_told_no_booking": "Willkommen! Ich habe dem Team von {business} Bescheid gesagt, dass Sie da sind. "
                                    "Einen Termin von Ihnen für heute finde ich nicht.",
         "bye": "Tschüss! Einen schönen Tag noch.",
-        "bye_unchanged": "Tschüss! Ich habe alles gelassen, wie es war: nichts wurde gebucht, verschoben oder abgesagt. "
-                         "Schreiben Sie einfach, wann immer Sie möchten.",
+        "bye_unchanged": "Tschüss! Ich habe nichts Neues gebucht. Schreiben Sie einfach, wann immer Sie möchten.",
+        "bye_not_cancelled": "Tschüss! Es wurde nichts abgesagt: alles bleibt, wie es war. Schreiben Sie einfach, wann immer Sie möchten.",
+        "bye_not_moved": "Tschüss! Es wurde nichts verschoben: alles bleibt, wie es war. Schreiben Sie einfach, wann immer Sie möchten.",
         "staff_no_service": "{staff} bietet {service} nicht an. {others} schon.",
         "unknown_staff": "Entschuldigung, {staff} kenne ich hier nicht. Unser Team: {team}.",
         "backend_down": "Entschuldigung, das Buchungssystem ist gerade nicht erreichbar. Bitte versuchen Sie es in ein paar Minuten noch einmal; ich habe mir gemerkt, wo wir waren, Sie können es also einfach noch einmal sagen.",

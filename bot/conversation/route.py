@@ -74,7 +74,9 @@ async def _handoff(turn: Turn, _: Reading) -> None:
 async def _bye(turn: Turn, _: Reading) -> None:
     """Goodbye; said in the middle of a booking, a move or a cancel ("ok thanks bye" to "cancel it?"), with what
     became of it: nothing."""
-    turn.end(turn.t("bye_unchanged" if turn.state.step is not None else "bye"))
+    step = turn.state.step
+    turn.end(turn.t("bye" if step is None else {"cancel": "bye_not_cancelled", "reschedule": "bye_not_moved"}.get(
+        step.flow, "bye_unchanged")))
 
 
 async def _small_talk(turn: Turn, r: Reading) -> None:
