@@ -641,11 +641,15 @@ def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
 # --- "can you make it 10:45 instead?" with nothing on the table: a change of what was just agreed -------------
 
 _INSTEAD_WORDS = ("instead", "make it", "rather", "change it", "change that", "switch it", "stattdessen",
-                  "statt dessen", "lieber", " auch")
+                  "statt dessen", "lieber", " auch", "schon", "erst ")
 _INSTEAD_NOW = re.compile(r"(?<![\w'])(?:instead|make it|rather|(?:change|switch) (?:it|that) to|stattdessen|statt dessen"
-                          r"|lieber|(?:geht|ginge) (?:es |das )?auch)(?![\w'])")
+                          r"|lieber|(?:geht|ginge) (?:es |das )?auch"
+                          # "kann ich auch schon um 8 kommen?", "kann ich erst um 11 kommen?": earlier or later than agreed
+                          r"|(?:kann|könnte|koennte|darf) (?:ich|wir) (?:auch )?(?:schon|erst|eher|früher|frueher)(?= um \d))"
+                          r"(?![\w'])")
 _ALSO = re.compile(r"(?<![\w'])(?:also|another|too|as well|second|additional|extra|more"
-                   r"|(?<!geht )(?<!ginge )(?<!geht es )(?<!geht das )auch|noch (?:ein|einen|eine)"
+                   r"|(?<!geht )(?<!ginge )(?<!geht es )(?<!geht das )(?<!kann ich )(?<!darf ich )(?<!kann wir )auch"
+                   r"|noch (?:ein|einen|eine)"
                    r"|zus(?:ä|ae)tzlich\w*|weitere[nrs]?|zweite[nrs]?)(?![\w'])")
 
 
@@ -655,8 +659,10 @@ def _instead_of_it(r: Reading, low: str, context: Context) -> Reading:
     if context.expecting is not None or any(o.start is not None for o in context.offers) or r.correction \
             or not (r.has_when or r.staff) \
             or r.intent not in ("book", "availability", "other", "affirm") or r.for_others or r.party \
-            or not any(w in low for w in _INSTEAD_WORDS) or _INSTEAD_NOW.search(low) is None or _ALSO.search(low):
+            or not any(w in low for w in _INSTEAD_WORDS) or (m := _INSTEAD_NOW.search(low)) is None or _ALSO.search(low):
         return r
+    if r.service is not None and m.group().startswith(("kann", "könnte", "koennte", "darf")):
+        return r  # "kann ich auch schon um 8 einen Haarschnitt bekommen?": one more, of its own
     return replace(r, correction=True)
 
 

@@ -202,6 +202,16 @@ def test_instead_after_an_answer_with_a_button_is_a_correction(text, at):
     assert r.correction and r.time == at
 
 
+@pytest.mark.parametrize(("text", "at"), [("kann ich auch schon um 8 kommen?", time(8, 0)),
+                                        ("kann ich erst um 11 kommen?", time(11, 0))])
+def test_earlier_or_later_than_agreed_is_a_correction(text, at):
+    """"Kann ich auch schon um 8 kommen?" with nothing on the table: the time just agreed, earlier (it started a new
+    booking); with a service named it is one more ("… um 8 einen Haarschnitt bekommen?")."""
+    r = plain(text)
+    assert r.correction and r.time == at
+    assert not plain("kann ich auch schon um 8 einen Haarschnitt bekommen?").correction
+
+
 def test_a_plain_yes_or_a_new_request_is_no_correction():
     assert not anchored("yes please", expecting="confirm").correction
     assert not plain("not wednesday, thursday").correction  # nothing on the table to correct
