@@ -220,6 +220,9 @@ def add_bare(s: Scan, m: re.Match[str]) -> bool:
     return True
 
 
+_LUNCH_SIDE = re.compile(r"\b(after|nach|before|vor)\s+(?:(?:the|my|dem|der|meinem|meiner)\s+)?$", re.IGNORECASE)
+
+
 def read_parts(s: Scan, edges: bool = True) -> None:
     """Parts of the day ("morning", "abends"); with `edges` (a word for early or late is there) their first or
     last hours too ("late afternoon", "am frühen Abend")."""
@@ -232,7 +235,10 @@ def read_parts(s: Scan, edges: bool = True) -> None:
         return True
 
     def part(m: re.Match[str]) -> bool:
-        s.parts.append(Part(m.start(), PART_WORDS[m.group(1).lower()]))
+        name = PART_WORDS[m.group(1).lower()]
+        if name == "noon" and (side := _LUNCH_SIDE.search(s.w, max(0, m.start() - 20), m.start())):
+            name = "morning" if side.group(1).lower() in ("before", "vor") else "after lunch"  # "nach dem Mittagessen"
+        s.parts.append(Part(m.start(), name))
         return True
 
     if edges:

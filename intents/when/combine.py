@@ -19,10 +19,12 @@ PARTS: dict[str, tuple[int, int]] = {  # hours [from, to) of each part of the da
     "morning": (8, 12), "noon": (11, 14), "afternoon": (12, 17), "evening": (17, 21), "night": (19, 24),
     "early morning": (8, 10), "late morning": (10, 12), "early afternoon": (12, 14), "late afternoon": (15, 17),
     "early evening": (17, 19), "late evening": (19, 21),
+    "after lunch": (13, 21),  # "after lunch", "nach der Mittagspause": from then to the day's end
 }
 # a weekday said right before a date ("Sunday, Feb 10", "Freitag, der 18. Juli"): both name one day
 NAMED_BEFORE = lazy_rx(rf"^(?:\w+\s+)?{WEEKDAY}\s*,?\s*(?:the\s+|der\s+|den\s+|am\s+)?$")
-PM_PARTS = {"afternoon", "evening", "night", "early afternoon", "late afternoon", "early evening", "late evening"}
+PM_PARTS = {"afternoon", "evening", "night", "early afternoon", "late afternoon", "early evening", "late evening",
+            "after lunch"}
 # a day the customer cannot come on: "I can't make it today", "heute kann ich nicht", "Freitag geht nicht"
 CANT_BEFORE = lazy_rx(r"\b(?:can'?t|cannot|won'?t|couldn'?t)\s+(?:make it|come(?: in)?|be there|do)\s+(?:on\s+)?$"
                       r"|\b(?:missed|forgot)\s+(?:my|our|the)\s+(?:\w+\s+){1,2}$"  # "I missed my haircut this morning"

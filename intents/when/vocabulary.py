@@ -34,7 +34,7 @@ PART_WORDS = {
     "after work": "evening", "feierabend": "evening", "nach der arbeit": "evening",  # "tomorrow after work"
     "night": "night", "nacht": "night", "nachts": "night",
     "noon": "noon", "lunch": "noon", "lunchtime": "noon", "mittag": "noon", "mittags": "noon",
-    "mittagszeit": "noon", "mittagspause": "noon",
+    "mittagszeit": "noon", "mittagspause": "noon", "mittagessen": "noon",
 }
 PART = alternation(PART_WORDS)
 

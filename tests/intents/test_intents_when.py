@@ -486,6 +486,18 @@ def test_early_and_late_are_the_first_or_last_hours_of_a_part_of_the_day(text, l
     assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
 
 
+@pytest.mark.parametrize("text, lang, hours", [
+    ("anything after lunch tomorrow?", "en", ("13:00", "21:00")),  # to the day's end (the business's hours cut it)
+    ("morgen nach der Mittagspause", "de", ("13:00", "21:00")),
+    ("nach dem Mittagessen am Freitag", "de", ("13:00", "21:00")),
+    ("friday before lunch", "en", ("08:00", "12:00")),
+    ("around lunch tomorrow", "en", ("11:00", "14:00")),  # lunch itself
+])
+def test_after_lunch_is_the_rest_of_the_day_and_before_it_the_morning(text, lang, hours) -> None:
+    r = read(text, ctx(DEC9, lang))
+    assert (r.start.strftime("%H:%M"), r.end.strftime("%H:%M")) == hours
+
+
 @pytest.mark.parametrize("text, lang, day, clock", [
     ("so um 10 morgen", "de", "2026-12-10", "10:00"),  # "so" is a filler, not Sunday
     ("so gegen 18 Uhr", "de", None, "18:00"),
