@@ -44,12 +44,19 @@ class _Matcher:
         self.ids = [cid for _, cid in entries]
         # plural and verb forms: "colours", "coloured", "colouring", "Färbung"
         suffix = r"(?:s|es|e|en|n|ed|d|ing|ung)?" if plural else r"(?:s|'s)?"
-        alts = []
+        alts, stems = [], []
         for key, _ in entries:
             words = [umlaut_pattern(w) for w in key.split()]
-            alts.append("(" + r"[\s-]*".join(words) + suffix + ")")
+            said = r"[\s-]*".join(words) + suffix
+            last = key.split()[-1]
+            if plural and last.endswith("en") and len(last) >= 6 and last.isalpha():
+                # a German verb named as the service ("Färben"): its noun and forms too ("eine Färbung", "färbt")
+                stem = [*words[:-1], umlaut_pattern(last[:-2])]
+                said = f"(?:{said}|" + r"[\s-]*".join(stem) + "(?:ung|ungen|t))"
+                stems.append(" ".join([*key.split()[:-1], last[:-2]]))
+            alts.append("(" + said + ")")
         self.rx = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])") if alts else None
-        self.needles = _needles(key for key, _ in entries)
+        self.needles = _needles([*(key for key, _ in entries), *stems])
         # single words long enough to fuzz safely: "colour"->"color", "sara"->"sarah", "harcut"
         self.fuzzy: dict[str, list[tuple[str, str]]] = {}
         for key, cid in sorted({(key.replace(" ", ""), cid) for key, cid in entries if len(key.replace(" ", "")) >= 4}):

@@ -16,6 +16,8 @@ from intent_cases import ctx
     ("colouring on friday", "coloring", "colouring"),
     ("Haare färben am Montag", "coloring", "Haare färben"),
     ("Haare faerben bitte", "coloring", "Haare faerben"),
+    ("ist bei Sarah noch was frei für eine Färbung?", "coloring", "Färbung"),  # the noun of a service named as a verb
+    ("was kosten Faerbungen?", "coloring", "Faerbungen"),
     ("Bartschnitt morgen", "beard", "Bartschnitt"),
     ("a beard trim", "beard", "beard trim"),
     ("haircutt tomorrow", "haircut", "haircutt"),
