@@ -564,7 +564,7 @@ def _correction(r: Reading, text: str, low: str, context: Context, reread: Reade
 
 _RIGHT_AFTER_EN = re.compile(
     r"(?<![\w'])(?:right|straight|directly|immediately|just) after"
-    r"(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))?(?=\s*(?:[,.!?;]|please\b|pls\b|$))"
+    r"(?P<obj> (?:it|that|this|mine|(?:my|the) [\w'-]+(?: [\w'-]+)?))?(?=\s*(?:[,.!?;]|please\b|pls\b|then\b|$))"
     r"|(?<![\w'])back[- ]to[- ]back\b")
 _RIGHT_AFTER_DE = re.compile(
     r"(?<![\w'])(?:(?:direkt|gleich|sofort|unmittelbar) (?:danach|dahinter|hinterher)|(?:(?:direkt|gleich|sofort) )?im"
@@ -596,8 +596,8 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
     m = before or _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
     added = m is None and r.service is not None and (m := _ADDED_TO.search(low)) is not None
     if m is None or r.intent == "list" and not added or r.service is None and r.intent != "book" \
-            and context.expecting != "when":
-        return r  # "und danach?" on its own asks nothing; answering "when?" it says when
+            and context.expecting not in ("when", "confirm"):
+        return r  # "und danach?" on its own asks nothing; answering "when?" it says when, at "Shall I book …?" too
     said = text[m.start():m.end()].casefold()
     named = text[m.start("obj"):m.end("obj")].casefold() if m.group("obj") else ""
     if named and r.service_text and r.service_text.casefold() in named:

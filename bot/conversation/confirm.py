@@ -16,6 +16,7 @@ import bot.conversation.receipt as receipt
 from booking_client import (
     BackendUnavailable,
     Booking,
+    BookingError,
     BookingRequest,
     BookingStatus,
     Capability,
@@ -27,7 +28,7 @@ from booking_client import (
 )
 
 from .events import No, Said, Yes
-from .mine import own_booking
+from .mine import my_bookings, own_booking
 from .slots import nearest, slot_options
 from .state import Pending, Step
 from .turn import Turn
@@ -96,6 +97,8 @@ async def book(turn: Turn, _: Yes) -> None:
         await group.book(turn)  # several appointments: all of them, or none
         return
     p = _pending(turn)
+    if await _overlap_said(turn, p):
+        return
     request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
                              channel=turn.msg.channel, lang=turn.lang, hold=p.hold, answers=dict(p.answers),
                              notes=turn.state.draft.notes_text())
@@ -118,6 +121,27 @@ async def book(turn: Turn, _: Yes) -> None:
     said = turn.t("requested", **names) if booking.status is BookingStatus.PENDING else \
         turn.t("booked_someone", name=guest, **names) if guest else turn.t("booked", **names)
     receipt.finish(turn, said, booking)
+
+
+async def _overlap_said(turn: Turn, p: Pending) -> bool:
+    """Before booking the customer a time that overlaps one of their own bookings ("a haircut on Monday at 11 too",
+    with a beard trim booked then), say so once and ask again; True if asked. Bookings for someone else are theirs."""
+    d = turn.state.draft
+    if p.overlap_told or d.for_someone or d.guest or d.party:
+        return False
+    end = p.start + turn.business.service(p.service).duration
+    try:
+        mine = await my_bookings(turn)
+    except BookingError:  # the booking system says so itself when it is asked to book
+        return False
+    other = next((b for b in sorted(mine, key=lambda b: b.start) if b.start < end and p.start < b.end), None)
+    if other is None:
+        return False
+    p.overlap_told = True
+    turn.ask(Step.CONFIRM_BOOK, turn.t("confirm_overlap", other=turn.service_name(other.service),
+                                       other_staff=turn.staff_name(other.staff), when=turn.when(other.start),
+                                       question=_book_question(turn, p)), options=turn.yes_no())
+    return True
 
 
 async def answer(turn: Turn, said: Said | Yes | No) -> None:

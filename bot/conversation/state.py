@@ -108,6 +108,7 @@ class Pending(BaseModel):
     hold: str | None = None  # the booking system's hold on the slot while the customer decides
     answers: dict[str, str] = {}  # the booking system's qualification questions, answered
     question: str | None = None  # the one being asked now
+    overlap_told: bool = False  # the customer heard this time overlaps one of their own bookings, and still said yes
 
 
 class OfferedOption(BaseModel):

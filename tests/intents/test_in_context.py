@@ -485,3 +485,11 @@ def test_someone_named_then_he_or_she_in_the_same_message_is_who_it_is_for(text,
 def test_right_after_answering_with_whom_is_no_name():
     r = plain("direkt danach", expecting="staff")
     assert r.right_after and r.staff_text is None
+
+
+@pytest.mark.parametrize("text", ["right after it then", "lieber direkt danach", "right after that"])
+def test_right_after_at_shall_i_book_is_when_their_own_booking_ends(text):
+    """At "Shall I book …?" ("you already have a beard trim then"): the time their own booking ends; on its own, with
+    nothing asked, it asks nothing."""
+    assert plain(text, expecting="confirm").right_after
+    assert not plain(text).right_after
