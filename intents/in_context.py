@@ -697,14 +697,18 @@ _EVERY = re.compile(
     r"(?<![\w'])(?:all (?:of )?(?:my|the|them|those|these|three|four)|all (?:my|the) (?:appointments|bookings)|both|every"
     r" (?:one|appointment|booking)|each of them|everything|alle(?: meine[n]?| beide[n]?| drei| vier| termine)?|beide[ns]?"
     r"|sämtliche|saemtliche)(?![\w'])")
+_BOTH = re.compile(r"(?<![\w'])(?:both|beide[ns]?)(?![\w'])")
 _EVERY_WORDS = ("all", "both", "every", "each", "alle", "beide", "sämtlich", "saemtlich")
 
 
 def _every(r: Reading, low: str, context: Context) -> Reading:
-    """"Cancel all my appointments", "both" (asked which one), "beide absagen": every one, not one of them."""
-    if r.intent not in ("cancel", "other", "affirm") or not any(w in low for w in _EVERY_WORDS):
+    """"Cancel all my appointments", "both" (asked which one), "beide absagen": every one, not one of them; "book
+    both" with no service named: every service just talked about (the dialogue knows which)."""
+    if r.intent not in ("cancel", "other", "affirm", "book") or not any(w in low for w in _EVERY_WORDS):
         return r
-    if r.intent != "cancel" and context.expecting != "choice":
+    if r.intent == "book" and (r.service is not None or r.for_others or r.party or _BOTH.search(low) is None):
+        return r  # "a haircut for both of us": two people; "that is everything I need": no services
+    if r.intent not in ("cancel", "book") and context.expecting != "choice":
         return r  # "both" means something only as an answer to "which one?"
     if _EVERY.search(low) is None:
         return r

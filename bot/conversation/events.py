@@ -204,6 +204,11 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         again = tuple(state.last_services) if len(state.last_services) > 1 else (state.last_service,)
         r = replace(r, service=again[0], services=again if len(again) > 1 else ())
     offered = alone(options) if state.step is None else None
+    asked, state.asked_services = state.asked_services, []
+    if isinstance(offered, BookAgain) and r.every and r.service is None and len(asked) > 1 \
+            and r.intent in ("book", "affirm"):
+        # "ok, book both for Friday" under the prices of a beard trim and a haircut: the two of them
+        r = replace(r, intent="book", every=False, service=asked[0], services=tuple(asked))
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
     if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \

@@ -71,6 +71,7 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
         options = [TalkToTeam().option(turn.t("ask_team")), *options]
     turn.say(*lines, options=options)
     turn.state.asked_topic = r.topic  # "and coloring?" next asks the same about coloring
+    turn.state.asked_services = list(r.services) if r.topic == "prices" else []  # "book both" next: these
     if r.topic == "hours" and r.date is not None:
         turn.state.asked_day = r.date  # "when do you open tomorrow?" - "a haircut first thing?": tomorrow
 
@@ -128,7 +129,13 @@ def _prices(turn: Turn, r: Reading, text: str) -> list[str]:
         _for_children(turn, turn.state.spoken_of) if turn.state.spoken_of and intents.refers_back(text) else None)
     if children is not None and (r.service is None or _names(children, turn, r.service)):
         return [_faq_answer(turn, children)]  # "how much for a 6 year old?": the business's own word on children
-    services = [turn.business.service(service)] if service else turn.business.services
+    if len(r.services) > 1:  # "how much is a beard trim and a haircut (together)?": each of them, and the sum
+        named = [turn.business.service(s) for s in r.services]
+        if together:
+            return _prices_together(turn, named, turn.t("info_prices"))
+        services = named
+    else:
+        services = [turn.business.service(service)] if service else turn.business.services
     priced = [s for s in services if s.price is not None]
     if not priced:
         return [_unknown(turn)]

@@ -172,6 +172,7 @@ class State(BaseModel):
     spoken_of: str | None = None  # the one person the customer's last message named ("my son"): whom "he" means next
     handoff: Handoff | None = None  # a person from the business has the conversation
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
+    asked_services: list[str] = []  # the services that answer was about, when several: "book both" means them
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
     last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
     last_move_minutes: int | None = None  # how far that booking was just moved: "move the other one too"

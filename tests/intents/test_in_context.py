@@ -493,3 +493,15 @@ def test_right_after_at_shall_i_book_is_when_their_own_booking_ends(text):
     nothing asked, it asks nothing."""
     assert plain(text, expecting="confirm").right_after
     assert not plain(text).right_after
+
+
+@pytest.mark.parametrize("text", ["ok book both for friday afternoon", "beide bitte am Freitag", "can I book both?"])
+def test_book_both_with_no_service_named_is_every_one_talked_about(text):
+    r = plain(text)
+    assert r.intent == "book" and r.every and r.service is None
+
+
+@pytest.mark.parametrize("text", ["a haircut for both of us", "book both of us in for haircuts"])
+def test_both_of_us_is_two_people_not_every_service(text):
+    r = plain(text)
+    assert r.party == 2 and not r.every
