@@ -641,8 +641,9 @@ def _same_day(r: Reading, text: str, low: str, context: Context) -> Reading:
 # --- "can you make it 10:45 instead?" with nothing on the table: a change of what was just agreed -------------
 
 _INSTEAD_WORDS = ("instead", "make it", "rather", "change it", "change that", "switch it", "stattdessen",
-                  "statt dessen", "lieber", " auch", "schon", "erst ")
-_INSTEAD_NOW = re.compile(r"(?<![\w'])(?:instead|make it|rather|(?:change|switch) (?:it|that) to|stattdessen|statt dessen"
+                  "statt dessen", "lieber", " auch", "schon", "erst ", "change to", "switch to", "wechseln")
+_INSTEAD_NOW = re.compile(r"(?<![\w'])(?:instead|make it|rather|(?:change|switch) (?:it |that )?(?:over )?to|stattdessen|statt dessen"
+                          r"|(?:zu|auf) \w+ wechseln|wechseln (?:zu|auf)"
                           r"|lieber|(?:geht|ginge) (?:es |das )?auch"
                           # "kann ich auch schon um 8 kommen?", "kann ich erst um 11 kommen?": earlier or later than agreed
                           r"|(?:kann|könnte|koennte|darf) (?:ich|wir) (?:auch )?(?:schon|erst|eher|früher|frueher)(?= um \d))"

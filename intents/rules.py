@@ -475,6 +475,10 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if expecting is None and not has_clock and not has_service and ("when" in n or "wann" in n or "what time" in n
                                                                      or "uhr" in n) and _WHEN_TO_ARRIVE.search(n):
         return "list"  # "what time should I arrive?", "um wie viel Uhr muss ich kommen?": when their booking is
+    if expecting is None and not has_clock and ("remember" in n or "recall" in n or "forgot" in n or "nicht mehr" in n
+                                                or "vergessen" in n) and _FORGOT_WHEN.search(n) \
+            and (has_service or any(w in n for w in ("book", "appointment", "termin", "gebucht"))):
+        return "list"  # "I booked a haircut but can't remember the time", "weiß die Uhrzeit nicht mehr": their bookings
     # "don't add the event, book the appointment": the event is off the table
     rest = _DECLINED_OTHER.sub(" ", n) if _DECLINED_NOUN.search(n) else n
     if _OTHER_STRONG.search(rest):
@@ -1209,6 +1213,14 @@ _WHEN_TO_ARRIVE = re.compile(
     r"|turn up|show up|be at the salon)\b"
     r"|\b(?:wann|um wie viel uhr|um welche uhrzeit) (?:soll|muss|sollte|sollen|müssen) (?:ich|wir) (?:\w+ )?(?:da sein|dort sein"
     r"|kommen|erscheinen|ankommen|vorbeikommen)\b")
+_FORGOT_WHEN = re.compile(
+    r"\b(?:can'?t|cannot|don'?t|do not|couldn'?t) (?:remember|recall) (?:the time|what time|which day|the day"
+    r"|the date|(?:the |my )?(?:appointment|booking) time|when my (?:appointment|booking) is)\b"
+    r"|\bforgot (?:the time|what time|when|which day|the day|the date|when my (?:appointment|booking) is)\b"
+    r"|\b(?:weiß|weiss) (?:\w+ ){0,3}(?:die uhrzeit|die zeit|wann|den tag|das datum|welcher tag|um wie viel uhr)"
+    r" (?:\w+ ){0,3}nicht mehr\b"
+    r"|\bvergessen,? (?:wann|um wie viel uhr|welcher tag|an welchem tag)\b"
+    r"|\b(?:die uhrzeit|den tag|das datum) (?:\w+ ){0,2}vergessen\b")
 _HAVE_BOOKING = re.compile(
     r"\b(?:do|did) (?:i|we) (?:still )?(?:have|got) (?:a|an|any|my) (?:\S+ )?(?:" + lexicon.APPT + r")\b"
     r"|\b(?:wann )?(?:habe|hab|haben) (?:ich|wir) (?:\S+ ){0,3}?(?:noch |schon )?(?:einen|nen|den|meinen|unseren) "

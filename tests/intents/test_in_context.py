@@ -505,3 +505,11 @@ def test_book_both_with_no_service_named_is_every_one_talked_about(text):
 def test_both_of_us_is_two_people_not_every_service(text):
     r = plain(text)
     assert r.party == 2 and not r.every
+
+
+@pytest.mark.parametrize(("text", "staff"), [("can I change to Tom?", "tom"), ("switch to tom please", "tom"),
+                                           ("kann ich zu Tom wechseln?", "tom")])
+def test_changing_to_another_person_with_nothing_on_the_table_is_a_correction(text, staff):
+    """Right after booking or listing it, "can I change to Tom?" moves that booking to him (it started a new one)."""
+    r = plain(text)
+    assert r.correction and r.staff == staff

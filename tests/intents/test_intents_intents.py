@@ -218,6 +218,19 @@ def test_when_to_arrive_asks_when_their_booking_is(text: str) -> None:
     assert read(text, ctx()).intent == "list"
 
 
+@pytest.mark.parametrize("text", ["I booked a haircut for tomorrow but I can't remember the time",
+                                  "I forgot when my appointment is",
+                                  "ich habe einen Termin gebucht, weiß aber die Uhrzeit nicht mehr",
+                                  "ich hab vergessen, wann mein Termin ist"])
+def test_a_forgotten_time_of_their_booking_asks_for_their_bookings(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
+
+
+@pytest.mark.parametrize("text", ["i cant remember when my bill is due", "I forgot my password"])
+def test_other_things_forgotten_are_no_booking(text: str) -> None:
+    assert read(text, ctx()).intent != "list"
+
+
 def test_when_to_come_for_a_service_asks_for_a_time() -> None:
     assert read("when should I come for a colour?", ctx()).intent == "book"
 
