@@ -275,7 +275,8 @@ async def book_again(turn: Turn, choice: BookAgain) -> None:
     if not takes_new_bookings(turn):
         return
     turn.state.clear_flow()
-    turn.state.draft = Draft(service=choice.service, staff=choice.staff)
+    turn.state.draft = Draft(service=choice.service, staff=choice.staff,
+                             services=[choice.service, choice.also] if choice.service and choice.also else [])
     await advance(turn)
 
 

@@ -66,7 +66,8 @@ async def answer(turn: Turn, r: Reading, text: str = "") -> None:
         await reask.reask(turn)
         return
     options = _book_option(turn, r.service or (_talked_about(turn, text) if r.topic == "prices" else None),
-                           r.staff if r.topic == "staff" else None)
+                           r.staff if r.topic == "staff" else None,
+                           also=r.services[1] if r.topic == "prices" and len(r.services) == 2 else None)
     if turn.team_reachable and _unknown(turn) in lines:  # a question the file has no answer to: the team has
         options = [TalkToTeam().option(turn.t("ask_team")), *options]
     turn.say(*lines, options=options)
@@ -569,13 +570,16 @@ def _asks_back(text: str) -> bool:
     return _POINTS_BACK.search(text) is not None or len(text.split()) <= 3
 
 
-def _book_option(turn: Turn, service: str | None, staff: str | None = None) -> list[Option]:
+def _book_option(turn: Turn, service: str | None, staff: str | None = None, also: str | None = None) -> list[Option]:
     """"Book a haircut" (or "Book with Tom", "Book an appointment") under the answer, where the chat takes new
     bookings."""
     if Capability.CREATE not in turn.backend.capabilities:
         return []
     if staff and not service:
         return [BookAgain(service=None, staff=staff).option(turn.t("info_book_with", staff=turn.staff_name(staff)))]
+    if service and also:  # "Book Beard trim and Haircut" under the prices of the two
+        names = turn.formats.names([turn.service_name(service), turn.service_name(also)])
+        return [BookAgain(service=service, also=also).option(turn.t("info_book_service", service=names))]
     if service:
         return [BookAgain(service=service).option(turn.t("info_book_service", service=turn.service_name(service)))]
     return [BookAgain(service=None).option(turn.t("info_book"))]

@@ -116,6 +116,7 @@ class BookAgain(Payload):
     prefix = "again"
     service: str | None
     staff: str | None = None  # "Book with Tom" under "who is Tom?"; "book me with him" then means him
+    also: str | None = None  # a second service: "Book Beard trim and Haircut" under the prices of both
 
 
 class CarryOn(Payload):

@@ -40,6 +40,7 @@ EXAMPLES = [
     BookAgain(service="beard"),
     BookAgain(service=None),
     BookAgain(service=None, staff="tom"),
+    BookAgain(service="beard", also="haircut"),
     CarryOn(),
     TalkToTeam(),
 ]
@@ -56,6 +57,7 @@ def test_a_payload_unpacks_to_itself(payload):
 
 @pytest.mark.parametrize("packed, payload", [
     ("again:haircut", BookAgain(service="haircut")),  # "Book a haircut" sent before the staff field was added
+    ("again:haircut|tom", BookAgain(service="haircut", staff="tom")),  # and before the second service's
     ("again:", BookAgain(service=None)),
 ])
 def test_a_button_packed_before_a_field_was_added_still_works(packed, payload):
