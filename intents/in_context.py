@@ -585,6 +585,11 @@ _RIGHT_BEFORE = re.compile(
     r"|(?<![\w'])(?:direkt|gleich|unmittelbar|kurz) (?:davor|vorher)(?![\w'])")
 
 
+_ME_TOO = re.compile(r"(?<![\w'])(?:(?:do|book|get|cut|fit|squeeze|take) (?:in )?(?:mine|me)|and (?:mine|me)"
+                     r"|for me(?: too| as well)?|mine too|mir auch|mich (?:\w+ ){0,2}(?:auch|noch)|ich auch|für mich"
+                     r"|fuer mich)(?![\w'])")
+
+
 def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
     """A booking asked for right after the customer's own ("can I get a beard trim right after?", "add a beard trim
     to that"), or right before it ("a haircut right before?"): the dialogue takes the time that booking ends, or the
@@ -594,6 +599,8 @@ def _right_after(r: Reading, text: str, low: str, context: Context) -> Reading:
         return r
     before = _RIGHT_BEFORE.search(low)
     m = before or _RIGHT_AFTER_EN.search(low) or _RIGHT_AFTER_DE.search(low)
+    if m is not None and r.service is None and r.intent in ("other", "affirm") and _ME_TOO.search(low):
+        r = replace(r, intent="book", same_again=True)  # "can you also do mine right after?": the same, for them
     added = m is None and r.service is not None and (m := _ADDED_TO.search(low)) is not None
     if m is None or r.intent == "list" and not added or r.service is None and r.intent != "book" \
             and context.expecting not in ("when", "confirm"):

@@ -513,3 +513,13 @@ def test_changing_to_another_person_with_nothing_on_the_table_is_a_correction(te
     """Right after booking or listing it, "can I change to Tom?" moves that booking to him (it started a new one)."""
     r = plain(text)
     assert r.correction and r.staff == staff
+
+
+@pytest.mark.parametrize("text", ["can you also do mine right after?", "and me right after", "mir auch direkt danach",
+                                  "kannst du mich direkt danach auch machen?"])
+def test_mine_right_after_is_the_same_again_for_the_customer(text):
+    """After booking for a son, "can you also do mine right after?": the same service, for the customer, when it ends
+    (it was no request at all)."""
+    r = plain(text)
+    assert (r.intent, r.right_after, r.same_again, r.for_others) == ("book", True, True, 0)
+    assert not plain("call me right after").right_after
