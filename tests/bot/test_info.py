@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from booking_client import Capability
 from booking_client.business import Cancellation, Faq
 from bot.conversation import Dialogue
+from bot.messages import Inbound
 from dialogue_kit import Chat, at
 
 
@@ -163,3 +166,15 @@ async def test_a_booking_this_chat_cannot_find_is_asked_about_directly_when_the_
     answer = await chat_with(phone=None, email=None).say("cancel my appointment on Friday")
     assert "no upcoming appointments to cancel" in answer
     assert "please contact Demo Salon about it directly" in answer
+
+
+@pytest.mark.parametrize("text, lang, told", [
+    ("please note I'm allergic to ammonia", "en",
+     "I can't pass notes on from this chat, so please tell Demo Salon directly."),
+    ("bitte notieren, dass ich empfindliche Kopfhaut habe", "de",
+     "Aus diesem Chat kann ich keine Notizen weitergeben, bitte sagen Sie Demo Salon direkt Bescheid."),
+])
+async def test_a_note_without_a_team_channel_or_contact_says_to_tell_the_business_and_promises_nothing(text, lang, told):
+    chat = chat_with(phone=None, email=None)
+    [answer] = await chat.dialogue.handle(Inbound("telegram", "1001", text=text, lang=lang))
+    assert answer.text == told
