@@ -134,7 +134,7 @@ async def _overlap_said(turn: Turn, p: Pending) -> bool:
         mine = await my_bookings(turn)
     except BookingError:  # the booking system says so itself when it is asked to book
         return False
-    other = next((b for b in sorted(mine, key=lambda b: b.start) if b.start < end and p.start < b.end), None)
+    other = min((b for b in mine if b.start < end and p.start < b.end), key=lambda b: b.start, default=None)
     if other is None:
         return False
     p.overlap_told = True

@@ -71,12 +71,14 @@ async def _handoff(turn: Turn, _: Reading) -> None:
     await handoff.open_handoff(turn)  # the question on the table stays open
 
 
+_LEFT_UNDONE = {"book": "bye_unchanged", "cancel": "bye_not_cancelled", "reschedule": "bye_not_moved"}
+
+
 async def _bye(turn: Turn, _: Reading) -> None:
     """Goodbye; said in the middle of a booking, a move or a cancel ("ok thanks bye" to "cancel it?"), with what
     became of it: nothing."""
     step = turn.state.step
-    turn.end(turn.t("bye" if step is None else {"cancel": "bye_not_cancelled", "reschedule": "bye_not_moved"}.get(
-        step.flow, "bye_unchanged")))
+    turn.end(turn.t("bye" if step is None else _LEFT_UNDONE[step.flow]))
 
 
 async def _small_talk(turn: Turn, r: Reading) -> None:
