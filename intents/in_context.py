@@ -27,8 +27,8 @@ def within(r: Reading, text: str, context: Context, reread: Reader) -> Reading:
     """`r` (any reader's reading of `text`) with what the text means against `context`. Never raises.
 
     `reread` reads the part that counts in "not Wednesday, Thursday"."""
-    if not isinstance(text, str):
-        return r
+    if not isinstance(text, str) or r.later:
+        return r  # ("I'll let you know later" asks for no later time)
     try:
         low = text.lower()
         if context.expecting is not None or context.offers or context.anchor is not None or r.unclear \
@@ -148,10 +148,12 @@ _SAME_TIME = re.compile(r"\b(?:(?:the )?same time|same hour|(?:die |zur |zu der 
                         r"(?:uhr)?zeit|um die gleiche zeit|gleichzeitig|zeitgleich)\b", re.IGNORECASE)
 _DIRECTION = re.compile(
     r"^\W*(?:(?:and|or|ok|okay|hmm+|hm|und|oder|na ja|naja|also)\W+)*(?:(?:is there |do you have |have you got "
+    r"|(?:what|how) about "
     r"|(?:can|could) (?:you|we) (?:move|put|shift|bring|make) (?:it|that|this|my \w+) |(?:can|could) i (?:come|get) (?:in )?)?"
     r"(?:anything|something|any time|a time|sth|maybe|perhaps|any|a (?:bit|little)|slightly)?\s*(?P<en>earlier|later|sooner)(?: (?:than that|"
     r"that day|maybe|perhaps|possible|available|please|on that day|in the day))?|(?:geht(?:'s| es)?|gibt(?:'s| es)|"
-    r"haben sie|habt ihr|hast du|ist|wäre|waere|vielleicht|noch|auch|etwas|was|eher|lieber|doch|kann ich|k(?:ö|oe)nnte ich)?"
+    r"haben sie|habt ihr|hast du|ist|wäre|waere|vielleicht|noch|auch|etwas|was|eher|lieber|doch|kann ich|k(?:ö|oe)nnte ich"
+    r"|was ist mit|wie w(?:ä|ae)re es mit|wie sieht es mit)?"
     r"(?:\s+(?:auch|noch|es|was|etwas|eher|vielleicht|ein bisschen|bisschen))*\s*(?P<de>fr(?:ü|ue)her|sp(?:ä|ae)ter)"
     r"(?:\s+(?:was|etwas|frei|m(?:ö|oe)glich|noch|auch|vielleicht|bitte|kommen|vorbeikommen|da sein|am selben tag))*)\W*$",
     re.IGNORECASE,

@@ -193,7 +193,7 @@ CANCEL = (
     r"(?:delete|remove|drop) (?:my|the|this|that|our|it)(?! (?:\w+ )?off\b)", r"can'?t make it", r"cannot make it", r"won'?t make it",
     r"can'?t come", r"cannot come", r"won'?t be (?:able to )?(?:come|coming|make it|there)", r"not (?:be )?coming",
     r"no longer (?:need|want|coming)", r"don'?t need (?:the|my|it|that) (?:appointment|booking)? ?any ?more",
-    r"absagen", r"sage? (?:\w+ )?ab", r"sag(?:e|t|st|en)? (?:\w+ ){2,5}ab(?=\s*[,.!?]|\s*$)", r"abgesagt", r"stornieren", r"storniere", r"stornierung", r"storno", r"canceln",
+    r"absagen", r"sage? (?:\w+ )?ab(?! (?:\w+ ){0,3}bescheid\b)", r"sag(?:e|t|st|en)? (?:\w+ ){2,5}ab(?=\s*[,.!?]|\s*$)", r"abgesagt", r"stornieren", r"storniere", r"stornierung", r"storno", r"canceln",
     r"cancelen", r"löschen", r"lösche", r"streichen", r"kann (?:\w+ ){0,3}nicht (?:kommen|da sein|erscheinen|wahrnehmen)", r"komme (?:\w+ ){0,3}nicht",
     r"schaffe? (?:es )?(?:\w+ ){0,3}nicht", r"(?:can'?t|cannot|won'?t be able to) (?:\w+ ){0,3}(?:make it|come in|come)",
     r"schaffe es nicht", r"schaff(?:e)? es nicht", r"ausfallen lassen", r"nicht wahrnehmen", r"abmelden", r"zurückziehen",

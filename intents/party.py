@@ -219,3 +219,48 @@ def _name_after(text: str) -> str | None:
         return None
     name = m.group("name")
     return name if name[0].isupper() and name.casefold() not in _NOT_NAMES else None
+
+
+# the name of the one other person a message speaks of, said as theirs: "her name is Emma", "he's called Leo",
+# "my daughter's name is Emma", "Emma is my daughter", "meine Tochter heißt Lea", "sie heißt Lea", "sein Name ist Leo"
+_NAME_WORDS = r"(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)"
+_THEIR_NAME = re.compile(
+    r"\b(?:(?:her|his) name(?:'s|\s+is)|(?:she|he)(?:'s|\s+is)\s+called|(?:she|he)\s+goes\s+by"
+    rf"|{_ANY_RELATIVE}(?:'s\s+name(?:'s|\s+is)|(?:'s|\s+is)\s+called|\s+is\s+named)"
+    rf"|(?:sie|er|{_ANY_RELATIVE})\s+hei(?:ß|ss)t|(?:ihr|sein)\s+name\s+ist"
+    rf"|der\s+name\s+(?:meiner|meines|unserer|unseres)\s+{_RELATIVE})\s+{_NAME_WORDS}", re.IGNORECASE)
+# the same, only with a capital ("my daughter is Emma", "she's Emma", "Emma is my daughter"): a name, not "is 6"
+_THEIR_NAME_CAPITAL = re.compile(
+    rf"\b(?:(?i:{_ANY_RELATIVE})|(?i:she|he))(?:'s|\s+is)\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+)\b"
+    rf"|^\W*(?P<name2>[A-ZÄÖÜ][a-zäöüß'-]+)\s+(?i:is|ist)\s+(?i:{_ANY_RELATIVE})")
+_THEIR_WORDS = ("name", "she", "he", "heißt", "heisst", "my ", "mein", "our ", "unser")
+_FIRST_PERSON = frozenset({"i", "me", "mine", "ich", "mich", "mir"})
+_TITLES = frozenset({"dr", "doctor", "prof", "mr", "mrs", "ms", "miss", "herr", "frau", "doktor"})  # (a provider's)
+
+
+def their_name(text: str) -> str | None:
+    """The name of the one other person a message speaks of, given as theirs ("her name is Emma", "meine Tochter heißt
+    Lea", "for me and my daughter Emma"), capitalised; None where no such name is said."""
+    low = text.lower()
+    if not any(w in low for w in _THEIR_WORDS):
+        return None
+    m = _THEIR_NAME.search(text)
+    if m is not None:
+        return _as_name(m.group("name"), strict=False)
+    m = _THEIR_NAME_CAPITAL.search(text)
+    if m is not None:
+        return _as_name(m.group("name") or m.group("name2"), strict=True)
+    if _SELF_AND_OTHERS.search(low) and len(list(_RELATIVE_RX.finditer(low))) == 1:
+        return _name_after(text)  # "haircuts for me and my daughter Emma"
+    return None
+
+
+def _as_name(words: str, *, strict: bool) -> str | None:
+    """The words of a name as written ("emma" -> "Emma"), without what follows it ("Emma please", "Leo tomorrow")."""
+    kept = words.split()
+    while kept and (kept[-1].casefold() in _NOT_NAMES or kept[-1][0].islower() and len(kept) > 1):
+        kept.pop()
+    if not kept or kept[0].casefold() in _NOT_NAMES or kept[0].casefold() in _FIRST_PERSON | _TITLES \
+            or strict and not kept[0][0].isupper():
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in kept)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import time, timedelta
 from functools import lru_cache
 
-from . import entities, lexicon, party, swap
+from . import entities, later, lexicon, party, swap
 from .language import detect
 from .lexicon import cue
 from .normalize import normalize
@@ -168,7 +168,7 @@ _BOOKING_ITSELF = frozenset(("it", "that", "this", "one", "ones", "booking", "vi
 _POINTING = frozenset(("next", "other", "earlier", "later", "both", "all", "nächste", "andere", "beide", "alle",
                        *lexicon.CHOICE_ORDINALS))
 # The words that cancel outright; "I can't make it" on its own cancels too, unless another time is offered with it
-_CANCEL_WORD = cue(r"cancel\w*", r"call (?:it )?off", r"absagen", r"sage? (?:\w+ )?ab", r"storn\w*", r"canceln", r"löschen")
+_CANCEL_WORD = cue(r"cancel\w*", r"call (?:it )?off", r"absagen", r"sage? (?:\w+ )?ab(?! (?:\w+ ){0,3}bescheid\b)", r"storn\w*", r"canceln", r"löschen")
 _ANOTHER_TIME = cue(
     r"(?:can|could) (?:we|i|you) (?:do|make it|come|have|get|switch|change)", r"how about", r"what about", r"instead",
     r"rather", r"same time", r"(?:another|other|different) (?:day|time)", r"is \w+ (?:possible|ok|okay|free)",
@@ -187,6 +187,10 @@ _OBJECT_OTHER = re.compile(
     r"(?:\s+(?P<then>[\w-]+))?")
 
 
+_NOT_PUT_OFF = ("info", "help", "handoff", "list")  # a question asked along with it is answered
+_NO_FIRST = re.compile(r"\W*(?:no|nope|nah|not now|nein|nee|lieber nicht)\b")  # "no, I need to check my calendar first"
+
+
 def read(text: str, context: Context) -> Reading:
     """Read one message into a Reading. Never raises: unreadable input is 'other'."""
     try:
@@ -194,6 +198,9 @@ def read(text: str, context: Context) -> Reading:
         if (hello := _GREETING_FIRST.match(text)) is not None and _WORDS_AFTER.search(text, hello.end()):
             text = text[hello.end():]  # "good morning, what time do you open tomorrow?": the question
         r = _read(text, context)
+        if r.intent not in _NOT_PUT_OFF and later.defers(low := text.lower()) and not (
+                r.intent == "deny" and _NO_FIRST.match(low)):
+            return Reading(intent="other", lang=r.lang, later=True)  # "ok let me think about it" is no yes
         if r.intent == "book" and len(r.services) > 1 and r.has_when:
             r = _apart(text, context, r)
         return r
@@ -366,9 +373,9 @@ def _read(text: str, context: Context) -> Reading:
     if intent == "reschedule" and said.time is not None and _INSTEAD.search(norm) and (
             rest := _AFTER_CANCELLING.search(norm)) is not None:
         # "cancel my 10am tomorrow and book 3pm instead": the time after the cancelling is where it goes
-        later = resolve(rest.group("rest"), context.now, lang, vocab.opening_hours)
-        if later.time is not None and later.time != said.time:
-            when = replace(said, time=later.time, date=later.date or said.date, start=None, end=None, daily=None)
+        instead_at = resolve(rest.group("rest"), context.now, lang, vocab.opening_hours)
+        if instead_at.time is not None and instead_at.time != said.time:
+            when = replace(said, time=instead_at.time, date=instead_at.date or said.date, start=None, end=None, daily=None)
     undo = intent in ("cancel", "deny", "other", "book", "affirm") and any(w in norm for w in _UNDO_WORDS) \
         and _UNDO_CANCEL.search(norm) is not None
     if undo and any(w in norm for w in ("cancel", "absag", "storn", "versehen")):
@@ -418,6 +425,11 @@ def _read(text: str, context: Context) -> Reading:
         name = party.named_other(text)  # "a haircut for my son Leo": his name, for his booking
     if name and intent == "thanks" and _WISH.search(norm):
         name = None  # "Frohe Feiertage!" answering "what name?": a wish, not a name
+    their = party.their_name(text)
+    if their and name and others != 1 and their.casefold() in name.casefold():
+        name = None  # "her name is Emma", "she's called Emma": not the customer's
+    if their and staff is None and staff_text and staff_text.casefold() in their.casefold():
+        staff_text = None  # ("she is called Mia": no one of the team asked for)
     return Reading(
         intent=intent, lang=lang,
         service=service.id if service else None, service_text=service.text if service else unlisted,
@@ -430,7 +442,7 @@ def _read(text: str, context: Context) -> Reading:
         date=when.date, time=when.time, start=when.start, end=when.end, daily=when.daily, unclear=when.unclear,
         not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
-        name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo,
+        name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo, their_name=their,
         topic=topic if intent in ("info", "affirm") else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )

@@ -127,6 +127,12 @@ class Reading:
     of_hours: tuple[dt.time, dt.time] | None = None
     # "I didn't mean to cancel that", "aus Versehen abgesagt", "undo that": a cancellation just made, taken back
     undo: bool = False
+    # "let me think about it", "I'll let you know tomorrow", "ich melde mich nochmal": the decision put off; nothing
+    # else in the message is acted on (the day in it is when they will say)
+    later: bool = False
+    # "her name is Emma", "meine Tochter heißt Lea", "for me and my daughter Emma": the name of the one other person
+    # spoken of, not the customer's own
+    their_name: str | None = None
 
     @property
     def has_when(self) -> bool:

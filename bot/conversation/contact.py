@@ -49,7 +49,20 @@ def take_along(turn: Turn, r: Reading) -> Reading:
         state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
+    if r.their_name and (state.draft.one_other or state.draft.for_someone):
+        if state.draft.one_other:
+            state.draft.other_name = r.their_name  # "her name is Emma": the other one's appointments go under it
+        else:
+            state.draft.guest = r.their_name  # "his name is Mark": the booking made for him goes under it
+        if not (r.service or r.staff or r.has_when):  # "meine Tochter heißt Lea" asks for nothing more
+            r = replace(r, intent="other", for_others=0, party=None, staff_text=None)
     return r
+
+
+def other_named(turn: Turn, r: Reading) -> bool:
+    """Whether the message named the other person of the booking under way ("her name is Emma"), now noted."""
+    d = turn.state.draft
+    return bool(r.their_name) and r.their_name in (d.other_name, d.guest)
 
 
 def ask_missing_or_confirm(turn: Turn) -> None:
@@ -59,18 +72,22 @@ def ask_missing_or_confirm(turn: Turn) -> None:
     if d.for_someone and not d.guest:
         ask_name(turn, someone=True)
     elif not d.for_someone and not turn.state.name:
-        ask_name(turn)
+        ask_name(turn, own=bool(d.one_other and d.other_name))
     elif needs_email(turn):
         ask_email(turn)
     else:
         confirm.ask_book(turn)
 
 
-def ask_name(turn: Turn, *, someone: bool = False) -> None:
+def ask_name(turn: Turn, *, someone: bool = False, own: bool = False) -> None:
     """"Haircut with Sarah on Thu 10 Dec, 17:00 is free. What name should I put the booking under?": the time found
     is said first (a time the customer named is only known to be free from this); several at once: the question.
-    `someone`: the name of the person the booking is for, not the customer's."""
+    `someone`: the name of the person the booking is for, not the customer's; `own`: the customer's, the other
+    person's being known ("me and my daughter Emma")."""
     p = turn.state.pending
+    if own:
+        turn.ask(Step.ASK_NAME, turn.t("ask_name_own", other=turn.state.draft.other_name))
+        return
     key = "ask_name_someone" if someone else "ask_name"
     if p is None or turn.state.group:
         turn.ask(Step.ASK_NAME, turn.t(key))
@@ -111,6 +128,16 @@ async def take_name(turn: Turn, said: Said) -> None:
         return
     r = said.reading
     draft = turn.state.draft
+    if other_named(turn, r) and not r.name:  # "her name is Emma": hers is noted; the customer's own, if not known
+        if draft.one_other:
+            turn.note(turn.t("other_name_noted", other=r.their_name))
+        ask_missing_or_confirm(turn)
+        return
+    if r.their_name and not r.name and not draft.one_other and not draft.for_someone:
+        # "her name is Emma" asked what name the booking goes under: it is for her, under her name
+        draft.for_someone, draft.guest = True, r.their_name
+        ask_missing_or_confirm(turn)
+        return
     if r.for_others == 1 and not draft.party and not draft.for_someone:
         # "it's for my son Leo" asked for the customer's own name: his booking, under his name (asked if not said)
         draft.for_someone, draft.guest = True, r.name

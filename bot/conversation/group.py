@@ -139,7 +139,7 @@ async def _at(turn: Turn, wanted_items: list[Item], exact: datetime) -> bool:
     if plan is not None:
         if len({p for _, p in wanted_items}) > 1 and not plan.together and _may_be_together(turn):
             turn.note(turn.t("several_not_together", time=turn.formats.clock_time(turn.local(exact))))
-        pend(turn, plan)
+        pend(turn, plan, wanted_items)
         return True
     why = _why_not(turn, wanted_items, exact, free)
     await _offer_near(turn, wanted_items, exact, why)
@@ -362,16 +362,33 @@ def _staff_text(turn: Turn, plan: Plan) -> str:
     return turn.t(how, staff=turn.formats.names(names))
 
 
-def pend(turn: Turn, plan: Plan) -> None:
-    """The plan becomes the confirmation on the table, each appointment with its own idempotency key."""
-    group = [Pending(service=s.service, staff=s.staff, start=s.start, key=uuid.uuid4().hex) for s in plan.slots]
+def pend(turn: Turn, plan: Plan, wanted_items: list[Item]) -> None:
+    """The plan becomes the confirmation on the table, each appointment with its own idempotency key and person."""
+    group = [Pending(service=s.service, staff=s.staff, start=s.start, key=uuid.uuid4().hex, person=person)
+             for s, (_, person) in zip(plan.slots, wanted_items, strict=True)]
     turn.state.group = group
     turn.state.pending = group[0].model_copy()
 
 
+def name_of(turn: Turn, p: Pending) -> str | None:
+    """The name an appointment of several goes under: the other person's, where they are named ("me and my
+    daughter Emma"), else the customer's."""
+    d = turn.state.draft
+    return d.other_name if p.person and d.one_other and d.other_name else turn.booking_name
+
+
+def _each_named(turn: Turn) -> bool:
+    """Whether the appointments go under more than one name."""
+    return len({name_of(turn, p) for p in turn.state.group}) > 1
+
+
 def question(turn: Turn) -> str:
-    """ "Shall I book these 2 appointments for Anna: ...?" """
+    """ "Shall I book these 2 appointments for Anna: ...?"; under several names, each line says whose it is."""
     group = turn.state.group
+    if _each_named(turn):
+        lines = [turn.t("several_confirm_each", count=len(group))]
+        lines += [line(turn, i, p.service, p.staff, p.start, name=name_of(turn, p)) for i, p in enumerate(group, 1)]
+        return "\n".join(lines)
     lines = [turn.t("several_confirm", count=len(group), name=turn.formats.after_for(turn.booking_name or ""))]
     lines += [line(turn, i, p.service, p.staff, p.start) for i, p in enumerate(group, 1)]
     return "\n".join(lines)
@@ -381,11 +398,13 @@ def ask(turn: Turn) -> None:
     turn.ask(Step.CONFIRM_BOOK, question(turn), options=turn.yes_no())
 
 
-def line(turn: Turn, number: int, service: str, staff: str, start: datetime) -> str:
-    """"1. Haircut with Tom, Sat 12 Dec, 10:00 (30 min)": one of several appointments, numbered."""
+def line(turn: Turn, number: int, service: str, staff: str, start: datetime, name: str | None = None) -> str:
+    """"1. Haircut with Tom, Sat 12 Dec, 10:00 (30 min)": one of several appointments, numbered; with `name`,
+    whose it is (", for Emma")."""
     minutes = turn.business.service(service).duration_minutes if service else 0
-    return turn.t("several_line", number=number, service=turn.service_name(service), staff=turn.staff_name(staff),
+    text = turn.t("several_line", number=number, service=turn.service_name(service), staff=turn.staff_name(staff),
                   when=turn.when(start), minutes=minutes)
+    return turn.t("several_line_for", line=text, name=turn.formats.after_for(name)) if name else text
 
 
 def _wanted_text(turn: Turn, wanted_items: list[Item]) -> str:
@@ -405,7 +424,8 @@ async def book(turn: Turn) -> None:
     group, made = list(turn.state.group), []
     held = turn.state.pending.hold if turn.state.pending else None
     for i, p in enumerate(group):
-        request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=turn.contact(),
+        contact = replace(turn.contact(), name=name_of(turn, p))
+        request = BookingRequest(service=p.service, staff=p.staff, start=p.start, contact=contact,
                                  channel=turn.msg.channel, lang=turn.lang, hold=held if i == 0 else None,
                                  notes=turn.state.draft.notes_text())
         try:
@@ -453,7 +473,9 @@ def _finish(turn: Turn, made: list[Booking]) -> None:
     """Booked: the list, the confirmation note, and each appointment's calendar link and file."""
     requested = any(b.status is BookingStatus.PENDING for b in made)
     lines = [turn.t("several_requested" if requested else "several_booked", count=len(made))]
-    lines += [line(turn, i, b.service, b.staff, b.start) for i, b in enumerate(made, 1)]
+    named = _each_named(turn)
+    lines += [line(turn, i, b.service, b.staff, b.start, name=name_of(turn, p) if named else None)
+              for i, (b, p) in enumerate(zip(made, turn.state.group, strict=True), 1)]
     email = next((b.contact.email for b in made if b.contact.email), None)
     if turn.email_confirmations and email:
         lines.append(turn.t("several_confirmations_on_their_way", email=email, count=len(made)))

@@ -39,6 +39,9 @@ async def stop(turn: Turn, _: Stop) -> None:
 async def by_intent(turn: Turn, said: Said) -> None:
     """What the customer asks for, whatever the question on the table was."""
     r = said.reading
+    if r.later:
+        _put_off(turn)  # "let me think about it": the question on the table stays as it is
+        return
     if r.attending and turn.state.step is None and await notices.attending_next(turn):
         return  # "I'll be there", the reminder's button long gone: a see-you for their next booking
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
@@ -61,6 +64,19 @@ async def by_intent(turn: Turn, said: Said) -> None:
         await handler(turn, said.reading)
     else:
         await _unclaimed(turn, said)
+
+
+def _put_off(turn: Turn) -> None:
+    """"Let me think about it", "ich melde mich morgen": no rush; the question, its options and buttons stay on the
+    table (the times offered with a word that they may go), and no "shall we carry on?" follows this silence."""
+    state = turn.state
+    if state.step is None:
+        turn.aside(turn.t("later_idle"))
+        return
+    times = state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) or state.pending is not None \
+        and state.step is not Step.CONFIRM_CANCEL  # (a time asked about, or picked and not yet booked)
+    turn.aside(" ".join((turn.t("later_ok"), turn.t("later_times_go"))) if times else turn.t("later_ok"))
+    state.nudged_turn = state.turns + 1  # (the turn this one becomes)
 
 
 async def _help(turn: Turn, _: Reading) -> None:
@@ -135,6 +151,10 @@ def _team_offered(turn: Turn) -> bool:
 async def _unclaimed(turn: Turn, said: Said) -> None:
     """Neither an answer nor a request: ask for yes or no, or hint at what we do and ask again."""
     step = turn.state.step
+    if step is not None and contact.other_named(turn, said.reading):
+        turn.note(turn.t("other_name_noted", other=said.reading.their_name))  # "her name is Emma", at any question
+        await reask(turn)
+        return
     if step in CONFIRM_STEPS:
         email = said.reading.email
         if email and turn.state.email and email.casefold() != turn.state.email.casefold() \

@@ -69,6 +69,10 @@ class Draft(BaseModel):
     latest: bool = False  # "what's the latest you have?": the last free times of each day, not a spread of them
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
     party: int | None = None  # how many people, when more than the customer ("me and my son")
+    party_of_others: bool = False  # the party is others only ("my two sons"), not the customer with them
+    # a party of the customer and one other: the other's name ("me and my daughter Emma", "her name is Emma"), which
+    # their appointments go under
+    other_name: str | None = None
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
     also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
     # other services said with the first, each with its own person, day and time, booked after it (`more_days`)
@@ -78,6 +82,11 @@ class Draft(BaseModel):
     for_someone: bool = False  # for someone else, not the customer ("a haircut for my husband"): their name is asked
     guest: str | None = None  # that person's name, which this booking goes under (the customer's own stays as it is)
     notes: list[str] = []  # "please note I have a sensitive scalp", said while booking: the booking carries them
+
+    @property
+    def one_other(self) -> bool:
+        """A party of the customer and one other person ("me and my daughter", "both of us")."""
+        return self.party == 2 and not self.party_of_others
 
     def notes_text(self) -> str | None:
         """The customer's notes as the booking carries them (one per line), or None."""
@@ -109,6 +118,7 @@ class Pending(BaseModel):
     answers: dict[str, str] = {}  # the booking system's qualification questions, answered
     question: str | None = None  # the one being asked now
     overlap_told: bool = False  # the customer heard this time overlaps one of their own bookings, and still said yes
+    person: int = 0  # in a party, whose appointment this is: 0 the customer's own, 1 the next person named, …
 
 
 class OfferedOption(BaseModel):

@@ -80,10 +80,10 @@ def moves_instead(said: Said) -> bool:
 
 def answers_contact_question(said: Said) -> bool:
     """Anything but a request to do something else ("cancel my appointment", "help", "bye", "where are you?") or a
-    courtesy with no name in it ("thanks!", "Frohe Feiertage!")."""
+    courtesy with no name in it ("thanks!", "Frohe Feiertage!"), or the answer put off ("let me think about it")."""
     r = said.reading
     return r.intent not in ("cancel", "reschedule", "list", "help", "handoff", "bye", "info") \
-        and not (r.intent == "thanks" and not r.name and not r.email)
+        and not (r.intent == "thanks" and not r.name and not r.email) and not r.later
 
 
 def names_a_booking(said: Said) -> bool:

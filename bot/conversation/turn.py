@@ -81,6 +81,12 @@ class Turn:
         """Text that goes in front of the next reply."""
         self.lines.append(text)
 
+    def aside(self, text: str) -> None:
+        """A reply beside the question on the table, which stays as it was: its options and buttons still count."""
+        text = "\n".join(p for p in (*self.lines, text) if p)
+        self.lines = []
+        self.out.append(Reply(text=text))
+
     def repeat_options(self, text: str) -> None:
         """Say `text` with the options already on the table, under the same offer (buttons on screen still work)."""
         options = tuple(Option(o.label, o.value) for o in self.state.options)

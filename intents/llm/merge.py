@@ -22,6 +22,8 @@ log = logging.getLogger("intents.llm")
 
 def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> Reading:
     """The reading to hand the dialogue: the model's language, the code's checks."""
+    if rules.later:
+        return rules  # "ok, let me think about it": no yes, and no day to book, whatever the model made of it
     vocab = context.vocabulary
     when = _when(model, rules, text, context)
     intent = model.intent
@@ -34,6 +36,8 @@ def merge(model: ModelReading, rules: Reading, text: str, context: Context) -> R
     staff = model.staff if model.staff in vocab.staff else rules.staff
     staff_text = _written(model.staff_text, text) or rules.staff_text or _first(vocab.staff.get(staff))
     name = _written(model.name, text) or rules.name
+    if rules.their_name and name and rules.their_name.casefold() in name.casefold():
+        name = rules.name  # "her name is Emma": someone else's, whatever the model made of it
     if staff_text and name and staff_text.casefold() in name.casefold() and (
             staff is None or context.asks_another_thing):
         staff, staff_text = rules.staff, rules.staff_text  # "I'm Anna", "I'm Tom" while times are offered: the customer

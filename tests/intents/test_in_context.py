@@ -148,6 +148,7 @@ def test_same_time_under_one_days_offered_times_is_that_day_at_the_anchors_time(
 @pytest.mark.parametrize(("text", "direction"), [
     ("anything earlier?", -1), ("something later?", 1), ("do you have anything earlier", -1),
     ("geht es früher?", -1), ("geht's auch später?", 1), ("vielleicht etwas früher", -1),
+    ("what about earlier?", -1), ("how about later?", 1), ("wie wäre es mit früher?", -1), ("was ist mit später?", 1),
 ])
 def test_earlier_or_later_looks_before_the_first_or_after_the_last_offered_time(text, direction):
     r = offered(text)

@@ -118,3 +118,30 @@ def test_at_a_confirmation_a_goodbye_after_an_ok_is_no_yes(text: str, intent: st
     """"Ok thanks bye" to "cancel it?" takes leave; a plain yes with a goodbye, or looking forward to the
     appointment, says yes."""
     assert read(text, ctx(expecting="confirm")).intent == intent
+
+
+@pytest.mark.parametrize("text", [
+    "ok let me think about it", "sure, I'll get back to you", "I'll let you know tomorrow", "I'll text you on Monday",
+    "let me check with my wife and get back to you", "I need to check my calendar first", "not sure yet",
+    "I'll call you back", "ok, ich überlege es mir", "Ich sage euch ab morgen Bescheid", "ich gebe Ihnen morgen Bescheid",
+    "ich melde mich morgen nochmal", "muss ich mir noch überlegen", "weiß ich noch nicht", "ich ueberlege es mir noch",
+])
+@pytest.mark.parametrize("expecting", [None, "confirm", "choice", "name"])
+def test_putting_the_decision_off_is_no_yes_and_no_day(text: str, expecting: str | None) -> None:
+    r = read(text, ctx(expecting=expecting))
+    assert r.later and r.intent == "other"
+    assert not r.has_when and r.direction == 0  # "tomorrow", "later": when they will say, not a time to book
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("maybe later", "deny"), ("no, maybe another time", "deny"),  # a no to what was asked
+    ("yes, I'll let you know if I'm late", "info"),  # a yes with word for later: not put off
+    ("I'll think about it, what are your prices?", "info"),  # the question is answered
+    ("sag mir Bescheid, wenn was frei wird", "availability"),  # asks us to say
+    ("ich melde mich für Freitag an", "book"),  # signs up for Friday
+    ("sag den Termin ab", "cancel"),
+])
+def test_words_near_putting_it_off_keep_their_own_reading(text: str, intent: str) -> None:
+    r = read(text, ctx(expecting="confirm" if intent == "deny" else None))
+    assert not r.later and r.intent == intent
+

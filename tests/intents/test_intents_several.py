@@ -244,3 +244,24 @@ def test_the_hours_of_the_booking_meant_are_not_where_it_goes(text: str, intent:
 @pytest.mark.parametrize("text", ["move my appointment to the afternoon", "move it to 3pm", "cancel my appointment"])
 def test_a_new_time_alone_points_at_no_booking(text: str) -> None:
     assert read(text, ctx()).of_hours is None
+
+
+@pytest.mark.parametrize("text,name", [
+    ("her name is Emma", "Emma"), ("her name is emma please", "Emma"), ("she's called Mia", "Mia"),
+    ("his name is Leo Berg", "Leo Berg"), ("my daughter's name is Mia", "Mia"), ("my daughter is Emma", "Emma"),
+    ("Emma is my daughter", "Emma"), ("my husband is called Mark", "Mark"), ("meine Tochter heißt Lea", "Lea"),
+    ("sie heißt Lea", "Lea"), ("sein Name ist Leo", "Leo"), ("haircuts for me and my daughter Emma on friday", "Emma"),
+    ("Haarschnitte für mich und meine Tochter Lea", "Lea"),
+])
+def test_the_name_of_the_other_one_is_theirs_not_the_customers(text: str, name: str) -> None:
+    r = read(text, ctx(expecting="name"))
+    assert r.their_name == name
+    assert r.name is None and r.staff_text is None
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter is 6", "my son is nervous", "my name is Anna", "I'm Anna", "his name is Dr. Bui",
+    "a haircut for my son Leo",  # his name for his booking: `name`, as before
+])
+def test_no_name_of_someone_else_where_none_is_said(text: str) -> None:
+    assert read(text, ctx(expecting="name")).their_name is None

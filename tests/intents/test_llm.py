@@ -176,3 +176,10 @@ def test_the_customers_own_name_is_no_staff_member_while_times_are_offered(fake_
     fake_openai.answer(reading("availability", staff_text="Anna Schmidt", name="Anna Schmidt"))
     got = reader(fake_openai)("Anna Schmidt", choosing)
     assert (got.staff, got.staff_text, got.name) == (None, None, "Anna Schmidt")
+
+
+def test_a_decision_put_off_is_no_booking_whatever_the_model_reads(fake_openai):
+    choice = Context(now=MONDAY_9, vocabulary=VOCAB, expecting="choice", offered=("Tue 10:00", "Tue 11:00"))
+    fake_openai.answer(reading("book", when_text="tomorrow", option_number=2))
+    got = reader(fake_openai)("I'll let you know tomorrow", choice)
+    assert (got.intent, got.later, got.date, got.number) == ("other", True, None, None)

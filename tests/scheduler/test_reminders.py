@@ -212,6 +212,20 @@ async def test_a_customer_who_goes_quiet_mid_booking_is_nudged_once(sqlite_engin
     assert phone.kinds() == ["nudge", "nudge"]
 
 
+async def test_a_customer_who_says_they_will_think_about_it_is_not_nudged_for_that_silence(sqlite_engine):
+    clock = VirtualClock(MONDAY_9)
+    app, phone, sched = await make(sqlite_engine, clock)
+    await app.dialogue.handle(Inbound("telegram", "1001", text="haircut on Thursday", lang="en"))
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="let me think about it", lang="en"))
+    assert replies[-1].text.startswith("No rush")
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=6))
+    assert phone.kinds() == [], "they said they would write: no 'shall we carry on?' an hour later"
+    replies = await app.dialogue.handle(Inbound("telegram", "1001", text="2", lang="en"))  # the second time, after all
+    assert "What name should I put the booking under?" in replies[-1].text
+    await walk(clock, sched, MONDAY_9 + timedelta(hours=12))
+    assert phone.kinds() == ["nudge"], "a later silence, with nothing put off, is nudged as before"
+
+
 async def test_two_schedulers_on_one_postgres_database_never_send_a_reminder_twice(pg_engine):
     clock = VirtualClock(MONDAY_9)
     app, _, _ = await make(pg_engine, clock)
