@@ -521,6 +521,9 @@ OFFER_ANY = (
     r"(?! (?:the|this|that|it|my|your|his|her|their|our|me|you|us)\b)(?! an? (?:good|great|bad|better|best)\b)",
     r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier |dort )?(?:macht|bietet)"
     r"(?! (?:das|die|den|der|es|dich|euch|mir|uns|ihnen|sie|ein|eine|einen)\b)",
+    r"(?:which|what) (?:stylist|hairdresser|barber|one of you|of you|person|team member)s? (?:here |there )?(?:does|do"
+    r"|can do|offers|is good at)",
+    r"welche[rs]? (?:friseurin|friseur|von euch|von ihnen|mitarbeiterin|mitarbeiter) (?:macht|kann|bietet)",
     r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier )?(?:kann|könnte|koennte)"
     r"(?= (?:bei euch )?(?:eine?n? )?\w+ (?:machen|anbieten)[\s?!.]*$)",
 )

@@ -212,8 +212,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if isinstance(offered, BookAgain | TalkToTeam) and r.intent == "affirm" and not r.topic and not r.attending:
         return _chosen(offered, "words", state)  # "yes" to the one thing just offered ("Book a haircut")
     if isinstance(offered, BookAgain) and offered.service and r.intent in ("book", "affirm") and r.service is None \
-            and _POINTER.search(text):
-        r = replace(r, intent="book", service=offered.service)  # "ok, book that for Friday at 10"
+            and (_POINTER.search(text) or _THAT_PERSON.search(text)):
+        # "ok, book that for Friday at 10"; "book me with him" after "who does beard trims?": that service
+        r = replace(r, intent="book", service=offered.service)
     if isinstance(offered, BookAgain) and offered.staff and r.intent in ("book", "affirm", "availability") \
             and r.staff is None and not r.any_staff and _THAT_PERSON.search(text):
         r = replace(r, intent="book" if r.intent == "affirm" else r.intent, staff=offered.staff)  # "book me with him"

@@ -367,7 +367,7 @@ def _services(turn: Turn, r: Reading, text: str) -> list[str]:
     if entry:  # "do you cut children's hair?": the business's own answer is the better one
         return [_faq_answer(turn, entry)]
     if r.service:  # "do you colour hair?": yes, with what it takes and costs
-        asked = _ASKS_WHO.match(text) is not None  # "who does beard trims?"
+        asked = _ASKS_WHO.search(text) is not None  # "who does beard trims?"
         return [_offered(turn, turn.business.service(r.service)), *_who_does(turn, r, asked=asked)]
     lines = [f"• {_service_line(turn, s)}" for s in turn.business.services]
     if r.service_text and r.staff:  # "does Tom do fades?": not one of ours; say what Tom does
@@ -515,7 +515,11 @@ def _offered(turn: Turn, service: Service) -> str:
     return turn.t("info_offered", service=name, minutes=service.duration_minutes, price=_price(turn, service))
 
 
-_ASKS_WHO = re.compile(r"^\W*(?:(?:and|und|so|also|ok|okay|hi|hallo|hello)\W+)*(?:who|wer)\b", re.IGNORECASE)
+# "who does beard trims?", "which stylist does coloring?", "what about a beard trim, who does that?"
+_ASKS_WHO = re.compile(
+    r"(?:^|[,.;!?]\s*)\W*(?:(?:and|und|so|also|ok|okay|hi|hallo|hello)\W+)*(?:who|wer|(?:which|what) (?:stylist|hairdresser"
+    r"|barber|one of you|of you|person|team member)|welche[rs]? (?:friseurin|friseur|von euch|von ihnen|mitarbeiter\w*))\b",
+    re.IGNORECASE)
 
 
 def _who_does(turn: Turn, r: Reading, *, asked: bool = False) -> list[str]:

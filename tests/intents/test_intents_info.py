@@ -751,7 +751,9 @@ def test_stations_elsewhere_are_not_ours(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["who does balayage?", "who does beard trims?", "wer von euch macht Balayage?",
                                   "wer macht bei euch Dauerwelle?", "who can do a perm?", "who here does a perm?",
-                                  "wer kann eine Dauerwelle machen?", "who can do a beard trim?"])
+                                  "wer kann eine Dauerwelle machen?", "who can do a beard trim?",
+                                  "which stylist does coloring?", "which of you does a perm?",
+                                  "welche Friseurin macht Färben?"])
 def test_who_does_a_service_asks_whether_it_is_offered(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "services")
