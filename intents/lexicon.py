@@ -522,7 +522,7 @@ OFFER_ANY = (
     r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier |dort )?(?:macht|bietet)"
     r"(?! (?:das|die|den|der|es|dich|euch|mir|uns|ihnen|sie|ein|eine|einen)\b)",
     r"(?:which|what) (?:stylist|hairdresser|barber|one of you|of you|person|team member)s? (?:here |there )?(?:does|do"
-    r"|can do|offers|is good at)",
+    r"|can do|offers|is good at)(?! (?:you|i|we|they|u)\b)",  # (not "which stylist do you recommend?")
     r"welche[rs]? (?:friseurin|friseur|von euch|von ihnen|mitarbeiterin|mitarbeiter) (?:macht|kann|bietet)",
     r"wer (?:von euch |bei euch |von ihnen |bei ihnen |hier )?(?:kann|könnte|koennte)"
     r"(?= (?:bei euch )?(?:eine?n? )?\w+ (?:machen|anbieten)[\s?!.]*$)",
