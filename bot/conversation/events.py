@@ -81,7 +81,16 @@ class Said:
         return relative.is_relative(self.reading)
 
 
-Event = Chosen | Yes | No | Stale | Stop | Noise | Said
+@dataclass(frozen=True)
+class Checks:
+    """A question whether the booking, move or time asked about is what the customer thinks ("is that with Sarah?",
+    "that's on Friday, right?", "ist das am Freitag?"), naming what it checks and asking for no change."""
+
+    reading: Reading
+    text: str
+
+
+Event = Chosen | Yes | No | Stale | Stop | Noise | Said | Checks
 Read = Callable[[str], Reading]
 
 
@@ -181,6 +190,8 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if r.number is not None and options and state.step in _NUMBERED and not r.has_when and not r.party:
         if 1 <= r.number <= len(options) or r.number == -1:  # "the second one", "option 3", "2 please", "the last one"
             return _chosen(unpack(options[r.number - 1 if r.number > 0 else -1].value), "words", state)
+    if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and not state.group and asks_to_check(r, text):
+        return Checks(r, text)
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm" and r.topic:
             # "sure, is there parking?", "ok, how much is it?": the question answered first, the yes asked again
@@ -225,6 +236,27 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         # "do you do balayage?" - "what about keratin treatment?": the same question, about something not ours either
         return Said(replace(r, intent="info", topic=topic, service_text=thing), text)
     return Said(r, text)
+
+
+# "is that with Sarah?", "yes, wait, is it on Friday?", "that's at 3, right?", "ist das bei Sarah?", "am Freitag, oder?"
+_CHECKING = re.compile(
+    r"\b(?:is|was|will|would) (?:that|it|this|the (?:appointment|booking))\b[^?]*\?"
+    r"|\b(?:that|it|this)(?:'s| is) [^?]*?(?:,? right|,? correct|,? yes|,? yeah)?\s*\?"
+    r"|,? (?:right|correct|richtig|oder|gell|ne|nicht wahr|stimmt's|stimmt das)\s*\?\s*$"
+    r"|\b(?:ist|wäre|waere|bleibt) (?:das|es|der termin|er)\b[^?]*\?", re.IGNORECASE)
+_CHANGING = re.compile(r"\b(?:instead|rather|make it|change|switch|move|can (?:it|we|you|i)|could (?:it|we|you|i)|what about"
+                       r"|how about|prefer|stattdessen|lieber|eher|besser|ändern|aendern|verschieben|geht (?:auch|es)"
+                       r"|kann (?:man|ich|es)|könnte|koennte|wie wäre|wie waere|was ist mit|free|frei|available)\b",
+                       re.IGNORECASE)
+
+
+def asks_to_check(r: Reading, text: str) -> bool:
+    """"Is that with Sarah?", "that's on Friday, right?": a question checking the staff, service, day or time on the
+    table (not "can it be at 3 instead?", "is Tom free then?", nor a span of days, which is a search)."""
+    if r.start is not None or r.intent in ("cancel", "reschedule", "list", "handoff", "deny") or relative.is_relative(r):
+        return False
+    names = r.staff is not None or r.service is not None or r.date is not None or r.time is not None
+    return names and _CHECKING.search(text) is not None and _CHANGING.search(text) is None
 
 
 def _changes_pending(r: Reading, state: State) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import bot.conversation.booking as booking
 import bot.conversation.changes as changes
+import bot.conversation.checks as checks
 import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 import bot.conversation.group as group
@@ -24,7 +25,7 @@ import bot.conversation.notices as notices
 import bot.conversation.reask as reask
 import bot.conversation.route as route
 
-from .events import Chosen, Event, No, Noise, Said, Stale, Stop, Yes
+from .events import Checks, Chosen, Event, No, Noise, Said, Stale, Stop, Yes
 from .payloads import (
     Attend,
     BookAgain,
@@ -132,6 +133,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.CONFIRM_BOOK, Yes): more_days.book,  # then the next day said, if any
     (Step.CONFIRM_BOOK, No): more_days.declined,
     (Step.CONFIRM_BOOK, Said): If(adds_booking_details, booking.more_details),  # "no, make it 11"
+    (Step.CONFIRM_BOOK, Checks): checks.answer,  # "is that with Sarah?"
     (Step.ASK_ANSWER, Said): If(answers_contact_question, more_days.answer),  # the booking system's question
     (Step.ASK_ANSWER, Yes): more_days.answer,  # "Is this your first visit?" - "yes"
     (Step.ASK_ANSWER, No): more_days.answer,
@@ -150,6 +152,7 @@ TABLE: dict[tuple[Step | str | None, type], Handler | If] = {
     (Step.CONFIRM_MOVE, Yes): swap.confirmed,  # a move, or a change of service
     (Step.CONFIRM_MOVE, No): confirm.kept,
     (Step.CONFIRM_MOVE, Said): If(adds_new_time, changes.new_time),  # "no, Friday instead"
+    (Step.CONFIRM_MOVE, Checks): checks.answer,  # "that's on Saturday, right?"
     # whatever the question on the table
     (ANYWHERE, Said): route.by_intent,
     (ANYWHERE, Stop): route.stop,
@@ -183,7 +186,7 @@ def handler_for(step: Step | None, event: Event) -> tuple[Handler, object]:
 
 async def dispatch(turn: Turn, event: Event) -> None:
     """Answer one event: a name or email said along the way is kept, then the row's handler runs."""
-    if isinstance(event, (Said, Yes, No)) and event.reading is not None:
+    if isinstance(event, (Said, Yes, No, Checks)) and event.reading is not None:
         reading = contact.take_along(turn, event.reading)
         if reading is not event.reading:  # the customer's own name, not that of whom the booking is for
             event = replace(event, reading=reading)
