@@ -73,7 +73,8 @@ _FOR_OTHERS = re.compile(
     rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:(?:auch|gleichzeitig|zeitgleich|dann|vielleicht|mit) )*"
     rf"(?:einen|eine|noch)\b"
     # "and my son Max, the same day?", "und meine Tochter auch": the next one, for them
-    rf"|^\W*(?:and|und|plus|also)\s+(?:(?:for|für|fuer)\s+)?(?P<others5>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*"
+    rf"|^\W*(?:(?:yes|yeah|yep|ok|okay|sure|great|perfect|ja|jo|gut|super|prima|perfekt|gerne)\W+)?(?:and|und|plus|also)\s+"
+    rf"(?:(?:for|für|fuer)\s+)?(?P<others5>{_OTHERS})(?!\s*(?:,|and|&|und|\+|plus)\s*"
     rf"(?:me|myself|mich|mir|ich)\b)")
 
 

@@ -405,6 +405,11 @@ def _read(text: str, context: Context) -> Reading:
     usual = service is None and expecting in (None, "service") and any(w in said for w in _USUAL_WORDS) \
         and _USUAL.search(said) is not None  # (answering "when?", "the usual" is a time we do not know)
     same_again = usual or service is None and any(w in said for w in _SAME_WORDS) and _SAME_AGAIN.search(said) is not None
+    if not same_again and service is None and not has_when and any(w in norm for w in _TOO_WORDS) \
+            and _ONE_FOR_THEM.search(norm) and party.for_others(norm) == 1:
+        same_again = True  # "can my son get one too?", "kann mein Sohn auch einen bekommen?": what is booked, for them
+        if intent in ("affirm", "other"):
+            intent, topic = "book", None  # ("yes, and can my son get one too?": no question for the business)
     if usual and intent in ("other", "affirm", "availability"):
         intent = "book"  # "book me in for my usual", "wie immer bitte": the service booked last time
     same_staff = same_person is not None
@@ -1063,6 +1068,11 @@ _SAME_AGAIN = re.compile(
     r"|dasselbe|(?:den|einen) gleichen termin|die gleiche behandlung)\b(?! (?:time|day|hour|place|week|as|zeit|uhrzeit|tag|wie))")
 """The service just booked, asked for again ("the same for my husband"), not the same time or day ("thanks for the
 same" is thanks for that)."""
+_TOO_WORDS = ("too", "as well", "also", "auch", "ebenfalls")
+_ONE_FOR_THEM = re.compile(
+    r"\b(?:one|it|that)\s+(?:too|as well|also)\b|\balso (?:get|have|book|want|need)s? (?:one|it)\b"
+    r"|\b(?:too|as well)\s*(?:please|pls|then)?\W*$|\b(?:auch|ebenfalls)\s*(?:bitte|noch|gleich)?\W*$|\b(?:auch|ebenfalls) (?:einen|eine|eins|so einen|dran|gleich dran"
+    r"|drankommen|gleich drankommen)\b|\b(?:einen|eine|eins) (?:auch|ebenfalls)\b")
 _AGAIN = re.compile(r"\b(?:again|once more|as well|too|right after|straight after|nochmal|noch ?einmal|auch"
                     r"|direkt danach|gleich danach|im anschluss)\b")
 _LATE_WORDS = ("late", "spät", "spaet", "verspät", "grace")

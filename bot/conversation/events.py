@@ -190,6 +190,10 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if r.number is not None and options and state.step in _NUMBERED and not r.has_when and not r.party:
         if 1 <= r.number <= len(options) or r.number == -1:  # "the second one", "option 3", "2 please", "the last one"
             return _chosen(unpack(options[r.number - 1 if r.number > 0 else -1].value), "words", state)
+    if state.step is Step.CONFIRM_BOOK and r.same_again and r.for_others == 1 and not r.has_when and not state.group \
+            and r.service in (None, state.pending.service if state.pending else None) and not state.draft.for_someone:
+        # "yes, and can my son get one too?" asked "Shall I book …?": the same for them with it, both asked again
+        return Said(replace(r, intent="book", party=2, for_others=0, same_again=False, service=None), text)
     if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and not state.group and asks_to_check(r, text):
         return Checks(r, text)
     if state.step in CONFIRM_STEPS:
@@ -209,10 +213,10 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
     if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
             and not r.has_when and not r.topic:
         return _chosen(unpack(options[0].value), "words", state)  # "yes" to the one time offered
-    if r.same_again and r.service is None and state.draft.service is None \
-            and (state.last_service or len(state.last_services) > 1):
+    booked = tuple(dict.fromkeys(state.last_services))  # (a haircut each for two people is one service again)
+    if r.same_again and r.service is None and state.draft.service is None and (state.last_service or booked):
         # "the same for my husband", "dasselbe nochmal": what was just booked (one service, or those booked together)
-        again = tuple(state.last_services) if len(state.last_services) > 1 else (state.last_service,)
+        again = booked if len(booked) > 1 else (state.last_service or booked[0],)
         r = replace(r, service=again[0], services=again if len(again) > 1 else ())
     offered = alone(options) if state.step is None else None
     asked, state.asked_services = state.asked_services, []

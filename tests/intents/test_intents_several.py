@@ -265,3 +265,18 @@ def test_the_name_of_the_other_one_is_theirs_not_the_customers(text: str, name: 
 ])
 def test_no_name_of_someone_else_where_none_is_said(text: str) -> None:
     assert read(text, ctx(expecting="name")).their_name is None
+
+
+@pytest.mark.parametrize("text", [
+    "can my son get one too?", "my wife wants one as well", "yes, and can my son get one too?",
+    "kann mein Sohn auch einen bekommen?", "ja, und meine Tochter auch", "yes and my son too please",
+])
+@pytest.mark.parametrize("expecting", [None, "confirm"])
+def test_one_too_for_someone_else_is_the_same_again_for_them(text: str, expecting: str | None) -> None:
+    r = read(text, ctx(expecting=expecting))
+    assert (r.intent, r.same_again, r.for_others, r.topic) == ("book", True, 1, None)
+
+
+@pytest.mark.parametrize("text", ["my son is coming too", "my wife said hi too", "thanks, my son says thanks too"])
+def test_someone_else_along_is_no_booking_for_them(text: str) -> None:
+    assert not read(text, ctx()).same_again
