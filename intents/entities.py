@@ -483,8 +483,8 @@ def find_name(original: str, expecting_name: bool) -> str | None:
             for w in m.group("name").split():
                 if w.lower().strip(".,") in _COMMON and rx is _NAME_AFTER:
                     break
-                if w.lower() in ("and", "und", "from", "aus", "i", "ich"):
-                    break
+                if w.lower().strip(".,") in ("and", "und", "from", "aus", "i", "ich", "not", "nicht"):
+                    break  # ("my name is John, not Jon")
                 words.append(w.strip(".,"))
             if words and (rx is _NAME_EXPLICIT or words[0].lower() not in _COMMON):
                 return " ".join(words)

@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 import bot.conversation.confirm as confirm
 from intents import THINKING, Reading
 
-from .events import Said, says_for_myself
+from .events import Said, names_anew, says_for_myself
 from .state import Step
 from .turn import Turn
 
@@ -57,6 +57,24 @@ def take_along(turn: Turn, r: Reading) -> Reading:
         if not (r.service or r.staff or r.has_when):  # "meine Tochter heißt Lea" asks for nothing more
             r = replace(r, intent="other", for_others=0, party=None, staff_text=None)
     return r
+
+
+def renamed(turn: Turn, text: str) -> str | None:
+    """"It's John, not Jon" at the booking's question: the booking goes under that name (the customer's own, or,
+    booked for someone else, theirs); the name, or None where the message gives none or the same one."""
+    given = names_anew(text)
+    name = plain_name(given) if given else None
+    if name is None or name == turn.booking_name or name.casefold() in _staff_names(turn):
+        return None
+    if turn.state.draft.for_someone:
+        turn.state.draft.guest = name
+    else:
+        turn.state.name = name
+    return name
+
+
+def _staff_names(turn: Turn) -> set[str]:
+    return {p.name.casefold() for p in turn.business.staff}
 
 
 def other_named(turn: Turn, r: Reading) -> bool:
@@ -146,6 +164,8 @@ async def take_name(turn: Turn, said: Said) -> None:
     rest = EMAIL.sub(" ", said.text).strip(" ,;")  # "Jan Becker, jan@example.de"
     name = r.name or (plain_name(rest) if r.intent in ("other", "book", "availability") and not r.has_when
                       and not r.service else None)  # ("Petra und Klaus Meier": two of them, under one name)
+    if name and name.islower():
+        name = plain_name(name) or name  # "jon": as names are written, "Jon"
     if r.email:
         turn.state.email = valid_email(r.email)
     if not name:

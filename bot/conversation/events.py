@@ -208,7 +208,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
             return Yes(r)  # "yes cancel it", "ok move it", "ja, bitte absagen": the very thing asked (not asked about)
         if r.undo and state.step is Step.CONFIRM_CANCEL:
             return No(r)  # "oh wait, I didn't mean to cancel that" asked whether to cancel: it stays booked
-        if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text):
+        if r.intent == "deny" and not r.has_when and not EMAIL_WORD.search(text) and not names_anew(text):
             return No(r)  # ("no email" answers another question: it declines nothing here)
     if r.intent == "affirm" and state.step in (Step.PICK_SLOT, Step.PICK_NEW_SLOT) and len(options) == 1 \
             and not r.has_when and not r.topic:
@@ -261,6 +261,20 @@ def asks_to_check(r: Reading, text: str) -> bool:
         return False
     names = r.staff is not None or r.service is not None or r.date is not None or r.time is not None
     return names and _CHECKING.search(text) is not None and _CHANGING.search(text) is None
+
+
+# "sorry, my name is John not Jon", "put it under John Smith", "mein Name ist Johann", "bitte auf den Namen Eva Kurz"
+_NAMES_ANEW = re.compile(
+    r"^\W*(?:(?:sorry|oops|oh|no|nope|actually|wait|sorry,? no|ach|nein|sorry,? nein|entschuldigung|moment|eigentlich)\W+)*"
+    r"(?:(?:my|the) name(?:'s| is| should be)|it'?s|name:|(?:please |can you |could you )?(?:put|book) (?:it |that |the booking |"
+    r"the appointment |this )?under(?: the name)?|(?:mein|der) name (?:ist|lautet)|ich hei(?:ß|ss)e|(?:bitte )?auf den namen"
+    r"|name:)\s+(?P<name>[^\W\d_][\w'’.\- ]{0,58}?)(?:,?\s+(?:not|nicht|statt|instead of)\s+[\w'’.\- ]+)?\s*[.!]*$", re.IGNORECASE)
+
+
+def names_anew(text: str) -> str | None:
+    """The name the customer gives instead of the one on the table ("it's John, not Jon"), as written; else None."""
+    m = _NAMES_ANEW.match(text.strip())
+    return m.group("name").strip() if m else None
 
 
 def _changes_pending(r: Reading, state: State) -> bool:

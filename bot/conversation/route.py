@@ -164,6 +164,10 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
             # an address given at the question (kept along the way): noted, and the question again
             turn.say(turn.t("email_noted", email=turn.state.email), confirm.question(turn), options=turn.yes_no())
             return
+        if step == Step.CONFIRM_BOOK and not turn.state.group and (named := contact.renamed(turn, said.text)):
+            # "sorry, my name is John not Jon": under that name, and the question again
+            turn.say(turn.t("name_noted", name=named), confirm.question(turn), options=turn.yes_no())
+            return
         if step == Step.CONFIRM_BOOK and turn.state.draft.for_someone and says_for_myself(said.text):
             contact.for_myself(turn)  # "actually it's for me": under their own name, and the question again
             return
