@@ -118,7 +118,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
     extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
              "late_minutes": int(r.late_by.total_seconds() // 60) if r.late_by else None,
              "right_after": r.right_after, "right_before": r.right_before, "same_day": r.same_day, "attending": r.attending, "later": r.later, "their_name": r.their_name, "every": r.every, "other": r.other, "missed": r.missed,
-             "swap_to": r.swap_to, "recurring": r.recurring,
+             "swap_to": r.swap_to, "recurring": r.recurring, "every_days": r.every_days,
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
              "earliest": r.earliest, "latest": r.latest, "services": list(r.services) if len(r.services) > 1 else None,
@@ -234,6 +234,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("same person", "yes (as their last visit)" if r.same_staff else None),
         ("swap to", r.swap_to),
         ("recurring", "yes (a series: booked one at a time)" if r.recurring else None),
+        ("every", f"{r.every_days} days" if r.every_days else None),
         ("missed", "yes (missed their appointment: a new time)" if r.missed else None),
         ("other", ("yes (not the one just talked about; the same change again)" if r.likewise
                    else "yes (not the one just talked about)") if r.other else None),

@@ -148,6 +148,41 @@ _RECURRING = re.compile(
     r"|\balle (?:\d{1,2} |zwei |drei |vier |fünf |sechs |acht )?(?:wochen|monate)\b|\b(?:jede[nrs]?|immer) (?:(?:zweite[nrs]?|"
     r"dritte[nrs]?|vierte[nrs]?) )?(?:woche|monat|montag|dienstag|mittwoch|donnerstag|freitag|samstag)\b"
     r"|\b(?:wöchentlich|woechentlich|monatlich|regelmäßig|regelmaessig|dauertermin\w*|serientermin\w*)\b")
+# how often a series comes round: "every 4 weeks", "fortnightly", "alle zwei Wochen", "jeden Monat", "every Thursday"
+_EVERY = re.compile(
+    r"\b(?:every|each|alle|jede[nrs]?|immer)\s+(?:(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|twelve|other|second"
+    r"|third|fourth|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|zweite[nrs]?|dritte[nrs]?|vierte[nrs]?)\s+)?"
+    r"(?P<unit>weeks?|wochen?|months?|monate?n?)\b"
+    r"|\b(?:every|each|jeden|immer)\s+(?P<day>mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|montags?"
+    r"|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?)\b"
+    r"|\b(?P<weekly>weekly|wöchentlich|woechentlich)\b|\b(?P<fortnightly>fortnightly|biweekly|bi-weekly|14-tägig|vierzehntägig"
+    r"|14-taegig|vierzehntaegig)\b|\b(?P<monthly>monthly|monatlich)\b")
+_EVERY_NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "twelve": 12, "other": 2, "second": 2, "third": 3, "fourth": 4, "zwei": 2, "drei": 3, "vier": 4,
+                 "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "zwölf": 12, "zweite": 2,
+                 "dritte": 3, "vierte": 4}
+
+
+def _every_days(norm: str) -> int | None:
+    """Days between the appointments of a series said ("every 4 weeks": 28); months as whole weeks, so each
+    falls on the same weekday ("monthly": 28, "every 3 months": 91). None where no interval is said."""
+    m = _EVERY.search(norm)
+    if m is None:
+        return None
+    if m.group("day") or m.group("weekly"):
+        return 7
+    if m.group("fortnightly"):
+        return 14
+    if m.group("monthly"):
+        return 28
+    word = m.group("n") or "1"
+    n = int(word) if word.isdigit() else _EVERY_NUMBER.get(word) or _EVERY_NUMBER.get(re.sub(r"(?<=te)[nrs]$", "", word), 1)
+    if not 1 <= n <= 12:
+        return None
+    weeks = n if m.group("unit").startswith(("week", "woche")) else round(n * 30.44 / 7)
+    return weeks * 7
+
+
 _STARTING_DAY = re.compile(r"\b(?:starting|beginning|from|ab)\s+(?:on\s+|am\s+|this\s+|next\s+|nächsten\s+)?(?:"
                            + "|".join(sorted(lexicon.WEEKDAYS, key=len, reverse=True)) + r"|tomorrow|morgen)\b")
 _RECURRING_WORDS = ("every", "each", "weekly", "monthly", "fortnight", "biweekly", "bi-weekly", "regular", "recurring",
@@ -395,7 +430,11 @@ def _read(text: str, context: Context) -> Reading:
         when = replace(when, date=there.date(), time=there.time().replace(second=0, microsecond=0, tzinfo=None))
     if number is not None and expecting == "when" and when.time is not None:
         number = None  # "3" when asked for a time is 15:00, not option 3
-    recurring = intent == "book" and any(w in norm for w in _RECURRING_WORDS) and _RECURRING.search(norm) is not None
+    every = _every_days(norm) if service is not None and intent in ("book", "other") else None
+    if every and intent == "other":
+        intent = "book"  # "haircut every other week", "alle 6 Wochen Haarschnitt": a series asked for
+    recurring = intent == "book" and (bool(every) or any(w in norm for w in _RECURRING_WORDS)
+                                      and _RECURRING.search(norm) is not None)
     if recurring and when.start is not None and when.date is None and _STARTING_DAY.search(norm):
         # "every 4 weeks, starting Friday at 10": the first of the series is that Friday, not a week from it
         when = replace(when, date=when.start.date(), start=None, end=None, daily=None)
@@ -448,7 +487,7 @@ def _read(text: str, context: Context) -> Reading:
         not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo, their_name=their,
-        topic=topic if intent in ("info", "affirm") else None,
+        topic=topic if intent in ("info", "affirm") else None, every_days=_every_days(norm) if recurring else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
 

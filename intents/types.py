@@ -130,6 +130,7 @@ class Reading:
     # "let me think about it", "I'll let you know tomorrow", "ich melde mich nochmal": the decision put off; nothing
     # else in the message is acted on (the day in it is when they will say)
     later: bool = False
+    every_days: int | None = None  # with `recurring`: the days between appointments ("every 4 weeks": 28), if said
     # "her name is Emma", "meine Tochter heißt Lea", "for me and my daughter Emma": the name of the one other person
     # spoken of, not the customer's own
     their_name: str | None = None

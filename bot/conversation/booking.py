@@ -277,6 +277,10 @@ async def book_again(turn: Turn, choice: BookAgain) -> None:
     turn.state.clear_flow()
     turn.state.draft = Draft(service=choice.service, staff=choice.staff,
                              services=[choice.service, choice.also] if choice.service and choice.also else [])
+    if choice.at is not None:  # "Book the next one: Thu 7 Jan, 10:00": that time, and the next offered after it
+        at = turn.local(choice.at)
+        turn.state.draft.set_when(at.date(), at.time().replace(tzinfo=None))
+        turn.state.draft.repeat_days = choice.every
     await advance(turn)
 
 
@@ -419,8 +423,9 @@ async def _take(turn: Turn, r: Reading, *, browsing: bool) -> None:
     _note_unknown_staff(turn, r)
     if r.service_text and not r.service and not d.service:
         turn.note(turn.t("service_not_offered"))  # "can I get my nails done?": not ours; which of ours, asked next
-    if r.recurring:
-        turn.note(turn.t("recurring_first_one"))  # no series is set up here; said before the first is booked
+    if r.recurring:  # no series is set up here; said before the first is booked
+        d.repeat_days = r.every_days or d.repeat_days
+        turn.note(turn.t("recurring_one_at_a_time" if d.repeat_days else "recurring_first_one"))
     if r.also and d.date:  # "Monday and Wednesday at 3": said back, so the customer knows the second is not lost
         rest = [day_text(turn, day, at) for day, at in d.also]
         turn.note(turn.t("days_one_after_another", first=day_text(turn, d.date, d.time), rest=turn.formats.names(rest)))

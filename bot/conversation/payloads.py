@@ -117,6 +117,8 @@ class BookAgain(Payload):
     service: str | None
     staff: str | None = None  # "Book with Tom" under "who is Tom?"; "book me with him" then means him
     also: str | None = None  # a second service: "Book Beard trim and Haircut" under the prices of both
+    at: datetime | None = None  # "Book the next one: Thu 7 Jan, 10:00" after one of a series: that time
+    every: int | None = None  # and the days to the one after it
 
 
 class CarryOn(Payload):

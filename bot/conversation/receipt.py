@@ -7,10 +7,13 @@ sent: confirmations by email are on and the booking has the customer's address.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from booking_client import Booking
 
 from ..calendar import add_to_calendar_link, calendar_file
-from ..messages import Attachment
+from ..messages import Attachment, Option
+from .payloads import BookAgain
 from .turn import Turn
 
 CALENDAR_FILE = "appointment.ics"
@@ -21,7 +24,8 @@ public address of its own, so there the calendar link stands in for it and no fi
 
 
 def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) -> None:
-    """End the flow with `text`, the confirmation note, the calendar link and the calendar file."""
+    """End the flow with `text`, the confirmation note, the calendar link and the calendar file; after one of a
+    series ("every 4 weeks"), the next one offered."""
     lines = [text]
     if turn.email_confirmations and booking.contact.email:
         lines.append(turn.t("confirmation_on_its_way", email=booking.contact.email))
@@ -31,7 +35,8 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     files = (calendar(turn, booking, cancelled=cancelled),) if turn.msg.channel in FILE_CHANNELS else ()
     p = turn.state.pending
     moved = p.start - p.old_start if p is not None and p.old_start is not None and not cancelled else None
-    turn.end(*lines, attachments=files)
+    following = _next_of_series(turn, booking) if not cancelled and moved is None else []
+    turn.end(*lines, attachments=files, options=following)
     turn.state.last_move_minutes = int(moved.total_seconds() // 60) if moved else None
     # "a coloring, and a beard trim for my husband right after": "what does that come to together?" sums both; a move
     # of one of them keeps them, a cancel ends the row
@@ -45,6 +50,17 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     turn.state.last_services = []
     turn.state.just_cancelled = (booking.service, booking.staff) if cancelled else None  # "... next week instead?"
     turn.state.just_cancelled_at = booking.start if cancelled else None  # "... same time next week?"
+
+
+def _next_of_series(turn: Turn, booking: Booking) -> list[Option]:
+    """"Book the next one: Thu 7 Jan, 10:00": the booking's wall time that many days on, with the same person."""
+    days = turn.state.draft.repeat_days
+    if not days:
+        return []
+    local = turn.local(booking.start)
+    at = datetime.combine(local.date() + timedelta(days=days), local.time().replace(tzinfo=None), tzinfo=turn.business.tz)
+    again = BookAgain(service=booking.service, staff=booking.staff, at=at, every=days)
+    return [again.option(turn.t("book_next", when=turn.when(at)))]
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:

@@ -82,6 +82,7 @@ class Draft(BaseModel):
     for_someone: bool = False  # for someone else, not the customer ("a haircut for my husband"): their name is asked
     guest: str | None = None  # that person's name, which this booking goes under (the customer's own stays as it is)
     notes: list[str] = []  # "please note I have a sensitive scalp", said while booking: the booking carries them
+    repeat_days: int | None = None  # "every 4 weeks": a series, booked one at a time; the next is offered after each
 
     @property
     def one_other(self) -> bool:

@@ -72,10 +72,11 @@ class Turn:
         self.state.step = step
         self.say(*parts, options=options)
 
-    def end(self, *parts: str, attachments: Sequence[Attachment] = ()) -> None:
-        """Finish the flow under way and say so; the name, email and language stay."""
+    def end(self, *parts: str, attachments: Sequence[Attachment] = (), options: Sequence[Option] = ()) -> None:
+        """Finish the flow under way and say so (with `options`: what may come next); the name, email and language
+        stay."""
         self.state.clear_flow()
-        self.say(*parts, attachments=attachments)
+        self.say(*parts, options=options, attachments=attachments)
 
     def note(self, text: str) -> None:
         """Text that goes in front of the next reply."""

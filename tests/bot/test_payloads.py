@@ -41,6 +41,7 @@ EXAMPLES = [
     BookAgain(service=None),
     BookAgain(service=None, staff="tom"),
     BookAgain(service="beard", also="haircut"),
+    BookAgain(service="haircut", staff="sarah", at=datetime(2027, 1, 7, 9, 0, tzinfo=UTC), every=28),
     CarryOn(),
     TalkToTeam(),
 ]

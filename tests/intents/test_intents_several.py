@@ -280,3 +280,19 @@ def test_one_too_for_someone_else_is_the_same_again_for_them(text: str, expectin
 @pytest.mark.parametrize("text", ["my son is coming too", "my wife said hi too", "thanks, my son says thanks too"])
 def test_someone_else_along_is_no_booking_for_them(text: str) -> None:
     assert not read(text, ctx()).same_again
+
+
+@pytest.mark.parametrize("text,days", [
+    ("a haircut every 4 weeks", 28), ("haircut every other week", 14), ("fortnightly haircut please", 14),
+    ("I'd like a monthly beard trim", 28), ("every 3 months a coloring", 91), ("every thursday a haircut", 7),
+    ("alle zwei Wochen einen Haarschnitt", 14), ("jede zweite Woche Haarschnitt", 14), ("alle 6 Wochen Haarschnitt", 42),
+    ("jeden Monat Färben", 28), ("wöchentlich einen Bartschnitt", 7),
+])
+def test_how_often_a_series_comes_round(text: str, days: int) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.recurring, r.every_days) == ("book", True, days)
+
+
+def test_a_series_without_an_interval_has_none() -> None:
+    r = read("I'd like a haircut on a regular basis", ctx())
+    assert r.recurring and r.every_days is None
