@@ -504,6 +504,17 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"(?:(?:sag|sagt|sagen sie|gib|gebt|geben sie) (?:\w+ ){0,2}bescheid|bescheid (?:sagen|geben)),? dass"
         r" (?:ich|mein|meine|sie|er)\b(?!.*\b(?:spät\w*|spaet\w*|verspät\w*|da bin|hier bin)\b)",
     ),
+    # to be told when a time frees up: "can you let me know if an earlier slot opens up?", "put me on the waiting
+    # list", "könnt ihr Bescheid sagen, wenn was frei wird?", "Warteliste"
+    "waitlist": (
+        r"wait(?:ing)? ?list", r"cancellation list", r"warteliste",
+        r"(?:let me know|tell me|notify me|message me|text me|ping me|contact me|call me|inform me|get (?:back )?in touch)"
+        r" (?:\w+ ){0,2}(?:if|when|as soon as|once|should) (?:\w+ ){0,3}(?:opens? up|frees? up|becomes? (?:free|available)"
+        r"|comes? up|(?:is|gets) (?:free|available)|cancels?|drops? out)",
+        r"(?:bescheid (?:sagen|geben)|benachrichtig\w*|melden|schreiben|informieren)(?: \w+){0,3},? (?:wenn|falls|sobald)"
+        r" (?:\w+ ){0,4}(?:frei wird|frei werden|freiwird|absagt|absagen|ausfällt|ausfaellt)",
+        r"(?:bescheid|benachrichtigung)(?: \w+){0,2},? (?:wenn|falls|sobald) (?:\w+ ){0,4}(?:frei wird|absagt)",
+    ),
 }
 # "Do you do nails?", "macht ihr auch Nägel?": asking whether the business offers something at all.
 # Enough on their own (the thing asked about need not be one of the business's services).

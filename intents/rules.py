@@ -518,7 +518,7 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
             and lexicon.OTHER_DOMAIN_WORDS.isdisjoint(_WORD.findall(n)) and not _OTHER_STRONG.search(n):
         return "list"  # "can you send me the confirmation again?": what is booked, shown again
     if topic == "parking" and (_ASKS.match(n) or _PARK_QUESTION.search(n)) \
-            or topic in ("reminders", "late", "late_policy", "confirmation", "arrived", "note") \
+            or topic in ("reminders", "late", "late_policy", "confirmation", "arrived", "note", "waitlist") \
             or topic == "payment" and _PAY_WITH.search(n) \
             or topic == "faq" and _advice(n, has_when, has_service) \
             or topic == "address" and _GETTING_HERE.search(n) \
@@ -1175,7 +1175,7 @@ _GETTING_HERE = re.compile(
     rf"|\b{lexicon.STOP_NEARBY}|\b{lexicon.NEAREST_STOP} (?:to|near) (?:you|your|the salon)\b")
 # Topics whose words are about a front desk on their own; the others need the business or a service in view.
 _NEEDS_NO_POINTER = frozenset({"hours", "cancellation_policy", "parking", "payment", "services", "reminders", "late",
-                               "confirmation", "arrived", "note"})
+                               "confirmation", "arrived", "note", "waitlist"})
 _POINTER = cue(r"you", r"your", r"y'?all", r"yours", r"ihr", r"euch", r"eure[nr]?", r"sie", r"ihnen", r"salon", r"shop",
                r"studio", r"here", r"hier", r"it", r"that", r"this", r"das", r"es", r"man", r"address", r"adresse",
                r"price list", r"preisliste", r"preise", r"get there", r"near ?by", r"close by", r"in der n(?:ä|ae)he")

@@ -16,7 +16,7 @@ INTENTS: tuple[str, ...] = get_args(Intent)
 # What an `info` question asks about the business ("how much is a haircut?" -> prices).
 Topic = Literal[
     "prices", "hours", "address", "phone", "parking", "payment", "cancellation_policy", "services", "faq", "reminders", "late",
-    "late_policy", "staff", "assistant", "confirmation", "arrived", "note",
+    "late_policy", "staff", "assistant", "confirmation", "arrived", "note", "waitlist",
 ]
 TOPICS: tuple[str, ...] = get_args(Topic)
 

@@ -419,12 +419,18 @@ def _about(turn: Turn, _: Reading, __: str) -> list[str]:
     return [description or _unknown(turn)]
 
 
+def _waitlist(turn: Turn, _: Reading, __: str) -> list[str]:
+    """"Let me know if something opens up": no waiting list is kept here, so nobody would be told; said plainly."""
+    return [turn.t("info_waitlist")]
+
+
 _TOPICS: dict[str, Callable[[Turn, Reading, str], list[str]]] = {
     "prices": _prices, "hours": _hours, "address": _address, "phone": _phone, "parking": _parking,
     "payment": _payment, "cancellation_policy": _cancellation, "services": _services, "faq": _faq,
     "reminders": _reminders, "late_policy": _late_policy, "staff": _staff, "assistant": _assistant,
-    "confirmation": _confirmation, "arrived": _arrived,
+    "confirmation": _confirmation, "arrived": _arrived, "waitlist": _waitlist,
 }
+
 
 
 # --- opening hours ---------------------------------------------------------------------------------------

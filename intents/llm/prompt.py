@@ -24,7 +24,8 @@ Return the reading:
   (also directions), phone, parking, payment (methods), cancellation_policy, services (what can be booked, also
   "do you colour hair?", "macht ihr Bärte?", "do you do nails?", with the service when it is one of the list),
   reminders ("will I get a reminder?"), late ("I'm running 10 minutes late"), late_policy ("what if I'm late?"),
-  staff ("who is Tom?", with the staff id), assistant ("are you a bot?"),
+  staff ("who is Tom?", with the staff id), assistant ("are you a bot?"), waitlist ("let me know if something
+  opens up", "Warteliste"),
   faq (any other question about the business); null for every other intent. "How much is a haircut?" is info
   with topic prices and the service, not book.
 - service / staff: an id from the lists below, or null. staff_text: a person's name as written.

@@ -891,3 +891,13 @@ def test_other_words_about_notes_and_knowing_are_no_note(text: str) -> None:
 ])
 def test_a_notes_words_are_what_it_says_without_the_asking(text: str, note: str) -> None:
     assert intents.note_words(text) == note
+
+
+@pytest.mark.parametrize("text", [
+    "can you let me know if an earlier slot opens up?", "put me on the waiting list", "is there a waitlist?",
+    "text me when something frees up on Friday", "könnt ihr mir Bescheid sagen, wenn früher was frei wird?",
+    "setzt mich auf die Warteliste", "können Sie mich benachrichtigen, falls jemand absagt?",
+])
+def test_asking_to_be_told_when_a_time_frees_up_is_the_waitlist_question(text: str) -> None:
+    r = read(text, ctx())
+    assert (r.intent, r.topic) == ("info", "waitlist")
