@@ -137,7 +137,7 @@ def test_putting_the_decision_off_is_no_yes_and_no_day(text: str, expecting: str
     ("maybe later", "deny"), ("no, maybe another time", "deny"),  # a no to what was asked
     ("yes, I'll let you know if I'm late", "info"),  # a yes with word for later: not put off
     ("I'll think about it, what are your prices?", "info"),  # the question is answered
-    ("sag mir Bescheid, wenn was frei wird", "availability"),  # asks us to say
+    ("sag mir Bescheid, wenn was frei wird", "info"),  # asks us to say (no waiting list: said so)
     ("ich melde mich für Freitag an", "book"),  # signs up for Friday
     ("sag den Termin ab", "cancel"),
 ])
