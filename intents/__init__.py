@@ -7,8 +7,8 @@ from .lexicon import EMOJI_WORDS, THINKING
 from .types import INTENTS, TOPICS, Context, Intent, Offer, Reading, Topic, Vocabulary
 
 __all__ = ["EMOJI_WORDS", "INTENTS", "THINKING", "TOPICS", "Context", "Intent", "Offer", "Reading", "Topic", "Vocabulary",
-           "about_a_child", "language_of", "note_words", "person_named", "prepare", "read", "refers_back", "topics_in",
-           "wishes"]
+           "about_a_child", "booking_along", "language_of", "note_words", "person_named", "prepare", "questions_along",
+           "read", "refers_back", "topics_in", "wishes"]
 
 
 def read(text: str, context: Context) -> Reading:
@@ -17,6 +17,22 @@ def read(text: str, context: Context) -> Reading:
     from .rules import read as rules_read
 
     return within(rules_read(text, context), text, context, rules_read)
+
+
+def questions_along(whole: Reading, text: str, context: Context, reader) -> list[tuple[str, Reading]]:
+    """The questions about the business asked with a booking ("book a haircut at 10, how much is it?"), each part
+    read by `reader` on its own."""
+    from .along import questions_along as _questions_along
+
+    return _questions_along(whole, text, context, reader)
+
+
+def booking_along(whole: Reading, text: str, context: Context, reader) -> Reading | None:
+    """The booking asked for with a question about the business ("… on Friday. Do you take cards?"), read by
+    `reader` on its own; else None."""
+    from .along import booking_along as _booking_along
+
+    return _booking_along(whole, text, context, reader)
 
 
 def about_a_child(text: str) -> bool:

@@ -108,7 +108,8 @@ class Dialogue:
             state.clear_flow()  # a question from yesterday is no question any more: the message is read afresh
         pressed = _pressed_label(msg, state)
         try:
-            event = event or classify(msg, state, lambda text: self._read(text, state))
+            event = event or classify(msg, state, lambda text: self._read(text, state),
+                                      lambda text: intents.read(text, self._context(state)))
             turn.listed, state.listed = tuple(state.listed), []  # a listing points for the next message only
             turn.just_cancelled, state.just_cancelled = state.just_cancelled, None  # so does a cancellation
             turn.just_cancelled_at, state.just_cancelled_at = state.just_cancelled_at, None
@@ -164,14 +165,17 @@ class Dialogue:
 
     def _read(self, text: str, state: State) -> Reading:
         """Read free text in the context of the question on the table; follow a switch of language."""
-        tz = self.business.tz
-        now = self.clock.now().astimezone(tz)
-        reading = self.read(text, Context(now=now, lang=None, vocabulary=self.vocabulary, expecting=expecting(state),
-                                          offers=relative.offers(state), anchor=relative.anchor(state, tz),
-                                          recent=tuple(state.recent) or _spoken_of(state)))
+        reading = self.read(text, self._context(state))
         self.last_reading = reading
         _follow_language(state, text, reading, self.texts.languages)
         return reading
+
+    def _context(self, state: State) -> Context:
+        """What a message is read against: now, the business's words, the question on the table."""
+        tz = self.business.tz
+        return Context(now=self.clock.now().astimezone(tz), lang=None, vocabulary=self.vocabulary,
+                       expecting=expecting(state), offers=relative.offers(state), anchor=relative.anchor(state, tz),
+                       recent=tuple(state.recent) or _spoken_of(state))
 
     async def notice_many(self, wanted: list[tuple[str, str, Booking | None]]) -> list[Reply]:
         """`notice` for a batch of (key, kind, booking): the conversations read in one query and saved in one

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Literal
 
 import bot.conversation.relative as relative
-from intents import EMOJI_WORDS, Reading
+from intents import EMOJI_WORDS, Context, Reading, booking_along, questions_along
 
 from ..messages import Inbound
 from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, alone, unpack
 from .state import CONFIRM_STEPS, PICK_STEPS, OfferedOption, State, Step
 
 MAX_TEXT = 1000  # longer messages get a polite request to say it in a sentence
+_NO_CONTEXT = Context(now=datetime(2026, 1, 1, tzinfo=UTC))  # (`read` reads in the conversation's own)
 
 STOP = re.compile(
     r"^(?:stop+|cancel|abort|quit|exit|never ?mind|nvm|forget it|leave it|start over|reset|"
@@ -74,6 +76,10 @@ class Said:
 
     reading: Reading
     text: str
+    # a booking asked for with a question about the business: the question's parts, each read on its own ("book a
+    # haircut tomorrow at 10, how much is it?"); asked a question, the booking's part ("… Friday. Do you take cards?")
+    asked_along: tuple[tuple[str, Reading], ...] = ()
+    wanted_along: Reading | None = None
 
     @property
     def relative(self) -> bool:
@@ -94,9 +100,10 @@ Event = Chosen | Yes | No | Stale | Stop | Noise | Said | Checks
 Read = Callable[[str], Reading]
 
 
-def classify(msg: Inbound, state: State, read: Read) -> Event:
+def classify(msg: Inbound, state: State, read: Read, read_part: Read | None = None) -> Event:
     """The one event this message is; free text is read (with `read`, in the context of the question on
-    the table) only when nothing simpler fits."""
+    the table) only when nothing simpler fits. `read_part` reads the parts of a message that asks for two things
+    (the rules, with nothing remembered of it); without it, parts are not looked for."""
     if msg.choice is not None:
         return _chosen(_pressed(msg.choice, state), "button", state)
     text = (msg.text or "").strip()
@@ -115,7 +122,17 @@ def classify(msg: Inbound, state: State, read: Read) -> Event:
             return _chosen(unpack(typed[0]), typed[1], state)
     if is_stop(text, state):
         return Stop()
-    return _in_context(read(text), text, state)
+    return _along(_in_context(read(text), text, state), read_part)
+
+
+def _along(event: Event, read: Read | None) -> Event:
+    """A Said that asks for a booking and a question at once, with each part read on its own."""
+    if read is None or not isinstance(event, Said) or event.reading.intent not in ("book", "availability", "info"):
+        return event
+    reader = lambda piece, _: read(piece)  # noqa: E731  (each part in the same context as the whole)
+    asked = tuple(questions_along(event.reading, event.text, _NO_CONTEXT, reader))
+    wanted = booking_along(event.reading, event.text, _NO_CONTEXT, reader)
+    return replace(event, asked_along=asked, wanted_along=wanted) if asked or wanted else event
 
 
 _MOVE_IT_TOO = ("book", "availability", "other", "affirm")  # "can I come earlier?", "geht auch später?"

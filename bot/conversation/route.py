@@ -44,6 +44,11 @@ async def by_intent(turn: Turn, said: Said) -> None:
         return
     if r.attending and turn.state.step is None and await notices.attending_next(turn):
         return  # "I'll be there", the reminder's button long gone: a see-you for their next booking
+    if r.intent == "info" and said.wanted_along is not None and turn.state.step is None:
+        for line in info.facts(turn, r, said.text):  # "I want a coloring on Friday. Do you take cards?": both
+            turn.note(line)
+        await _BY_INTENT[said.wanted_along.intent](turn, said.wanted_along)
+        return
     if r.intent == "info" or (r.intent == "affirm" and r.topic and turn.state.step not in CONFIRM_STEPS):
         await info.answer(turn, r, said.text)  # "how much is a haircut?"; the question on the table stays open
         return

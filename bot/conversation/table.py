@@ -19,6 +19,7 @@ import bot.conversation.checks as checks
 import bot.conversation.confirm as confirm
 import bot.conversation.contact as contact
 import bot.conversation.group as group
+import bot.conversation.info as info
 import bot.conversation.more_days as more_days
 import bot.conversation.swap as swap
 import bot.conversation.notices as notices
@@ -190,5 +191,9 @@ async def dispatch(turn: Turn, event: Event) -> None:
         reading = contact.take_along(turn, event.reading)
         if reading is not event.reading:  # the customer's own name, not that of whom the booking is for
             event = replace(event, reading=reading)
+    if isinstance(event, Said):
+        for piece, asked in event.asked_along:  # "…, how much is it?": answered first, then the booking goes on
+            for line in info.facts(turn, asked, piece):
+                turn.note(line)
     handler, subject = handler_for(turn.state.step, event)
     await handler(turn, subject)
