@@ -25,6 +25,9 @@ _EN = (
     r"|ask " + _PERSON_EN + r"|talk to " + _PERSON_EN + r"|see (?:what|how|if|when) (?:my|i|we)\b)"
     r"|(?:i'?m )?not (?:sure|decided) yet|haven'?t decided(?: yet)?|(?:i'?ll|i will) decide later"
     r"|(?:i'?ll|i will) book (?:it )?later"  # ("maybe later" declines: a no)
+    # "let me check", "one sec", "hang on" said on their own: an answer is coming
+    r"|^\W*(?:(?:ok|okay|hmm+|um+|sure)\W+)?(?:let me (?:just )?(?:check|see|look)(?: (?:first|quickly|real quick))?"
+    r"|one (?:sec|second|moment|min|minute)|just a (?:sec|second|moment|min|minute)|hang on|hold on)(?=\W*$)"
 )
 _DE = (
     # "ich überlege es mir (noch)", "muss ich mir noch überlegen", "lass mich kurz überlegen"
@@ -40,11 +43,14 @@ _DE = (
     r"|nächste woche|diese woche|heute abend|bei (?:dir|euch|ihnen)|deswegen|dafür))+(?=\W*$|\W+(?:und|wenn|sobald|ok|danke))"
     r"|(?:weiß|weiss) (?:ich )?(?:noch nicht|es noch nicht)(?: genau)?(?=\W*$|\W+(?:wann|ob|welch|ich|melde|sag))"
     r"|buche? (?:dann |lieber )?später"
+    r"|^\W*(?:(?:ok|okay|hm+|äh+|also)\W+)?(?:(?:ich )?(?:schau|schaue|guck|gucke)(?: mal)?(?: kurz| eben| schnell)?(?: nach)?"
+    r"|(?:einen |ein )?(?:moment|augenblick|sekunde)(?: bitte| mal)?|warte(?:t)? (?:mal|kurz))(?=\W*$)"
 )
 _LATER = cue(_EN, _DE)  # (umlauts written out too: "ueberlege", "spaeter")
 _WORDS = ("think", "sleep on", "mull", "decide", "let you know", "back to you", "touch", "back", "check", "ask",
-          "talk to", "see ", "you", "not sure", "later", "überleg", "ueberleg", "muss", "lass", "bescheid", "melde",
-          "noch nicht", "später", "spaeter")
+          "talk to", "see", "you", "not sure", "later", "überleg", "ueberleg", "muss", "lass", "bescheid", "melde",
+          "noch nicht", "später", "spaeter", "sec", "moment", "min", "hang", "hold", "schau", "guck", "augenblick",
+          "sekunde", "warte")
 
 
 def defers(low: str) -> bool:

@@ -125,6 +125,7 @@ def test_at_a_confirmation_a_goodbye_after_an_ok_is_no_yes(text: str, intent: st
     "let me check with my wife and get back to you", "I need to check my calendar first", "not sure yet",
     "I'll call you back", "ok, ich überlege es mir", "Ich sage euch ab morgen Bescheid", "ich gebe Ihnen morgen Bescheid",
     "ich melde mich morgen nochmal", "muss ich mir noch überlegen", "weiß ich noch nicht", "ich ueberlege es mir noch",
+    "ok let me see", "let me check", "one sec", "hang on", "ich schau mal", "Moment bitte", "einen Augenblick",
 ])
 @pytest.mark.parametrize("expecting", [None, "confirm", "choice", "name"])
 def test_putting_the_decision_off_is_no_yes_and_no_day(text: str, expecting: str | None) -> None:
@@ -140,6 +141,7 @@ def test_putting_the_decision_off_is_no_yes_and_no_day(text: str, expecting: str
     ("sag mir Bescheid, wenn was frei wird", "info"),  # asks us to say (no waiting list: said so)
     ("ich melde mich für Freitag an", "book"),  # signs up for Friday
     ("sag den Termin ab", "cancel"),
+    ("let me check my bookings", "list"), ("hold on, is that with Sarah?", "book"),  # asks something now
 ])
 def test_words_near_putting_it_off_keep_their_own_reading(text: str, intent: str) -> None:
     r = read(text, ctx(expecting="confirm" if intent == "deny" else None))
