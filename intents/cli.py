@@ -117,7 +117,7 @@ def reading_json(case_id: object, r: Reading) -> dict:
     # what a reply means against its context: only when said
     extra = {"pick": r.pick, "shift_minutes": int(r.shift.total_seconds() // 60) if r.shift else None,
              "late_minutes": int(r.late_by.total_seconds() // 60) if r.late_by else None,
-             "right_after": r.right_after, "right_before": r.right_before, "same_day": r.same_day, "attending": r.attending, "later": r.later, "their_name": r.their_name, "every": r.every, "other": r.other, "missed": r.missed,
+             "right_after": r.right_after, "right_before": r.right_before, "same_day": r.same_day, "attending": r.attending, "later": r.later, "their_name": r.their_name, "their_names": list(r.their_names) or None, "every": r.every, "other": r.other, "missed": r.missed,
              "swap_to": r.swap_to, "recurring": r.recurring, "every_days": r.every_days,
              "likewise": r.likewise,
              "same_time": r.same_time, "direction": r.direction, "correction": r.correction, "unclear": r.unclear,
@@ -228,6 +228,7 @@ def run_text(text: str, now: str | None = None, tz: str = "UTC", lang: str | Non
         ("attending", "yes (they will come)" if r.attending else None),
         ("later", "yes (the decision put off)" if r.later else None),
         ("their name", f"{r.their_name} (someone else's)" if r.their_name else None),
+        ("their names", f"{', '.join(r.their_names)} (others')" if r.their_names else None),
         ("every", "yes (all of them)" if r.every else None),
         ("for others", f"{r.for_others} (not the customer)" if r.for_others else None),
         ("same again", "yes (the service just booked)" if r.same_again else None),

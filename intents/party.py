@@ -235,7 +235,8 @@ _THEIR_NAME_CAPITAL = re.compile(
     rf"\b(?:(?i:{_ANY_RELATIVE})|(?i:she|he))(?:'s|\s+is)\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+)\b"
     rf"|^\W*(?P<name2>[A-ZÄÖÜ][a-zäöüß'-]+)\s+(?i:is|ist)\s+(?i:{_ANY_RELATIVE})")
 _THEIR_WORDS = ("name", "she", "he", "heißt", "heisst", "my ", "mein", "our ", "unser")
-_FIRST_PERSON = frozenset({"i", "me", "mine", "ich", "mich", "mir"})
+_FIRST_PERSON = frozenset({"i", "me", "mine", "ich", "mich", "mir", "he's", "she's", "it's", "i'm", "they're", "we're",
+                           "that's", "er", "sie", "es", "they", "we", "wir"})
 _TITLES = frozenset({"dr", "doctor", "prof", "mr", "mrs", "ms", "miss", "herr", "frau", "doktor"})  # (a provider's)
 
 
@@ -265,3 +266,27 @@ def _as_name(words: str, *, strict: bool) -> str | None:
             or strict and not kept[0][0].isupper():
         return None
     return " ".join(w[:1].upper() + w[1:] for w in kept)
+
+
+# the names of several others spoken of: "their names are Max and Leo", "they're called Max and Leo", "my sons are
+# Max and Leo", "sie heißen Max und Leo", "meine Kinder heißen Max und Leo", "for my two sons Max and Leo"
+_NAME_LIST = r"(?P<names>[^\W\d_][\w'-]*(?:\s*(?:,|and|&|und|\+)\s*[^\W\d_][\w'-]*){1,5})"
+_THEIR_NAMES = re.compile(
+    rf"\b(?:their names are|they(?:'re| are) called|they(?:'re| are) named|(?:{_OTHERS})\s+are(?:\s+called|\s+named)?"
+    rf"|(?:die\s+)?namen\s+sind|sie\s+hei(?:ß|ss)en|(?:{_OTHERS})\s+hei(?:ß|ss)en"
+    rf"|(?:for|für)\s+(?:{_OTHERS}),?)\s+{_NAME_LIST}", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:,|\band\b|&|\bund\b|\+)\s*", re.IGNORECASE)
+
+
+def their_names(text: str) -> tuple[str, ...]:
+    """The names of two or more others a message gives ("their names are Max and Leo", "sie heißen Max und Leo"),
+    each capitalised; () where it gives fewer than two."""
+    low = text.lower()
+    if not any(w in low for w in ("name", "called", "are", "heiß", "heiss", "for ", "für ")):
+        return ()
+    m = _THEIR_NAMES.search(text)
+    if m is None:
+        return ()
+    found = [_as_name(word, strict=False) for word in _AND.split(m.group("names")) if word]
+    names = tuple(n for n in found if n and " " not in n)
+    return names if len(names) >= 2 and len(names) == len(found) else ()

@@ -470,6 +470,11 @@ def _read(text: str, context: Context) -> Reading:
     if name and intent == "thanks" and _WISH.search(norm):
         name = None  # "Frohe Feiertage!" answering "what name?": a wish, not a name
     their = party.their_name(text)
+    theirs = party.their_names(text)
+    if theirs and name and any(n.casefold() in name.casefold() for n in theirs):
+        name = None  # ("their names are Max and Leo")
+    if theirs and staff is None and staff_text and any(staff_text.casefold() in n.casefold() for n in theirs):
+        staff_text = None
     if their and name and others != 1 and their.casefold() in name.casefold():
         name = None  # "her name is Emma", "she's called Emma": not the customer's
     if their and staff is None and staff_text and staff_text.casefold() in their.casefold():
@@ -487,6 +492,7 @@ def _read(text: str, context: Context) -> Reading:
         not_days=when.not_days,
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo, their_name=their,
+        their_names=theirs,
         topic=topic if intent in ("info", "affirm") else None, every_days=_every_days(norm) if recurring else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )

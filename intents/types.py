@@ -134,6 +134,7 @@ class Reading:
     # "her name is Emma", "meine Tochter heißt Lea", "for me and my daughter Emma": the name of the one other person
     # spoken of, not the customer's own
     their_name: str | None = None
+    their_names: tuple[str, ...] = ()  # "their names are Max and Leo", "sie heißen Max und Leo": two or more others'
 
     @property
     def has_when(self) -> bool:

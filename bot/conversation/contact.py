@@ -49,14 +49,16 @@ def take_along(turn: Turn, r: Reading) -> Reading:
         state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
-    if r.their_name and (state.draft.one_other or state.draft.for_someone):
-        if state.draft.one_other:
-            state.draft.other_name = r.their_name  # "her name is Emma": the other one's appointments go under it
-        else:
-            state.draft.guest = r.their_name  # "his name is Mark": the booking made for him goes under it
-        if not (r.service or r.staff or r.has_when):  # "meine Tochter heißt Lea" asks for nothing more
-            r = replace(r, intent="other", for_others=0, party=None, staff_text=None)
+    named = state.draft.name_others(_names(r))  # "her name is Emma", "their names are Max and Leo": theirs
+    if not named and r.their_name and state.draft.for_someone:
+        state.draft.guest = named = r.their_name  # "his name is Mark": the booking made for him goes under it
+    if named and not (r.service or r.staff or r.has_when):  # "meine Tochter heißt Lea" asks for nothing more
+        r = replace(r, intent="other", for_others=0, party=None, staff_text=None)
     return r
+
+
+def _names(r: Reading) -> tuple[str, ...]:
+    return r.their_names or ((r.their_name,) if r.their_name else ())
 
 
 def renamed(turn: Turn, text: str) -> str | None:
@@ -78,9 +80,18 @@ def _staff_names(turn: Turn) -> set[str]:
 
 
 def other_named(turn: Turn, r: Reading) -> bool:
-    """Whether the message named the other person of the booking under way ("her name is Emma"), now noted."""
+    """Whether the message named the others of the booking under way ("her name is Emma"), now noted."""
     d = turn.state.draft
-    return bool(r.their_name) and r.their_name in (d.other_name, d.guest)
+    names = list(_names(r))
+    return bool(names) and (names == d.other_names or names == [d.guest])
+
+
+def others_noted(turn: Turn, r: Reading) -> str:
+    """"Thanks, the appointment for Emma goes under that name." (or the appointments for Max and Leo)."""
+    names = _names(r)
+    if len(names) == 1:
+        return turn.t("other_name_noted", other=names[0])
+    return turn.t("other_names_noted", others=turn.formats.names(list(names)))
 
 
 def ask_missing_or_confirm(turn: Turn) -> None:
@@ -90,7 +101,7 @@ def ask_missing_or_confirm(turn: Turn) -> None:
     if d.for_someone and not d.guest:
         ask_name(turn, someone=True)
     elif not d.for_someone and not turn.state.name:
-        ask_name(turn, own=bool(d.one_other and d.other_name))
+        ask_name(turn, own=bool(d.other_names))
     elif needs_email(turn):
         ask_email(turn)
     else:
@@ -103,8 +114,8 @@ def ask_name(turn: Turn, *, someone: bool = False, own: bool = False) -> None:
     `someone`: the name of the person the booking is for, not the customer's; `own`: the customer's, the other
     person's being known ("me and my daughter Emma")."""
     p = turn.state.pending
-    if own:
-        turn.ask(Step.ASK_NAME, turn.t("ask_name_own", other=turn.state.draft.other_name))
+    if own:  # (theirs known: the customer's own)
+        turn.ask(Step.ASK_NAME, turn.t("ask_name_yours" if turn.state.draft.party_of_others else "ask_name_own"))
         return
     key = "ask_name_someone" if someone else "ask_name"
     if p is None or turn.state.group:
@@ -147,11 +158,11 @@ async def take_name(turn: Turn, said: Said) -> None:
     r = said.reading
     draft = turn.state.draft
     if other_named(turn, r) and not r.name:  # "her name is Emma": hers is noted; the customer's own, if not known
-        if draft.one_other:
-            turn.note(turn.t("other_name_noted", other=r.their_name))
+        if draft.other_names:
+            turn.note(others_noted(turn, r))
         ask_missing_or_confirm(turn)
         return
-    if r.their_name and not r.name and not draft.one_other and not draft.for_someone:
+    if r.their_name and not r.name and not draft.party and not draft.for_someone:
         # "her name is Emma" asked what name the booking goes under: it is for her, under her name
         draft.for_someone, draft.guest = True, r.their_name
         ask_missing_or_confirm(turn)

@@ -374,7 +374,8 @@ def name_of(turn: Turn, p: Pending) -> str | None:
     """The name an appointment of several goes under: the other person's, where they are named ("me and my
     daughter Emma"), else the customer's."""
     d = turn.state.draft
-    return d.other_name if p.person and d.one_other and d.other_name else turn.booking_name
+    index = p.person if d.party_of_others else p.person - 1  # (the customer is person 0 where they come too)
+    return d.other_names[index] if 0 <= index < len(d.other_names) else turn.booking_name
 
 
 def _each_named(turn: Turn) -> bool:

@@ -157,7 +157,7 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
     """Neither an answer nor a request: ask for yes or no, or hint at what we do and ask again."""
     step = turn.state.step
     if step is not None and contact.other_named(turn, said.reading):
-        turn.note(turn.t("other_name_noted", other=said.reading.their_name))  # "her name is Emma", at any question
+        turn.note(contact.others_noted(turn, said.reading))  # "her name is Emma", at any question
         await reask(turn)
         return
     if step in CONFIRM_STEPS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -70,9 +71,9 @@ class Draft(BaseModel):
     services: list[str] = []  # every service asked for when more than one ("haircut and beard trim")
     party: int | None = None  # how many people, when more than the customer ("me and my son")
     party_of_others: bool = False  # the party is others only ("my two sons"), not the customer with them
-    # a party of the customer and one other: the other's name ("me and my daughter Emma", "her name is Emma"), which
-    # their appointments go under
-    other_name: str | None = None
+    # the names of the party's others, in the order said ("me and my daughter Emma", "her name is Emma", "their names
+    # are Max and Leo"), which their appointments go under
+    other_names: list[str] = []
     unclear: str | None = None  # a day word that could not be read ("Donstag"): asked about before any time is chosen
     also: list[tuple[dt.date, dt.time | None]] = []  # more days said with the first, booked after it (`more_days`)
     # other services said with the first, each with its own person, day and time, booked after it (`more_days`)
@@ -88,6 +89,18 @@ class Draft(BaseModel):
     def one_other(self) -> bool:
         """A party of the customer and one other person ("me and my daughter", "both of us")."""
         return self.party == 2 and not self.party_of_others
+
+    @property
+    def others(self) -> int:
+        """How many of the party are others than the customer (0 without a party)."""
+        return 0 if not self.party or self.party < 2 else self.party if self.party_of_others else self.party - 1
+
+    def name_others(self, names: Sequence[str]) -> bool:
+        """Take the names of the party's others, where there are that many of them; whether they were taken."""
+        if not names or len(names) != self.others:
+            return False
+        self.other_names = list(names)
+        return True
 
     def notes_text(self) -> str | None:
         """The customer's notes as the booking carries them (one per line), or None."""

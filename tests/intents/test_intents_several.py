@@ -296,3 +296,18 @@ def test_how_often_a_series_comes_round(text: str, days: int) -> None:
 def test_a_series_without_an_interval_has_none() -> None:
     r = read("I'd like a haircut on a regular basis", ctx())
     assert r.recurring and r.every_days is None
+
+
+@pytest.mark.parametrize("text,names", [
+    ("their names are Max and Leo", ("Max", "Leo")), ("they're called Max, Leo and Tim", ("Max", "Leo", "Tim")),
+    ("my sons are Max and Leo", ("Max", "Leo")), ("sie heißen Max und Leo", ("Max", "Leo")),
+    ("meine Kinder heißen Mia und Ben", ("Mia", "Ben")), ("two haircuts for my sons Max and Leo", ("Max", "Leo")),
+])
+def test_the_names_of_several_others_are_theirs(text: str, names: tuple[str, ...]) -> None:
+    r = read(text, ctx(expecting="name"))
+    assert r.their_names == names and r.name is None
+
+
+@pytest.mark.parametrize("text", ["my sons are twins", "they are coming tomorrow and friday", "her name is Emma"])
+def test_no_names_of_several_where_none_are_said(text: str) -> None:
+    assert read(text, ctx(expecting="name")).their_names == ()
