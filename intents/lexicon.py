@@ -403,6 +403,11 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
         r"how much", r"costs?", r"price(?:s| list)?", r"pricing", r"(?:do|would) you charge", r"expensive",
         r"what(?:'s| is| would be| will be| would the| will the) (?:the )?(?:total|sum)\b", r"in total",
         r"preis(?:e|liste)?", r"kosten", r"kostet", r"wie teuer", r"teuer", r"was nehmt ihr", r"was verlangt ihr",
+        # "what's your cheapest service?", "which one is quickest?": the list says each one's price and length
+        r"(?:the |your )?(?:cheapest|least expensive|most affordable|quickest|shortest|fastest)"
+        r"(?: (?:service|treatment|option|one|thing|appointment))?(?= *(?:[?.!]|$)| (?:you (?:have|do|offer)|on the list)\b)",
+        r"(?:günstigste|billigste|schnellste|kürzeste)[nrs]?(?: (?:leistung|behandlung|termin|angebot))?",
+        r"(?:am )?(?:günstigsten|billigsten|schnellsten|kürzesten)(?= *(?:[?.!]|$))",
     ),
     "address": (
         r"(?:your|the|salon'?s?|what'?s the|what is the) address", r"address of (?:the|your) (?:salon|shop|place)",

@@ -825,12 +825,40 @@ def _service_then_a_day(service: str, run: str) -> bool:
     return rest != run.casefold() and len(rest.strip(" .")) <= 2
 
 
+# "which one is quickest?", "was ist am günstigsten?": the price list answers (each service's price and length)
+_CHEAPEST = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay|und|also|hmm+)\W+)?(?:what(?:'s| is)|which(?: one| service| treatment)?(?: is)?"
+    r"|welche[rs]?(?: \w+)? ist|was ist)(?: (?:the|your|die|der|das|eure|ihre))?"
+    r" (?:cheapest|least expensive|most affordable|quickest|shortest|fastest|am günstigsten|am billigsten|am schnellsten"
+    r"|am kürzesten|günstigste|billigste|schnellste|kürzeste)[nrs]?(?: (?:service|treatment|option|one|thing|appointment"
+    r"|you (?:have|do|offer)|leistung|behandlung|termin|angebot)s?)?(?: (?:here|you have|bei euch|bei ihnen))?\W*$")
+
+
+# advice on what to have done: "what do you recommend for curly hair?", "which treatment is best for thin hair?",
+# "was empfehlt ihr bei lockigen Haaren?" (not "who do you recommend?": the team)
+_RECOMMEND = re.compile(
+    r"\b(?:what|which)(?: \w+){0,2} (?:do|would|can|could) (?:you|y'?all|u) (?:recommend|suggest|advise)\b"
+    r"|\b(?:what|which) (?:service|treatment|cut|haircut|colou?r|style|product|option)s? (?:is|are|would be|works?)"
+    r" (?:the )?(?:best|good|right|better|ideal)\b"
+    r"|\bwas (?:empfehlt|empfehlen|empfiehlst|würdet|würden|wuerdet|wuerden) (?:ihr|sie|du)\b"
+    r"|\bwelche[rs]? (?:behandlung|leistung|farbe|frisur|schnitt|produkt)\w* (?:ist|wäre|waere|passt|eignet sich)"
+    r" (?:am besten|gut|richtig|besser)\b")
+
+
+_FOR_ONESELF = re.compile(  # what the advice is for: the customer, their hair, an occasion ("for a wedding")
+    r"\b(?:for|bei|für) (?:my|me|a|an|curly|thin|thick|long|short|fine|dry|oily|grey|gray|sensitive|damaged|mein\w*|mich"
+    r"|lockig\w*|dünn\w*|dick\w*|lang\w*|kurz\w*|fein\w*|trocken\w*|grau\w*|empfindlich\w*|einen|eine|ein)\b")
+
+
 def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, has_when: bool) -> str | None:
     """What a question about the business asks about (prices, hours, ...), or None."""
     if not n or _INFO_ELSEWHERE.search(n):
         return None
-    if _PRICE_ALONE.match(n) or _DURATION_ALONE.match(n):
+    if _PRICE_ALONE.match(n) or _DURATION_ALONE.match(n) or _CHEAPEST.match(n):
         return "prices"  # the answer names the service's duration with its price
+    if not has_when and ("recommend" in n or "suggest" in n or "advise" in n or "best" in n or "empf" in n
+                         or "am besten" in n) and _RECOMMEND.search(n) and (has_service or _FOR_ONESELF.search(n)):
+        return "faq"  # "what do you recommend for curly hair?": the business's own answer, or where to ask
     for topic, pattern in _INFO_TOPICS if _ANY_TOPIC.search(n) else ():
         if topic == "prices" and not has_service and _SELF.search(n):
             continue  # "how much have I spent": the customer's own money, not the business's prices

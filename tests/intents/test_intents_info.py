@@ -901,3 +901,21 @@ def test_a_notes_words_are_what_it_says_without_the_asking(text: str, note: str)
 def test_asking_to_be_told_when_a_time_frees_up_is_the_waitlist_question(text: str) -> None:
     r = read(text, ctx())
     assert (r.intent, r.topic) == ("info", "waitlist")
+
+
+@pytest.mark.parametrize("text", ["what's your cheapest service?", "which one is quickest?", "was ist am günstigsten?",
+                                  "welche Leistung ist die kürzeste?"])
+def test_the_cheapest_or_quickest_is_a_question_about_prices(text: str) -> None:
+    assert (read(text, ctx()).intent, read(text, ctx()).topic) == ("info", "prices")
+
+
+@pytest.mark.parametrize("text", ["what do you recommend for curly hair?", "which treatment is best for thin hair?",
+                                  "was empfehlt ihr bei lockigen Haaren?", "what would you suggest for a wedding?"])
+def test_asking_for_advice_is_the_businesss_own_question(text: str) -> None:
+    assert (read(text, ctx()).intent, read(text, ctx()).topic) == ("info", "faq")
+
+
+@pytest.mark.parametrize("text", ["what is the cheapest electric guitar", "what's the quickest way to get there?",
+                                  "what do you recommend to do in vegas", "who do you recommend for a fade?"])
+def test_cheapest_things_and_advice_elsewhere_are_not_ours(text: str) -> None:
+    assert read(text, ctx()).topic not in ("prices", "faq")
