@@ -411,7 +411,7 @@ INFO_TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "address": (
         r"(?:your|the|salon'?s?|what'?s the|what is the) address", r"address of (?:the|your) (?:salon|shop|place)",
-        r"where (?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
+        r"where (?:exactly |precisely |again )?(?:are|is) (?:you|y'?all|the (?:salon|shop|store|place|studio|office|practice))(?! (?:\w+ )?from)",
         r"where (?:\w+ )?(?:are|is) (?:you|it)(?: \w+)? located", r"(?:you|your salon|the salon)(?:'re| are| is) located", r"your location",
         r"directions to (?:you|your|the salon)", r"how (?:do|can) i (?:get|find) (?:to )?(?:you|your (?:salon|shop|place)|the salon)",
         r"where can i find you", r"where do i find you", r"how (?:do|can|would|will|should) (?:i|we) get there\b(?! from (?:here|my|work|home)\b)",

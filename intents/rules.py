@@ -825,6 +825,12 @@ def _service_then_a_day(service: str, run: str) -> bool:
     return rest != run.casefold() and len(rest.strip(" .")) <= 2
 
 
+# "how much will I pay?", "was muss ich zahlen?": the price of what they book or booked, not their own money
+_WHAT_I_PAY = re.compile(
+    r"\b(?:how much (?:will|do|would|should|shall|must|am) (?:i|we) (?:have to |need to |be )?(?:pay|paying|owe|charged)"
+    r"|what (?:will|do|would|should) (?:i|we) (?:have to |need to )?pay"
+    r"|(?:was|wie ?viel) (?:muss|werde|soll|darf) ich (?:dafür |dann |da |insgesamt )?(?:zahlen|bezahlen))"
+    r"(?: (?:for (?:it|that|this|them|both|the \w+|my \w+|a \w+)|there|then|in total|altogether|all in all))?\W*$")
 # "which one is quickest?", "was ist am günstigsten?": the price list answers (each service's price and length)
 _CHEAPEST = re.compile(
     r"^\W*(?:(?:and|so|ok|okay|und|also|hmm+)\W+)?(?:what(?:'s| is)|which(?: one| service| treatment)?(?: is)?"
@@ -854,7 +860,7 @@ def _topic(text: str, n: str, faq_words: Sequence[str], *, has_service: bool, ha
     """What a question about the business asks about (prices, hours, ...), or None."""
     if not n or _INFO_ELSEWHERE.search(n):
         return None
-    if _PRICE_ALONE.match(n) or _DURATION_ALONE.match(n) or _CHEAPEST.match(n):
+    if _PRICE_ALONE.match(n) or _DURATION_ALONE.match(n) or _CHEAPEST.match(n) or _WHAT_I_PAY.search(n):
         return "prices"  # the answer names the service's duration with its price
     if not has_when and ("recommend" in n or "suggest" in n or "advise" in n or "best" in n or "empf" in n
                          or "am besten" in n) and _RECOMMEND.search(n) and (has_service or _FOR_ONESELF.search(n)):

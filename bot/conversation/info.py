@@ -38,7 +38,8 @@ MORE_TOPICS = 2  # further questions answered from one message
 LATE_SINCE = timedelta(minutes=90)  # "I'm running late" can be about a booking that began this long ago
 LATE_AHEAD = timedelta(hours=12)  # or one that begins within this
 MAX_LATE_WORDS = 500  # of the customer's words passed on to the team
-_POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass)\b", re.IGNORECASE)
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|das|es|dies|dafür|davon|damage|spaß|spass|i pay|i have to pay|i owe"
+                          r"|ich (?:\w+ )?(?:zahlen|bezahlen))\b", re.IGNORECASE)  # ("how much will I pay?": for it)
 _TOGETHER = re.compile(r"\b(?:together|in total|altogether|total|both|all in all|zusammen|insgesamt|beides?|gesamt)\b",
                        re.IGNORECASE)
 _TOO = re.compile(r"\b(?:too|as well|also|auch|dazu|extra|additional(?:ly)?|plus)\b", re.IGNORECASE)

@@ -919,3 +919,18 @@ def test_asking_for_advice_is_the_businesss_own_question(text: str) -> None:
                                   "what do you recommend to do in vegas", "who do you recommend for a fade?"])
 def test_cheapest_things_and_advice_elsewhere_are_not_ours(text: str) -> None:
     assert read(text, ctx()).topic not in ("prices", "faq")
+
+
+@pytest.mark.parametrize("text", ["how much will I pay?", "what will I have to pay?", "was muss ich zahlen?",
+                                  "wie viel muss ich dafür bezahlen?"])
+def test_what_the_customer_will_pay_is_a_question_about_prices(text: str) -> None:
+    assert (read(text, ctx()).intent, read(text, ctx()).topic) == ("info", "prices")
+
+
+def test_where_exactly_is_the_address() -> None:
+    assert read("where exactly are you?", ctx()).topic == "address"
+
+
+@pytest.mark.parametrize("text", ["how much do i pay in apr on my amex card", "what do i have to pay on my amex that is the minimum"])
+def test_what_is_paid_elsewhere_is_not_a_price_of_ours(text: str) -> None:
+    assert read(text, ctx()).topic != "prices"
