@@ -53,12 +53,18 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
 
 
 def _next_of_series(turn: Turn, booking: Booking) -> list[Option]:
-    """"Book the next one: Thu 7 Jan, 10:00": the booking's wall time that many days on, with the same person."""
+    """"Book the next one: Thu 7 Jan, 10:00": the booking's wall time that many days on, with the same person (a day
+    the business is closed, or the person does not work, skipped for the one after it)."""
     days = turn.state.draft.repeat_days
     if not days:
         return []
-    local = turn.local(booking.start)
-    at = datetime.combine(local.date() + timedelta(days=days), local.time().replace(tzinfo=None), tzinfo=turn.business.tz)
+    local, biz = turn.local(booking.start), turn.business
+    day = local.date() + timedelta(days=days)
+    for _ in range(3):
+        if not biz.closed_on(day) and biz.hours_for(booking.staff).spans(day.weekday()):
+            break
+        day += timedelta(days=days)
+    at = datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=biz.tz)
     again = BookAgain(service=booking.service, staff=booking.staff, at=at, every=days)
     return [again.option(turn.t("book_next", when=turn.when(at)))]
 
