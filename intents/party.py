@@ -68,6 +68,7 @@ _FOR_OTHERS = re.compile(
     rf"(?P<others2>{_OTHERS})\s+(?:needs?|wants?|would like|'d like|braucht"
     rf"|brauchen|möchte|moechte|möchten|will|soll)\b"
     rf"|\b(?:book|get|bring) (?P<others6>{_OTHERS})\s+in\s+(?:for|to)\b"  # "I need to book my son in for a haircut"
+    rf"|\b(?:book|get) (?P<others7>{_OTHERS})\s+(?:an? )?(?:appointment |slot )?for\b"  # "can I book my daughter for a haircut?"
     rf"|\b(?:can|could) (?P<others3>{_OTHERS})\s+(?:also |too )?(?:get|have|book|come (?:in |along |with (?:me|us) "
     rf"|too |also )*for)\b"
     rf"|\b(?:kann|könnte|koennte) (?P<others4>{_OTHERS})\s+(?:(?:auch|gleichzeitig|zeitgleich|dann|vielleicht|mit) )*"

@@ -476,7 +476,10 @@ def _read(text: str, context: Context) -> Reading:
     if theirs and staff is None and staff_text and any(staff_text.casefold() in n.casefold() for n in theirs):
         staff_text = None
     if their and name and others != 1 and their.casefold() in name.casefold():
-        name = None  # "her name is Emma", "she's called Emma": not the customer's
+        # "her name is Emma", "she's called Emma": not the customer's, who may say theirs too ("…, ich bin Sabine")
+        rest = re.sub(re.escape(their), " ", text, flags=re.IGNORECASE)
+        name = entities.find_name(rest, expecting_name=False) if _I_AM.search(rest) else None
+        name = None if name and their.casefold() in name.casefold() else name
     if their and staff is None and staff_text and staff_text.casefold() in their.casefold():
         staff_text = None  # ("she is called Mia": no one of the team asked for)
     return Reading(
@@ -825,6 +828,7 @@ def _service_then_a_day(service: str, run: str) -> bool:
     return rest != run.casefold() and len(rest.strip(" .")) <= 2
 
 
+_I_AM = re.compile(r"\b(?:i'?m|i am|my name|mine is|ich bin|ich hei(?:ß|ss)e|mein name)\b", re.IGNORECASE)
 # "how much will I pay?", "was muss ich zahlen?": the price of what they book or booked, not their own money
 _WHAT_I_PAY = re.compile(
     r"\b(?:how much (?:will|do|would|should|shall|must|am) (?:i|we) (?:have to |need to |be )?(?:pay|paying|owe|charged)"

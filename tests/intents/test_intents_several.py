@@ -311,3 +311,15 @@ def test_the_names_of_several_others_are_theirs(text: str, names: tuple[str, ...
 @pytest.mark.parametrize("text", ["my sons are twins", "they are coming tomorrow and friday", "her name is Emma"])
 def test_no_names_of_several_where_none_are_said(text: str) -> None:
     assert read(text, ctx(expecting="name")).their_names == ()
+
+
+@pytest.mark.parametrize("text,theirs,own", [("er heißt Jens, ich bin Sabine Roth", "Jens", "Sabine Roth"),
+                                             ("his name is Jens and I am Sabine", "Jens", "Sabine")])
+def test_their_name_and_the_customers_own_in_one_message(text: str, theirs: str, own: str) -> None:
+    r = read(text, ctx(expecting="name"))
+    assert (r.their_name, r.name) == (theirs, own)
+
+
+@pytest.mark.parametrize("text", ["can I book my daughter for a haircut?", "I'd like to book my son for a beard trim"])
+def test_booking_someone_for_a_service_is_for_them(text: str) -> None:
+    assert read(text, ctx()).for_others == 1
