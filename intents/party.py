@@ -235,7 +235,9 @@ _THEIR_NAME = re.compile(
 _THEIR_NAME_CAPITAL = re.compile(
     rf"\b(?:(?i:{_ANY_RELATIVE})|(?i:she|he))(?:'s|\s+is)\s+(?P<name>[A-ZÄÖÜ][a-zäöüß'-]+)\b"
     rf"|^\W*(?P<name2>[A-ZÄÖÜ][a-zäöüß'-]+)\s+(?i:is|ist)\s+(?i:{_ANY_RELATIVE})")
-_THEIR_WORDS = ("name", "she", "he", "heißt", "heisst", "my ", "mein", "our ", "unser")
+_THEIR_WORDS = ("name", " he ", " he'", " he,", "she", "heißt", "heisst", "my ", "mein", "our ", "unser")
+_SAYS_A_NAME = re.compile(r"name|hei(?:ß|ss)t|called|goes by")
+_IS_CAPITAL = re.compile(r"(?:'s|\bis|\bist) [A-ZÄÖÜ]|^\W*[A-ZÄÖÜ][a-zäöüß'-]+ (?:is|ist) ")  # (a name after "is", or before it)
 _FIRST_PERSON = frozenset({"i", "me", "mine", "ich", "mich", "mir", "he's", "she's", "it's", "i'm", "they're", "we're",
                            "that's", "er", "sie", "es", "they", "we", "wir"})
 _TITLES = frozenset({"dr", "doctor", "prof", "mr", "mrs", "ms", "miss", "herr", "frau", "doktor"})  # (a provider's)
@@ -245,15 +247,15 @@ def their_name(text: str) -> str | None:
     """The name of the one other person a message speaks of, given as theirs ("her name is Emma", "meine Tochter heißt
     Lea", "for me and my daughter Emma"), capitalised; None where no such name is said."""
     low = text.lower()
-    if not any(w in low for w in _THEIR_WORDS):
+    if not any(w in low for w in _THEIR_WORDS) and not low.startswith("he"):
         return None
-    m = _THEIR_NAME.search(text)
+    m = _THEIR_NAME.search(text) if _SAYS_A_NAME.search(low) else None
     if m is not None:
         return _as_name(m.group("name"), strict=False)
-    m = _THEIR_NAME_CAPITAL.search(text)
+    m = _THEIR_NAME_CAPITAL.search(text) if _IS_CAPITAL.search(text) else None
     if m is not None:
         return _as_name(m.group("name") or m.group("name2"), strict=True)
-    if _SELF_AND_OTHERS.search(low) and len(list(_RELATIVE_RX.finditer(low))) == 1:
+    if _QUICK.search(low) and _SELF_AND_OTHERS.search(low) and len(list(_RELATIVE_RX.finditer(low))) == 1:
         return _name_after(text)  # "haircuts for me and my daughter Emma"
     return None
 
@@ -277,13 +279,15 @@ _THEIR_NAMES = re.compile(
     rf"|(?:die\s+)?namen\s+sind|sie\s+hei(?:ß|ss)en|(?:{_OTHERS})\s+hei(?:ß|ss)en"
     rf"|(?:for|für)\s+(?:{_OTHERS}),?)\s+{_NAME_LIST}", re.IGNORECASE)
 _AND = re.compile(r"\s*(?:,|\band\b|&|\bund\b|\+)\s*", re.IGNORECASE)
+_THEIR_NAMES_WORDS = ("names", "called", "named", " are ", "heißen", "heissen", "for my", "for our", "für mein",
+                      "für unser", "fuer mein")
 
 
 def their_names(text: str) -> tuple[str, ...]:
     """The names of two or more others a message gives ("their names are Max and Leo", "sie heißen Max und Leo"),
     each capitalised; () where it gives fewer than two."""
     low = text.lower()
-    if not any(w in low for w in ("name", "called", "are", "heiß", "heiss", "for ", "für ")):
+    if not any(w in low for w in _THEIR_NAMES_WORDS):
         return ()
     m = _THEIR_NAMES.search(text)
     if m is None:
