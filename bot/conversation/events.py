@@ -213,6 +213,8 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         return Said(replace(r, intent="book", party=2, for_others=0, same_again=False, service=None), text)
     if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and not state.group and asks_to_check(r, text):
         return Checks(r, text)
+    if state.step is Step.CONFIRM_BOOK and r.staff is None and r.staff_text and names_anew(text):
+        r = replace(r, staff_text=None, intent="other")  # "it's Benny, not Ben": a name, nobody of the team asked for
     if state.step in CONFIRM_STEPS:
         if r.intent == "affirm" and r.topic:
             # "sure, is there parking?", "ok, how much is it?": the question answered first, the yes asked again
@@ -288,10 +290,18 @@ _NAMES_ANEW = re.compile(
     r"|name:)\s+(?P<name>[^\W\d_][\w'’.\- ]{0,58}?)(?:,?\s+(?:not|nicht|statt|instead of)\s+[\w'’.\- ]+)?\s*[.!]*$", re.IGNORECASE)
 
 
+_SAYS_NAME = re.compile(r"\bname\b|\bhei(?:ß|ss)e\b|\bunder\b", re.IGNORECASE)
+_NOT_THAT = re.compile(r"\b(?:not|nicht|statt|instead of)\b", re.IGNORECASE)
+
+
 def names_anew(text: str) -> str | None:
-    """The name the customer gives instead of the one on the table ("it's John, not Jon"), as written; else None."""
-    m = _NAMES_ANEW.match(text.strip())
-    return m.group("name").strip() if m else None
+    """The name the customer gives instead of the one on the table ("it's John, not Jon", "my name is John", "put
+    it under John Smith"), as written; else None ("it's raining" says no name)."""
+    said = text.strip()
+    m = _NAMES_ANEW.match(said)
+    if m is None or not (_SAYS_NAME.search(said[:m.start("name")]) or _NOT_THAT.search(said[m.end("name"):])):
+        return None
+    return m.group("name").strip()
 
 
 def _changes_pending(r: Reading, state: State) -> bool:

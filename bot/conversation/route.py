@@ -187,6 +187,9 @@ async def _unclaimed(turn: Turn, said: Said) -> None:
             return
         turn.say(turn.t("confirm_first", question=confirm.question(turn)), options=turn.yes_no())
         return
+    if step is None and turn.state.name and (named := contact.renamed(turn, said.text)):
+        turn.say(turn.t("name_noted_later", name=named))  # "sorry, my name is Benjamin not Ben", after booking
+        return
     if said.reading.intent == "other" and info.faq_match(turn, said.text):  # one of the business's own questions
         await info.answer(turn, replace(said.reading, intent="info", topic="faq"), said.text)
         return
