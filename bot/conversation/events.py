@@ -211,7 +211,7 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
             and r.service in (None, state.pending.service if state.pending else None) and not state.draft.for_someone:
         # "yes, and can my son get one too?" asked "Shall I book …?": the same for them with it, both asked again
         return Said(replace(r, intent="book", party=2, for_others=0, same_again=False, service=None), text)
-    if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and not state.group and asks_to_check(r, text):
+    if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and asks_to_check(r, text):
         return Checks(r, text)
     if state.step is Step.CONFIRM_BOOK and r.staff is None and r.staff_text and names_anew(text):
         r = replace(r, staff_text=None, intent="other")  # "it's Benny, not Ben": a name, nobody of the team asked for
