@@ -20,6 +20,7 @@ from booking_client import (
     NeedsAnswers,
     NotAccepted,
     NotFound,
+    Slot,
     SlotTaken,
 )
 from intents import Reading
@@ -30,7 +31,8 @@ from .events import Said, Yes
 from .handoff import reach
 from .mine import booking_line, my_bookings, own_booking
 from .payloads import BookingChoice, CancelIt, MoveIt, SlotChoice, unpack
-from .slots import Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search, slot_options
+from .slots import (MAX_OPTIONS, Free, Offer, Wanted, at, guard_time, nearest, outside_hours, search,
+                    slot_options)
 from .state import Draft, Pending, Step
 from .turn import Turn
 
@@ -395,10 +397,29 @@ async def _find_new_time(turn: Turn, booking: Booking) -> None:
     elif isinstance(found, Free):
         await confirm.ask_move(turn, found.slot.start, found.slot.staff)
     elif isinstance(found, Offer):
-        turn.ask(Step.PICK_NEW_SLOT, *found.lines, options=slot_options(turn, found.slots, d.staff))
+        slots = await _same_time_first(turn, booking, found.slots)
+        turn.ask(Step.PICK_NEW_SLOT, *found.lines, options=slot_options(turn, slots, d.staff))
     else:
         d.forget_when()
         turn.ask(Step.ASK_NEW_TIME, *found.lines)
+
+
+async def _same_time_first(turn: Turn, booking: Booking, slots: tuple[Slot, ...]) -> tuple[Slot, ...]:
+    """"Can we do Friday instead?": the booking's own time on that day among the times offered, where it is free."""
+    d = turn.state.draft
+    if not d.date or d.time or d.start or d.daily:
+        return slots
+    wall = turn.local(booking.start).time().replace(tzinfo=None)
+    if any(turn.local(s.start).time().replace(tzinfo=None) == wall for s in slots):
+        return slots
+    probe = d.model_copy(update={"time": wall})
+    found = await search(turn, probe)
+    if not isinstance(found, Free):
+        return slots
+    kept = list(slots)
+    if len(kept) >= MAX_OPTIONS:  # its nearest neighbour makes room: the day's first and last times stay
+        kept.remove(min(kept, key=lambda s: abs(s.start - found.slot.start)))
+    return tuple(sorted((*kept, found.slot), key=lambda s: s.start))
 
 
 def _over_own_time(turn: Turn, booking: Booking) -> bool:
