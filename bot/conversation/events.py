@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import bot.conversation.relative as relative
@@ -253,6 +253,9 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
             and r.staff is None and not r.any_staff and _THAT_PERSON.search(text):
         r = replace(r, intent="book" if r.intent == "affirm" else r.intent, staff=offered.staff)  # "book me with him"
     topic, state.asked_topic = state.asked_topic, None
+    if topic == "late" and (minutes := late_again(text)):
+        # "actually make that 20" right after "I'll be 10 minutes late": word of running late, with the new delay
+        return Said(replace(r, intent="info", topic="late", late_by=timedelta(minutes=minutes), time=None), text)
     if isinstance(offered, BookAgain) and topic and _follows_up(r, text, topic):
         return Said(replace(r, intent="info", topic=topic), text)  # "how much is a haircut?" - "and coloring?"
     if isinstance(offered, BookAgain) and topic == "services" and (thing := _another_thing(r, text)):
@@ -302,6 +305,19 @@ def names_anew(text: str) -> str | None:
     if m is None or not (_SAYS_NAME.search(said[:m.start("name")]) or _NOT_THAT.search(said[m.end("name"):])):
         return None
     return m.group("name").strip()
+
+
+_LATE_AGAIN = re.compile(
+    r"^\W*(?:(?:actually|sorry|oh|no|nope|ok|okay|wait|hmm+|ach|nein|doch|eigentlich|sorry|moment)\W+)*"
+    r"(?:make (?:it|that) |more like |rather |it'?ll be |eher |doch |eher so |wohl eher |es werden )?(?:about |around |ca\.? |etwa )?"
+    r"(?P<n>\d{1,3})(?:\s*(?:min(?:ute)?s?|minuten|min\.))?(?:\s+(?:then|instead|late|dann|später|spaeter|eher|sorry))*\W*$",
+    re.IGNORECASE)
+
+
+def late_again(text: str) -> int | None:
+    """The minutes in a short "actually make that 20" / "eher 20 Minuten" said right after word of running late."""
+    m = _LATE_AGAIN.match(text.strip())
+    return int(m.group("n")) if m and 0 < int(m.group("n")) <= 180 else None
 
 
 def _changes_pending(r: Reading, state: State) -> bool:

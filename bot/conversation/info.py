@@ -154,6 +154,7 @@ async def running_late(turn: Turn, r: Reading) -> None:
     stays there."""
     lines = await _late(turn, r)
     await _said(turn, *lines)
+    turn.state.asked_topic = "late"  # "actually make that 20" next: how late, said again
 
 
 async def _late(turn: Turn, r: Reading) -> list[str]:

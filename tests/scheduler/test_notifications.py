@@ -265,6 +265,20 @@ async def test_running_late_reaches_the_team_once_with_the_booking_and_the_bot_g
     assert (await say(app, "where are you?"))[0].startswith("You'll find us at"), "no handoff: the bot still answers"
 
 
+async def test_a_new_delay_said_right_after_reaches_the_team_too(sqlite_engine):
+    """"Actually make that 20" after "I'll be 10 minutes late": the team hears the new delay as well."""
+    clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
+    clock.set(MONDAY_9 + timedelta(hours=1, minutes=50))
+    await say(app, "the bus is late, I'll be 10 min late")
+    [answer] = await say(app, "actually make that 20")
+    assert answer == ("Thanks for letting us know! I'm telling the team at Demo Salon that you'll be about 20 minutes "
+                      "late for your Haircut at 11:00.")
+    await notifier.tick()
+    assert [text.split("\n")[0] for text, _ in chat.got[1:]] == [
+        "Running late (about 10 minutes): Haircut with Sarah on Mon 23 Nov, 11:00.",
+        "Running late (about 20 minutes): Haircut with Sarah on Mon 23 Nov, 11:00."]
+
+
 async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine):
     """"I'm 5 minutes away": the customer hears the team is told when they arrive, and the team's notice says it."""
     clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
