@@ -57,6 +57,13 @@ async def by_intent(turn: Turn, said: Said) -> None:
         turn.note(turn.t("service_not_offered"))
         await reask(turn)
         return
+    if r.intent in ("cancel", "list") and turn.just_cancelled and turn.just_cancelled_at and turn.state.step is None \
+            and _WHAT_WAS_CANCELLED.search(said.text):
+        service, staff = turn.just_cancelled  # "what did I just cancel?": that one, said back
+        turn.say(turn.t("just_cancelled_was", service=turn.service_name(service), staff=turn.staff_name(staff),
+                        when=turn.when(turn.just_cancelled_at)))
+        turn.state.just_cancelled, turn.state.just_cancelled_at = turn.just_cancelled, turn.just_cancelled_at
+        return
     if r.undo and turn.just_cancelled and turn.state.step is None:
         await booking.start(turn, replace(r, intent="book"))  # "undo that" right after cancelling: booked again
         return
@@ -91,6 +98,11 @@ async def _help(turn: Turn, _: Reading) -> None:
 async def _handoff(turn: Turn, _: Reading) -> None:
     await handoff.open_handoff(turn)  # the question on the table stays open
 
+
+_WHAT_WAS_CANCELLED = re.compile(
+    r"\b(?:what|which(?: one)?|which appointment)\b[^.!?]{0,30}\b(?:did|have) (?:i|you|we) (?:just )?(?:cancel|cancell?ed)\b"
+    r"|\b(?:was|welchen(?: termin)?|welcher(?: termin)?) (?:habe|hab|hast|haben) (?:ich|du|sie|wir) (?:da |gerade |jetzt |eben )?"
+    r"(?:abgesagt|storniert|gelöscht)\b|\bwas wurde (?:da |gerade |eben )?(?:abgesagt|storniert)\b", re.IGNORECASE)
 
 _LEFT_UNDONE = {"book": "bye_unchanged", "cancel": "bye_not_cancelled", "reschedule": "bye_not_moved"}
 
