@@ -215,12 +215,12 @@ RESCHEDULE = (
 # Asking what is already booked: "booked" here does not mean booking something new.
 LIST_BOOKED = (
     r"(?:do|have) i (?:have|got) (?:anything|something|any(?:thing)?) (?:booked|scheduled|coming up|reserved)",
-    r"am i (?:booked|scheduled|down) (?:in|for)", r"what (?:have|did) i book(?:ed)?",
+    r"am i (?:booked|scheduled|down) (?:in|for)", r"(?:what|which(?: one)?) (?:have|did) i (?:just |actually )?book(?:ed)?",
     r"what(?:'ve| have|ve) (?:i|we) got (?:booked|scheduled|reserved|coming up|on)\b",
     r"when(?:'s| is) my next one\b",
     r"was steht (?:bei mir|bei uns|für mich|für uns) (?:\w+ )?an\b",
     r"what do i have (?:booked|reserved)", r"what(?:'s| is) booked for me", r"(?:habe|hab) ich (?:schon )?(?:etwas|was) gebucht",
-    r"was (?:habe|hab) ich gebucht",
+    r"(?:was|welchen(?: termin)?) (?:habe|hab) ich (?:gerade |eben |da |jetzt |eigentlich )?gebucht",
     # "what's my booking number?": the bookings, each as the booking system knows it
     r"(?:my|the) (?:booking|appointment|confirmation) (?:number|reference|ref|code|id)\b",
     r"(?:meine|die) (?:buchungs|termin|bestätigungs)-?(?:nummer|referenz|code)", r"(?:buchungs|termin)nummer",

@@ -147,3 +147,8 @@ def test_words_near_putting_it_off_keep_their_own_reading(text: str, intent: str
     r = read(text, ctx(expecting="confirm" if intent == "deny" else None))
     assert not r.later and r.intent == intent
 
+
+
+@pytest.mark.parametrize("text", ["what did I just book?", "which one did I book?", "was habe ich gerade gebucht?"])
+def test_asking_what_was_booked_lists_it(text: str) -> None:
+    assert read(text, ctx()).intent == "list"
