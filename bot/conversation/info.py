@@ -202,11 +202,14 @@ def _tell_team(turn: Turn, kind: Literal["late", "arrived", "note"], booking: Bo
 
 def _late_for(turn: Turn, r: Reading, bookings: list[Booking], now: datetime) -> Booking | None:
     """The booking a customer running late means: on the day they name, else the first that began at most
-    LATE_SINCE ago or begins within LATE_AHEAD."""
+    LATE_SINCE ago or begins within LATE_AHEAD; of several at once (theirs and their daughter's), their own."""
     today = turn.local(now).date()
     if r.date is not None and r.date != today:
-        return next((b for b in bookings if turn.local(b.start).date() == r.date), None)
-    return next((b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD), None)
+        meant = [b for b in bookings if turn.local(b.start).date() == r.date]
+    else:
+        meant = [b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD]
+    own = [b for b in meant if turn.state.name and b.contact.name == turn.state.name]
+    return (own or meant or [None])[0]
 
 
 async def _reminders_of_next_booking(turn: Turn) -> bool:

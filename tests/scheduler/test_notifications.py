@@ -279,6 +279,29 @@ async def test_a_new_delay_said_right_after_reaches_the_team_too(sqlite_engine):
         "Running late (about 20 minutes): Haircut with Sarah on Mon 23 Nov, 11:00."]
 
 
+async def test_running_late_with_a_partys_bookings_tells_the_team_of_the_customers_own(sqlite_engine):
+    """A parent and a child booked at the same time: "I'm running 10 minutes late" is told of the parent's own
+    appointment, whichever of the two the booking system lists first (six families, the two in either order)."""
+    clock = VirtualClock(MONDAY_9)
+    app, notifier, chat, _ = await make(sqlite_engine, clock)
+    families = [(str(2001 + n), f"Parent{n} Schmidt", at) for n, at in enumerate(["10", "11", "12", "13", "14", "15"])]
+    for user, name, at in families:
+        await say(app, f"haircuts for me and my son Leo today at {at}", user=user)
+        await say(app, name, user=user)
+        assert "for Leo" in (await say(app, "yes", user=user))[0]
+    await notifier.tick()
+    clock.set(MONDAY_9 + timedelta(minutes=50))
+    told = len(chat.texts)
+    for user, name, at in families:
+        clock.set(MONDAY_9.replace(hour=int(at)) - timedelta(minutes=10))
+        await say(app, "I'm running 10 minutes late", user=user)
+        await notifier.tick()
+        own = [b for b in await app.backend.list_for_contact(Contact(ref=f"telegram:{user}")) if b.contact.name == name]
+        staff = app.business.person(own[0].staff).name
+        assert chat.texts[-1].startswith(f"Running late (about 10 minutes): Haircut with {staff} on Mon 23 Nov, {at}:00.")
+    assert len(chat.texts) == told + len(families)
+
+
 async def test_when_they_arrive_reaches_the_team_with_the_booking(sqlite_engine):
     """"I'm 5 minutes away": the customer hears the team is told when they arrive, and the team's notice says it."""
     clock, app, notifier, chat = await _booked_today_at_11(sqlite_engine)
