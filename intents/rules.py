@@ -297,6 +297,8 @@ def _read(text: str, context: Context) -> Reading:
     service = entities.find_service(text, low, vocab, lenient=expecting == "service")
     elsewhere = context.asks_another_thing  # a bare name then is more likely the customer's own
     staff = entities.find_staff(text, low, vocab, lenient=expecting == "staff", cued=elsewhere)
+    if staff is not None and ("not" in low or "nicht" in low or "instead" in low or "statt" in low or "rather" in low):
+        staff = _not_them(low, vocab, staff)  # "yes but not with Tom, with Sarah": Sarah
     staff_text = staff.text if staff else entities.find_provider(text, leading=not elsewhere)
     if staff is None and staff_text and service and (staff_text.casefold() in service.text.casefold()
                                                      or _service_then_a_day(service.text, staff_text)
@@ -828,6 +830,26 @@ def _service_then_a_day(service: str, run: str) -> bool:
     return rest != run.casefold() and len(rest.strip(" .")) <= 2
 
 
+def _not_them(low: str, vocab: Vocabulary, found: entities.Match) -> entities.Match:
+    """Of two of the team named, the one not ruled out ("not with Tom, with Sarah", "nicht bei Tom, sondern bei
+    Sarah", "Sarah instead of Tom"); the one found where none is ruled out."""
+    named = []
+    for staff_id, names in vocab.staff.items():
+        for name in names:
+            if (m := re.search(rf"(?<!\w){re.escape(name.casefold())}(?!\w)", low)) is not None:
+                named.append((m.start(), staff_id, name))
+                break
+    if len(named) < 2:
+        return found
+    ruled_out = {staff_id for at, staff_id, _ in named if _RULED_OUT.search(low[max(0, at - 16):at])}
+    left = [(at, staff_id, name) for at, staff_id, name in named if staff_id not in ruled_out]
+    if not ruled_out or len(left) != 1:
+        return found
+    at, staff_id, name = left[0]
+    return entities.Match(staff_id, name, at)
+
+
+_RULED_OUT = re.compile(r"(?:\bnot|\bnicht|instead of|\bstatt|anstatt|rather than|\bno)(?: (?:with|by|bei|mit|von|zu))?\s*$")
 _I_AM = re.compile(r"\b(?:i'?m|i am|my name|mine is|ich bin|ich hei(?:ß|ss)e|mein name)\b", re.IGNORECASE)
 # "how much will I pay?", "was muss ich zahlen?": the price of what they book or booked, not their own money
 _WHAT_I_PAY = re.compile(

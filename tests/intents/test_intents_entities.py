@@ -179,3 +179,14 @@ def test_two_of_the_team_joined_by_or_are_either(text, lang) -> None:
 
 def test_or_between_days_keeps_the_one_named() -> None:
     assert read("haircut with Sarah tomorrow or friday", ctx()).staff == "sarah"
+
+
+@pytest.mark.parametrize("text", ["yes but not with Tom, with Sarah please", "not Tom, Sarah", "Sarah instead of Tom",
+                                  "nicht bei Tom, sondern bei Sarah", "no, not Tom - Sarah please"])
+def test_of_two_of_the_team_the_one_not_ruled_out_is_meant(text: str) -> None:
+    assert read(text, ctx()).staff == "sarah"
+
+
+@pytest.mark.parametrize("text", ["with Tom, not Sarah", "yes with Tom"])
+def test_the_one_asked_for_stays_when_the_other_is_ruled_out(text: str) -> None:
+    assert read(text, ctx()).staff == "tom"
