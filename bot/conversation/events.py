@@ -196,6 +196,9 @@ def says_for_myself(text: str) -> bool:
 
 
 _NUMBERED = PICK_STEPS | {Step.ASK_SERVICE, Step.ASK_STAFF}  # questions asked with a numbered list of options
+_INSTEAD_OF = re.compile(r"\b(?:instead|rather|statt|anstatt|stattdessen|lieber)\b", re.IGNORECASE)  # a swap, not one more
+_ADDS = re.compile(r"\b(?:add|also|too|as well|plus|additionally|dazu|auch|zusätzlich|zusaetzlich|noch)\b",
+                   re.IGNORECASE)
 _NOT_SO = re.compile(r"\b(?:no|nope|nah|not|don'?t|do not|never|nein|nee|nicht|kein\w*|nie)\b", re.IGNORECASE)
 _ITS_ACTION = {Step.CONFIRM_CANCEL: "cancel", Step.CONFIRM_MOVE: "reschedule"}  # (a booking's yes is a plain yes)
 
@@ -213,6 +216,11 @@ def _from_reading(r: Reading, text: str, state: State) -> Event:
         return Said(replace(r, intent="book", party=2, for_others=0, same_again=False, service=None), text)
     if state.step in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE) and asks_to_check(r, text):
         return Checks(r, text)
+    if state.step is Step.CONFIRM_BOOK and state.pending and r.service and r.service != state.pending.service \
+            and not state.group and not r.has_when and not r.swap_to and _ADDS.search(text) and not _NOT_SO.search(text) \
+            and not _INSTEAD_OF.search(text):
+        # "yes please, and could you add a beard trim?": that one too, right after, both asked again
+        return Said(replace(r, intent="book", topic=None, right_after=True), text)
     if state.step is Step.CONFIRM_BOOK and r.staff is None and r.staff_text and names_anew(text):
         r = replace(r, staff_text=None, intent="other")  # "it's Benny, not Ben": a name, nobody of the team asked for
     if state.step in CONFIRM_STEPS:
