@@ -28,6 +28,11 @@ _LEAD = r"^(?:(?:hi|hello|hey|hallo|moin|servus)[\s,.!]+)?(?:oh|well|um+|uh+|ah+
 _AFFIRM_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.AFFIRM) + r")(?![\w'])")
 _DENY_LEAD = re.compile(_LEAD + r"(?:" + "|".join(lexicon._expand_umlauts(a) for a in lexicon.DENY) + r")(?![\w'])")
 _ONLY_COURTESY_WORDS = re.compile(r"^[\s\W]*$")
+# a yes-word as filler before a no: "ja nee", "yeah no", "ok, actually no", "ja, lieber doch nicht"
+_YES_THEN_NO = re.compile(
+    r"^\W*(?:ja|jo|yes|yeah|yep|ok|okay|hmm|äh|na)\W+(?:(?:well|also|actually|eigentlich|hmm)\W+)?"
+    r"(?:(?:nee|nein|no|nope|nah)\b(?!\W+(?:problem|prob|worries|sorgen|stress|rush|need|question))"
+    r"|(?:lieber|eher|doch)\s+(?:doch\s+)?nicht\b|rather not\b|better not\b|not (?:now|anymore|any more)\b)")
 
 _AFFIRM = cue(*lexicon.AFFIRM)
 _DENY = cue(*lexicon.DENY)
@@ -458,15 +463,17 @@ def _read(text: str, context: Context) -> Reading:
         intent = "book"  # "with the same person as last time please"
     # "a haircut for my husband": read once, for a booking (or what may become one) only
     others = party.for_others(norm) if same_again or intent in ("book", "availability") or expecting in (
-        "name", "when", "service", "staff") or intent == "affirm" and service is not None and expecting is None \
-        else 0  # ("it's for my boyfriend" answering when: said of the booking)
+        "name", "when", "service", "staff") or intent == "affirm" and (service is not None and expecting is None
+                                                               or expecting == "confirm") \
+        else 0  # ("it's for my boyfriend" answering when: said of the booking; "yes, for my son" of the one asked)
     if others and intent == "affirm" and expecting is None:
         intent = "book"  # "great, can my mum get a haircut at the same time?": a booking for her
     if same_again and intent == "other" and (has_when or _AGAIN.search(norm) or others):
         intent = "book"  # "and the same for my husband", "dasselbe nochmal in 4 Wochen": the service just booked
     if others and intent in ("other", "affirm") and expecting in ("when", "service", "staff"):
         intent = "book"  # "it's for my boyfriend" answering when: who the booking under way is for
-    others = others if intent in ("book", "availability") or expecting == "name" else 0
+    others = others if intent in ("book", "availability") or expecting == "name" \
+        or intent == "affirm" and expecting == "confirm" else 0
     if others == 1 and name is None:
         name = party.named_other(text)  # "a haircut for my son Leo": his name, for his booking
     if name and intent == "thanks" and _WISH.search(norm):
@@ -521,6 +528,8 @@ def _decide(n: str, *, has_when: bool, has_clock: bool, has_staff: bool, known_s
     if any(w in n for w in _WISH_WORDS) and _WISH_ONLY.match(n) and _WISH.search(n):
         return "thanks"  # "merry Christmas!": a courtesy, said back (`wishes`)
     aff_lead = _AFFIRM_LEAD.match(n) is not None
+    if aff_lead and _YES_THEN_NO.match(n):
+        return "deny"  # "ja nee, lieber doch nicht", "yeah no", "ok, actually no": a no, said after a filler yes
     deny_lead = _DENY_LEAD.match(n) is not None and not aff_lead
     appt_context = _APPT_WORD.search(n) is not None or has_service
     negated = _NEGATION_PIECES.search(n) is not None and _NEGATED_ACTION.search(n) is not None

@@ -333,6 +333,9 @@ def _changes_pending(r: Reading, state: State) -> bool:
     pending = state.pending
     if pending is None or state.step not in (Step.CONFIRM_BOOK, Step.CONFIRM_MOVE):
         return False
+    if state.step is Step.CONFIRM_BOOK and r.for_others == 1 and not state.draft.for_someone and not state.group \
+            and not state.draft.party:
+        return True  # "yes, for my son actually": for him, under his name, not a yes to the customer's own
     return r.staff is not None and r.staff != pending.staff or (
         state.step is Step.CONFIRM_BOOK and r.service is not None and r.service != pending.service)
 

@@ -152,3 +152,19 @@ def test_words_near_putting_it_off_keep_their_own_reading(text: str, intent: str
 @pytest.mark.parametrize("text", ["what did I just book?", "which one did I book?", "was habe ich gerade gebucht?"])
 def test_asking_what_was_booked_lists_it(text: str) -> None:
     assert read(text, ctx()).intent == "list"
+
+
+@pytest.mark.parametrize("text", ["ja nee, lieber doch nicht", "yeah no, forget it", "ja nein doch nicht", "ok, actually no",
+                                  "Okay. No thank you."])
+def test_a_filler_yes_before_a_no_is_a_no(text: str) -> None:
+    assert read(text, ctx(expecting="confirm")).intent == "deny"
+
+
+@pytest.mark.parametrize("text", ["yes, no problem", "ja, kein Problem", "yes, no worries", "ok no rush"])
+def test_a_yes_with_no_problem_is_a_yes(text: str) -> None:
+    assert read(text, ctx(expecting="confirm")).intent == "affirm"
+
+
+def test_yes_for_someone_else_at_the_question_says_whom_it_is_for() -> None:
+    r = read("yes for my son actually", ctx(expecting="confirm"))
+    assert (r.intent, r.for_others) == ("affirm", 1)
