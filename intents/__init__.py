@@ -1,6 +1,7 @@
 """Text -> Reading: offline rules for English and German (an optional LLM reader may sit beside them),
 read in the conversation's context (what the bot offered or asked, the time being changed)."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .lexicon import EMOJI_WORDS, THINKING
@@ -19,20 +20,20 @@ def read(text: str, context: Context) -> Reading:
     return within(rules_read(text, context), text, context, rules_read)
 
 
-def questions_along(whole: Reading, text: str, context: Context, reader) -> list[tuple[str, Reading]]:
+def questions_along(whole: Reading, text: str, reader: Callable[[str], Reading]) -> list[tuple[str, Reading]]:
     """The questions about the business asked with a booking ("book a haircut at 10, how much is it?"), each part
     read by `reader` on its own."""
     from .along import questions_along as _questions_along
 
-    return _questions_along(whole, text, context, reader)
+    return _questions_along(whole, text, reader)
 
 
-def booking_along(whole: Reading, text: str, context: Context, reader) -> Reading | None:
+def booking_along(whole: Reading, text: str, reader: Callable[[str], Reading]) -> Reading | None:
     """The booking asked for with a question about the business ("… on Friday. Do you take cards?"), read by
     `reader` on its own; else None."""
     from .along import booking_along as _booking_along
 
-    return _booking_along(whole, text, context, reader)
+    return _booking_along(whole, text, reader)
 
 
 def about_a_child(text: str) -> bool:

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .types import Context, Reading
+from .types import Reading
 
-Reader = Callable[[str, Context], Reading]
+Reader = Callable[[str], Reading]  # a part read in the conversation's context, as the whole message is
 
 # where one request ends and the next begins: after a sentence, or before a question word after "but"/"and"/a comma
 _QUESTION_WORDS = (r"how|what|when|where|which|who|is|are|do|does|can|could|will|would|should|must|may|wie|was|wann"
@@ -23,34 +23,34 @@ _WANTS = ("book", "availability")
 _NOT_ANSWERED_ALONG = ("late", "arrived", "note", "waitlist")  # word for the team, said on their own
 
 
-def parts(text: str, context: Context, read: Reader) -> list[tuple[str, Reading]]:
+def parts(text: str, read: Reader) -> list[tuple[str, Reading]]:
     """The message's parts, each with its reading, where it has more than one; else []."""
     if not isinstance(text, str) or len(text) > 400:
         return []
     pieces = [p.strip() for p in _BETWEEN.split(text) if p and p.strip(" ,.;:!?")]
     if len(pieces) < 2:
         return []
-    return [(p, read(p, context)) for p in pieces]
+    return [(p, read(p)) for p in pieces]
 
 
-def questions_along(whole: Reading, text: str, context: Context, read: Reader) -> list[tuple[str, Reading]]:
+def questions_along(whole: Reading, text: str, read: Reader) -> list[tuple[str, Reading]]:
     """The questions about the business asked along with a booking, each read on its own (with the booking's
     service where it names none: "how long does it take?"); [] where the message asks none."""
     if whole.intent not in _WANTS or "?" not in text and not _ASKS.search(text):
         return []
     found = []
-    for piece, r in parts(text, context, read):
+    for piece, r in parts(text, read):
         if r.intent == "info" and r.topic and r.topic not in _NOT_ANSWERED_ALONG and _ASKS.search(piece):
             found.append((piece, r if r.service or not whole.service else replace(r, service=whole.service)))
     return found
 
 
-def booking_along(whole: Reading, text: str, context: Context, read: Reader) -> Reading | None:
+def booking_along(whole: Reading, text: str, read: Reader) -> Reading | None:
     """The booking asked for along with a question about the business ("I want a coloring on Friday. Do you take
     cards?"): that part's reading, where it names a service or a time; else None."""
     if whole.intent != "info" or whole.topic in _NOT_ANSWERED_ALONG:
         return None
-    for _, r in parts(text, context, read):
+    for _, r in parts(text, read):
         if r.intent in _WANTS and (r.service or r.has_when):
             return r
     return None

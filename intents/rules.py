@@ -505,7 +505,7 @@ def _read(text: str, context: Context) -> Reading:
         also=when.also if intent == "book" and not _FREE_WORD.search(norm) else (),  # not "are you free Mon and Wed?"
         name=name, email=email, phone=phone, number=number, of_day=of_day, of_hours=of_hours, undo=undo, their_name=their,
         their_names=theirs,
-        topic=topic if intent in ("info", "affirm") else None, every_days=_every_days(norm) if recurring else None,
+        topic=topic if intent in ("info", "affirm") else None, every_days=(every or _every_days(norm)) if recurring else None,
         late_by=late_by(low) if topic == "late" and intent == "info" else None,  # "10 minutes late"
     )
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Literal
 
 import bot.conversation.relative as relative
-from intents import EMOJI_WORDS, Context, Reading, booking_along, questions_along
+from intents import EMOJI_WORDS, Reading, booking_along, questions_along
 
 from ..messages import Inbound
 from .payloads import BookAgain, NoChoice, Payload, TalkToTeam, YesChoice, alone, unpack
 from .state import CONFIRM_STEPS, PICK_STEPS, OfferedOption, State, Step
 
 MAX_TEXT = 1000  # longer messages get a polite request to say it in a sentence
-_NO_CONTEXT = Context(now=datetime(2026, 1, 1, tzinfo=UTC))  # (`read` reads in the conversation's own)
 
 STOP = re.compile(
     r"^(?:stop+|cancel|abort|quit|exit|never ?mind|nvm|forget it|leave it|start over|reset|"
@@ -129,9 +128,8 @@ def _along(event: Event, read: Read | None) -> Event:
     """A Said that asks for a booking and a question at once, with each part read on its own."""
     if read is None or not isinstance(event, Said) or event.reading.intent not in ("book", "availability", "info"):
         return event
-    reader = lambda piece, _: read(piece)  # noqa: E731  (each part in the same context as the whole)
-    asked = tuple(questions_along(event.reading, event.text, _NO_CONTEXT, reader))
-    wanted = booking_along(event.reading, event.text, _NO_CONTEXT, reader)
+    asked = tuple(questions_along(event.reading, event.text, read))
+    wanted = booking_along(event.reading, event.text, read)
     return replace(event, asked_along=asked, wanted_along=wanted) if asked or wanted else event
 
 
@@ -297,8 +295,8 @@ def asks_to_check(r: Reading, text: str) -> bool:
 _NAMES_ANEW = re.compile(
     r"^\W*(?:(?:sorry|oops|oh|no|nope|actually|wait|sorry,? no|ach|nein|sorry,? nein|entschuldigung|moment|eigentlich)\W+)*"
     r"(?:(?:my|the) name(?:'s| is| should be)|it'?s|name:|(?:please |can you |could you )?(?:put|book) (?:it |that |the booking |"
-    r"the appointment |this )?under(?: the name)?|(?:mein|der) name (?:ist|lautet)|ich hei(?:ß|ss)e|(?:bitte )?auf den namen"
-    r"|name:)\s+(?P<name>[^\W\d_][\w'’.\- ]{0,58}?)(?:,?\s+(?:not|nicht|statt|instead of)\s+[\w'’.\- ]+)?\s*[.!]*$", re.IGNORECASE)
+    r"the appointment |this )?under(?: the name)?|(?:mein|der) name (?:ist|lautet)|ich hei(?:ß|ss)e|(?:bitte )?auf den namen)"
+    r"\s+(?P<name>[^\W\d_][\w'’.\- ]{0,58}?)(?:,?\s+(?:not|nicht|statt|instead of)\s+[\w'’.\- ]+)?\s*[.!]*$", re.IGNORECASE)
 
 
 _SAYS_NAME = re.compile(r"\bname\b|\bhei(?:ß|ss)e\b|\bunder\b", re.IGNORECASE)
@@ -316,7 +314,7 @@ def names_anew(text: str) -> str | None:
 
 
 _LATE_AGAIN = re.compile(
-    r"^\W*(?:(?:actually|sorry|oh|no|nope|ok|okay|wait|hmm+|ach|nein|doch|eigentlich|sorry|moment)\W+)*"
+    r"^\W*(?:(?:actually|sorry|oh|no|nope|ok|okay|wait|hmm+|ach|nein|doch|eigentlich|moment)\W+)*"
     r"(?:make (?:it|that) |more like |rather |it'?ll be |eher |doch |eher so |wohl eher |es werden )?(?:about |around |ca\.? |etwa )?"
     r"(?P<n>\d{1,3})(?:\s*(?:min(?:ute)?s?|minuten|min\.))?(?:\s+(?:then|instead|late|dann|später|spaeter|eher|sorry))*\W*$",
     re.IGNORECASE)

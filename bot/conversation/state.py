@@ -86,11 +86,6 @@ class Draft(BaseModel):
     repeat_days: int | None = None  # "every 4 weeks": a series, booked one at a time; the next is offered after each
 
     @property
-    def one_other(self) -> bool:
-        """A party of the customer and one other person ("me and my daughter", "both of us")."""
-        return self.party == 2 and not self.party_of_others
-
-    @property
     def others(self) -> int:
         """How many of the party are others than the customer (0 without a party)."""
         return 0 if not self.party or self.party < 2 else self.party if self.party_of_others else self.party - 1

@@ -115,7 +115,8 @@ def _details(said: Said) -> bool:
     earliest", an unclear day, or whom it is for ("it's for my boyfriend")."""
     r = said.reading
     return bool(r.service or r.staff or r.staff_text or r.any_staff or r.has_when or r.earliest or r.unclear
-                or r.for_others == 1 or r.right_after or r.right_before or r.party and r.party > 1)  # ("direkt danach" answering "with whom?")
+                or r.for_others == 1 or r.right_after or r.right_before  # ("direkt danach" answering "with whom?")
+                or r.party and r.party > 1)  # ("yes, and can my son get one too?": two of them)
 
 
 # --- the table ----------------------------------------------------------------------------------------------

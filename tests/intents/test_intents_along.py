@@ -19,7 +19,7 @@ from intent_cases import ctx
 def test_the_questions_asked_with_a_booking_are_found_with_the_bookings_service(text, topics):
     c = ctx()
     whole = read(text, c)
-    asked = questions_along(whole, text, c, read)
+    asked = questions_along(whole, text, lambda p: read(p, c))
     assert whole.intent in ("book", "availability")
     assert [r.topic for _, r in asked] == topics
     assert all(r.service == whole.service for _, r in asked if r.topic == "prices")
@@ -29,7 +29,7 @@ def test_the_questions_asked_with_a_booking_are_found_with_the_bookings_service(
                                   "is Sarah free tomorrow at 10 for a haircut?"])
 def test_a_booking_asked_as_a_question_has_no_question_along(text):
     c = ctx()
-    assert questions_along(read(text, c), text, c, read) == []
+    assert questions_along(read(text, c), text, lambda p: read(p, c)) == []
 
 
 @pytest.mark.parametrize("text,service", [("I want a coloring on friday. do you take cards?", "coloring"),
@@ -37,11 +37,11 @@ def test_a_booking_asked_as_a_question_has_no_question_along(text):
 def test_the_booking_asked_with_a_question_is_found(text, service):
     c = ctx()
     whole = read(text, c)
-    wanted = booking_along(whole, text, c, read)
+    wanted = booking_along(whole, text, lambda p: read(p, c))
     assert whole.intent == "info" and wanted is not None and wanted.service == service and wanted.has_when
 
 
 @pytest.mark.parametrize("text", ["do you take cards? and what are your hours?", "how much is a haircut?"])
 def test_questions_alone_want_no_booking(text):
     c = ctx()
-    assert booking_along(read(text, c), text, c, read) is None
+    assert booking_along(read(text, c), text, lambda p: read(p, c)) is None
