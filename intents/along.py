@@ -48,8 +48,8 @@ def questions_along(whole: Reading, text: str, read: Reader) -> list[tuple[str, 
 def booking_along(whole: Reading, text: str, read: Reader) -> Reading | None:
     """The booking asked for along with a question about the business ("I want a coloring on Friday. Do you take
     cards?"): that part's reading, where it names a service or a time; else None."""
-    if whole.intent != "info" or whole.topic in _NOT_ANSWERED_ALONG:
-        return None
+    if whole.intent != "info" or whole.topic in _NOT_ANSWERED_ALONG or not (whole.service or whole.has_when):
+        return None  # (the service or day a booking part names is in the whole message's reading too)
     for _, r in parts(text, read):
         if r.intent in _WANTS and (r.service or r.has_when):
             return r
