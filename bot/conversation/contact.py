@@ -71,6 +71,8 @@ def renamed(turn: Turn, text: str) -> str | None:
     if turn.state.draft.for_someone:
         turn.state.draft.guest = name
     else:
+        if turn.state.name and turn.state.name not in turn.state.former_names:
+            turn.state.former_names.append(turn.state.name)  # bookings made under it are still theirs
         turn.state.name = name
     return name
 

@@ -25,7 +25,7 @@ from intents import Reading, note_words
 from ..messages import Option
 from .handoff import reach
 from .hours import day_spans, spans_text, week_hours
-from .mine import my_bookings
+from .mine import for_someone_else, my_bookings
 from .payloads import BookAgain, TalkToTeam, alone
 from .state import TeamNote
 from .turn import Turn
@@ -208,7 +208,7 @@ def _late_for(turn: Turn, r: Reading, bookings: list[Booking], now: datetime) ->
         meant = [b for b in bookings if turn.local(b.start).date() == r.date]
     else:
         meant = [b for b in bookings if now - LATE_SINCE <= b.start <= now + LATE_AHEAD]
-    own = [b for b in meant if turn.state.name and b.contact.name == turn.state.name]
+    own = [b for b in meant if turn.state.name and not for_someone_else(turn, b)]
     return (own or meant or [None])[0]
 
 

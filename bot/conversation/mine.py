@@ -50,5 +50,7 @@ def booking_line(turn: Turn, b: Booking) -> str:
 
 
 def for_someone_else(turn: Turn, b: Booking) -> bool:
-    """Whether the customer made the booking for someone else ("for my husband"): it goes under another name."""
-    return bool(b.contact.name and turn.state.name and b.contact.name != turn.state.name)
+    """Whether the customer made the booking for someone else ("for my husband"): it goes under another name than
+    theirs (or one they went by before putting it right)."""
+    return bool(b.contact.name and turn.state.name and b.contact.name != turn.state.name
+                and b.contact.name not in turn.state.former_names)

@@ -192,6 +192,7 @@ class State(BaseModel):
     handoff: Handoff | None = None  # a person from the business has the conversation
     asked_topic: str | None = None  # the question about the business just answered, for "and coloring?"
     asked_services: list[str] = []  # the services that answer was about, when several: "book both" means them
+    former_names: list[str] = []  # names the customer went by before putting theirs right: their bookings still
     last_service: str | None = None  # the service just booked or moved to, for "what does that cost?"
     last_booking: str | None = None  # the booking just made or moved, for "a beard trim right after"
     last_move_minutes: int | None = None  # how far that booking was just moved: "move the other one too"
