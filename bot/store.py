@@ -14,7 +14,6 @@ that opens no handoff (`team_messages`: "I'm running 10 minutes late"), which th
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -273,7 +272,7 @@ class ConversationStore:
         for n, row in enumerate(rows, 1):
             found.append(_progress(row))
             if n % DECODE_LOT == 0:
-                await asyncio.sleep(0)  # a busy tick's thousand states are decoded with turns going on in between
+                await storage.give_way(self._engine)  # a busy tick's thousand states: turns go on in between
         return found
 
     async def without_booking_since(self, since: datetime, limit: int = 2000) -> list[str]:

@@ -12,7 +12,6 @@ with, when, the customer's name and how to reach them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -159,13 +158,13 @@ class Notifier:
         while changes := await self.feed.changes_since(cursor, PAGE):
             bookings: dict[str, Booking] = {}
             for lot in range(0, len(changes), READ_LOT) if self._told else ():  # the turns go on between two lots
-                await asyncio.sleep(0)
+                await storage.give_way(self.store.engine)
                 bookings.update(await read_bookings(self.backend, [c.booking_id for c in changes[lot:lot + READ_LOT]]))
             for change in changes:
                 booking = bookings.get(change.booking_id)
                 if booking is None:  # gone, or nobody to tell
                     continue
-                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
+                await storage.give_way(self.store.engine)  # turns go on in between
                 kind = booking_kind(getattr(change, "kind", None), booking)
                 if kind is not None:
                     await self.store.plan(await self._about_booking(kind, booking, change.cursor), self.clock.now())

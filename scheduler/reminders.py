@@ -207,7 +207,7 @@ class ReminderScheduler:
             if not changes:
                 return
             for lot in range(0, len(changes), REPLAN_LOT):
-                await asyncio.sleep(0)  # turns go on in between (SQLite's statements never suspend a coroutine)
+                await storage.give_way(self.store.engine)  # turns go on in between
                 some = changes[lot:lot + REPLAN_LOT]
                 bookings = await self._bookings(some)
                 replans = []
@@ -241,7 +241,7 @@ class ReminderScheduler:
         self._reconciled_at = self.now()
         seen = 0
         for booking_id in await self.store.planned_bookings(limit):
-            await asyncio.sleep(0)  # turns go on in between
+            await storage.give_way(self.store.engine)  # turns go on in between
             try:
                 booking = await self.backend.get(booking_id)
             except NotFound:

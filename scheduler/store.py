@@ -9,7 +9,6 @@ for another. Own Alembic history: `scheduler/migrations`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -191,12 +190,12 @@ class ReminderStore(LeasedRows):
         for lot in _lots(settled, NUDGE_LOT * 5):
             async with self.engine.begin() as conn:
                 await conn.execute(reminders.delete().where(_PLANNED_NUDGE, r.user_key.in_(lot)))
-            await asyncio.sleep(0)
+            await storage.give_way(self.engine)
         for lot in _lots(wanted, NUDGE_LOT):
             async with self.engine.begin() as conn:
                 await conn.execute(self._drop_other_nudge, [{"customer": key, "keep": p.dedupe} for key, p in lot])
                 await conn.execute(self._add_planned, [self._row(p, now, key) for key, p in lot])
-            await asyncio.sleep(0)
+            await storage.give_way(self.engine)
 
     @staticmethod
     def _row(p: Planned, now: datetime, user_key: str, booking: Booking | None = None) -> dict[str, Any]:

@@ -68,6 +68,11 @@ def register(engine: AsyncEngine, database: str, options: Mapping[str, Any], pat
     _connections[engine.sync_engine] = _ReadConnection(database, options, patience)
 
 
+def inline_writes(engine: AsyncEngine) -> bool:
+    """Whether `engine`'s write transactions run on this thread without waiting (a SQLite file's writer)."""
+    return engine.sync_engine in _connections
+
+
 def close(engine: AsyncEngine) -> None:
     """Close the direct read connection of `engine`, if it has one (its `dispose`)."""
     reader = _connections.get(engine.sync_engine)

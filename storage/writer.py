@@ -53,6 +53,13 @@ class Writer:
             self.lock.release()
             raise
 
+    def nothing_left(self, connection: Connection) -> bool:
+        """Whether `connection` can go to the next holder as it is: sound, with nothing begun on it."""
+        if connection.invalidated or connection.in_transaction() or connection.in_nested_transaction():
+            return False
+        driver = connection.connection.driver_connection
+        return not (isinstance(driver, inline.Connection) and driver.in_transaction)
+
     async def give_back(self, connection: Connection) -> None:
         """End what the holder left begun (as the pool's reset would), then let the next one have it. (Execution
         options a holder sets on it would stay: none is set on a writer.)"""
@@ -104,6 +111,18 @@ class KeptConnection(AsyncConnection):
             return await super().start(is_ctxmanager)
         self.sync_connection = self._assign_proxied(await writer.take(self.sync_engine))
         return self
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        # SQLAlchemy closes in a task of its own, so that a cancelled holder cannot leave it half done: two turns of
+        # the event loop a transaction. A writer with nothing left begun on it is handed on without waiting for
+        # anything, so nothing can interrupt that: done here.
+        connection, writer = self.sync_connection, writer_of(self.sync_engine)
+        if connection is not None and writer is not None and connection is writer.kept \
+                and writer.nothing_left(connection):
+            self.sync_connection = None
+            writer.lock.release()
+            return
+        await super().__aexit__(type_, value, traceback)
 
     async def close(self) -> None:
         connection, writer = self.sync_connection, writer_of(self.sync_engine)

@@ -455,6 +455,50 @@ async def test_callers_committing_together_share_a_transaction_and_each_returns_
     assert group_transactions == [writer]
 
 
+async def test_a_caller_alone_commits_at_once_and_its_after_commit_runs_only_if_it_committed(writer):
+    """One caller at a time (a quiet hour): each commit is in the database when it returns, what it asked for after
+    the commit has run, and a failing one leaves nothing of its own behind and runs nothing."""
+    done: list[str] = []
+    await commit(writer, [_visit("anna", done)])
+    assert await _visitors(writer) == {"anna"} and done == ["anna"]
+    await commit(writer, [_visit("ben", done)])
+    assert await _visitors(writer) == {"anna", "ben"} and done == ["anna", "ben"]
+    with pytest.raises(sa.exc.IntegrityError):
+        await commit(writer, [_visit("carla", done), _visit("anna", done)])  # anna is there: all of it fails
+    assert await _visitors(writer) == {"anna", "ben"} and done == ["anna", "ben"]
+    await commit(writer, [_visit("carla", done)])  # and the writer is free again afterwards
+    assert await _visitors(writer) == {"anna", "ben", "carla"}
+
+
+async def test_callers_arriving_while_a_lone_commit_waits_for_the_file_gather_into_one_transaction(
+        tmp_path, group_transactions):
+    """While another process holds the file's write lock, a caller alone goes first and waits for it; the callers
+    arriving meanwhile do not each wait on their own but share the next transaction, and everybody's rows land."""
+    import sqlite3
+
+    path = tmp_path / "x.db"
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_visits.metadata.create_all)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process's write under way
+        first = asyncio.ensure_future(commit(engine, [_visit("anna")]))
+        await asyncio.wait([first], timeout=0.05)  # nothing else to do meanwhile: anna's is a transaction of her own
+        assert group_transactions and not first.done()  # begun, and waiting for the lock
+        later = [asyncio.ensure_future(commit(engine, [_visit(name)])) for name in ("ben", "carla", "dora")]
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not first.done() and not any(c.done() for c in later)
+        other.execute("COMMIT")
+        other.close()
+        await asyncio.wait_for(asyncio.gather(first, *later), 10)
+        assert await _visitors(engine) == {"anna", "ben", "carla", "dora"}
+        assert len(group_transactions) == 2  # anna's, then one for the three who came while it waited
+    finally:
+        await engine.dispose()
+
+
 async def test_a_long_queue_of_commits_lets_other_work_in_between_its_transactions(writer):
     """Callers beyond one transaction's share are committed in the next ones, and between two of them the event loop
     serves whatever else waits (a webhook to read): on SQLite a transaction never pauses by itself."""
