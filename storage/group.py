@@ -50,6 +50,7 @@ class Group:
         # its moment commits in its own coroutine (`_at_once`)
         self._inline = inline_writes(engine)
         self._at_once_running = False
+        self._at_once_ended: asyncio.Event | None = None  # made only when `idle` waits for one under way
 
     def submit(self, writes: Iterable[Write]) -> asyncio.Future[None]:
         """`commit` without waiting for it: the future ends once the writes are committed, or with their error."""
@@ -84,6 +85,9 @@ class Group:
                 after = await writing(conn, writes)
         finally:
             self._at_once_running = False
+            if self._at_once_ended is not None:
+                self._at_once_ended.set()
+                self._at_once_ended = None
         committed(after)
 
     def _add(self, writes: Iterable[Write]) -> _Caller:
@@ -96,9 +100,15 @@ class Group:
         return caller
 
     async def idle(self) -> None:
-        """Wait until every batch begun has ended (before the engine is disposed)."""
-        while self._task is not None:
-            await asyncio.shield(self._task)
+        """Wait until every batch begun, and a lone caller's transaction under way, has ended (before the engine is
+        disposed)."""
+        while self._task is not None or self._at_once_running:
+            if self._task is not None:
+                await asyncio.shield(self._task)
+            else:  # it waits for the file (another process holds it): only then can anyone else run meanwhile
+                if self._at_once_ended is None:
+                    self._at_once_ended = asyncio.Event()
+                await self._at_once_ended.wait()
 
     async def _run(self, engine: AsyncEngine) -> None:
         try:

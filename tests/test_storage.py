@@ -476,6 +476,8 @@ async def test_callers_arriving_while_a_lone_commit_waits_for_the_file_gather_in
     arriving meanwhile do not each wait on their own but share the next transaction, and everybody's rows land."""
     import sqlite3
 
+    from storage import idle as storage_idle
+
     path = tmp_path / "x.db"
     engine = make_engine(f"sqlite+aiosqlite:///{path}")
     try:
@@ -486,13 +488,14 @@ async def test_callers_arriving_while_a_lone_commit_waits_for_the_file_gather_in
         first = asyncio.ensure_future(commit(engine, [_visit("anna")]))
         await asyncio.wait([first], timeout=0.05)  # nothing else to do meanwhile: anna's is a transaction of her own
         assert group_transactions and not first.done()  # begun, and waiting for the lock
+        idle = asyncio.ensure_future(storage_idle(engine))  # as the bot stops: what is under way ends first
         later = [asyncio.ensure_future(commit(engine, [_visit(name)])) for name in ("ben", "carla", "dora")]
         for _ in range(5):
             await asyncio.sleep(0)
-        assert not first.done() and not any(c.done() for c in later)
+        assert not first.done() and not any(c.done() for c in later) and not idle.done()
         other.execute("COMMIT")
         other.close()
-        await asyncio.wait_for(asyncio.gather(first, *later), 10)
+        await asyncio.wait_for(asyncio.gather(first, *later, idle), 10)
         assert await _visitors(engine) == {"anna", "ben", "carla", "dora"}
         assert len(group_transactions) == 2  # anna's, then one for the three who came while it waited
     finally:
