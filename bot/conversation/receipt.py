@@ -35,7 +35,13 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     files = (calendar(turn, booking, cancelled=cancelled),) if turn.msg.channel in FILE_CHANNELS else ()
     p = turn.state.pending
     moved = p.start - p.old_start if p is not None and p.old_start is not None and not cancelled else None
-    following = _next_of_series(turn, booking) if not cancelled and moved is None else []
+    following: list[Option] = []
+    if not cancelled and moved is None and (after := _next_of_series(turn, booking)) is not None:
+        if after - turn.now() <= turn.business.horizon:
+            again = BookAgain(service=booking.service, staff=booking.staff, at=after, every=turn.state.draft.repeat_days)
+            following = [again.option(turn.t("book_next", when=turn.when(after)))]
+        else:  # not offered: it could not be booked yet
+            lines.append(turn.t("book_next_later", when=turn.when(after), days=turn.business.horizon_days))
     turn.end(*lines, attachments=files, options=following)
     turn.state.last_move_minutes = int(moved.total_seconds() // 60) if moved else None
     # "a coloring, and a beard trim for my husband right after": "what does that come to together?" sums both; a move
@@ -52,21 +58,19 @@ def finish(turn: Turn, text: str, booking: Booking, *, cancelled: bool = False) 
     turn.state.just_cancelled_at = booking.start if cancelled else None  # "... same time next week?"
 
 
-def _next_of_series(turn: Turn, booking: Booking) -> list[Option]:
-    """"Book the next one: Thu 7 Jan, 10:00": the booking's wall time that many days on, with the same person (a day
-    the business is closed, or the person does not work, skipped for the one after it)."""
+def _next_of_series(turn: Turn, booking: Booking) -> datetime | None:
+    """The next of a series ("every 4 weeks"): the booking's wall time that many days on, for the same person (a day
+    the business is closed, or the person does not work, skipped for the one after it); None outside a series."""
     days = turn.state.draft.repeat_days
     if not days:
-        return []
+        return None
     local, biz = turn.local(booking.start), turn.business
     day = local.date() + timedelta(days=days)
     for _ in range(3):
         if not biz.closed_on(day) and biz.hours_for(booking.staff).spans(day.weekday()):
             break
         day += timedelta(days=days)
-    at = datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=biz.tz)
-    again = BookAgain(service=booking.service, staff=booking.staff, at=at, every=days)
-    return [again.option(turn.t("book_next", when=turn.when(at)))]
+    return datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=biz.tz)
 
 
 def calendar(turn: Turn, booking: Booking, *, cancelled: bool = False) -> Attachment:
