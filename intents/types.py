@@ -139,3 +139,8 @@ class Reading:
     @property
     def has_when(self) -> bool:
         return self.date is not None or self.time is not None or self.start is not None
+
+    @property
+    def others_named(self) -> tuple[str, ...]:
+        """The names of the others spoken of, one or several ("her name is Emma", "their names are Max and Leo")."""
+        return self.their_names or ((self.their_name,) if self.their_name else ())

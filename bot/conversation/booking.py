@@ -368,7 +368,7 @@ def merge(draft: Draft, r: Reading) -> None:
         draft.services = list(r.services) if len(r.services) > 1 and r.services[0] == r.service else []
     if r.party:
         draft.party, draft.party_of_others = r.party, r.for_others >= r.party
-    draft.name_others(r.their_names or ((r.their_name,) if r.their_name else ()))  # "for me and my daughter Emma"
+    draft.name_others(r.others_named)  # "for me and my daughter Emma"
     if r.for_others == 1 and not draft.party:  # "a haircut for my husband": booked under his name, not theirs
         draft.for_someone = True
         draft.guest = r.name or draft.guest

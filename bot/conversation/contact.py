@@ -49,16 +49,12 @@ def take_along(turn: Turn, r: Reading) -> Reading:
         state.name = r.name  # ("a haircut for my husband, his name is Mark": his, for that booking: `booking.merge`)
     if r.email and not state.email and state.step is not Step.ASK_EMAIL:
         state.email = valid_email(r.email)
-    named = state.draft.name_others(_names(r))  # "her name is Emma", "their names are Max and Leo": theirs
+    named = state.draft.name_others(r.others_named)  # "her name is Emma", "their names are Max and Leo": theirs
     if not named and r.their_name and state.draft.for_someone:
         state.draft.guest = named = r.their_name  # "his name is Mark": the booking made for him goes under it
     if named and not (r.service or r.staff or r.has_when):  # "meine Tochter heißt Lea" asks for nothing more
         r = replace(r, intent="other", for_others=0, party=None, staff_text=None)
     return r
-
-
-def _names(r: Reading) -> tuple[str, ...]:
-    return r.their_names or ((r.their_name,) if r.their_name else ())
 
 
 def renamed(turn: Turn, text: str) -> str | None:
@@ -84,13 +80,13 @@ def _staff_names(turn: Turn) -> set[str]:
 def other_named(turn: Turn, r: Reading) -> bool:
     """Whether the message named the others of the booking under way ("her name is Emma"), now noted."""
     d = turn.state.draft
-    names = list(_names(r))
+    names = list(r.others_named)
     return bool(names) and (names == d.other_names or names == [d.guest])
 
 
 def others_noted(turn: Turn, r: Reading) -> str:
     """"Thanks, the appointment for Emma goes under that name." (or the appointments for Max and Leo)."""
-    names = _names(r)
+    names = r.others_named
     if len(names) == 1:
         return turn.t("other_name_noted", other=names[0])
     return turn.t("other_names_noted", others=turn.formats.names(list(names)))
